@@ -1,0 +1,47 @@
+import { defineCollection } from 'astro:content';
+import type { Loader } from 'astro/loaders';
+import { z } from 'astro/zod';
+import { createHash } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { INCIDENTS_DIR, readArchive, type IncidentRecord } from './content/archive.ts';
+import { ContentError, formatProblems } from './schemas/problems.ts';
+
+export type IncidentData = Omit<IncidentRecord, 'body'>;
+
+/**
+ * Loads every incident folder through Aftermath's own validation (friendly, located errors)
+ * and hands the MDX file to Astro for rendering.
+ */
+function incidentsLoader(): Loader {
+  return {
+    name: 'aftermath-incidents',
+    load: async ({ store, config, logger, watcher }) => {
+      const root = fileURLToPath(config.root);
+      const sync = () => {
+        const { incidents, problems } = readArchive(root);
+        if (problems.length > 0) {
+          if (!watcher) throw new ContentError(problems);
+          logger.error(formatProblems(problems));
+        }
+        store.clear();
+        for (const { body, ...data } of incidents) {
+          const digest = createHash('sha256').update(JSON.stringify(data)).update(body).digest('hex');
+          store.set({ id: data.slug, data, body, filePath: data.file, digest, deferredRender: true });
+        }
+      };
+      sync();
+      watcher?.add(`${root}/${INCIDENTS_DIR}`);
+      watcher?.on('all', (_event, path) => {
+        if (path.includes(INCIDENTS_DIR)) sync();
+      });
+    },
+  };
+}
+
+export const collections = {
+  incidents: defineCollection({
+    loader: incidentsLoader(),
+    // Validation already happened in readArchive; this only carries the type to the pages.
+    schema: z.custom<IncidentData>(() => true),
+  }),
+};

@@ -1,0 +1,222 @@
+/**
+ * Reads a folder of incidents and validates everything in it: frontmatter, timeline.yaml,
+ * history.yaml, repro manifests, and the references between them. It never throws on bad
+ * content; it returns every problem it found, so an author fixes them all in one pass.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { historyKey, similarKeys } from '../lib/history-keys.ts';
+import { hasReadableBody, mermaidBlocks, refMentions, splitFrontmatter, type Located } from '../lib/markdown.ts';
+import type { Instant } from '../lib/time.ts';
+import { historySchema, type History } from '../schemas/history.ts';
+import { incidentSchema, type IncidentFrontmatter } from '../schemas/incident.ts';
+import { parseYaml, problemsFromZod, type ContentProblem, type LocatedYaml } from '../schemas/problems.ts';
+import { reproSchema, type ReproManifest } from '../schemas/repro.ts';
+import { timelineSchema, type TimelineEntry } from '../schemas/timeline.ts';
+
+export interface IncidentRepro {
+  id: string;
+  /** Folder relative to the project root. */
+  dir: string;
+  manifest: ReproManifest;
+}
+
+export interface IncidentRecord {
+  slug: string;
+  /** Folder relative to the project root, e.g. `content/incidents/2023-03-20-x`. */
+  dir: string;
+  /** `index.mdx` relative to the project root. */
+  file: string;
+  frontmatter: IncidentFrontmatter;
+  body: string;
+  bodyLine: number;
+  timeline: TimelineEntry[];
+  history: History;
+  repros: IncidentRepro[];
+  diagrams: Located<string>[];
+}
+
+export interface Archive {
+  incidents: IncidentRecord[];
+  problems: ContentProblem[];
+}
+
+export const INCIDENTS_DIR = 'content/incidents';
+
+export function readArchive(root: string, incidentsDir = INCIDENTS_DIR): Archive {
+  const base = join(root, incidentsDir);
+  const problems: ContentProblem[] = [];
+  if (!existsSync(base)) {
+    return { incidents: [], problems: [{ file: incidentsDir, message: 'the incidents folder does not exist. Create one incident with: npm run new -- "Title"' }] };
+  }
+  const incidents: IncidentRecord[] = [];
+  for (const name of readdirSync(base).sort()) {
+    const dir = join(base, name);
+    if (name.startsWith('.') || name.startsWith('_') || !statSync(dir).isDirectory()) continue;
+    const record = readIncident(root, relative(root, dir), problems);
+    if (record) incidents.push(record);
+  }
+  problems.push(...duplicateSlugs(incidents));
+  return { incidents, problems };
+}
+
+function validate<T>(
+  schema: { safeParse(data: unknown, params?: { reportInput?: boolean }): { success: true; data: T } | { success: false; error: import('astro/zod').z.ZodError } },
+  yaml: LocatedYaml,
+  file: string,
+  problems: ContentProblem[],
+): T | undefined {
+  const result = schema.safeParse(yaml.data ?? undefined, { reportInput: true });
+  if (result.success) return result.data;
+  problems.push(...problemsFromZod(result.error, file, yaml));
+  return undefined;
+}
+
+function readYamlFile(root: string, file: string, problems: ContentProblem[]): LocatedYaml | undefined {
+  const parsed = parseYaml(readFileSync(join(root, file), 'utf8'), file);
+  if (Array.isArray(parsed)) {
+    problems.push(...parsed);
+    return undefined;
+  }
+  return parsed;
+}
+
+function readIncident(root: string, dir: string, problems: ContentProblem[]): IncidentRecord | undefined {
+  const file = join(dir, 'index.mdx');
+  if (!existsSync(join(root, file))) {
+    problems.push({ file: dir, message: 'this incident folder has no index.mdx. Add one, or scaffold a new incident with: npm run new -- "Title"' });
+    return undefined;
+  }
+  const source = readFileSync(join(root, file), 'utf8');
+  const split = splitFrontmatter(source);
+  if (!split) {
+    problems.push({ file, line: 1, message: 'the file must start with a frontmatter block between two "---" lines (title, summary, severity, …). See README "Content format"' });
+    return undefined;
+  }
+  const count = problems.length;
+  const yaml = parseYaml(split.yaml, file, split.yamlLine - 1);
+  let frontmatter: IncidentFrontmatter | undefined;
+  if (Array.isArray(yaml)) problems.push(...yaml);
+  else frontmatter = validate(incidentSchema, yaml, file, problems);
+
+  if (!hasReadableBody(split.body)) {
+    problems.push({ file, line: split.bodyLine, message: 'the incident has no body below the frontmatter. Write at least a short account of what happened; an empty page is never published' });
+  }
+  if (frontmatter) problems.push(...keyMomentOrder(frontmatter, file, yaml as LocatedYaml));
+
+  const timelineFile = join(dir, 'timeline.yaml');
+  let timeline: TimelineEntry[] = [];
+  if (existsSync(join(root, timelineFile))) {
+    const doc = readYamlFile(root, timelineFile, problems);
+    if (doc) timeline = validate(timelineSchema, doc, timelineFile, problems) ?? [];
+  }
+
+  const historyFile = join(dir, 'history.yaml');
+  let history: History = { items: [] };
+  let historyDoc: LocatedYaml | undefined;
+  if (existsSync(join(root, historyFile))) {
+    historyDoc = readYamlFile(root, historyFile, problems);
+    if (historyDoc) history = validate(historySchema, historyDoc, historyFile, problems) ?? history;
+  }
+
+  const repros = readRepros(root, dir, problems);
+
+  // References are checked against whatever history parsed, so one typo is one message.
+  const keys = new Map<string, number>();
+  history.items.forEach((item, index) => {
+    const key = historyKey(item, history.repository);
+    if (keys.has(key)) {
+      problems.push({
+        file: historyFile,
+        line: historyDoc?.lineOf(['items', index]),
+        field: `items[${index}]`,
+        message: `"${key}" is listed twice (also items[${keys.get(key)}]). Merge the two entries`,
+      });
+    } else keys.set(key, index);
+  });
+  const unknownRef = (ref: string) => {
+    const near = similarKeys(ref, keys.keys());
+    return `"${ref}" is not in ${historyFile}. Add it there (by hand or with npm run import:github), or fix the reference${near.length ? ` (did you mean ${near.map((k) => `"${k}"`).join(' or ')}?)` : ''}`;
+  };
+  history.items.forEach((item, i) =>
+    item.relations.forEach((rel, j) => {
+      if (!keys.has(rel.to)) problems.push({ file: historyFile, line: historyDoc?.lineOf(['items', i, 'relations', j, 'to']), field: `items[${i}].relations[${j}].to`, message: unknownRef(rel.to) });
+    }),
+  );
+  timeline.forEach((entry, i) =>
+    entry.refs.forEach((ref, j) => {
+      if (!keys.has(ref)) problems.push({ file: timelineFile, field: `[${i}].refs[${j}]`, message: unknownRef(ref) });
+    }),
+  );
+  for (const mention of refMentions(split.body, split.bodyLine)) {
+    if (!keys.has(mention.value)) problems.push({ file, line: mention.line, field: '<Ref to>', message: unknownRef(mention.value) });
+  }
+
+  if (!frontmatter || problems.length > count) return undefined;
+  const slug = frontmatter.slug ?? dir.split('/').pop()!;
+  return {
+    slug,
+    dir,
+    file,
+    frontmatter,
+    body: split.body,
+    bodyLine: split.bodyLine,
+    timeline,
+    history,
+    repros,
+    diagrams: mermaidBlocks(split.body, split.bodyLine),
+  };
+}
+
+function readRepros(root: string, dir: string, problems: ContentProblem[]): IncidentRepro[] {
+  const reprosDir = join(dir, 'repros');
+  if (!existsSync(join(root, reprosDir))) return [];
+  const repros: IncidentRepro[] = [];
+  for (const id of readdirSync(join(root, reprosDir)).sort()) {
+    const reproDir = join(reprosDir, id);
+    if (!statSync(join(root, reproDir)).isDirectory()) continue;
+    const manifestFile = join(reproDir, 'repro.yaml');
+    if (!existsSync(join(root, manifestFile))) {
+      problems.push({ file: reproDir, message: 'this repro folder has no repro.yaml describing how to run it' });
+      continue;
+    }
+    const doc = readYamlFile(root, manifestFile, problems);
+    const manifest = doc && validate(reproSchema, doc, manifestFile, problems);
+    if (!manifest) continue;
+    if (!existsSync(join(root, reproDir, manifest.entry))) {
+      problems.push({ file: manifestFile, line: doc.lineOf(['entry']), field: 'entry', message: `the entry file "${manifest.entry}" does not exist in ${reproDir}` });
+      continue;
+    }
+    repros.push({ id, dir: reproDir, manifest });
+  }
+  return repros;
+}
+
+const ORDER = ['started', 'detected', 'mitigated', 'resolved'] as const;
+
+/** Key moments must not run backwards: detection before the start is a typo, not a finding. */
+function keyMomentOrder(fm: IncidentFrontmatter, file: string, yaml: LocatedYaml): ContentProblem[] {
+  const problems: ContentProblem[] = [];
+  let previous: { name: string; at: Instant } | undefined;
+  for (const name of ORDER) {
+    const at = fm[name];
+    if (!at) continue;
+    if (previous && at.ms < previous.at.ms) {
+      problems.push({ file, line: yaml.lineOf([name]), field: name, message: `${name} (${at.iso}) is earlier than ${previous.name} (${previous.at.iso}). Key moments must go started ≤ detected ≤ mitigated ≤ resolved; check the date and the offset` });
+    }
+    previous = { name, at };
+  }
+  return problems;
+}
+
+function duplicateSlugs(incidents: IncidentRecord[]): ContentProblem[] {
+  const seen = new Map<string, IncidentRecord>();
+  const problems: ContentProblem[] = [];
+  for (const incident of incidents) {
+    const first = seen.get(incident.slug);
+    if (first) {
+      problems.push({ file: incident.file, field: 'slug', message: `the slug "${incident.slug}" is already used by ${first.file}; both would be published at /incidents/${incident.slug}/. Rename one folder or change its slug` });
+    } else seen.set(incident.slug, incident);
+  }
+  return problems;
+}

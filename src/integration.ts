@@ -1,0 +1,111 @@
+/**
+ * The Aftermath Astro integration: validates the whole archive before anything is built,
+ * configures Markdown (Shiki themes, build-time Mermaid), and refuses to finish a build whose
+ * output is silently broken. Astro logs some rendering errors and still exits 0; this does not.
+ */
+import type { AstroIntegration } from 'astro';
+import { rehypeHeadingIds, unified } from '@astrojs/markdown-remark';
+import rehypeAutolinkHeadings from 'rehype-autolink-headings';
+import rehypeMermaid from 'rehype-mermaid';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readArchive } from './content/archive.ts';
+import { checkBuiltPage } from './lib/dist-check.ts';
+import { ContentError, formatProblems, type ContentProblem } from './schemas/problems.ts';
+
+export const chromiumLaunchOptions = {
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: [
+    '--no-sandbox',
+    '--headless',
+    '--disable-gpu',
+    '--disable-quic',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
+};
+
+function htmlFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.html'))
+    .map((e) => join(e.parentPath, e.name));
+}
+
+export default function aftermath(): AstroIntegration {
+  let root = '';
+  const diagramProblems: ContentProblem[] = [];
+  return {
+    name: 'aftermath',
+    hooks: {
+      'astro:config:setup': ({ config, updateConfig, command, logger }) => {
+        root = fileURLToPath(config.root);
+        const { problems } = readArchive(root);
+        if (problems.length > 0) {
+          // In dev the server keeps running so the author can fix and save; elsewhere, stop.
+          if (command === 'dev') logger.error(formatProblems(problems));
+          else throw new ContentError(problems);
+        }
+        updateConfig({
+          markdown: {
+            // Without this, Shiki highlights ```mermaid fences first and no diagram is drawn.
+            syntaxHighlight: { type: 'shiki', excludeLangs: ['mermaid'] },
+            shikiConfig: { themes: { light: 'github-light', dark: 'github-dark' } },
+            // Astro 7's default Markdown engine ignores rehype plugins; unified() runs them.
+            processor: unified({
+              rehypePlugins: [
+                rehypeHeadingIds,
+                [
+                  rehypeAutolinkHeadings,
+                  {
+                    behavior: 'append',
+                    properties: { className: ['heading-anchor'], ariaLabel: 'Link to this section' },
+                    content: { type: 'text', value: '#' },
+                  },
+                ],
+                [
+                  rehypeMermaid,
+                  {
+                    strategy: 'inline-svg',
+                    launchOptions: chromiumLaunchOptions,
+                    errorFallback: (element: { position?: { start: { line: number } } } | undefined, _diagram: string, error: unknown, file: { path?: string }) => {
+                      const reason = error instanceof Error ? error.message : String(error);
+                      const problem: ContentProblem = {
+                        file: file.path ? relative(root, file.path) : 'unknown file',
+                        line: element?.position?.start.line,
+                        field: 'mermaid diagram',
+                        message: `Mermaid could not render this diagram: ${reason.split('\n').slice(0, 3).join(' ').trim()}. Check the syntax at https://mermaid.js.org/intro/syntax-reference.html (or preview it in the Mermaid live editor)`,
+                      };
+                      diagramProblems.push(problem);
+                      if (command === 'dev') logger.error(formatProblems([problem]));
+                      return {
+                        type: 'element',
+                        tagName: 'p',
+                        properties: { className: ['diagram-error'], role: 'alert' },
+                        children: [{ type: 'text', value: `Diagram could not be rendered: ${problem.message}` }],
+                      };
+                    },
+                  },
+                ],
+              ],
+            }),
+          },
+        });
+      },
+      'astro:build:done': ({ dir, logger }) => {
+        const outDir = fileURLToPath(dir);
+        const problems: ContentProblem[] = [...diagramProblems];
+        for (const file of htmlFiles(outDir)) {
+          const page = relative(outDir, file);
+          for (const finding of checkBuiltPage(page, readFileSync(file, 'utf8'))) {
+            problems.push({ file: `dist/${page}`, message: finding.message });
+          }
+        }
+        if (problems.length > 0) throw new ContentError(problems);
+        logger.info('content checks passed: no unrendered diagram, no empty page');
+      },
+    },
+  };
+}

@@ -1,0 +1,20 @@
+import type { Severity } from '../schemas/incident.ts';
+
+/** Statuspage's impact levels, which Statuspage-compatible exports use for our severities. */
+export type StatuspageImpact = 'none' | 'minor' | 'major' | 'critical';
+
+const IMPACT: Record<Severity, StatuspageImpact> = {
+  SEV1: 'critical',
+  SEV2: 'major',
+  SEV3: 'minor',
+  SEV4: 'none',
+};
+
+export function statuspageImpact(severity: Severity): StatuspageImpact {
+  return IMPACT[severity];
+}
+
+/** A label that carries the meaning in words, so colour is never the only signal. */
+export function severityLabel(severity: Severity): string {
+  return `${severity} · ${IMPACT[severity]}`;
+}

@@ -1,0 +1,140 @@
+/**
+ * Instants as authors write them, and how they are shown.
+ *
+ * Postmortems mix precise timestamps with dates known only to the day, so an {@link Instant}
+ * keeps the text the author wrote (for `<time datetime>`) beside the parsed moment and its
+ * precision. Everything here is pure; time-zone rules come from the platform's Intl data.
+ */
+
+/** `2023-03-20T01:00:00-07:00`, `2023-03-20T08:00Z`, with optional seconds and fraction. */
+const TIMESTAMP_WITH_OFFSET =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+const TIMESTAMP_WITHOUT_OFFSET = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?$/;
+const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+export type Precision = 'exact' | 'day';
+
+export interface Instant {
+  /** The text as written, e.g. `2023-03-20T01:00:00-07:00` or `2023-03-24`. */
+  readonly iso: string;
+  /** Milliseconds since the epoch; for a date-only value, midnight UTC of that date. */
+  readonly ms: number;
+  readonly precision: Precision;
+}
+
+export type TimestampProblem =
+  | { kind: 'missing-offset' }
+  | { kind: 'date-only' }
+  | { kind: 'malformed' }
+  | { kind: 'impossible' };
+
+function validCalendarDate(y: number, m: number, d: number): boolean {
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+}
+
+/** Parses a timestamp that must carry a UTC offset. */
+export function parseTimestamp(text: string): Instant | TimestampProblem {
+  const match = TIMESTAMP_WITH_OFFSET.exec(text);
+  if (!match) {
+    if (TIMESTAMP_WITHOUT_OFFSET.test(text)) return { kind: 'missing-offset' };
+    if (DATE_ONLY.test(text)) return { kind: 'date-only' };
+    return { kind: 'malformed' };
+  }
+  const [, y, mo, d, h, mi, s] = match.map(Number) as number[];
+  if (!validCalendarDate(y!, mo!, d!) || h! > 23 || mi! > 59 || (s ?? 0) > 59) {
+    return { kind: 'impossible' };
+  }
+  return { iso: text, ms: Date.parse(text), precision: 'exact' };
+}
+
+/** Parses a date known only to the day (`YYYY-MM-DD`). */
+export function parseDay(text: string): Instant | TimestampProblem {
+  const match = DATE_ONLY.exec(text);
+  if (!match) return { kind: 'malformed' };
+  const [, y, m, d] = match.map(Number) as number[];
+  if (!validCalendarDate(y!, m!, d!)) return { kind: 'impossible' };
+  return { iso: text, ms: Date.UTC(y!, m! - 1, d!), precision: 'day' };
+}
+
+export function isInstant(value: Instant | TimestampProblem): value is Instant {
+  return 'iso' in value;
+}
+
+/** True when `zone` is an IANA time zone this platform knows (e.g. `America/Los_Angeles`). */
+export function isTimeZone(zone: string): boolean {
+  if (!zone.includes('/') && zone !== 'UTC') return false;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(zone: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = zone + JSON.stringify(options);
+  let f = formatters.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-GB', { timeZone: zone, ...options });
+    formatters.set(key, f);
+  }
+  return f;
+}
+
+function parts(ms: number, zone: string, options: Intl.DateTimeFormatOptions) {
+  const out: Record<string, string> = {};
+  for (const p of formatter(zone, options).formatToParts(ms)) out[p.type] = p.value;
+  return out;
+}
+
+/** `2023-03-20` in the given zone. */
+export function formatDate(instant: Instant, zone: string): string {
+  if (instant.precision === 'day') return instant.iso;
+  const p = parts(instant.ms, zone, { year: 'numeric', month: '2-digit', day: '2-digit' });
+  return `${p.year}-${p.month}-${p.day}`;
+}
+
+/** `2023-03-20 01:00 PDT` in the given zone (`UTC` for UTC); a date-only value stays a date. */
+export function formatDateTime(instant: Instant, zone: string): string {
+  if (instant.precision === 'day') return instant.iso;
+  const p = parts(instant.ms, zone, {
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZoneName: 'short',
+  });
+  const name = zone === 'UTC' ? 'UTC' : p.timeZoneName;
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute} ${name}`;
+}
+
+/** `20 March 2023`, for prose and cards. */
+export function formatLongDate(instant: Instant, zone: string): string {
+  // A date-only value is stored as midnight UTC; formatting it in UTC keeps its calendar day.
+  const tz = instant.precision === 'day' ? 'UTC' : zone;
+  return formatter(tz, { day: 'numeric', month: 'long', year: 'numeric' }).format(instant.ms);
+}
+
+/** A duration in words a reader scans quickly: `9 h`, `2 d 4 h`, `45 min`, `30 s`. */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return 'unknown';
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 1) return `${Math.round(ms / 1000)} s`;
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  if (hours < 48) return rest ? `${hours} h ${rest} min` : `${hours} h`;
+  const days = Math.floor(hours / 24);
+  const h = hours % 24;
+  return h ? `${days} d ${h} h` : `${days} d`;
+}
+
+/** The span between two instants, or undefined when either is unknown or only a date. */
+export function durationBetween(from?: Instant | null, to?: Instant | null): number | undefined {
+  if (!from || !to || from.precision !== 'exact' || to.precision !== 'exact') return undefined;
+  return to.ms - from.ms;
+}

@@ -1,0 +1,53 @@
+/** `content/incidents/<slug>/repros/<id>/repro.yaml`: how to run a reproduction and judge it. */
+import { z } from 'astro/zod';
+import { nonEmpty } from './fields.ts';
+
+export const SERVICES = ['redis', 'latency-proxy'] as const;
+
+const pattern = z.string().refine(
+  (text) => {
+    try {
+      new RegExp(text);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { error: 'expected a valid regular expression' },
+);
+
+export const reproSchema = z.strictObject({
+  title: nonEmpty('a title'),
+  description: z.string().optional(),
+  runtime: z.enum(['python', 'node'], { error: 'expected runtime to be python or node' }),
+  /** The file to run, relative to the repro's folder. */
+  entry: nonEmpty('the entry file'),
+  package: z
+    .strictObject({
+      name: nonEmpty('the package under test'),
+      /** Versions to try; "installed" means whatever the interpreter already has. */
+      versions: z.array(z.string().min(1)).min(1, { error: 'list at least one version (or "installed")' }),
+    })
+    .optional(),
+  /** Values to sweep: each name reaches the snippet as an environment variable. */
+  parameters: z.record(z.string().regex(/^[A-Z][A-Z0-9_]*$/, { error: 'parameter names are environment variable names, e.g. SLEEP' }), z.array(z.union([z.string(), z.number()])).min(1)).default({}),
+  services: z.array(z.enum(SERVICES, { error: `expected services from: ${SERVICES.join(', ')}` })).default([]),
+  proxy: z
+    .strictObject({
+      delay_ms: z.number().nonnegative().default(100),
+      upstream_delay_ms: z.number().nonnegative().optional(),
+      downstream_delay_ms: z.number().nonnegative().optional(),
+    })
+    .optional(),
+  timeout_s: z.number({ error: 'expected timeout_s as a number of seconds' }).positive().max(3600).default(60),
+  expect: z.strictObject({
+    /** A pattern in stdout meaning "the bug showed itself". */
+    reproduced: pattern,
+    /** A pattern in stdout meaning "behaved correctly". */
+    not_reproduced: pattern,
+    /** The verdict a correct claim predicts per version; a mismatch fails `npm run repro`. */
+    by_version: z.record(z.string(), z.enum(['reproduced', 'not-reproduced'])).default({}),
+  }),
+});
+
+export type ReproManifest = z.output<typeof reproSchema>;

@@ -1,0 +1,69 @@
+/** `content/incidents/<slug>/timeline.yaml`: the status page's updates and the postmortem's events. */
+import { z } from 'astro/zod';
+import { confidence, nonEmpty, timestamp, timestampOrDay, url } from './fields.ts';
+import type { Instant } from '../lib/time.ts';
+
+export const STATUS_KINDS = ['investigating', 'identified', 'monitoring', 'update', 'resolved', 'postmortem'] as const;
+export const EVENT_KINDS = [
+  'trigger',
+  'impact-start',
+  'impact-end',
+  'detected',
+  'mitigated',
+  'deploy',
+  'communication',
+  'note',
+] as const;
+export const TIMELINE_KINDS = [...STATUS_KINDS, ...EVENT_KINDS] as const;
+export const COMPONENT_STATUSES = [
+  'operational',
+  'degraded_performance',
+  'partial_outage',
+  'major_outage',
+  'under_maintenance',
+] as const;
+
+const componentChange = z.strictObject({
+  name: nonEmpty('a component name'),
+  from: z.enum(COMPONENT_STATUSES, { error: `expected one of: ${COMPONENT_STATUSES.join(', ')}` }).optional(),
+  to: z.enum(COMPONENT_STATUSES, { error: `expected one of: ${COMPONENT_STATUSES.join(', ')}` }),
+});
+
+export const timelineEntrySchema = z
+  .strictObject({
+    at: z.string({ error: 'expected a timestamp with an offset, like 2023-03-20T01:00:00-07:00' }),
+    /** `day` allows a date-only `at` (the time of day is not known). */
+    precision: z.enum(['exact', 'day'], { error: 'expected precision to be exact or day' }).default('exact'),
+    /** The time is an estimate (shown as "about"). */
+    approximate: z.boolean().default(false),
+    kind: z.enum(TIMELINE_KINDS, { error: `expected kind to be one of: ${TIMELINE_KINDS.join(', ')}` }),
+    title: nonEmpty('a title'),
+    body: z.string().optional(),
+    components: z.array(componentChange).default([]),
+    source: url,
+    confidence,
+    confidence_note: z.string().optional(),
+    /** Written after the fact (for example a status update reconstructed later). */
+    backfilled: z.boolean().default(false),
+    /** Keys of related items in history.yaml, such as "#2641" or "v4.5.5". */
+    refs: z.array(z.string()).default([]),
+  })
+  .transform((entry, ctx) => {
+    const parser = entry.precision === 'day' ? timestampOrDay : timestamp;
+    const parsed = parser.safeParse(entry.at);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        const hint = entry.precision === 'day' ? '' : ' (if only the day is known, add precision: day)';
+        ctx.addIssue({ code: 'custom', path: ['at'], message: issue.message + hint, input: entry.at });
+      }
+      return z.NEVER;
+    }
+    return { ...entry, at: parsed.data as Instant };
+  });
+
+export const timelineSchema = z.array(timelineEntrySchema, {
+  error: 'expected timeline.yaml to be a list of entries, each starting with "- at:"',
+});
+
+export type TimelineEntry = z.output<typeof timelineEntrySchema>;
+export type TimelineKind = (typeof TIMELINE_KINDS)[number];
