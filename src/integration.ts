@@ -11,22 +11,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readArchive } from './content/archive.ts';
+import { chromiumLaunchOptions } from './lib/chromium.ts';
 import { checkBuiltPage } from './lib/dist-check.ts';
+import { mermaidProblem } from './lib/mermaid-errors.ts';
 import { ContentError, formatProblems, type ContentProblem } from './schemas/problems.ts';
-
-export const chromiumLaunchOptions = {
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--headless',
-    '--disable-gpu',
-    '--disable-quic',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-  ],
-};
 
 function htmlFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
@@ -71,13 +59,8 @@ export default function aftermath(): AstroIntegration {
                     strategy: 'inline-svg',
                     launchOptions: chromiumLaunchOptions,
                     errorFallback: (element: { position?: { start: { line: number } } } | undefined, _diagram: string, error: unknown, file: { path?: string }) => {
-                      const reason = error instanceof Error ? error.message : String(error);
-                      const problem: ContentProblem = {
-                        file: file.path ? relative(root, file.path) : 'unknown file',
-                        line: element?.position?.start.line,
-                        field: 'mermaid diagram',
-                        message: `Mermaid could not render this diagram: ${reason.split('\n').slice(0, 3).join(' ').trim()}. Check the syntax at https://mermaid.js.org/intro/syntax-reference.html (or preview it in the Mermaid live editor)`,
-                      };
+                      const fenceLine = element?.position?.start.line;
+                      const problem = mermaidProblem(file.path ? relative(root, file.path) : 'unknown file', fenceLine, error);
                       diagramProblems.push(problem);
                       if (command === 'dev') logger.error(formatProblems([problem]));
                       return {

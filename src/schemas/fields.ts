@@ -50,17 +50,20 @@ export const timestampOrDay = z
  * Unknown is a real answer in a postmortem, and the site shows it as such.
  */
 export const maybeTimestamp = z
-  .union([z.literal('unknown'), z.null(), timestamp], {
-    error: `expected a timestamp with an offset (${EXAMPLE}) or "unknown"`,
-  })
-  .optional()
-  .transform((value): Instant | null => (value && value !== 'unknown' ? value : null));
+  .preprocess((value) => (value === 'unknown' ? null : value), timestamp.nullable().optional())
+  .transform((value): Instant | null => value ?? null);
 
 export const timeZone = z
   .string({ error: 'expected an IANA time zone name such as America/Los_Angeles or UTC' })
-  .refine(isTimeZone, (zone) => ({
-    message: `"${String(zone)}" is not an IANA time zone. Use a name such as America/Los_Angeles, Europe/Berlin or UTC (abbreviations like PST are ambiguous)`,
-  }));
+  .check((ctx) => {
+    if (!isTimeZone(ctx.value)) {
+      ctx.issues.push({
+        code: 'custom',
+        input: ctx.value,
+        message: `"${ctx.value}" is not an IANA time zone. Use a name such as America/Los_Angeles, Europe/Berlin or UTC (abbreviations like PST are ambiguous)`,
+      });
+    }
+  });
 
 export const url = z.url({ error: 'expected an absolute URL starting with https:// or http://' });
 

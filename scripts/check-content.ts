@@ -1,0 +1,18 @@
+/**
+ * `npm run check` (first half): validates every incident folder and renders every Mermaid
+ * diagram, then prints all problems at once with file, line and field.
+ */
+import { readArchive } from '../src/content/archive.ts';
+import { checkDiagrams } from '../src/content/diagram-check.ts';
+import { formatProblems } from '../src/schemas/problems.ts';
+
+const root = process.cwd();
+const { incidents, problems } = readArchive(root);
+const diagrams = await checkDiagrams(incidents);
+problems.push(...diagrams.problems);
+
+if (problems.length > 0) {
+  process.stderr.write(`\n${formatProblems(problems)}\n`);
+  process.exit(1);
+}
+console.log(`content OK: ${incidents.length} incident(s), ${diagrams.count} diagram(s) rendered`);
