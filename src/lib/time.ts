@@ -73,19 +73,20 @@ export function isTimeZone(zone: string): boolean {
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(zone: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
-  const key = zone + JSON.stringify(options);
+// en-US names zones as readers expect (PDT, CET); en-GB writes day-month-year for prose.
+function formatter(zone: string, options: Intl.DateTimeFormatOptions, locale = 'en-US'): Intl.DateTimeFormat {
+  const key = locale + zone + JSON.stringify(options);
   let f = formatters.get(key);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-GB', { timeZone: zone, ...options });
+    f = new Intl.DateTimeFormat(locale, { timeZone: zone, ...options });
     formatters.set(key, f);
   }
   return f;
 }
 
-function parts(ms: number, zone: string, options: Intl.DateTimeFormatOptions) {
+function parts(ms: number, zone: string, options: Intl.DateTimeFormatOptions, locale?: string) {
   const out: Record<string, string> = {};
-  for (const p of formatter(zone, options).formatToParts(ms)) out[p.type] = p.value;
+  for (const p of formatter(zone, options, locale).formatToParts(ms)) out[p.type] = p.value;
   return out;
 }
 
@@ -106,24 +107,37 @@ export function formatDateTime(instant: Instant, zone: string): string {
     hour: '2-digit',
     minute: '2-digit',
     hourCycle: 'h23',
-    timeZoneName: 'short',
   });
-  const name = zone === 'UTC' ? 'UTC' : p.timeZoneName;
-  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute} ${name}`;
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute} ${zoneAbbreviation(instant.ms, zone)}`;
+}
+
+/**
+ * The zone's short name at that moment: `PDT`, `CEST`, `UTC`. CLDR knows American names in
+ * en-US and European ones in en-GB; where neither has one, the offset (`UTC+9`) is clearer
+ * than an invented abbreviation.
+ */
+export function zoneAbbreviation(ms: number, zone: string): string {
+  if (zone === 'UTC' || zone === 'Etc/UTC') return 'UTC';
+  for (const locale of ['en-US', 'en-GB']) {
+    const name = parts(ms, zone, { timeZoneName: 'short' }, locale).timeZoneName ?? '';
+    if (name && !/^(GMT|UTC)[+-]/.test(name)) return name;
+  }
+  const offset = parts(ms, zone, { timeZoneName: 'shortOffset' }).timeZoneName ?? 'GMT';
+  return offset.replace(/^GMT/, 'UTC');
 }
 
 /** `20 March 2023`, for prose and cards. */
 export function formatLongDate(instant: Instant, zone: string): string {
   // A date-only value is stored as midnight UTC; formatting it in UTC keeps its calendar day.
   const tz = instant.precision === 'day' ? 'UTC' : zone;
-  return formatter(tz, { day: 'numeric', month: 'long', year: 'numeric' }).format(instant.ms);
+  return formatter(tz, { day: 'numeric', month: 'long', year: 'numeric' }, 'en-GB').format(instant.ms);
 }
 
 /** A duration in words a reader scans quickly: `9 h`, `2 d 4 h`, `45 min`, `30 s`. */
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return 'unknown';
+  if (ms < 60_000) return `${Math.round(ms / 1000)} s`;
   const minutes = Math.round(ms / 60_000);
-  if (minutes < 1) return `${Math.round(ms / 1000)} s`;
   if (minutes < 60) return `${minutes} min`;
   const hours = Math.floor(minutes / 60);
   const rest = minutes % 60;

@@ -1,0 +1,72 @@
+/**
+ * Bad content must stop both `npm run build` and `npm run check` with a located, readable
+ * message, never a bare stack trace and never a page published with a broken body.
+ */
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildSite, projectRoot, runNode } from '../support/site.ts';
+
+const made: string[] = [];
+afterAll(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+const GOOD = join(projectRoot, 'tests/fixtures/sites/basic/content/incidents/2024-06-02-queue-backlog/index.mdx');
+
+/** A throwaway site using Aftermath's src/ with one incident whose index.mdx is `mdx`. */
+function siteWith(mdx: string, extra: Record<string, string> = {}): string {
+  const root = mkdtempSync(join(tmpdir(), 'aftermath-bad-'));
+  made.push(root);
+  const src = JSON.stringify(join(projectRoot, 'src'));
+  writeFileSync(
+    join(root, 'astro.config.mjs'),
+    `import { defineConfig } from 'astro/config';
+import mdx from '@astrojs/mdx';
+import aftermath from ${JSON.stringify(join(projectRoot, 'src/integration.ts'))};
+export default defineConfig({ srcDir: ${src}, integrations: [aftermath(), mdx()] });
+`,
+  );
+  symlinkSync(join(projectRoot, 'node_modules'), join(root, 'node_modules'), 'dir');
+  const dir = join(root, 'content/incidents/2024-06-02-bad');
+  cpSync(join(GOOD, '..'), dir, { recursive: true });
+  writeFileSync(join(dir, 'index.mdx'), mdx);
+  for (const [name, text] of Object.entries(extra)) writeFileSync(join(root, name), text);
+  return root;
+}
+
+const good = readFileSync(GOOD, 'utf8');
+const cases: { name: string; mdx: string; extra?: Record<string, string>; expect: RegExp }[] = [
+  {
+    name: 'a timestamp without an offset',
+    mdx: good.replace('started: "2024-06-02T09:15:00+02:00"', 'started: "2024-06-02T09:15:00"'),
+    expect: /content\/incidents\/2024-06-02-bad\/index\.mdx:9 {2}started\n {4}"2024-06-02T09:15:00" has no UTC offset/,
+  },
+  {
+    name: 'broken Mermaid',
+    mdx: good.replace('Producer --> Queue --> Consumer', 'Producer --> --> ((Queue'),
+    expect: /index\.mdx:\d+ {2}mermaid diagram\n {4}Mermaid cannot parse line 2 of this diagram/,
+  },
+  {
+    name: 'a reference to a PR that is not in history.yaml',
+    mdx: good.replace('stopped acknowledging messages.', 'stopped acknowledging messages (<Ref to="#4242" />).'),
+    expect: /index\.mdx:\d+ {2}<Ref to>\n {4}"#4242" is not in content\/incidents\/2024-06-02-bad\/history\.yaml/,
+  },
+];
+
+describe.each(cases)('$name', ({ mdx, extra, expect: message }) => {
+  it('fails npm run build with the file, line and fix', async () => {
+    const root = siteWith(mdx, extra);
+    const result = await buildSite(root);
+    const output = result.stdout + result.stderr;
+    expect(result.code).not.toBe(0);
+    expect(output).toMatch(message);
+    expect(output).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+  });
+
+  it('fails npm run check the same way', async () => {
+    const root = siteWith(mdx, extra);
+    const result = await runNode([join(projectRoot, 'scripts/check-content.ts')], { cwd: root });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(message);
+  });
+});

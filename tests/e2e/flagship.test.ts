@@ -1,0 +1,49 @@
+/** The bundled site as a new user gets it: the flagship incident builds and reads correctly. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { buildSite, launchChromium, projectRoot, serveStatic, type StaticServer } from '../support/site.ts';
+
+const outDir = mkdtempSync(join(tmpdir(), 'aftermath-flagship-'));
+let server: StaticServer;
+let browser: Browser;
+const slug = '2023-03-20-chatgpt-redis-py';
+
+beforeAll(async () => {
+  const result = await buildSite(projectRoot, outDir);
+  expect(result.code, result.stdout + result.stderr).toBe(0);
+  server = await serveStatic(outDir);
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  rmSync(outDir, { recursive: true, force: true });
+});
+
+it('lists the flagship incident on the index', async () => {
+  const page = await browser.newPage();
+  await page.goto(server.url + '/');
+  const card = page.locator('.card', { hasText: 'ChatGPT' });
+  await expect(card.locator('a').getAttribute('href')).resolves.toBe(`/incidents/${slug}/`);
+  await expect(card.locator('time').textContent()).resolves.toBe('2023-03-20');
+  await expect(card.textContent()).resolves.toContain('SEV1 · critical');
+  await page.close();
+});
+
+it('renders the header, a build-time Mermaid SVG, Shiki code and sources', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${server.url}/incidents/${slug}/`);
+  await expect(page.locator('article h1').textContent()).resolves.toContain('ChatGPT');
+  await expect(page.locator('time[datetime="2023-03-20T01:00:00-07:00"]').first().textContent()).resolves.toBe(
+    '2023-03-20 01:00 PDT2023-03-20 08:00 UTC',
+  );
+  await expect(page.locator('dt:text-is("Duration") + dd').textContent()).resolves.toBe('9 himpact window');
+  await expect(page.locator('svg[aria-roledescription="sequence"]').count()).resolves.toBe(1);
+  await expect(page.locator('pre.astro-code[data-language="python"]').count()).resolves.toBe(1);
+  await expect(page.locator('a[href="https://openai.com/blog/march-20-chatgpt-outage"]').count()).resolves.toBeGreaterThan(0);
+  await page.close();
+});
