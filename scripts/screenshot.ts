@@ -13,10 +13,15 @@ import { chromiumLaunchOptions } from '../src/lib/chromium.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { out: { type: 'string', default: 'screenshots' }, full: { type: 'boolean', default: false } },
+  options: {
+    out: { type: 'string', default: 'screenshots' },
+    full: { type: 'boolean', default: false },
+    /** Capture one element instead of the viewport, e.g. --selector '#timeline + p + ol'. */
+    selector: { type: 'string' },
+  },
 });
 if (positionals.length === 0) {
-  console.error('usage: node scripts/screenshot.ts <url> [more urls] [--out folder] [--full]');
+  console.error('usage: node scripts/screenshot.ts <url> [more urls] [--out folder] [--full] [--selector css]');
   process.exit(2);
 }
 mkdirSync(values.out, { recursive: true });
@@ -29,7 +34,8 @@ try {
         const page = await browser.newPage({ viewport: { width, height }, colorScheme, deviceScaleFactor: 1 });
         await page.goto(url, { waitUntil: 'networkidle' });
         const file = join(values.out, `${name}-${label}-${colorScheme}.png`);
-        await page.screenshot({ path: file, fullPage: values.full });
+        if (values.selector) await page.locator(values.selector).first().screenshot({ path: file });
+        else await page.screenshot({ path: file, fullPage: values.full });
         console.log(file);
         await page.close();
       }

@@ -37,6 +37,8 @@ export default function aftermath(): AstroIntegration {
           else throw new ContentError(problems);
         }
         updateConfig({
+          // Scripts go out as files, never inline, so a Content-Security-Policy needs no 'unsafe-inline'.
+          vite: { build: { assetsInlineLimit: 0 } },
           markdown: {
             // Without this, Shiki highlights ```mermaid fences first and no diagram is drawn.
             syntaxHighlight: { type: 'shiki', excludeLangs: ['mermaid'] },
@@ -58,9 +60,9 @@ export default function aftermath(): AstroIntegration {
                   {
                     strategy: 'inline-svg',
                     launchOptions: chromiumLaunchOptions,
-                    errorFallback: (element: { position?: { start: { line: number } } } | undefined, _diagram: string, error: unknown, file: { path?: string }) => {
+                    errorFallback: (element: { position?: { start: { line: number } } } | undefined, diagram: string, error: unknown, file: { path?: string }) => {
                       const fenceLine = element?.position?.start.line;
-                      const problem = mermaidProblem(file.path ? relative(root, file.path) : 'unknown file', fenceLine, error);
+                      const problem = mermaidProblem(file.path ? relative(root, file.path) : 'unknown file', fenceLine, error, diagram);
                       diagramProblems.push(problem);
                       if (command === 'dev') logger.error(formatProblems([problem]));
                       return {

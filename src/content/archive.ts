@@ -6,6 +6,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { historyKey, similarKeys } from '../lib/history-keys.ts';
+import { timelineProblems } from '../lib/timeline-checks.ts';
 import { hasReadableBody, mermaidBlocks, refMentions, splitFrontmatter, type Located } from '../lib/markdown.ts';
 import type { Instant } from '../lib/time.ts';
 import { historySchema, type History } from '../schemas/history.ts';
@@ -49,15 +50,15 @@ export function readArchive(root: string, incidentsDir = INCIDENTS_DIR): Archive
   if (!existsSync(base)) {
     return { incidents: [], problems: [{ file: incidentsDir, message: 'the incidents folder does not exist. Create one incident with: npm run new -- "Title"' }] };
   }
-  const incidents: IncidentRecord[] = [];
+  const read: ReadIncident[] = [];
   for (const name of readdirSync(base).sort()) {
     const dir = join(base, name);
     if (name.startsWith('.') || name.startsWith('_') || !statSync(dir).isDirectory()) continue;
-    const record = readIncident(root, relative(root, dir), problems);
-    if (record) incidents.push(record);
+    const incident = readIncident(root, relative(root, dir), problems);
+    if (incident) read.push(incident);
   }
-  problems.push(...duplicateSlugs(incidents));
-  return { incidents, problems };
+  problems.push(...duplicateSlugs(read));
+  return { incidents: read.map((r) => r.record), problems };
 }
 
 function validate<T>(
@@ -81,7 +82,13 @@ function readYamlFile(root: string, file: string, problems: ContentProblem[]): L
   return parsed;
 }
 
-function readIncident(root: string, dir: string, problems: ContentProblem[]): IncidentRecord | undefined {
+/** An incident as read, with the line of its `slug:` field for a duplicate-slug problem. */
+interface ReadIncident {
+  record: IncidentRecord;
+  slugLine?: number;
+}
+
+function readIncident(root: string, dir: string, problems: ContentProblem[]): ReadIncident | undefined {
   const file = join(dir, 'index.mdx');
   if (!existsSync(join(root, file))) {
     problems.push({ file: dir, message: 'this incident folder has no index.mdx. Add one, or scaffold a new incident with: npm run new -- "Title"' });
@@ -106,17 +113,25 @@ function readIncident(root: string, dir: string, problems: ContentProblem[]): In
 
   const timelineFile = join(dir, 'timeline.yaml');
   let timeline: TimelineEntry[] = [];
+  let timelineDoc: LocatedYaml | undefined;
   if (existsSync(join(root, timelineFile))) {
-    const doc = readYamlFile(root, timelineFile, problems);
-    if (doc) timeline = validate(timelineSchema, doc, timelineFile, problems) ?? [];
+    timelineDoc = readYamlFile(root, timelineFile, problems);
+    if (timelineDoc) timeline = validate(timelineSchema, timelineDoc, timelineFile, problems) ?? [];
+  }
+  for (const p of timelineProblems(timeline)) {
+    problems.push({ file: timelineFile, line: timelineDoc?.lineOf([p.index, p.field]), field: `[${p.index}].${p.field}`, message: p.message });
   }
 
   const historyFile = join(dir, 'history.yaml');
   let history: History = { items: [] };
   let historyDoc: LocatedYaml | undefined;
+  // When history.yaml itself is broken, every reference would look dangling; say it once.
+  let historyReadable = true;
   if (existsSync(join(root, historyFile))) {
     historyDoc = readYamlFile(root, historyFile, problems);
-    if (historyDoc) history = validate(historySchema, historyDoc, historyFile, problems) ?? history;
+    const parsed = historyDoc && validate(historySchema, historyDoc, historyFile, problems);
+    if (parsed) history = parsed;
+    else historyReadable = false;
   }
 
   const repros = readRepros(root, dir, problems);
@@ -138,23 +153,26 @@ function readIncident(root: string, dir: string, problems: ContentProblem[]): In
     const near = similarKeys(ref, keys.keys());
     return `"${ref}" is not in ${historyFile}. Add it there (by hand or with npm run import:github), or fix the reference${near.length ? ` (did you mean ${near.map((k) => `"${k}"`).join(' or ')}?)` : ''}`;
   };
-  history.items.forEach((item, i) =>
-    item.relations.forEach((rel, j) => {
-      if (!keys.has(rel.to)) problems.push({ file: historyFile, line: historyDoc?.lineOf(['items', i, 'relations', j, 'to']), field: `items[${i}].relations[${j}].to`, message: unknownRef(rel.to) });
-    }),
-  );
-  timeline.forEach((entry, i) =>
-    entry.refs.forEach((ref, j) => {
-      if (!keys.has(ref)) problems.push({ file: timelineFile, field: `[${i}].refs[${j}]`, message: unknownRef(ref) });
-    }),
-  );
-  for (const mention of refMentions(split.body, split.bodyLine)) {
-    if (!keys.has(mention.value)) problems.push({ file, line: mention.line, field: '<Ref to>', message: unknownRef(mention.value) });
+  if (historyReadable) {
+    history.items.forEach((item, i) =>
+      item.relations.forEach((rel, j) => {
+        if (!keys.has(rel.to)) problems.push({ file: historyFile, line: historyDoc?.lineOf(['items', i, 'relations', j, 'to']), field: `items[${i}].relations[${j}].to`, message: unknownRef(rel.to) });
+      }),
+    );
+    timeline.forEach((entry, i) =>
+      entry.refs.forEach((ref, j) => {
+        if (!keys.has(ref)) problems.push({ file: timelineFile, line: timelineDoc?.lineOf([i, 'refs', j]), field: `[${i}].refs[${j}]`, message: unknownRef(ref) });
+      }),
+    );
+    for (const mention of refMentions(split.body, split.bodyLine)) {
+      if (!keys.has(mention.value)) problems.push({ file, line: mention.line, field: '<Ref to>', message: unknownRef(mention.value) });
+    }
   }
 
   if (!frontmatter || problems.length > count) return undefined;
   const slug = frontmatter.slug ?? dir.split('/').pop()!;
-  return {
+  const slugLine = frontmatter.slug === undefined ? undefined : (yaml as LocatedYaml).lineOf(['slug']);
+  const record: IncidentRecord = {
     slug,
     dir,
     file,
@@ -166,6 +184,7 @@ function readIncident(root: string, dir: string, problems: ContentProblem[]): In
     repros,
     diagrams: mermaidBlocks(split.body, split.bodyLine),
   };
+  return { record, slugLine };
 }
 
 function readRepros(root: string, dir: string, problems: ContentProblem[]): IncidentRepro[] {
@@ -209,13 +228,13 @@ function keyMomentOrder(fm: IncidentFrontmatter, file: string, yaml: LocatedYaml
   return problems;
 }
 
-function duplicateSlugs(incidents: IncidentRecord[]): ContentProblem[] {
+function duplicateSlugs(incidents: ReadIncident[]): ContentProblem[] {
   const seen = new Map<string, IncidentRecord>();
   const problems: ContentProblem[] = [];
-  for (const incident of incidents) {
+  for (const { record: incident, slugLine } of incidents) {
     const first = seen.get(incident.slug);
     if (first) {
-      problems.push({ file: incident.file, field: 'slug', message: `the slug "${incident.slug}" is already used by ${first.file}; both would be published at /incidents/${incident.slug}/. Rename one folder or change its slug` });
+      problems.push({ file: incident.file, line: slugLine, field: 'slug', message: `the slug "${incident.slug}" is already used by ${first.file}; both would be published at /incidents/${incident.slug}/. Rename one folder or change its slug` });
     } else seen.set(incident.slug, incident);
   }
   return problems;

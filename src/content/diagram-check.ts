@@ -15,7 +15,7 @@ export async function checkDiagrams(incidents: readonly IncidentRecord[]): Promi
   const render = createMermaidRenderer({ launchOptions: chromiumLaunchOptions });
   const results = await render(diagrams.map((d) => d.value));
   const problems = results.flatMap((result, i) =>
-    result.status === 'rejected' ? [mermaidProblem(diagrams[i]!.file, diagrams[i]!.line, result.reason)] : [],
+    result.status === 'rejected' ? [mermaidProblem(diagrams[i]!.file, diagrams[i]!.line, result.reason, diagrams[i]!.value)] : [],
   );
   return { problems, count: diagrams.length };
 }

@@ -90,6 +90,23 @@ function parts(ms: number, zone: string, options: Intl.DateTimeFormatOptions, lo
   return out;
 }
 
+/** The zone's offset from UTC at that moment, in milliseconds (PDT → -25 200 000). */
+export function zoneOffsetMs(ms: number, zone: string): number {
+  const p = parts(ms, zone, { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+  const asUtc = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
+  return asUtc - Math.floor(ms / 1000) * 1000;
+}
+
+/**
+ * Where an instant sorts on a timeline told in `zone`: an exact time as it is; a date known only
+ * to the day at the start of that day in the zone (so "20 March, time unknown" comes before
+ * everything else that happened on 20 March there, and after 19 March).
+ */
+export function sortKey(at: Instant, zone: string): number {
+  if (at.precision === 'exact') return at.ms;
+  return at.ms - zoneOffsetMs(at.ms, zone);
+}
+
 /** `2023-03-20` in the given zone. */
 export function formatDate(instant: Instant, zone: string): string {
   if (instant.precision === 'day') return instant.iso;

@@ -48,7 +48,7 @@ export const incidentSchema = z.strictObject({
   /** Overrides the folder name as the URL slug. */
   slug: slugWord.optional(),
   draft: z.boolean({ error: 'expected draft to be true or false' }).default(false),
-});
+}, { error: 'expected the frontmatter to hold fields such as title, summary, severity and timezone' });
 
 export type IncidentFrontmatter = z.output<typeof incidentSchema>;
 export type Severity = (typeof SEVERITIES)[number];

@@ -61,12 +61,15 @@ export function parseYaml(text: string, file: string, lineOffset = 0): LocatedYa
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
-    return doc.errors.map((error) => {
-      const line = error.linePos?.[0]?.line;
+    // One slip (a mis-indented line) makes the parser report several errors on the lines
+    // after it; the first is the one to fix, the rest usually disappear with it.
+    return doc.errors.slice(0, 1).map((error) => {
+      // Without prettyErrors the parser sets no linePos; the offset in the text is always there.
+      const line = lineCounter.linePos(error.pos[0]).line;
       const reason = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
       return {
         file,
-        line: line === undefined ? undefined : line + lineOffset,
+        line: line + lineOffset,
         message: `this is not valid YAML: ${reason}. Check indentation, the colon after each key, and quotes around values that contain ": " or "#"`,
       };
     });
@@ -85,15 +88,17 @@ function lineOfPath(doc: Document, counter: LineCounter, path: readonly Property
     if (isMap(node)) {
       const pair = node.items.find((item) => (item.key as { value?: unknown })?.value === key);
       if (!pair) break;
+      // The key's line, where the author reads the field's name: a block value (a list, a
+      // nested mapping) starts a line below it.
       best = rangeStart(pair.key) ?? best;
       node = pair.value;
-      best = rangeStart(node) ?? best;
     } else if (isSeq(node) && typeof key === 'number') {
       node = node.items[key];
       best = rangeStart(node) ?? best;
     } else break;
   }
-  return best === undefined ? undefined : counter.linePos(best).line + offset;
+  // An empty document has no nodes; its problem belongs on its first line.
+  return best === undefined ? 1 + offset : counter.linePos(best).line + offset;
 }
 
 function rangeStart(node: unknown): number | undefined {
@@ -104,10 +109,26 @@ function rangeStart(node: unknown): number | undefined {
 function describeFound(input: unknown): string {
   if (input === undefined) return 'nothing';
   if (input === null) return 'null';
-  if (typeof input === 'string') return `"${input.length > 80 ? `${input.slice(0, 77)}…` : input}"`;
-  if (Array.isArray(input)) return 'a list';
+  if (typeof input === 'string') {
+    // Line breaks shown as \n keep the problem on one line of the report.
+    const text = input.replace(/\r?\n/g, '\\n');
+    return `"${text.length > 80 ? `${text.slice(0, 77)}…` : text}"`;
+  }
+  if (Array.isArray(input)) return input.length === 0 ? 'an empty list' : 'a list';
   if (typeof input === 'object') return 'a mapping';
   return String(input);
+}
+
+/** What the author wrote where a Zod issue points, in words. */
+function describeInput(issue: z.ZodError['issues'][number], path: readonly PropertyKey[]): string {
+  let input = (issue as { input?: unknown }).input;
+  // A discriminated union reports at `type` but carries the whole item as its input.
+  const discriminator = (issue as { discriminator?: string }).discriminator;
+  if (discriminator !== undefined && input !== null && typeof input === 'object') {
+    input = (input as Record<string, unknown>)[discriminator];
+  }
+  if (input !== undefined) return `found ${describeFound(input)}`;
+  return path.length === 0 ? 'found nothing (the document is empty)' : 'the field is missing';
 }
 
 /** Turns Zod issues into problems located in the YAML they came from. */
@@ -118,13 +139,24 @@ export function problemsFromZod(error: z.ZodError, file: string, yaml?: LocatedY
       const nested = issue.errors[0]!.map((i) => ({ ...i, path: [...issue.path, ...i.path] }));
       return problemsFromZod({ issues: nested } as z.ZodError, file, yaml);
     }
+    // A bad record key ("Invalid key in record") carries the key schema's own message inside.
+    if (issue.code === 'invalid_key' && issue.issues.length) {
+      const nested = issue.issues.map((i) => ({ ...i, path: [...issue.path, ...i.path] }));
+      return problemsFromZod({ issues: nested } as z.ZodError, file, yaml);
+    }
     const path = issue.path as PropertyKey[];
-    let message = issue.message;
     if (issue.code === 'unrecognized_keys') {
-      message = `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}: check the spelling, or remove ${issue.keys.length > 1 ? 'them' : 'it'}`;
-    } else if (!message.includes('found') && !message.startsWith('"')) {
-      const input = (issue as { input?: unknown }).input;
-      message = input === undefined ? `${message}; the field is missing` : `${message}; found ${describeFound(input)}`;
+      // One problem per key, located at the key itself: that is the line the author must edit.
+      return issue.keys.map((key) => ({
+        file,
+        line: yaml?.lineOf([...path, key]),
+        field: formatPath([...path, key]),
+        message: `unknown field "${key}": check the spelling, or remove it`,
+      }));
+    }
+    let message = issue.message;
+    if (!message.includes('found') && !message.startsWith('"')) {
+      message = `${message}; ${describeInput(issue, path)}`;
     }
     return [{ file, line: yaml?.lineOf(path), field: formatPath(path) || undefined, message }];
   });

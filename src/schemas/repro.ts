@@ -39,7 +39,11 @@ export const reproSchema = z.strictObject({
       downstream_delay_ms: z.number().nonnegative().optional(),
     })
     .optional(),
-  timeout_s: z.number({ error: 'expected timeout_s as a number of seconds' }).positive().max(3600).default(60),
+  timeout_s: z
+    .number({ error: 'expected timeout_s as a number of seconds' })
+    .positive({ error: 'timeout_s must be more than 0 seconds' })
+    .max(3600, { error: 'timeout_s must be at most 3600 seconds (one hour)' })
+    .default(60),
   expect: z.strictObject({
     /** A pattern in stdout meaning "the bug showed itself". */
     reproduced: pattern,

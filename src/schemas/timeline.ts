@@ -1,7 +1,7 @@
 /** `content/incidents/<slug>/timeline.yaml`: the status page's updates and the postmortem's events. */
 import { z } from 'astro/zod';
 import { confidence, nonEmpty, timestamp, timestampOrDay, url } from './fields.ts';
-import type { Instant } from '../lib/time.ts';
+import { isInstant, parseDay, type Instant } from '../lib/time.ts';
 
 export const STATUS_KINDS = ['investigating', 'identified', 'monitoring', 'update', 'resolved', 'postmortem'] as const;
 export const EVENT_KINDS = [
@@ -52,9 +52,14 @@ export const timelineEntrySchema = z
     const parser = entry.precision === 'day' ? timestampOrDay : timestamp;
     const parsed = parser.safeParse(entry.at);
     if (!parsed.success) {
+      // The shared date-only message suggests leaving the field out, but `at` is required here.
+      const dateOnly = entry.precision !== 'day' && isInstant(parseDay(entry.at.trim()));
       for (const issue of parsed.error.issues) {
         const hint = entry.precision === 'day' ? '' : ' (if only the day is known, add precision: day)';
-        ctx.addIssue({ code: 'custom', path: ['at'], message: issue.message + hint, input: entry.at });
+        const message = dateOnly
+          ? `"${entry.at}" is a date without a time. If only the day is known, add precision: day to this entry; otherwise give a full timestamp with an offset, like 2023-03-20T01:00:00-07:00`
+          : issue.message + hint;
+        ctx.addIssue({ code: 'custom', path: ['at'], message, input: entry.at });
       }
       return z.NEVER;
     }

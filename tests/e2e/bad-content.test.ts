@@ -2,9 +2,8 @@
  * Bad content must stop both `npm run build` and `npm run check` with a located, readable
  * message, never a bare stack trace and never a page published with a broken body.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildSite, projectRoot, runNode } from '../support/site.ts';
 
@@ -15,18 +14,19 @@ const GOOD = join(projectRoot, 'tests/fixtures/sites/basic/content/incidents/202
 
 /** A throwaway site using Aftermath's src/ with one incident whose index.mdx is `mdx`. */
 function siteWith(mdx: string, extra: Record<string, string> = {}): string {
-  const root = mkdtempSync(join(tmpdir(), 'aftermath-bad-'));
+  // Inside the project, like the other fixture sites: Astro cannot compile scripts of a srcDir
+  // that lies on another branch of the file system than the site's root.
+  const root = mkdtempSync(join(projectRoot, 'tests/fixtures/sites/.tmp-bad-'));
   made.push(root);
-  const src = JSON.stringify(join(projectRoot, 'src'));
+  const src = JSON.stringify(relative(root, join(projectRoot, 'src')));
   writeFileSync(
     join(root, 'astro.config.mjs'),
     `import { defineConfig } from 'astro/config';
 import mdx from '@astrojs/mdx';
-import aftermath from ${JSON.stringify(join(projectRoot, 'src/integration.ts'))};
+import aftermath from ${JSON.stringify('./' + relative(root, join(projectRoot, 'src/integration.ts')))};
 export default defineConfig({ srcDir: ${src}, integrations: [aftermath(), mdx()] });
 `,
   );
-  symlinkSync(join(projectRoot, 'node_modules'), join(root, 'node_modules'), 'dir');
   const dir = join(root, 'content/incidents/2024-06-02-bad');
   cpSync(join(GOOD, '..'), dir, { recursive: true });
   writeFileSync(join(dir, 'index.mdx'), mdx);

@@ -69,7 +69,7 @@ describe('incident page', () => {
   it('renders the body: anchored headings, a build-time diagram and highlighted code', async () => {
     const page = await open(path);
     await expect(page.locator('h2#what-happened a.heading-anchor').getAttribute('href')).resolves.toBe('#what-happened');
-    await expect(page.locator('svg[aria-roledescription="flowchart-v2"]').count()).resolves.toBe(1);
+    await expect(page.locator('.prose svg[aria-roledescription="flowchart-v2"]').count()).resolves.toBe(1);
     await expect(page.locator('pre.astro-code[data-language="ts"]').count()).resolves.toBe(1);
     await expect(page.locator('pre.astro-code[data-language="diff"]').count()).resolves.toBe(1);
     await expect(page.locator('#sources + ol a').getAttribute('href')).resolves.toBe('https://status.example.com/incidents/abc123');
@@ -82,11 +82,15 @@ describe('incident page', () => {
     await expect(page.locator('dt:text-is("Duration") + dd').textContent()).resolves.toContain('40 min');
   });
 
-  it('reads the same with JavaScript disabled, and ships no script at all', async () => {
+  it('reads the same with JavaScript disabled, and ships no inline script', async () => {
     const page = await open(path, { javaScriptEnabled: false });
     await expect(page.locator('article h1').isVisible()).resolves.toBe(true);
-    await expect(page.locator('svg[aria-roledescription="flowchart-v2"]').isVisible()).resolves.toBe(true);
-    await expect(page.locator('script').count()).resolves.toBe(0);
+    await expect(page.locator('.prose svg[aria-roledescription="flowchart-v2"]').isVisible()).resolves.toBe(true);
+    // The only enhancement (local time zone) stays out of sight when it cannot work.
+    await expect(page.locator('.tz-toggle').isVisible()).resolves.toBe(false);
+    await expect(page.locator('time[datetime="2024-06-02T09:15:00+02:00"]').first().textContent()).resolves.toContain('UTC');
+    const scripts = await page.locator('script').evaluateAll((els) => els.map((e) => ({ src: e.getAttribute('src'), inline: e.textContent?.trim() ?? '' })));
+    expect(scripts.every((s) => s.src && s.inline === '')).toBe(true);
   });
 
   it('follows the system theme for the page and the code', async () => {
@@ -97,6 +101,68 @@ describe('incident page', () => {
     await expect(bg(dark)).resolves.toBe('rgb(17, 20, 24)');
     const keyword = (p: Page) => p.locator('pre[data-language="ts"] span span').first().evaluate((el) => getComputedStyle(el).color);
     expect(await keyword(light)).not.toBe(await keyword(dark));
+  });
+});
+
+describe('timeline and fix history', () => {
+  const path = '/incidents/2024-06-02-queue-backlog/';
+
+  it('merges the status page, the incident and the code host on one axis with day separators', async () => {
+    const page = await open(path);
+    const titles = await page.locator('.tl-item .tl-title').allTextContents();
+    expect(titles.slice(0, 4)).toEqual(['PR #11 merged: Move the ack into the retry wrapper', 'Consumer release 42 rolls out', 'Confirmations start to lag', 'Issue #10 opened: Messages are never acknowledged after release 42']);
+    await expect(page.locator('.tl-day h3').allTextContents()).resolves.toEqual(['Thursday, 30 May 2024', 'Sunday, 2 June 2024', 'Monday, 3 June 2024']);
+    await expect(page.locator('.tl-item.src-status-page .lane').first().textContent()).resolves.toBe('Status page');
+  });
+
+  it('draws the impact window as a band and marks secondary and estimated entries in words', async () => {
+    const page = await open(path);
+    const inImpact = await page.locator('.tl-item.in-impact .tl-title').allTextContents();
+    expect(inImpact[0]).toBe('Consumer release 42 rolls out');
+    expect(inImpact.at(-1)).toBe('Queue back to normal');
+    await expect(page.locator('.tl-item.conf-estimated .confidence').textContent()).resolves.toBe('estimated');
+    const secondary = page.locator('.tl-item.conf-secondary .tl-title');
+    await expect(secondary.evaluate((el) => getComputedStyle(el, '::after').content)).resolves.toContain('secondary source');
+  });
+
+  it('gives every entry a working permalink and renders imported text inert', async () => {
+    const page = await open(path);
+    const first = page.locator('.tl-item').first();
+    const id = await first.getAttribute('id');
+    await expect(first.locator('.tl-permalink').getAttribute('href')).resolves.toBe(`#${id}`);
+    await page.locator('.tl-item', { hasText: 'Investigating delayed' }).locator('summary').click();
+    await expect(page.locator('.tl-item', { hasText: 'Investigating delayed' }).locator('details strong').textContent()).resolves.toBe('delayed');
+    await expect(page.evaluate(() => (window as unknown as { __pwned?: boolean }).__pwned)).resolves.toBeUndefined();
+  });
+
+  it('computes the metrics strip and leaves unknowns unknown', async () => {
+    const page = await open(path);
+    const metric = (label: string) => page.locator('.metrics .metric', { hasText: label }).locator('dd');
+    await expect(metric('Time to detect').textContent()).resolves.toContain('25 min');
+    await expect(metric('Impact window').textContent()).resolves.toContain('2 h');
+    const other = await open('/incidents/2022-11-08-dns-expiry/');
+    await expect(other.locator('.metrics .metric', { hasText: 'Time to detect' }).locator('dd').textContent()).resolves.toBe('unknown');
+  });
+
+  it('shows the fix history as a build-time diagram and as a table', async () => {
+    const page = await open(path, { javaScriptEnabled: false });
+    await expect(page.locator('figure.diagram svg#fix-graph').count()).resolves.toBe(1);
+    await expect(page.locator('figure.diagram').textContent()).resolves.toContain('(superseded)');
+    await expect(page.locator('.history-table tbody tr').count()).resolves.toBe(4);
+  });
+
+  it('switches times to the reader’s zone on request and remembers it', async () => {
+    const context = await browser.newContext({ timezoneId: 'Asia/Tokyo' });
+    const page = await context.newPage();
+    await page.goto(server.url + path);
+    const time = page.locator('.tl-item', { hasText: 'Consumer release 42' }).locator('time');
+    await expect(time.textContent()).resolves.toBe('09:15 CEST');
+    await page.locator('.tz-toggle button').click();
+    await expect(time.textContent()).resolves.toMatch(/^16:15 GMT\+9$/);
+    await page.reload();
+    await expect(time.textContent()).resolves.toMatch(/^16:15 GMT\+9$/);
+    await expect(page.locator('.tz-toggle button').getAttribute('aria-pressed')).resolves.toBe('true');
+    await context.close();
   });
 });
 

@@ -1,0 +1,157 @@
+/**
+ * One time axis for everything that told the incident: the status page, the postmortem's own
+ * events, and the code host and advisories (history items become events: opened, merged,
+ * released, published). Pure; the page, the exports and the feeds all read its output.
+ */
+import { historyKey } from './history-keys.ts';
+import type { History, HistoryItem } from '../schemas/history.ts';
+import { STATUS_KINDS, type TimelineEntry } from '../schemas/timeline.ts';
+import { sortKey, type Instant } from './time.ts';
+
+/** Where an entry came from; pages draw one lane (badge) per source. */
+export type TimelineSource = 'status-page' | 'incident' | 'code' | 'release' | 'advisory';
+
+export type HistoryEventKind = 'opened' | 'merged' | 'closed' | 'committed' | 'released' | 'published';
+
+export interface TimelineItem {
+  /** Stable, URL-safe anchor: `t-2023-03-20t0100-trigger`, `h-2641-merged`. */
+  id: string;
+  at: Instant;
+  approximate: boolean;
+  source: TimelineSource;
+  kind: TimelineEntry['kind'] | HistoryEventKind;
+  title: string;
+  body?: string;
+  url?: string;
+  confidence: 'verified' | 'secondary' | 'estimated';
+  confidenceNote?: string;
+  components: TimelineEntry['components'];
+  /** History keys this entry is about (for a history event, its own key first). */
+  refs: string[];
+  /** For history events: the item's type and outcome, for styling. */
+  item?: { key: string; type: HistoryItem['type']; outcome?: HistoryItem['outcome'] };
+  backfilled: boolean;
+}
+
+const STATUS = new Set<string>(STATUS_KINDS);
+
+export function timelineSource(kind: TimelineEntry['kind']): TimelineSource {
+  return STATUS.has(kind) ? 'status-page' : 'incident';
+}
+
+function slugPart(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+}
+
+function itemLabel(item: HistoryItem, key: string): string {
+  switch (item.type) {
+    case 'issue':
+      return `Issue ${key}`;
+    case 'pull':
+      return `PR ${key}`;
+    case 'release':
+      return `Release ${item.tag}`;
+    case 'commit':
+      return `Commit ${key}`;
+    case 'advisory':
+      return item.id;
+  }
+}
+
+/** The dated events of one history item, in the order they happen. */
+export function historyEvents(item: HistoryItem, mainRepo?: string): TimelineItem[] {
+  const key = historyKey(item, mainRepo);
+  const label = itemLabel(item, key);
+  const events: [HistoryEventKind, Instant | undefined][] = [];
+  let source: TimelineSource = 'code';
+  switch (item.type) {
+    case 'issue':
+      events.push(['opened', item.opened], ['closed', item.closed]);
+      break;
+    case 'pull':
+      // A merged PR's close is its merge; listing both would say the same thing twice.
+      events.push(['opened', item.opened], ['merged', item.merged], ['closed', item.merged ? undefined : item.closed]);
+      break;
+    case 'commit':
+      events.push(['committed', item.committed]);
+      break;
+    case 'release':
+      source = 'release';
+      events.push(['released', item.published]);
+      break;
+    case 'advisory':
+      source = 'advisory';
+      events.push(['published', item.published]);
+      break;
+  }
+  const verb: Record<HistoryEventKind, string> = {
+    opened: 'opened',
+    merged: 'merged',
+    closed: 'closed',
+    committed: 'committed',
+    released: 'released',
+    published: 'published',
+  };
+  return events.flatMap(([kind, at]) =>
+    at
+      ? [
+          {
+            id: `h-${slugPart(key)}-${kind}`,
+            at,
+            approximate: false,
+            source,
+            kind,
+            title: `${label} ${verb[kind]}: ${item.title}`,
+            url: item.url,
+            confidence: item.confidence,
+            confidenceNote: item.note,
+            components: [],
+            refs: [key],
+            item: { key, type: item.type, outcome: item.outcome },
+            backfilled: false,
+          } satisfies TimelineItem,
+        ]
+      : [],
+  );
+}
+
+export function timelineItem(entry: TimelineEntry): TimelineItem {
+  return {
+    id: '',
+    at: entry.at,
+    approximate: entry.approximate,
+    source: timelineSource(entry.kind),
+    kind: entry.kind,
+    title: entry.title,
+    body: entry.body,
+    url: entry.source,
+    confidence: entry.confidence,
+    confidenceNote: entry.confidence_note,
+    components: entry.components,
+    refs: entry.refs,
+    backfilled: entry.backfilled,
+  };
+}
+
+/**
+ * All sources on one axis, oldest first, as told in `zone` (a date known only to the day sorts
+ * at the start of that day there). Equal times keep their input order (timeline.yaml
+ * first, in file order, then history in file order), so the result never depends on how the
+ * sort breaks ties. Every item gets a unique anchor id.
+ */
+export function mergeTimeline(entries: readonly TimelineEntry[], history: History, zone: string): TimelineItem[] {
+  const items = [
+    ...entries.map(timelineItem),
+    ...history.items.flatMap((item) => historyEvents(item, history.repository)),
+  ];
+  const sorted = items
+    .map((item, index) => ({ item, index, key: sortKey(item.at, zone) }))
+    .sort((a, b) => a.key - b.key || a.index - b.index);
+  const used = new Map<string, number>();
+  return sorted.map(({ item }) => {
+    const base = item.id || `t-${slugPart(item.at.iso)}-${item.kind}`;
+    const n = used.get(base) ?? 0;
+    used.set(base, n + 1);
+    return { ...item, id: n === 0 ? base : `${base}-${n + 1}` };
+  });
+}

@@ -1,0 +1,558 @@
+/**
+ * readArchive on small incident folders: each bad input must come back as one problem that
+ * names the file, the line, the field, and what to do. The base incident below is valid; each
+ * case changes one thing in it.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readArchive } from '../../src/content/archive.ts';
+import { checkDiagrams } from '../../src/content/diagram-check.ts';
+import type { ContentProblem } from '../../src/schemas/problems.ts';
+
+const SLUG = '2024-06-02-queue-backlog';
+const DIR = `content/incidents/${SLUG}`;
+const INDEX = `${DIR}/index.mdx`;
+const TIMELINE = `${DIR}/timeline.yaml`;
+const HISTORY = `${DIR}/history.yaml`;
+
+// Line numbers in the comments are the ones the assertions below rely on.
+const VALID_INDEX = `---
+title: Queue backlog delays orders
+summary: A consumer stopped acknowledging messages, so orders queued for two hours.
+impact: Orders delayed by up to two hours
+severity: SEV2
+status: resolved
+started: "2024-06-02T09:15:00+02:00"
+detected: "2024-06-02T09:40:00+02:00"
+mitigated: unknown
+resolved: "2024-06-02T11:30:00+02:00"
+timezone: Europe/Berlin
+tags: [queue, kafka]
+authors:
+  - Jo Doe
+sources:
+  - url: https://example.com/postmortem
+    title: Postmortem
+    publisher: Example Inc.
+    kind: postmortem
+---
+
+## What happened
+
+The consumer fell behind after a deploy; the fix was <Ref to="#12" />.
+
+\`\`\`mermaid
+flowchart LR
+    Producer --> Queue --> Consumer
+\`\`\`
+`;
+// line 1: ---, 2: title, 3: summary, 4: impact, 5: severity, 7: started, 8: detected,
+// 11: timezone, 12: tags, 16: sources[0].url, 20: ---, 21: body starts, 24: <Ref>, 26: fence.
+
+const VALID_TIMELINE = `- at: "2024-06-02T09:15:00+02:00"
+  kind: trigger
+  title: A deploy changes the consumer's acknowledgement mode
+  source: https://example.com/postmortem
+  confidence: verified
+  refs: ["#12"]
+- at: "2024-06-02T11:30:00+02:00"
+  kind: resolved
+  title: The backlog is drained
+  source: https://example.com/postmortem
+  confidence: verified
+`;
+
+const VALID_HISTORY = `repository: acme/queue
+items:
+  - type: pull
+    number: 12
+    title: Acknowledge after processing
+    merged: "2024-06-03"
+    relations:
+      - type: fixes
+        to: "#11"
+  - type: issue
+    number: 11
+    title: Messages lost on consumer restart
+`;
+
+const VALID_REPRO = `title: Lost acknowledgements
+runtime: python
+entry: main.py
+expect:
+  reproduced: LOST
+  not_reproduced: OK
+`;
+
+/** Replaces `from` in `text`, failing loudly when the fixture no longer contains it. */
+function edit(text: string, from: string, to: string): string {
+  if (!text.includes(from)) throw new Error(`fixture does not contain ${JSON.stringify(from)}`);
+  return text.replace(from, to);
+}
+const index = (from: string, to: string) => edit(VALID_INDEX, from, to);
+const timeline = (from: string, to: string) => edit(VALID_TIMELINE, from, to);
+const history = (from: string, to: string) => edit(VALID_HISTORY, from, to);
+
+let root: string;
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), 'aftermath-archive-'));
+});
+afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+/**
+ * Writes a valid incident into the temp root. `files` overrides or adds files by their path in
+ * the incident folder (e.g. `repros/a/repro.yaml`); `null` leaves a file out.
+ */
+function writeIncident(files: Record<string, string | null> = {}, slug = SLUG): void {
+  const all = { 'index.mdx': VALID_INDEX, 'timeline.yaml': VALID_TIMELINE, 'history.yaml': VALID_HISTORY, ...files };
+  const dir = join(root, 'content/incidents', slug);
+  mkdirSync(dir, { recursive: true });
+  for (const [name, text] of Object.entries(all)) {
+    if (text === null) continue;
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
+}
+
+/** The one problem `files` causes; any other problem fails the test with the full list. */
+function onlyProblem(files: Record<string, string | null>): ContentProblem {
+  writeIncident(files);
+  const { problems, incidents } = readArchive(root);
+  expect(problems).toHaveLength(1);
+  // An incident with problems is never handed to the site.
+  expect(incidents).toEqual([]);
+  return problems[0]!;
+}
+
+describe('a valid archive', () => {
+  it('has no problems and parses every file', () => {
+    writeIncident({ 'repros/lost-ack/repro.yaml': VALID_REPRO, 'repros/lost-ack/main.py': 'print("OK")\n' });
+    const { problems, incidents } = readArchive(root);
+    expect(problems).toEqual([]);
+    expect(incidents).toHaveLength(1);
+    const [incident] = incidents;
+    expect(incident!.slug).toBe(SLUG);
+    expect(incident!.dir).toBe(DIR);
+    expect(incident!.file).toBe(INDEX);
+    expect(incident!.bodyLine).toBe(21);
+    expect(incident!.frontmatter.title).toBe('Queue backlog delays orders');
+    expect(incident!.frontmatter.started?.ms).toBe(Date.UTC(2024, 5, 2, 7, 15));
+    expect(incident!.frontmatter.detected?.ms).toBe(Date.UTC(2024, 5, 2, 7, 40));
+    expect(incident!.frontmatter.mitigated).toBeNull();
+    expect(incident!.frontmatter.draft).toBe(false);
+    expect(incident!.frontmatter.tags).toEqual(['queue', 'kafka']);
+    expect(incident!.timeline.map((e) => [e.kind, e.at.ms, e.at.precision])).toEqual([
+      ['trigger', Date.UTC(2024, 5, 2, 7, 15), 'exact'],
+      ['resolved', Date.UTC(2024, 5, 2, 9, 30), 'exact'],
+    ]);
+    expect(incident!.history.repository).toBe('acme/queue');
+    expect(incident!.history.items.map((i) => i.type)).toEqual(['pull', 'issue']);
+    expect(incident!.diagrams).toEqual([{ value: 'flowchart LR\n    Producer --> Queue --> Consumer', line: 26 }]);
+    expect(incident!.repros).toEqual([{ id: 'lost-ack', dir: `${DIR}/repros/lost-ack`, manifest: expect.objectContaining({ runtime: 'python', timeout_s: 60 }) }]);
+  });
+
+  it('needs neither timeline.yaml nor history.yaml when nothing refers to them', () => {
+    writeIncident({ 'index.mdx': index('the fix was <Ref to="#12" />', 'the fix was a config change'), 'timeline.yaml': null, 'history.yaml': null });
+    const { problems, incidents } = readArchive(root);
+    expect(problems).toEqual([]);
+    expect(incidents[0]!.timeline).toEqual([]);
+    expect(incidents[0]!.history).toEqual({ items: [] });
+  });
+
+  it('skips folders starting with . or _ and loose files', () => {
+    writeIncident();
+    mkdirSync(join(root, 'content/incidents/_drafts'));
+    mkdirSync(join(root, 'content/incidents/.cache'));
+    writeFileSync(join(root, 'content/incidents/README.md'), '# notes\n');
+    const { problems, incidents } = readArchive(root);
+    expect(problems).toEqual([]);
+    expect(incidents.map((i) => i.slug)).toEqual([SLUG]);
+  });
+
+  it('includes the bundled flagship incident, valid', () => {
+    const { problems, incidents } = readArchive(resolve(import.meta.dirname, '../..'));
+    expect(problems).toEqual([]);
+    const chatgpt = incidents.find((i) => i.slug === '2023-03-20-chatgpt-redis-py');
+    expect(chatgpt?.frontmatter.started?.ms).toBe(Date.UTC(2023, 2, 20, 8));
+    expect(chatgpt?.frontmatter.timezone).toBe('America/Los_Angeles');
+  });
+});
+
+describe('frontmatter problems', () => {
+  it('a missing title, reported at the start of the frontmatter', () => {
+    expect(onlyProblem({ 'index.mdx': index('title: Queue backlog delays orders\n', '') })).toEqual({
+      file: INDEX,
+      line: 2,
+      field: 'title',
+      message: 'expected a title as text; the field is missing',
+    });
+  });
+
+  it('`started` without a UTC offset', () => {
+    expect(onlyProblem({ 'index.mdx': index('started: "2024-06-02T09:15:00+02:00"', 'started: "2024-06-02T09:15:00"') })).toEqual({
+      file: INDEX,
+      line: 7,
+      field: 'started',
+      message: '"2024-06-02T09:15:00" has no UTC offset, so the moment it names is ambiguous. Add "Z" for UTC or the offset in force at that time, e.g. 2023-03-20T01:00:00-07:00',
+    });
+  });
+
+  it('`started` without an offset and without quotes (YAML must not turn it into a Date)', () => {
+    const problem = onlyProblem({ 'index.mdx': index('started: "2024-06-02T09:15:00+02:00"', 'started: 2024-06-02T09:15:00') });
+    expect(problem).toMatchObject({ file: INDEX, line: 7, field: 'started' });
+    expect(problem.message).toMatch(/^"2024-06-02T09:15:00" has no UTC offset/);
+  });
+
+  it('a date-only `started`', () => {
+    expect(onlyProblem({ 'index.mdx': index('started: "2024-06-02T09:15:00+02:00"', 'started: 2024-06-02') })).toEqual({
+      file: INDEX,
+      line: 7,
+      field: 'started',
+      message: '"2024-06-02" is a date without a time. Give a full timestamp with an offset (e.g. 2023-03-20T01:00:00-07:00), or leave the field out if the time is unknown',
+    });
+  });
+
+  it('a time-zone abbreviation instead of an IANA name', () => {
+    expect(onlyProblem({ 'index.mdx': index('timezone: Europe/Berlin', 'timezone: PST') })).toEqual({
+      file: INDEX,
+      line: 11,
+      field: 'timezone',
+      message: '"PST" is not an IANA time zone. Use a name such as America/Los_Angeles, Europe/Berlin or UTC (abbreviations like PST are ambiguous)',
+    });
+  });
+
+  it('a severity outside SEV1–SEV4', () => {
+    expect(onlyProblem({ 'index.mdx': index('severity: SEV2', 'severity: critical') })).toEqual({
+      file: INDEX,
+      line: 5,
+      field: 'severity',
+      message: 'expected severity to be one of SEV1 (critical), SEV2 (major), SEV3 (minor), SEV4 (none); found "critical"',
+    });
+  });
+
+  it('a summary of several paragraphs', () => {
+    const summary = 'summary: |\n  The consumer stopped.\n\n  Orders queued for two hours.';
+    expect(onlyProblem({ 'index.mdx': index('summary: A consumer stopped acknowledging messages, so orders queued for two hours.', summary) })).toEqual({
+      file: INDEX,
+      line: 3,
+      field: 'summary',
+      message: 'the summary must be one paragraph (no blank lines); move the rest into the body; found "The consumer stopped.\\n\\nOrders queued for two hours."',
+    });
+  });
+
+  it('a misspelled field, reported at its own line', () => {
+    expect(onlyProblem({ 'index.mdx': index('tags: [queue, kafka]', 'tag: [queue, kafka]') })).toEqual({
+      file: INDEX,
+      line: 12,
+      field: 'tag',
+      message: 'unknown field "tag": check the spelling, or remove it',
+    });
+  });
+
+  it('a misspelled field holding a list, at the key rather than the list below it', () => {
+    expect(onlyProblem({ 'index.mdx': index('sources:\n', 'source:\n') })).toEqual({
+      file: INDEX,
+      line: 15,
+      field: 'source',
+      message: 'unknown field "source": check the spelling, or remove it',
+    });
+  });
+
+  it('a source URL without a scheme', () => {
+    expect(onlyProblem({ 'index.mdx': index('url: https://example.com/postmortem', 'url: example.com/postmortem') })).toEqual({
+      file: INDEX,
+      line: 16,
+      field: 'sources[0].url',
+      message: 'expected an absolute URL starting with https:// or http://; found "example.com/postmortem"',
+    });
+  });
+
+  it('malformed YAML, at the line of the mistake', () => {
+    const problem = onlyProblem({ 'index.mdx': index('impact: Orders delayed by up to two hours', 'impact: Orders: delayed by up to two hours') });
+    expect(problem).toEqual({ file: INDEX, line: 4, message: expect.stringMatching(/^this is not valid YAML: .+\. Check indentation, the colon after each key, and quotes around values that contain ": " or "#"$/) });
+  });
+
+  it('a key written twice', () => {
+    const problem = onlyProblem({ 'index.mdx': index('status: resolved\n', 'status: resolved\nstatus: monitoring\n') });
+    expect(problem).toMatchObject({ file: INDEX, line: 7 });
+    expect(problem.message).toContain('Map keys must be unique');
+  });
+
+  it('no frontmatter at all', () => {
+    expect(onlyProblem({ 'index.mdx': '## What happened\n\nThe consumer fell behind.\n' })).toEqual({
+      file: INDEX,
+      line: 1,
+      message: 'the file must start with a frontmatter block between two "---" lines (title, summary, severity, …). See README "Content format"',
+    });
+  });
+
+  it('an empty frontmatter block', () => {
+    expect(onlyProblem({ 'index.mdx': '---\n---\n\nThe consumer fell behind.\n' })).toEqual({
+      file: INDEX,
+      line: 2,
+      message: 'expected the frontmatter to hold fields such as title, summary, severity and timezone; found nothing (the document is empty)',
+    });
+  });
+
+  it('key moments out of order: detected before started', () => {
+    expect(onlyProblem({ 'index.mdx': index('detected: "2024-06-02T09:40:00+02:00"', 'detected: "2024-06-02T09:40:00+03:00"') })).toEqual({
+      file: INDEX,
+      line: 8,
+      field: 'detected',
+      message:
+        'detected (2024-06-02T09:40:00+03:00) is earlier than started (2024-06-02T09:15:00+02:00). Key moments must go started ≤ detected ≤ mitigated ≤ resolved; check the date and the offset',
+    });
+  });
+});
+
+describe('body problems', () => {
+  const EMPTY_BODY = 'the incident has no body below the frontmatter. Write at least a short account of what happened; an empty page is never published';
+  const frontmatterOnly = VALID_INDEX.slice(0, VALID_INDEX.indexOf('---\n\n## What happened') + 4);
+
+  it('an empty body (frontmatter only)', () => {
+    expect(onlyProblem({ 'index.mdx': frontmatterOnly, 'history.yaml': null, 'timeline.yaml': null })).toEqual({ file: INDEX, line: 21, message: EMPTY_BODY });
+  });
+
+  it('a body of imports and comments only', () => {
+    const body = '\nimport Ref from "../../../src/components/Ref.astro";\n\n{/* TODO */}\n';
+    expect(onlyProblem({ 'index.mdx': frontmatterOnly + body, 'history.yaml': null, 'timeline.yaml': null })).toEqual({ file: INDEX, line: 21, message: EMPTY_BODY });
+  });
+
+  it('<Ref to> naming a pull request that history.yaml does not list, at the line of the mention', () => {
+    expect(onlyProblem({ 'index.mdx': index('<Ref to="#12" />', '<Ref to="#9999" />') })).toEqual({
+      file: INDEX,
+      line: 24,
+      field: '<Ref to>',
+      message: `"#9999" is not in ${HISTORY}. Add it there (by hand or with npm run import:github), or fix the reference`,
+    });
+  });
+
+  it('<Ref to> with a typo suggests the keys it resembles', () => {
+    const problem = onlyProblem({ 'index.mdx': index('<Ref to="#12" />', '<Ref to="#121" />') });
+    expect(problem).toMatchObject({ file: INDEX, line: 24, field: '<Ref to>' });
+    expect(problem.message).toMatch(/ \(did you mean "#12"\?\)$/);
+  });
+});
+
+describe('timeline.yaml problems', () => {
+  it('an `at` without an offset, suggesting precision: day', () => {
+    expect(onlyProblem({ 'timeline.yaml': timeline('at: "2024-06-02T11:30:00+02:00"', 'at: "2024-06-02T11:30"') })).toEqual({
+      file: TIMELINE,
+      line: 7,
+      field: '[1].at',
+      message: '"2024-06-02T11:30" has no UTC offset, so the moment it names is ambiguous. Add "Z" for UTC or the offset in force at that time, e.g. 2023-03-20T01:00:00-07:00 (if only the day is known, add precision: day)',
+    });
+  });
+
+  it('a date-only `at` is refused without precision: day', () => {
+    expect(onlyProblem({ 'timeline.yaml': timeline('at: "2024-06-02T11:30:00+02:00"', 'at: "2024-06-02"') })).toEqual({
+      file: TIMELINE,
+      line: 7,
+      field: '[1].at',
+      message: '"2024-06-02" is a date without a time. If only the day is known, add precision: day to this entry; otherwise give a full timestamp with an offset, like 2023-03-20T01:00:00-07:00',
+    });
+  });
+
+  it('… and accepted with precision: day', () => {
+    writeIncident({ 'timeline.yaml': timeline('at: "2024-06-02T11:30:00+02:00"', 'at: "2024-06-02"\n  precision: day') });
+    const { problems, incidents } = readArchive(root);
+    expect(problems).toEqual([]);
+    expect(incidents[0]!.timeline[1]!.at).toEqual({ iso: '2024-06-02', ms: Date.UTC(2024, 5, 2), precision: 'day' });
+  });
+
+  it('an unknown kind', () => {
+    expect(onlyProblem({ 'timeline.yaml': timeline('kind: trigger', 'kind: outage') })).toEqual({
+      file: TIMELINE,
+      line: 2,
+      field: '[0].kind',
+      message:
+        'expected kind to be one of: investigating, identified, monitoring, update, resolved, postmortem, trigger, impact-start, impact-end, detected, mitigated, deploy, communication, note; found "outage"',
+    });
+  });
+
+  it('a source that is not a URL', () => {
+    expect(onlyProblem({ 'timeline.yaml': timeline('  source: https://example.com/postmortem\n  confidence: verified\n  refs', '  source: the postmortem\n  confidence: verified\n  refs') })).toEqual({
+      file: TIMELINE,
+      line: 4,
+      field: '[0].source',
+      message: 'expected an absolute URL starting with https:// or http://; found "the postmortem"',
+    });
+  });
+
+  it('malformed YAML: one problem at the mis-indented line, not one per line after it', () => {
+    const problem = onlyProblem({ 'timeline.yaml': timeline("  title: A deploy changes the consumer's acknowledgement mode", " title: A deploy changes the consumer's acknowledgement mode") });
+    expect(problem).toEqual({ file: TIMELINE, line: 3, message: expect.stringMatching(/^this is not valid YAML: /) });
+  });
+
+  it('a mapping instead of a list', () => {
+    expect(onlyProblem({ 'timeline.yaml': 'at: "2024-06-02T09:15:00+02:00"\nkind: trigger\n', 'index.mdx': index('<Ref to="#12" />', 'a fix') })).toEqual({
+      file: TIMELINE,
+      line: 1,
+      message: 'expected timeline.yaml to be a list of entries, each starting with "- at:"; found a mapping',
+    });
+  });
+
+  it('an empty file', () => {
+    expect(onlyProblem({ 'timeline.yaml': '# nothing yet\n' })).toEqual({
+      file: TIMELINE,
+      line: 1,
+      message: 'expected timeline.yaml to be a list of entries, each starting with "- at:"; found nothing (the document is empty)',
+    });
+  });
+
+  it('refs naming an item history.yaml does not list, at the line of the ref', () => {
+    expect(onlyProblem({ 'timeline.yaml': timeline('refs: ["#12"]', 'refs:\n    - "#12"\n    - "#40"') })).toEqual({
+      file: TIMELINE,
+      line: 8,
+      field: '[0].refs[1]',
+      message: `"#40" is not in ${HISTORY}. Add it there (by hand or with npm run import:github), or fix the reference`,
+    });
+  });
+});
+
+describe('history.yaml problems', () => {
+  it('a relation pointing to an item that is not listed', () => {
+    expect(onlyProblem({ 'history.yaml': history('to: "#11"', 'to: "#10"') })).toEqual({
+      file: HISTORY,
+      line: 9,
+      field: 'items[0].relations[0].to',
+      message: `"#10" is not in ${HISTORY}. Add it there (by hand or with npm run import:github), or fix the reference`,
+    });
+  });
+
+  it('the same item listed twice', () => {
+    expect(onlyProblem({ 'history.yaml': `${VALID_HISTORY}  - type: issue\n    number: 11\n    title: Same issue again\n` })).toEqual({
+      file: HISTORY,
+      line: 13,
+      field: 'items[2]',
+      message: '"#11" is listed twice (also items[1]). Merge the two entries',
+    });
+  });
+
+  it('an unknown item type names the type found, and references are not all reported as dangling', () => {
+    expect(onlyProblem({ 'history.yaml': history('  - type: issue', '  - type: bug') })).toEqual({
+      file: HISTORY,
+      line: 10,
+      field: 'items[1].type',
+      message: 'expected type to be one of: issue, pull, commit, release, advisory; found "bug"',
+    });
+  });
+
+  it('malformed YAML is one problem, not one per reference into it', () => {
+    const problem = onlyProblem({ 'history.yaml': history('items:\n', 'items\n') });
+    expect(problem).toMatchObject({ file: HISTORY, line: expect.any(Number), message: expect.stringMatching(/^this is not valid YAML/) });
+  });
+});
+
+describe('repro problems', () => {
+  it('an entry file that does not exist', () => {
+    expect(onlyProblem({ 'repros/lost-ack/repro.yaml': VALID_REPRO })).toEqual({
+      file: `${DIR}/repros/lost-ack/repro.yaml`,
+      line: 3,
+      field: 'entry',
+      message: `the entry file "main.py" does not exist in ${DIR}/repros/lost-ack`,
+    });
+  });
+
+  it('an unsupported runtime', () => {
+    expect(onlyProblem({ 'repros/lost-ack/repro.yaml': edit(VALID_REPRO, 'runtime: python', 'runtime: ruby'), 'repros/lost-ack/main.py': '' })).toEqual({
+      file: `${DIR}/repros/lost-ack/repro.yaml`,
+      line: 2,
+      field: 'runtime',
+      message: 'expected runtime to be python or node; found "ruby"',
+    });
+  });
+
+  it('a parameter name that is not an environment variable name, at its key', () => {
+    const repro = `${VALID_REPRO}parameters:\n  sleep_ms: [10, 100]\n`;
+    expect(onlyProblem({ 'repros/lost-ack/repro.yaml': repro, 'repros/lost-ack/main.py': '' })).toEqual({
+      file: `${DIR}/repros/lost-ack/repro.yaml`,
+      line: 8,
+      field: 'parameters.sleep_ms',
+      message: 'parameter names are environment variable names, e.g. SLEEP; found "sleep_ms"',
+    });
+  });
+
+  it('a repro folder without repro.yaml', () => {
+    expect(onlyProblem({ 'repros/lost-ack/main.py': '' })).toEqual({
+      file: `${DIR}/repros/lost-ack`,
+      message: 'this repro folder has no repro.yaml describing how to run it',
+    });
+  });
+});
+
+describe('archive-level problems', () => {
+  it('a folder without index.mdx', () => {
+    expect(onlyProblem({ 'index.mdx': null })).toEqual({
+      file: DIR,
+      message: 'this incident folder has no index.mdx. Add one, or scaffold a new incident with: npm run new -- "Title"',
+    });
+  });
+
+  it('two incidents with the same slug, reported at the `slug:` that collides', () => {
+    writeIncident();
+    writeIncident({ 'index.mdx': index('tags: [queue, kafka]', `tags: [queue]\nslug: ${SLUG}`) }, '2024-06-05-queue-backlog-again');
+    const { problems, incidents } = readArchive(root);
+    expect(problems).toEqual([
+      {
+        file: 'content/incidents/2024-06-05-queue-backlog-again/index.mdx',
+        line: 13,
+        field: 'slug',
+        message: `the slug "${SLUG}" is already used by ${INDEX}; both would be published at /incidents/${SLUG}/. Rename one folder or change its slug`,
+      },
+    ]);
+    expect(incidents.map((i) => i.slug)).toEqual([SLUG, SLUG]);
+  });
+
+  it('a missing incidents folder', () => {
+    expect(readArchive(root)).toEqual({
+      incidents: [],
+      problems: [{ file: 'content/incidents', message: 'the incidents folder does not exist. Create one incident with: npm run new -- "Title"' }],
+    });
+  });
+
+  it('reads another incidents folder when told to', () => {
+    writeIncident();
+    expect(readArchive(root, 'elsewhere').problems[0]!.file).toBe('elsewhere');
+    expect(readArchive(root, 'content/incidents').incidents).toHaveLength(1);
+  });
+
+  it('reports the problems of every incident in one pass', () => {
+    writeIncident({ 'index.mdx': index('severity: SEV2', 'severity: SEV9') });
+    writeIncident({ 'index.mdx': index('timezone: Europe/Berlin', 'timezone: CEST') }, '2024-07-01-other');
+    const { problems } = readArchive(root);
+    expect(problems.map((p) => [p.file, p.line, p.field])).toEqual([
+      [INDEX, 5, 'severity'],
+      ['content/incidents/2024-07-01-other/index.mdx', 11, 'timezone'],
+    ]);
+  });
+});
+
+describe('checkDiagrams (real Mermaid in Chromium)', () => {
+  it(
+    'reports a broken diagram at its bad line in the file, also below a diagram front-matter block',
+    async () => {
+      const body = index('Producer --> Queue --> Consumer', 'Producer --> --> ((Queue') +
+        '\n```mermaid\n---\ntitle: Recovery\n---\nflowchart LR\n    Fix --> Drain\n    Drain --> --> Done\n```\n';
+      // Lines: 26 fence, 28 the broken edge; 31 second fence, 32–34 its front matter, 37 the broken edge.
+      writeIncident({ 'index.mdx': body });
+      const { problems, incidents } = readArchive(root);
+      expect(problems).toEqual([]);
+      expect(incidents[0]!.diagrams.map((d) => d.line)).toEqual([26, 31]);
+
+      const result = await checkDiagrams(incidents);
+      expect(result.count).toBe(2);
+      expect(result.problems).toEqual([
+        { file: INDEX, line: 28, field: 'mermaid diagram', message: expect.stringMatching(/^Mermaid cannot parse line 2 of this diagram \(Expecting .+; got '.+'\)\. Check the syntax at https:\/\/mermaid\.js\.org/) },
+        { file: INDEX, line: 37, field: 'mermaid diagram', message: expect.stringMatching(/^Mermaid cannot parse line 6 of this diagram /) },
+      ]);
+    },
+    60_000,
+  );
+
+  it('renders nothing and reports nothing without diagrams', async () => {
+    expect(await checkDiagrams([])).toEqual({ problems: [], count: 0 });
+  });
+});
