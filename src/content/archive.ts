@@ -9,6 +9,8 @@ import { historyKey, similarKeys } from '../lib/history-keys.ts';
 import { timelineProblems } from '../lib/timeline-checks.ts';
 import { hasReadableBody, mermaidBlocks, refMentions, splitFrontmatter, type Located } from '../lib/markdown.ts';
 import type { Instant } from '../lib/time.ts';
+import { factFindings, factMentions, percentMentions } from '../lib/facts.ts';
+import { factsSchema, type Fact } from '../schemas/facts.ts';
 import { historySchema, type History } from '../schemas/history.ts';
 import { incidentSchema, type IncidentFrontmatter } from '../schemas/incident.ts';
 import { parseYaml, problemsFromZod, type ContentProblem, type LocatedYaml } from '../schemas/problems.ts';
@@ -34,6 +36,8 @@ export interface IncidentRecord {
   timeline: TimelineEntry[];
   history: History;
   repros: IncidentRepro[];
+  /** Sourced facts cited from the prose with `<Fact k="…" />` (empty without facts.yaml). */
+  facts: Fact[];
   diagrams: Located<string>[];
 }
 
@@ -169,6 +173,29 @@ function readIncident(root: string, dir: string, problems: ContentProblem[]): Re
     }
   }
 
+  const factsFile = join(dir, 'facts.yaml');
+  let facts: Fact[] = [];
+  if (existsSync(join(root, factsFile))) {
+    const factsDoc = readYamlFile(root, factsFile, problems);
+    facts = (factsDoc && validate(factsSchema, factsDoc, factsFile, problems)) ?? [];
+    if (factsDoc && frontmatter && historyReadable) {
+      const findings = factFindings(facts, {
+        frontmatter,
+        timeline,
+        history,
+        mentions: factMentions(split.body, split.bodyLine),
+        percents: percentMentions(split.body, split.bodyLine),
+      });
+      for (const f of findings) {
+        if (f.fact !== undefined) {
+          problems.push({ file: factsFile, line: factsDoc.lineOf([f.fact, ...(f.field ? f.field.split(/[[\].]+/).filter(Boolean).map((k) => (/^\d+$/.test(k) ? Number(k) : k)) : [])]), field: `[${f.fact}].${f.field}`, message: f.message });
+        } else if (f.field === 'summary' || f.field === 'impact') {
+          problems.push({ file, line: (yaml as LocatedYaml).lineOf([f.field]), field: f.field, message: f.message });
+        } else problems.push({ file, line: f.line, field: f.field, message: f.message });
+      }
+    }
+  }
+
   if (!frontmatter || problems.length > count) return undefined;
   const slug = frontmatter.slug ?? dir.split('/').pop()!;
   const slugLine = frontmatter.slug === undefined ? undefined : (yaml as LocatedYaml).lineOf(['slug']);
@@ -182,6 +209,7 @@ function readIncident(root: string, dir: string, problems: ContentProblem[]): Re
     timeline,
     history,
     repros,
+    facts,
     diagrams: mermaidBlocks(split.body, split.bodyLine),
   };
   return { record, slugLine };

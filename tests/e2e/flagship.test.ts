@@ -43,7 +43,32 @@ it('renders the header, a build-time Mermaid SVG, Shiki code and sources', async
   );
   await expect(page.locator('dt:text-is("Duration") + dd').textContent()).resolves.toBe('9 himpact window');
   await expect(page.locator('svg[aria-roledescription="sequence"]').count()).resolves.toBe(1);
-  await expect(page.locator('pre.astro-code[data-language="python"]').count()).resolves.toBe(1);
+  await expect(page.locator('pre.astro-code[data-language="diff"]').count()).resolves.toBeGreaterThanOrEqual(3);
   await expect(page.locator('a[href="https://openai.com/blog/march-20-chatgpt-outage"]').count()).resolves.toBeGreaterThan(0);
+  await page.close();
+});
+
+it('cites every number from facts.yaml and fits a phone screen', async () => {
+  const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  await page.goto(`${server.url}/incidents/${slug}/`);
+  const share = page.locator('.fact', { hasText: '1.2%' }).first();
+  await expect(share.count()).resolves.toBe(1);
+  const citation = await page.locator('.cite a').first().getAttribute('href');
+  expect(citation).toMatch(/^#fact-/);
+  await expect(page.locator(`tr${citation}`).count()).resolves.toBe(1);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  await page.close();
+});
+
+it('merges the postmortem, the status page and redis-py history on one timeline', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${server.url}/incidents/${slug}/`);
+  const lanes = new Set(await page.locator('.tl-item .lane').allTextContents());
+  expect([...lanes].sort()).toEqual(['Advisory', 'Code', 'Incident', 'Release', 'Status page']);
+  await expect(page.locator('.tl-item.conf-secondary.src-status-page .tl-title').first().textContent()).resolves.toContain('Last status-page update');
+  await expect(page.locator('.metrics .metric', { hasText: 'Impact window' }).locator('dd').textContent()).resolves.toContain('9 h');
+  await expect(page.locator('.metrics .metric', { hasText: 'Report to fix release' }).locator('dd').textContent()).resolves.toContain('5 d');
+  await expect(page.locator('svg#fix-graph').count()).resolves.toBe(1);
   await page.close();
 });

@@ -1,0 +1,37 @@
+/**
+ * `content/incidents/<slug>/facts.yaml`: the incident's sourced facts, each cited by key from the
+ * MDX (`<Fact k="…" />`) so a number and its citation live in one place. Bindings tie a fact to
+ * the frontmatter, the timeline or the history, and the build fails when they disagree.
+ */
+import { z } from 'astro/zod';
+import { nonEmpty, slugWord, url } from './fields.ts';
+
+const binding = z.union(
+  [
+    z.strictObject({ frontmatter: z.enum(['started', 'detected', 'mitigated', 'resolved', 'timezone', 'severity', 'title']) }),
+    z.strictObject({ timeline: z.strictObject({ kind: nonEmpty('a timeline kind'), title: z.string().optional() }) }),
+    z.strictObject({ history: z.strictObject({ ref: nonEmpty('a history key such as "#2641"'), field: nonEmpty('a field such as merged') }) }),
+  ],
+  { error: 'expected a binding: { frontmatter: started }, { timeline: { kind: impact-start } } or { history: { ref: "#2641", field: merged } }' },
+);
+
+export const factSchema = z.strictObject({
+  key: slugWord,
+  /** The value as the text should show it; a timestamp when it is bound to a time. */
+  value: z.union([z.string(), z.number()], { error: 'expected the value as text or a number' }),
+  /** How the prose shows the value when it differs (e.g. "01:00 Pacific time" for a timestamp). */
+  display: z.string().optional(),
+  /** What the value means, for the facts table (one short sentence). */
+  label: nonEmpty('a label saying what the value is'),
+  source: url,
+  confidence: z.enum(['verified', 'secondary', 'estimated'], {
+    error: 'expected confidence to be verified, secondary or estimated (an unknown is not a fact: say it in the text)',
+  }),
+  note: z.string().optional(),
+  /** Places that state the same fact and must agree with it. */
+  matches: z.array(binding).default([]),
+});
+
+export const factsSchema = z.array(factSchema, { error: 'expected facts.yaml to be a list of facts, each starting with "- key:"' });
+
+export type Fact = z.output<typeof factSchema>;
