@@ -1,0 +1,12 @@
+/** `/api/v2/incidents.json`: every published incident in Atlassian Statuspage's public API v2 shape. */
+import type { APIRoute } from 'astro';
+import { publishedIncidents } from '../../../content/published.ts';
+import { siteRoot } from '../../../lib/exports.ts';
+import { statuspageDocument } from '../../../lib/statuspage-export.ts';
+
+export const GET: APIRoute = async ({ site }) => {
+  const incidents = (await publishedIncidents()).map((entry) => entry.data);
+  // Without a configured `site`, page.url and each shortlink are paths (see siteRoot).
+  const document = statuspageDocument(incidents, { id: 'aftermath', name: 'Aftermath', root: siteRoot(site, import.meta.env.BASE_URL) });
+  return new Response(`${JSON.stringify(document, null, 2)}\n`, { headers: { 'Content-Type': 'application/json; charset=utf-8' } });
+};

@@ -1,0 +1,10 @@
+/** `/schemas/incident-v1.json`: the JSON Schema (draft 2020-12) of `/incidents/<slug>.json`. */
+import type { APIRoute } from 'astro';
+import { incidentSchemaUrl, siteRoot } from '../../lib/exports.ts';
+import { incidentExportJsonSchema } from '../../schemas/export.ts';
+
+export const GET: APIRoute = ({ site }) => {
+  // The schema's $id is its own address; a path when no `site` is configured.
+  const schema = incidentExportJsonSchema(incidentSchemaUrl(siteRoot(site, import.meta.env.BASE_URL)));
+  return new Response(`${JSON.stringify(schema, null, 2)}\n`, { headers: { 'Content-Type': 'application/schema+json; charset=utf-8' } });
+};

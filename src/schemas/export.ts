@@ -1,0 +1,217 @@
+/**
+ * The public shape of `/incidents/<slug>.json`, version 1: the contract that consumers of the
+ * export rely on, published as JSON Schema (draft 2020-12) at `/schemas/incident-v1.json`.
+ *
+ * It is written out here rather than derived from the content schemas on purpose: those
+ * describe what authors may write (and change with it), this describes what the site promises
+ * to emit. Version 1 is closed (`additionalProperties: false`), so adding, renaming or
+ * removing a field means a new version (`incident-v2.json`, `schemaVersion: 2`). The mapping in
+ * `src/lib/exports.ts` is typed against this schema, and the endpoint parses every document
+ * with it, so the two cannot drift apart unnoticed.
+ */
+import { z } from 'astro/zod';
+import { confidence } from './fields.ts';
+import { RELATION_TYPES } from './history.ts';
+import { INCIDENT_STATUSES, SEVERITIES, SOURCE_KINDS } from './incident.ts';
+import { COMPONENT_STATUSES, TIMELINE_KINDS } from './timeline.ts';
+
+export const INCIDENT_EXPORT_VERSION = 1;
+
+/** Where the JSON Schema is published, relative to the site's root (after `base`). */
+export const INCIDENT_SCHEMA_PATH = 'schemas/incident-v1.json';
+
+/**
+ * Titles, descriptions and `$defs` names for the JSON Schema. A registry of our own (not
+ * Zod's global one) so that re-evaluating this module (dev server reloads) never collides
+ * with ids registered by an earlier evaluation.
+ */
+const exportRegistry = z.registry<{ id?: string; title?: string; description?: string }>();
+
+function described<T extends z.ZodType>(schema: T, description: string): T {
+  // Widened: TypeScript cannot resolve register()'s metadata type for a generic schema.
+  (schema as z.ZodType).register(exportRegistry, { description });
+  return schema;
+}
+
+const HISTORY_EVENT_KINDS = ['opened', 'merged', 'closed', 'committed', 'released', 'published'] as const;
+const TIMELINE_SOURCES = ['status-page', 'incident', 'code', 'release', 'advisory'] as const;
+const HISTORY_OUTCOMES = ['landed', 'incomplete', 'superseded', 'abandoned'] as const;
+const HISTORY_TYPES = ['issue', 'pull', 'commit', 'release', 'advisory'] as const;
+
+export const instantExportSchema = z
+  .strictObject({
+    iso: described(
+      z.string().regex(/^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2}))?$/),
+      'The moment as the author wrote it: a timestamp with a UTC offset, or a date (YYYY-MM-DD) when only the day is known.',
+    ),
+    precision: described(z.enum(['exact', 'day']), '"day" when only the date is known; the time of day is then unknown, not midnight.'),
+  })
+  .register(exportRegistry, { id: 'Instant', description: 'A moment in the incident, as written in its content files.' });
+
+const author = z.union([
+  z.string(),
+  z.strictObject({ name: z.string(), url: z.url().optional() }),
+]);
+
+const source = z.strictObject({
+  url: z.url(),
+  title: z.string(),
+  publisher: z.string(),
+  kind: z.enum(SOURCE_KINDS),
+  note: z.string().optional(),
+});
+
+const frontmatterExportSchema = z
+  .strictObject({
+    title: z.string(),
+    summary: z.string(),
+    impact: z.string(),
+    severity: z.enum(SEVERITIES),
+    status: z.enum(INCIDENT_STATUSES),
+    started: instantExportSchema.nullable(),
+    detected: instantExportSchema.nullable(),
+    mitigated: instantExportSchema.nullable(),
+    resolved: instantExportSchema.nullable(),
+    timezone: described(z.string(), 'The IANA time zone the incident is told in.'),
+    components: z.array(z.string()),
+    tags: z.array(z.string()),
+    authors: z.array(author),
+    sources: z.array(source),
+    slug: z.string().optional(),
+    draft: z.boolean(),
+  })
+  .register(exportRegistry, {
+    id: 'Frontmatter',
+    description: 'The incident\'s frontmatter as validated; a key moment that is unknown is null.',
+  });
+
+const componentChange = z.strictObject({
+  name: z.string(),
+  from: z.enum(COMPONENT_STATUSES).optional(),
+  to: z.enum(COMPONENT_STATUSES),
+});
+
+const timelineItemExportSchema = z
+  .strictObject({
+    id: described(z.string(), 'The entry\'s anchor on the incident page (append "#" and the id to the page URL).'),
+    at: instantExportSchema,
+    approximate: z.boolean(),
+    source: described(z.enum(TIMELINE_SOURCES), 'Who told it: the status page, the incident\'s own events, or the code host (code, release, advisory).'),
+    kind: z.enum([...TIMELINE_KINDS, ...HISTORY_EVENT_KINDS]),
+    title: z.string(),
+    body: described(z.string().optional(), 'Markdown as written in timeline.yaml: untrusted text, so sanitize it before rendering it as HTML.'),
+    url: z.url().optional(),
+    confidence,
+    confidenceNote: z.string().optional(),
+    components: z.array(componentChange),
+    refs: described(z.array(z.string()), 'Keys of the history items the entry is about, such as "#2641" or "v4.5.5".'),
+    item: z
+      .strictObject({
+        key: z.string(),
+        type: z.enum(HISTORY_TYPES),
+        outcome: z.enum(HISTORY_OUTCOMES).optional(),
+      })
+      .optional(),
+    backfilled: z.boolean(),
+  })
+  .register(exportRegistry, {
+    id: 'TimelineItem',
+    description: 'One entry of the merged timeline: status-page updates, the incident\'s events and the code host\'s history on one axis, oldest first.',
+  });
+
+const relation = z.strictObject({ type: z.enum(RELATION_TYPES), to: z.string(), note: z.string().optional() });
+
+const historyCommon = {
+  repo: z.string().optional(),
+  title: z.string(),
+  author: z.string().optional(),
+  url: z.url().optional(),
+  state: z.string().optional(),
+  labels: z.array(z.string()),
+  relations: z.array(relation),
+  confidence,
+  note: z.string().optional(),
+  source: z.string().optional(),
+  outcome: z.enum(HISTORY_OUTCOMES).optional(),
+};
+const number = z.number().int().positive();
+
+const historyItemExportSchema = z
+  .discriminatedUnion('type', [
+    z.strictObject({ type: z.literal('issue'), number, opened: instantExportSchema.optional(), closed: instantExportSchema.optional(), ...historyCommon }),
+    z.strictObject({
+      type: z.literal('pull'),
+      number,
+      opened: instantExportSchema.optional(),
+      merged: instantExportSchema.optional(),
+      closed: instantExportSchema.optional(),
+      target_branch: z.string().optional(),
+      merge_commit: z.string().optional(),
+      ...historyCommon,
+    }),
+    z.strictObject({ type: z.literal('commit'), sha: z.string(), committed: instantExportSchema.optional(), ...historyCommon }),
+    z.strictObject({ type: z.literal('release'), tag: z.string(), published: instantExportSchema.optional(), ...historyCommon }),
+    z.strictObject({
+      type: z.literal('advisory'),
+      id: z.string(),
+      aliases: z.array(z.string()),
+      published: instantExportSchema.optional(),
+      severity: z.string().optional(),
+      cvss: z.string().optional(),
+      affected: z.array(z.string()),
+      fixed_in: z.array(z.string()),
+      ...historyCommon,
+    }),
+  ])
+  .register(exportRegistry, { id: 'HistoryItem', description: 'An issue, pull request, commit, release or advisory from history.yaml.' });
+
+const moment = z
+  .strictObject({ label: z.string(), at: instantExportSchema })
+  .register(exportRegistry, { id: 'Moment', description: 'A bound of a metric: what it is and when it was.' });
+
+const metricExportSchema = z
+  .strictObject({
+    key: z.enum(['time-to-detect', 'time-to-mitigate', 'time-to-resolve', 'impact-window', 'report-to-fix-release']),
+    label: z.string(),
+    definition: described(z.string(), 'How the metric is computed, in words.'),
+    value: described(z.number().nullable(), 'Milliseconds; null when a bound is unknown.'),
+    text: described(z.string(), 'The value for people, e.g. "2 h" or "unknown".'),
+    from: moment.nullable(),
+    to: moment.nullable(),
+  })
+  .register(exportRegistry, { id: 'Metric', description: 'A metric computed from the incident\'s moments and events.' });
+
+export const incidentExportSchema = z
+  .strictObject({
+    $schema: described(z.string(), 'The address of this JSON Schema.'),
+    schemaVersion: z.literal(INCIDENT_EXPORT_VERSION),
+    slug: z.string(),
+    url: described(z.string(), 'The incident page: an absolute URL when the site\'s address is configured, else a path.'),
+    frontmatter: frontmatterExportSchema,
+    timeline: z.array(timelineItemExportSchema),
+    history: z.strictObject({
+      repository: described(z.string().optional(), 'The repository (owner/name) that "#123" and bare tags refer to.'),
+      items: z.array(historyItemExportSchema),
+    }),
+    metrics: z.array(metricExportSchema),
+  })
+  .register(exportRegistry, {
+    title: 'Aftermath incident export, version 1',
+    description: 'One incident postmortem as data: frontmatter, the merged timeline, the fix history and the computed metrics.',
+  });
+
+export type InstantExport = z.output<typeof instantExportSchema>;
+export type IncidentExport = z.output<typeof incidentExportSchema>;
+export type TimelineItemExport = z.output<typeof timelineItemExportSchema>;
+export type HistoryItemExport = z.output<typeof historyItemExportSchema>;
+export type MetricExport = z.output<typeof metricExportSchema>;
+
+/**
+ * The JSON Schema (draft 2020-12) of version 1, identified by `id` (its own published
+ * address, so `$ref`s and validators can resolve it).
+ */
+export function incidentExportJsonSchema(id: string): Record<string, unknown> {
+  const { $schema, ...rest } = z.toJSONSchema(incidentExportSchema, { metadata: exportRegistry, target: 'draft-2020-12' });
+  // Key order for readers: dialect and identity first, then the rest as Zod wrote it.
+  return { $schema, $id: id, ...rest };
+}
