@@ -6,14 +6,13 @@
 import type { AstroIntegration } from 'astro';
 import { rehypeHeadingIds, unified } from '@astrojs/markdown-remark';
 import rehypeAutolinkHeadings from 'rehype-autolink-headings';
-import rehypeMermaid from 'rehype-mermaid';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readArchive } from './content/archive.ts';
-import { chromiumLaunchOptions } from './lib/chromium.ts';
+import { diagramStats } from './content/diagrams.ts';
+import rehypeDiagrams from './content/rehype-diagrams.ts';
 import { checkBuiltPage } from './lib/dist-check.ts';
-import { mermaidProblem } from './lib/mermaid-errors.ts';
 import { ContentError, formatProblems, type ContentProblem } from './schemas/problems.ts';
 
 function htmlFiles(dir: string): string[] {
@@ -56,21 +55,12 @@ export default function aftermath(): AstroIntegration {
                   },
                 ],
                 [
-                  rehypeMermaid,
+                  rehypeDiagrams,
                   {
-                    strategy: 'inline-svg',
-                    launchOptions: chromiumLaunchOptions,
-                    errorFallback: (element: { position?: { start: { line: number } } } | undefined, diagram: string, error: unknown, file: { path?: string }) => {
-                      const fenceLine = element?.position?.start.line;
-                      const problem = mermaidProblem(file.path ? relative(root, file.path) : 'unknown file', fenceLine, error, diagram);
+                    root,
+                    onProblem: (problem: ContentProblem) => {
                       diagramProblems.push(problem);
                       if (command === 'dev') logger.error(formatProblems([problem]));
-                      return {
-                        type: 'element',
-                        tagName: 'p',
-                        properties: { className: ['diagram-error'], role: 'alert' },
-                        children: [{ type: 'text', value: `Diagram could not be rendered: ${problem.message}` }],
-                      };
                     },
                   },
                 ],
@@ -89,6 +79,7 @@ export default function aftermath(): AstroIntegration {
           }
         }
         if (problems.length > 0) throw new ContentError(problems);
+        logger.info(`diagrams: ${diagramStats.hits} from cache, ${diagramStats.misses} rendered`);
         logger.info('content checks passed: no unrendered diagram, no empty page');
       },
     },

@@ -7,7 +7,7 @@
  * while a render is pending are batched into one Chromium session.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { createMermaidRenderer, type RenderResult } from 'mermaid-isomorphic';
@@ -18,7 +18,11 @@ const mermaidVersion: string = require(require.resolve('mermaid/package.json', {
 
 export const diagramCacheDir = process.env.AFTERMATH_DIAGRAM_CACHE ?? join(process.cwd(), 'node_modules/.cache/aftermath/diagrams');
 
-export const diagramStats = { hits: 0, misses: 0 };
+/**
+ * Cache hits and misses of this build. Kept on globalThis because Astro loads this module twice
+ * (once for the Markdown pipeline, once for pages), and the build report needs both counts.
+ */
+export const diagramStats: { hits: number; misses: number } = ((globalThis as { __aftermathDiagramStats?: { hits: number; misses: number } }).__aftermathDiagramStats ??= { hits: 0, misses: 0 });
 
 interface Pending {
   source: string;
@@ -79,6 +83,9 @@ export async function renderDiagram(source: string, prefix: string): Promise<str
     }
   });
   mkdirSync(diagramCacheDir, { recursive: true });
-  writeFileSync(file, svg);
+  // Write then rename: parallel builds share the cache and must never read half a file.
+  const temp = `${file}.${process.pid}.tmp`;
+  writeFileSync(temp, svg);
+  renameSync(temp, file);
   return svg;
 }

@@ -147,7 +147,7 @@ describe('timeline and fix history', () => {
   it('shows the fix history as a build-time diagram and as a table', async () => {
     const page = await open(path, { javaScriptEnabled: false });
     await expect(page.locator('figure.diagram svg#fix-graph').count()).resolves.toBe(1);
-    await expect(page.locator('figure.diagram').textContent()).resolves.toContain('(superseded)');
+    await expect(page.locator('figure:has(svg#fix-graph)').textContent()).resolves.toContain('(superseded)');
     await expect(page.locator('.history-table tbody tr').count()).resolves.toBe(4);
   });
 

@@ -37,8 +37,8 @@ export function runNode(args: string[], options: { cwd?: string; env?: NodeJS.Pr
 }
 
 /** `astro build` for the site at `root`, optionally into another output folder. */
-export function buildSite(root: string, outDir?: string): Promise<CommandResult> {
-  return runNode([astroBin, 'build', '--root', root, ...(outDir ? ['--outDir', outDir] : [])]);
+export function buildSite(root: string, outDir?: string, env?: NodeJS.ProcessEnv): Promise<CommandResult> {
+  return runNode([astroBin, 'build', '--root', root, ...(outDir ? ['--outDir', outDir] : [])], { env });
 }
 
 const TYPES: Record<string, string> = {

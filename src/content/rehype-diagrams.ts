@@ -1,0 +1,70 @@
+/**
+ * A rehype plugin that turns ```mermaid fences into inline SVG at build time, through the same
+ * disk cache and batched Chromium session as every other diagram (see ./diagrams.ts). A diagram
+ * that fails to render is reported as a located content problem and shown as a visible error,
+ * never silently dropped.
+ */
+import type { Element, ElementContent, Root, RootContent } from 'hast';
+import { fromHtmlIsomorphic } from 'hast-util-from-html-isomorphic';
+import { relative } from 'node:path';
+import { mermaidProblem } from '../lib/mermaid-errors.ts';
+import type { ContentProblem } from '../schemas/problems.ts';
+import { renderDiagram } from './diagrams.ts';
+
+export interface RehypeDiagramsOptions {
+  /** Project root, to report files relative to it. */
+  root: string;
+  onProblem(problem: ContentProblem): void;
+}
+
+interface Found {
+  parent: Root | Element;
+  index: number;
+  source: string;
+  line?: number;
+}
+
+function textOf(node: ElementContent): string {
+  if (node.type === 'text') return node.value;
+  if (node.type === 'element') return node.children.map(textOf).join('');
+  return '';
+}
+
+function isMermaidPre(node: Element): boolean {
+  if (node.tagName !== 'pre') return false;
+  const code = node.children.find((c): c is Element => c.type === 'element');
+  const classes = code?.properties?.className;
+  return code?.tagName === 'code' && Array.isArray(classes) && classes.includes('language-mermaid');
+}
+
+function collect(parent: Root | Element, found: Found[]) {
+  parent.children.forEach((child: RootContent, index) => {
+    if (child.type !== 'element') return;
+    if (isMermaidPre(child)) {
+      const code = child.children.find((c): c is Element => c.type === 'element')!;
+      found.push({ parent, index, source: textOf(code).replace(/\n$/, ''), line: child.position?.start.line });
+    } else collect(child, found);
+  });
+}
+
+export default function rehypeDiagrams(options: RehypeDiagramsOptions) {
+  return async (tree: Root, file: { path?: string }) => {
+    const found: Found[] = [];
+    collect(tree, found);
+    await Promise.all(
+      found.map(async (f, i) => {
+        let replacement: Element;
+        try {
+          // Ids only need to be unique within a page; the fix graph and traces use other prefixes.
+          const svg = await renderDiagram(f.source, `mermaid-${i}`);
+          replacement = { type: 'element', tagName: 'figure', properties: { className: ['diagram', 'mdx-diagram'] }, children: fromHtmlIsomorphic(svg, { fragment: true }).children as ElementContent[] };
+        } catch (error) {
+          const problem = mermaidProblem(file.path ? relative(options.root, file.path) : 'unknown file', f.line, error, f.source);
+          options.onProblem(problem);
+          replacement = { type: 'element', tagName: 'p', properties: { className: ['diagram-error'], role: 'alert' }, children: [{ type: 'text', value: `Diagram could not be rendered: ${problem.message}` }] };
+        }
+        f.parent.children[f.index] = replacement;
+      }),
+    );
+  };
+}

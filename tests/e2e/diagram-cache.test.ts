@@ -1,0 +1,25 @@
+/** A warm build renders no diagram: every SVG comes from the disk cache, and the pages are identical. */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, expect, it } from 'vitest';
+import { buildSite, projectRoot } from '../support/site.ts';
+
+const work = mkdtempSync(join(tmpdir(), 'aftermath-cache-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+const site = join(projectRoot, 'tests/fixtures/sites/basic');
+const env = { AFTERMATH_DIAGRAM_CACHE: join(work, 'cache') };
+const page = (out: string) => readFileSync(join(out, 'incidents/2024-06-02-queue-backlog/index.html'), 'utf8');
+
+it('renders each diagram once, then serves it from the cache', async () => {
+  const cold = await buildSite(site, join(work, 'cold'), env);
+  expect(cold.code, cold.stderr).toBe(0);
+  expect(cold.stdout).toMatch(/diagrams: 0 from cache, 2 rendered/);
+  expect(readdirSync(env.AFTERMATH_DIAGRAM_CACHE).filter((f) => f.endsWith('.svg'))).toHaveLength(2);
+
+  const warm = await buildSite(site, join(work, 'warm'), env);
+  expect(warm.code, warm.stderr).toBe(0);
+  expect(warm.stdout).toMatch(/diagrams: 2 from cache, 0 rendered/);
+  expect(page(join(work, 'warm'))).toBe(page(join(work, 'cold')));
+});
