@@ -41,7 +41,8 @@ export default function aftermath(): AstroIntegration {
           markdown: {
             // Without this, Shiki highlights ```mermaid fences first and no diagram is drawn.
             syntaxHighlight: { type: 'shiki', excludeLangs: ['mermaid'] },
-            shikiConfig: { themes: { light: 'github-light', dark: 'github-dark' } },
+            // Both themes as CSS variables; global.css picks one with light-dark(), so a theme switch needs no re-render.
+            shikiConfig: { themes: { light: 'github-light', dark: 'github-dark' }, defaultColor: false },
             // Astro 7's default Markdown engine ignores rehype plugins; unified() runs them.
             processor: unified({
               rehypePlugins: [

@@ -166,6 +166,50 @@ describe('timeline and fix history', () => {
   });
 });
 
+describe('theme', () => {
+  const path = '/incidents/2024-06-02-queue-backlog/';
+  const bg = (p: Page) => p.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+
+  it('toggles system → light → dark, and remembers the choice without a flash', async () => {
+    const context = await browser.newContext({ colorScheme: 'light' });
+    const page = await context.newPage();
+    await page.goto(server.url + path);
+    const toggle = page.locator('.theme-toggle');
+    await expect(toggle.textContent()).resolves.toBe('Theme: system');
+    await toggle.click();
+    await toggle.click();
+    await expect(toggle.textContent()).resolves.toBe('Theme: dark');
+    await expect(bg(page)).resolves.toBe('rgb(17, 20, 24)');
+    // On the next page the saved theme applies before first paint: check the very first frame.
+    await page.addInitScript(() => {
+      document.addEventListener('DOMContentLoaded', () => {
+        (window as unknown as { firstBg: string }).firstBg = getComputedStyle(document.documentElement).backgroundColor;
+      });
+    });
+    await page.goto(server.url + '/');
+    await expect(page.evaluate(() => (window as unknown as { firstBg: string }).firstBg)).resolves.toBe('rgb(17, 20, 24)');
+    await page.locator('.theme-toggle').click();
+    await expect(bg(page)).resolves.toBe('rgb(255, 255, 255)');
+    await context.close();
+  });
+
+  it('keeps diagrams and code readable in dark without re-rendering', async () => {
+    const page = await open(path, { colorScheme: 'dark' });
+    const panel = await page.locator('figure.diagram svg').first().evaluate((el) => getComputedStyle(el).backgroundColor);
+    expect(panel).toBe('rgb(245, 246, 248)');
+  });
+});
+
+describe('security', () => {
+  it('sends a Content-Security-Policy that allows no inline script', async () => {
+    const page = await open('/incidents/2024-06-02-queue-backlog/');
+    const policy = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+    const scriptSrc = policy!.split(';').map((d) => d.trim()).find((d) => d.startsWith('script-src'));
+    expect(scriptSrc).toBe("script-src 'self'");
+    expect(policy).toContain("object-src 'none'");
+  });
+});
+
 describe('site', () => {
   it('has tag pages, a 404 page and a sitemap', async () => {
     const tag = await open('/tags/dns/');
