@@ -6,6 +6,7 @@
 import type { AstroIntegration } from 'astro';
 import { rehypeHeadingIds, unified } from '@astrojs/markdown-remark';
 import rehypeAutolinkHeadings from 'rehype-autolink-headings';
+import * as pagefind from 'pagefind';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +15,18 @@ import { diagramStats } from './content/diagrams.ts';
 import rehypeDiagrams from './content/rehype-diagrams.ts';
 import { checkBuiltPage } from './lib/dist-check.ts';
 import { ContentError, formatProblems, type ContentProblem } from './schemas/problems.ts';
+
+/** Pagefind's index of the incident pages (those marked data-pagefind-body), written into dist/pagefind/. */
+async function buildSearchIndex(outDir: string, logger: { info(m: string): void }) {
+  const { index, errors } = await pagefind.createIndex({});
+  if (!index) throw new Error(`Pagefind could not start: ${errors.join('; ')}`);
+  const added = await index.addDirectory({ path: outDir });
+  if (added.errors.length) throw new Error(`Pagefind could not index ${outDir}: ${added.errors.join('; ')}`);
+  const written = await index.writeFiles({ outputPath: join(outDir, 'pagefind') });
+  if (written.errors.length) throw new Error(`Pagefind could not write its index: ${written.errors.join('; ')}`);
+  await pagefind.close();
+  logger.info(`search: ${added.page_count} incident page(s) indexed`);
+}
 
 function htmlFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
@@ -70,7 +83,7 @@ export default function aftermath(): AstroIntegration {
           },
         });
       },
-      'astro:build:done': ({ dir, logger }) => {
+      'astro:build:done': async ({ dir, logger }) => {
         const outDir = fileURLToPath(dir);
         const problems: ContentProblem[] = [...diagramProblems];
         for (const file of htmlFiles(outDir)) {
@@ -80,6 +93,7 @@ export default function aftermath(): AstroIntegration {
           }
         }
         if (problems.length > 0) throw new ContentError(problems);
+        await buildSearchIndex(outDir, logger);
         logger.info(`diagrams: ${diagramStats.hits} from cache, ${diagramStats.misses} rendered`);
         logger.info('content checks passed: no unrendered diagram, no empty page');
       },

@@ -210,6 +210,28 @@ describe('security', () => {
   });
 });
 
+describe('search', () => {
+  it('finds incidents from the header box, showing title, date and severity', async () => {
+    const page = await open('/tags/');
+    await page.locator('.header-search input').fill('acknowledgement');
+    await page.locator('.header-search input').press('Enter');
+    await page.waitForURL(/\/search\/\?q=acknowledgement/);
+    const result = page.locator('.search-results .card').first();
+    await expect(result.locator('h2 a').textContent()).resolves.toBe('Checkout queue backlog after a consumer deploy');
+    await expect(result.locator('.card-meta').textContent()).resolves.toBe('2024-06-02 · SEV2');
+    await expect(page.locator('.search-results .card').count()).resolves.toBe(1);
+    await expect(page.locator('.search-status').textContent()).resolves.toContain('1 incident mentions');
+  });
+
+  it('says clearly when nothing matches, and what to do without JavaScript', async () => {
+    const page = await open('/search/?q=zebra');
+    await page.waitForFunction(() => !document.querySelector('.search-status')?.textContent?.startsWith('Searching'));
+    await expect(page.locator('.search-status').textContent()).resolves.toBe('No incident mentions “zebra”.');
+    const noJs = await open('/search/?q=zebra', { javaScriptEnabled: false });
+    await expect(noJs.locator('main').textContent()).resolves.toContain('browse all incidents');
+  });
+});
+
 describe('site', () => {
   it('has tag pages, a 404 page and a sitemap', async () => {
     const tag = await open('/tags/dns/');
