@@ -51,10 +51,3 @@ export function incidentDateText(incident: IncidentSummary): string {
   const date = incidentDate(incident);
   return date ? formatDate(date, incident.frontmatter.timezone) : 'date unknown';
 }
-
-/** Every tag with the number of incidents carrying it, most used first. */
-export function tagCounts(incidents: readonly IncidentSummary[]): { tag: string; count: number }[] {
-  const counts = new Map<string, number>();
-  for (const incident of incidents) for (const tag of incident.frontmatter.tags) counts.set(tag, (counts.get(tag) ?? 0) + 1);
-  return [...counts].map(([tag, count]) => ({ tag, count })).sort((a, b) => b.count - a.count || a.tag.localeCompare(b.tag));
-}

@@ -7,6 +7,7 @@
  * author has replaced the TODOs.
  */
 import { SEVERITIES, type Severity } from '../schemas/incident.ts';
+import { slugify } from './slug.ts';
 import { isInstant, isTimeZone, parseDay } from './time.ts';
 
 export interface ScaffoldOptions {
@@ -34,19 +35,9 @@ export class ScaffoldError extends Error {
 /** Longest title part of a slug; URLs and folder listings stay readable below this. */
 const MAX_TITLE_SLUG = 60;
 
-/** `"Queue backlog: 2 h of delayed orders"` → `queue-backlog-2-h-of-delayed-orders`. */
-export function slugify(title: string): string {
-  const words = title
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '') // accents split off by NFKD: "é" → "e"
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
-  if (words.length <= MAX_TITLE_SLUG) return words;
-  // Cut at a word boundary so the slug does not end in half a word.
-  const cut = words.slice(0, MAX_TITLE_SLUG + 1);
-  const lastHyphen = cut.lastIndexOf('-');
-  return (lastHyphen > 0 ? cut.slice(0, lastHyphen) : cut.slice(0, MAX_TITLE_SLUG)).replace(/-+$/, '');
+/** A title as a slug, cut at a word boundary so folder names stay readable. */
+export function titleSlug(title: string): string {
+  return slugify(title, MAX_TITLE_SLUG);
 }
 
 /** Today's date (`YYYY-MM-DD`) in the given zone: an incident is filed under its local day. */
@@ -70,7 +61,7 @@ export function scaffoldIncident({ title, date, timezone = 'UTC', severity = 'SE
   if (!isSeverity(severity)) throw new ScaffoldError(`"${severity}" is not a severity; give --severity as one of ${SEVERITIES.join(', ')}`);
 
   // A title with no Latin letters or digits (say, in Japanese) still needs a usable folder name.
-  const slug = `${date}-${slugify(trimmedTitle) || 'incident'}`;
+  const slug = `${date}-${titleSlug(trimmedTitle) || 'incident'}`;
   return {
     slug,
     files: {

@@ -4,6 +4,7 @@
  * released, published). Pure; the page, the exports and the feeds all read its output.
  */
 import { historyKey } from './history-keys.ts';
+import { slugify } from './slug.ts';
 import type { History, HistoryItem } from '../schemas/history.ts';
 import { STATUS_KINDS, type TimelineEntry } from '../schemas/timeline.ts';
 import { sortKey, type Instant } from './time.ts';
@@ -37,10 +38,6 @@ const STATUS = new Set<string>(STATUS_KINDS);
 
 export function timelineSource(kind: TimelineEntry['kind']): TimelineSource {
   return STATUS.has(kind) ? 'status-page' : 'incident';
-}
-
-function slugPart(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 }
 
 function itemLabel(item: HistoryItem, key: string): string {
@@ -96,7 +93,7 @@ export function historyEvents(item: HistoryItem, mainRepo?: string): TimelineIte
     at
       ? [
           {
-            id: `h-${slugPart(key)}-${kind}`,
+            id: `h-${slugify(key)}-${kind}`,
             at,
             approximate: false,
             source,
@@ -149,7 +146,7 @@ export function mergeTimeline(entries: readonly TimelineEntry[], history: Histor
     .sort((a, b) => a.key - b.key || a.index - b.index);
   const used = new Map<string, number>();
   return sorted.map(({ item }) => {
-    const base = item.id || `t-${slugPart(item.at.iso)}-${item.kind}`;
+    const base = item.id || `t-${slugify(item.at.iso)}-${item.kind}`;
     const n = used.get(base) ?? 0;
     used.set(base, n + 1);
     return { ...item, id: n === 0 ? base : `${base}-${n + 1}` };

@@ -233,6 +233,16 @@ describe('search', () => {
 });
 
 describe('site', () => {
+  it('filters by severity, year, tag and component with plain links', async () => {
+    const index = await open('/', { javaScriptEnabled: false });
+    await index.locator('.facets a', { hasText: 'SEV1' }).click();
+    await expect(index.locator('.card h2').allTextContents()).resolves.toEqual(['API unreachable after a DNS record expired']);
+    const year = await open('/year/2024/');
+    await expect(year.locator('.card h2').allTextContents()).resolves.toEqual(['Checkout queue backlog after a consumer deploy']);
+    const component = await open('/components/order-queue/');
+    await expect(component.locator('h1').textContent()).resolves.toBe('Affected component: Order queue');
+  });
+
   it('has tag pages, a 404 page and a sitemap', async () => {
     const tag = await open('/tags/dns/');
     await expect(tag.locator('.card h2').allTextContents()).resolves.toEqual(['API unreachable after a DNS record expired']);

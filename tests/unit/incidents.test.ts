@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { incidentDate, incidentDateText, incidentDuration, sortNewestFirst, tagCounts, type IncidentSummary } from '../../src/lib/incidents.ts';
+import { incidentDate, incidentDateText, incidentDuration, sortNewestFirst, type IncidentSummary } from '../../src/lib/incidents.ts';
 import { incidentSchema } from '../../src/schemas/incident.ts';
 import { timelineEntrySchema } from '../../src/schemas/timeline.ts';
 
@@ -77,17 +77,5 @@ describe('incidentDuration', () => {
       { at: '2023-03-21T00:00:00Z', kind: 'impact-end' },
     ]);
     expect(incidentDuration(dayOnly)).toEqual({ text: 'unknown', basis: 'unknown' });
-  });
-});
-
-describe('tagCounts', () => {
-  it('counts tags, most used first, then alphabetically', () => {
-    const list = [incident('a', { tags: ['redis', 'python'] }), incident('b', { tags: ['redis', 'dns'] }), incident('c')];
-    expect(tagCounts(list)).toEqual([
-      { tag: 'redis', count: 2 },
-      { tag: 'dns', count: 1 },
-      { tag: 'python', count: 1 },
-    ]);
-    expect(tagCounts([])).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readArchive } from '../../src/content/archive.ts';
-import { scaffoldIncident, ScaffoldError, slugify, todayIn } from '../../src/lib/scaffold.ts';
+import { scaffoldIncident, ScaffoldError, titleSlug as slugify, todayIn } from '../../src/lib/scaffold.ts';
 
 const SCRIPT = resolve(import.meta.dirname, '../../scripts/new-incident.ts');
 
