@@ -51,6 +51,8 @@ export const reproSchema = z.strictObject({
     not_reproduced: pattern,
     /** The verdict a correct claim predicts per version; a mismatch fails `npm run repro`. */
     by_version: z.record(z.string(), z.enum(['reproduced', 'not-reproduced'])).default({}),
+    /** The verdict predicted per parameter value, e.g. { STRATEGY: { naive: reproduced } }. */
+    by_parameter: z.record(z.string(), z.record(z.string(), z.enum(['reproduced', 'not-reproduced']))).default({}),
   }),
 });
 

@@ -1,0 +1,80 @@
+/**
+ * The version matrix end to end, offline, with packages built by the test: Python wheels
+ * installed by pip from a find-links folder (PIP_NO_INDEX), npm tarballs installed through
+ * REPRO_NPM_TARBALLS with npm offline. Real venvs, real pip, real npm.
+ */
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultCacheDir, prepareEnvironment } from '../../src/repro/environments.ts';
+import { runRepro } from '../../src/repro/runner.ts';
+import { buildWheel, PACKAGE, packNodePackage } from '../fixtures/repro/packages.ts';
+import { FIXTURE_ROOT, fixtureRepro, INCIDENT, tempDirs, TEST_PYTHON } from '../fixtures/repro/support.ts';
+
+const temps = tempDirs();
+afterAll(() => temps.removeAll());
+
+const summary = (cells: { version: string; verdict: string; expectation: string; environment: { packageVersionImported: string | null } }[]) =>
+  cells.map((c) => [c.version, c.verdict, c.expectation, c.environment.packageVersionImported]);
+
+describe('python versions from a find-links folder', { timeout: 180_000 }, () => {
+  let env: NodeJS.ProcessEnv;
+  beforeAll(() => {
+    const wheels = temps.make();
+    buildWheel(wheels, '1.0', true);
+    buildWheel(wheels, '2.0', false);
+    // Only our folder: no index at all, whatever pip.conf says about indexes.
+    env = { ...process.env, REPRO_PYTHON: TEST_PYTHON, PIP_NO_INDEX: '1', PIP_FIND_LINKS: wheels, XDG_CACHE_HOME: temps.make() };
+  });
+
+  it('runs each version in its own venv, and skips the one pip cannot install, with pip’s reason', async () => {
+    const run = await runRepro(FIXTURE_ROOT, INCIDENT, fixtureRepro('pinned-py'), { env });
+    expect(summary(run.cells)).toEqual([
+      ['1.0', 'reproduced', 'met', '1.0'],
+      ['2.0', 'not-reproduced', 'met', '2.0'],
+      ['3.0', 'skipped', 'none', null],
+    ]);
+    const [one, two, three] = run.cells;
+    expect(one!.environment.interpreter).toMatch(new RegExp(`^${defaultCacheDir(env)}/[0-9a-f]{20}/bin/python$`));
+    expect(two!.environment.interpreter).not.toBe(one!.environment.interpreter);
+    expect(three!.reason).toMatch(new RegExp(`^pip could not install ${PACKAGE}==3\\.0: not in the find-links folders \\(PIP_NO_INDEX is set\\) \\(ERROR: No matching distribution found for ${PACKAGE}==3\\.0\\)$`));
+    expect(three!.exitCode).toBeNull();
+    // Only finished environments are in the cache: no half-built folders left behind.
+    expect(readdirSync(defaultCacheDir(env)).filter((name) => name.includes('.building-'))).toEqual([]);
+  });
+
+  it('reuses a cached environment and honours --version', async () => {
+    const again = await prepareEnvironment('python', PACKAGE, '1.0', { env });
+    expect(again).toMatchObject({ ok: true, environment: { cached: true } });
+    const started = Date.now();
+    const run = await runRepro(FIXTURE_ROOT, INCIDENT, fixtureRepro('pinned-py'), { env, version: '2.0' });
+    expect(summary(run.cells)).toEqual([['2.0', 'not-reproduced', 'met', '2.0']]);
+    expect(Date.now() - started).toBeLessThan(3000); // no venv, no pip
+  });
+});
+
+describe('node versions from npm tarballs (REPRO_NPM_TARBALLS, npm offline)', { timeout: 120_000 }, () => {
+  let env: NodeJS.ProcessEnv;
+  beforeAll(() => {
+    const tarballs = temps.make();
+    packNodePackage(tarballs, '1.0.0', true);
+    packNodePackage(tarballs, '2.0.0', false);
+    expect(existsSync(join(tarballs, `${PACKAGE}-1.0.0.tgz`))).toBe(true);
+    // npm_config_offline is npm's own setting: a missing tarball must not reach for the network.
+    env = { ...process.env, REPRO_NPM_TARBALLS: tarballs, npm_config_offline: 'true', XDG_CACHE_HOME: temps.make() };
+    mkdirSync(defaultCacheDir(env), { recursive: true });
+  });
+
+  it('installs each version in its own folder and resolves it from an ES module entry', async () => {
+    const run = await runRepro(FIXTURE_ROOT, INCIDENT, fixtureRepro('pinned-node'), { env });
+    expect(summary(run.cells)).toEqual([
+      ['1.0.0', 'reproduced', 'met', '1.0.0'],
+      ['2.0.0', 'not-reproduced', 'met', '2.0.0'],
+      ['3.0.0', 'skipped', 'none', null],
+    ]);
+    expect(run.cells[0]!.environment).toMatchObject({ runtime: 'node', interpreterVersion: process.versions.node });
+    expect(run.cells[2]!.reason).toMatch(new RegExp(`^npm could not install ${PACKAGE}@3\\.0\\.0: not in the npm cache \\(npm is offline\\)`));
+    const env1 = await prepareEnvironment('node', PACKAGE, '1.0.0', { env });
+    expect(env1).toMatchObject({ ok: true, environment: { cached: true, nodeModules: expect.stringMatching(/node_modules$/) } });
+  });
+});
