@@ -7,13 +7,14 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { historyKey, similarKeys } from '../lib/history-keys.ts';
 import { timelineProblems } from '../lib/timeline-checks.ts';
-import { hasReadableBody, mermaidBlocks, refMentions, splitFrontmatter, type Located } from '../lib/markdown.ts';
+import { componentMentions, hasReadableBody, mermaidBlocks, refMentions, splitFrontmatter, type Located } from '../lib/markdown.ts';
 import type { Instant } from '../lib/time.ts';
 import { factFindings, factMentions, percentMentions } from '../lib/facts.ts';
 import { factsSchema, type Fact } from '../schemas/facts.ts';
 import { historySchema, type History } from '../schemas/history.ts';
 import { incidentSchema, type IncidentFrontmatter } from '../schemas/incident.ts';
 import { parseYaml, problemsFromZod, type ContentProblem, type LocatedYaml } from '../schemas/problems.ts';
+import { isStale, readResults, sourcesHash, type ReproResults } from '../repro/results.ts';
 import { reproSchema, type ReproManifest } from '../schemas/repro.ts';
 import { timelineSchema, type TimelineEntry } from '../schemas/timeline.ts';
 
@@ -22,6 +23,12 @@ export interface IncidentRepro {
   /** Folder relative to the project root. */
   dir: string;
   manifest: ReproManifest;
+  /** The entry file's text, shown on the page. */
+  source: string;
+  /** What `npm run repro` last recorded, if it ever ran. */
+  results?: ReproResults;
+  /** The snippet or manifest changed after the recording: its verdicts no longer vouch for it. */
+  stale: boolean;
 }
 
 export interface IncidentRecord {
@@ -38,6 +45,8 @@ export interface IncidentRecord {
   repros: IncidentRepro[];
   /** Sourced facts cited from the prose with `<Fact k="…" />` (empty without facts.yaml). */
   facts: Fact[];
+  /** Repro ids the story embeds with `<Repro id="…" />`; the others are shown after it. */
+  embeddedRepros: string[];
   diagrams: Located<string>[];
 }
 
@@ -173,6 +182,13 @@ function readIncident(root: string, dir: string, problems: ContentProblem[]): Re
     }
   }
 
+  const embeddedRepros = componentMentions(split.body, 'Repro', 'id', split.bodyLine);
+  for (const mention of embeddedRepros) {
+    if (!repros.some((r) => r.id === mention.value)) {
+      problems.push({ file, line: mention.line, field: '<Repro id>', message: `there is no repro "${mention.value}" in ${join(dir, 'repros')}. Known: ${repros.map((r) => r.id).join(', ') || 'none'}` });
+    }
+  }
+
   const factsFile = join(dir, 'facts.yaml');
   let facts: Fact[] = [];
   if (existsSync(join(root, factsFile))) {
@@ -210,6 +226,7 @@ function readIncident(root: string, dir: string, problems: ContentProblem[]): Re
     history,
     repros,
     facts,
+    embeddedRepros: [...new Set(embeddedRepros.map((m) => m.value))],
     diagrams: mermaidBlocks(split.body, split.bodyLine),
   };
   return { record, slugLine };
@@ -234,7 +251,15 @@ function readRepros(root: string, dir: string, problems: ContentProblem[]): Inci
       problems.push({ file: manifestFile, line: doc.lineOf(['entry']), field: 'entry', message: `the entry file "${manifest.entry}" does not exist in ${reproDir}` });
       continue;
     }
-    repros.push({ id, dir: reproDir, manifest });
+    const results = readResults(root, reproDir);
+    repros.push({
+      id,
+      dir: reproDir,
+      manifest,
+      source: readFileSync(join(root, reproDir, manifest.entry), 'utf8'),
+      results,
+      stale: results !== undefined && isStale(results, sourcesHash(join(root, reproDir))),
+    });
   }
   return repros;
 }

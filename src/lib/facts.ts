@@ -8,7 +8,7 @@ import type { History } from '../schemas/history.ts';
 import type { IncidentFrontmatter } from '../schemas/incident.ts';
 import type { TimelineEntry } from '../schemas/timeline.ts';
 import { historyKey } from './history-keys.ts';
-import type { Located } from './markdown.ts';
+import { componentMentions, type Located } from './markdown.ts';
 import { isInstant, parseDay, parseTimestamp, type Instant } from './time.ts';
 
 export interface FactFinding {
@@ -118,9 +118,5 @@ export function factFindings(facts: readonly Fact[], ctx: FactContext): FactFind
 
 /** Every `<Fact k="…" />` in the body, with its line. */
 export function factMentions(body: string, bodyLine = 1): Located<string>[] {
-  const found: Located<string>[] = [];
-  body.split('\n').forEach((text, index) => {
-    for (const m of text.matchAll(/<Fact\s+[^>]*?\bk=["']([^"']+)["']/g)) found.push({ value: m[1]!, line: bodyLine + index });
-  });
-  return found;
+  return componentMentions(body, 'Fact', 'k', bodyLine);
 }

@@ -150,8 +150,13 @@ export function pipProblem(output: string, timedOut: boolean, env: NodeJS.Proces
   const errors = output.split('\n').filter((l) => /^ERROR:/.test(l.trim()));
   const last = (errors.at(-1) ?? lastLine(output)).trim();
   let what = 'failed';
-  if (/Failed to establish a new connection|Name or service not known|Temporary failure in name resolution|Network is unreachable|ProxyError|Max retries exceeded/i.test(output)) what = 'no index reachable';
-  else if (/No matching distribution|Could not find a version/i.test(output)) what = env.PIP_NO_INDEX && !/^(0|false|no|off)$/i.test(env.PIP_NO_INDEX) ? 'not in the find-links folders (PIP_NO_INDEX is set)' : 'no such version on the index';
+  const unreachable = /Failed to establish a new connection|Name or service not known|Temporary failure in name resolution|Network is unreachable|ProxyError|Max retries exceeded/i.test(output);
+  const missing = /No matching distribution|Could not find a version/i.test(output);
+  // pip tries every configured index; one can be unreachable while another answers without the version.
+  const sawVersions = missing && !/from versions: none/.test(output);
+  if (unreachable && sawVersions) what = 'not on any index that answered, and at least one configured index was unreachable';
+  else if (unreachable) what = 'no index reachable';
+  else if (missing) what = env.PIP_NO_INDEX && !/^(0|false|no|off)$/i.test(env.PIP_NO_INDEX) ? 'not in the find-links folders (PIP_NO_INDEX is set)' : 'no such version on the index';
   return `${what} (${last})`;
 }
 

@@ -72,3 +72,16 @@ it('merges the postmortem, the status page and redis-py history on one timeline'
   await expect(page.locator('svg#fix-graph').count()).resolves.toBe(1);
   await page.close();
 });
+
+it('embeds its three repros with their recorded results', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${server.url}/incidents/${slug}/`);
+  for (const id of ['cancel-race', 'cancel-race-proxy', 'resp-desync']) {
+    await expect(page.locator(`.prose #repro-${id}`).count(), id).resolves.toBe(1);
+    await expect(page.locator(`#repro-${id} .repro-stale, #repro-${id} .repro-not-run`).count(), `${id} is fresh`).resolves.toBe(0);
+  }
+  const naive = page.locator('#repro-resp-desync .repro-matrix tbody tr', { hasText: 'STRATEGY=naive' });
+  await expect(naive.locator('.verdict').textContent()).resolves.toBe('✗ reproduced');
+  await expect(page.locator('#repro-cancel-race-proxy .repro-matrix tbody tr', { hasText: '4.5.1' }).locator('.verdict').textContent()).resolves.toBe('– skipped');
+  await page.close();
+});

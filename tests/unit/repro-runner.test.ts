@@ -141,6 +141,8 @@ describe('installer messages and cache keys', () => {
 ERROR: Could not find a version that satisfies the requirement redis==4.5.1 (from versions: none)
 ERROR: No matching distribution found for redis==4.5.1`;
     expect(pipProblem(offline, false)).toBe('no index reachable (ERROR: No matching distribution found for redis==4.5.1)');
+    const partly = offline.replace('(from versions: none)', '(from versions: 8.1.0)');
+    expect(pipProblem(partly, false)).toMatch(/^not on any index that answered, and at least one configured index was unreachable/);
     expect(pipProblem('ERROR: No matching distribution found for x==3', false, { PIP_NO_INDEX: '1' })).toMatch(/^not in the find-links folders/);
     expect(pipProblem('ERROR: No matching distribution found for x==3', false, {})).toMatch(/^no such version on the index/);
     expect(pipProblem('', true)).toBe('timed out');
