@@ -7,8 +7,10 @@
 import type { DecodedTrace } from '../repro/trace.ts';
 
 /** Mermaid sequence text cannot contain `;` or `#` raw, and angle brackets read as HTML. */
+const ENTITIES: Record<string, string> = { '#': '#35;', ';': '#59;', '<': '#lt;', '>': '#gt;' };
+// One pass, so the `;` of an entity just written is never escaped again.
 function escapeText(text: string): string {
-  return text.replace(/#/g, '#35;').replace(/;/g, '#59;').replace(/</g, '#lt;').replace(/>/g, '#gt;');
+  return text.replace(/[#;<>]/g, (c) => ENTITIES[c]!);
 }
 
 function shorten(text: string, max = 48): string {
