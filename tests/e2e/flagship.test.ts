@@ -42,7 +42,8 @@ it('renders the header, a build-time Mermaid SVG, Shiki code and sources', async
     '2023-03-20 01:00 PDT2023-03-20 08:00 UTC',
   );
   await expect(page.locator('dt:text-is("Duration") + dd').textContent()).resolves.toBe('9 himpact window');
-  await expect(page.locator('svg[aria-roledescription="sequence"]').count()).resolves.toBe(1);
+  await expect(page.locator('figure.mdx-diagram svg[aria-roledescription="sequence"]').count()).resolves.toBe(1);
+  await expect(page.locator('figure.mdx-diagram svg[aria-roledescription^="state"]').count()).resolves.toBe(1);
   await expect(page.locator('pre.astro-code[data-language="diff"]').count()).resolves.toBeGreaterThanOrEqual(3);
   await expect(page.locator('a[href="https://openai.com/blog/march-20-chatgpt-outage"]').count()).resolves.toBeGreaterThan(0);
   await page.close();
