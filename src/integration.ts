@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { readArchive } from './content/archive.ts';
 import { diagramStats } from './content/diagrams.ts';
 import rehypeDiagrams from './content/rehype-diagrams.ts';
+import { renderSocialCards } from './content/social-cards.ts';
 import { checkBuiltPage } from './lib/dist-check.ts';
 import { ContentError, formatProblems, type ContentProblem } from './schemas/problems.ts';
 
@@ -94,6 +95,9 @@ export default function aftermath(): AstroIntegration {
         }
         if (problems.length > 0) throw new ContentError(problems);
         await buildSearchIndex(outDir, logger);
+        const published = readArchive(root).incidents.filter((i) => !i.frontmatter.draft);
+        const cards = await renderSocialCards(published, outDir);
+        logger.info(`social cards: ${cards.cached} from cache, ${cards.rendered} rendered`);
         logger.info(`diagrams: ${diagramStats.hits} from cache, ${diagramStats.misses} rendered`);
         logger.info('content checks passed: no unrendered diagram, no empty page');
       },

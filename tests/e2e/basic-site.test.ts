@@ -233,6 +233,20 @@ describe('search', () => {
 });
 
 describe('site', () => {
+  it('shares well: canonical URL, Open Graph and Twitter metadata, and a generated social card', async () => {
+    const page = await open('/incidents/2024-06-02-queue-backlog/');
+    const meta = (selector: string) => page.locator(selector).getAttribute('content');
+    await expect(page.locator('link[rel="canonical"]').getAttribute('href')).resolves.toBe('https://postmortems.example.com/incidents/2024-06-02-queue-backlog/');
+    await expect(meta('meta[property="og:type"]')).resolves.toBe('article');
+    await expect(meta('meta[property="og:title"]')).resolves.toContain('Checkout queue backlog');
+    await expect(meta('meta[name="twitter:card"]')).resolves.toBe('summary_large_image');
+    const image = await meta('meta[property="og:image"]');
+    expect(image).toBe('https://postmortems.example.com/og/2024-06-02-queue-backlog.png');
+    const png = readFileSync(join(dist, 'og/2024-06-02-queue-backlog.png'));
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([1200, 630]);
+  });
+
   it('filters by severity, year, tag and component with plain links', async () => {
     const index = await open('/', { javaScriptEnabled: false });
     await index.locator('.facets a', { hasText: 'SEV1' }).click();
