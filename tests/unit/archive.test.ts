@@ -150,7 +150,9 @@ describe('a valid archive', () => {
     expect(incident!.history.repository).toBe('acme/queue');
     expect(incident!.history.items.map((i) => i.type)).toEqual(['pull', 'issue']);
     expect(incident!.diagrams).toEqual([{ value: 'flowchart LR\n    Producer --> Queue --> Consumer', line: 26 }]);
-    expect(incident!.repros).toEqual([{ id: 'lost-ack', dir: `${DIR}/repros/lost-ack`, manifest: expect.objectContaining({ runtime: 'python', timeout_s: 60 }) }]);
+    expect(incident!.repros).toEqual([
+      { id: 'lost-ack', dir: `${DIR}/repros/lost-ack`, manifest: expect.objectContaining({ runtime: 'python', timeout_s: 60 }), source: 'print("OK")\n', results: undefined, stale: false },
+    ]);
   });
 
   it('needs neither timeline.yaml nor history.yaml when nothing refers to them', () => {

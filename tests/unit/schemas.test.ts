@@ -200,7 +200,7 @@ describe('reproSchema', () => {
       parameters: {},
       services: [],
       timeout_s: 60,
-      expect: { ...manifest.expect, by_version: {} },
+      expect: { ...manifest.expect, by_version: {}, by_parameter: {} },
     });
   });
 
