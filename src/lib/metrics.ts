@@ -74,22 +74,26 @@ export function keyMoments(fm: IncidentFrontmatter, timeline: readonly TimelineE
 }
 
 /**
- * The first report of the bug and the first release that shipped a fix for it: an issue that a
- * pull request `fixes`, and a release that pull request is `released-in` (or that has a
- * `released-in` relation pointing at it from the release side).
+ * The first report of the incident's bug and the first release that shipped a fix for it. The
+ * report is an issue that a pull request `fixes` and that names its cause (`caused-by`), so a
+ * fix of some older, unrelated issue in the same history does not count; when no fixed issue
+ * names a cause, any fixed issue does. The release is one that such a pull request is
+ * `released-in`.
  */
 export function reportToFixRelease(history: History): { report?: Moment; release?: Moment } {
   const byKey = new Map<string, HistoryItem>(history.items.map((i) => [historyKey(i, history.repository), i]));
+  const fixes = history.items.flatMap((pr) => {
+    const releases = pr.relations.filter((r) => r.type === 'released-in').map((r) => byKey.get(r.to));
+    return pr.relations.filter((r) => r.type === 'fixes').map((r) => ({ issue: byKey.get(r.to), releases }));
+  });
+  const isReport = (item?: HistoryItem) => item?.type === 'issue' && item.relations.some((r) => r.type === 'caused-by');
+  const relevant = fixes.some((f) => isReport(f.issue)) ? fixes.filter((f) => isReport(f.issue)) : fixes;
   const reports: Moment[] = [];
   const releases: Moment[] = [];
-  for (const item of history.items) {
-    const fixes = item.relations.filter((r) => r.type === 'fixes').map((r) => byKey.get(r.to));
-    const shippedIn = item.relations.filter((r) => r.type === 'released-in').map((r) => byKey.get(r.to));
-    if (fixes.length === 0 || shippedIn.length === 0) continue;
-    for (const issue of fixes) {
-      if (issue?.type === 'issue' && issue.opened) reports.push({ label: `Issue #${issue.number} opened`, at: issue.opened });
-    }
-    for (const release of shippedIn) {
+  for (const { issue, releases: shipped } of relevant) {
+    if (shipped.length === 0) continue;
+    if (issue?.type === 'issue' && issue.opened) reports.push({ label: `Issue #${issue.number} opened`, at: issue.opened });
+    for (const release of shipped) {
       if (release?.type === 'release' && release.published) releases.push({ label: `Release ${release.tag}`, at: release.published });
     }
   }
@@ -105,6 +109,6 @@ export function incidentMetrics(fm: IncidentFrontmatter, timeline: readonly Time
     metric('time-to-mitigate', 'Time to mitigate', 'From the start to mitigation (started → mitigated; else → the first mitigated event or "monitoring" update).', m.started, m.mitigated),
     metric('time-to-resolve', 'Time to resolve', 'From the start to resolution (started → resolved; else → the first "resolved" update).', m.started, m.resolved),
     metric('impact-window', 'Impact window', 'From the first impact-start event to the last impact-end event in the timeline.', first(timeline, ['impact-start']), last(timeline, ['impact-end'])),
-    metric('report-to-fix-release', 'Report to fix release', 'From the first report of the bug (an issue that a pull request fixes) to the first release that shipped such a fix; counted in days when a date is known only to the day.', fix.report, fix.release),
+    metric('report-to-fix-release', 'Report to fix release', 'From the first report of the bug (an issue that names its cause and that a pull request fixes) to the first release that shipped such a fix; counted in days when a date is known only to the day.', fix.report, fix.release),
   ];
 }

@@ -232,6 +232,21 @@ describe('search', () => {
   });
 });
 
+describe('print', () => {
+  it('prints an incident as a clean document: no navigation, every detail open, a real PDF', async () => {
+    const page = await open('/incidents/2024-06-02-queue-backlog/', { colorScheme: 'dark' });
+    await page.emulateMedia({ media: 'print' });
+    await expect(page.locator('.site-header').isVisible()).resolves.toBe(false);
+    await expect(page.locator('.toc').isVisible()).resolves.toBe(false);
+    const body = page.locator('.tl-item', { hasText: 'Investigating delayed' }).locator('details strong');
+    await expect(body.isVisible()).resolves.toBe(true);
+    await expect(page.evaluate(() => getComputedStyle(document.body).color)).resolves.toBe('rgb(27, 31, 36)');
+    const pdf = await page.pdf({ format: 'A4' });
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    expect((pdf.toString('latin1').match(/\/Type\s*\/Page\b/g) ?? []).length).toBeGreaterThanOrEqual(2);
+  });
+});
+
 describe('site', () => {
   it('shares well: canonical URL, Open Graph and Twitter metadata, and a generated social card', async () => {
     const page = await open('/incidents/2024-06-02-queue-backlog/');

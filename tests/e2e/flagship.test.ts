@@ -69,7 +69,7 @@ it('merges the postmortem, the status page and redis-py history on one timeline'
   expect([...lanes].sort()).toEqual(['Advisory', 'Code', 'Incident', 'Release', 'Status page']);
   await expect(page.locator('.tl-item.conf-secondary.src-status-page .tl-title').first().textContent()).resolves.toContain('Last status-page update');
   await expect(page.locator('.metrics .metric', { hasText: 'Impact window' }).locator('dd').textContent()).resolves.toContain('9 h');
-  await expect(page.locator('.metrics .metric', { hasText: 'Report to fix release' }).locator('dd').textContent()).resolves.toContain('5 d');
+  await expect(page.locator('.metrics .metric', { hasText: 'Report to fix release' }).locator('dd').textContent()).resolves.toBe('5 dIssue #2624 opened → Release v4.5.3');
   await expect(page.locator('svg#fix-graph').count()).resolves.toBe(1);
   await page.close();
 });

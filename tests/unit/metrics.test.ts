@@ -52,6 +52,18 @@ describe('reportToFixRelease', () => {
     expect(m.text).toBe('5 d');
   });
 
+  it('prefers the issue that names the cause over older fixed issues in the same history', () => {
+    const h = history([
+      { type: 'issue', number: 1, title: 'Old, unrelated', opened: '2022-04-13' },
+      { type: 'pull', number: 2, title: 'The change that caused the bug', relations: [{ type: 'fixes', to: '#1' }, { type: 'released-in', to: 'v1.0' }] },
+      { type: 'issue', number: 3, title: 'The bug', opened: '2023-03-17', relations: [{ type: 'caused-by', to: '#2' }] },
+      { type: 'pull', number: 4, title: 'Fix', relations: [{ type: 'fixes', to: '#3' }, { type: 'released-in', to: 'v1.1' }] },
+      { type: 'release', tag: 'v1.0', title: '1.0', published: '2022-12-04T09:34:48Z' },
+      { type: 'release', tag: 'v1.1', title: '1.1', published: '2023-03-22T16:03:50Z' },
+    ]);
+    expect(reportToFixRelease(h)).toMatchObject({ report: { label: 'Issue #3 opened' }, release: { label: 'Release v1.1' } });
+  });
+
   it('is unknown without a fixing pull request that was released', () => {
     const h = history([{ type: 'issue', number: 1, title: 'Bug', opened: '2023-03-17' }]);
     expect(reportToFixRelease(h)).toEqual({ report: undefined, release: undefined });
