@@ -6,8 +6,9 @@ import aftermath from './src/integration.ts';
 
 export default defineConfig({
   // The public address of the site (used for canonical URLs and the sitemap); set SITE_URL when deploying.
-  site: process.env.SITE_URL ?? 'http://localhost:4321',
-  base: process.env.BASE_PATH ?? '/',
+  site: process.env.SITE_URL || 'http://localhost:4321',
+  // The sub-path the site is served under, e.g. /postmortems/ for GitHub project pages.
+  base: process.env.BASE_PATH || '/',
   trailingSlash: 'always',
   integrations: [aftermath(), mdx(), sitemap()],
   vite: {

@@ -7,7 +7,7 @@ export default getViteConfig({
     environment: 'node',
     // Browser and build tests start Chromium and Astro builds; 2 cores do not gain from more.
     maxWorkers: 2,
-    testTimeout: 30_000,
+    testTimeout: 120_000,
     hookTimeout: 180_000,
   },
 });

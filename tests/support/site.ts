@@ -19,12 +19,23 @@ export interface CommandResult {
   stderr: string;
 }
 
+/**
+ * The environment a user's shell would give a command: Vitest's own variables (NODE_ENV=test,
+ * BASE_URL, MODE, …) would otherwise leak into the Astro CLI and change what it builds.
+ */
+function userEnvironment(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const name of ['NODE_ENV', 'BASE_URL', 'MODE', 'DEV', 'PROD', 'SSR', 'TEST']) delete env[name];
+  for (const name of Object.keys(env)) if (name.startsWith('VITEST')) delete env[name];
+  return env;
+}
+
 /** Runs a Node script (the Astro CLI or one of ours) to completion and collects its output. */
 export function runNode(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CommandResult> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, args, {
       cwd: options.cwd ?? projectRoot,
-      env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1', NO_COLOR: '1', FORCE_COLOR: '0', ...options.env },
+      env: { ...userEnvironment(), ASTRO_TELEMETRY_DISABLED: '1', NO_COLOR: '1', FORCE_COLOR: '0', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -56,10 +67,18 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-/** Serves a built site the way a static host does: `dir/` → `dir/index.html`, else 404.html. */
-export async function serveStatic(root: string): Promise<StaticServer> {
+/**
+ * Serves a built site the way a static host does: `dir/` → `dir/index.html`, else 404.html.
+ * With `base` (e.g. `/pm/`), the site lives under that sub-path, like GitHub project pages.
+ */
+export async function serveStatic(root: string, base = '/'): Promise<StaticServer> {
   const server: Server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    const requested = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    if (!requested.startsWith(base)) {
+      res.writeHead(404).end('outside the site');
+      return;
+    }
+    const path = `/${requested.slice(base.length)}`;
     let file = normalize(join(root, path));
     if (!file.startsWith(root)) {
       res.writeHead(403).end();
