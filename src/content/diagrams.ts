@@ -12,6 +12,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { createMermaidRenderer, type RenderResult } from 'mermaid-isomorphic';
 import { chromiumLaunchOptions } from '../lib/chromium.ts';
+import { compactSvg } from '../lib/svg-compact.ts';
 
 const require = createRequire(import.meta.url);
 const mermaidVersion: string = require(require.resolve('mermaid/package.json', { paths: [require.resolve('mermaid-isomorphic')] })).version;
@@ -22,6 +23,8 @@ export const diagramCacheDir = process.env.AFTERMATH_DIAGRAM_CACHE ?? join(proce
  * Cache hits and misses of this build. Kept on globalThis because Astro loads this module twice
  * (once for the Markdown pipeline, once for pages), and the build report needs both counts.
  */
+const RENDER_VERSION = 'compact-1';
+
 export const diagramStats: { hits: number; misses: number } = ((globalThis as { __aftermathDiagramStats?: { hits: number; misses: number } }).__aftermathDiagramStats ??= { hits: 0, misses: 0 });
 
 interface Pending {
@@ -36,7 +39,8 @@ let queue: Pending[] = [];
 let scheduled = false;
 
 function cacheKey(source: string, prefix: string): string {
-  return createHash('sha256').update(`${mermaidVersion}\0${prefix}\0${source}`).digest('hex');
+  // Bump RENDER_VERSION when what is stored changes (e.g. post-processing), so old entries miss.
+  return createHash('sha256').update(`${RENDER_VERSION}\0${mermaidVersion}\0${prefix}\0${source}`).digest('hex');
 }
 
 function escapeRegExp(text: string): string {
@@ -51,7 +55,7 @@ async function renderBatch(batch: Pending[], prefix: string) {
   ).catch((error: unknown) => batch.map(() => ({ status: 'rejected' as const, reason: error })));
   results.forEach((result, i) => {
     // Mermaid numbers SVGs by their place in the batch; the caller's prefix alone is stable.
-    if (result.status === 'fulfilled') batch[i]!.resolve(result.value.svg.replace(new RegExp(`${escapeRegExp(prefix)}-${i}(?![0-9])`, 'g'), prefix));
+    if (result.status === 'fulfilled') batch[i]!.resolve(compactSvg(result.value.svg.replace(new RegExp(`${escapeRegExp(prefix)}-${i}(?![0-9])`, 'g'), prefix)));
     else batch[i]!.reject(result.reason);
   });
 }

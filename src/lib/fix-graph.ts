@@ -112,7 +112,8 @@ export function fixGraphMermaid(graph: FixGraph): string {
     const outcome = node.outcome ? OUTCOME_WORD[node.outcome] : '';
     // A release's tag says it all; its title would only repeat the version.
     const text = [node.label, node.type === 'release' ? '' : shorten(node.title), outcome && `(${outcome})`].filter(Boolean).map(escapeLabel).join('<br/>');
-    const [open, close] = node.type === 'release' ? ['([', '])'] : node.type === 'advisory' ? ['{{', '}}'] : ['[', ']'];
+    // Rounded boxes for releases, hexagons for advisories: shapes Mermaid draws with few path points.
+    const [open, close] = node.type === 'release' ? ['(', ')'] : node.type === 'advisory' ? ['{{', '}}'] : ['[', ']'];
     lines.push(`  ${ids.get(node.key)}${open}"${text}"${close}`);
     if (node.outcome && node.outcome !== 'landed') lines.push(`  class ${ids.get(node.key)} ${node.outcome}`);
   }

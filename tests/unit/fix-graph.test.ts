@@ -46,8 +46,8 @@ describe('fixGraphMermaid', () => {
     expect(source).toMatch(/classDef incomplete [^\n]*stroke-dasharray/);
     expect(source).toContain('n1 -.->|superseded by| n2');
   });
-  it('draws releases as stadiums and advisories as hexagons', () => {
-    expect(source).toMatch(/n3\(\["v1\.1"\]\)/);
+  it('draws releases as rounded boxes and advisories as hexagons', () => {
+    expect(source).toMatch(/n3\("v1\.1"\)/);
     expect(source).toMatch(/n5\{\{"CVE-2023-28858<br\/>The leak"\}\}/);
   });
 });
