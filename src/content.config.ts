@@ -3,7 +3,7 @@ import type { Loader } from 'astro/loaders';
 import { z } from 'astro/zod';
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { INCIDENTS_DIR, readArchive, type IncidentRecord } from './content/archive.ts';
+import { readArchive, type IncidentRecord } from './content/archive.ts';
 import { ContentError, formatProblems } from './schemas/problems.ts';
 
 export type IncidentData = Omit<IncidentRecord, 'body'>;
@@ -30,9 +30,10 @@ function incidentsLoader(): Loader {
         }
       };
       sync();
-      watcher?.add(`${root}/${INCIDENTS_DIR}`);
+      // The whole content folder: incidents, and the PII allowlist beside them.
+      watcher?.add(`${root}/content`);
       watcher?.on('all', (_event, path) => {
-        if (path.includes(INCIDENTS_DIR)) sync();
+        if (path.startsWith(`${root}/content/`)) sync();
       });
     },
   };

@@ -17,6 +17,7 @@ import { parseYaml, problemsFromZod, type ContentProblem, type LocatedYaml } fro
 import { isStale, readResults, sourcesHash, type ReproResults } from '../repro/results.ts';
 import { reproSchema, type ReproManifest } from '../schemas/repro.ts';
 import { timelineSchema, type TimelineEntry } from '../schemas/timeline.ts';
+import { piiLint } from './pii.ts';
 
 export interface IncidentRepro {
   id: string;
@@ -64,13 +65,20 @@ export function readArchive(root: string, incidentsDir = INCIDENTS_DIR): Archive
     return { incidents: [], problems: [{ file: incidentsDir, message: 'the incidents folder does not exist. Create one incident with: npm run new -- "Title"' }] };
   }
   const read: ReadIncident[] = [];
+  // PII lint (issue #6, src/content/pii.ts): every file of every incident is scanned for email
+  // addresses, card numbers, tokens and phone numbers; a finding not allowed by
+  // content/pii-allowlist.yaml is a problem, and its incident is left out like any other.
+  const pii = piiLint(root);
   for (const name of readdirSync(base).sort()) {
     const dir = join(base, name);
     if (name.startsWith('.') || name.startsWith('_') || !statSync(dir).isDirectory()) continue;
     const incident = readIncident(root, relative(root, dir), problems);
-    if (incident) read.push(incident);
+    const findings = pii.scanIncident(relative(root, dir)); // PII lint
+    problems.push(...findings);
+    if (incident && findings.length === 0) read.push(incident);
   }
   problems.push(...duplicateSlugs(read));
+  problems.push(...pii.finish()); // PII lint: a bad allowlist, and entries that allow nothing
   return { incidents: read.map((r) => r.record), problems };
 }
 

@@ -28,7 +28,7 @@ export default defineConfig({ srcDir: ${JSON.stringify(relative(root, join(proje
   // Only the naive strategy, to keep the run short.
   writeFileSync(
     join(incident, 'repros/desync/repro.yaml'),
-    readFileSync(join(flagshipRepro, 'repro.yaml'), 'utf8').replace('STRATEGY: [naive, disconnect-on-cancel, wait-for-reply]', 'STRATEGY: [naive]'),
+    readFileSync(join(flagshipRepro, 'repro.yaml'), 'utf8').replace('STRATEGY: [naive, disconnect-on-cancel, shield]', 'STRATEGY: [naive]'),
   );
   cpSync(join(incident, 'repros/desync'), join(incident, 'repros/never-run'), { recursive: true });
   writeFileSync(
