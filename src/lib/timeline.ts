@@ -98,7 +98,8 @@ export function historyEvents(item: HistoryItem, mainRepo?: string): TimelineIte
             approximate: false,
             source,
             kind,
-            title: `${label} ${verb[kind]}: ${item.title}`,
+            // A release's title already names it ("redis-py 4.5.5"): say so once, tag in brackets.
+            title: item.type === 'release' ? `${item.title} released (${item.tag})` : `${label} ${verb[kind]}: ${item.title}`,
             url: item.url,
             confidence: item.confidence,
             confidenceNote: item.note,

@@ -29,7 +29,7 @@ describe('mergeTimeline', () => {
       'PR #8 opened: Fix',
       'Issue #7 closed: Bug',
       'PR #8 merged: Fix',
-      'Release v1.0.1 released: widget 1.0.1',
+      'widget 1.0.1 released (v1.0.1)',
       'CVE-2023-28858 published: Advisory',
     ]);
   });
