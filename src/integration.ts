@@ -15,6 +15,7 @@ import { diagramStats } from './content/diagrams.ts';
 import rehypeDiagrams from './content/rehype-diagrams.ts';
 import { renderSocialCards } from './content/social-cards.ts';
 import { checkBuiltPage } from './lib/dist-check.ts';
+import { noTokenizeTimeLimit } from './lib/shiki.ts';
 import { ContentError, formatProblems, type ContentProblem } from './schemas/problems.ts';
 
 /** Pagefind's index of the incident pages (those marked data-pagefind-body), written into dist/pagefind/. */
@@ -56,7 +57,7 @@ export default function aftermath(): AstroIntegration {
             // Without this, Shiki highlights ```mermaid fences first and no diagram is drawn.
             syntaxHighlight: { type: 'shiki', excludeLangs: ['mermaid'] },
             // Both themes as CSS variables; global.css picks one with light-dark(), so a theme switch needs no re-render.
-            shikiConfig: { themes: { light: 'github-light', dark: 'github-dark' }, defaultColor: false },
+            shikiConfig: { themes: { light: 'github-light', dark: 'github-dark' }, defaultColor: false, transformers: [noTokenizeTimeLimit] },
             // Astro 7's default Markdown engine ignores rehype plugins; unified() runs them.
             processor: unified({
               rehypePlugins: [

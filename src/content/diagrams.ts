@@ -23,7 +23,7 @@ export const diagramCacheDir = process.env.AFTERMATH_DIAGRAM_CACHE ?? join(proce
  * Cache hits and misses of this build. Kept on globalThis because Astro loads this module twice
  * (once for the Markdown pipeline, once for pages), and the build report needs both counts.
  */
-const RENDER_VERSION = 'compact-1';
+const RENDER_VERSION = 'compact-2';
 
 export const diagramStats: { hits: number; misses: number } = ((globalThis as { __aftermathDiagramStats?: { hits: number; misses: number } }).__aftermathDiagramStats ??= { hits: 0, misses: 0 });
 

@@ -3,7 +3,7 @@
  * output over loopback, and drive Debian's Chromium through playwright-core.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve } from 'node:path';
@@ -47,9 +47,25 @@ export function runNode(args: string[], options: { cwd?: string; env?: NodeJS.Pr
   });
 }
 
-/** `astro build` for the site at `root`, optionally into another output folder. */
-export function buildSite(root: string, outDir?: string, env?: NodeJS.ProcessEnv): Promise<CommandResult> {
-  return runNode([astroBin, 'build', '--root', root, ...(outDir ? ['--outDir', outDir] : [])], { env });
+/**
+ * `astro build` for the site at `root`, optionally into another output folder.
+ *
+ * With an output folder outside the working directory, Astro keeps its temporary prerender
+ * chunks in `<cwd>/.astro/.prerender/` and deletes them when done, so two such builds started
+ * from one folder delete each other's chunks. Each build therefore runs from a scratch folder
+ * of its own inside the project (where node_modules still resolves), removed afterwards; the
+ * diagram cache stays the project's (its writes are atomic, so builds can share it).
+ */
+export async function buildSite(root: string, outDir?: string, env: NodeJS.ProcessEnv = {}): Promise<CommandResult> {
+  const cwd = mkdtempSync(join(projectRoot, 'tests/fixtures/sites/.tmp-build-'));
+  try {
+    return await runNode([astroBin, 'build', '--root', root, ...(outDir ? ['--outDir', outDir] : [])], {
+      cwd,
+      env: { AFTERMATH_DIAGRAM_CACHE: process.env.AFTERMATH_DIAGRAM_CACHE ?? join(projectRoot, 'node_modules/.cache/aftermath/diagrams'), ...env },
+    });
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
+  }
 }
 
 const TYPES: Record<string, string> = {
