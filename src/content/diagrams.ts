@@ -36,35 +36,50 @@ interface Pending {
 
 let render: ReturnType<typeof createMermaidRenderer> | undefined;
 let queue: Pending[] = [];
-let scheduled = false;
+let timer: ReturnType<typeof setTimeout> | undefined;
+let firstQueuedAt = 0;
+
+/** Quiet time before a batch goes out, and the longest a request waits for company. */
+const BATCH_IDLE_MS = 50;
+const BATCH_MAX_WAIT_MS = 1000;
+/** The id every SVG of a batch is drawn with before it gets its caller's prefix. */
+const BATCH_PREFIX = 'aftermath-diagram';
 
 function cacheKey(source: string, prefix: string): string {
   // Bump RENDER_VERSION when what is stored changes (e.g. post-processing), so old entries miss.
   return createHash('sha256').update(`${RENDER_VERSION}\0${mermaidVersion}\0${prefix}\0${source}`).digest('hex');
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-async function renderBatch(batch: Pending[], prefix: string) {
+/**
+ * Renders everything queued in one Chromium page. Each page load costs about half a second
+ * (Mermaid itself is loaded into it), so a build's misses are gathered into as few batches as
+ * possible, whatever page or prefix asked for them; each SVG then gets its caller's id.
+ */
+async function renderBatch(batch: Pending[]) {
   render ??= createMermaidRenderer({ launchOptions: chromiumLaunchOptions });
   const results: PromiseSettledResult<RenderResult>[] = await render(
     batch.map((p) => p.source),
-    { prefix },
+    { prefix: BATCH_PREFIX },
   ).catch((error: unknown) => batch.map(() => ({ status: 'rejected' as const, reason: error })));
   results.forEach((result, i) => {
-    // Mermaid numbers SVGs by their place in the batch; the caller's prefix alone is stable.
-    if (result.status === 'fulfilled') batch[i]!.resolve(compactSvg(result.value.svg.replace(new RegExp(`${escapeRegExp(prefix)}-${i}(?![0-9])`, 'g'), prefix)));
-    else batch[i]!.reject(result.reason);
+    const { prefix, resolve, reject } = batch[i]!;
+    if (result.status === 'fulfilled') resolve(compactSvg(result.value.svg.replace(new RegExp(`${BATCH_PREFIX}-${i}(?![0-9])`, 'g'), prefix)));
+    else reject(result.reason);
   });
 }
 
 function flush() {
-  const byPrefix = Map.groupBy(queue, (p) => p.prefix);
+  const batch = queue;
   queue = [];
-  scheduled = false;
-  for (const [prefix, batch] of byPrefix) void renderBatch(batch, prefix);
+  timer = undefined;
+  void renderBatch(batch);
+}
+
+function schedule() {
+  if (queue.length === 1) firstQueuedAt = Date.now();
+  if (timer) clearTimeout(timer);
+  const waited = Date.now() - firstQueuedAt;
+  timer = setTimeout(flush, waited >= BATCH_MAX_WAIT_MS ? 0 : BATCH_IDLE_MS);
 }
 
 /**
@@ -81,10 +96,7 @@ export async function renderDiagram(source: string, prefix: string): Promise<str
   diagramStats.misses++;
   const svg = await new Promise<string>((resolve, reject) => {
     queue.push({ source, prefix, resolve, reject });
-    if (!scheduled) {
-      scheduled = true;
-      setTimeout(flush, 10);
-    }
+    schedule();
   });
   mkdirSync(diagramCacheDir, { recursive: true });
   // Write then rename: parallel builds share the cache and must never read half a file.
