@@ -1,0 +1,227 @@
+/**
+ * `npm run bench` (issue #7): how long Aftermath takes to build archives of 10, 100 and 1000
+ * synthetic incidents, cold, warm and after one diagram changed, against plain Astro building
+ * the same MDX; and what the flagship incident page weighs.
+ *
+ *   npm run bench -- [--sizes 10,100,1000] [--repeat 1] [--keep] [--out bench-results] [--seed 7] [--no-flagship]
+ *
+ * Writes <out>/bench-<time>.{json,md} and <out>/latest.{json,md}, and prints the tables.
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  STATES,
+  combineRepeats,
+  markdownReport,
+  parseCacheCounts,
+  parseDiagramCounts,
+  parseSizes,
+  ratiosFor,
+  formatDuration,
+  type BenchResults,
+  type BuildMeasurement,
+  type BuildState,
+  type PageWeight,
+  type SizeResult,
+} from '../src/lib/bench-report.ts';
+import { measurePageWeight } from '../src/lib/bench-weight.ts';
+import { dirBytes, hasTimeV, htmlPages, runMeasured } from './bench/measure.ts';
+import { astroBin, clearCaches, gitHead, projectRoot, removeSites, sourceFingerprint, touch, writeSites } from './bench/sites.ts';
+
+const USAGE = 'usage: npm run bench -- [--sizes 10,100,1000] [--repeat 1] [--keep] [--out bench-results] [--seed 7] [--no-flagship]';
+const FLAGSHIP = '2023-03-20-chatgpt-redis-py';
+
+let args: ReturnType<typeof parse>;
+function parse() {
+  return parseArgs({
+    options: {
+      sizes: { type: 'string', default: '10,100,1000' },
+      keep: { type: 'boolean', default: false },
+      out: { type: 'string', default: 'bench-results' },
+      seed: { type: 'string', default: '7' },
+      repeat: { type: 'string', default: '1' },
+      'no-flagship': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  }).values;
+}
+let sizes: number[];
+let seed: number;
+let repeat: number;
+try {
+  args = parse();
+  sizes = parseSizes(args.sizes);
+  seed = Number(args.seed);
+  if (!Number.isInteger(seed)) throw new Error(`--seed: "${args.seed}" is not a whole number`);
+  repeat = Number(args.repeat);
+  if (!Number.isInteger(repeat) || repeat < 1) throw new Error(`--repeat: "${args.repeat}" is not a positive whole number`);
+} catch (error) {
+  console.error(`${(error as Error).message}\n${USAGE}`);
+  process.exit(2);
+}
+if (args.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+
+const outDir = resolve(projectRoot, args.out);
+// Inside the project (gitignored): the sites' srcDir must be reachable by a relative path.
+const work = join(projectRoot, 'tests/fixtures/sites', `.tmp-bench-${Date.now()}-${process.pid}`);
+mkdirSync(work, { recursive: true });
+
+const cleanup = () => {
+  if (!args.keep) rmSync(work, { recursive: true, force: true });
+};
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  process.on(signal, () => {
+    cleanup();
+    process.exit(code);
+  });
+}
+
+function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ASTRO_TELEMETRY_DISABLED: '1', NO_COLOR: '1', FORCE_COLOR: '0', ...extra };
+  // The sites set their own address; a deployment's settings must not change what is measured.
+  delete env.SITE_URL;
+  delete env.BASE_PATH;
+  return env;
+}
+
+function log(message: string) {
+  process.stderr.write(`[bench] ${message}\n`);
+}
+
+type Run = Omit<BuildMeasurement, 'samples' | 'msPerPage'>;
+
+let buildNumber = 0;
+const startFingerprint = sourceFingerprint();
+const changedBefore: string[] = [];
+
+async function build(root: string, outDir: string, env: NodeJS.ProcessEnv, label: string): Promise<Run> {
+  log(`${label} …`);
+  if (sourceFingerprint() !== startFingerprint) {
+    if (changedBefore.length === 0) log(`warning: the project's sources changed since the benchmark started; ${label} and later builds measure other code`);
+    changedBefore.push(label);
+  }
+  const run = await runMeasured(process.execPath, [astroBin, 'build', '--root', root, '--outDir', outDir], {
+    cwd: projectRoot,
+    env,
+    timeFile: join(work, `time-${++buildNumber}.txt`),
+  });
+  if (run.code !== 0) {
+    const output = `${run.stdout}\n${run.stderr}`;
+    throw new Error(`${label}: astro build exited with ${run.code}\n${output.split('\n').slice(-40).join('\n')}`);
+  }
+  const pages = htmlPages(outDir);
+  const d = parseDiagramCounts(run.stdout);
+  log(`${label}: ${formatDuration(run.wallMs)}, ${pages} pages${d ? `, diagrams ${d.hits} cached / ${d.misses} rendered` : ''}`);
+  return {
+    wallMs: run.wallMs,
+    cpuMs: run.cpuMs,
+    pages,
+    peakTreeRssBytes: run.peakTreeRssBytes,
+    largestProcessRssBytes: run.largestProcessRssBytes,
+    distBytes: dirBytes(outDir),
+    diagrams: d,
+    caches: parseCacheCounts(run.stdout),
+  };
+}
+
+async function benchSize(count: number): Promise<SizeResult & { touched: string }> {
+  const t0 = performance.now();
+  const sites = writeSites(work, count, seed);
+  const generateMs = Math.round(performance.now() - t0);
+  log(`${count} incidents generated in ${formatDuration(generateMs)}`);
+  const aftermathEnv = childEnv({ AFTERMATH_DIAGRAM_CACHE: sites.diagramCache });
+  const baselineEnv = childEnv();
+  const aDist = join(sites.aftermath, 'dist');
+  const bDist = join(sites.baseline, 'dist');
+  const runs = { aftermath: { cold: [], warm: [], touch: [] }, baseline: { cold: [], warm: [], touch: [] } } as Record<'aftermath' | 'baseline', Record<BuildState, Run[]>>;
+  for (let r = 1; r <= repeat; r++) {
+    const of = repeat > 1 ? ` (${r}/${repeat})` : '';
+    for (const state of STATES) {
+      if (state === 'cold') {
+        clearCaches(work, sites.aftermath, sites.cacheRoot);
+        clearCaches(work, sites.baseline);
+      }
+      if (state === 'touch') touch(sites.touched.file, r);
+      runs.aftermath[state].push(await build(sites.aftermath, aDist, aftermathEnv, `${count} incidents, Aftermath, ${state}${of}`));
+      runs.baseline[state].push(await build(sites.baseline, bDist, baselineEnv, `${count} incidents, baseline, ${state}${of}`));
+    }
+  }
+  if (!args.keep) removeSites(work, sites);
+  const combine = (site: 'aftermath' | 'baseline') => Object.fromEntries(STATES.map((s) => [s, combineRepeats(runs[site][s])])) as Record<BuildState, BuildMeasurement>;
+  const aftermath = combine('aftermath');
+  const baseline = combine('baseline');
+  const ratios = Object.fromEntries(STATES.map((s) => [s, ratiosFor(aftermath[s], baseline[s])])) as SizeResult['ratios'];
+  return { incidents: count, generateMs, touched: sites.touched.slug, aftermath, baseline, ratios };
+}
+
+/** A normal build of the project itself (its own config and content) into a scratch folder. */
+async function flagshipWeight(): Promise<PageWeight> {
+  const slug = existsSync(join(projectRoot, 'content/incidents', FLAGSHIP)) ? FLAGSHIP : undefined;
+  if (!slug) throw new Error(`content/incidents/${FLAGSHIP} not found`);
+  const dist = join(work, 'flagship-dist');
+  await build(projectRoot, dist, childEnv(), 'project build (flagship page weight)');
+  const read = (sitePath: string) => {
+    const file = join(dist, sitePath);
+    return file.startsWith(dist) && existsSync(file) ? readFileSync(file) : undefined;
+  };
+  // Without SITE_URL the project's config uses this address for absolute links.
+  return measurePageWeight(`/incidents/${slug}/`, read, 'http://localhost:4321');
+}
+
+const startedAt = new Date().toISOString();
+const results: BenchResults & { sizes: (SizeResult & { touched: string })[] } = {
+  version: 1,
+  startedAt,
+  finishedAt: '',
+  seed,
+  machine: { cpus: cpus().length, memoryBytes: totalmem(), node: process.version, platform: `${process.platform} ${process.arch}`, timeV: hasTimeV, loadAverageAtStart: loadavg(), loadAverageAtEnd: [] },
+  repeat,
+  workDir: relative(projectRoot, work),
+  kept: args.keep,
+  source: { head: gitHead(), fingerprintAtStart: startFingerprint, fingerprintAtEnd: '', changedBefore },
+  sizes: [],
+  flagship: null,
+  notes: [
+    'Builds run one after another. Wall time depends on what else the machine runs (see the load average); CPU time (user + system of the build and its descendants, from /usr/bin/time) moves much less. With --repeat N each cell is the median of N builds; all samples are in the JSON.',
+    'cold: no dist/, no .astro/ or Vite cache, empty diagram cache. warm: a second build with nothing changed. touch: after one Mermaid diagram of one incident was edited.',
+    'pages counts every HTML file in dist/ (incident pages plus index, tag, component, filter and search pages for Aftermath; one page per incident for the baseline); ms/page is wall time divided by it.',
+    'peak RSS (tree) is the highest sum of resident memory over the build process and all its descendants (Chromium for diagrams), sampled every 250 ms from /proc (and never below the exact peak of the largest single process from /usr/bin/time); pages shared between processes (as Chromium does) count once per process, so it overstates real use somewhat. largestProcessRssBytes in the JSON is the biggest single process (usually the Node process of Astro).',
+    'The baseline is plain Astro with @astrojs/mdx over the same MDX files: default Markdown and Shiki, Mermaid fences left as code blocks (no diagrams, no timeline, fix history, feeds, exports, search or checks), and a stand-in for <Ref>.',
+    'Generated incidents have a repro folder with repro.yaml and a snippet, but no results.json: how the site shows recorded results is still changing.',
+    'Each incident has three diagrams: the two Mermaid fences of its MDX and the fix graph drawn from history.yaml. Other caches Aftermath reports (such as social cards) are under "caches" in the JSON, and are cleared for cold builds too.',
+  ],
+};
+
+let failed = false;
+try {
+  for (const count of sizes) results.sizes.push(await benchSize(count));
+  if (!args['no-flagship']) results.flagship = await flagshipWeight();
+} catch (error) {
+  failed = true;
+  console.error(`[bench] ${(error as Error).message}`);
+} finally {
+  cleanup();
+}
+results.finishedAt = new Date().toISOString();
+results.machine.loadAverageAtEnd = loadavg();
+results.source.fingerprintAtEnd = sourceFingerprint();
+if (results.source.fingerprintAtEnd !== startFingerprint && changedBefore.length === 0) changedBefore.push('the end of the run');
+if (failed) process.exit(1);
+
+mkdirSync(outDir, { recursive: true });
+const stamp = startedAt.replace(/[:.]/g, '-');
+const json = `${JSON.stringify(results, null, 2)}\n`;
+const md = markdownReport(results);
+for (const name of [`bench-${stamp}`, 'latest']) {
+  writeFileSync(join(outDir, `${name}.json`), json);
+  writeFileSync(join(outDir, `${name}.md`), md);
+}
+console.log(md);
+console.log(`Results: ${join(outDir, `bench-${stamp}.json`)} (and .md; latest.json is the same)`);
+if (args.keep) console.log(`Generated sites kept in ${work}`);

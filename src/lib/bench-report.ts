@@ -1,0 +1,271 @@
+/**
+ * The arithmetic and text of `npm run bench`: reading numbers out of build output, ratios,
+ * and the Markdown tables. Pure; scripts/bench.ts does the measuring.
+ */
+
+export const STATES = ['cold', 'warm', 'touch'] as const;
+export type BuildState = (typeof STATES)[number];
+
+export interface DiagramCounts {
+  hits: number;
+  misses: number;
+}
+
+export interface BuildMeasurement {
+  /** Wall-clock time of the `astro build` process, milliseconds (median over repeats). */
+  wallMs: number;
+  /** User plus system CPU time of the build and its descendants (from /usr/bin/time), ms; null without it. */
+  cpuMs: number | null;
+  /** HTML pages in dist/. */
+  pages: number;
+  msPerPage: number;
+  /** Peak of the summed RSS of the build's process tree (Node, Chromium and its helpers), bytes. */
+  peakTreeRssBytes: number;
+  /** Largest peak RSS of any single process in the tree (from /usr/bin/time -v when available), bytes. */
+  largestProcessRssBytes: number;
+  distBytes: number;
+  /** Parsed from "diagrams: N from cache, M rendered"; null when the build prints none (the baseline). */
+  diagrams: DiagramCounts | null;
+  /** Every "<name>: N from cache, M rendered" line of the build (diagrams, social cards, …). */
+  caches: Record<string, DiagramCounts>;
+  /** Each repeat's wall and CPU time, in run order. */
+  samples: { wallMs: number[]; cpuMs: (number | null)[] };
+}
+
+export interface Ratios {
+  wall: number | null;
+  cpu: number | null;
+  peakTreeRss: number | null;
+  distBytes: number | null;
+}
+
+export interface SizeResult {
+  incidents: number;
+  generateMs: number;
+  aftermath: Record<BuildState, BuildMeasurement>;
+  baseline: Record<BuildState, BuildMeasurement>;
+  /** Aftermath divided by baseline, per state. */
+  ratios: Record<BuildState, Ratios>;
+}
+
+export interface AssetWeight {
+  files: number;
+  rawBytes: number;
+  gzipBytes: number;
+}
+
+export interface PageWeight {
+  page: string;
+  html: AssetWeight;
+  css: AssetWeight;
+  js: AssetWeight;
+  images: AssetWeight;
+  /** Fonts and anything else the page or its CSS loads. */
+  other: AssetWeight;
+  total: AssetWeight;
+  /** Assets named by the page but not found in dist/ (should be empty). */
+  missing: string[];
+}
+
+export interface BenchResults {
+  version: 1;
+  startedAt: string;
+  finishedAt: string;
+  seed: number;
+  machine: { cpus: number; memoryBytes: number; node: string; platform: string; timeV: boolean; loadAverageAtStart: number[]; loadAverageAtEnd: number[] };
+  repeat: number;
+  /** Where the sites were generated, relative to the project; removed after the run unless kept (--keep). */
+  workDir: string;
+  kept: boolean;
+  /**
+   * What was built: the commit, and a fingerprint of src/, public/, the config and the lockfile
+   * at the start and end. `changedBefore` names the builds that found a different fingerprint
+   * than the run started with: their numbers measure other code.
+   */
+  source: { head?: string; fingerprintAtStart: string; fingerprintAtEnd: string; changedBefore: string[] };
+  sizes: SizeResult[];
+  flagship: PageWeight | null;
+  notes: string[];
+}
+
+/** The last "diagrams: N from cache, M rendered" line of a build's output. */
+export function parseDiagramCounts(output: string): DiagramCounts | null {
+  const all = [...output.matchAll(/diagrams: (\d+) from cache, (\d+) rendered/g)];
+  const last = all.at(-1);
+  return last ? { hits: Number(last[1]), misses: Number(last[2]) } : null;
+}
+
+/** Every "<name>: N from cache, M rendered" line, by name (the last one wins). */
+export function parseCacheCounts(output: string): Record<string, DiagramCounts> {
+  const out: Record<string, DiagramCounts> = {};
+  for (const m of output.matchAll(/\]\s+([a-z][a-z -]*?): (\d+) from cache, (\d+) rendered/g)) out[m[1]!] = { hits: Number(m[2]), misses: Number(m[3]) };
+  return out;
+}
+
+/** Peak RSS (bytes) and user + system CPU time (ms) from `/usr/bin/time -v`'s report. */
+export function parseTimeV(text: string): { maxRssBytes: number | null; cpuMs: number | null } {
+  const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(text);
+  const user = /User time \(seconds\): ([\d.]+)/.exec(text);
+  const system = /System time \(seconds\): ([\d.]+)/.exec(text);
+  return {
+    maxRssBytes: rss ? Number(rss[1]) * 1024 : null,
+    cpuMs: user && system ? Math.round((Number(user[1]) + Number(system[1])) * 1000) : null,
+  };
+}
+
+/** The median of some numbers (the mean of the middle two for an even count); NaN for none. */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/**
+ * One measurement from repeats of the same build: medians of time and memory (a repeat slowed
+ * by a busy machine does not move it), the last repeat's output sizes and cache counts.
+ */
+export function combineRepeats(runs: readonly Omit<BuildMeasurement, 'samples' | 'msPerPage'>[]): BuildMeasurement {
+  if (runs.length === 0) throw new Error('no runs to combine');
+  const last = runs.at(-1)!;
+  const wallMs = Math.round(median(runs.map((r) => r.wallMs)));
+  const cpus = runs.map((r) => r.cpuMs);
+  const known = cpus.filter((c): c is number => c !== null);
+  return {
+    ...last,
+    wallMs,
+    cpuMs: known.length === cpus.length ? Math.round(median(known)) : null,
+    msPerPage: msPerPage(wallMs, last.pages),
+    peakTreeRssBytes: Math.round(median(runs.map((r) => r.peakTreeRssBytes))),
+    largestProcessRssBytes: Math.round(median(runs.map((r) => r.largestProcessRssBytes))),
+    samples: { wallMs: runs.map((r) => r.wallMs), cpuMs: cpus },
+  };
+}
+
+/** `--sizes 10,100` → [10, 100]; throws a message meant for the user on anything else. */
+export function parseSizes(text: string): number[] {
+  const parts = text.split(',').map((s) => s.trim()).filter(Boolean);
+  if (parts.length === 0) throw new Error('--sizes needs a comma-separated list of incident counts, e.g. --sizes 10,100');
+  const sizes = parts.map((p) => {
+    if (!/^\d+$/.test(p) || Number(p) < 1) throw new Error(`--sizes: "${p}" is not a positive whole number of incidents`);
+    return Number(p);
+  });
+  return [...new Set(sizes)].sort((a, b) => a - b);
+}
+
+/** a / b, rounded to two decimals; null when either is missing or b is 0. */
+export function ratio(a: number | null | undefined, b: number | null | undefined): number | null {
+  if (a == null || b == null || !Number.isFinite(a) || !Number.isFinite(b) || b === 0) return null;
+  return Math.round((a / b) * 100) / 100;
+}
+
+export function ratiosFor(aftermath: BuildMeasurement, baseline: BuildMeasurement): Ratios {
+  return {
+    wall: ratio(aftermath.wallMs, baseline.wallMs),
+    cpu: ratio(aftermath.cpuMs, baseline.cpuMs),
+    peakTreeRss: ratio(aftermath.peakTreeRssBytes, baseline.peakTreeRssBytes),
+    distBytes: ratio(aftermath.distBytes, baseline.distBytes),
+  };
+}
+
+export function msPerPage(wallMs: number, pages: number): number {
+  return pages > 0 ? Math.round((wallMs / pages) * 10) / 10 : 0;
+}
+
+/** 1536 → "1.5 KiB"; binary units, one decimal. */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
+}
+
+/** 1234 → "1.2 s", 125000 → "2 min 5 s". */
+export function formatDuration(ms: number): string {
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const s = Math.round(ms / 1000);
+  return `${Math.floor(s / 60)} min ${s % 60} s`;
+}
+
+function formatRatio(value: number | null): string {
+  return value === null ? '–' : `${value.toFixed(2)}×`;
+}
+
+function formatDiagrams(d: DiagramCounts | null): string {
+  return d ? `${d.hits} / ${d.misses}` : '–';
+}
+
+function row(cells: string[]): string {
+  return `| ${cells.join(' | ')} |`;
+}
+
+/** The builds table: one row per size and state, Aftermath beside the plain-Astro baseline. */
+export function buildsTable(sizes: readonly SizeResult[]): string {
+  const header = ['incidents', 'state', 'pages', 'wall', 'CPU', 'ms/page', 'peak RSS (tree)', 'dist/', 'diagrams cached / rendered', 'baseline wall', 'baseline CPU', 'baseline peak RSS', 'baseline dist/', 'wall ×', 'CPU ×', 'RSS ×'];
+  const lines = [row(header), row(header.map((_, i) => (i < 2 ? '---' : '---:')))];
+  const cpu = (ms: number | null) => (ms === null ? '–' : formatDuration(ms));
+  for (const size of sizes) {
+    for (const state of STATES) {
+      const a = size.aftermath[state];
+      const b = size.baseline[state];
+      const r = size.ratios[state];
+      lines.push(
+        row([
+          String(size.incidents),
+          state,
+          String(a.pages),
+          formatDuration(a.wallMs),
+          cpu(a.cpuMs),
+          a.msPerPage.toFixed(1),
+          formatBytes(a.peakTreeRssBytes),
+          formatBytes(a.distBytes),
+          formatDiagrams(a.diagrams),
+          formatDuration(b.wallMs),
+          cpu(b.cpuMs),
+          formatBytes(b.peakTreeRssBytes),
+          formatBytes(b.distBytes),
+          formatRatio(r.wall),
+          formatRatio(r.cpu),
+          formatRatio(r.peakTreeRss),
+        ]),
+      );
+    }
+  }
+  return lines.join('\n');
+}
+
+/** The page-weight table of the flagship incident page. */
+export function weightTable(weight: PageWeight): string {
+  const lines = [row(['asset', 'files', 'raw', 'gzip']), row(['---', '---:', '---:', '---:'])];
+  const kinds = [['HTML', weight.html], ['CSS', weight.css], ['JS', weight.js], ['images', weight.images], ['other (fonts…)', weight.other], ['total', weight.total]] as const;
+  for (const [name, w] of kinds) if (name !== 'other (fonts…)' || w.files > 0) lines.push(row([name, String(w.files), formatBytes(w.rawBytes), formatBytes(w.gzipBytes)]));
+  return lines.join('\n');
+}
+
+/** The whole report as Markdown: what ran where, both tables, and the notes. */
+export function markdownReport(results: BenchResults): string {
+  const m = results.machine;
+  const parts = [
+    '# Aftermath benchmark',
+    '',
+    `Run ${results.startedAt}${results.source.head ? ` at ${results.source.head}` : ''} on ${m.cpus} CPU(s), ${formatBytes(m.memoryBytes)} RAM, Node ${m.node} (${m.platform}); seed ${results.seed}; ${results.repeat === 1 ? 'one build per cell' : `median of ${results.repeat} builds per cell`}; load average ${m.loadAverageAtStart.map((l) => l.toFixed(1)).join(' ')} at start, ${m.loadAverageAtEnd.map((l) => l.toFixed(1)).join(' ')} at end.`,
+    '',
+    '## Builds',
+    '',
+    buildsTable(results.sizes),
+    '',
+  ];
+  if (results.flagship) {
+    parts.push(`## Flagship page weight (${results.flagship.page})`, '', weightTable(results.flagship), '');
+    if (results.flagship.missing.length) parts.push(`Not found in dist/: ${results.flagship.missing.join(', ')}`, '');
+  }
+  if (results.source.changedBefore.length) {
+    parts.push(`**Warning:** the project's sources changed while the benchmark ran (first seen before: ${results.source.changedBefore.join('; ')}). Those numbers measure different code; run it again on a quiet tree.`, '');
+  }
+  if (results.notes.length) parts.push('## Notes', '', ...results.notes.map((n) => `- ${n}`), '');
+  return parts.join('\n');
+}

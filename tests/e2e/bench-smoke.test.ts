@@ -1,0 +1,95 @@
+/**
+ * `npm run bench` at its smallest size: the benchmark runs end to end and reports every field
+ * with a plausible value. No timing thresholds: this machine's speed is not under test, the
+ * benchmark's correctness is (cold renders, warm serves from the cache, touch re-renders the one
+ * edited diagram).
+ */
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BenchResults, BuildMeasurement, SizeResult } from '../../src/lib/bench-report.ts';
+import { projectRoot, runNode, type CommandResult } from '../support/site.ts';
+
+const out = mkdtempSync(join(tmpdir(), 'aftermath-bench-'));
+let run: CommandResult;
+let results: BenchResults;
+let size: SizeResult;
+
+beforeAll(async () => {
+  run = await runNode([join(projectRoot, 'scripts/bench.ts'), '--sizes', '10', '--out', out]);
+  expect(run.code, run.stdout + run.stderr).toBe(0);
+  results = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8'));
+  size = results.sizes[0]!;
+}, 30 * 60_000);
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+const STATES = ['cold', 'warm', 'touch'] as const;
+
+function expectPlausible(m: BuildMeasurement, label: string) {
+  for (const field of ['wallMs', 'pages', 'msPerPage', 'peakTreeRssBytes', 'largestProcessRssBytes', 'distBytes'] as const) {
+    expect(m[field], `${label} ${field}`).toBeGreaterThan(0);
+  }
+  expect(m.peakTreeRssBytes, label).toBeGreaterThanOrEqual(m.largestProcessRssBytes);
+  if (results.machine.timeV) expect(m.cpuMs, `${label} cpuMs`).toBeGreaterThan(0);
+  expect(m.samples.wallMs, label).toEqual([m.wallMs]);
+}
+
+describe('npm run bench -- --sizes 10', () => {
+  it('writes JSON and Markdown, prints the table, and leaves no generated site behind', () => {
+    const files = readdirSync(out);
+    expect(files).toContain('latest.md');
+    expect(files.filter((f) => /^bench-.*\.json$/.test(f))).toHaveLength(1);
+    expect(run.stdout).toContain('| incidents | state | pages |');
+    expect(readFileSync(join(out, 'latest.md'), 'utf8')).toContain('## Flagship page weight');
+    expect(results.workDir).toMatch(/^tests\/fixtures\/sites\/\.tmp-bench-/);
+    expect(results.kept).toBe(false);
+    expect(existsSync(join(projectRoot, results.workDir))).toBe(false);
+  });
+
+  it('describes the run', () => {
+    expect(results.version).toBe(1);
+    expect(results.repeat).toBe(1);
+    expect(results.machine.cpus).toBeGreaterThan(0);
+    expect(results.machine.memoryBytes).toBeGreaterThan(0);
+    expect(results.sizes.map((s) => s.incidents)).toEqual([10]);
+    expect(results.notes.length).toBeGreaterThan(0);
+    expect(results.source.fingerprintAtStart).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it('measures every build of both sites with plausible values', () => {
+    for (const state of STATES) {
+      expectPlausible(size.aftermath[state], `aftermath ${state}`);
+      expectPlausible(size.baseline[state], `baseline ${state}`);
+      // One page per incident in the baseline; Aftermath adds the index, tag, filter and search pages.
+      expect(size.baseline[state].pages).toBe(10);
+      expect(size.aftermath[state].pages).toBeGreaterThan(10);
+      for (const key of ['wall', 'peakTreeRss', 'distBytes'] as const) expect(size.ratios[state][key], `${state} ${key}`).toBeGreaterThan(0);
+    }
+  });
+
+  it('renders every diagram cold, none warm, and only the edited one after the touch', () => {
+    const { cold, warm, touch } = size.aftermath;
+    // Two Mermaid fences per incident, all distinct, plus the diagrams Aftermath draws from data
+    // (today one fix graph per incident: 30 in all).
+    expect(cold.diagrams!.hits).toBe(0);
+    expect(cold.diagrams!.misses).toBeGreaterThanOrEqual(20);
+    const total = cold.diagrams!.misses;
+    expect(warm.diagrams).toEqual({ hits: total, misses: 0 });
+    expect(touch.diagrams).toEqual({ hits: total - 1, misses: 1 });
+    for (const state of STATES) expect(size.baseline[state].diagrams).toBeNull();
+  });
+
+  it('weighs the flagship incident page', () => {
+    const w = results.flagship!;
+    expect(w.page).toBe('/incidents/2023-03-20-chatgpt-redis-py/');
+    for (const kind of ['html', 'css', 'js', 'total'] as const) {
+      expect(w[kind].files, kind).toBeGreaterThan(0);
+      expect(w[kind].rawBytes, kind).toBeGreaterThan(0);
+      expect(w[kind].gzipBytes, kind).toBeGreaterThan(0);
+    }
+    expect(w.total.gzipBytes).toBeLessThan(w.total.rawBytes);
+    expect(w.total.rawBytes).toBe(w.html.rawBytes + w.css.rawBytes + w.js.rawBytes + w.images.rawBytes + w.other.rawBytes);
+    expect(w.missing).toEqual([]);
+  });
+});
