@@ -10,7 +10,7 @@ import * as pagefind from 'pagefind';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readArchive } from './content/archive.ts';
+import { readArchive, type Archive } from './content/archive.ts';
 import { diagramStats } from './content/diagrams.ts';
 import rehypeDiagrams from './content/rehype-diagrams.ts';
 import { renderSocialCards } from './content/social-cards.ts';
@@ -38,13 +38,18 @@ function htmlFiles(dir: string): string[] {
 
 export default function aftermath(): AstroIntegration {
   let root = '';
+  let archive: Archive | undefined;
   const diagramProblems: ContentProblem[] = [];
   return {
     name: 'aftermath',
     hooks: {
       'astro:config:setup': ({ config, updateConfig, command, logger }) => {
         root = fileURLToPath(config.root);
-        const { problems } = readArchive(root);
+        archive = readArchive(root);
+        const { problems } = archive;
+        if (command === 'build' && config.site?.includes('localhost')) {
+          logger.warn(`site is ${config.site}: canonical links, feeds, exports and the sitemap will point there. Set SITE_URL (and BASE_PATH for a sub-path) when building for publication.`);
+        }
         if (problems.length > 0) {
           // In dev the server keeps running so the author can fix and save; elsewhere, stop.
           if (command === 'dev') logger.error(formatProblems(problems));
@@ -96,7 +101,8 @@ export default function aftermath(): AstroIntegration {
         }
         if (problems.length > 0) throw new ContentError(problems);
         await buildSearchIndex(outDir, logger);
-        const published = readArchive(root).incidents.filter((i) => !i.frontmatter.draft);
+        // Content cannot change during a build: the archive read before it is still current.
+        const published = (archive ?? readArchive(root)).incidents.filter((i) => !i.frontmatter.draft);
         const cards = await renderSocialCards(published, outDir);
         logger.info(`social cards: ${cards.cached} from cache, ${cards.rendered} rendered`);
         logger.info(`diagrams: ${diagramStats.hits} from cache, ${diagramStats.misses} rendered`);

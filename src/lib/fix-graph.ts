@@ -85,9 +85,14 @@ export function fixGraph(history: History): FixGraph {
   return { nodes, edges };
 }
 
-/** Mermaid's entity codes keep quotes and angle brackets in labels from breaking the syntax. */
+const ENTITIES: Record<string, string> = { '&': '#amp;', '"': '#quot;', '<': '#lt;', '>': '#gt;', '#': '#35;', ';': '#59;' };
+
+/**
+ * Mermaid's entity codes keep quotes, angle brackets and `#…;` sequences in titles from being read
+ * as syntax. One pass, so the `;` of an entity just written is never escaped again.
+ */
 function escapeLabel(text: string): string {
-  return text.replace(/&/g, '#amp;').replace(/"/g, '#quot;').replace(/</g, '#lt;').replace(/>/g, '#gt;');
+  return text.replace(/[&"<>#;]/g, (c) => ENTITIES[c]!);
 }
 
 function shorten(text: string, max = 42): string {

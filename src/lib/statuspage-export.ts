@@ -19,6 +19,7 @@
  *
  * Pure: incidents in, a plain object out; the endpoint serializes it.
  */
+import { slugify } from './slug.ts';
 import type { IncidentFrontmatter } from '../schemas/incident.ts';
 import { STATUS_KINDS, type COMPONENT_STATUSES } from '../schemas/timeline.ts';
 import { escapeHtml, incidentPageUrl, type ExportableIncident } from './exports.ts';
@@ -113,7 +114,8 @@ function optionalTime(at: Instant | null | undefined): string | null {
 
 /** `Order queue` → `order-queue`: a stable id for a component known only by its name. */
 export function componentCode(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'component';
+  // The same slug as the site's /components/<slug>/ pages.
+  return slugify(name) || 'component';
 }
 
 /** The update's text: its title when it says more than the status, then its body, as safe HTML. */
@@ -159,7 +161,7 @@ export function statuspageIncident(incident: ExportableIncident, root: string, p
     started_at: optionalTime(fm.started ?? created),
     shortlink: incidentPageUrl(root, incident.slug),
     page_id: pageId,
-    incident_updates: updates.reverse().map((item) => {
+    incident_updates: updates.toReversed().map((item) => {
       const time = statuspageTime(item.at);
       return {
         id: item.id,

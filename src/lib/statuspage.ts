@@ -7,7 +7,7 @@
  * `scripts/import-statuspage.ts`'s job. Errors are {@link StatuspageImportError}s whose message
  * is meant to be printed as it is.
  */
-import { Document, isMap, isSeq, parseDocument, Scalar, YAMLSeq, type YAMLMap } from 'yaml';
+import { Document, isSeq, parseDocument, Scalar, YAMLSeq, type YAMLMap } from 'yaml';
 import { parseYaml, problemsFromZod, type ContentProblem } from '../schemas/problems.ts';
 import { COMPONENT_STATUSES, STATUS_KINDS, timelineSchema } from '../schemas/timeline.ts';
 import { isInstant, parseTimestamp } from './time.ts';

@@ -199,8 +199,3 @@ function lastLine(text: string): string {
       .at(-1) ?? ''
   );
 }
-
-/** Removes one cached environment (for a forced rebuild). */
-export function removeEnvironment(dir: string): void {
-  rmSync(dir, { recursive: true, force: true });
-}

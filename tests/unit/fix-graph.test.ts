@@ -36,6 +36,13 @@ describe('fixGraph', () => {
 
 describe('fixGraphMermaid', () => {
   const source = fixGraphMermaid(fixGraph(h));
+  it('escapes # and ; so a title such as "Retry #2641; again" is not read as an entity code', () => {
+    const g = fixGraph(history([
+      { type: 'issue', number: 1, title: 'Retry #2641; again' },
+      { type: 'pull', number: 2, title: 'Fix', relations: [{ type: 'fixes', to: '#1' }] },
+    ]));
+    expect(fixGraphMermaid(g)).toContain('Retry #35;2641#59; again');
+  });
   it('escapes labels so titles cannot break the diagram', () => {
     expect(source).toContain('#quot;caller#quot; #lt;sometimes#gt;');
     expect(source).not.toMatch(/"caller"/);
