@@ -125,6 +125,17 @@ describe('timeline and fix history', () => {
     await expect(secondary.evaluate((el) => getComputedStyle(el, '::after').content)).resolves.toContain('secondary source');
   });
 
+  it('offers a "copy link" button that puts the incident’s address on the clipboard', async () => {
+    const context = await browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
+    const page = await context.newPage();
+    await page.goto(server.url + path);
+    const button = page.locator('.incident-header .copy-button');
+    await button.click();
+    await expect(button.textContent()).resolves.toBe('Copied');
+    await expect(page.evaluate(() => navigator.clipboard.readText())).resolves.toBe('https://postmortems.example.com/incidents/2024-06-02-queue-backlog/');
+    await context.close();
+  });
+
   it('gives every entry a working permalink and renders imported text inert', async () => {
     const page = await open(path);
     const first = page.locator('.tl-item').first();
