@@ -6,6 +6,7 @@
  *   npm run bench -- [--sizes 10,100,1000] [--repeat 1] [--keep] [--out bench-results] [--seed 7] [--no-flagship]
  *
  * Writes <out>/bench-<time>.{json,md} and <out>/latest.{json,md}, and prints the tables.
+ * `--report a.json[,b.json]` prints the tables of earlier runs again (merged), without building.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -15,6 +16,7 @@ import {
   STATES,
   combineRepeats,
   markdownReport,
+  mergeResults,
   parseCacheCounts,
   parseDiagramCounts,
   parseSizes,
@@ -30,7 +32,7 @@ import { measurePageWeight } from '../src/lib/bench-weight.ts';
 import { dirBytes, hasTimeV, htmlPages, runMeasured } from './bench/measure.ts';
 import { astroBin, clearCaches, gitHead, projectRoot, removeSites, sourceFingerprint, touch, writeSites } from './bench/sites.ts';
 
-const USAGE = 'usage: npm run bench -- [--sizes 10,100,1000] [--repeat 1] [--keep] [--out bench-results] [--seed 7] [--no-flagship]';
+const USAGE = 'usage: npm run bench -- [--sizes 10,100,1000] [--repeat 1] [--keep] [--out bench-results] [--seed 7] [--no-flagship] | --report a.json[,b.json]';
 const FLAGSHIP = '2023-03-20-chatgpt-redis-py';
 
 let args: ReturnType<typeof parse>;
@@ -43,6 +45,7 @@ function parse() {
       seed: { type: 'string', default: '7' },
       repeat: { type: 'string', default: '1' },
       'no-flagship': { type: 'boolean', default: false },
+      report: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -64,6 +67,11 @@ try {
 }
 if (args.help) {
   console.log(USAGE);
+  process.exit(0);
+}
+if (args.report) {
+  const runs = args.report.split(',').map((file) => JSON.parse(readFileSync(resolve(file.trim()), 'utf8')) as BenchResults);
+  console.log(markdownReport(mergeResults(runs)));
   process.exit(0);
 }
 
@@ -98,24 +106,28 @@ type Run = Omit<BuildMeasurement, 'samples' | 'msPerPage'>;
 
 let buildNumber = 0;
 const startFingerprint = sourceFingerprint();
+let lastFingerprint = startFingerprint;
 const changedBefore: string[] = [];
 
 async function build(root: string, outDir: string, env: NodeJS.ProcessEnv, label: string): Promise<Run> {
   log(`${label} …`);
-  if (sourceFingerprint() !== startFingerprint) {
-    if (changedBefore.length === 0) log(`warning: the project's sources changed since the benchmark started; ${label} and later builds measure other code`);
+  const fingerprint = sourceFingerprint();
+  if (fingerprint !== lastFingerprint) {
+    log(`warning: the project's sources changed before ${label}; it measures other code than the builds before it`);
     changedBefore.push(label);
+    lastFingerprint = fingerprint;
   }
   const run = await runMeasured(process.execPath, [astroBin, 'build', '--root', root, '--outDir', outDir], {
     cwd: projectRoot,
     env,
     timeFile: join(work, `time-${++buildNumber}.txt`),
   });
-  if (run.code !== 0) {
-    const output = `${run.stdout}\n${run.stderr}`;
-    throw new Error(`${label}: astro build exited with ${run.code}\n${output.split('\n').slice(-40).join('\n')}`);
-  }
   const pages = htmlPages(outDir);
+  if (run.code !== 0 || run.signal !== null || pages === 0) {
+    const output = `${run.stdout}\n${run.stderr}`;
+    const why = run.signal !== null ? `was killed by signal ${run.signal}` : run.code !== 0 ? `exited with ${run.code}` : 'wrote no HTML page';
+    throw new Error(`${label}: astro build ${why}\n${output.split('\n').slice(-40).join('\n')}`);
+  }
   const d = parseDiagramCounts(run.stdout);
   log(`${label}: ${formatDuration(run.wallMs)}, ${pages} pages${d ? `, diagrams ${d.hits} cached / ${d.misses} rendered` : ''}`);
   return {
@@ -211,7 +223,7 @@ try {
 results.finishedAt = new Date().toISOString();
 results.machine.loadAverageAtEnd = loadavg();
 results.source.fingerprintAtEnd = sourceFingerprint();
-if (results.source.fingerprintAtEnd !== startFingerprint && changedBefore.length === 0) changedBefore.push('the end of the run');
+if (results.source.fingerprintAtEnd !== lastFingerprint) changedBefore.push('the end of the run');
 if (failed) process.exit(1);
 
 mkdirSync(outDir, { recursive: true });

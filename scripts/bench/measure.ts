@@ -20,6 +20,8 @@ const PAGE_SIZE = 4096;
 
 export interface Measured {
   code: number | null;
+  /** The signal that ended the command (or, under /usr/bin/time, the command it timed), if any. */
+  signal: string | null;
   stdout: string;
   stderr: string;
   wallMs: number;
@@ -97,16 +99,20 @@ export function runMeasured(command: string, args: string[], options: { cwd: str
       clearInterval(timer);
       reject(error);
     });
-    child.on('close', (code) => {
+    child.on('close', (code, childSignal) => {
       clearInterval(timer);
       const wallMs = Math.round(performance.now() - started);
       let exact: number | null = null;
       let cpuMs: number | null = null;
+      let signal: string | null = childSignal;
       if (useTime && existsSync(options.timeFile!)) {
-        ({ maxRssBytes: exact, cpuMs } = parseTimeV(readFileSync(options.timeFile!, 'utf8')));
+        const report = readFileSync(options.timeFile!, 'utf8');
+        ({ maxRssBytes: exact, cpuMs } = parseTimeV(report));
+        // GNU time exits 0 when the command it timed was killed; its report says so.
+        signal ??= /Command terminated by signal (\d+)/.exec(report)?.[1] ?? null;
         rmSync(options.timeFile!, { force: true });
       }
-      resolve({ code, stdout, stderr, wallMs, cpuMs, peakTreeRssBytes: Math.max(peakRss, exact ?? 0), largestProcessRssBytes: Math.max(largest, exact ?? 0) });
+      resolve({ code, signal, stdout, stderr, wallMs, cpuMs, peakTreeRssBytes: Math.max(peakRss, exact ?? 0), largestProcessRssBytes: Math.max(largest, exact ?? 0) });
     });
   });
 }

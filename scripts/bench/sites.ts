@@ -184,7 +184,7 @@ export function removeSites(work: string, sites: BenchSites) {
 
 /**
  * A cheap fingerprint of what a build of Aftermath depends on (path, size and mtime of every file
- * under src/ and public/, the project's Astro config, the lockfile and Mermaid's version). Others
+ * under src/ and public/ but the benchmark's own bench-* helpers, the project's Astro config, the lockfile and Mermaid's version). Others
  * may edit the tree while a long benchmark runs; a changed fingerprint marks the numbers as mixed.
  */
 export function sourceFingerprint(): string {
@@ -193,7 +193,8 @@ export function sourceFingerprint(): string {
     if (!existsSync(path)) return;
     const stat = statSync(path);
     if (stat.isDirectory()) {
-      for (const name of readdirSync(path).sort()) add(join(path, name));
+      // The benchmark's own helpers (src/lib/bench-*.ts) are not part of any site.
+      for (const name of readdirSync(path).sort()) if (!name.startsWith('bench-')) add(join(path, name));
     } else hash.update(`${relative(projectRoot, path)}\0${stat.size}\0${stat.mtimeMs}\n`);
   };
   for (const path of ['src', 'public', 'astro.config.mjs', 'package-lock.json', 'node_modules/mermaid/package.json']) add(join(projectRoot, path));

@@ -79,8 +79,8 @@ export interface BenchResults {
   kept: boolean;
   /**
    * What was built: the commit, and a fingerprint of src/, public/, the config and the lockfile
-   * at the start and end. `changedBefore` names the builds that found a different fingerprint
-   * than the run started with: their numbers measure other code.
+   * at the start and end. `changedBefore` names each build that found a different fingerprint
+   * than the build before it: from there on, the numbers measure other code.
    */
   source: { head?: string; fingerprintAtStart: string; fingerprintAtEnd: string; changedBefore: string[] };
   sizes: SizeResult[];
@@ -238,6 +238,19 @@ export function buildsTable(sizes: readonly SizeResult[]): string {
   return lines.join('\n');
 }
 
+/**
+ * What one rendered diagram costs a cold build: the cold build's extra time over the warm one
+ * (which serves every diagram from the cache), divided by the diagrams the cold build rendered.
+ * It also carries the cold start of Vite and Astro's caches, so it is an upper bound.
+ */
+export function coldDiagramCost(size: SizeResult): { wallMs: number; cpuMs: number | null } | null {
+  const { cold, warm } = size.aftermath;
+  const misses = cold.diagrams?.misses ?? 0;
+  if (misses === 0) return null;
+  const cpuMs = cold.cpuMs !== null && warm.cpuMs !== null ? Math.round((cold.cpuMs - warm.cpuMs) / misses) : null;
+  return { wallMs: Math.round((cold.wallMs - warm.wallMs) / misses), cpuMs };
+}
+
 /** The page-weight table of the flagship incident page. */
 export function weightTable(weight: PageWeight): string {
   const lines = [row(['asset', 'files', 'raw', 'gzip']), row(['---', '---:', '---:', '---:'])];
@@ -246,25 +259,69 @@ export function weightTable(weight: PageWeight): string {
   return lines.join('\n');
 }
 
+/** "median of 3 builds per cell", or per size when the sizes were run with different repeats. */
+export function repeatsText(sizes: readonly SizeResult[]): string {
+  const word = (n: number) => (n === 1 ? 'one build per cell' : `median of ${n} builds per cell`);
+  const counts = Map.groupBy(sizes, (s) => s.aftermath.cold.samples.wallMs.length);
+  if (counts.size <= 1) return word([...counts.keys()][0] ?? 1);
+  return [...counts].map(([n, group]) => `${word(n)} for ${group.map((s) => s.incidents).join(', ')} incidents`).join(', ');
+}
+
+/**
+ * Several runs as one (say 10 and 100 incidents with --repeat 3, then 1000 alone): sizes in
+ * order (a size run twice keeps its later run), the last flagship weight, all notes and
+ * source changes. The times and machine are the first run's, with the last run's end.
+ */
+export function mergeResults(runs: readonly BenchResults[]): BenchResults {
+  if (runs.length === 0) throw new Error('no results to merge');
+  const [first] = runs;
+  const last = runs.at(-1)!;
+  const bySize = new Map<number, SizeResult>();
+  for (const run of runs) for (const size of run.sizes) bySize.set(size.incidents, size);
+  const heads = [...new Set(runs.map((r) => r.source?.head).filter(Boolean))];
+  return {
+    ...first!,
+    finishedAt: last.finishedAt,
+    machine: { ...first!.machine, loadAverageAtEnd: last.machine.loadAverageAtEnd },
+    sizes: [...bySize.values()].sort((a, b) => a.incidents - b.incidents),
+    flagship: runs.findLast((r) => r.flagship)?.flagship ?? null,
+    notes: [...new Set(runs.flatMap((r) => r.notes))],
+    source: {
+      head: heads.join(' and ') || undefined,
+      fingerprintAtStart: first!.source?.fingerprintAtStart ?? '',
+      fingerprintAtEnd: last.source?.fingerprintAtEnd ?? '',
+      changedBefore: runs.flatMap((r) => r.source?.changedBefore ?? []),
+    },
+  };
+}
+
 /** The whole report as Markdown: what ran where, both tables, and the notes. */
 export function markdownReport(results: BenchResults): string {
   const m = results.machine;
   const parts = [
     '# Aftermath benchmark',
     '',
-    `Run ${results.startedAt}${results.source.head ? ` at ${results.source.head}` : ''} on ${m.cpus} CPU(s), ${formatBytes(m.memoryBytes)} RAM, Node ${m.node} (${m.platform}); seed ${results.seed}; ${results.repeat === 1 ? 'one build per cell' : `median of ${results.repeat} builds per cell`}; load average ${m.loadAverageAtStart.map((l) => l.toFixed(1)).join(' ')} at start, ${m.loadAverageAtEnd.map((l) => l.toFixed(1)).join(' ')} at end.`,
+    `Run ${results.startedAt}${results.source?.head ? ` at ${results.source.head}` : ''} on ${m.cpus} CPU(s), ${formatBytes(m.memoryBytes)} RAM, Node ${m.node} (${m.platform}); seed ${results.seed}; ${repeatsText(results.sizes)}; load average ${(m.loadAverageAtStart ?? []).map((l) => l.toFixed(1)).join(' ')} at start, ${(m.loadAverageAtEnd ?? []).map((l) => l.toFixed(1)).join(' ')} at end.`,
     '',
     '## Builds',
     '',
     buildsTable(results.sizes),
     '',
   ];
+  const costs = results.sizes.flatMap((size) => {
+    const cost = coldDiagramCost(size);
+    return cost ? [`${size.incidents} incidents: ${cost.wallMs} ms wall${cost.cpuMs === null ? '' : `, ${cost.cpuMs} ms CPU`}`] : [];
+  });
+  if (costs.length) {
+    parts.push(`Cold cost per rendered diagram ((cold − warm) / diagrams rendered; an upper bound, as it also carries every other cold-only cost such as social cards): ${costs.join('; ')}.`, '');
+  }
   if (results.flagship) {
     parts.push(`## Flagship page weight (${results.flagship.page})`, '', weightTable(results.flagship), '');
     if (results.flagship.missing.length) parts.push(`Not found in dist/: ${results.flagship.missing.join(', ')}`, '');
   }
-  if (results.source.changedBefore.length) {
-    parts.push(`**Warning:** the project's sources changed while the benchmark ran (first seen before: ${results.source.changedBefore.join('; ')}). Those numbers measure different code; run it again on a quiet tree.`, '');
+  // Optional chaining: --report may be given a file written before these fields existed.
+  if (results.source?.changedBefore?.length) {
+    parts.push(`**Warning:** the project's sources changed while the benchmark ran (changes found before: ${results.source.changedBefore.join('; ')}). Builds on either side of a change measure different code; run it again on a quiet tree.`, '');
   }
   if (results.notes.length) parts.push('## Notes', '', ...results.notes.map((n) => `- ${n}`), '');
   return parts.join('\n');

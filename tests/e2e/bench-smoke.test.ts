@@ -47,6 +47,12 @@ describe('npm run bench -- --sizes 10', () => {
     expect(existsSync(join(projectRoot, results.workDir))).toBe(false);
   });
 
+  it('prints the same report again from the JSON with --report', async () => {
+    const again = await runNode([join(projectRoot, 'scripts/bench.ts'), '--report', join(out, 'latest.json')]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout.trim()).toBe(readFileSync(join(out, 'latest.md'), 'utf8').trim());
+  });
+
   it('describes the run', () => {
     expect(results.version).toBe(1);
     expect(results.repeat).toBe(1);

@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
   buildsTable,
+  coldDiagramCost,
   combineRepeats,
   formatBytes,
   formatDuration,
   markdownReport,
   median,
+  mergeResults,
+  repeatsText,
   parseCacheCounts,
   parseDiagramCounts,
   parseSizes,
@@ -142,6 +145,18 @@ const weight: PageWeight = {
   missing: [],
 };
 
+describe('coldDiagramCost', () => {
+  it('divides the cold build\'s extra time by the diagrams it rendered', () => {
+    const cold = measurement({ wallMs: 40_000, cpuMs: 20_000, diagrams: { hits: 0, misses: 30 } });
+    const warm = measurement({ wallMs: 10_000, cpuMs: 8_000, diagrams: { hits: 30, misses: 0 } });
+    expect(coldDiagramCost({ ...size, aftermath: { ...size.aftermath, cold, warm } })).toEqual({ wallMs: 1000, cpuMs: 400 });
+    expect(coldDiagramCost({ ...size, aftermath: { ...size.aftermath, cold: { ...cold, cpuMs: null }, warm } })).toEqual({ wallMs: 1000, cpuMs: null });
+  });
+  it('has no cost when nothing was rendered', () => {
+    expect(coldDiagramCost({ ...size, aftermath: { ...size.aftermath, cold: measurement({ diagrams: { hits: 30, misses: 0 } }) } })).toBeNull();
+  });
+});
+
 describe('tables', () => {
   it('has one row per size and state', () => {
     const lines = buildsTable([size]).split('\n');
@@ -160,6 +175,27 @@ describe('tables', () => {
     expect(table).not.toContain('other');
     expect(weightTable({ ...weight, other: { files: 1, rawBytes: 10, gzipBytes: 10 } })).toContain('other');
   });
+  it('says how many builds each cell is the median of', () => {
+    const three = { ...size, incidents: 100, aftermath: { ...size.aftermath, cold: measurement({ samples: { wallMs: [1, 2, 3], cpuMs: [1, 2, 3] } }) } };
+    expect(repeatsText([size])).toBe('one build per cell');
+    expect(repeatsText([three])).toBe('median of 3 builds per cell');
+    expect(repeatsText([three, { ...size, incidents: 1000 }])).toBe('median of 3 builds per cell for 100 incidents, one build per cell for 1000 incidents');
+  });
+  it('merges runs of different sizes into one report', () => {
+    const base = { version: 1, seed: 7, repeat: 1, workDir: 'w', kept: false, notes: ['n'] } as const;
+    const machine = { cpus: 2, memoryBytes: 1, node: 'v22', platform: 'linux x64', timeV: true, loadAverageAtStart: [1, 1, 1], loadAverageAtEnd: [2, 2, 2] };
+    const a: BenchResults = { ...base, notes: ['n'], startedAt: 't0', finishedAt: 't1', machine, sizes: [{ ...size, incidents: 100 }, size], flagship: weight, source: { head: 'abc', fingerprintAtStart: 'f1', fingerprintAtEnd: 'f1', changedBefore: [] } };
+    const b: BenchResults = { ...base, notes: ['n', 'm'], startedAt: 't2', finishedAt: 't3', machine: { ...machine, loadAverageAtEnd: [3, 3, 3] }, sizes: [{ ...size, incidents: 1000 }], flagship: null, source: { head: 'abc', fingerprintAtStart: 'f1', fingerprintAtEnd: 'f2', changedBefore: ['x'] } };
+    const merged = mergeResults([a, b]);
+    expect(merged.sizes.map((s) => s.incidents)).toEqual([10, 100, 1000]);
+    expect(merged.flagship).toBe(weight);
+    expect(merged.startedAt).toBe('t0');
+    expect(merged.finishedAt).toBe('t3');
+    expect(merged.machine.loadAverageAtEnd).toEqual([3, 3, 3]);
+    expect(merged.notes).toEqual(['n', 'm']);
+    expect(merged.source).toEqual({ head: 'abc', fingerprintAtStart: 'f1', fingerprintAtEnd: 'f2', changedBefore: ['x'] });
+    expect(() => mergeResults([])).toThrow();
+  });
   it('puts it all in one Markdown report', () => {
     const results: BenchResults = {
       version: 1,
@@ -176,14 +212,15 @@ describe('tables', () => {
       notes: ['a note'],
     };
     const md = markdownReport(results);
-    expect(md).toContain('median of 3 builds per cell');
+    expect(md).toContain('one build per cell');
     expect(md).toContain('## Builds');
     expect(md).toContain('## Flagship page weight (/incidents/x/)');
     expect(md).toContain('- a note');
+    expect(md).toContain('10 incidents: 0 ms wall, 0 ms CPU.');
     expect(md).toContain('at abc1234');
     expect(md).not.toContain('Warning');
     expect(markdownReport({ ...results, flagship: null })).not.toContain('Flagship');
     const changed = markdownReport({ ...results, source: { ...results.source, fingerprintAtEnd: 'f2', changedBefore: ['100 incidents, Aftermath, warm (2/3)'] } });
-    expect(changed).toContain('**Warning:** the project\'s sources changed while the benchmark ran (first seen before: 100 incidents, Aftermath, warm (2/3))');
+    expect(changed).toContain('**Warning:** the project\'s sources changed while the benchmark ran (changes found before: 100 incidents, Aftermath, warm (2/3))');
   });
 });
