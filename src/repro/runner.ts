@@ -173,6 +173,12 @@ export function clipText(text: string, max: number): string {
   return `${text.slice(0, half)}\n…[${text.length - 2 * half} characters omitted]…\n${text.slice(-half)}`;
 }
 
+/** `~/.cache/…` rather than `/home/jane/.cache/…`: a recording is shared, the reader's home is not. */
+export function homeRelative(path: string): string {
+  const home = os.homedir();
+  return home && path.startsWith(`${home}/`) ? `~${path.slice(home.length)}` : path;
+}
+
 function osDescription(): string {
   return `${os.type()} ${os.release()} ${os.arch()}`;
 }
@@ -214,7 +220,7 @@ async function runCell(root: string, repro: IncidentRepro, cell: Cell, prepared:
   const ranAt = new Date().toISOString();
   const info: CellEnvironmentInfo = {
     runtime: manifest.runtime,
-    interpreter: prepared.ok ? prepared.environment.interpreter : null,
+    interpreter: prepared.ok ? homeRelative(prepared.environment.interpreter) : null,
     interpreterVersion: prepared.ok ? prepared.environment.interpreterVersion : null,
     packageVersionImported: null,
     redisServerVersion: null,

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { formatTable, inShard, parseShard, quantile, selectRepros, UsageError } from '../../src/repro/cli.ts';
 import { environmentKey, npmProblem, pipProblem, tarballName } from '../../src/repro/environments.ts';
 import { boundedCapture } from '../../src/repro/process.ts';
-import { cellKey, cellLabel, clipText, expandMatrix, expectationFor, importedVersion, judge, ReproConfigError } from '../../src/repro/runner.ts';
+import os from 'node:os';
+import { cellKey, cellLabel, clipText, expandMatrix, expectationFor, homeRelative, importedVersion, judge, ReproConfigError } from '../../src/repro/runner.ts';
 import { reproSchema } from '../../src/schemas/repro.ts';
 import type { IncidentRecord } from '../../src/content/archive.ts';
 
@@ -70,6 +71,13 @@ describe('judge', () => {
     expect(importedVersion('imported Foo_Bar 1.2\n', 'foo-bar')).toBe('1.2');
     expect(importedVersion('imported other 1\nimported redis 4.3.4\n', 'redis')).toBe('4.3.4');
     expect(importedVersion('nothing\n', 'redis')).toBeNull();
+  });
+});
+
+describe('homeRelative', () => {
+  it('records paths under the home folder as ~/…, others as they are', () => {
+    expect(homeRelative(`${os.homedir()}/.cache/aftermath/node22/bin/node`)).toBe('~/.cache/aftermath/node22/bin/node');
+    expect(homeRelative('/usr/bin/python3.11')).toBe('/usr/bin/python3.11');
   });
 });
 
@@ -152,7 +160,7 @@ ERROR: No matching distribution found for redis==4.5.1`;
     const e404 = `npm error code E404
 npm error 404 Not Found - GET https://registry.npmjs.org/nope - Not found
 npm error 404
-npm error A complete log of this run can be found in: /root/.npm/_logs/x.log`;
+npm error A complete log of this run can be found in: ~/.npm/_logs/x.log`;
     expect(npmProblem(e404, false)).toBe('no such package or version on the registry (404 Not Found - GET https://registry.npmjs.org/nope - Not found)');
     expect(npmProblem('npm error code ENOTFOUND\nnpm error network request failed', false)).toMatch(/^no registry reachable \(network request failed\)/);
   });
