@@ -4,15 +4,17 @@
  */
 import { readArchive } from '../src/content/archive.ts';
 import { checkDiagrams } from '../src/content/diagram-check.ts';
+import { closeDiagramBrowser } from '../src/content/diagrams.ts';
 import { formatProblems } from '../src/schemas/problems.ts';
 
 const root = process.cwd();
 const { incidents, problems } = readArchive(root);
 const diagrams = await checkDiagrams(incidents);
+await closeDiagramBrowser();
 problems.push(...diagrams.problems);
 
 if (problems.length > 0) {
   process.stderr.write(`\n${formatProblems(problems)}\n`);
   process.exit(1);
 }
-console.log(`content OK: ${incidents.length} incident(s), ${diagrams.count} diagram(s) rendered`);
+console.log(`content OK: ${incidents.length} incident(s), ${diagrams.count} diagram(s) checked`);

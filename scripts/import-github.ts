@@ -8,9 +8,10 @@
  *
  * Exit codes: 0 written, 1 the import failed (the message says why), 2 wrong usage.
  */
-import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, relative } from 'node:path';
+import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
+import { formatProblems } from '../src/schemas/problems.ts';
+import { readMergeTarget, runImporter, UsageError, writeAtomically } from './importer.ts';
 import {
   DEFAULT_GITHUB_API_URL,
   describeGitHubFailure,
@@ -31,7 +32,6 @@ import {
   type GitHubRelease,
   type ImportedHistoryItem,
 } from '../src/lib/github.ts';
-import { formatProblems } from '../src/schemas/problems.ts';
 
 const USAGE = `Usage: npm run import:github -- --repo owner/name --items 2624,2641,v4.5.5 [--token <token>] [--out <history.yaml>]
 
@@ -46,8 +46,6 @@ const USAGE = `Usage: npm run import:github -- --repo owner/name --items 2624,26
 `;
 
 const TIMEOUT_MS = 30_000;
-
-class UsageError extends Error {}
 
 function parseCommandLine() {
   try {
@@ -93,7 +91,7 @@ async function main(): Promise<void> {
   const token = values.token?.trim() || process.env.GITHUB_TOKEN?.trim() || undefined;
 
   const out = values.out;
-  const existing = out ? readExistingHistory(out) : undefined;
+  const existing = out ? readMergeTarget(out, validateHistoryText, (message) => new GitHubImportError(message)) : undefined;
 
   const client = new GitHubClient(apiUrl, token);
   const imported: ImportedHistoryItem[] = [];
@@ -186,38 +184,4 @@ class GitHubClient {
   }
 }
 
-function readExistingHistory(out: string): string | undefined {
-  const folder = dirname(out);
-  if (!existsSync(folder) || !statSync(folder).isDirectory()) {
-    // A mistyped slug should not create a stray incident folder.
-    throw new GitHubImportError(`the folder ${folder} does not exist; create the incident first (npm run new -- "Title") or check --out`);
-  }
-  if (!existsSync(out)) return undefined;
-  const text = readFileSync(out, 'utf8');
-  const problems = validateHistoryText(text, relative(process.cwd(), out) || out);
-  if (problems.length) {
-    throw new GitHubImportError(`fix ${out} before importing into it:\n\n${formatProblems(problems)}`);
-  }
-  return text;
-}
-
-/** Writes through a temporary file so an interrupted run never leaves half a history. */
-function writeAtomically(path: string, text: string): void {
-  const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, text);
-  renameSync(temporary, path);
-}
-
-try {
-  await main();
-} catch (error) {
-  if (error instanceof UsageError) {
-    process.stderr.write(`import:github: ${error.message}\n\n${USAGE}`);
-    process.exitCode = 2;
-  } else if (error instanceof GitHubImportError) {
-    process.stderr.write(`import:github: ${error.message}\n`);
-    process.exitCode = 1;
-  } else {
-    throw error;
-  }
-}
+await runImporter('import:github', USAGE, GitHubImportError, main);

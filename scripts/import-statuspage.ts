@@ -7,10 +7,11 @@
  *
  * Exit codes: 0 written, 1 the import failed (the message says why), 2 wrong usage.
  */
-import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatProblems } from '../src/schemas/problems.ts';
+import { readMergeTarget, runImporter, UsageError, writeAtomically } from './importer.ts';
 import {
   importStatuspageIncident,
   resolveStatuspageInput,
@@ -30,8 +31,6 @@ const USAGE = `Usage: npm run import:statuspage -- <address or file> [--incident
 `;
 
 const TIMEOUT_MS = 30_000;
-
-class UsageError extends Error {}
 
 function parseCommandLine() {
   try {
@@ -64,7 +63,7 @@ async function main(): Promise<void> {
   const origin = input.kind === 'file' ? input.path : input.url;
 
   const out = values.out;
-  const existing = out ? readExistingTimeline(out) : undefined;
+  const existing = out ? readMergeTarget(out, validateTimelineText, (message) => new StatuspageImportError(message)) : undefined;
   const result = importStatuspageIncident({
     document,
     incidentId: input.incidentId,
@@ -167,38 +166,4 @@ function networkFailure(url: string, error: unknown): string {
   return `could not reach ${url} (${reason}); check the address and your internet connection`;
 }
 
-function readExistingTimeline(out: string): string | undefined {
-  const folder = dirname(out);
-  if (!existsSync(folder) || !statSync(folder).isDirectory()) {
-    // A mistyped slug should not create a stray incident folder.
-    throw new StatuspageImportError(`the folder ${folder} does not exist; create the incident first (npm run new -- "Title") or check --out`);
-  }
-  if (!existsSync(out)) return undefined;
-  const text = readFileSync(out, 'utf8');
-  const problems = validateTimelineText(text, relative(process.cwd(), out) || out);
-  if (problems.length) {
-    throw new StatuspageImportError(`fix ${out} before importing into it:\n\n${formatProblems(problems)}`);
-  }
-  return text;
-}
-
-/** Writes through a temporary file so an interrupted run never leaves half a timeline. */
-function writeAtomically(path: string, text: string): void {
-  const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, text);
-  renameSync(temporary, path);
-}
-
-try {
-  await main();
-} catch (error) {
-  if (error instanceof UsageError) {
-    process.stderr.write(`import:statuspage: ${error.message}\n\n${USAGE}`);
-    process.exitCode = 2;
-  } else if (error instanceof StatuspageImportError) {
-    process.stderr.write(`import:statuspage: ${error.message}\n`);
-    process.exitCode = 1;
-  } else {
-    throw error;
-  }
-}
+await runImporter('import:statuspage', USAGE, StatuspageImportError, main);

@@ -3,7 +3,7 @@ import type { Loader } from 'astro/loaders';
 import { z } from 'astro/zod';
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { readArchive, type IncidentRecord } from './content/archive.ts';
+import { readArchive, takeSharedArchive, type IncidentRecord } from './content/archive.ts';
 import { ContentError, formatProblems } from './schemas/problems.ts';
 
 export type IncidentData = Omit<IncidentRecord, 'body'>;
@@ -17,8 +17,10 @@ function incidentsLoader(): Loader {
     name: 'aftermath-incidents',
     load: async ({ store, config, logger, watcher }) => {
       const root = fileURLToPath(config.root);
+      let first = true;
       const sync = () => {
-        const { incidents, problems } = readArchive(root);
+        const { incidents, problems } = (first && takeSharedArchive(root)) || readArchive(root);
+        first = false;
         if (problems.length > 0) {
           if (!watcher) throw new ContentError(problems);
           logger.error(formatProblems(problems));

@@ -10,12 +10,14 @@ import * as pagefind from 'pagefind';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readArchive, type Archive } from './content/archive.ts';
-import { diagramStats } from './content/diagrams.ts';
+import { archiveCacheStats, readArchive, shareArchive, type Archive } from './content/archive.ts';
+import { incidentDiagrams } from './content/diagram-check.ts';
+import { closeDiagramBrowser, diagramStats, prerenderDiagrams } from './content/diagrams.ts';
+import rehypeCode from './content/rehype-code.ts';
 import rehypeDiagrams from './content/rehype-diagrams.ts';
+import { codeStats } from './content/code-highlight.ts';
 import { renderSocialCards } from './content/social-cards.ts';
 import { checkBuiltPage } from './lib/dist-check.ts';
-import { noTokenizeTimeLimit } from './lib/shiki.ts';
 import { ContentError, formatProblems, type ContentProblem } from './schemas/problems.ts';
 
 /** Pagefind's index of the incident pages (those marked data-pagefind-body), written into dist/pagefind/. */
@@ -46,6 +48,8 @@ export default function aftermath(): AstroIntegration {
       'astro:config:setup': ({ config, updateConfig, command, logger }) => {
         root = fileURLToPath(config.root);
         archive = readArchive(root);
+        shareArchive(root, archive);
+        logger.info(`incident folders: ${archiveCacheStats.hits} from cache, ${archiveCacheStats.misses} read`);
         const { problems } = archive;
         if (command === 'build' && config.site?.includes('localhost')) {
           logger.warn(`site is ${config.site}: canonical links, feeds, exports and the sitemap will point there. Set SITE_URL (and BASE_PATH for a sub-path) when building for publication.`);
@@ -59,13 +63,14 @@ export default function aftermath(): AstroIntegration {
           // Scripts go out as files, never inline, so a Content-Security-Policy needs no 'unsafe-inline'.
           vite: { build: { assetsInlineLimit: 0 } },
           markdown: {
-            // Without this, Shiki highlights ```mermaid fences first and no diagram is drawn.
-            syntaxHighlight: { type: 'shiki', excludeLangs: ['mermaid'] },
-            // Both themes as CSS variables; global.css picks one with light-dark(), so a theme switch needs no re-render.
-            shikiConfig: { themes: { light: 'github-light', dark: 'github-dark' }, defaultColor: false, transformers: [noTokenizeTimeLimit] },
+            // Code is highlighted by rehypeCode below (Astro's Shiki, cached); Astro's own pass would
+            // tokenize every block again on every build.
+            syntaxHighlight: false,
             // Astro 7's default Markdown engine ignores rehype plugins; unified() runs them.
             processor: unified({
               rehypePlugins: [
+                // Mermaid fences are drawn by rehypeDiagrams; `math` is left alone as Astro would.
+                [rehypeCode, { excludeLangs: ['mermaid', 'math'] }],
                 rehypeHeadingIds,
                 [
                   rehypeAutolinkHeadings,
@@ -90,8 +95,18 @@ export default function aftermath(): AstroIntegration {
           },
         });
       },
+      'astro:build:start': ({ logger }) => {
+        // Every diagram the pages will show is known now: render the misses in one batch while
+        // Astro bundles, so that pages find them in the cache instead of waiting for them.
+        const published = (archive ?? readArchive(root)).incidents.filter((i) => !i.frontmatter.draft);
+        const started = prerenderDiagrams(published.flatMap(incidentDiagrams));
+        if (started > 0) logger.info(`diagrams: rendering ${started} new or changed diagram(s) ahead of the pages`);
+      },
       'astro:build:done': async ({ dir, logger }) => {
+        await closeDiagramBrowser();
         const outDir = fileURLToPath(dir);
+        // Pagefind indexes in a process of its own: let it work while this one checks the pages.
+        const search = buildSearchIndex(outDir, logger);
         const problems: ContentProblem[] = [...diagramProblems];
         for (const file of htmlFiles(outDir)) {
           const page = relative(outDir, file);
@@ -99,13 +114,16 @@ export default function aftermath(): AstroIntegration {
             problems.push({ file: `dist/${page}`, message: finding.message });
           }
         }
-        if (problems.length > 0) throw new ContentError(problems);
-        await buildSearchIndex(outDir, logger);
+        if (problems.length > 0) {
+          await search.catch(() => {});
+          throw new ContentError(problems);
+        }
         // Content cannot change during a build: the archive read before it is still current.
         const published = (archive ?? readArchive(root)).incidents.filter((i) => !i.frontmatter.draft);
-        const cards = await renderSocialCards(published, outDir);
+        const [cards] = await Promise.all([renderSocialCards(published, outDir), search]);
         logger.info(`social cards: ${cards.cached} from cache, ${cards.rendered} rendered`);
         logger.info(`diagrams: ${diagramStats.hits} from cache, ${diagramStats.misses} rendered`);
+        logger.info(`code blocks: ${codeStats.hits} from cache, ${codeStats.misses} highlighted`);
         logger.info('content checks passed: no unrendered diagram, no empty page');
       },
     },

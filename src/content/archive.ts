@@ -17,6 +17,7 @@ import { parseYaml, problemsFromZod, type ContentProblem, type LocatedYaml } fro
 import { isStale, readResults, sourcesHash, type ReproResults } from '../repro/results.ts';
 import { reproSchema, type ReproManifest } from '../schemas/repro.ts';
 import { timelineSchema, type TimelineEntry } from '../schemas/timeline.ts';
+import { cachedReading, type ArchiveCacheStats } from './archive-cache.ts';
 import { piiLint } from './pii.ts';
 
 export interface IncidentRepro {
@@ -58,6 +59,26 @@ export interface Archive {
 
 export const INCIDENTS_DIR = 'content/incidents';
 
+/**
+ * The integration reads and validates the archive once, before the build; the content loader
+ * then takes that same read instead of parsing every file a second time (both run in one
+ * process, from two copies of this module, hence globalThis). Taken once: a later sync in
+ * `astro dev` reads the files afresh.
+ */
+const shared = globalThis as { __aftermathArchive?: { root: string; archive: Archive } };
+export function shareArchive(root: string, archive: Archive): void {
+  shared.__aftermathArchive = { root, archive };
+}
+export function takeSharedArchive(root: string): Archive | undefined {
+  const entry = shared.__aftermathArchive;
+  if (entry?.root !== root) return undefined;
+  delete shared.__aftermathArchive;
+  return entry.archive;
+}
+
+/** Incident folders taken from the archive cache, and read afresh, by this process. */
+export const archiveCacheStats: ArchiveCacheStats = { hits: 0, misses: 0 };
+
 export function readArchive(root: string, incidentsDir = INCIDENTS_DIR): Archive {
   const base = join(root, incidentsDir);
   const problems: ContentProblem[] = [];
@@ -72,10 +93,20 @@ export function readArchive(root: string, incidentsDir = INCIDENTS_DIR): Archive
   for (const name of readdirSync(base).sort()) {
     const dir = join(base, name);
     if (name.startsWith('.') || name.startsWith('_') || !statSync(dir).isDirectory()) continue;
-    const incident = readIncident(root, relative(root, dir), problems);
-    const findings = pii.scanIncident(relative(root, dir)); // PII lint
+    const rel = relative(root, dir);
+    const reading = cachedReading(
+      root,
+      rel,
+      () => {
+        const found: ContentProblem[] = [];
+        return { incident: readIncident(root, rel, found), problems: found, findings: pii.scan(rel) };
+      },
+      archiveCacheStats,
+    );
+    problems.push(...reading.problems);
+    const findings = pii.allow(reading.findings); // PII lint
     problems.push(...findings);
-    if (incident && findings.length === 0) read.push(incident);
+    if (reading.incident && findings.length === 0) read.push(reading.incident);
   }
   problems.push(...duplicateSlugs(read));
   problems.push(...pii.finish()); // PII lint: a bad allowlist, and entries that allow nothing

@@ -1,107 +1,148 @@
 /**
- * Build-time Mermaid rendering for diagrams that Aftermath generates from data (the fix graph,
- * wire traces), as opposed to the ```mermaid fences that authors write in MDX.
+ * Build-time Mermaid rendering for every diagram of the site: the ```mermaid fences authors
+ * write (through ./rehype-diagrams.ts) and the ones Aftermath draws from data (fix graph, traces).
  *
  * Rendered SVGs are cached on disk, keyed by a hash of the source, the Mermaid version and the
- * render options, so a rebuild with unchanged data launches no browser at all. Requests made
- * while a render is pending are batched into one Chromium session.
+ * render options, so a rebuild with unchanged data launches no browser at all. Misses go to one
+ * long-lived Chromium page (./mermaid-browser.ts); requests made close together share a batch.
+ * A build first hands all of its diagrams to `prerenderDiagrams`, so the misses render while
+ * Astro is still bundling, and pages then find them in the cache.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { createMermaidRenderer, type RenderResult } from 'mermaid-isomorphic';
-import { chromiumLaunchOptions } from '../lib/chromium.ts';
 import { compactSvg } from '../lib/svg-compact.ts';
+import { cacheKey as hashKey, diskCache } from './disk-cache.ts';
+import { createMermaidBrowser, MERMAID_CONFIG, mermaidVersion, type MermaidBrowser } from './mermaid-browser.ts';
 
-const require = createRequire(import.meta.url);
-const mermaidVersion: string = require(require.resolve('mermaid/package.json', { paths: [require.resolve('mermaid-isomorphic')] })).version;
+const cache = diskCache('diagrams', 'svg');
 
-export const diagramCacheDir = process.env.AFTERMATH_DIAGRAM_CACHE ?? join(process.cwd(), 'node_modules/.cache/aftermath/diagrams');
+/** Bump when what is stored changes (post-processing, renderer), so old entries miss. */
+const RENDER_VERSION = 'page-3';
 
-/**
- * Cache hits and misses of this build. Kept on globalThis because Astro loads this module twice
- * (once for the Markdown pipeline, once for pages), and the build report needs both counts.
- */
-const RENDER_VERSION = 'compact-2';
-
-export const diagramStats: { hits: number; misses: number } = ((globalThis as { __aftermathDiagramStats?: { hits: number; misses: number } }).__aftermathDiagramStats ??= { hits: 0, misses: 0 });
-
-interface Pending {
+export interface DiagramRequest {
   source: string;
+  /** Becomes the SVG's id and prefixes its element ids: unique per diagram on a page. */
   prefix: string;
+}
+
+interface Pending extends DiagramRequest {
   resolve: (svg: string) => void;
   reject: (error: unknown) => void;
 }
 
-let render: ReturnType<typeof createMermaidRenderer> | undefined;
-let queue: Pending[] = [];
-let timer: ReturnType<typeof setTimeout> | undefined;
-let firstQueuedAt = 0;
+/**
+ * State shared by every copy of this module. Astro loads it twice in one build (once for the
+ * Markdown pipeline, once for pages); both must count into the same report, share one browser,
+ * and see each other's renders in flight.
+ */
+interface DiagramState {
+  stats: { hits: number; misses: number };
+  /** Renders started in this process and not yet written to the cache, by cache key. */
+  inFlight: Map<string, Promise<string>>;
+  /** Keys rendered in this process: a later lookup of one is not a cache hit of this build. */
+  rendered: Set<string>;
+  browser?: MermaidBrowser;
+  queue: Pending[];
+  timer?: ReturnType<typeof setTimeout>;
+  firstQueuedAt: number;
+}
+const state: DiagramState = ((globalThis as { __aftermathDiagrams?: DiagramState }).__aftermathDiagrams ??= {
+  stats: { hits: 0, misses: 0 },
+  inFlight: new Map(),
+  rendered: new Set(),
+  queue: [],
+  firstQueuedAt: 0,
+});
+
+/** Cache hits and misses of this build (misses are diagrams rendered). */
+export const diagramStats = state.stats;
 
 /** Quiet time before a batch goes out, and the longest a request waits for company. */
-const BATCH_IDLE_MS = 50;
-const BATCH_MAX_WAIT_MS = 1000;
+const BATCH_IDLE_MS = 20;
+const BATCH_MAX_WAIT_MS = 250;
 /** The id every SVG of a batch is drawn with before it gets its caller's prefix. */
 const BATCH_PREFIX = 'aftermath-diagram';
 
-function cacheKey(source: string, prefix: string): string {
-  // Bump RENDER_VERSION when what is stored changes (e.g. post-processing), so old entries miss.
-  return createHash('sha256').update(`${RENDER_VERSION}\0${mermaidVersion}\0${prefix}\0${source}`).digest('hex');
-}
+const cacheKey = ({ source, prefix }: DiagramRequest) => hashKey(RENDER_VERSION, mermaidVersion, JSON.stringify(MERMAID_CONFIG), prefix, source);
 
-/**
- * Renders everything queued in one Chromium page. Each page load costs about half a second
- * (Mermaid itself is loaded into it), so a build's misses are gathered into as few batches as
- * possible, whatever page or prefix asked for them; each SVG then gets its caller's id.
- */
 async function renderBatch(batch: Pending[]) {
-  render ??= createMermaidRenderer({ launchOptions: chromiumLaunchOptions });
-  const results: PromiseSettledResult<RenderResult>[] = await render(
-    batch.map((p) => p.source),
-    { prefix: BATCH_PREFIX },
-  ).catch((error: unknown) => batch.map(() => ({ status: 'rejected' as const, reason: error })));
+  state.browser ??= createMermaidBrowser();
+  const results = await state.browser
+    .render(
+      batch.map((p) => p.source),
+      BATCH_PREFIX,
+    )
+    .catch((error: unknown) => batch.map(() => ({ status: 'rejected' as const, reason: error })));
   results.forEach((result, i) => {
     const { prefix, resolve, reject } = batch[i]!;
-    if (result.status === 'fulfilled') resolve(compactSvg(result.value.svg.replace(new RegExp(`${BATCH_PREFIX}-${i}(?![0-9])`, 'g'), prefix)));
+    if (result.status === 'fulfilled') resolve(compactSvg(result.value.replace(new RegExp(`${BATCH_PREFIX}-${i}(?![0-9])`, 'g'), prefix)));
     else reject(result.reason);
   });
 }
 
 function flush() {
-  const batch = queue;
-  queue = [];
-  timer = undefined;
+  const batch = state.queue;
+  state.queue = [];
+  state.timer = undefined;
   void renderBatch(batch);
 }
 
-function schedule() {
-  if (queue.length === 1) firstQueuedAt = Date.now();
-  if (timer) clearTimeout(timer);
-  const waited = Date.now() - firstQueuedAt;
-  timer = setTimeout(flush, waited >= BATCH_MAX_WAIT_MS ? 0 : BATCH_IDLE_MS);
+function enqueue(request: DiagramRequest): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    state.queue.push({ ...request, resolve, reject });
+    if (state.queue.length === 1) state.firstQueuedAt = Date.now();
+    clearTimeout(state.timer);
+    const waited = Date.now() - state.firstQueuedAt;
+    state.timer = setTimeout(flush, waited >= BATCH_MAX_WAIT_MS ? 0 : BATCH_IDLE_MS);
+  });
+}
+
+/** Starts rendering a cache miss, once per key however many callers ask for it. */
+function startRender(key: string, request: DiagramRequest): Promise<string> {
+  state.stats.misses++;
+  state.rendered.add(key);
+  const promise = enqueue(request)
+    .then((svg) => {
+      cache.write(key, svg);
+      return svg;
+    })
+    .finally(() => state.inFlight.delete(key));
+  state.inFlight.set(key, promise);
+  return promise;
 }
 
 /**
  * Renders Mermaid source to an inline SVG string. `prefix` keeps element ids unique per page
  * region; it becomes the SVG's id, so give each diagram on a page its own prefix.
  */
-export async function renderDiagram(source: string, prefix: string): Promise<string> {
-  const key = cacheKey(source, prefix);
-  const file = join(diagramCacheDir, `${key}.svg`);
-  if (existsSync(file)) {
-    diagramStats.hits++;
-    return readFileSync(file, 'utf8');
+export function renderDiagram(source: string, prefix: string): Promise<string> {
+  const request = { source, prefix };
+  const key = cacheKey(request);
+  const pending = state.inFlight.get(key);
+  if (pending) return pending;
+  const cached = cache.read(key);
+  if (cached !== undefined) {
+    if (!state.rendered.has(key)) state.stats.hits++;
+    return Promise.resolve(cached);
   }
-  diagramStats.misses++;
-  const svg = await new Promise<string>((resolve, reject) => {
-    queue.push({ source, prefix, resolve, reject });
-    schedule();
-  });
-  mkdirSync(diagramCacheDir, { recursive: true });
-  // Write then rename: parallel builds share the cache and must never read half a file.
-  const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, svg);
-  renameSync(temp, file);
-  return svg;
+  return startRender(key, request);
+}
+
+/**
+ * Starts rendering, in one batch, every request that is neither cached nor already in flight,
+ * and returns how many it started. Failures are not reported here: the page that shows the
+ * diagram asks again and reports them where they are.
+ */
+export function prerenderDiagrams(requests: readonly DiagramRequest[]): number {
+  let started = 0;
+  for (const request of requests) {
+    const key = cacheKey(request);
+    if (state.inFlight.has(key) || cache.has(key)) continue;
+    startRender(key, request).catch(() => {});
+    started++;
+  }
+  return started;
+}
+
+/** Closes the diagram browser, if one is open (it also closes itself when idle). */
+export async function closeDiagramBrowser(): Promise<void> {
+  await state.browser?.close();
 }

@@ -41,7 +41,11 @@ function readText(path: string): string | undefined {
 }
 
 export interface PiiLint {
-  /** The findings in one incident folder (relative to the root) that the allowlist does not allow. */
+  /** Everything that looks like PII in one incident folder (relative to the root), allowed or not. */
+  scan(dir: string): PiiFinding[];
+  /** The findings the allowlist does not allow, as problems (and the entries that allowed one, as used). */
+  allow(findings: readonly PiiFinding[]): ContentProblem[];
+  /** `allow(scan(dir))`. */
   scanIncident(dir: string): ContentProblem[];
   /** Problems of the allowlist itself: bad entries, and entries that allowed nothing. Call last. */
   finish(): ContentProblem[];
@@ -51,16 +55,16 @@ export function piiLint(root: string, allowlistFile = PII_ALLOWLIST): PiiLint {
   const problems: ContentProblem[] = [];
   const { entries, doc } = readAllowlist(root, allowlistFile, problems);
   const allowlist = piiAllowlist(entries.map((e) => e.entry));
+  const scan = (dir: string) =>
+    incidentContentFiles(root, dir).flatMap((file) => {
+      const text = readText(join(root, file));
+      return text === undefined ? [] : scanText(text, file);
+    });
+  const allow = (findings: readonly PiiFinding[]) => allowlist.filter(findings).map((finding) => findingProblem(finding, allowlistFile));
   return {
-    scanIncident(dir) {
-      const found: ContentProblem[] = [];
-      for (const file of incidentContentFiles(root, dir)) {
-        const text = readText(join(root, file));
-        if (text === undefined) continue;
-        for (const finding of allowlist.filter(scanText(text, file))) found.push(findingProblem(finding, allowlistFile));
-      }
-      return found;
-    },
+    scan,
+    allow,
+    scanIncident: (dir) => allow(scan(dir)),
     finish() {
       const stale = allowlist.stale().map((i): ContentProblem => {
         const { entry, index } = entries[i]!;

@@ -10,6 +10,7 @@ import { relative } from 'node:path';
 import { mermaidProblem } from '../lib/mermaid-errors.ts';
 import type { ContentProblem } from '../schemas/problems.ts';
 import { renderDiagram } from './diagrams.ts';
+import { fencedCode, textOf } from './rehype-code.ts';
 
 export interface RehypeDiagramsOptions {
   /** Project root, to report files relative to it. */
@@ -24,25 +25,12 @@ interface Found {
   line?: number;
 }
 
-function textOf(node: ElementContent): string {
-  if (node.type === 'text') return node.value;
-  if (node.type === 'element') return node.children.map(textOf).join('');
-  return '';
-}
-
-function isMermaidPre(node: Element): boolean {
-  if (node.tagName !== 'pre') return false;
-  const code = node.children.find((c): c is Element => c.type === 'element');
-  const classes = code?.properties?.className;
-  return code?.tagName === 'code' && Array.isArray(classes) && classes.includes('language-mermaid');
-}
-
 function collect(parent: Root | Element, found: Found[]) {
   parent.children.forEach((child: RootContent, index) => {
     if (child.type !== 'element') return;
-    if (isMermaidPre(child)) {
-      const code = child.children.find((c): c is Element => c.type === 'element')!;
-      found.push({ parent, index, source: textOf(code).replace(/\n$/, ''), line: child.position?.start.line });
+    const fenced = fencedCode(child);
+    if (fenced?.language === 'mermaid') {
+      found.push({ parent, index, source: textOf(fenced.code).replace(/\n$/, ''), line: child.position?.start.line });
     } else collect(child, found);
   });
 }
@@ -57,7 +45,11 @@ export default function rehypeDiagrams(options: RehypeDiagramsOptions) {
         try {
           // Ids only need to be unique within a page; the fix graph and traces use other prefixes.
           const svg = await renderDiagram(f.source, `mermaid-${i}`);
-          replacement = { type: 'element', tagName: 'figure', properties: { className: ['diagram', 'mdx-diagram'] }, children: fromHtmlIsomorphic(svg, { fragment: true }).children as ElementContent[] };
+          replacement = { type: 'element', tagName: 'figure', properties: { className: ['diagram', 'mdx-diagram'] }, children: [] };
+          // In MDX the SVG goes in as one string (Astro's `set:html`): as a tree of hundreds of
+          // elements it would be compiled into JSX, which makes every page's module large and slow.
+          if (file.path?.endsWith('.mdx')) replacement.properties['set:html'] = svg;
+          else replacement.children = fromHtmlIsomorphic(svg, { fragment: true }).children as ElementContent[];
         } catch (error) {
           const problem = mermaidProblem(file.path ? relative(options.root, file.path) : 'unknown file', f.line, error, f.source);
           options.onProblem(problem);

@@ -3,21 +3,19 @@
  * at the end of the build. PNGs are cached on disk by a hash of the card's HTML, so an unchanged
  * incident costs nothing on the next build.
  */
-import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, renameSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright';
 import { incidentDateText, incidentDuration } from '../lib/incidents.ts';
 import { chromiumLaunchOptions } from '../lib/chromium.ts';
 import { socialCardHtml } from '../lib/social-card.ts';
 import type { IncidentRecord } from './archive.ts';
-import { diagramCacheDir } from './diagrams.ts';
+import { cacheKey, diskCache } from './disk-cache.ts';
 
 export async function renderSocialCards(incidents: readonly IncidentRecord[], outDir: string): Promise<{ rendered: number; cached: number }> {
-  const cacheDir = join(diagramCacheDir, '..', 'cards');
-  mkdirSync(cacheDir, { recursive: true });
+  const cache = diskCache('cards', 'png');
   mkdirSync(join(outDir, 'og'), { recursive: true });
-  const missing: { html: string; cached: string; target: string }[] = [];
+  const missing: { html: string; key: string; target: string }[] = [];
   let cached = 0;
   for (const incident of incidents) {
     const duration = incidentDuration(incident);
@@ -28,12 +26,12 @@ export async function renderSocialCards(incidents: readonly IncidentRecord[], ou
       date: incidentDateText(incident),
       duration: duration.basis === 'unknown' ? 'duration unknown' : `${duration.text} (${duration.basis})`,
     });
-    const file = join(cacheDir, `${createHash('sha256').update(html).digest('hex')}.png`);
+    const key = cacheKey(html);
     const target = join(outDir, 'og', `${incident.slug}.png`);
-    if (existsSync(file)) {
-      copyFileSync(file, target);
+    if (cache.has(key)) {
+      copyFileSync(cache.file(key), target);
       cached++;
-    } else missing.push({ html, cached: file, target });
+    } else missing.push({ html, key, target });
   }
   if (missing.length > 0) {
     const browser = await chromium.launch(chromiumLaunchOptions);
@@ -41,10 +39,9 @@ export async function renderSocialCards(incidents: readonly IncidentRecord[], ou
       const page = await browser.newPage({ viewport: { width: 1200, height: 630 } });
       for (const card of missing) {
         await page.setContent(card.html);
-        const temp = `${card.cached}.${process.pid}.tmp`;
-        await page.screenshot({ path: temp, type: 'png' });
-        renameSync(temp, card.cached);
-        copyFileSync(card.cached, card.target);
+        const png = await page.screenshot({ type: 'png' });
+        cache.write(card.key, png);
+        writeFileSync(card.target, png);
       }
     } finally {
       await browser.close();

@@ -46,6 +46,12 @@ export function feedSiteRoot(site: URL | undefined, base: string): string {
   return siteRoot(site ?? new URL(FEED_FALLBACK_SITE), base);
 }
 
+/**
+ * How many items each feed carries: the newest ones. Readers fetch a feed again on every poll,
+ * so it holds what is recent, not the archive (that is what the JSON exports are for).
+ */
+export const FEED_LIMITS: Readonly<Record<FeedName, number>> = { incidents: 50, updates: 100 };
+
 /** Used for a feed without items, so that an empty archive still gives the same bytes. */
 const EMPTY_FEED_UPDATED = new Date(0);
 
@@ -108,16 +114,16 @@ function capitalized(value: string): string {
 }
 
 /**
- * One item per incident, newest first. The item's date is when the incident started (else its
+ * One item per incident, the newest {@link FEED_LIMITS} first. The item's date is when the incident started (else its
  * first timeline entry); an incident with neither has no date to file it under and is left out
  * rather than given an invented one (it is still in the JSON exports).
  *
  * @param root the site's absolute root address, ending in `/`
  */
 export function incidentsFeed(incidents: readonly ExportableIncident[], root: string, siteName = 'Aftermath'): FeedDocument {
-  const entries = sortNewestFirst(incidents).flatMap((incident): FeedEntry[] => {
-    const date = incidentDate(incident);
-    if (!date) return [];
+  const dated = sortNewestFirst(incidents.filter((incident) => incidentDate(incident))).slice(0, FEED_LIMITS.incidents);
+  const entries = dated.map((incident): FeedEntry => {
+    const date = incidentDate(incident)!;
     const fm = incident.frontmatter;
     const url = incidentPageUrl(root, incident.slug);
     const contentHtml = [
@@ -125,18 +131,16 @@ export function incidentsFeed(incidents: readonly ExportableIncident[], root: st
       `<p><strong>Impact:</strong> ${escapeHtml(fm.impact)}</p>`,
       `<p><strong>Severity:</strong> ${escapeHtml(severityLabel(fm.severity))}. <strong>Status:</strong> ${escapeHtml(fm.status)}.</p>`,
     ].join('\n');
-    return [
-      {
-        id: url,
-        link: url,
-        title: fm.title,
-        date: new Date(date.ms),
-        summary: fm.summary,
-        contentHtml,
-        categories: [{ term: fm.severity }, ...fm.tags.map((tag) => ({ term: tag, scheme: `${root}tags/` }))],
-        authors: fm.authors.map((a) => (typeof a === 'string' ? { name: a } : { name: a.name, url: a.url })),
-      },
-    ];
+    return {
+      id: url,
+      link: url,
+      title: fm.title,
+      date: new Date(date.ms),
+      summary: fm.summary,
+      contentHtml,
+      categories: [{ term: fm.severity }, ...fm.tags.map((tag) => ({ term: tag, scheme: `${root}tags/` }))],
+      authors: fm.authors.map((a) => (typeof a === 'string' ? { name: a } : { name: a.name, url: a.url })),
+    };
   });
   return {
     title: `${siteName}: incidents`,
@@ -179,8 +183,8 @@ function updateEntry(incident: ExportableIncident, item: TimelineItem, root: str
 }
 
 /**
- * One item per status-page timeline entry (investigating … postmortem) of every incident,
- * newest first; equal times go by incident slug, then later in the timeline first. Each item
+ * One item per status-page timeline entry (investigating … postmortem) across incidents, the
+ * newest {@link FEED_LIMITS} first; equal times go by incident slug, then later in the timeline first. Each item
  * links to the entry's anchor on its incident page. A date known only to the day is midnight UTC.
  *
  * @param root the site's absolute root address, ending in `/`
@@ -192,7 +196,7 @@ export function updatesFeed(incidents: readonly ExportableIncident[], root: stri
       .map((item, index) => ({ incident, item, index })),
   );
   updates.sort((a, b) => b.item.at.ms - a.item.at.ms || a.incident.slug.localeCompare(b.incident.slug) || b.index - a.index);
-  const entries = updates.map(({ incident, item }) => updateEntry(incident, item, root));
+  const entries = updates.slice(0, FEED_LIMITS.updates).map(({ incident, item }) => updateEntry(incident, item, root));
   return {
     title: `${siteName}: status updates`,
     description: 'Status-page updates from every incident, newest first.',

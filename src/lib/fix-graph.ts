@@ -3,7 +3,8 @@
  * releases, with reverts, backports and superseded attempts), and its Mermaid source.
  */
 import type { History, HistoryItem } from '../schemas/history.ts';
-import { historyKey } from './history-keys.ts';
+import { historyKey, historyLabel } from './history-keys.ts';
+import { escapeMermaidText, shorten } from './mermaid-text.ts';
 
 export type Outcome = NonNullable<HistoryItem['outcome']>;
 
@@ -41,19 +42,9 @@ const DRAWN: Record<string, { reverse: boolean; label: string; dashed: boolean }
   'caused-by': { reverse: true, label: 'caused', dashed: true },
 };
 
+/** A node's name: the history item's label, a release by its tag alone. */
 export function nodeLabel(item: HistoryItem, key: string): string {
-  switch (item.type) {
-    case 'issue':
-      return `Issue ${key}`;
-    case 'pull':
-      return `PR ${key}`;
-    case 'release':
-      return item.tag;
-    case 'commit':
-      return `Commit ${key}`;
-    case 'advisory':
-      return item.id;
-  }
+  return historyLabel(item, key, { short: true });
 }
 
 /**
@@ -85,20 +76,6 @@ export function fixGraph(history: History): FixGraph {
   return { nodes, edges };
 }
 
-const ENTITIES: Record<string, string> = { '&': '#amp;', '"': '#quot;', '<': '#lt;', '>': '#gt;', '#': '#35;', ';': '#59;' };
-
-/**
- * Mermaid's entity codes keep quotes, angle brackets and `#…;` sequences in titles from being read
- * as syntax. One pass, so the `;` of an entity just written is never escaped again.
- */
-function escapeLabel(text: string): string {
-  return text.replace(/[&"<>#;]/g, (c) => ENTITIES[c]!);
-}
-
-function shorten(text: string, max = 42): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`;
-}
-
 const OUTCOME_WORD: Record<Outcome, string> = {
   landed: '',
   incomplete: 'incomplete fix',
@@ -116,7 +93,7 @@ export function fixGraphMermaid(graph: FixGraph): string {
   for (const node of graph.nodes) {
     const outcome = node.outcome ? OUTCOME_WORD[node.outcome] : '';
     // A release's tag says it all; its title would only repeat the version.
-    const text = [node.label, node.type === 'release' ? '' : shorten(node.title), outcome && `(${outcome})`].filter(Boolean).map(escapeLabel).join('<br/>');
+    const text = [node.label, node.type === 'release' ? '' : shorten(node.title, 42), outcome && `(${outcome})`].filter(Boolean).map(escapeMermaidText).join('<br/>');
     // Rounded boxes for releases, hexagons for advisories: shapes Mermaid draws with few path points.
     const [open, close] = node.type === 'release' ? ['(', ')'] : node.type === 'advisory' ? ['{{', '}}'] : ['[', ']'];
     lines.push(`  ${ids.get(node.key)}${open}"${text}"${close}`);
@@ -126,7 +103,7 @@ export function fixGraphMermaid(graph: FixGraph): string {
     const from = ids.get(edge.from);
     const to = ids.get(edge.to);
     if (!from || !to) continue;
-    lines.push(`  ${from} ${edge.dashed ? '-.->' : '-->'}|${escapeLabel(edge.label)}| ${to}`);
+    lines.push(`  ${from} ${edge.dashed ? '-.->' : '-->'}|${escapeMermaidText(edge.label)}| ${to}`);
   }
   lines.push(
     '  classDef incomplete stroke:#9a4a00,stroke-width:2px,stroke-dasharray:6 4',
@@ -134,4 +111,10 @@ export function fixGraphMermaid(graph: FixGraph): string {
     '  classDef abandoned stroke:#6b7280,stroke-dasharray:1 4,color:#4b5563',
   );
   return lines.join('\n');
+}
+
+/** The fix graph of a history as Mermaid source; nothing when no item relates to another. */
+export function fixGraphDiagram(history: History): string | undefined {
+  const graph = fixGraph(history);
+  return graph.edges.length > 0 ? fixGraphMermaid(graph) : undefined;
 }

@@ -20,6 +20,26 @@ export function historyKey(item: HistoryItem, mainRepo: string | undefined): str
   }
 }
 
+/**
+ * How pages name a history item: `Issue #2624`, `PR #2641`, `Release v4.5.5`, `Commit 66a4c6b`,
+ * `CVE-2023-28858`, with the item's key (so a foreign repository stays visible). `short` drops
+ * the word before a release's tag, for the fix graph's small nodes and the history table.
+ */
+export function historyLabel(item: HistoryItem, key: string, { short = false } = {}): string {
+  switch (item.type) {
+    case 'issue':
+      return `Issue ${key}`;
+    case 'pull':
+      return `PR ${key}`;
+    case 'release':
+      return short ? key : `Release ${key}`;
+    case 'commit':
+      return `Commit ${key}`;
+    case 'advisory':
+      return item.id;
+  }
+}
+
 /** A few known keys that look like `wanted`, to suggest in an error message. */
 export function similarKeys(wanted: string, known: Iterable<string>, limit = 3): string[] {
   const digits = wanted.replace(/\D/g, '');

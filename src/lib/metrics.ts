@@ -5,7 +5,7 @@
 import type { IncidentFrontmatter } from '../schemas/incident.ts';
 import type { History, HistoryItem } from '../schemas/history.ts';
 import type { TimelineEntry } from '../schemas/timeline.ts';
-import { historyKey } from './history-keys.ts';
+import { historyKey, historyLabel } from './history-keys.ts';
 import { formatDuration, type Instant } from './time.ts';
 
 export interface Moment {
@@ -92,9 +92,10 @@ export function reportToFixRelease(history: History): { report?: Moment; release
   const releases: Moment[] = [];
   for (const { issue, releases: shipped } of relevant) {
     if (shipped.length === 0) continue;
-    if (issue?.type === 'issue' && issue.opened) reports.push({ label: `Issue #${issue.number} opened`, at: issue.opened });
+    const label = (item: HistoryItem) => historyLabel(item, historyKey(item, history.repository));
+    if (issue?.type === 'issue' && issue.opened) reports.push({ label: `${label(issue)} opened`, at: issue.opened });
     for (const release of shipped) {
-      if (release?.type === 'release' && release.published) releases.push({ label: `Release ${release.tag}`, at: release.published });
+      if (release?.type === 'release' && release.published) releases.push({ label: label(release), at: release.published });
     }
   }
   const earliest = (list: Moment[]) => list.sort((a, b) => a.at.ms - b.at.ms)[0];

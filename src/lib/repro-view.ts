@@ -6,6 +6,7 @@
 import type { CellResult, Verdict } from '../repro/runner.ts';
 import type { ReproResults } from '../repro/results.ts';
 import type { ReproManifest } from '../schemas/repro.ts';
+import { traceSequenceDiagram } from './trace-diagram.ts';
 
 export type ReproState = 'not-run' | 'stale' | 'recorded';
 
@@ -68,4 +69,12 @@ export function decidingLine(cell: CellResult, manifest: ReproManifest): string 
 export function reproCommand(incident: string, id: string, manifest: ReproManifest): string {
   const python = manifest.runtime === 'python' ? 'REPRO_PYTHON=/usr/bin/python3 ' : '';
   return `${python}npm run repro -- ${incident} ${id}`;
+}
+
+/** The sequence diagram of the featured cell's wire trace, as Mermaid source (none without a trace). */
+export function reproTraceMermaid(manifest: ReproManifest, summary: ReproSummary): string | undefined {
+  const featured = summary.featured;
+  if (!featured) return undefined;
+  const replyDelayMs = manifest.proxy ? (manifest.proxy.downstream_delay_ms ?? manifest.proxy.delay_ms) : 0;
+  return traceSequenceDiagram(featured.trace, { conclusion: decidingLine(featured, manifest), replyDelayMs });
 }

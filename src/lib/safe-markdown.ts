@@ -12,8 +12,15 @@ import { unified } from 'unified';
 
 const processor = unified().use(remarkParse).use(remarkGfm).use(remarkRehype).use(rehypeSanitize).use(rehypeStringify).freeze();
 
+// The same text is rendered for the page, each feed format and the exports; parsing is the cost.
+const rendered = new Map<string, string>();
+
 export function renderSafeMarkdown(markdown: string): string {
-  const html = String(processor.processSync(markdown));
-  // Links in data point away from the site: open them without handing over this page.
-  return html.replace(/<a href="(https?:[^"]*)"/g, '<a href="$1" rel="noopener noreferrer"');
+  let html = rendered.get(markdown);
+  if (html === undefined) {
+    // Links in data point away from the site: open them without handing over this page.
+    html = String(processor.processSync(markdown)).replace(/<a href="(https?:[^"]*)"/g, '<a href="$1" rel="noopener noreferrer"');
+    rendered.set(markdown, html);
+  }
+  return html;
 }

@@ -64,12 +64,36 @@ export function isInstant(value: Instant | TimestampProblem): value is Instant {
 /** True when `zone` is an IANA time zone this platform knows (e.g. `America/Los_Angeles`). */
 export function isTimeZone(zone: string): boolean {
   if (!zone.includes('/') && zone !== 'UTC') return false;
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
+  let known = knownZones.get(zone);
+  if (known === undefined) {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: zone });
+      known = true;
+    } catch {
+      known = false;
+    }
+    knownZones.set(zone, known);
   }
+  return known;
+}
+// Every timestamp of an archive is checked against its zone; creating a formatter each time was measurable.
+const knownZones = new Map<string, boolean>();
+
+/**
+ * Memoizes a formatting function of (ms, zone). Intl's formatToParts is slow, and the same
+ * instants are formatted again and again: on the page, in the feeds, in every export.
+ */
+function memoized(format: (ms: number, zone: string) => string): (ms: number, zone: string) => string {
+  const results = new Map<string, string>();
+  return (ms, zone) => {
+    const key = `${ms} ${zone}`;
+    let text = results.get(key);
+    if (text === undefined) {
+      text = format(ms, zone);
+      results.set(key, text);
+    }
+    return text;
+  };
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
@@ -110,23 +134,40 @@ export function sortKey(at: Instant, zone: string): number {
 /** `2023-03-20` in the given zone. */
 export function formatDate(instant: Instant, zone: string): string {
   if (instant.precision === 'day') return instant.iso;
-  const p = parts(instant.ms, zone, { year: 'numeric', month: '2-digit', day: '2-digit' });
-  return `${p.year}-${p.month}-${p.day}`;
+  return dateInZone(instant.ms, zone);
 }
+const dateInZone = memoized((ms, zone) => {
+  const p = parts(ms, zone, { year: 'numeric', month: '2-digit', day: '2-digit' });
+  return `${p.year}-${p.month}-${p.day}`;
+});
 
 /** `2023-03-20 01:00 PDT` in the given zone (`UTC` for UTC); a date-only value stays a date. */
 export function formatDateTime(instant: Instant, zone: string): string {
   if (instant.precision === 'day') return instant.iso;
-  const p = parts(instant.ms, zone, {
+  return dateTimeInZone(instant.ms, zone);
+}
+const dateTimeInZone = memoized((ms, zone) => {
+  // UTC needs no time-zone database, and every timeline shows each moment in UTC too.
+  if (isUtc(zone) && ms >= 0 && ms < YEAR_10000) {
+    const iso = new Date(ms).toISOString();
+    return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+  }
+  // One pass gives the fields and, in en-US, the zone's name (PDT, EST); others need zoneAbbreviation.
+  const p = parts(ms, zone, {
     year: 'numeric',
     month: '2-digit',
     day: '2-digit',
     hour: '2-digit',
     minute: '2-digit',
     hourCycle: 'h23',
+    timeZoneName: 'short',
   });
-  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute} ${zoneAbbreviation(instant.ms, zone)}`;
-}
+  const name = p.timeZoneName && !/^(GMT|UTC)[+-]?/.test(p.timeZoneName) ? p.timeZoneName : zoneAbbreviation(ms, zone);
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute} ${name}`;
+});
+
+const YEAR_10000 = Date.UTC(10000, 0, 1);
+const isUtc = (zone: string) => zone === 'UTC' || zone === 'Etc/UTC';
 
 /**
  * The zone's short name at that moment: `PDT`, `CEST`, `UTC`. CLDR knows American names in
@@ -134,7 +175,7 @@ export function formatDateTime(instant: Instant, zone: string): string {
  * than an invented abbreviation.
  */
 export function zoneAbbreviation(ms: number, zone: string): string {
-  if (zone === 'UTC' || zone === 'Etc/UTC') return 'UTC';
+  if (isUtc(zone)) return 'UTC';
   for (const locale of ['en-US', 'en-GB']) {
     const name = parts(ms, zone, { timeZoneName: 'short' }, locale).timeZoneName ?? '';
     if (name && !/^(GMT|UTC)[+-]/.test(name)) return name;

@@ -3,7 +3,7 @@
  * events, and the code host and advisories (history items become events: opened, merged,
  * released, published). Pure; the page, the exports and the feeds all read its output.
  */
-import { historyKey } from './history-keys.ts';
+import { historyKey, historyLabel } from './history-keys.ts';
 import { slugify } from './slug.ts';
 import type { History, HistoryItem } from '../schemas/history.ts';
 import { STATUS_KINDS, type TimelineEntry } from '../schemas/timeline.ts';
@@ -40,25 +40,10 @@ export function timelineSource(kind: TimelineEntry['kind']): TimelineSource {
   return STATUS.has(kind) ? 'status-page' : 'incident';
 }
 
-function itemLabel(item: HistoryItem, key: string): string {
-  switch (item.type) {
-    case 'issue':
-      return `Issue ${key}`;
-    case 'pull':
-      return `PR ${key}`;
-    case 'release':
-      return `Release ${item.tag}`;
-    case 'commit':
-      return `Commit ${key}`;
-    case 'advisory':
-      return item.id;
-  }
-}
-
 /** The dated events of one history item, in the order they happen. */
 export function historyEvents(item: HistoryItem, mainRepo?: string): TimelineItem[] {
   const key = historyKey(item, mainRepo);
-  const label = itemLabel(item, key);
+  const label = historyLabel(item, key);
   const events: [HistoryEventKind, Instant | undefined][] = [];
   let source: TimelineSource = 'code';
   switch (item.type) {

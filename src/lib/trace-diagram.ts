@@ -5,17 +5,7 @@
  * a later command was sent is exactly the desynchronisation, and the labels make it visible.
  */
 import type { DecodedTrace } from '../repro/trace.ts';
-
-/** Mermaid sequence text cannot contain `;` or `#` raw, and angle brackets read as HTML. */
-const ENTITIES: Record<string, string> = { '#': '#35;', ';': '#59;', '<': '#lt;', '>': '#gt;' };
-// One pass, so the `;` of an entity just written is never escaped again.
-function escapeText(text: string): string {
-  return text.replace(/[#;<>]/g, (c) => ENTITIES[c]!);
-}
-
-function shorten(text: string, max = 48): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
+import { escapeMermaidText, shorten } from './mermaid-text.ts';
 
 export interface TraceDiagramOptions {
   /** A line to show at the end, e.g. the snippet's verdict line. */
@@ -43,20 +33,20 @@ export function traceSequenceDiagram(trace: DecodedTrace, options: TraceDiagramO
     const at = `${Math.round(t)} ms`;
     if (message.dir === 'c2s') {
       sent.set(message.conn, [...(sent.get(message.conn) ?? []), message.text]);
-      lines.push(`  C${message.conn}->>R: ${escapeText(shorten(message.text))} (${at})`);
+      lines.push(`  C${message.conn}->>R: ${escapeMermaidText(shorten(message.text, 48))} (${at})`);
     } else {
       const n = answered.get(message.conn) ?? 0;
       answered.set(message.conn, n + 1);
       const question = sent.get(message.conn)?.[n];
-      const label = question ? `${shorten(message.text, 28)}, reply to ${shorten(question, 28)}` : shorten(message.text);
-      lines.push(`  R-->>C${message.conn}: ${escapeText(label)} (${at})`);
+      const label = question ? `${shorten(message.text, 28)}, reply to ${shorten(question, 28)}` : shorten(message.text, 48);
+      lines.push(`  R-->>C${message.conn}: ${escapeMermaidText(label)} (${at})`);
     }
   }
   if (trace.omitted > 0) lines.push(`  Note over R: ${trace.omitted} more message(s) not recorded`);
   if (options.conclusion) {
     // Mermaid notes do not wrap: break the sentence after its first clause.
     const [head, ...rest] = shorten(options.conclusion, 120).split(', ');
-    const text = [escapeText(head!), rest.length ? escapeText(rest.join(', ')) : ''].filter(Boolean).join('<br/>');
+    const text = [escapeMermaidText(head!), rest.length ? escapeMermaidText(rest.join(', ')) : ''].filter(Boolean).join('<br/>');
     lines.push(`  Note over C${connections[0]},R: ${text}`);
   }
   return lines.join('\n');

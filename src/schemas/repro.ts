@@ -20,8 +20,13 @@ export const reproSchema = z.strictObject({
   title: nonEmpty('a title'),
   description: z.string().optional(),
   runtime: z.enum(['python', 'node'], { error: 'expected runtime to be python or node' }),
-  /** The file to run, relative to the repro's folder. */
-  entry: nonEmpty('the entry file'),
+  /**
+   * The file to run, relative to the repro's folder and inside it: everything a repro needs is
+   * in its folder, which is what decides whether a recording is stale.
+   */
+  entry: nonEmpty('the entry file').refine((path) => !/^([\\/]|[a-zA-Z]:)/.test(path) && !path.split(/[\\/]/).includes('..'), {
+    error: 'the entry file must be inside the repro folder (a relative path without ".."); copy shared code into the folder',
+  }),
   package: z
     .strictObject({
       name: nonEmpty('the package under test'),

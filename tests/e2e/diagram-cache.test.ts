@@ -16,11 +16,14 @@ it('renders each diagram once, then serves it from the cache', async () => {
   const cold = await buildSite(site, join(work, 'cold'), env);
   expect(cold.code, cold.stderr).toBe(0);
   expect(cold.stdout).toMatch(/diagrams: 0 from cache, 2 rendered/);
+  // Both were found and rendered before any page asked: pages rendered nothing themselves.
+  expect(cold.stdout).toMatch(/diagrams: rendering 2 new or changed diagram\(s\) ahead of the pages/);
   expect(readdirSync(env.AFTERMATH_DIAGRAM_CACHE).filter((f) => f.endsWith('.svg'))).toHaveLength(2);
 
   const warm = await buildSite(site, join(work, 'warm'), env);
   expect(warm.code, warm.stderr).toBe(0);
   expect(warm.stdout).toMatch(/diagrams: 2 from cache, 0 rendered/);
+  expect(warm.stdout).not.toMatch(/ahead of the pages/);
   const [cold2, warm2] = [page(join(work, 'cold')), page(join(work, 'warm'))];
   const at = [...cold2].findIndex((c, i) => c !== warm2[i]);
   // On failure, show where the two builds part ways rather than two whole pages.

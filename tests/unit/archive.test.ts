@@ -458,6 +458,15 @@ describe('repro problems', () => {
     });
   });
 
+  it('an entry file outside the repro folder', () => {
+    expect(onlyProblem({ 'repros/lost-ack/repro.yaml': edit(VALID_REPRO, 'entry: main.py', 'entry: ../../shared/main.py'), 'shared/main.py': '' })).toEqual({
+      file: `${DIR}/repros/lost-ack/repro.yaml`,
+      line: 3,
+      field: 'entry',
+      message: expect.stringMatching(/^the entry file must be inside the repro folder .*; found "\.\.\/\.\.\/shared\/main\.py"$/),
+    });
+  });
+
   it('an unsupported runtime', () => {
     expect(onlyProblem({ 'repros/lost-ack/repro.yaml': edit(VALID_REPRO, 'runtime: python', 'runtime: ruby'), 'repros/lost-ack/main.py': '' })).toEqual({
       file: `${DIR}/repros/lost-ack/repro.yaml`,
@@ -545,7 +554,8 @@ describe('checkDiagrams (real Mermaid in Chromium)', () => {
       expect(incidents[0]!.diagrams.map((d) => d.line)).toEqual([26, 31]);
 
       const result = await checkDiagrams(incidents);
-      expect(result.count).toBe(2);
+      // The two fences, and the fix graph drawn from the history the helper writes.
+      expect(result.count).toBe(3);
       expect(result.problems).toEqual([
         { file: INDEX, line: 28, field: 'mermaid diagram', message: expect.stringMatching(/^Mermaid cannot parse line 2 of this diagram \(Expecting .+; got '.+'\)\. Check the syntax at https:\/\/mermaid\.js\.org/) },
         { file: INDEX, line: 37, field: 'mermaid diagram', message: expect.stringMatching(/^Mermaid cannot parse line 6 of this diagram /) },

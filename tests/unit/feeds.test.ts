@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ExportableIncident } from '../../src/lib/exports.ts';
-import { atomFeed, feedSiteRoot, incidentsFeed, jsonFeed, renderFeed, rssFeed, updatesFeed } from '../../src/lib/feeds.ts';
+import { atomFeed, FEED_LIMITS, feedSiteRoot, incidentsFeed, jsonFeed, renderFeed, rssFeed, updatesFeed } from '../../src/lib/feeds.ts';
 import { frontmatter, history, timeline } from '../support/data.ts';
 
 const ROOT = 'https://pm.example.com/';
@@ -147,5 +147,28 @@ describe('serializers', () => {
     const build = () => ['atom', 'rss', 'json'].map((f) => renderFeed(updatesFeed([dns, queue], ROOT), f as 'atom'));
     expect(build()).toEqual(build());
     expect(build().map((r) => r.contentType)).toEqual(['application/atom+xml; charset=utf-8', 'application/rss+xml; charset=utf-8', 'application/feed+json; charset=utf-8']);
+  });
+});
+
+describe('feed limits', () => {
+  const many = Array.from({ length: FEED_LIMITS.incidents + 5 }, (_, i) =>
+    incident(`i${String(i).padStart(3, '0')}`, { title: `Incident ${i}`, started: new Date(Date.UTC(2024, 0, 1 + i)).toISOString(), timezone: 'UTC' }, [
+      { at: new Date(Date.UTC(2024, 0, 1 + i, 1)).toISOString(), kind: 'investigating', title: 'Looking' },
+      { at: new Date(Date.UTC(2024, 0, 1 + i, 2)).toISOString(), kind: 'identified', title: 'Found' },
+      { at: new Date(Date.UTC(2024, 0, 1 + i, 3)).toISOString(), kind: 'resolved', title: 'Fixed' },
+    ]),
+  );
+
+  it('keeps only the newest incidents and updates', () => {
+    const incidents = incidentsFeed(many, ROOT).entries;
+    expect(incidents).toHaveLength(FEED_LIMITS.incidents);
+    expect(incidents[0]!.title).toBe(`Incident ${many.length - 1}`);
+    expect(incidents.at(-1)!.title).toBe(`Incident ${many.length - FEED_LIMITS.incidents}`);
+
+    const updates = updatesFeed(many, ROOT).entries;
+    expect(updates).toHaveLength(FEED_LIMITS.updates);
+    expect(updates[0]!.title).toBe(`Incident ${many.length - 1}: Fixed`);
+    // Newest first all the way down: the cut drops only older updates.
+    expect(updates.map((u) => u.date.getTime())).toEqual(updates.map((u) => u.date.getTime()).sort((a, b) => b - a));
   });
 });

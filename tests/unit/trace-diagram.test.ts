@@ -17,13 +17,13 @@ describe('traceSequenceDiagram', () => {
     expect(lines).toEqual([
       '  C1->>R: GET owner:alice (500 ms)',
       '  C1->>R: GET owner:bob (650 ms)',
-      '  R-->>C1: "alice-data", reply to GET owner:alice (700 ms)',
+      '  R-->>C1: #quot;alice-data#quot;, reply to GET owner:alice (700 ms)',
     ]);
   });
   it('keeps the proxy order without a delay, and one participant per connection', () => {
     const source = traceSequenceDiagram({ omitted: 3, messages: [...naive.messages, { conn: 2, dir: 'c2s', t: 700, text: 'PING' }] })!;
     expect(source).toContain('participant C2 as Client, connection 2');
-    expect(source.indexOf('"alice-data"')).toBeLessThan(source.indexOf('GET owner:bob'));
+    expect(source.indexOf('#quot;alice-data#quot;')).toBeLessThan(source.indexOf('GET owner:bob'));
     expect(source).toContain('Note over R: 3 more message(s) not recorded');
   });
   it('escapes what Mermaid would read as syntax, and breaks the conclusion', () => {
@@ -31,8 +31,8 @@ describe('traceSequenceDiagram', () => {
       { omitted: 0, messages: [{ conn: 1, dir: 'c2s', t: 1, text: 'SET k "a;b#c<d>"' }] },
       { conclusion: 'LEAK: GET owner:bob returned "alice-data", the reply meant for the cancelled GET' },
     )!;
-    expect(source).toContain('SET k "a#59;b#35;c#lt;d#gt;"');
-    expect(source).toContain('Note over C1,R: LEAK: GET owner:bob returned "alice-data"<br/>the reply meant for the cancelled GET');
+    expect(source).toContain('SET k #quot;a#59;b#35;c#lt;d#gt;#quot;');
+    expect(source).toContain('Note over C1,R: LEAK: GET owner:bob returned #quot;alice-data#quot;<br/>the reply meant for the cancelled GET');
   });
   it('has nothing to draw for an empty trace', () => {
     expect(traceSequenceDiagram({ omitted: 0, messages: [] })).toBeUndefined();

@@ -1,0 +1,17 @@
+/** Text that Aftermath writes into the Mermaid diagrams it generates (fix graph, wire traces). */
+
+/**
+ * Mermaid's entity codes keep quotes, ampersands, angle brackets and `#…;` sequences in labels
+ * from being read as syntax or HTML. One pass, so the `;` of an entity just written is never
+ * escaped again.
+ */
+const ENTITIES: Record<string, string> = { '&': '#amp;', '"': '#quot;', '<': '#lt;', '>': '#gt;', '#': '#35;', ';': '#59;' };
+
+export function escapeMermaidText(text: string): string {
+  return text.replace(/[&"<>#;]/g, (c) => ENTITIES[c]!);
+}
+
+/** At most `max` characters, ending in an ellipsis when cut. */
+export function shorten(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`;
+}

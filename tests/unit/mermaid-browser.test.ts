@@ -1,0 +1,38 @@
+/** The long-lived Mermaid page: real Chromium, real `mermaid`. */
+import { afterAll, expect, it } from 'vitest';
+import { createMermaidBrowser, MermaidRenderError } from '../../src/content/mermaid-browser.ts';
+
+const browser = createMermaidBrowser({ idleMs: 200 });
+afterAll(() => browser.close());
+
+const FLOW = 'flowchart LR\n  Client --> Proxy --> Redis';
+const DARK = "%%{init: {'theme': 'dark', 'flowchart': {'curve': 'step'}}}%%\nflowchart TB\n  A --> B";
+const BROKEN = 'flowchart LR\n  A --> --> B';
+
+const fulfilled = (r: PromiseSettledResult<string>) => {
+  if (r.status !== 'fulfilled') throw r.reason;
+  return r.value;
+};
+
+it('draws each diagram with its own id, and a diagram after others exactly as in a fresh page', async () => {
+  const [alone] = await browser.render([FLOW], 'one');
+  const alonesvg = fulfilled(alone!);
+  expect(alonesvg).toMatch(/^<svg[^>]* id="one-0"/);
+  expect(alonesvg).toContain('Redis');
+
+  // A themed diagram and a broken one first: neither may leak into the next diagram of the page.
+  const batch = await browser.render([DARK, BROKEN, FLOW], 'one');
+  expect(fulfilled(batch[0]!)).toMatch(/id="one-0"/);
+  expect(batch[1]!.status).toBe('rejected');
+  const reason = (batch[1] as PromiseRejectedResult).reason;
+  expect(reason).toBeInstanceOf(MermaidRenderError);
+  expect(reason.message).toMatch(/Parse error on line 2/);
+  expect(fulfilled(batch[2]!).replaceAll('one-2', 'one-0')).toBe(alonesvg);
+}, 60_000);
+
+it('starts a new browser after being closed, or after closing itself when idle', async () => {
+  await browser.close();
+  expect(fulfilled((await browser.render([FLOW], 'again'))[0]!)).toMatch(/id="again-0"/);
+  await new Promise((r) => setTimeout(r, 400));
+  expect(fulfilled((await browser.render([FLOW], 'later'))[0]!)).toMatch(/id="later-0"/);
+}, 60_000);
