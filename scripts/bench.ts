@@ -206,7 +206,7 @@ const results: BenchResults & { sizes: (SizeResult & { touched: string })[] } = 
     'peak RSS (tree) is the highest sum of resident memory over the build process and all its descendants (Chromium for diagrams), sampled every 250 ms from /proc (and never below the exact peak of the largest single process from /usr/bin/time); pages shared between processes (as Chromium does) count once per process, so it overstates real use somewhat. largestProcessRssBytes in the JSON is the biggest single process (usually the Node process of Astro).',
     'The baseline is plain Astro with @astrojs/mdx over the same MDX files: default Markdown and Shiki, Mermaid fences left as code blocks (no diagrams, no timeline, fix history, feeds, exports, search or checks), and a stand-in for <Ref>.',
     'Generated incidents have a repro folder with repro.yaml and a snippet, but no results.json: how the site shows recorded results is still changing.',
-    'Each incident has three diagrams: the two Mermaid fences of its MDX and the fix graph drawn from history.yaml. Other caches Aftermath reports (such as social cards) are under "caches" in the JSON, and are cleared for cold builds too.',
+    'Each incident has three diagrams: the two Mermaid fences of its MDX and the fix graph drawn from history.yaml. Aftermath\'s other caches (incident folders read and validated, highlighted code blocks, social cards, the search index) are cleared for cold builds too; their hit and miss counts are under "caches" in the JSON. A warm build therefore reuses the search index (no page changed), while a touch build runs Pagefind again.',
   ],
 };
 

@@ -28,7 +28,9 @@ function incidentsLoader(): Loader {
         store.clear();
         for (const { body, ...data } of incidents) {
           const digest = createHash('sha256').update(JSON.stringify(data)).update(body).digest('hex');
-          store.set({ id: data.slug, data, body, filePath: data.file, digest, deferredRender: true });
+          // No `body`: the MDX file itself is rendered (deferredRender), and nothing reads the
+          // text from the store, which is written to disk and loaded again on every build.
+          store.set({ id: data.slug, data, filePath: data.file, digest, deferredRender: true });
         }
       };
       sync();

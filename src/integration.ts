@@ -6,7 +6,7 @@
 import type { AstroIntegration } from 'astro';
 import { rehypeHeadingIds, unified } from '@astrojs/markdown-remark';
 import rehypeAutolinkHeadings from 'rehype-autolink-headings';
-import * as pagefind from 'pagefind';
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,21 +16,10 @@ import { closeDiagramBrowser, diagramStats, prerenderDiagrams } from './content/
 import rehypeCode from './content/rehype-code.ts';
 import rehypeDiagrams from './content/rehype-diagrams.ts';
 import { codeStats } from './content/code-highlight.ts';
+import { writeSearchIndex } from './content/search-index.ts';
 import { renderSocialCards } from './content/social-cards.ts';
 import { checkBuiltPage } from './lib/dist-check.ts';
 import { ContentError, formatProblems, type ContentProblem } from './schemas/problems.ts';
-
-/** Pagefind's index of the incident pages (those marked data-pagefind-body), written into dist/pagefind/. */
-async function buildSearchIndex(outDir: string, logger: { info(m: string): void }) {
-  const { index, errors } = await pagefind.createIndex({});
-  if (!index) throw new Error(`Pagefind could not start: ${errors.join('; ')}`);
-  const added = await index.addDirectory({ path: outDir });
-  if (added.errors.length) throw new Error(`Pagefind could not index ${outDir}: ${added.errors.join('; ')}`);
-  const written = await index.writeFiles({ outputPath: join(outDir, 'pagefind') });
-  if (written.errors.length) throw new Error(`Pagefind could not write its index: ${written.errors.join('; ')}`);
-  await pagefind.close();
-  logger.info(`search: ${added.page_count} incident page(s) indexed`);
-}
 
 function htmlFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
@@ -105,22 +94,22 @@ export default function aftermath(): AstroIntegration {
       'astro:build:done': async ({ dir, logger }) => {
         await closeDiagramBrowser();
         const outDir = fileURLToPath(dir);
-        // Pagefind indexes in a process of its own: let it work while this one checks the pages.
-        const search = buildSearchIndex(outDir, logger);
         const problems: ContentProblem[] = [...diagramProblems];
-        for (const file of htmlFiles(outDir)) {
+        // Every page is read once: checked, and hashed for the search index's cache.
+        const pages = createHash('sha256');
+        for (const file of htmlFiles(outDir).sort()) {
           const page = relative(outDir, file);
-          for (const finding of checkBuiltPage(page, readFileSync(file, 'utf8'))) {
+          const html = readFileSync(file, 'utf8');
+          pages.update(page).update('\0').update(html).update('\0');
+          for (const finding of checkBuiltPage(page, html)) {
             problems.push({ file: `dist/${page}`, message: finding.message });
           }
         }
-        if (problems.length > 0) {
-          await search.catch(() => {});
-          throw new ContentError(problems);
-        }
+        if (problems.length > 0) throw new ContentError(problems);
         // Content cannot change during a build: the archive read before it is still current.
         const published = (archive ?? readArchive(root)).incidents.filter((i) => !i.frontmatter.draft);
-        const [cards] = await Promise.all([renderSocialCards(published, outDir), search]);
+        const [search, cards] = await Promise.all([writeSearchIndex(outDir, pages.digest('hex')), renderSocialCards(published, outDir)]);
+        logger.info(search.cached ? 'search: index from cache (no page changed)' : `search: index built from ${search.indexed} page(s)`);
         logger.info(`social cards: ${cards.cached} from cache, ${cards.rendered} rendered`);
         logger.info(`diagrams: ${diagramStats.hits} from cache, ${diagramStats.misses} rendered`);
         logger.info(`code blocks: ${codeStats.hits} from cache, ${codeStats.misses} highlighted`);

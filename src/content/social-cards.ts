@@ -3,7 +3,7 @@
  * at the end of the build. PNGs are cached on disk by a hash of the card's HTML, so an unchanged
  * incident costs nothing on the next build.
  */
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, linkSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright';
 import { incidentDateText, incidentDuration } from '../lib/incidents.ts';
@@ -29,7 +29,7 @@ export async function renderSocialCards(incidents: readonly IncidentRecord[], ou
     const key = cacheKey(html);
     const target = join(outDir, 'og', `${incident.slug}.png`);
     if (cache.has(key)) {
-      copyFileSync(cache.file(key), target);
+      linkOrCopy(cache.file(key), target);
       cached++;
     } else missing.push({ html, key, target });
   }
@@ -48,4 +48,16 @@ export async function renderSocialCards(incidents: readonly IncidentRecord[], ou
     }
   }
   return { rendered: missing.length, cached };
+}
+
+/**
+ * A hard link costs nothing to write, where copying a thousand cards is over a second. dist/ is
+ * emptied before each build, so the link is always a new file; across file systems, a copy.
+ */
+function linkOrCopy(from: string, to: string) {
+  try {
+    linkSync(from, to);
+  } catch {
+    copyFileSync(from, to);
+  }
 }

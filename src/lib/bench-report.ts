@@ -95,10 +95,10 @@ export function parseDiagramCounts(output: string): DiagramCounts | null {
   return last ? { hits: Number(last[1]), misses: Number(last[2]) } : null;
 }
 
-/** Every "<name>: N from cache, M rendered" line, by name (the last one wins). */
+/** Every "<name>: N from cache, M rendered" (or highlighted, or read) line, by name (the last one wins). */
 export function parseCacheCounts(output: string): Record<string, DiagramCounts> {
   const out: Record<string, DiagramCounts> = {};
-  for (const m of output.matchAll(/\]\s+([a-z][a-z -]*?): (\d+) from cache, (\d+) rendered/g)) out[m[1]!] = { hits: Number(m[2]), misses: Number(m[3]) };
+  for (const m of output.matchAll(/\]\s+([a-z][a-z -]*?): (\d+) from cache, (\d+) (?:rendered|highlighted|read)\b/g)) out[m[1]!] = { hits: Number(m[2]), misses: Number(m[3]) };
   return out;
 }
 

@@ -162,9 +162,24 @@ const dateTimeInZone = memoized((ms, zone) => {
     hourCycle: 'h23',
     timeZoneName: 'short',
   });
-  const name = p.timeZoneName && !/^(GMT|UTC)[+-]?/.test(p.timeZoneName) ? p.timeZoneName : zoneAbbreviation(ms, zone);
+  const name = p.timeZoneName && !/^(GMT|UTC)[+-]?/.test(p.timeZoneName) ? p.timeZoneName : abbreviationFor(ms, zone, p.timeZoneName ?? '');
   return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute} ${name}`;
 });
+
+/**
+ * Where en-US has no name for the zone (it says `GMT+9`), the name depends only on the zone and
+ * that offset, so the three further lookups of zoneAbbreviation are done once per pair.
+ */
+const abbreviations = new Map<string, string>();
+function abbreviationFor(ms: number, zone: string, usName: string): string {
+  const key = `${zone} ${usName}`;
+  let name = abbreviations.get(key);
+  if (name === undefined) {
+    name = zoneAbbreviation(ms, zone);
+    abbreviations.set(key, name);
+  }
+  return name;
+}
 
 const YEAR_10000 = Date.UTC(10000, 0, 1);
 const isUtc = (zone: string) => zone === 'UTC' || zone === 'Etc/UTC';

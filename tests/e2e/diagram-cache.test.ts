@@ -1,4 +1,7 @@
-/** A warm build renders no diagram: every SVG comes from the disk cache, and the pages are identical. */
+/**
+ * A warm build renders no diagram, highlights no code, reads no incident folder and indexes no
+ * page again: everything comes from the disk caches, and what it writes is identical.
+ */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +15,16 @@ const site = join(projectRoot, 'tests/fixtures/sites/basic');
 const env = { AFTERMATH_DIAGRAM_CACHE: join(work, 'cache') };
 const page = (out: string) => readFileSync(join(out, 'incidents/2024-06-02-queue-backlog/index.html'), 'utf8');
 
+/** Every file under dir/pagefind with its bytes, by path. */
+const searchIndex = (out: string) => {
+  const dir = join(out, 'pagefind');
+  return Object.fromEntries(
+    readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => [join(e.parentPath, e.name).slice(dir.length), readFileSync(join(e.parentPath, e.name)).toString('base64')]),
+  );
+};
+
 it('renders each diagram once, then serves it from the cache', async () => {
   const cold = await buildSite(site, join(work, 'cold'), env);
   expect(cold.code, cold.stderr).toBe(0);
@@ -24,6 +37,13 @@ it('renders each diagram once, then serves it from the cache', async () => {
   expect(warm.code, warm.stderr).toBe(0);
   expect(warm.stdout).toMatch(/diagrams: 2 from cache, 0 rendered/);
   expect(warm.stdout).not.toMatch(/ahead of the pages/);
+  expect(cold.stdout).toMatch(/code blocks: 0 from cache, [1-9]\d* highlighted/);
+  expect(warm.stdout).toMatch(/code blocks: [1-9]\d* from cache, 0 highlighted/);
+  expect(cold.stdout).toMatch(/incident folders: 0 from cache, 2 read/);
+  expect(warm.stdout).toMatch(/incident folders: 2 from cache, 0 read/);
+  expect(cold.stdout).toMatch(/search: index built from \d+ page\(s\)/);
+  expect(warm.stdout).toMatch(/search: index from cache \(no page changed\)/);
+  expect(searchIndex(join(work, 'warm'))).toEqual(searchIndex(join(work, 'cold')));
   const [cold2, warm2] = [page(join(work, 'cold')), page(join(work, 'warm'))];
   const at = [...cold2].findIndex((c, i) => c !== warm2[i]);
   // On failure, show where the two builds part ways rather than two whole pages.

@@ -22,10 +22,12 @@ import {
   type SizeResult,
 } from '../../src/lib/bench-report.ts';
 
-const BUILD_LOG = `07:01:02 [build] 56 page(s) built in 9.1s
-07:01:02 [aftermath] search: 10 incident page(s) indexed
+const BUILD_LOG = `07:01:00 [aftermath] incident folders: 9 from cache, 1 read
+07:01:02 [build] 56 page(s) built in 9.1s
+07:01:02 [aftermath] search: index built from 56 page(s)
 07:01:03 [aftermath] social cards: 10 from cache, 0 rendered
 07:01:03 [aftermath] diagrams: 29 from cache, 1 rendered
+07:01:03 [aftermath] code blocks: 40 from cache, 0 highlighted
 07:01:03 [aftermath] content checks passed: no unrendered diagram, no empty page`;
 
 const TIME_V = `	Command being timed: "node astro.mjs build"
@@ -59,7 +61,12 @@ describe('reading build output', () => {
     expect(parseDiagramCounts('[build] Complete!')).toBeNull();
   });
   it('finds every cache line by name', () => {
-    expect(parseCacheCounts(BUILD_LOG)).toEqual({ 'social cards': { hits: 10, misses: 0 }, diagrams: { hits: 29, misses: 1 } });
+    expect(parseCacheCounts(BUILD_LOG)).toEqual({
+      'incident folders': { hits: 9, misses: 1 },
+      'social cards': { hits: 10, misses: 0 },
+      diagrams: { hits: 29, misses: 1 },
+      'code blocks': { hits: 40, misses: 0 },
+    });
     expect(parseCacheCounts('')).toEqual({});
   });
   it('reads peak RSS and CPU time from /usr/bin/time -v', () => {
