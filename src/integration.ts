@@ -31,6 +31,8 @@ export default function aftermath(): AstroIntegration {
   let root = '';
   let archive: Archive | undefined;
   const diagramProblems: ContentProblem[] = [];
+  // Content cannot change during a build: the archive read before it is still current.
+  const published = () => (archive ?? readArchive(root)).incidents.filter((i) => !i.frontmatter.draft);
   return {
     name: 'aftermath',
     hooks: {
@@ -87,8 +89,7 @@ export default function aftermath(): AstroIntegration {
       'astro:build:start': ({ logger }) => {
         // Every diagram the pages will show is known now: render the misses in one batch while
         // Astro bundles, so that pages find them in the cache instead of waiting for them.
-        const published = (archive ?? readArchive(root)).incidents.filter((i) => !i.frontmatter.draft);
-        const started = prerenderDiagrams(published.flatMap(incidentDiagrams));
+        const started = prerenderDiagrams(published().flatMap(incidentDiagrams));
         if (started > 0) logger.info(`diagrams: rendering ${started} new or changed diagram(s) ahead of the pages`);
       },
       'astro:build:done': async ({ dir, logger }) => {
@@ -106,9 +107,7 @@ export default function aftermath(): AstroIntegration {
           }
         }
         if (problems.length > 0) throw new ContentError(problems);
-        // Content cannot change during a build: the archive read before it is still current.
-        const published = (archive ?? readArchive(root)).incidents.filter((i) => !i.frontmatter.draft);
-        const [search, cards] = await Promise.all([writeSearchIndex(outDir, pages.digest('hex')), renderSocialCards(published, outDir)]);
+        const [search, cards] = await Promise.all([writeSearchIndex(outDir, pages.digest('hex')), renderSocialCards(published(), outDir)]);
         logger.info(search.cached ? 'search: index from cache (no page changed)' : `search: index built from ${search.indexed} page(s)`);
         logger.info(`social cards: ${cards.cached} from cache, ${cards.rendered} rendered`);
         logger.info(`diagrams: ${diagramStats.hits} from cache, ${diagramStats.misses} rendered`);

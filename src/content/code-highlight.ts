@@ -67,7 +67,7 @@ export async function highlightBlocks(requests: readonly CodeRequest[]): Promise
     const text = cache.read(keyOf(request));
     return text === undefined ? undefined : (JSON.parse(text) as HighlightedBlock);
   });
-  const misses = requests.flatMap((request, i) => (results[i] ? [] : [i]));
+  const misses = requests.flatMap((_, i) => (results[i] ? [] : [i]));
   state.stats.hits += requests.length - misses.length;
   state.stats.misses += misses.length;
   if (misses.length > 0) {

@@ -35,6 +35,20 @@ export const FEED_CONTENT_TYPES: Readonly<Record<FeedFormat, string>> = {
   json: 'application/feed+json; charset=utf-8',
 };
 
+const FEED_TITLES: Readonly<Record<FeedName, string>> = { incidents: 'incidents', updates: 'status updates' };
+const FORMAT_TITLES: Readonly<Record<FeedFormat, string>> = { atom: 'Atom', rss: 'RSS', json: 'JSON Feed' };
+
+/** Every feed as a page's `<link rel="alternate">` announces it, under the site's base path. */
+export function feedAlternates(base: string, siteName = 'Aftermath'): { href: string; type: string; title: string }[] {
+  return (Object.keys(FEED_PATHS) as FeedName[]).flatMap((name) =>
+    (Object.keys(FEED_PATHS[name]) as FeedFormat[]).map((format) => ({
+      href: base + FEED_PATHS[name][format],
+      type: FEED_CONTENT_TYPES[format].split(';')[0]!,
+      title: `${siteName}: ${FEED_TITLES[name]} (${FORMAT_TITLES[format]})`,
+    })),
+  );
+}
+
 /** Astro's dev-server address: feeds need absolute links even when no `site` is configured. */
 export const FEED_FALLBACK_SITE = 'http://localhost:4321';
 

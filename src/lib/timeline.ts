@@ -122,7 +122,18 @@ export function timelineItem(entry: TimelineEntry): TimelineItem {
  * first, in file order, then history in file order), so the result never depends on how the
  * sort breaks ties. Every item gets a unique anchor id.
  */
-export function mergeTimeline(entries: readonly TimelineEntry[], history: History, zone: string): TimelineItem[] {
+export function mergeTimeline(entries: readonly TimelineEntry[], history: History, zone: string): readonly TimelineItem[] {
+  // The page, its JSON export, the Statuspage export and each feed format all ask for the same
+  // incident's timeline; the result is frozen, so sharing it is safe.
+  const cached = merged.get(entries);
+  if (cached?.history === history && cached.zone === zone) return cached.items;
+  const items = Object.freeze(mergeUncached(entries, history, zone));
+  merged.set(entries, { history, zone, items });
+  return items;
+}
+const merged = new WeakMap<readonly TimelineEntry[], { history: History; zone: string; items: readonly TimelineItem[] }>();
+
+function mergeUncached(entries: readonly TimelineEntry[], history: History, zone: string): TimelineItem[] {
   const items = [
     ...entries.map(timelineItem),
     ...history.items.flatMap((item) => historyEvents(item, history.repository)),

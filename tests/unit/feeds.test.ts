@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ExportableIncident } from '../../src/lib/exports.ts';
-import { atomFeed, FEED_LIMITS, feedSiteRoot, incidentsFeed, jsonFeed, renderFeed, rssFeed, updatesFeed } from '../../src/lib/feeds.ts';
+import { atomFeed, FEED_LIMITS, feedAlternates, feedSiteRoot, incidentsFeed, jsonFeed, renderFeed, rssFeed, updatesFeed } from '../../src/lib/feeds.ts';
 import { frontmatter, history, timeline } from '../support/data.ts';
 
 const ROOT = 'https://pm.example.com/';
@@ -170,5 +170,21 @@ describe('feed limits', () => {
     expect(updates[0]!.title).toBe(`Incident ${many.length - 1}: Fixed`);
     // Newest first all the way down: the cut drops only older updates.
     expect(updates.map((u) => u.date.getTime())).toEqual(updates.map((u) => u.date.getTime()).sort((a, b) => b - a));
+  });
+});
+
+describe('feedAlternates', () => {
+  it('announces the six feeds under the base path with their media types', () => {
+    const links = feedAlternates('/pm/');
+    expect(links[0]).toEqual({ href: '/pm/feeds/incidents.atom', type: 'application/atom+xml', title: 'Aftermath: incidents (Atom)' });
+    expect(links.map((l) => l.href)).toEqual([
+      '/pm/feeds/incidents.atom',
+      '/pm/feeds/incidents.xml',
+      '/pm/feeds/incidents.json',
+      '/pm/feeds/updates.atom',
+      '/pm/feeds/updates.xml',
+      '/pm/feeds/updates.json',
+    ]);
+    expect(links.map((l) => l.type)).toEqual(['application/atom+xml', 'application/rss+xml', 'application/feed+json', 'application/atom+xml', 'application/rss+xml', 'application/feed+json']);
   });
 });

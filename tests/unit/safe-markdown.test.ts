@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { renderSafeMarkdown } from '../../src/lib/safe-markdown.ts';
+import { generateIncident } from '../../src/lib/bench-generate.ts';
+import { isPlainProse, renderSafeMarkdown, renderThroughPipeline } from '../../src/lib/safe-markdown.ts';
+import { parse } from 'yaml';
 
 describe('renderSafeMarkdown', () => {
   it('renders Markdown', () => {
@@ -13,5 +15,46 @@ describe('renderSafeMarkdown', () => {
   });
   it('opens external links without handing over the page', () => {
     expect(renderSafeMarkdown('[status](https://status.example.com/x)')).toContain('href="https://status.example.com/x" rel="noopener noreferrer"');
+  });
+});
+
+describe('the plain-prose shortcut', () => {
+  // Timeline bodies of generated incidents (what real archives mostly hold), and texts made to trip it.
+  const generated = Array.from({ length: 30 }, (_, i) => generateIncident(7, i)).flatMap((incident) =>
+    (parse(incident.files['timeline.yaml']!) as { body?: string }[]).flatMap((e) => (e.body ? [e.body] : [])),
+  );
+  const tricky = [
+    'Plain words.',
+    "It's 50% done (mostly): retry; then wait?",
+    'Überlastung in Köln, 3 Knoten.',
+    'Version 4.5.5 - released',
+    'A - b',
+    '1. first',
+    '- item',
+    'Go to www.example.com now',
+    'see http://example.com',
+    'mail ops@example.com',
+    'Trailing spaces  ',
+    ' Leading space',
+    'Two\nlines',
+    'Emphasis *here*',
+    'A_b_c',
+    'x < y & z',
+    'Title\n===',
+    '# heading',
+    'A "quote"',
+  ];
+
+  it('gives exactly what the whole pipeline gives, for every text it takes', () => {
+    const taken = [...generated, ...tricky].filter(isPlainProse);
+    for (const text of taken) expect(renderSafeMarkdown(text), text).toBe(renderThroughPipeline(text));
+    // It must actually take the common case, or it saves nothing.
+    expect(generated.filter(isPlainProse).length).toBeGreaterThan(generated.length / 2);
+  });
+
+  it('leaves anything with Markdown, HTML, links or layout to the pipeline', () => {
+    for (const text of ['1. first', '- item', 'Go to www.example.com now', 'see http://example.com', 'mail ops@example.com', 'Trailing spaces  ', ' Leading space', 'Two\nlines', 'Emphasis *here*', 'A_b_c', 'x < y & z', '# heading', 'A "quote"']) {
+      expect(isPlainProse(text), text).toBe(false);
+    }
   });
 });

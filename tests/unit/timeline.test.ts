@@ -19,6 +19,15 @@ describe('mergeTimeline', () => {
   ]);
   const merged = mergeTimeline(entries, h, zone);
 
+  it('merges an incident once, and shares the frozen result with every caller', () => {
+    expect(mergeTimeline(entries, h, zone)).toBe(merged);
+    expect(Object.isFrozen(merged)).toBe(true);
+    // Another zone can order a date-only entry differently: never the cached result.
+    const inTokyo = mergeTimeline(entries, h, 'Asia/Tokyo');
+    expect(inTokyo).not.toBe(merged);
+    expect(mergeTimeline([...entries], h, zone)).not.toBe(merged);
+  });
+
   it('puts every source on one axis, oldest first', () => {
     expect(merged.map((i) => i.title)).toEqual([
       'Issue #7 opened: Bug',

@@ -1,0 +1,24 @@
+/**
+ * `/feeds/<name>.<ext>`: the incidents and status-updates feeds, each as Atom 1.0 (`.atom`),
+ * RSS 2.0 (`.xml`) and JSON Feed 1.1 (`.json`); what they hold is built in src/lib/feeds.ts.
+ */
+import type { APIRoute, GetStaticPaths } from 'astro';
+import { publishedIncidents } from '../../content/published.ts';
+import { FEED_PATHS, feedSiteRoot, incidentsFeed, renderFeed, updatesFeed, type FeedFormat, type FeedName } from '../../lib/feeds.ts';
+
+export const getStaticPaths = (() =>
+  (Object.keys(FEED_PATHS) as FeedName[]).flatMap((name) =>
+    (Object.keys(FEED_PATHS[name]) as FeedFormat[]).map((format) => ({
+      params: { feed: FEED_PATHS[name][format].replace(/^feeds\//, '') },
+      props: { name, format },
+    })),
+  )) satisfies GetStaticPaths;
+
+export const GET: APIRoute<{ name: FeedName; format: FeedFormat }> = async ({ site, props }) => {
+  const incidents = (await publishedIncidents()).map((entry) => entry.data);
+  // Feeds need absolute links: without a configured `site` they point at the dev server.
+  const root = feedSiteRoot(site, import.meta.env.BASE_URL);
+  const feed = props.name === 'incidents' ? incidentsFeed(incidents, root) : updatesFeed(incidents, root);
+  const { body, contentType } = renderFeed(feed, props.format);
+  return new Response(body, { headers: { 'Content-Type': contentType } });
+};
