@@ -16,6 +16,7 @@ import { closeDiagramBrowser, diagramStats, prerenderDiagrams } from './content/
 import rehypeCode from './content/rehype-code.ts';
 import rehypeDiagrams from './content/rehype-diagrams.ts';
 import { codeStats } from './content/code-highlight.ts';
+import { cachedMdxProcessor } from './content/mdx-cache.ts';
 import { writeSearchIndex } from './content/search-index.ts';
 import { renderSocialCards } from './content/social-cards.ts';
 import { checkBuiltPage } from './lib/dist-check.ts';
@@ -31,6 +32,7 @@ export default function aftermath(): AstroIntegration {
   let root = '';
   let archive: Archive | undefined;
   const diagramProblems: ContentProblem[] = [];
+  const mdxStats = { hits: 0, misses: 0 };
   // Content cannot change during a build: the archive read before it is still current.
   const published = () => (archive ?? readArchive(root)).incidents.filter((i) => !i.frontmatter.draft);
   return {
@@ -50,39 +52,43 @@ export default function aftermath(): AstroIntegration {
           if (command === 'dev') logger.error(formatProblems(problems));
           else throw new ContentError(problems);
         }
+        // Astro 7's default Markdown engine ignores rehype plugins; unified() runs them.
+        const processor = unified({
+          rehypePlugins: [
+            // Mermaid fences are drawn by rehypeDiagrams; `math` is left alone as Astro would.
+            [rehypeCode, { excludeLangs: ['mermaid', 'math'] }],
+            rehypeHeadingIds,
+            [
+              rehypeAutolinkHeadings,
+              {
+                behavior: 'append',
+                properties: { className: ['heading-anchor'], ariaLabel: 'Link to this section' },
+                content: { type: 'text', value: '#' },
+              },
+            ],
+            [
+              rehypeDiagrams,
+              {
+                root,
+                onProblem: (problem: ContentProblem) => {
+                  diagramProblems.push(problem);
+                  if (command === 'dev') logger.error(formatProblems([problem]));
+                },
+              },
+            ],
+          ],
+        });
+        const hadProblem = (file: string) => diagramProblems.some((p) => p.file === relative(root, file));
         updateConfig({
           // Scripts go out as files, never inline, so a Content-Security-Policy needs no 'unsafe-inline'.
           vite: { build: { assetsInlineLimit: 0 } },
           markdown: {
-            // Code is highlighted by rehypeCode below (Astro's Shiki, cached); Astro's own pass would
+            // Code is highlighted by rehypeCode above (Astro's Shiki, cached); Astro's own pass would
             // tokenize every block again on every build.
             syntaxHighlight: false,
-            // Astro 7's default Markdown engine ignores rehype plugins; unified() runs them.
-            processor: unified({
-              rehypePlugins: [
-                // Mermaid fences are drawn by rehypeDiagrams; `math` is left alone as Astro would.
-                [rehypeCode, { excludeLangs: ['mermaid', 'math'] }],
-                rehypeHeadingIds,
-                [
-                  rehypeAutolinkHeadings,
-                  {
-                    behavior: 'append',
-                    properties: { className: ['heading-anchor'], ariaLabel: 'Link to this section' },
-                    content: { type: 'text', value: '#' },
-                  },
-                ],
-                [
-                  rehypeDiagrams,
-                  {
-                    root,
-                    onProblem: (problem: ContentProblem) => {
-                      diagramProblems.push(problem);
-                      if (command === 'dev') logger.error(formatProblems([problem]));
-                    },
-                  },
-                ],
-              ],
-            }),
+            // A build compiles only the MDX that changed since the last one (see mdx-cache.ts); in
+            // dev, where Aftermath's own plugins may be edited, everything is compiled.
+            processor: command === 'build' ? cachedMdxProcessor(processor, { hadProblem, stats: mdxStats }) : processor,
           },
         });
       },
@@ -112,6 +118,7 @@ export default function aftermath(): AstroIntegration {
         logger.info(`social cards: ${cards.cached} from cache, ${cards.rendered} rendered`);
         logger.info(`diagrams: ${diagramStats.hits} from cache, ${diagramStats.misses} rendered`);
         logger.info(`code blocks: ${codeStats.hits} from cache, ${codeStats.misses} highlighted`);
+        logger.info(`MDX files: ${mdxStats.hits} from cache, ${mdxStats.misses} compiled`);
         logger.info('content checks passed: no unrendered diagram, no empty page');
       },
     },

@@ -8,14 +8,12 @@
  * own code and parsers, so a changed file, a changed schema or an upgraded `yaml` all miss.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { deserialize, serialize } from 'node:v8';
 import type { PiiFinding } from '../lib/pii.ts';
 import type { ContentProblem } from '../schemas/problems.ts';
-import { diskCache } from './disk-cache.ts';
+import { codeVersion, diskCache } from './disk-cache.ts';
 
 /** Files no reader of an incident looks at: installs and bytecode a repro run may leave behind. */
 const IGNORED = new Set(['node_modules', '__pycache__']);
@@ -28,29 +26,9 @@ export interface IncidentReading<T> {
   findings: PiiFinding[];
 }
 
-/**
- * Aftermath's source folder (`src/`) and the versions of the parsers it validates with. Undefined
- * when this module is not running from its source (bundled into a page chunk): no cache then.
- */
-const codeVersion: string | undefined = (() => {
-  const src = fileURLToPath(new URL('..', import.meta.url));
-  if (!existsSync(join(src, 'content', 'archive-cache.ts'))) return undefined;
-  const hash = createHash('sha256');
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else hash.update(path.slice(src.length)).update('\0').update(readFileSync(path)).update('\0');
-    }
-  };
-  walk(src);
-  const require = createRequire(import.meta.url);
-  for (const pkg of ['yaml', 'astro']) hash.update(`${pkg}@${require(`${pkg}/package.json`).version}\0`);
-  return hash.digest('hex');
-})();
 
 function folderKey(root: string, dir: string): string {
-  const hash = createHash('sha256').update(`${codeVersion}\0${dir}\0`);
+  const hash = createHash('sha256').update(`${codeVersion()}\0${dir}\0`);
   const walk = (rel: string) => {
     for (const entry of readdirSync(join(root, rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       if (IGNORED.has(entry.name) || entry.name.endsWith('.pyc')) continue;
@@ -73,7 +51,7 @@ export interface ArchiveCacheStats {
  * very same files. `read` must depend only on the folder's files and Aftermath's code.
  */
 export function cachedReading<T>(root: string, dir: string, read: () => IncidentReading<T>, stats?: ArchiveCacheStats): IncidentReading<T> {
-  if (!codeVersion || process.env.AFTERMATH_ARCHIVE_CACHE === '0') return read();
+  if (!codeVersion() || process.env.AFTERMATH_ARCHIVE_CACHE === '0') return read();
   const cache = diskCache('archive', 'v8');
   const key = folderKey(root, dir);
   if (cache.has(key)) {

@@ -37,8 +37,12 @@ interface DiagramState {
   stats: { hits: number; misses: number };
   /** Renders started in this process and not yet written to the cache, by cache key. */
   inFlight: Map<string, Promise<string>>;
-  /** Keys rendered in this process: a later lookup of one is not a cache hit of this build. */
-  rendered: Set<string>;
+  /**
+   * Keys already in this build's stats, as a hit or as a render: a diagram counts once however
+   * often it is looked up (ahead of the pages, then by a page, or not at all by a page whose
+   * compiled MDX came from the cache).
+   */
+  counted: Set<string>;
   browser?: MermaidBrowser;
   queue: Pending[];
   timer?: ReturnType<typeof setTimeout>;
@@ -47,12 +51,12 @@ interface DiagramState {
 const state: DiagramState = ((globalThis as { __aftermathDiagrams?: DiagramState }).__aftermathDiagrams ??= {
   stats: { hits: 0, misses: 0 },
   inFlight: new Map(),
-  rendered: new Set(),
+  counted: new Set(),
   queue: [],
   firstQueuedAt: 0,
 });
 
-/** Cache hits and misses of this build (misses are diagrams rendered). */
+/** Cache hits and misses of this build (misses are diagrams rendered), one per distinct diagram. */
 export const diagramStats = state.stats;
 
 /** Quiet time before a batch goes out, and the longest a request waits for company. */
@@ -95,10 +99,16 @@ function enqueue(request: DiagramRequest): Promise<string> {
   });
 }
 
+function countHit(key: string) {
+  if (state.counted.has(key)) return;
+  state.counted.add(key);
+  state.stats.hits++;
+}
+
 /** Starts rendering a cache miss, once per key however many callers ask for it. */
 function startRender(key: string, request: DiagramRequest): Promise<string> {
-  state.stats.misses++;
-  state.rendered.add(key);
+  if (!state.counted.has(key)) state.stats.misses++;
+  state.counted.add(key);
   const promise = enqueue(request)
     .then((svg) => {
       cache.write(key, svg);
@@ -120,7 +130,7 @@ export function renderDiagram(source: string, prefix: string): Promise<string> {
   if (pending) return pending;
   const cached = cache.read(key);
   if (cached !== undefined) {
-    if (!state.rendered.has(key)) state.stats.hits++;
+    countHit(key);
     return Promise.resolve(cached);
   }
   return startRender(key, request);
@@ -128,14 +138,18 @@ export function renderDiagram(source: string, prefix: string): Promise<string> {
 
 /**
  * Starts rendering, in one batch, every request that is neither cached nor already in flight,
- * and returns how many it started. Failures are not reported here: the page that shows the
+ * and returns how many it started; the cached ones count as this build's hits. Failures are not reported here: the page that shows the
  * diagram asks again and reports them where they are.
  */
 export function prerenderDiagrams(requests: readonly DiagramRequest[]): number {
   let started = 0;
   for (const request of requests) {
     const key = cacheKey(request);
-    if (state.inFlight.has(key) || cache.has(key)) continue;
+    if (state.inFlight.has(key)) continue;
+    if (cache.has(key)) {
+      countHit(key);
+      continue;
+    }
     startRender(key, request).catch(() => {});
     started++;
   }

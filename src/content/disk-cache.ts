@@ -1,12 +1,12 @@
 /**
- * Aftermath's build caches on disk: rendered diagrams, highlighted code, social cards and what
- * reading each incident folder found, each
- * in its own folder under one root. Entries are named by a hash of everything that decides
+ * Aftermath's build caches on disk: rendered diagrams, highlighted code, social cards, what
+ * reading each incident folder found and compiled MDX, each in its own folder under one root. Entries are named by a hash of everything that decides
  * their content, so an entry is never stale, only unused; deleting the folder is always safe.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /**
  * AFTERMATH_DIAGRAM_CACHE names the diagram folder (it came first); the other caches sit beside it.
@@ -26,7 +26,7 @@ export function cacheKey(...parts: string[]): string {
   return createHash('sha256').update(parts.join('\0')).digest('hex');
 }
 
-export function diskCache(name: 'diagrams' | 'code' | 'cards' | 'archive', extension: string): DiskCache {
+export function diskCache(name: 'diagrams' | 'code' | 'cards' | 'archive' | 'mdx', extension: string): DiskCache {
   const dir = name === 'diagrams' ? diagramDir : join(cacheRoot, name);
   const file = (key: string) => join(dir, `${key}.${extension}`);
   return {
@@ -42,4 +42,52 @@ export function diskCache(name: 'diagrams' | 'code' | 'cards' | 'archive', exten
       renameSync(temp, file(key));
     },
   };
+}
+
+/** The packages whose upgrade can change what a cached reading or compiled page holds. */
+const PIPELINE_PACKAGES = ['astro', '@astrojs/mdx', '@astrojs/markdown-remark', 'yaml', 'mermaid', 'shiki'];
+let version: string | null | undefined;
+
+/** The version of an installed package, found from its entry point (not every package exports its package.json). */
+function installedVersion(pkg: string): string {
+  try {
+    let dir = dirname(fileURLToPath(import.meta.resolve(pkg)));
+    while (dir !== dirname(dir)) {
+      const manifest = join(dir, 'package.json');
+      if (existsSync(manifest)) {
+        const { name, version } = JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string; version?: string };
+        if (name === pkg) return version ?? 'unknown';
+      }
+      dir = dirname(dir);
+    }
+  } catch {
+    // Not resolvable from here: keyed as missing, which still changes when it appears.
+  }
+  return 'missing';
+}
+
+/**
+ * A hash of Aftermath's source folder (`src/`) and the versions of the packages its build pipeline
+ * parses, compiles and draws with; undefined when this module is not running from its source
+ * (bundled into a page chunk), where no cache keyed by it should be used.
+ */
+export function codeVersion(): string | undefined {
+  if (version === undefined) {
+    const src = fileURLToPath(new URL('..', import.meta.url));
+    if (!existsSync(join(src, 'content', 'disk-cache.ts'))) version = null;
+    else {
+      const hash = createHash('sha256');
+      const walk = (dir: string) => {
+        for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+          const path = join(dir, entry.name);
+          if (entry.isDirectory()) walk(path);
+          else hash.update(path.slice(src.length)).update('\0').update(readFileSync(path)).update('\0');
+        }
+      };
+      walk(src);
+      for (const pkg of PIPELINE_PACKAGES) hash.update(`${pkg}@${installedVersion(pkg)}\0`);
+      version = hash.digest('hex');
+    }
+  }
+  return version ?? undefined;
 }

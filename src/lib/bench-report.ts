@@ -98,7 +98,7 @@ export function parseDiagramCounts(output: string): DiagramCounts | null {
 /** Every "<name>: N from cache, M rendered" (or highlighted, or read) line, by name (the last one wins). */
 export function parseCacheCounts(output: string): Record<string, DiagramCounts> {
   const out: Record<string, DiagramCounts> = {};
-  for (const m of output.matchAll(/\]\s+([a-z][a-z -]*?): (\d+) from cache, (\d+) (?:rendered|highlighted|read)\b/g)) out[m[1]!] = { hits: Number(m[2]), misses: Number(m[3]) };
+  for (const m of output.matchAll(/\]\s+([A-Za-z][A-Za-z -]*?): (\d+) from cache, (\d+) (?:rendered|highlighted|read|compiled)\b/g)) out[m[1]!] = { hits: Number(m[2]), misses: Number(m[3]) };
   return out;
 }
 

@@ -70,3 +70,14 @@ describe.each(cases)('$name', ({ mdx, extra, expect: message }) => {
     expect(result.stderr).toMatch(message);
   });
 });
+
+it('fails again on the next build of the same broken diagram: a page with a problem is never cached', async () => {
+  const broken = cases.find((c) => c.name === 'broken Mermaid')!;
+  const root = siteWith(broken.mdx);
+  const env = { AFTERMATH_DIAGRAM_CACHE: join(root, 'cache/diagrams') };
+  for (const attempt of ['first', 'second']) {
+    const result = await buildSite(root, undefined, env);
+    expect(result.code, `${attempt} build`).not.toBe(0);
+    expect(result.stdout + result.stderr, `${attempt} build`).toMatch(broken.expect);
+  }
+});

@@ -28,6 +28,7 @@ const BUILD_LOG = `07:01:00 [aftermath] incident folders: 9 from cache, 1 read
 07:01:03 [aftermath] social cards: 10 from cache, 0 rendered
 07:01:03 [aftermath] diagrams: 29 from cache, 1 rendered
 07:01:03 [aftermath] code blocks: 40 from cache, 0 highlighted
+07:01:03 [aftermath] MDX files: 9 from cache, 1 compiled
 07:01:03 [aftermath] content checks passed: no unrendered diagram, no empty page`;
 
 const TIME_V = `	Command being timed: "node astro.mjs build"
@@ -66,6 +67,7 @@ describe('reading build output', () => {
       'social cards': { hits: 10, misses: 0 },
       diagrams: { hits: 29, misses: 1 },
       'code blocks': { hits: 40, misses: 0 },
+      'MDX files': { hits: 9, misses: 1 },
     });
     expect(parseCacheCounts('')).toEqual({});
   });

@@ -5,6 +5,10 @@ const page = (main: string) => `<!doctype html><html><head><title>x</title></hea
 const incidentBody = (inner: string) => `<h1>T</h1><div class="prose incident-body" data-incident-body>${inner}</div>\n<!-- /incident-body -->`;
 
 describe('checkBuiltPage', () => {
+  it('flags an error shown in place of a diagram', () => {
+    const html = page(incidentBody('<p>Text</p><p class="diagram-error" role="alert">Diagram could not be rendered: …</p>'));
+    expect(checkBuiltPage('p.html', html)).toEqual([{ page: 'p.html', message: expect.stringContaining('a diagram could not be rendered') }]);
+  });
   it('passes a page with content and a rendered diagram', () => {
     expect(checkBuiltPage('incidents/x/index.html', page(incidentBody('<p>Text</p><svg id="mermaid-1"></svg>')))).toEqual([]);
   });
