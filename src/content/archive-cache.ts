@@ -26,7 +26,6 @@ export interface IncidentReading<T> {
   findings: PiiFinding[];
 }
 
-
 function folderKey(root: string, dir: string): string {
   const hash = createHash('sha256').update(`${codeVersion()}\0${dir}\0`);
   const walk = (rel: string) => {

@@ -138,8 +138,8 @@ export function renderDiagram(source: string, prefix: string): Promise<string> {
 
 /**
  * Starts rendering, in one batch, every request that is neither cached nor already in flight,
- * and returns how many it started; the cached ones count as this build's hits. Failures are not reported here: the page that shows the
- * diagram asks again and reports them where they are.
+ * and returns how many it started; the cached ones count as this build's hits. Failures are not
+ * reported here: the page that shows the diagram asks again and reports them where they are.
  */
 export function prerenderDiagrams(requests: readonly DiagramRequest[]): number {
   let started = 0;

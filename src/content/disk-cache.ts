@@ -1,7 +1,8 @@
 /**
  * Aftermath's build caches on disk: rendered diagrams, highlighted code, social cards, what
- * reading each incident folder found and compiled MDX, each in its own folder under one root. Entries are named by a hash of everything that decides
- * their content, so an entry is never stale, only unused; deleting the folder is always safe.
+ * reading each incident folder found and compiled MDX, each in its own folder under one root.
+ * Entries are named by a hash of everything that decides their content, so an entry is never
+ * stale, only unused; deleting the folder is always safe.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -48,7 +49,7 @@ export function diskCache(name: 'diagrams' | 'code' | 'cards' | 'archive' | 'mdx
 const PIPELINE_PACKAGES = ['astro', '@astrojs/mdx', '@astrojs/markdown-remark', 'yaml', 'mermaid', 'shiki'];
 let version: string | null | undefined;
 
-/** The version of an installed package, found from its entry point (not every package exports its package.json). */
+/** An installed package's version, found from its entry point (not every package exports its package.json). */
 function installedVersion(pkg: string): string {
   try {
     let dir = dirname(fileURLToPath(import.meta.resolve(pkg)));

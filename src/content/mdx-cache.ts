@@ -48,7 +48,7 @@ export function cachedMdxProcessor(processor: Processor, options: MdxCacheOption
               options.stats.hits++;
               return result;
             } catch {
-              // A half-written or foreign entry: compile afresh and replace it.
+              // An unreadable entry (a disk error, say): compile afresh and replace it.
             }
           }
           const result = await renderer.process(content, filePath, frontmatter);
