@@ -10,9 +10,8 @@ import type { IncidentRepro } from '../content/archive.ts';
 import type { ReproManifest } from '../schemas/repro.ts';
 import { trackDir, wasInterrupted } from './cleanup.ts';
 import { prepareEnvironment, type EnvironmentOptions, type EnvironmentResult, type ReproEnvironment } from './environments.ts';
-import { startLatencyProxy, type LatencyProxy } from './latency-proxy.ts';
+import { startCellServices, type CellServices } from './cell-services.ts';
 import { runSupervised, type ProcessResult } from './process.ts';
-import { startRedis, type RedisService } from './services.ts';
 import { decodeTrace, EMPTY_TRACE, type DecodedTrace } from './trace.ts';
 
 export type Verdict = 'reproduced' | 'not-reproduced' | 'error' | 'skipped';
@@ -24,6 +23,24 @@ export interface Cell {
   parameters: Record<string, string>;
 }
 
+/** One package the cell's environment installed, as the installer reported it. */
+export interface InstalledPackage {
+  name: string;
+  version: string;
+  /** Where it came from: a wheel's file name (found locally) or the URL it was downloaded from. */
+  source: string;
+  /** sha256 of that file, hex; null when the installer did not report one. */
+  sha256: string | null;
+}
+
+/** How the runs of a repeated cell (`repeat: N`) turned out. */
+export interface RunTally {
+  runs: number;
+  reproduced: number;
+  notReproduced: number;
+  errors: number;
+}
+
 export interface CellEnvironmentInfo {
   runtime: 'python' | 'node';
   interpreter: string | null;
@@ -31,6 +48,8 @@ export interface CellEnvironmentInfo {
   /** From the snippet's `imported <pkg> <version>` line; null when it printed none. */
   packageVersionImported: string | null;
   redisServerVersion: string | null;
+  /** What the environment installed for this version (pinned cells only), from the installer's report. */
+  packages?: InstalledPackage[];
   /** `os.type() os.release() os.arch()` of the machine that ran the cell. */
   os: string;
   /** The Node.js version of the runner. */
@@ -44,6 +63,8 @@ export interface CellResult extends Cell {
   /** What `expect.by_version` predicts for this version, if anything. */
   expected?: 'reproduced' | 'not-reproduced';
   expectation: Expectation;
+  /** Present when the manifest asks for `repeat` > 1; stdout, trace and exit code are then those of one run (see `decidingRun`). */
+  tally?: RunTally;
   exitCode: number | null;
   durationMs: number;
   stdout: string;
@@ -242,27 +263,12 @@ async function runCell(root: string, repro: IncidentRepro, cell: Cell, prepared:
   });
   if (!prepared.ok) return skipped(prepared.reason);
 
-  const wantsProxy = manifest.services.includes('latency-proxy');
-  // The proxy needs something to sit in front of; listing only the proxy implies redis.
-  const wantsRedis = wantsProxy || manifest.services.includes('redis');
-  let redis: RedisService | undefined;
-  let proxy: LatencyProxy | undefined;
+  let services: CellServices | undefined;
   let removeStage: (() => void) | undefined;
   try {
-    const serviceEnv: Record<string, string> = {};
     try {
-      if (wantsRedis) {
-        redis = await startRedis({ env: options.env ?? process.env });
-        info.redisServerVersion = redis.version;
-        Object.assign(serviceEnv, { REDIS_HOST: redis.host, REDIS_PORT: String(redis.port), REDIS_DIRECT_PORT: String(redis.port) });
-      }
-      if (wantsProxy && redis) {
-        const base = manifest.proxy?.delay_ms ?? 100;
-        const up = manifest.proxy?.upstream_delay_ms ?? base;
-        const down = manifest.proxy?.downstream_delay_ms ?? base;
-        proxy = await startLatencyProxy({ upstream: redis, upstreamDelayMs: up, downstreamDelayMs: down });
-        Object.assign(serviceEnv, { REDIS_PORT: String(proxy.port), REPRO_PROXY_UPSTREAM_DELAY_MS: String(up), REPRO_PROXY_DOWNSTREAM_DELAY_MS: String(down) });
-      }
+      services = await startCellServices(manifest, options.env ?? process.env);
+      info.redisServerVersion = services.redisServerVersion;
     } catch (error) {
       return skipped(`could not start services: ${(error as Error).message}`);
     }
@@ -272,7 +278,7 @@ async function runCell(root: string, repro: IncidentRepro, cell: Cell, prepared:
     removeStage = stage;
     const childEnv: NodeJS.ProcessEnv = {
       ...env,
-      ...serviceEnv,
+      ...services.env,
       REPRO_PACKAGE: manifest.package?.name ?? '',
       REPRO_PACKAGE_VERSION_EXPECTED: cell.version,
       ...cell.parameters,
@@ -282,9 +288,9 @@ async function runCell(root: string, repro: IncidentRepro, cell: Cell, prepared:
     info.packageVersionImported = verdict.imported;
     const maxOut = options.maxStoredOutputBytes ?? 16 * 1024;
     let trace = EMPTY_TRACE;
-    if (proxy) {
-      await proxy.close(); // the trace is complete once no connection can add to it
-      trace = decodeTrace(proxy.trace, options.maxTraceMessages ?? 200);
+    if (services.proxy) {
+      await services.proxy.close(); // the trace is complete once no connection can add to it
+      trace = decodeTrace(services.proxy.trace, options.maxTraceMessages ?? 200);
     }
     return {
       ...cell,
@@ -300,8 +306,7 @@ async function runCell(root: string, repro: IncidentRepro, cell: Cell, prepared:
       ranAt,
     };
   } finally {
-    await proxy?.close();
-    await redis?.stop();
+    await services?.stop();
     removeStage?.();
   }
 }
