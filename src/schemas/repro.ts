@@ -2,7 +2,7 @@
 import { z } from 'astro/zod';
 import { nonEmpty } from './fields.ts';
 
-export const SERVICES = ['redis', 'latency-proxy'] as const;
+export const SERVICES = ['redis', 'redis-cluster', 'latency-proxy'] as const;
 
 const pattern = z.string().refine(
   (text) => {

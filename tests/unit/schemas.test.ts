@@ -217,7 +217,7 @@ describe('reproSchema', () => {
     ).toEqual([
       'runtime: expected runtime to be python or node',
       'parameters.sleep: Invalid key in record',
-      'services.0: expected services from: redis, latency-proxy',
+      'services.0: expected services from: redis, redis-cluster, latency-proxy',
       'timeout_s: timeout_s must be more than 0 seconds',
       'expect.reproduced: expected a valid regular expression',
       'expect.by_version.4.5.4: Invalid option: expected one of "reproduced"|"not-reproduced"',
