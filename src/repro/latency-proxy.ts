@@ -16,6 +16,12 @@ export interface LatencyProxyOptions {
   downstreamDelayMs: number;
   /** Stop recording chunks beyond this many bytes (forwarding goes on). Default 4 MiB. */
   maxTraceBytes?: number;
+  /**
+   * The port to listen on; default 0, a free one the OS picks. A given port is for a server
+   * that must announce the proxy before the proxy exists (a cluster node's announced port);
+   * if it was taken meanwhile, the start fails with EADDRINUSE.
+   */
+  port?: number;
 }
 
 export interface LatencyProxy {
@@ -94,7 +100,7 @@ function createLane(source: Socket, dest: Socket, delayMs: number): Lane {
   };
 }
 
-/** Starts the proxy on 127.0.0.1 and a free port, in front of `options.upstream`. */
+/** Starts the proxy on 127.0.0.1 and a free port (or `options.port`), in front of `options.upstream`. */
 export async function startLatencyProxy(options: LatencyProxyOptions): Promise<LatencyProxy> {
   const started = performance.now();
   const elapsed = () => Math.round((performance.now() - started) * 1000) / 1000;
@@ -172,7 +178,7 @@ export async function startLatencyProxy(options: LatencyProxyOptions): Promise<L
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
       server.off('error', reject);
       resolve();
     });

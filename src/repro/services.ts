@@ -1,7 +1,8 @@
 /**
  * Services a repro can ask for. `redis` is a real redis-server, private to one matrix cell:
- * loopback only, a free port, no persistence, its own temp folder. A shared or mocked Redis
- * would hide exactly the timing and state effects the repros exist to show.
+ * loopback only, a free port, no persistence, its own temp folder. `redis-cluster` is the same
+ * server in cluster mode, one node owning every slot. A shared or mocked Redis would hide
+ * exactly the timing and state effects the repros exist to show.
  */
 import { spawn, execFileSync } from 'node:child_process';
 import { accessSync, constants, mkdtempSync } from 'node:fs';
@@ -9,7 +10,7 @@ import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, isAbsolute, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { track, trackDir } from './cleanup.ts';
+import { makeTempDir, track } from './cleanup.ts';
 import { boundedCapture } from './process.ts';
 import { RespDecoder, encodeCommand, type RespFrame } from './resp.ts';
 
@@ -131,28 +132,143 @@ export function resolveRedisBinary(options: StartRedisOptions = {}): string {
 /** Starts a private redis-server on 127.0.0.1 and resolves once it answers PING. */
 export async function startRedis(options: StartRedisOptions = {}): Promise<RedisService> {
   const binary = resolveRedisBinary(options);
-  // A free port can be taken between our probe and redis binding it; try a few.
+  return retryOnPortClash(async () => startOnce(binary, await freePort(), options.readyTimeoutMs ?? 10_000));
+}
+
+/**
+ * A free port can be taken between our probe and redis binding it; try a few times. Only a
+ * port clash is retried: any other failure is the answer.
+ */
+async function retryOnPortClash<T>(start: () => Promise<T>, attempts = 5): Promise<T> {
   let lastError: Error | undefined;
-  for (let attempt = 0; attempt < 5; attempt++) {
+  for (let attempt = 0; attempt < attempts; attempt++) {
     try {
-      return await startOnce(binary, await freePort(), options.readyTimeoutMs ?? 10_000);
+      return await start();
     } catch (error) {
       lastError = error as Error;
-      if (!/already in use/i.test(lastError.message)) throw lastError;
+      if (!isPortClash(lastError)) throw lastError;
     }
   }
   throw lastError!;
 }
 
-async function startOnce(binary: string, port: number, readyTimeoutMs: number): Promise<RedisService> {
-  const dir = mkdtempSync(join(tmpdir(), 'aftermath-redis-'));
-  const removeDir = trackDir(dir);
+/** True when an error says a port was taken (redis-server's log line, or Node's EADDRINUSE). */
+export function isPortClash(error: Error): boolean {
+  return /already in use|EADDRINUSE/i.test(error.message) || (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
+}
+
+/** All hash slots of a Redis Cluster: 0 … 16383. */
+export const CLUSTER_SLOTS = 16384;
+
+export interface RedisClusterService extends RedisService {
+  /** The port CLUSTER SLOTS / SHARDS tell clients to use (a proxy's, or `port` itself). */
+  announcePort: number;
+  /** The cluster bus port (node-to-node; nobody talks to it with one node). */
+  busPort: number;
+}
+
+export interface StartRedisClusterOptions extends StartRedisOptions {
+  /**
+   * The port the node announces to clients (`cluster-announce-port`). Put a proxy's port here
+   * and a cluster client that discovers the topology talks to the node only through the proxy.
+   * Default: the node's own port.
+   */
+  announcePort?: number;
+}
+
+/**
+ * Starts a one-node Redis Cluster on 127.0.0.1: a real redis-server with `--cluster-enabled yes`,
+ * its node file in its private folder, owning all 16384 slots, and resolves once CLUSTER INFO
+ * says `cluster_state:ok`. Ports (client and bus) are allocated, never fixed.
+ */
+export async function startRedisCluster(options: StartRedisClusterOptions = {}): Promise<RedisClusterService> {
+  const binary = resolveRedisBinary(options);
+  const readyTimeoutMs = options.readyTimeoutMs ?? 10_000;
+  return retryOnPortClash(async () => {
+    const port = await freePort();
+    // The bus port defaults to port + 10000, which may be taken or past 65535: pick it too.
+    let busPort = await freePort();
+    while (busPort === port) busPort = await freePort();
+    const announcePort = options.announcePort ?? port;
+    const started = Date.now();
+    const redis = await startOnce(binary, port, readyTimeoutMs, (dir) => [
+      '--cluster-enabled',
+      'yes',
+      '--cluster-config-file',
+      join(dir, 'nodes.conf'),
+      '--cluster-port',
+      String(busPort),
+      '--cluster-announce-ip',
+      '127.0.0.1',
+      '--cluster-announce-port',
+      String(announcePort),
+    ]);
+    try {
+      await assignAllSlots(redis.host, redis.port);
+      await waitForClusterOk(redis.host, redis.port, Math.max(1000, readyTimeoutMs - (Date.now() - started)));
+    } catch (error) {
+      await redis.stop();
+      throw error;
+    }
+    return { ...redis, announcePort, busPort };
+  });
+}
+
+function replyText(frame: RespFrame): string {
+  if (frame.kind === 'simple') return frame.text;
+  if (frame.kind === 'bulk' || frame.kind === 'verbatim') return Buffer.from(frame.data).toString('utf8');
+  if (frame.kind === 'error') return frame.text;
+  return '';
+}
+
+/** CLUSTER ADDSLOTSRANGE 0 16383 (Redis 7), or ADDSLOTS with every slot for older servers. */
+async function assignAllSlots(host: string, port: number): Promise<void> {
+  let reply = await redisCommand(host, port, ['CLUSTER', 'ADDSLOTSRANGE', '0', String(CLUSTER_SLOTS - 1)]);
+  if (reply.kind === 'error' && /unknown subcommand/i.test(reply.text)) {
+    reply = await redisCommand(host, port, ['CLUSTER', 'ADDSLOTS', ...Array.from({ length: CLUSTER_SLOTS }, (_, slot) => String(slot))]);
+  }
+  if (reply.kind !== 'simple' || reply.text !== 'OK') {
+    throw new ServiceError(`redis-server in cluster mode refused to take all ${CLUSTER_SLOTS} slots on port ${port}: ${replyText(reply) || reply.kind}`);
+  }
+}
+
+/**
+ * Slots assigned is not yet a working cluster: a master that just started keeps the state at
+ * `fail` for about two seconds (redis's CLUSTER_WRITABLE_DELAY) before it turns `ok`.
+ */
+async function waitForClusterOk(host: string, port: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  for (;;) {
+    try {
+      last = replyText(await redisCommand(host, port, ['CLUSTER', 'INFO']));
+      if (/^cluster_state:ok\s*$/m.test(last)) return;
+    } catch (error) {
+      last = (error as Error).message;
+    }
+    if (Date.now() > deadline) {
+      const state = /^cluster_state:\S+/m.exec(last)?.[0] ?? last.trim().split('\n')[0];
+      throw new ServiceError(`redis-server in cluster mode did not reach cluster_state:ok within ${timeoutMs} ms on port ${port} (${state || 'no reply'})`);
+    }
+    await sleep(20);
+  }
+}
+
+/**
+ * Starts one redis-server on `port`; `extraArgs` adds options that need the server's private
+ * folder (e.g. cluster mode's node file).
+ */
+async function startOnce(binary: string, port: number, readyTimeoutMs: number, extraArgs: (dir: string) => string[] = () => []): Promise<RedisService> {
+  const { dir, remove: removeDir } = makeTempDir('redis');
   const host = '127.0.0.1';
   // Not detached: a Ctrl-C in the terminal reaches redis-server too, a second safety net
   // besides our own stop(). No persistence and a private --dir: nothing is written elsewhere.
   const child = spawn(
     binary,
-    ['--bind', host, '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no', '--logfile', '', '--protected-mode', 'yes'],
+    [
+      ...['--bind', host, '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no', '--logfile', '', '--protected-mode', 'yes'],
+      ...extraArgs(dir),
+    ],
     { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const log = boundedCapture(16 * 1024);
