@@ -1,44 +1,41 @@
 /**
- * `npm run repro -- [incident] [repro] [--version v] [--check] [--shard i/n] [--json]`
+ * `npm run repro -- [incident] [repro] [--version v] [--check] [--shard i/n] [--jobs n] [--out file] [--json]`
+ * `npm run repro -- merge <shard.json>...`
  *
  * Runs repro matrices from content/incidents/<slug>/repros/<id>/repro.yaml and records
  * results.json next to each manifest. With --check it records nothing and fails when the
  * fresh verdicts differ from the recording or the recording is stale. Exit codes: 0 fine,
- * 1 an expectation was violated (or --check failed), 2 usage error, 130 interrupted.
+ * 1 an expectation was violated (or --check or merge failed), 2 usage error, 130 interrupted.
  */
-import { parseArgs } from 'node:util';
-import { performance } from 'node:perf_hooks';
-import { readArchive } from '../src/content/archive.ts';
-import { exitCleanlyOnSignals, wasInterrupted } from '../src/repro/cleanup.ts';
-import { formatMs, formatTable, inShard, parseShard, selectRepros, UsageError } from '../src/repro/cli.ts';
-import { checkResults, mergeResults, readResults, sourcesHash, toResults, writeResults, type CheckOutcome, type ReproResults } from '../src/repro/results.ts';
-import { cellKey, cellLabel, expandMatrix, ReproConfigError, runRepro, type Cell } from '../src/repro/runner.ts';
-import { formatProblems } from '../src/schemas/problems.ts';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { readArchive } from '../src/content/archive.ts';
+import { clearLeftovers, exitCleanlyOnSignals, wasInterrupted } from '../src/repro/cleanup.ts';
+import { formatMs, formatTable, inShard, parseShard, selectRepros, UsageError } from '../src/repro/cli.ts';
+import { checkResults, MergeError, mergeResults, mergeShards, readResults, sourcesHash, toResults, verdictText, writeResults, type CheckOutcome, type ReproResults, type VerdictFlip } from '../src/repro/results.ts';
+import { cellKey, cellLabel, expandMatrix, ReproConfigError, runPlan, type Cell, type PlanItem } from '../src/repro/runner.ts';
+import { formatProblems } from '../src/schemas/problems.ts';
 
 const err = (text: string) => process.stderr.write(`${text}\n`);
 
 // Before anything starts: Ctrl-C must find every process and folder registered.
 exitCleanlyOnSignals(() => err('\ninterrupted: stopping snippets and services, removing temp folders…'));
 
-async function main(): Promise<number> {
-  const { values, positionals } = parseArgs({
-    allowPositionals: true,
-    options: {
-      version: { type: 'string' },
-      check: { type: 'boolean', default: false },
-      shard: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-  if (values.help) {
-    err(`usage: npm run repro -- [incident] [repro] [--version v] [--check] [--shard i/n] [--json]
+const USAGE = `usage: npm run repro -- [incident] [repro] [options]
+       npm run repro -- merge <shard.json>...
 
   --version v   only this package version of each repro
   --check       run, record nothing, fail if verdicts differ from results.json or it is stale
+  --jobs n      cells to run at once (default: the number of cores, ${availableParallelism()} here)
   --shard i/n   only every n-th cell of the whole plan, starting at cell i (for CI)
+  --out file    write this run's results to a file instead of recording them (a shard's output)
   --json        print the results as JSON on stdout (progress stays on stderr)
+
+  merge         join the --out files of every shard into results.json; a cell that is missing
+                from all shards, or that two shards disagree on, is an error
 
 environment:
   REPRO_PYTHON             python for runtime: python (default python3)
@@ -47,13 +44,69 @@ environment:
   XDG_CACHE_HOME           venvs and node_modules are cached in $XDG_CACHE_HOME/aftermath/repro-envs
   REPRO_INSTALL_TIMEOUT_S  limit for creating one environment (default 600)
   REPRO_NPM_TARBALLS       offline node mode: install pkg@v from <folder>/<pkg>-<v>.tgz when present
-  PIP_INDEX_URL, PIP_FIND_LINKS, PIP_NO_INDEX, npm_config_*: passed to pip and npm untouched`);
+  PIP_INDEX_URL, PIP_FIND_LINKS, PIP_NO_INDEX, npm_config_*: passed to pip and npm untouched`;
+
+function matrixOrders(root: string): Map<string, string[]> {
+  const { incidents } = readArchive(root);
+  return new Map(incidents.flatMap((incident) => incident.repros.map((repro) => [`${incident.slug}/${repro.id}`, expandMatrix(repro.manifest).map(cellKey)] as const)));
+}
+
+function merge(root: string, files: string[]): number {
+  if (!files.length) throw new UsageError('merge expects the --out files of the shards, e.g. npm run repro -- merge shards/*.json');
+  const shards = files.map((file) => {
+    try {
+      return (JSON.parse(readFileSync(file, 'utf8')) as { results: ReproResults[] }).results;
+    } catch (error) {
+      throw new UsageError(`${file} is not a shard's --out file (${(error as Error).message})`);
+    }
+  });
+  const orders = matrixOrders(root);
+  // Only the repros some shard ran: a workflow may shard one incident's repros.
+  const ran = new Set(shards.flat().map((r) => `${r.repro.incident}/${r.repro.id}`));
+  try {
+    for (const results of mergeShards(shards, new Map([...orders].filter(([name]) => ran.has(name))))) {
+      err(`recorded ${writeResults(root, results)} (${results.cells.length} cells)`);
+    }
+  } catch (error) {
+    if (!(error instanceof MergeError)) throw error;
+    err(`merge failed: ${error.problems.length} problem(s)`);
+    for (const problem of error.problems) err(`  ✗ ${problem}`);
+    return 1;
+  }
+  return 0;
+}
+
+function printFlip(flip: VerdictFlip): void {
+  const transcript = (text: string) => (text.trim() || '(no output)').split('\n').map((line) => `      | ${line}`).join('\n');
+  err(`\n  ${flip.repro} [${flip.cell}] flipped: recorded ${verdictText(flip.recorded)}, now ${verdictText(flip.fresh)}`);
+  err(`    recorded transcript (${flip.recorded.ranAt}):\n${transcript(flip.recorded.stdout)}`);
+  err(`    fresh transcript (${flip.fresh.ranAt}):\n${transcript(flip.fresh.stdout + (flip.fresh.stderr ? `\n${flip.fresh.stderr}` : ''))}`);
+}
+
+async function main(): Promise<number> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      version: { type: 'string' },
+      check: { type: 'boolean', default: false },
+      shard: { type: 'string' },
+      jobs: { type: 'string' },
+      out: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    err(USAGE);
     return 0;
   }
+  const root = process.cwd();
+  if (positionals[0] === 'merge') return merge(root, positionals.slice(1));
   if (positionals.length > 2) throw new UsageError(`expected at most an incident and a repro id; got ${positionals.join(' ')}`);
+  const jobs = values.jobs === undefined ? availableParallelism() : Number(values.jobs);
+  if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs expects a whole number of at least 1; got "${values.jobs}"`);
   const [incidentArg, reproArg] = positionals;
   const shard = parseShard(values.shard);
-  const root = process.cwd();
   const archive = readArchive(root);
   if (archive.problems.length) err(`warning: incidents with content problems are left out:\n${formatProblems(archive.problems)}`);
   const selected = selectRepros(archive.incidents, incidentArg, reproArg);
@@ -61,9 +114,11 @@ environment:
     err('no repros to run: add content/incidents/<slug>/repros/<id>/repro.yaml');
     return 0;
   }
+  const leftovers = clearLeftovers();
+  if (leftovers.length) err(`removed ${leftovers.length} temp folder(s) left by a run that was killed: ${leftovers.join(', ')}`);
 
   // Plan every cell first: shards split the global list, so CI machines get equal shares.
-  const plan = selected.map(({ incident, repro }) => {
+  const plan: PlanItem[] = selected.map(({ incident, repro }) => {
     let matrix: Cell[];
     try {
       matrix = expandMatrix(repro.manifest, { version: values.version });
@@ -72,61 +127,55 @@ environment:
       if (error instanceof ReproConfigError && selected.length > 1) matrix = [];
       else throw error;
     }
-    return { incident, repro, matrix, cells: [] as Cell[] };
+    return { incident: incident.slug, repro, cells: matrix };
   });
   let globalIndex = 0;
-  for (const item of plan) item.cells = item.matrix.filter(() => inShard(globalIndex++, shard));
+  for (const item of plan) item.cells = item.cells.filter(() => inShard(globalIndex++, shard));
   const total = plan.reduce((n, item) => n + item.cells.length, 0);
   if (total === 0) {
     err('no cells to run (the version filter or shard selects none)');
     return 0;
   }
 
+  const startedAll = performance.now();
+  let done = 0;
+  err(`running ${total} cell(s) of ${plan.filter((p) => p.cells.length).length} repro(s), ${Math.min(jobs, total)} at a time`);
+  const runs = await runPlan(root, plan, {
+    jobs,
+    onProgress: (event) => {
+      if (event.type === 'log') err(`      ${event.message}`);
+      else if (event.type === 'done') {
+        const r = event.result;
+        const note = r.reason ? ` (${r.reason})` : '';
+        const expect = r.expectation === 'violated' ? `  ✗ expected ${r.expected}` : r.expectation === 'met' ? '  ✓' : '';
+        err(`[${++done}/${total} · ${formatMs(performance.now() - startedAll)}] ${event.repro} ${cellLabel(event.cell)} → ${verdictText(r)}${note} in ${formatMs(event.elapsedMs)}${expect}`);
+      }
+    },
+  });
+  // Interrupted: the signal handler is cleaning up and will exit; record nothing partial.
+  if (wasInterrupted()) return 130;
+
   const fresh: ReproResults[] = [];
   const checks: CheckOutcome[] = [];
-  let done = 0;
-  const startedAll = performance.now();
-  for (const { incident, repro, cells } of plan) {
-    if (!cells.length) continue;
-    const name = `${incident.slug}/${repro.id}`;
-    const offset = done;
-    const run = await runRepro(root, incident.slug, repro, {
-      cells,
-      onProgress: (event) => {
-        if (event.type === 'log') err(`      ${event.message}`);
-        else if (event.type === 'start') err(`[${offset + event.index + 1}/${total}] ${name} ${cellLabel(event.cell)} …`);
-        else {
-          const r = event.result;
-          const note = r.reason ? ` (${r.reason})` : '';
-          const expect = r.expectation === 'violated' ? `  ✗ expected ${r.expected}` : r.expectation === 'met' ? '  ✓' : '';
-          err(`[${offset + event.index + 1}/${total}] ${name} ${cellLabel(event.cell)} → ${r.verdict}${note} in ${formatMs(event.elapsedMs)}${expect}`);
-        }
-      },
-    });
-    done += cells.length;
-    // Interrupted: the signal handler is cleaning up and will exit; record nothing partial.
-    if (wasInterrupted()) return 130;
+  for (const [i, run] of runs.entries()) {
+    const { repro } = plan[i]!;
+    if (!run.cells.length) continue;
     const results = toResults(run, sourcesHash(resolve(root, repro.dir)));
     fresh.push(results);
     const recorded = readResults(root, repro.dir);
     if (values.check) checks.push(checkResults(recorded, results));
-    else {
+    else if (!values.out) {
       const order = expandMatrix(repro.manifest).map(cellKey);
-      const file = writeResults(root, mergeResults(recorded, results, order));
-      err(`      recorded ${file}`);
+      err(`      recorded ${writeResults(root, mergeResults(recorded, results, order))}`);
     }
+  }
+  if (values.out) {
+    writeFileSync(values.out, `${JSON.stringify({ results: fresh }, null, 2)}\n`);
+    err(`      wrote ${fresh.length} repro(s) to ${values.out} (merge the shards with npm run repro -- merge)`);
   }
 
   const rows = fresh.flatMap((r) =>
-    r.cells.map((c) => [
-      `${r.repro.incident}/${r.repro.id}`,
-      cellLabel(c),
-      c.verdict,
-      c.expected ?? '—',
-      c.expectation,
-      c.environment.packageVersionImported ?? '—',
-      formatMs(c.durationMs),
-    ]),
+    r.cells.map((c) => [`${r.repro.incident}/${r.repro.id}`, cellLabel(c), c.tally ? `${c.verdict} ${c.tally.reproduced}/${c.tally.runs}` : c.verdict, c.expected ?? '—', c.expectation, c.environment.packageVersionImported ?? '—', formatMs(c.durationMs)]),
   );
   err(`\n${formatTable(['repro', 'cell', 'verdict', 'expected', 'expectation', 'imported', 'time'], rows)}`);
   const cellsRun = fresh.flatMap((r) => r.cells);
@@ -134,12 +183,18 @@ environment:
   const skipped = cellsRun.filter((c) => c.verdict === 'skipped').length;
   const errors = cellsRun.filter((c) => c.verdict === 'error').length;
   const checkProblems = checks.flatMap((c) => c.problems);
-  err(
-    `\n${cellsRun.length} cell(s) in ${formatMs(performance.now() - startedAll)}: ${violated} expectation(s) violated, ${errors} error(s), ${skipped} skipped` +
-      (values.check ? `; check: ${checkProblems.length ? `${checkProblems.length} problem(s)` : 'matches the recording'}` : ''),
-  );
-  for (const problem of checkProblems) err(`  ✗ ${problem}`);
-  if (values.json) process.stdout.write(`${JSON.stringify({ results: fresh, ...(values.check ? { check: { ok: checkProblems.length === 0, problems: checkProblems } } : {}) }, null, 2)}\n`);
+  err(`\n${cellsRun.length} cell(s) in ${formatMs(performance.now() - startedAll)} with --jobs ${jobs}: ${violated} expectation(s) violated, ${errors} error(s), ${skipped} skipped`);
+  if (values.check) {
+    for (const flip of checks.flatMap((c) => c.flips)) printFlip(flip);
+    for (const problem of checkProblems) err(`  ✗ ${problem}`);
+    const failed = new Set(checks.flatMap((c) => c.flips.map((f) => `${f.repro} ${f.cell}`))).size;
+    // The plain closing line CI reads: a recorded verdict is one check.
+    err(`repro check: ${cellsRun.length - failed} passed, ${failed} failed${checkProblems.length > failed ? ` (and ${checkProblems.length - failed} other problem(s) above)` : ''}`);
+  }
+  if (values.json) {
+    const check = values.check ? { check: { ok: checkProblems.length === 0, problems: checkProblems, flips: checks.flatMap((c) => c.flips) } } : {};
+    process.stdout.write(`${JSON.stringify({ results: fresh, ...check }, null, 2)}\n`);
+  }
   return violated > 0 || checkProblems.length > 0 ? 1 : 0;
 }
 

@@ -3,7 +3,9 @@
  * so that Ctrl-C, a crash or a normal exit can take it all down. A repro that leaves a
  * redis-server behind breaks the next run's assumptions and the developer's machine.
  */
-import { rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export interface Resource {
   /** Orderly shutdown (SIGTERM, wait, SIGKILL; remove files). */
@@ -54,6 +56,79 @@ export function trackDir(dir: string): () => void {
     untrack();
     remove();
   };
+}
+
+const OWNED = /^aftermath-(redis|run|cluster)-(\d+)-/;
+
+/**
+ * A private temp folder named for the process that owns it (`aftermath-<kind>-<pid>-XXXXXX`),
+ * removed at shutdown unless its owner removed it first. The pid lets a later run recognise,
+ * and remove, the folders of a run that was killed before it could clean up (SIGKILL).
+ */
+export function makeTempDir(kind: 'redis' | 'run' | 'cluster'): { dir: string; remove: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), `aftermath-${kind}-${process.pid}-`));
+  return { dir, remove: trackDir(dir) };
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Processes whose working folder is inside `dir` (Linux /proc; none elsewhere). A service is
+ * started inside its private folder, so this finds the redis-server of a killed run.
+ */
+function processesIn(dir: string): number[] {
+  const pids: number[] = [];
+  let entries: string[] = [];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return pids;
+  }
+  for (const name of entries) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const cwd = readlinkSync(`/proc/${name}/cwd`);
+      if (cwd === dir || cwd.startsWith(`${dir}/`)) pids.push(Number(name));
+    } catch {
+      // Gone meanwhile, or not ours to inspect.
+    }
+  }
+  return pids;
+}
+
+/**
+ * Clears what runs killed without a chance to clean up (SIGKILL, a crash) left behind: their
+ * temp folders and any service still running inside one. Returns the folder names removed.
+ */
+export function clearLeftovers(dir = tmpdir()): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const pid = Number(OWNED.exec(name)?.[2]);
+    if (!pid || pid === process.pid || isRunning(pid)) continue;
+    for (const orphan of processesIn(join(dir, name))) {
+      try {
+        process.kill(orphan, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+    rmSync(join(dir, name), { recursive: true, force: true });
+    removed.push(name);
+  }
+  return removed;
 }
 
 /** Sends a signal to a whole process group, ignoring "no such process". */

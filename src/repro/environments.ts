@@ -14,10 +14,11 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { trackDir } from './cleanup.ts';
 import { findExecutable } from './services.ts';
 import { runSupervised } from './process.ts';
+import type { InstalledPackage } from './runner.ts';
 
 export type Runtime = 'python' | 'node';
 
@@ -34,6 +35,8 @@ export interface ReproEnvironment {
   dir?: string;
   /** True when the folder existed already (nothing was installed this time). */
   cached: boolean;
+  /** What the installer put in the environment and where each package came from (pinned versions only). */
+  packages?: InstalledPackage[];
 }
 
 export type EnvironmentResult = { ok: true; environment: ReproEnvironment } | { ok: false; reason: string };
@@ -57,7 +60,8 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
 
 /** The cache key: everything that decides what ends up installed. */
 export function environmentKey(parts: { runtime: Runtime; pkg: string; version: string; interpreter: string; source?: string }): string {
-  return createHash('sha256').update(JSON.stringify([parts.runtime, parts.pkg, parts.version, parts.interpreter, parts.source ?? ''])).digest('hex').slice(0, 20);
+  // The leading tag changes when what a cached environment records changes (v2: provenance).
+  return createHash('sha256').update(JSON.stringify(['v2', parts.runtime, parts.pkg, parts.version, parts.interpreter, parts.source ?? ''])).digest('hex').slice(0, 20);
 }
 
 /** The file name `npm pack` gives a package: `@scope/pkg` → `scope-pkg-1.0.0.tgz`. */
@@ -91,6 +95,7 @@ export async function prepareEnvironment(runtime: Runtime, pkg: string | undefin
   const ready = (cached: boolean): EnvironmentResult => ({
     ok: true,
     environment: {
+      packages: readMarker(dir).packages,
       runtime,
       version,
       interpreter: runtime === 'python' ? join(dir, 'bin', 'python') : interpreter,
@@ -109,9 +114,10 @@ export async function prepareEnvironment(runtime: Runtime, pkg: string | undefin
   const discard = trackDir(building);
   try {
     options.log?.(`installing ${runtime === 'python' ? `${pkg}==${version}` : `${pkg}@${version}`}${tarball ? ` from ${tarball}` : ''} …`);
-    const failure = runtime === 'python' ? await buildVenv(interpreter, building, pkg, version, env, timeoutMs) : await buildNodeModules(building, pkg, version, tarball, env, timeoutMs);
-    if (failure) return { ok: false, reason: failure };
-    writeFileSync(join(building, COMPLETE), `${JSON.stringify({ runtime, pkg, version, interpreter, interpreterVersion, source: source ?? 'index', createdAt: new Date().toISOString() }, null, 2)}\n`);
+    const built = runtime === 'python' ? await buildVenv(interpreter, building, pkg, version, env, timeoutMs) : await buildNodeModules(building, pkg, version, tarball, env, timeoutMs);
+    if (typeof built === 'string') return { ok: false, reason: built };
+    const marker = { runtime, pkg, version, interpreter, interpreterVersion, source: source ?? 'index', packages: built, createdAt: new Date().toISOString() };
+    writeFileSync(join(building, COMPLETE), `${JSON.stringify(marker, null, 2)}\n`);
     try {
       renameSync(building, dir);
     } catch (error) {
@@ -125,22 +131,62 @@ export async function prepareEnvironment(runtime: Runtime, pkg: string | undefin
   }
 }
 
+function readMarker(dir: string): { packages?: InstalledPackage[] } {
+  try {
+    return JSON.parse(readFileSync(join(dir, COMPLETE), 'utf8')) as { packages?: InstalledPackage[] };
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * Where a package came from, for the record: a local file is named by its file name only (the
+ * folder is this machine's business), a download by its URL.
+ */
+export function packageSource(url: string): string {
+  return url.startsWith('file:') ? basename(decodeURIComponent(new URL(url).pathname)) : url;
+}
+
+/** The packages of a `pip install --report` document (pip >= 22.2), in install order. */
+export function packagesFromPipReport(report: unknown): InstalledPackage[] {
+  const items = (report as { install?: unknown[] } | null)?.install;
+  if (!Array.isArray(items)) return [];
+  return items.flatMap((item) => {
+    const { metadata, download_info: info } = item as {
+      metadata?: { name?: string; version?: string };
+      download_info?: { url?: string; archive_info?: { hash?: string; hashes?: Record<string, string> } };
+    };
+    if (!metadata?.name || !metadata.version || !info?.url) return [];
+    const archive = info.archive_info;
+    const sha256 = archive?.hashes?.sha256 ?? (archive?.hash?.startsWith('sha256=') ? archive.hash.slice('sha256='.length) : null);
+    return [{ name: metadata.name, version: metadata.version, source: packageSource(info.url), sha256 }];
+  });
+}
+
 async function versionOf(runtime: Runtime, interpreter: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
   const args = runtime === 'python' ? ['-c', 'import sys; print("%d.%d.%d" % sys.version_info[:3])'] : ['-p', 'process.versions.node'];
   const result = await runSupervised(interpreter, args, { env, timeoutMs: 30_000 });
   return result.exitCode === 0 ? result.stdout.trim() || undefined : undefined;
 }
 
-/** Returns undefined on success, or the reason the version cannot be had. */
-async function buildVenv(python: string, dir: string, pkg: string, version: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<string | undefined> {
+/** Returns what was installed, or the reason the version cannot be had. */
+async function buildVenv(python: string, dir: string, pkg: string, version: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<InstalledPackage[] | string> {
   const venv = await runSupervised(python, ['-m', 'venv', dir], { env, timeoutMs });
   if (venv.exitCode !== 0) {
     return `could not create a venv with ${python} (${lastLine(venv.stderr + venv.stdout) || `exit ${venv.exitCode}`}); on Debian: apt-get install python3-venv`;
   }
   // No index flags of our own: pip reads PIP_INDEX_URL, PIP_FIND_LINKS, PIP_NO_INDEX and its
   // config files itself, and an explicit flag here would silently override the user's setup.
-  const pip = await runSupervised(join(dir, 'bin', 'python'), ['-m', 'pip', 'install', `${pkg}==${version}`], { env, timeoutMs });
-  if (pip.exitCode === 0) return undefined;
+  // --report: pip's own account of each file it installed (URL and hash), for the recording.
+  const report = join(dir, 'pip-report.json');
+  const pip = await runSupervised(join(dir, 'bin', 'python'), ['-m', 'pip', 'install', '--disable-pip-version-check', '--report', report, `${pkg}==${version}`], { env, timeoutMs });
+  if (pip.exitCode === 0) {
+    try {
+      return packagesFromPipReport(JSON.parse(readFileSync(report, 'utf8')));
+    } catch {
+      return []; // an older pip without --report would have failed above; a missing file proves nothing
+    }
+  }
   return `pip could not install ${pkg}==${version}: ${pipProblem(pip.stdout + pip.stderr, pip.timedOut, env)}`;
 }
 
@@ -160,7 +206,7 @@ export function pipProblem(output: string, timedOut: boolean, env: NodeJS.Proces
   return `${what} (${last})`;
 }
 
-async function buildNodeModules(dir: string, pkg: string, version: string, tarball: string | undefined, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<string | undefined> {
+async function buildNodeModules(dir: string, pkg: string, version: string, tarball: string | undefined, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<InstalledPackage[] | string> {
   mkdirSync(dir, { recursive: true });
   // A package.json makes this folder npm's prefix, so npm never walks up into a project.
   writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ name: 'aftermath-repro-env', private: true }, null, 2)}\n`);
@@ -172,7 +218,24 @@ async function buildNodeModules(dir: string, pkg: string, version: string, tarba
   const manifest = join(dir, 'node_modules', pkg, 'package.json');
   const installed = existsSync(manifest) ? (JSON.parse(readFileSync(manifest, 'utf8')) as { version?: string }).version : undefined;
   if (installed !== version) return `npm installed ${pkg}@${installed ?? 'nothing'} when asked for ${version}${tarball ? ` (from ${tarball})` : ''}`;
-  return undefined;
+  return packagesFromNpmLock(join(dir, 'package-lock.json'));
+}
+
+/** The packages npm resolved, from its lockfile: `resolved` is the tarball URL, `integrity` its hash. */
+export function packagesFromNpmLock(file: string): InstalledPackage[] {
+  let lock: { packages?: Record<string, { version?: string; resolved?: string; integrity?: string }> };
+  try {
+    lock = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return [];
+  }
+  return Object.entries(lock.packages ?? {}).flatMap(([path, entry]) => {
+    const name = path.split('node_modules/').at(-1);
+    if (!path || !name || !entry.version) return [];
+    // npm records sha512 in SRI form; only a sha256 fits the field, so others stay null.
+    const sha256 = entry.integrity?.startsWith('sha256-') ? Buffer.from(entry.integrity.slice(7), 'base64').toString('hex') : null;
+    return [{ name, version: entry.version, source: entry.resolved ? packageSource(entry.resolved) : 'npm', sha256 }];
+  });
 }
 
 /** Why npm failed: the error code in words and npm's most specific error line. */

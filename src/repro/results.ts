@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
-import { cellKey, cellLabel, type CellResult, type ReproRun } from './runner.ts';
+import { cellKey, cellLabel, type Cell, type CellResult, type ReproRun } from './runner.ts';
 
 export const RESULTS_FILE = 'results.json';
 
@@ -89,10 +89,20 @@ export function writeResults(root: string, results: ReproResults): string {
   return file;
 }
 
+/** A recorded verdict that a fresh run did not confirm, with both transcripts. */
+export interface VerdictFlip {
+  /** `incident/id`. */
+  repro: string;
+  cell: string;
+  recorded: CellResult;
+  fresh: CellResult;
+}
+
 export interface CheckOutcome {
   ok: boolean;
   stale: boolean;
   problems: string[];
+  flips: VerdictFlip[];
 }
 
 /**
@@ -102,8 +112,9 @@ export interface CheckOutcome {
  */
 export function checkResults(recorded: ReproResults | undefined, fresh: ReproResults): CheckOutcome {
   const name = `${fresh.repro.incident}/${fresh.repro.id}`;
-  if (!recorded) return { ok: false, stale: true, problems: [`${name}: no ${RESULTS_FILE} recorded; run npm run repro -- ${fresh.repro.incident} ${fresh.repro.id} and commit it`] };
+  if (!recorded) return { ok: false, stale: true, flips: [], problems: [`${name}: no ${RESULTS_FILE} recorded; run npm run repro -- ${fresh.repro.incident} ${fresh.repro.id} and commit it`] };
   const problems: string[] = [];
+  const flips: VerdictFlip[] = [];
   const stale = isStale(recorded, fresh.sourcesHash);
   if (stale) problems.push(`${name}: ${RESULTS_FILE} is stale (the repro's files changed since ${recorded.recordedAt}); re-run and commit it`);
   const before = new Map(recorded.cells.map((cell) => [cellKey(cell), cell]));
@@ -111,8 +122,67 @@ export function checkResults(recorded: ReproResults | undefined, fresh: ReproRes
     const old = before.get(cellKey(cell));
     if (!old) problems.push(`${name} [${cellLabel(cell)}]: not in the recording (now ${cell.verdict})`);
     else if (old.verdict !== cell.verdict) {
-      problems.push(`${name} [${cellLabel(cell)}]: recorded ${old.verdict}, now ${cell.verdict}${cell.reason ? ` (${cell.reason})` : ''}`);
+      problems.push(`${name} [${cellLabel(cell)}]: recorded ${verdictText(old)}, now ${verdictText(cell)}${cell.reason ? ` (${cell.reason})` : ''}`);
+      flips.push({ repro: name, cell: cellLabel(cell), recorded: old, fresh: cell });
     }
   }
-  return { ok: problems.length === 0, stale, problems };
+  return { ok: problems.length === 0, stale, problems, flips };
+}
+
+/** `reproduced` or, for a repeated cell, `reproduced (3/10 runs)`. */
+export function verdictText(cell: Pick<CellResult, 'verdict' | 'tally'>): string {
+  return cell.tally ? `${cell.verdict} (${cell.tally.reproduced}/${cell.tally.runs} runs reproduced)` : cell.verdict;
+}
+
+/** Shards that cannot be merged: cells missing, run twice with different verdicts, or of different sources. */
+export class MergeError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(problems.join('\n'));
+    this.name = 'MergeError';
+    this.problems = problems;
+  }
+}
+
+/**
+ * Joins the results of sharded runs into one recording per repro. Every cell of the repro's
+ * matrix (`orders`, by `incident/id`) must be present; a cell present in two shards must have
+ * the same verdict; all shards of a repro must come from the same sources.
+ */
+export function mergeShards(shards: ReproResults[][], orders: Map<string, string[]>): ReproResults[] {
+  const problems: string[] = [];
+  const byRepro = new Map<string, ReproResults[]>();
+  for (const doc of shards.flat()) {
+    const name = `${doc.repro.incident}/${doc.repro.id}`;
+    byRepro.set(name, [...(byRepro.get(name) ?? []), doc]);
+  }
+  const merged: ReproResults[] = [];
+  for (const [name, order] of orders) {
+    const docs = byRepro.get(name) ?? [];
+    if (!docs.length) {
+      problems.push(`${name}: no shard ran it (${order.length} cell(s) missing)`);
+      continue;
+    }
+    const hashes = new Set(docs.map((d) => d.sourcesHash));
+    if (hashes.size > 1) problems.push(`${name}: shards ran different sources (${[...hashes].join(', ')}); re-run every shard from one commit`);
+    const cells = new Map<string, CellResult>();
+    for (const cell of docs.flatMap((d) => d.cells)) {
+      const key = cellKey(cell);
+      const other = cells.get(key);
+      if (other && other.verdict !== cell.verdict) problems.push(`${name} [${cellLabel(cell)}]: two shards disagree (${verdictText(other)} and ${verdictText(cell)})`);
+      if (!other) cells.set(key, cell);
+    }
+    const missing = order.filter((key) => !cells.has(key));
+    if (missing.length) problems.push(`${name}: ${missing.length} cell(s) missing from every shard: ${missing.map((k) => cellLabel(keyToCell(k))).join(', ')}`);
+    const recordedAt = docs.map((d) => d.recordedAt).sort().at(-1)!;
+    merged.push({ ...docs[0]!, recordedAt, cells: order.flatMap((key) => cells.get(key) ?? []) });
+  }
+  for (const name of byRepro.keys()) if (!orders.has(name)) problems.push(`${name}: in a shard but not in the archive`);
+  if (problems.length) throw new MergeError(problems);
+  return merged;
+}
+
+function keyToCell(key: string): Cell {
+  const [version, parameters] = JSON.parse(key) as [string, [string, string][]];
+  return { version, parameters: Object.fromEntries(parameters) };
 }

@@ -2,14 +2,14 @@
  * Runs a repro's matrix: every package version × every combination of parameters, each cell
  * with fresh services, its own environment and a timeout, judged by the manifest's patterns.
  */
-import { cpSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { cpSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import { basename, delimiter, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { IncidentRepro } from '../content/archive.ts';
 import type { ReproManifest } from '../schemas/repro.ts';
-import { trackDir, wasInterrupted } from './cleanup.ts';
-import { prepareEnvironment, type EnvironmentOptions, type EnvironmentResult, type ReproEnvironment } from './environments.ts';
+import { makeTempDir, wasInterrupted } from './cleanup.ts';
+import { defaultCacheDir, prepareEnvironment, type EnvironmentOptions, type EnvironmentResult, type ReproEnvironment } from './environments.ts';
 import { startCellServices, type CellServices } from './cell-services.ts';
 import { runSupervised, type ProcessResult } from './process.ts';
 import { decodeTrace, EMPTY_TRACE, type DecodedTrace } from './trace.ts';
@@ -63,7 +63,7 @@ export interface CellResult extends Cell {
   /** What `expect.by_version` predicts for this version, if anything. */
   expected?: 'reproduced' | 'not-reproduced';
   expectation: Expectation;
-  /** Present when the manifest asks for `repeat` > 1; stdout, trace and exit code are then those of one run (see `decidingRun`). */
+  /** Present when the manifest asks for `repeat` > 1; stdout, trace and exit code are then those of the first run that agrees with the verdict. */
   tally?: RunTally;
   exitCode: number | null;
   durationMs: number;
@@ -83,9 +83,10 @@ export interface ReproRun {
   cells: CellResult[];
 }
 
+/** `index` and `total` count the cells of the whole plan; `repro` is `incident/id`. */
 export type ProgressEvent =
-  | { type: 'start'; cell: Cell; index: number; total: number }
-  | { type: 'done'; cell: Cell; index: number; total: number; result: CellResult; elapsedMs: number }
+  | { type: 'start'; repro: string; cell: Cell; index: number; total: number }
+  | { type: 'done'; repro: string; cell: Cell; index: number; total: number; result: CellResult; elapsedMs: number }
   | { type: 'log'; message: string };
 
 export interface RunReproOptions {
@@ -194,87 +195,170 @@ export function clipText(text: string, max: number): string {
   return `${text.slice(0, half)}\n…[${text.length - 2 * half} characters omitted]…\n${text.slice(-half)}`;
 }
 
-/** `~/.cache/…` rather than `/home/jane/.cache/…`: a recording is shared, the reader's home is not. */
-export function homeRelative(path: string): string {
-  const home = os.homedir();
-  return home && path.startsWith(`${home}/`) ? `~${path.slice(home.length)}` : path;
+/**
+ * How a recording names an interpreter: relative to the environment cache when it lives there
+ * (`repro-envs/<key>/bin/python`), else by its file name (`python3.11`). A recording is
+ * shared; the folders of the machine that made it are not.
+ */
+export function interpreterName(path: string, cacheRoot: string): string {
+  return path.startsWith(`${cacheRoot}/`) ? `${basename(cacheRoot)}/${path.slice(cacheRoot.length + 1)}` : basename(path);
 }
 
 function osDescription(): string {
   return `${os.type()} ${os.release()} ${os.arch()}`;
 }
 
+/** One repro and the cells of it to run. */
+export interface PlanItem {
+  incident: string;
+  repro: IncidentRepro;
+  cells: Cell[];
+}
+
 /**
- * Runs the repro's cells one after another (never in parallel: timing repros on a busy
- * machine measure the machine) and returns a result for each, skipped ones included.
+ * The verdict of a repeated cell: reproduced when at least one run reproduced (a race that
+ * leaks once in ten runs is a leak), not reproduced when every run finished without
+ * reproducing, an error otherwise (some runs failed and none reproduced).
  */
+export function tallyVerdict(tally: RunTally): Verdict {
+  if (tally.reproduced > 0) return 'reproduced';
+  if (tally.errors === 0 && tally.notReproduced > 0) return 'not-reproduced';
+  return 'error';
+}
+
+/** Runs one repro's cells (see runPlan). */
 export async function runRepro(root: string, incidentSlug: string, repro: IncidentRepro, options: RunReproOptions = {}): Promise<ReproRun> {
-  const manifest = repro.manifest;
-  const cells = options.cells ?? expandMatrix(manifest, { version: options.version });
-  const environments = new Map<string, Promise<EnvironmentResult>>();
+  const cells = options.cells ?? expandMatrix(repro.manifest, { version: options.version });
+  const [run] = await runPlan(root, [{ incident: incidentSlug, repro, cells }], options);
+  return run!;
+}
+
+/**
+ * Runs every cell of the plan, up to `jobs` at a time, and returns one ReproRun per item with
+ * its cells in plan order. Each cell has its own services, ports and temp folders, so cells are
+ * independent; cells of the same version share one environment, built once. Results of a run
+ * interrupted by Ctrl-C are dropped, not reported.
+ */
+export async function runPlan(root: string, items: PlanItem[], options: RunReproOptions & { jobs?: number } = {}): Promise<ReproRun[]> {
   const envOptions: EnvironmentOptions = {
     env: options.env ?? process.env,
     cacheDir: options.cacheDir,
     installTimeoutMs: options.installTimeoutMs,
     log: (message) => options.onProgress?.({ type: 'log', message }),
   };
-  const results: CellResult[] = [];
-  for (const [index, cell] of cells.entries()) {
-    options.onProgress?.({ type: 'start', cell, index, total: cells.length });
-    const started = performance.now();
-    let environment = environments.get(cell.version);
-    if (!environment) {
-      environment = prepareEnvironment(manifest.runtime, manifest.package?.name, cell.version, envOptions);
-      environments.set(cell.version, environment);
+  const environments = new Map<string, Promise<EnvironmentResult>>();
+  const environmentFor = (manifest: ReproManifest, version: string) => {
+    const key = JSON.stringify([manifest.runtime, manifest.package?.name ?? '', version]);
+    let environment = environments.get(key);
+    if (!environment) environments.set(key, (environment = prepareEnvironment(manifest.runtime, manifest.package?.name, version, envOptions)));
+    return environment;
+  };
+  const tasks = items.flatMap((item, itemIndex) => item.cells.map((cell) => ({ item, itemIndex, cell })));
+  const results: (CellResult | undefined)[][] = items.map((item) => item.cells.map(() => undefined));
+  const positions = items.map(() => 0);
+  let next = 0;
+  const worker = async () => {
+    while (next < tasks.length && !wasInterrupted()) {
+      const index = next++;
+      const { item, itemIndex, cell } = tasks[index]!;
+      const slot = positions[itemIndex]!++;
+      const name = `${item.incident}/${item.repro.id}`;
+      options.onProgress?.({ type: 'start', repro: name, cell, index, total: tasks.length });
+      const started = performance.now();
+      const result = await runCell(root, item.repro, cell, await environmentFor(item.repro.manifest, cell.version), options);
+      // A cell cut short by Ctrl-C has no verdict worth reporting.
+      if (wasInterrupted()) return;
+      results[itemIndex]![slot] = result;
+      options.onProgress?.({ type: 'done', repro: name, cell, index, total: tasks.length, result, elapsedMs: Math.round(performance.now() - started) });
     }
-    const result = await runCell(root, repro, cell, await environment, options);
-    // A cell cut short by Ctrl-C has no verdict worth reporting; stop here.
-    if (wasInterrupted()) break;
-    results.push(result);
-    options.onProgress?.({ type: 'done', cell, index, total: cells.length, result, elapsedMs: Math.round(performance.now() - started) });
-  }
-  return { incident: incidentSlug, id: repro.id, title: manifest.title, dir: repro.dir, cells: results };
+  };
+  const jobs = Math.max(1, Math.min(options.jobs ?? 1, tasks.length || 1));
+  await Promise.all(Array.from({ length: jobs }, worker));
+  return items.map((item, i) => ({
+    incident: item.incident,
+    id: item.repro.id,
+    title: item.repro.manifest.title,
+    dir: item.repro.dir,
+    cells: results[i]!.filter((cell): cell is CellResult => cell !== undefined),
+  }));
+}
+
+interface SingleRun {
+  verdict: Verdict;
+  reason?: string;
+  imported: string | null;
+  run: ProcessResult;
+  trace: DecodedTrace;
 }
 
 async function runCell(root: string, repro: IncidentRepro, cell: Cell, prepared: EnvironmentResult, options: RunReproOptions): Promise<CellResult> {
   const manifest = repro.manifest;
   const ranAt = new Date().toISOString();
+  const cacheRoot = options.cacheDir ?? defaultCacheDir(options.env ?? process.env);
   const info: CellEnvironmentInfo = {
     runtime: manifest.runtime,
-    interpreter: prepared.ok ? homeRelative(prepared.environment.interpreter) : null,
+    interpreter: prepared.ok ? interpreterName(prepared.environment.interpreter, cacheRoot) : null,
     interpreterVersion: prepared.ok ? prepared.environment.interpreterVersion : null,
     packageVersionImported: null,
     redisServerVersion: null,
+    ...(prepared.ok && prepared.environment.packages ? { packages: prepared.environment.packages } : {}),
     os: osDescription(),
     node: process.version,
   };
-  const skipped = (reason: string): CellResult => ({
-    ...cell,
-    verdict: 'skipped',
-    reason,
-    ...expectationFor(manifest, cell, 'skipped'),
-    exitCode: null,
-    durationMs: 0,
-    stdout: '',
-    stderr: '',
-    trace: EMPTY_TRACE,
-    environment: info,
-    ranAt,
-  });
+  const empty = { exitCode: null, durationMs: 0, stdout: '', stderr: '', trace: EMPTY_TRACE, environment: info, ranAt };
+  const skipped = (reason: string): CellResult => ({ ...cell, verdict: 'skipped', reason, ...expectationFor(manifest, cell, 'skipped'), ...empty });
   if (!prepared.ok) return skipped(prepared.reason);
 
-  let services: CellServices | undefined;
+  // Each run of a repeated cell gets fresh services: one run's leftovers must not decide the next.
+  const runs: SingleRun[] = [];
+  for (let i = 0; i < manifest.repeat; i++) {
+    const single = await runOnce(root, repro, cell, prepared.environment, options, info);
+    if (typeof single === 'string') return skipped(`could not start services: ${single}`);
+    if (wasInterrupted()) break;
+    runs.push(single);
+  }
+  const tally: RunTally = {
+    runs: runs.length,
+    reproduced: runs.filter((r) => r.verdict === 'reproduced').length,
+    notReproduced: runs.filter((r) => r.verdict === 'not-reproduced').length,
+    errors: runs.filter((r) => r.verdict === 'error').length,
+  };
+  const verdict = manifest.repeat > 1 ? tallyVerdict(tally) : (runs[0]?.verdict ?? 'error');
+  // The transcript shown is the first run that agrees with the cell's verdict.
+  const shown = runs.find((r) => r.verdict === verdict) ?? runs[0];
+  if (!shown) return { ...cell, verdict: 'error', reason: 'interrupted', ...expectationFor(manifest, cell, 'error'), ...empty };
+  info.packageVersionImported = shown.imported;
+  const maxOut = options.maxStoredOutputBytes ?? 16 * 1024;
+  return {
+    ...cell,
+    verdict,
+    ...(shown.reason ? { reason: shown.reason } : {}),
+    ...expectationFor(manifest, cell, verdict, shown.imported),
+    ...(manifest.repeat > 1 ? { tally } : {}),
+    exitCode: shown.run.exitCode,
+    durationMs: shown.run.durationMs,
+    stdout: clipText(shown.run.stdout, maxOut),
+    stderr: clipText(shown.run.stderr, maxOut),
+    trace: shown.trace,
+    environment: info,
+    ranAt,
+  };
+}
+
+/** One run of the snippet with fresh services; a string when the services could not start. */
+async function runOnce(root: string, repro: IncidentRepro, cell: Cell, environment: ReproEnvironment, options: RunReproOptions, info: CellEnvironmentInfo): Promise<SingleRun | string> {
+  const manifest = repro.manifest;
+  let services: CellServices;
+  try {
+    services = await startCellServices(manifest, options.env ?? process.env);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  info.redisServerVersion = services.redisServerVersion;
   let removeStage: (() => void) | undefined;
   try {
-    try {
-      services = await startCellServices(manifest, options.env ?? process.env);
-      info.redisServerVersion = services.redisServerVersion;
-    } catch (error) {
-      return skipped(`could not start services: ${(error as Error).message}`);
-    }
-
     const reproDir = resolve(root, repro.dir);
-    const { command, args, cwd, env, stage } = commandFor(prepared.environment, reproDir, manifest, options.env ?? process.env);
+    const { command, args, cwd, env, stage } = commandFor(environment, reproDir, manifest, options.env ?? process.env);
     removeStage = stage;
     const childEnv: NodeJS.ProcessEnv = {
       ...env,
@@ -284,29 +368,15 @@ async function runCell(root: string, repro: IncidentRepro, cell: Cell, prepared:
       ...cell.parameters,
     };
     const run = await runSupervised(command, args, { cwd, env: childEnv, timeoutMs: manifest.timeout_s * 1000 });
-    const verdict = judge(manifest, cell, run);
-    info.packageVersionImported = verdict.imported;
-    const maxOut = options.maxStoredOutputBytes ?? 16 * 1024;
+    const judged = judge(manifest, cell, run);
     let trace = EMPTY_TRACE;
     if (services.proxy) {
       await services.proxy.close(); // the trace is complete once no connection can add to it
       trace = decodeTrace(services.proxy.trace, options.maxTraceMessages ?? 200);
     }
-    return {
-      ...cell,
-      verdict: verdict.verdict,
-      ...(verdict.reason ? { reason: verdict.reason } : {}),
-      ...expectationFor(manifest, cell, verdict.verdict, verdict.imported),
-      exitCode: run.exitCode,
-      durationMs: run.durationMs,
-      stdout: clipText(run.stdout, maxOut),
-      stderr: clipText(run.stderr, maxOut),
-      trace,
-      environment: info,
-      ranAt,
-    };
+    return { ...judged, run, trace };
   } finally {
-    await services?.stop();
+    await services.stop();
     removeStage?.();
   }
 }
@@ -330,8 +400,7 @@ function commandFor(environment: ReproEnvironment, reproDir: string, manifest: R
     return { command: environment.interpreter, args: [join(reproDir, manifest.entry)], cwd: reproDir, env, stage: undefined };
   }
   if (!environment.nodeModules) return { command: environment.interpreter, args: [join(reproDir, manifest.entry)], cwd: reproDir, env, stage: undefined };
-  const stageDir = mkdtempSync(join(os.tmpdir(), 'aftermath-run-'));
-  const stage = trackDir(stageDir);
+  const { dir: stageDir, remove: stage } = makeTempDir('run');
   cpSync(reproDir, stageDir, { recursive: true, filter: (src) => !['node_modules', 'results.json'].includes(basename(src)) || src === reproDir });
   symlinkSync(environment.nodeModules, join(stageDir, 'node_modules'), 'dir');
   env.NODE_PATH = [environment.nodeModules, baseEnv.NODE_PATH].filter(Boolean).join(delimiter);

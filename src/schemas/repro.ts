@@ -44,6 +44,16 @@ export const reproSchema = z.strictObject({
       downstream_delay_ms: z.number().nonnegative().optional(),
     })
     .optional(),
+  /**
+   * Runs per cell, each with fresh services: a race reports a rate ("reproduced 9/10") and the
+   * cell is reproduced when at least one run reproduced.
+   */
+  repeat: z
+    .number({ error: 'expected repeat as a whole number of runs per cell' })
+    .int({ error: 'repeat must be a whole number' })
+    .min(1, { error: 'repeat must be at least 1' })
+    .max(100, { error: 'repeat must be at most 100 runs per cell' })
+    .default(1),
   timeout_s: z
     .number({ error: 'expected timeout_s as a number of seconds' })
     .positive({ error: 'timeout_s must be more than 0 seconds' })

@@ -30,7 +30,7 @@ describe('npm run repro', { timeout: 60_000 }, () => {
     const first = await repro(INCIDENT, 'echo-redis');
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toBe('');
-    expect(first.stderr).toMatch(/\[1\/2\] 2024-01-01-repro-fixture\/echo-redis installed USER_ID=1 → not-reproduced in [\d.]+ m?s {2}✓/);
+    expect(first.stderr).toMatch(/\[\d\/2 · [\d.]+ m?s\] 2024-01-01-repro-fixture\/echo-redis installed USER_ID=1 → not-reproduced in [\d.]+ m?s {2}✓/);
     expect(first.stderr).toMatch(/repro\s+cell\s+verdict\s+expected\s+expectation\s+imported\s+time/);
     const recorded = JSON.parse(readFileSync(join(reproDir('echo-redis'), 'results.json'), 'utf8')) as ReproResults;
     expect(recorded.sourcesHash).toMatch(/^sha256:/);
@@ -41,6 +41,7 @@ describe('npm run repro', { timeout: 60_000 }, () => {
     expect(check.code, check.stderr).toBe(0);
     const json = JSON.parse(check.stdout) as { results: ReproResults[]; check: { ok: boolean } };
     expect(json.check.ok).toBe(true);
+    expect(check.stderr).toMatch(/^repro check: 2 passed, 0 failed$/m);
     expect(json.results[0]!.cells.map((c) => c.verdict)).toEqual(['not-reproduced', 'not-reproduced']);
     // --check records nothing.
     expect(JSON.parse(readFileSync(join(reproDir('echo-redis'), 'results.json'), 'utf8')).recordedAt).toBe(recorded.recordedAt);
@@ -134,5 +135,64 @@ describe('npm run repro', { timeout: 60_000 }, () => {
     }
     // And it recorded nothing for the interrupted run.
     expect(existsSync(join(reproDir('slow'), 'results.json'))).toBe(false);
+  });
+
+  it('--jobs 2 runs cells side by side and leaves no process and no temp folder behind', async () => {
+    const marker = `aftermath-jobs-${process.pid}-${Date.now()}`;
+    const tmp = temps.make(`${marker}-tmp-`);
+    const redisBefore = pgrep('^redis-server 127\\.0\\.0\\.1:').length;
+    const result = await runNode([CLI, INCIDENT, 'echo-redis', '--jobs', '2', '--out', join(temps.make(), 'out.json')], { cwd: site, env: { ...env, TMPDIR: tmp, AFTERMATH_TEST_MARKER: marker } });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/running 2 cell\(s\) of 1 repro\(s\), 2 at a time/);
+    expect(result.stderr).toMatch(/\[2\/2 · [\d.]+ m?s\]/);
+    expect(processesWithMarker(marker)).toEqual([]);
+    expect(pgrep('^redis-server 127\\.0\\.0\\.1:').length).toBe(redisBefore);
+    expect(readdirSync(tmp)).toEqual([]);
+  });
+
+  it('after a run killed with SIGKILL, the next run removes the temp folders it left', async () => {
+    const marker = `aftermath-sigkill-${process.pid}-${Date.now()}`;
+    const tmp = temps.make(`${marker}-tmp-`);
+    const state = join(temps.make(), 'state.json');
+    const child = spawn(process.execPath, [CLI, INCIDENT, 'slow'], { cwd: site, env: { ...process.env, ...env, TMPDIR: tmp, REPRO_TEST_STATE: state, AFTERMATH_TEST_MARKER: marker }, stdio: 'ignore' });
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    const running = await waitFor(() => existsSync(state) && (JSON.parse(readFileSync(state, 'utf8')) as { pid: number; child: number; redis: number }), 30_000, 'the snippet to start');
+    child.kill('SIGKILL');
+    await exited;
+    // The runner had no chance to clean up: its folder is still there (its snippet, in its own
+    // process group, is stopped here so that the test leaves nothing running).
+    const left = readdirSync(tmp).filter((name) => name.startsWith(`aftermath-redis-${child.pid}-`));
+    expect(left).toHaveLength(1);
+    for (const pid of [running.child, running.pid]) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+    expect(pgrep(`redis-server 127.0.0.1:${running.redis}`)).toHaveLength(1);
+
+    const next = await runNode([CLI, INCIDENT, 'echo-redis', '--shard', '1/2', '--out', join(temps.make(), 'out.json')], { cwd: site, env: { ...env, TMPDIR: tmp } });
+    expect(next.code, next.stderr).toBe(0);
+    expect(next.stderr).toContain(`removed 1 temp folder(s) left by a run that was killed: ${left[0]}`);
+    expect(readdirSync(tmp)).toEqual([]);
+    // …and stopped the redis-server that was still running in one.
+    await waitFor(() => pgrep(`redis-server 127.0.0.1:${running.redis}`).length === 0, 5000, 'the orphaned redis-server to stop');
+  });
+
+  it('merges the --out files of shards into results.json, and refuses a missing cell', async () => {
+    const out = temps.make();
+    const file = join(reproDir('echo-redis'), 'results.json');
+    const before = readFileSync(file, 'utf8');
+    for (const shard of ['1/2', '2/2']) {
+      const result = await repro(INCIDENT, 'echo-redis', '--shard', shard, '--out', join(out, `shard-${shard[0]}.json`));
+      expect(result.code, result.stderr).toBe(0);
+    }
+    // --out records nothing by itself.
+    expect(readFileSync(file, 'utf8')).toBe(before);
+
+    const missing = await repro('merge', join(out, 'shard-1.json'));
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/✗ 2024-01-01-repro-fixture\/echo-redis: 1 cell\(s\) missing from every shard: installed USER_ID=2/);
+
+    const merged = await repro('merge', join(out, 'shard-1.json'), join(out, 'shard-2.json'));
+    expect(merged.code, merged.stderr).toBe(0);
+    expect(merged.stderr).toMatch(/recorded .*echo-redis\/results\.json \(2 cells\)/);
+    const results = JSON.parse(readFileSync(file, 'utf8')) as ReproResults;
+    expect(results.cells.map((c) => c.parameters.USER_ID)).toEqual(['1', '2']);
   });
 });

@@ -3,7 +3,8 @@
  * installed by pip from a find-links folder (PIP_NO_INDEX), npm tarballs installed through
  * REPRO_NPM_TARBALLS with npm offline. Real venvs, real pip, real npm.
  */
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultCacheDir, prepareEnvironment } from '../../src/repro/environments.ts';
@@ -35,7 +36,13 @@ describe('python versions from a find-links folder', { timeout: 180_000 }, () =>
       ['3.0', 'skipped', 'none', null],
     ]);
     const [one, two, three] = run.cells;
-    expect(one!.environment.interpreter).toMatch(new RegExp(`^${defaultCacheDir(env)}/[0-9a-f]{20}/bin/python$`));
+    // Named relative to the cache, never by this machine's folders.
+    expect(one!.environment.interpreter).toMatch(/^repro-envs\/[0-9a-f]{20}\/bin\/python$/);
+    // Provenance from pip's own installation report: the wheel's file name and its sha256.
+    const wheel = readdirSync(env.PIP_FIND_LINKS!).find((name) => name.includes('-1.0-'))!;
+    const sha256 = createHash('sha256').update(readFileSync(join(env.PIP_FIND_LINKS!, wheel))).digest('hex');
+    expect(one!.environment.packages).toEqual([{ name: PACKAGE, version: '1.0', source: wheel, sha256 }]);
+    expect(three!.environment.packages).toBeUndefined();
     expect(two!.environment.interpreter).not.toBe(one!.environment.interpreter);
     expect(three!.reason).toMatch(new RegExp(`^pip could not install ${PACKAGE}==3\\.0: not in the find-links folders \\(PIP_NO_INDEX is set\\) \\(ERROR: No matching distribution found for ${PACKAGE}==3\\.0\\)$`));
     expect(three!.exitCode).toBeNull();

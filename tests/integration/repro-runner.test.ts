@@ -4,7 +4,8 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { liveCount } from '../../src/repro/cleanup.ts';
-import { runRepro, type ProgressEvent } from '../../src/repro/runner.ts';
+import { runPlan, runRepro, type ProgressEvent } from '../../src/repro/runner.ts';
+import { join } from 'node:path';
 import { FIXTURE_ROOT, fixtureRepro, INCIDENT, isAlive, pgrep, tempDirs, TEST_PYTHON } from '../fixtures/repro/support.ts';
 
 const temps = tempDirs();
@@ -63,5 +64,44 @@ describe('runRepro', { timeout: 60_000 }, () => {
   it('skips (never "runs") a cell whose interpreter does not exist', async () => {
     const [cell] = (await runRepro(FIXTURE_ROOT, INCIDENT, fixtureRepro('crash'), { env: { ...env, REPRO_PYTHON: '/nonexistent/python3' } })).cells;
     expect(cell).toMatchObject({ verdict: 'skipped', exitCode: null, reason: expect.stringContaining('"/nonexistent/python3" not found') });
+  });
+
+  it('repeat: N runs the snippet N times with fresh services, counts how many reproduced, and keeps a run that agrees with the verdict', async () => {
+    const counter = join(temps.make(), 'count');
+    const run = await runRepro(FIXTURE_ROOT, INCIDENT, fixtureRepro('flaky'), { env: { ...env, REPRO_TEST_COUNTER: counter } });
+    const [cell] = run.cells;
+    expect(cell!.tally).toEqual({ runs: 4, reproduced: 2, notReproduced: 2, errors: 0 });
+    expect(cell!.verdict).toBe('reproduced');
+    expect(cell!.stdout).toMatch(/^run 2 on port \d+\nREPRODUCED$/m);
+    // Four runs, four redis-servers: every run printed a port, and the transcript is one run's.
+    expect(cell!.stdout.match(/^run /gm)).toHaveLength(1);
+    expect(liveCount()).toBe(0);
+  });
+
+  it('runs cells of several repros two at a time and returns each repro\'s cells in matrix order', async () => {
+    const counter = join(temps.make(), 'count');
+    const redisBefore = pgrep('^redis-server 127\\.0\\.0\\.1:').length;
+    const plan = [
+      { incident: INCIDENT, repro: fixtureRepro('echo-redis'), cells: [{ version: 'installed', parameters: { USER_ID: '1' } }, { version: 'installed', parameters: { USER_ID: '2' } }] },
+      { incident: INCIDENT, repro: fixtureRepro('flaky'), cells: [{ version: 'installed', parameters: {} }] },
+    ];
+    let running = 0;
+    let peak = 0;
+    const runs = await runPlan(FIXTURE_ROOT, plan, {
+      jobs: 2,
+      env: { ...env, REPRO_TEST_COUNTER: counter },
+      onProgress: (e) => {
+        if (e.type === 'start') peak = Math.max(peak, ++running);
+        if (e.type === 'done') running--;
+      },
+    });
+    expect(peak).toBe(2);
+    expect(runs.map((r) => [r.id, r.cells.map((c) => c.parameters.USER_ID ?? '-')])).toEqual([
+      ['echo-redis', ['1', '2']],
+      ['flaky', ['-']],
+    ]);
+    expect(runs[0]!.cells.every((c) => c.verdict === 'not-reproduced')).toBe(true);
+    expect(pgrep('^redis-server 127\\.0\\.0\\.1:').length).toBe(redisBefore);
+    expect(liveCount()).toBe(0);
   });
 });

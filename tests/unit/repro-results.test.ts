@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkResults, isStale, mergeResults, readResults, sourcesHash, writeResults, type ReproResults } from '../../src/repro/results.ts';
+import { checkResults, isStale, MergeError, mergeResults, mergeShards, readResults, sourcesHash, writeResults, type ReproResults } from '../../src/repro/results.ts';
 import { cellKey, type CellResult, type Verdict } from '../../src/repro/runner.ts';
 import { EMPTY_TRACE } from '../../src/repro/trace.ts';
 
@@ -63,7 +63,7 @@ describe('isStale / checkResults', () => {
 
   it('passes when every fresh verdict matches the recording', () => {
     const recorded = results('h', [cell('1', 'reproduced'), cell('2', 'not-reproduced')]);
-    expect(checkResults(recorded, results('h', [cell('2', 'not-reproduced')]))).toEqual({ ok: true, stale: false, problems: [] });
+    expect(checkResults(recorded, results('h', [cell('2', 'not-reproduced')]))).toEqual({ ok: true, stale: false, problems: [], flips: [] });
   });
 
   it('fails on a changed verdict, a skipped cell, a missing cell, stale sources, no recording', () => {
@@ -104,5 +104,47 @@ describe('mergeResults / writeResults', () => {
     writeFileSync(file, '{ broken');
     expect(readResults(root, 'repros/r')).toBeUndefined();
     expect(readResults(root, 'repros/none')).toBeUndefined();
+  });
+});
+
+describe('checkResults reports flips with both cells', () => {
+  it('names the cell, both verdicts and rates, and keeps both transcripts', () => {
+    const recorded = results('h', [{ ...cell('4.5.1', 'reproduced'), stdout: 'LEAK: old', tally: { runs: 10, reproduced: 9, notReproduced: 1, errors: 0 } }]);
+    const fresh = results('h', [{ ...cell('4.5.1', 'not-reproduced'), stdout: 'NO-LEAK: new', tally: { runs: 10, reproduced: 0, notReproduced: 10, errors: 0 } }]);
+    const outcome = checkResults(recorded, fresh);
+    expect(outcome.ok).toBe(false);
+    expect(outcome.problems).toEqual(['inc/r [4.5.1]: recorded reproduced (9/10 runs reproduced), now not-reproduced (0/10 runs reproduced)']);
+    expect(outcome.flips).toHaveLength(1);
+    expect([outcome.flips[0]!.recorded.stdout, outcome.flips[0]!.fresh.stdout]).toEqual(['LEAK: old', 'NO-LEAK: new']);
+  });
+});
+
+describe('mergeShards', () => {
+  const order = new Map([['inc/r', ['1', '2', '3'].map((v) => cellKey({ version: v, parameters: {} }))]]);
+  it('joins shards into one recording in matrix order, with the latest recording time', () => {
+    const a = { ...results('h', [cell('3', 'reproduced'), cell('1', 'not-reproduced')]), recordedAt: '2024-01-02T00:00:00Z' };
+    const b = results('h', [cell('2', 'reproduced')]);
+    const [merged] = mergeShards([[a], [b]], order);
+    expect(merged!.cells.map((c) => c.version)).toEqual(['1', '2', '3']);
+    expect(merged!.recordedAt).toBe('2024-01-02T00:00:00Z');
+  });
+  it('refuses missing cells, disagreeing shards, mixed sources and unknown repros, listing every problem', () => {
+    const a = results('h', [cell('1', 'reproduced'), cell('2', 'reproduced')]);
+    const b = results('other', [cell('2', 'not-reproduced')]);
+    const stranger = { ...results('h', []), repro: { incident: 'inc', id: 'gone', title: 't', dir: 'x' } };
+    let error: MergeError | undefined;
+    try {
+      mergeShards([[a], [b, stranger]], order);
+    } catch (e) {
+      error = e as MergeError;
+    }
+    expect(error).toBeInstanceOf(MergeError);
+    expect(error!.problems).toEqual([
+      'inc/r: shards ran different sources (h, other); re-run every shard from one commit',
+      'inc/r [2]: two shards disagree (reproduced and not-reproduced)',
+      'inc/r: 1 cell(s) missing from every shard: 3',
+      'inc/gone: in a shard but not in the archive',
+    ]);
+    expect(() => mergeShards([], order)).toThrow(/inc\/r: no shard ran it \(3 cell\(s\) missing\)/);
   });
 });

@@ -1,10 +1,13 @@
 /** The pure parts of the runner: matrix, verdicts, expectations, CLI helpers, installer messages. */
 import { describe, expect, it } from 'vitest';
 import { formatTable, inShard, parseShard, quantile, selectRepros, UsageError } from '../../src/repro/cli.ts';
-import { environmentKey, npmProblem, pipProblem, tarballName } from '../../src/repro/environments.ts';
+import { environmentKey, npmProblem, packagesFromPipReport, pipProblem, tarballName } from '../../src/repro/environments.ts';
+import { clearLeftovers } from '../../src/repro/cleanup.ts';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { boundedCapture } from '../../src/repro/process.ts';
 import os from 'node:os';
-import { cellKey, cellLabel, clipText, expandMatrix, expectationFor, homeRelative, importedVersion, judge, ReproConfigError } from '../../src/repro/runner.ts';
+import { cellKey, cellLabel, clipText, expandMatrix, expectationFor, importedVersion, interpreterName, judge, ReproConfigError, tallyVerdict } from '../../src/repro/runner.ts';
 import { reproSchema } from '../../src/schemas/repro.ts';
 import type { IncidentRecord } from '../../src/content/archive.ts';
 
@@ -74,10 +77,20 @@ describe('judge', () => {
   });
 });
 
-describe('homeRelative', () => {
-  it('records paths under the home folder as ~/…, others as they are', () => {
-    expect(homeRelative(`${os.homedir()}/.cache/aftermath/node22/bin/node`)).toBe('~/.cache/aftermath/node22/bin/node');
-    expect(homeRelative('/usr/bin/python3.11')).toBe('/usr/bin/python3.11');
+describe('interpreterName', () => {
+  it('names a cached interpreter relative to the cache and any other by its file name, never by a machine path', () => {
+    expect(interpreterName('/home/jane/.cache/aftermath/repro-envs/0123abcd/bin/python', '/home/jane/.cache/aftermath/repro-envs')).toBe('repro-envs/0123abcd/bin/python');
+    expect(interpreterName('/usr/bin/python3.11', '/home/jane/.cache/aftermath/repro-envs')).toBe('python3.11');
+    expect(interpreterName('/home/jane/.cache/aftermath/node22/node_modules/node/bin/node', '/home/jane/.cache/aftermath/repro-envs')).toBe('node');
+  });
+});
+
+describe('tallyVerdict', () => {
+  it('calls a cell reproduced when any run reproduced, not reproduced only when every run finished cleanly', () => {
+    expect(tallyVerdict({ runs: 10, reproduced: 1, notReproduced: 9, errors: 0 })).toBe('reproduced');
+    expect(tallyVerdict({ runs: 10, reproduced: 0, notReproduced: 10, errors: 0 })).toBe('not-reproduced');
+    expect(tallyVerdict({ runs: 10, reproduced: 0, notReproduced: 9, errors: 1 })).toBe('error');
+    expect(tallyVerdict({ runs: 0, reproduced: 0, notReproduced: 0, errors: 0 })).toBe('error');
   });
 });
 
@@ -173,5 +186,38 @@ npm error A complete log of this run can be found in: ~/.npm/_logs/x.log`;
     expect(environmentKey(base)).not.toBe(environmentKey({ ...base, version: '4.5.3' }));
     expect(environmentKey(base)).not.toBe(environmentKey({ ...base, interpreter: '/usr/bin/python3.12' }));
     expect(environmentKey(base)).not.toBe(environmentKey({ ...base, runtime: 'node' }));
+  });
+});
+
+describe('packagesFromPipReport', () => {
+  it('keeps name, version, the file name of a local wheel or the URL of a download, and the sha256', () => {
+    const report = {
+      version: '1',
+      install: [
+        { metadata: { name: 'redis', version: '4.5.1' }, download_info: { url: 'file:///home/jane/wheels/redis-4.5.1-py3-none-any.whl', archive_info: { hash: 'sha256=0891', hashes: { sha256: '0891' } } } },
+        { metadata: { name: 'async-timeout', version: '4.0.2' }, download_info: { url: 'https://files.example.org/async_timeout-4.0.2-py3-none-any.whl', archive_info: { hash: 'sha256=89c9' } } },
+        { metadata: { name: 'local-dir', version: '1.0' }, download_info: { url: 'file:///src/pkg', dir_info: {} } },
+      ],
+    };
+    expect(packagesFromPipReport(report)).toEqual([
+      { name: 'redis', version: '4.5.1', source: 'redis-4.5.1-py3-none-any.whl', sha256: '0891' },
+      { name: 'async-timeout', version: '4.0.2', source: 'https://files.example.org/async_timeout-4.0.2-py3-none-any.whl', sha256: '89c9' },
+      { name: 'local-dir', version: '1.0', source: 'pkg', sha256: null },
+    ]);
+    expect(packagesFromPipReport({})).toEqual([]);
+  });
+});
+
+describe('clearLeftovers', () => {
+  it('removes the temp folders of dead runs and keeps those of live ones and strangers', () => {
+    const dir = mkdtempSync(join(os.tmpdir(), 'aftermath-leftovers-test-'));
+    try {
+      // pid 2^22+1 is above Linux's pid_max, so no process has it.
+      for (const name of ['aftermath-redis-4194305-abc', `aftermath-run-${process.pid}-def`, 'aftermath-redis-x-1', 'other']) mkdirSync(join(dir, name));
+      expect(clearLeftovers(dir)).toEqual(['aftermath-redis-4194305-abc']);
+      expect(readdirSync(dir).sort()).toEqual([`aftermath-run-${process.pid}-def`, "aftermath-redis-x-1", "other"].sort());
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
