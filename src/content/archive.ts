@@ -10,6 +10,7 @@ import { timelineProblems } from '../lib/timeline-checks.ts';
 import { componentMentions, hasReadableBody, mermaidBlocks, refMentions, splitFrontmatter, type Located } from '../lib/markdown.ts';
 import type { Instant } from '../lib/time.ts';
 import { factFindings, factMentions, percentMentions } from '../lib/facts.ts';
+import { verdictFindings } from '../lib/verdict-refs.ts';
 import { factsSchema, type Fact } from '../schemas/facts.ts';
 import { historySchema, type History } from '../schemas/history.ts';
 import { incidentSchema, type IncidentFrontmatter } from '../schemas/incident.ts';
@@ -227,6 +228,8 @@ function readIncident(root: string, dir: string, problems: ContentProblem[]): Re
       problems.push({ file, line: mention.line, field: '<Repro id>', message: `there is no repro "${mention.value}" in ${join(dir, 'repros')}. Known: ${repros.map((r) => r.id).join(', ') || 'none'}` });
     }
   }
+  // <Verdict repro version params />: the prose cites only verdicts that were recorded.
+  for (const f of verdictFindings(split.body, split.bodyLine, repros, dir.split('/').pop()!)) problems.push({ file, ...f });
 
   const factsFile = join(dir, 'facts.yaml');
   let facts: Fact[] = [];
