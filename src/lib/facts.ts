@@ -102,6 +102,20 @@ export function factFindings(facts: readonly Fact[], ctx: FactContext): FactFind
     });
   });
 
+  facts.forEach((fact, i) => {
+    if (!fact.bound) return;
+    const { moment, side } = fact.bound;
+    const limit = asInstant(String(fact.value));
+    if (!limit || limit.precision !== 'exact') {
+      findings.push({ fact: i, field: 'bound', message: `the fact "${fact.key}" bounds ${moment}, so its value must be a timestamp with an offset (like 2023-03-20T10:00:00-07:00); found "${fact.value}"` });
+      return;
+    }
+    const known = ctx.frontmatter[moment];
+    if (!known) return;
+    const broken = side === 'not-before' ? known.ms < limit.ms : known.ms > limit.ms;
+    if (broken) findings.push({ fact: i, field: 'bound', message: `the frontmatter's ${moment} is ${known.iso}, but the fact "${fact.key}" says it is ${side === 'not-before' ? 'not before' : 'not after'} ${fact.value}. Correct whichever is wrong` });
+  });
+
   for (const mention of ctx.mentions) {
     if (!byKey.has(mention.value)) findings.push({ line: mention.line, field: '<Fact k>', message: `there is no fact "${mention.value}" in facts.yaml. Add it with its source, or fix the key` });
   }
@@ -114,6 +128,16 @@ export function factFindings(facts: readonly Fact[], ctx: FactContext): FactFind
     for (const p of percentMentions(text)) checkPercent({ value: p.value, line: 0 }, name);
   }
   return findings;
+}
+
+/** The bound a fact sets on an unknown key moment, for the header: `{ side, fact, index }`. */
+export function momentBound(facts: readonly Fact[], moment: 'detected' | 'mitigated' | 'resolved'): { fact: Fact; index: number; side: 'not-before' | 'not-after'; at: Instant } | undefined {
+  for (const [index, fact] of facts.entries()) {
+    if (fact.bound?.moment !== moment) continue;
+    const at = asInstant(String(fact.value));
+    if (at) return { fact, index, side: fact.bound.side, at };
+  }
+  return undefined;
 }
 
 /** Every `<Fact k="…" />` in the body, with its line. */

@@ -6,6 +6,9 @@
 import { z } from 'astro/zod';
 import { nonEmpty, slugWord, url } from './fields.ts';
 
+/** Key moments of the frontmatter that a fact may bound when they are unknown. */
+export const BOUNDED_MOMENTS = ['detected', 'mitigated', 'resolved'] as const;
+
 const binding = z.union(
   [
     z.strictObject({ frontmatter: z.enum(['started', 'detected', 'mitigated', 'resolved', 'timezone', 'severity', 'title']) }),
@@ -28,6 +31,20 @@ export const factSchema = z.strictObject({
     error: 'expected confidence to be verified, secondary or estimated (an unknown is not a fact: say it in the text)',
   }),
   note: z.string().optional(),
+  /**
+   * The fact bounds a key moment the frontmatter leaves unknown (e.g. "taken offline no earlier
+   * than 10:00"): the header shows the bound instead of a bare "unknown", and when the moment is
+   * known the build checks that it respects the bound. The value must then be a timestamp.
+   */
+  bound: z
+    .strictObject(
+      {
+        moment: z.enum(BOUNDED_MOMENTS, { error: `expected moment to be one of: ${BOUNDED_MOMENTS.join(', ')}` }),
+        side: z.enum(['not-before', 'not-after'], { error: 'expected side to be not-before or not-after' }),
+      },
+      { error: 'expected a bound such as { moment: mitigated, side: not-before }' },
+    )
+    .optional(),
   /** Places that state the same fact and must agree with it. */
   matches: z.array(binding).default([]),
 });
