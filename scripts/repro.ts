@@ -35,7 +35,8 @@ const USAGE = `usage: npm run repro -- [incident] [repro] [options]
   --json        print the results as JSON on stdout (progress stays on stderr)
 
   merge         join the --out files of every shard into results.json; a cell that is missing
-                from all shards, or that two shards disagree on, is an error
+                from all shards, or that two shards disagree on, is an error; with --check, a
+                verdict that differs from the previous recording fails too (after writing)
 
 environment:
   REPRO_PYTHON             python for runtime: python (default python3)
@@ -51,7 +52,7 @@ function matrixOrders(root: string): Map<string, string[]> {
   return new Map(incidents.flatMap((incident) => incident.repros.map((repro) => [`${incident.slug}/${repro.id}`, expandMatrix(repro.manifest).map(cellKey)] as const)));
 }
 
-function merge(root: string, files: string[]): number {
+function merge(root: string, files: string[], check: boolean): number {
   if (!files.length) throw new UsageError('merge expects the --out files of the shards, e.g. npm run repro -- merge shards/*.json');
   const shards = files.map((file) => {
     try {
@@ -63,17 +64,24 @@ function merge(root: string, files: string[]): number {
   const orders = matrixOrders(root);
   // Only the repros some shard ran: a workflow may shard one incident's repros.
   const ran = new Set(shards.flat().map((r) => `${r.repro.incident}/${r.repro.id}`));
+  let merged: ReproResults[];
   try {
-    for (const results of mergeShards(shards, new Map([...orders].filter(([name]) => ran.has(name))))) {
-      err(`recorded ${writeResults(root, results)} (${results.cells.length} cells)`);
-    }
+    merged = mergeShards(shards, new Map([...orders].filter(([name]) => ran.has(name))));
   } catch (error) {
     if (!(error instanceof MergeError)) throw error;
     err(`merge failed: ${error.problems.length} problem(s)`);
     for (const problem of error.problems) err(`  ✗ ${problem}`);
     return 1;
   }
-  return 0;
+  const flips: VerdictFlip[] = [];
+  for (const results of merged) {
+    // Compared before writing: the merged recording replaces the one it is checked against.
+    flips.push(...checkResults(readResults(root, results.repro.dir), results).flips);
+    err(`recorded ${writeResults(root, results)} (${results.cells.length} cells)`);
+  }
+  for (const flip of flips) printFlip(flip);
+  if (flips.length) err(`${flips.length} recorded verdict(s) flipped`);
+  return check && flips.length ? 1 : 0;
 }
 
 function printFlip(flip: VerdictFlip): void {
@@ -101,7 +109,7 @@ async function main(): Promise<number> {
     return 0;
   }
   const root = process.cwd();
-  if (positionals[0] === 'merge') return merge(root, positionals.slice(1));
+  if (positionals[0] === 'merge') return merge(root, positionals.slice(1), values.check);
   if (positionals.length > 2) throw new UsageError(`expected at most an incident and a repro id; got ${positionals.join(' ')}`);
   const jobs = values.jobs === undefined ? availableParallelism() : Number(values.jobs);
   if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs expects a whole number of at least 1; got "${values.jobs}"`);

@@ -87,11 +87,11 @@ describe('npm run repro', { timeout: 60_000 }, () => {
     expect(badVersion.stderr).toMatch(/version "9.9" is not in this repro's list \(installed\)/);
   });
 
-  it('on SIGINT mid-run kills the snippet group, stops redis and the proxy, removes temp folders, exits 130', async () => {
+  it('on SIGINT with two cells running (--jobs 2) kills both snippet groups, stops both redis and proxies, removes temp folders, exits 130', async () => {
     const marker = `aftermath-sigint-${process.pid}-${Date.now()}`;
     const tmp = temps.make(`${marker}-tmp-`);
     const state = join(temps.make(), 'state.json');
-    const child = spawn(process.execPath, [CLI, INCIDENT, 'slow'], {
+    const child = spawn(process.execPath, [CLI, INCIDENT, 'slow', '--jobs', '2'], {
       cwd: site,
       // Every process the run starts inherits the marker and TMPDIR, so both can be counted.
       env: { ...process.env, ...env, TMPDIR: tmp, REPRO_TEST_STATE: state, AFTERMATH_TEST_MARKER: marker },
@@ -108,24 +108,31 @@ describe('npm run repro', { timeout: 60_000 }, () => {
       }
     });
 
-    const running = await waitFor(() => existsSync(state) && (JSON.parse(readFileSync(state, 'utf8')) as { pid: number; child: number; redis: number; proxy: number }), 30_000, 'the snippet to start');
-    // Before: the CLI, the snippet and its sleep carry the marker in their environment;
+    type State = { pid: number; child: number; redis: number; proxy: number };
+    const cells: State[] = [];
+    for (const copy of ['a', 'b']) {
+      const file = `${state}.${copy}`;
+      cells.push(await waitFor(() => existsSync(file) && (JSON.parse(readFileSync(file, 'utf8')) as State), 30_000, `snippet ${copy} to start`));
+    }
+    // Before: the CLI, the snippets and their sleeps carry the marker in their environment;
     // redis-server rewrites that memory for its process title, so it is found by its title
-    // (`redis-server 127.0.0.1:<port>`) instead. Its folder lives in our TMPDIR.
-    expect(processesWithMarker(marker)).toEqual(expect.arrayContaining([child.pid, running.pid, running.child]));
-    expect(pgrep(`redis-server 127.0.0.1:${running.redis}`)).toHaveLength(1);
-    expect(readdirSync(tmp).some((name) => name.startsWith('aftermath-redis-'))).toBe(true);
+    // (`redis-server 127.0.0.1:<port>`) instead. Their folders live in our TMPDIR.
+    expect(processesWithMarker(marker)).toEqual(expect.arrayContaining([child.pid, ...cells.flatMap((c) => [c.pid, c.child])]));
+    for (const cell of cells) expect(pgrep(`redis-server 127.0.0.1:${cell.redis}`)).toHaveLength(1);
+    expect(readdirSync(tmp).filter((name) => name.startsWith('aftermath-redis-'))).toHaveLength(2);
 
     child.kill('SIGINT');
     expect(await exited).toBe(130);
     expect(stderr).toMatch(/interrupted: stopping snippets and services/);
-    // After: nothing left running, no folder left, both ports closed.
+    // After: nothing left running, no folder left, every port closed.
     expect(processesWithMarker(marker)).toEqual([]);
-    expect(pgrep(`redis-server 127.0.0.1:${running.redis}`)).toEqual([]);
-    expect(isAlive(running.pid)).toBe(false);
-    expect(isAlive(running.child)).toBe(false);
+    for (const cell of cells) {
+      expect(pgrep(`redis-server 127.0.0.1:${cell.redis}`)).toEqual([]);
+      expect(isAlive(cell.pid)).toBe(false);
+      expect(isAlive(cell.child)).toBe(false);
+    }
     expect(readdirSync(tmp)).toEqual([]);
-    for (const port of [running.redis, running.proxy]) {
+    for (const port of cells.flatMap((c) => [c.redis, c.proxy])) {
       const refused = await new Promise<boolean>((resolve) => {
         const socket = connect({ host: '127.0.0.1', port });
         socket.once('connect', () => (socket.destroy(), resolve(false)));
@@ -154,9 +161,9 @@ describe('npm run repro', { timeout: 60_000 }, () => {
     const marker = `aftermath-sigkill-${process.pid}-${Date.now()}`;
     const tmp = temps.make(`${marker}-tmp-`);
     const state = join(temps.make(), 'state.json');
-    const child = spawn(process.execPath, [CLI, INCIDENT, 'slow'], { cwd: site, env: { ...process.env, ...env, TMPDIR: tmp, REPRO_TEST_STATE: state, AFTERMATH_TEST_MARKER: marker }, stdio: 'ignore' });
+    const child = spawn(process.execPath, [CLI, INCIDENT, 'slow', '--jobs', '1'], { cwd: site, env: { ...process.env, ...env, TMPDIR: tmp, REPRO_TEST_STATE: state, AFTERMATH_TEST_MARKER: marker }, stdio: 'ignore' });
     const exited = new Promise((resolve) => child.on('exit', resolve));
-    const running = await waitFor(() => existsSync(state) && (JSON.parse(readFileSync(state, 'utf8')) as { pid: number; child: number; redis: number }), 30_000, 'the snippet to start');
+    const running = await waitFor(() => existsSync(`${state}.a`) && (JSON.parse(readFileSync(`${state}.a`, 'utf8')) as { pid: number; child: number; redis: number }), 30_000, 'the snippet to start');
     child.kill('SIGKILL');
     await exited;
     // The runner had no chance to clean up: its folder is still there (its snippet, in its own
@@ -177,13 +184,14 @@ describe('npm run repro', { timeout: 60_000 }, () => {
   it('merges the --out files of shards into results.json, and refuses a missing cell', async () => {
     const out = temps.make();
     const file = join(reproDir('echo-redis'), 'results.json');
-    const before = readFileSync(file, 'utf8');
+    const recording = () => (existsSync(file) ? readFileSync(file, 'utf8') : undefined);
+    const before = recording();
     for (const shard of ['1/2', '2/2']) {
       const result = await repro(INCIDENT, 'echo-redis', '--shard', shard, '--out', join(out, `shard-${shard[0]}.json`));
       expect(result.code, result.stderr).toBe(0);
     }
     // --out records nothing by itself.
-    expect(readFileSync(file, 'utf8')).toBe(before);
+    expect(recording()).toBe(before);
 
     const missing = await repro('merge', join(out, 'shard-1.json'));
     expect(missing.code).toBe(1);
@@ -194,5 +202,17 @@ describe('npm run repro', { timeout: 60_000 }, () => {
     expect(merged.stderr).toMatch(/recorded .*echo-redis\/results\.json \(2 cells\)/);
     const results = JSON.parse(readFileSync(file, 'utf8')) as ReproResults;
     expect(results.cells.map((c) => c.parameters.USER_ID)).toEqual(['1', '2']);
+
+    // A shard whose verdict differs from the recording: merge --check writes it and fails, with both transcripts.
+    const shard2 = join(out, 'shard-2.json');
+    const doc = JSON.parse(readFileSync(shard2, 'utf8')) as { results: ReproResults[] };
+    Object.assign(doc.results[0]!.cells[0]!, { verdict: 'reproduced', stdout: 'imported redis 4.3.4\nREPRODUCED\n' });
+    writeFileSync(shard2, JSON.stringify(doc));
+    const flipped = await repro('merge', '--check', join(out, 'shard-1.json'), shard2);
+    expect(flipped.code).toBe(1);
+    expect(flipped.stderr).toMatch(/2024-01-01-repro-fixture\/echo-redis \[installed USER_ID=2\] flipped: recorded not-reproduced, now reproduced/);
+    expect(flipped.stderr).toMatch(/recorded transcript \(.*\):\n\s+\| imported redis \S+\n\s+\| NOT REPRODUCED/);
+    expect(flipped.stderr).toMatch(/fresh transcript \(.*\):\n\s+\| imported redis \S+\n\s+\| REPRODUCED/);
+    expect(flipped.stderr).toMatch(/1 recorded verdict\(s\) flipped/);
   });
 });

@@ -61,6 +61,20 @@ describe('runRepro', { timeout: 60_000 }, () => {
     expect(liveCount()).toBe(0);
   });
 
+  it('with two cells at once, still kills each hanging snippet at its timeout and its crash stays its own', async () => {
+    const cell = { version: 'installed', parameters: {} };
+    const plan = ['hang', 'crash', 'hang'].map((id) => ({ incident: INCIDENT, repro: fixtureRepro(id), cells: [cell] }));
+    const started = Date.now();
+    const runs = await runPlan(FIXTURE_ROOT, plan, { env, jobs: 2 });
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(runs.map((r) => r.cells[0]!.reason)).toEqual(['timed out after 1 s', 'exited with code 3 without a verdict line: boom: the snippet fell over', 'timed out after 1 s']);
+    for (const run of [runs[0]!, runs[2]!]) {
+      const pids = /pids (\d+) (\d+)/.exec(run.cells[0]!.stdout)!.slice(1).map(Number);
+      for (const pid of pids) expect(isAlive(pid)).toBe(false);
+    }
+    expect(liveCount()).toBe(0);
+  });
+
   it('skips (never "runs") a cell whose interpreter does not exist', async () => {
     const [cell] = (await runRepro(FIXTURE_ROOT, INCIDENT, fixtureRepro('crash'), { env: { ...env, REPRO_PYTHON: '/nonexistent/python3' } })).cells;
     expect(cell).toMatchObject({ verdict: 'skipped', exitCode: null, reason: expect.stringContaining('"/nonexistent/python3" not found') });

@@ -1,0 +1,50 @@
+/** The GitHub Actions workflows: valid YAML, and consistent with the scripts they call. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { projectRoot } from '../support/site.ts';
+
+interface Step {
+  name?: string;
+  uses?: string;
+  run?: string;
+  with?: Record<string, unknown>;
+}
+interface Workflow {
+  on: Record<string, unknown>;
+  jobs: Record<string, { needs?: string | string[]; strategy?: { matrix: Record<string, unknown[]> }; steps: Step[] }>;
+}
+
+const load = (name: string) => parse(readFileSync(join(projectRoot, '.github/workflows', name), 'utf8'), { strict: true, uniqueKeys: true }) as Workflow;
+const scripts = Object.keys((JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts);
+
+describe('workflows', () => {
+  it.each(['deploy.yml', 'repros.yml'])('%s: every job has steps, and every npm run names a script of package.json', (name) => {
+    const workflow = load(name);
+    expect(Object.keys(workflow.jobs).length).toBeGreaterThan(0);
+    for (const job of Object.values(workflow.jobs)) {
+      expect(job.steps.length).toBeGreaterThan(0);
+      for (const step of job.steps) {
+        expect(step.uses ?? step.run, JSON.stringify(step)).toBeTruthy();
+        for (const [, script] of (step.run ?? '').matchAll(/npm run (\S+)/g)) expect(scripts).toContain(script);
+      }
+    }
+  });
+
+  it('repros.yml: N shard jobs each run --shard i/N with --out, and the merge job waits for all of them and merges with --check', () => {
+    const { jobs, on } = load('repros.yml');
+    expect(Object.keys(on)).toEqual(expect.arrayContaining(['workflow_dispatch', 'schedule']));
+    const shards = jobs.shard!.strategy!.matrix.shard!;
+    expect(shards).toEqual(Array.from({ length: shards.length }, (_, i) => i + 1));
+    const run = jobs.shard!.steps.map((s) => s.run ?? '').find((r) => r.includes('--shard'))!;
+    expect(run).toBe(`npm run repro -- --shard \${{ matrix.shard }}/${shards.length} --out shard-\${{ matrix.shard }}.json`);
+    const upload = jobs.shard!.steps.find((s) => s.uses?.startsWith('actions/upload-artifact'))!;
+    expect(upload.with).toMatchObject({ name: 'repro-shard-${{ matrix.shard }}', path: 'shard-${{ matrix.shard }}.json' });
+
+    expect(jobs.merge!.needs).toBe('shard');
+    const download = jobs.merge!.steps.find((s) => s.uses?.startsWith('actions/download-artifact'))!;
+    expect(download.with).toMatchObject({ pattern: 'repro-shard-*', path: 'shards', 'merge-multiple': true });
+    expect(jobs.merge!.steps.map((s) => s.run)).toContain('npm run repro -- merge --check shards/shard-*.json');
+  });
+});
