@@ -1,5 +1,9 @@
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { factFindings, factMentions, normalizePercent, percentMentions } from '../../src/lib/facts.ts';
+import { readArchive } from '../../src/content/archive.ts';
+import { factFindings, factMentions, momentBound, normalizePercent, percentMentions } from '../../src/lib/facts.ts';
+import { historyKey } from '../../src/lib/history-keys.ts';
+import { reportToFixRelease } from '../../src/lib/metrics.ts';
 import { factsSchema } from '../../src/schemas/facts.ts';
 import { frontmatter, history, timeline } from '../support/data.ts';
 
@@ -59,5 +63,126 @@ describe('readers', () => {
   });
   it('ignores percentages inside <Fact>, inline code and fences', () => {
     expect(percentMentions('<Fact k="share" /> and `50%` and 7%', 1).map((p) => p.value)).toEqual(['7%']);
+  });
+});
+
+describe('bounds on unknown moments', () => {
+  const bound = (value: string, side = 'not-before') =>
+    factsSchema.parse([{ key: 'offline', value, label: 'offline', source: 'https://example.com/pm', confidence: 'estimated', bound: { moment: 'mitigated', side } }]);
+
+  it('gives the header the bound of an unknown moment', () => {
+    const found = momentBound(bound('2023-03-20T10:00:00-07:00'), 'mitigated');
+    expect(found).toMatchObject({ index: 0, side: 'not-before', at: { iso: '2023-03-20T10:00:00-07:00' } });
+    expect(momentBound(bound('2023-03-20T10:00:00-07:00'), 'resolved')).toBeUndefined();
+  });
+  it('accepts a known moment on the right side of its bound', () => {
+    expect(factFindings(bound('2023-03-20T10:00:00-07:00'), { ...base, frontmatter: frontmatter({ mitigated: '2023-03-20T11:00:00-07:00' }) }).filter((f) => f.field === 'bound')).toEqual([]);
+  });
+  it('reports a known moment that breaks its bound, naming both', () => {
+    const [finding] = factFindings(bound('2023-03-20T10:00:00-07:00'), { ...base, frontmatter: frontmatter({ mitigated: '2023-03-20T09:00:00-07:00' }) });
+    expect(finding).toMatchObject({ fact: 0, field: 'bound' });
+    expect(finding!.message).toContain('mitigated is 2023-03-20T09:00:00-07:00');
+    expect(finding!.message).toContain('not before 2023-03-20T10:00:00-07:00');
+    const [after] = factFindings(bound('2023-03-20T10:00:00-07:00', 'not-after'), { ...base, frontmatter: frontmatter({ mitigated: '2023-03-20T11:00:00-07:00' }) });
+    expect(after!.message).toContain('not after');
+  });
+  it('requires a bound to be a timestamp', () => {
+    expect(factFindings(bound('2023-03-20'), base)).toContainEqual({ fact: 0, field: 'bound', message: expect.stringContaining('must be a timestamp with an offset') });
+  });
+  it('rejects a bound on a moment that cannot be bounded, with a friendly message', () => {
+    const result = factsSchema.safeParse([{ key: 'x', value: '2023-03-20T10:00:00Z', label: 'x', source: 'https://example.com', confidence: 'verified', bound: { moment: 'started', side: 'not-before' } }]);
+    expect(result.success).toBe(false);
+    expect(result.error!.issues[0]!.path).toEqual([0, 'bound', 'moment']);
+    expect(result.error!.issues[0]!.message).toContain('expected moment to be one of: detected, mitigated, resolved');
+  });
+});
+
+/**
+ * The flagship's sourced claims (issue 13): each assertion fails if the content regresses to a
+ * state the fact-check found wrong.
+ */
+describe('flagship content', () => {
+  const { incidents, problems } = readArchive(resolve(import.meta.dirname, '../..'));
+  const flagship = incidents.find((i) => i.slug === '2023-03-20-chatgpt-redis-py')!;
+  const fact = (key: string) => flagship.facts.find((f) => f.key === key)!;
+  const item = (key: string) => flagship.history.items.find((i) => historyKey(i, flagship.history.repository) === key)! as Record<string, unknown> & { note?: string; confidence: string; relations: { type: string; to: string }[] };
+  const body = flagship.body;
+  const section = (heading: string) => {
+    const start = body.indexOf(`\n${heading}\n`);
+    expect(start, heading).toBeGreaterThan(-1);
+    const next = body.slice(start + heading.length + 2).search(/\n#{2,3} /);
+    return next === -1 ? body.slice(start) : body.slice(start, start + heading.length + 2 + next);
+  };
+
+  it('is valid, so every binding in facts.yaml agrees with the frontmatter, timeline and history', () => {
+    expect(problems).toEqual([]);
+  });
+
+  it('says #2579 reported the bug first, on 7 February 2023 against 4.4.2, and that #2624 calls it the same', () => {
+    expect(fact('issue-2579-opened')).toMatchObject({ value: '2023-02-07', confidence: 'verified', matches: [{ history: { ref: '#2579', field: 'opened' } }] });
+    expect(fact('issue-2579-version')).toMatchObject({ value: '4.4.2', confidence: 'verified' });
+    expect(item('#2579').opened).toMatchObject({ iso: '2023-02-07' });
+    expect(item('#2579').relations).toContainEqual(expect.objectContaining({ type: 'caused-by', to: '#2104' }));
+    expect(fact('issue-2624-same-as').value).toContain('#2579');
+    expect(item('#2624').note).toContain('same as #2579');
+    // The report-to-fix metric counts from the first report, not from #2624.
+    expect(reportToFixRelease(flagship.history).report?.label).toBe('Issue #2579 opened');
+    const happened = section('## What happened');
+    for (const key of ['issue-2579-opened', 'issue-2579-version', 'issue-2624-same-as']) expect(happened).toContain(`<Fact k="${key}" />`);
+    expect(happened).not.toMatch(/reported to redis-py three days before/);
+  });
+
+  it('labels the inferences: the nine-hour window, the 4.5.2 coincidence, the going-offline bound', () => {
+    const window = flagship.timeline.find((e) => e.kind === 'note' && e.title.includes('nine-hour window'))!;
+    expect(window).toMatchObject({ confidence: 'estimated', at: { iso: '2023-03-20T10:00:00-07:00' } });
+    expect(window.confidence_note).toMatch(/^inference/);
+    const end = flagship.timeline.find((e) => e.kind === 'impact-end')!;
+    expect(end.body).not.toMatch(/nine-hour window/);
+    expect(fact('nine-hour-window-span').confidence).toBe('estimated');
+    expect(item('#2627').note).toMatch(/Inference, not\s+a sourced fact/);
+    expect(fact('release-4-5-2-coincidence')).toMatchObject({ value: 'a coincidence', confidence: 'estimated' });
+    expect(fact('offline-not-before')).toMatchObject({ confidence: 'estimated', value: fact('window-end').value, bound: { moment: 'mitigated', side: 'not-before' } });
+    expect(flagship.frontmatter.mitigated).toBeNull();
+    expect(flagship.frontmatter.summary).not.toMatch(/between 01:00 and 10:00/);
+  });
+
+  it('marks the early reprint without the card type as secondary, and the edit as an inference', () => {
+    const para = section('## Who was affected, and how').split('\n\n').find((p) => p.includes('reprint'))!;
+    expect(para).toMatch(/secondary source/);
+    expect(para).toMatch(/inference/);
+    expect(para).not.toMatch(/\(An early reprint/);
+  });
+
+  it('shows both secondary reports of the outage end, labelled, and picks neither', () => {
+    expect(fact('last-status-update')).toMatchObject({ confidence: 'secondary', value: '2023-03-20T17:54:00-07:00' });
+    expect(fact('status-outage-length')).toMatchObject({ confidence: 'secondary', value: 'about four hours' });
+    const item = section('## What is known and what is not').split('\n- ').find((p) => p.startsWith('**When ChatGPT came back.**'))!;
+    expect(item).toContain('<Fact k="status-outage-length" />');
+    expect(item).toContain('<Fact k="last-status-update" />');
+    expect(item).toMatch(/does not choose between them/);
+    const update = flagship.timeline.find((e) => e.kind === 'update')!;
+    expect(update.confidence).toBe('secondary');
+    expect(update.body).toMatch(/about four hours/);
+  });
+
+  it('describes the cluster path of #2641 as a shielded read that finishes, not a disconnect', () => {
+    const first = section('### First attempt: shield pipelines and cluster reads (4.5.3)');
+    expect(first).toMatch(/ClusterNode\.execute_command/);
+    expect(first).toMatch(/Nothing is\s+closed/);
+    expect(body).toContain('Poisoned --> Idle: shielded read finishes (cluster from 4.4.3 and 4.5.3');
+    expect(body).not.toMatch(/Poisoned --> Desynchronised:[^\n]*4\.4\.0 to 4\.4\.3/);
+    expect(item('#2641').note).toMatch(/nothing is\s+closed on that path/);
+  });
+
+  it('cites #2665 for the proxy, quotes the original evidence and carries the impact qualifier', () => {
+    const sources = flagship.frontmatter.sources.map((s) => s.url);
+    expect(sources.indexOf('https://github.com/redis/redis-py/issues/2665')).toBeLessThan(sources.indexOf('https://selfboot.cn/en/2023/08/02/redis_python_bug'));
+    expect(fact('proxy-delay')).toMatchObject({ value: '0.1 s', source: 'https://github.com/redis/redis-py/issues/2665', confidence: 'verified' });
+    expect(fact('revealed-extremely-low')).toMatchObject({ value: 'extremely low', confidence: 'verified' });
+    expect(section('## Who was affected, and how')).toContain('<Fact k="revealed-extremely-low" />');
+    expect(body).toContain("bar: b'foo'\nping: False\nfoo: b'PONG'");
+    expect(body).toContain('<Repro id="fix-reconnect" />');
+    for (const heading of ['## What went well', '## What went wrong', '## Where luck decided']) section(heading);
+    expect(body).not.toMatch(/as this\s+page does/);
   });
 });
