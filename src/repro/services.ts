@@ -5,9 +5,8 @@
  * exactly the timing and state effects the repros exist to show.
  */
 import { spawn, execFileSync } from 'node:child_process';
-import { accessSync, constants, mkdtempSync } from 'node:fs';
+import { accessSync, constants } from 'node:fs';
 import { connect, createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { delimiter, isAbsolute, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { makeTempDir, track } from './cleanup.ts';
