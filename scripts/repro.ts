@@ -195,6 +195,7 @@ async function main(): Promise<number> {
   if (values.check) {
     for (const flip of checks.flatMap((c) => c.flips)) printFlip(flip);
     for (const problem of checkProblems) err(`  ✗ ${problem}`);
+    for (const note of checks.flatMap((c) => c.notes)) err(`  ~ ${note}`);
     const failed = new Set(checks.flatMap((c) => c.flips.map((f) => `${f.repro} ${f.cell}`))).size;
     // The plain closing line CI reads: a recorded verdict is one check.
     err(`repro check: ${cellsRun.length - failed} passed, ${failed} failed${checkProblems.length > failed ? ` (and ${checkProblems.length - failed} other problem(s) above)` : ''}`);

@@ -103,30 +103,43 @@ export interface CheckOutcome {
   stale: boolean;
   problems: string[];
   flips: VerdictFlip[];
+  /** Repeated cells whose verdict moved to or from an intermittent rate: luck, not a flip. */
+  notes: string[];
+}
+
+/** Some runs of a repeated cell reproduced and some did not: the outcome depends on timing. */
+export function isIntermittent(cell: Pick<CellResult, 'tally'>): boolean {
+  return !!cell.tally && cell.tally.reproduced > 0 && cell.tally.reproduced < cell.tally.runs;
 }
 
 /**
  * Compares a fresh run with the recording. Fails when there is no recording, when the
  * sources changed since it was made (stale), or when any cell that ran now has a different
- * verdict than recorded (a skipped cell counts: it could not be confirmed).
+ * verdict than recorded (a skipped cell counts: it could not be confirmed). One exception: a
+ * repeated cell whose recorded or fresh rate is intermittent (some runs reproduced, some not)
+ * may change its verdict without failing; that is the race being a race, and it is noted. A
+ * move between "every run" and "no run" still fails, and so does a violated expectation.
  */
 export function checkResults(recorded: ReproResults | undefined, fresh: ReproResults): CheckOutcome {
   const name = `${fresh.repro.incident}/${fresh.repro.id}`;
-  if (!recorded) return { ok: false, stale: true, flips: [], problems: [`${name}: no ${RESULTS_FILE} recorded; run npm run repro -- ${fresh.repro.incident} ${fresh.repro.id} and commit it`] };
+  if (!recorded) return { ok: false, stale: true, flips: [], notes: [], problems: [`${name}: no ${RESULTS_FILE} recorded; run npm run repro -- ${fresh.repro.incident} ${fresh.repro.id} and commit it`] };
   const problems: string[] = [];
   const flips: VerdictFlip[] = [];
+  const notes: string[] = [];
   const stale = isStale(recorded, fresh.sourcesHash);
   if (stale) problems.push(`${name}: ${RESULTS_FILE} is stale (the repro's files changed since ${recorded.recordedAt}); re-run and commit it`);
   const before = new Map(recorded.cells.map((cell) => [cellKey(cell), cell]));
   for (const cell of fresh.cells) {
     const old = before.get(cellKey(cell));
     if (!old) problems.push(`${name} [${cellLabel(cell)}]: not in the recording (now ${cell.verdict})`);
-    else if (old.verdict !== cell.verdict) {
+    else if (old.verdict !== cell.verdict && (isIntermittent(old) || isIntermittent(cell))) {
+      notes.push(`${name} [${cellLabel(cell)}]: recorded ${verdictText(old)}, now ${verdictText(cell)}; timing decides this cell`);
+    } else if (old.verdict !== cell.verdict) {
       problems.push(`${name} [${cellLabel(cell)}]: recorded ${verdictText(old)}, now ${verdictText(cell)}${cell.reason ? ` (${cell.reason})` : ''}`);
       flips.push({ repro: name, cell: cellLabel(cell), recorded: old, fresh: cell });
     }
   }
-  return { ok: problems.length === 0, stale, problems, flips };
+  return { ok: problems.length === 0, stale, problems, flips, notes };
 }
 
 /** `reproduced` or, for a repeated cell, `reproduced (3/10 runs)`. */

@@ -204,6 +204,21 @@ export function interpreterName(path: string, cacheRoot: string): string {
   return path.startsWith(`${cacheRoot}/`) ? `${basename(cacheRoot)}/${path.slice(cacheRoot.length + 1)}` : basename(path);
 }
 
+/**
+ * Output as it may be published: the project's folder, the environment cache and the home
+ * folder of the machine that ran the cell become relative names (a traceback from a venv names
+ * `repro-envs/<key>/lib/…`, not `/home/jane/.cache/…`).
+ */
+export function shareablePaths(text: string, places: { root: string; cacheRoot: string; home?: string }): string {
+  const home = places.home ?? os.homedir();
+  const swaps: [string, string][] = [
+    [`${resolve(places.root)}/`, ''],
+    [`${places.cacheRoot}/`, `${basename(places.cacheRoot)}/`],
+    ...(home && home !== '/' ? ([[`${home}/`, '~/']] as [string, string][]) : []),
+  ];
+  return swaps.reduce((out, [from, to]) => out.split(from).join(to), text);
+}
+
 function osDescription(): string {
   return `${os.type()} ${os.release()} ${os.arch()}`;
 }
@@ -329,6 +344,7 @@ async function runCell(root: string, repro: IncidentRepro, cell: Cell, prepared:
   if (!shown) return { ...cell, verdict: 'error', reason: 'interrupted', ...expectationFor(manifest, cell, 'error'), ...empty };
   info.packageVersionImported = shown.imported;
   const maxOut = options.maxStoredOutputBytes ?? 16 * 1024;
+  const shareable = (text: string) => clipText(shareablePaths(text, { root, cacheRoot }), maxOut);
   return {
     ...cell,
     verdict,
@@ -337,8 +353,8 @@ async function runCell(root: string, repro: IncidentRepro, cell: Cell, prepared:
     ...(manifest.repeat > 1 ? { tally } : {}),
     exitCode: shown.run.exitCode,
     durationMs: shown.run.durationMs,
-    stdout: clipText(shown.run.stdout, maxOut),
-    stderr: clipText(shown.run.stderr, maxOut),
+    stdout: shareable(shown.run.stdout),
+    stderr: shareable(shown.run.stderr),
     trace: shown.trace,
     environment: info,
     ranAt,

@@ -63,7 +63,7 @@ describe('isStale / checkResults', () => {
 
   it('passes when every fresh verdict matches the recording', () => {
     const recorded = results('h', [cell('1', 'reproduced'), cell('2', 'not-reproduced')]);
-    expect(checkResults(recorded, results('h', [cell('2', 'not-reproduced')]))).toEqual({ ok: true, stale: false, problems: [], flips: [] });
+    expect(checkResults(recorded, results('h', [cell('2', 'not-reproduced')]))).toEqual({ ok: true, stale: false, problems: [], flips: [], notes: [] });
   });
 
   it('fails on a changed verdict, a skipped cell, a missing cell, stale sources, no recording', () => {
@@ -109,13 +109,26 @@ describe('mergeResults / writeResults', () => {
 
 describe('checkResults reports flips with both cells', () => {
   it('names the cell, both verdicts and rates, and keeps both transcripts', () => {
-    const recorded = results('h', [{ ...cell('4.5.1', 'reproduced'), stdout: 'LEAK: old', tally: { runs: 10, reproduced: 9, notReproduced: 1, errors: 0 } }]);
+    const recorded = results('h', [{ ...cell('4.5.1', 'reproduced'), stdout: 'LEAK: old', tally: { runs: 10, reproduced: 10, notReproduced: 0, errors: 0 } }]);
     const fresh = results('h', [{ ...cell('4.5.1', 'not-reproduced'), stdout: 'NO-LEAK: new', tally: { runs: 10, reproduced: 0, notReproduced: 10, errors: 0 } }]);
     const outcome = checkResults(recorded, fresh);
     expect(outcome.ok).toBe(false);
-    expect(outcome.problems).toEqual(['inc/r [4.5.1]: recorded reproduced (9/10 runs reproduced), now not-reproduced (0/10 runs reproduced)']);
+    expect(outcome.problems).toEqual(['inc/r [4.5.1]: recorded reproduced (10/10 runs reproduced), now not-reproduced (0/10 runs reproduced)']);
     expect(outcome.flips).toHaveLength(1);
     expect([outcome.flips[0]!.recorded.stdout, outcome.flips[0]!.fresh.stdout]).toEqual(['LEAK: old', 'NO-LEAK: new']);
+  });
+});
+
+describe('checkResults and intermittent cells', () => {
+  const rate = (verdict: Verdict, reproduced: number) => ({ ...cell('4.5.1', verdict), tally: { runs: 10, reproduced, notReproduced: 10 - reproduced, errors: 0 } });
+  it('lets a repeated cell move to or from an intermittent rate with a note, but fails a move between all and none', () => {
+    const toLuck = checkResults(results('h', [rate('not-reproduced', 0)]), results('h', [rate('reproduced', 1)]));
+    expect(toLuck).toMatchObject({ ok: true, problems: [], flips: [] });
+    expect(toLuck.notes).toEqual(['inc/r [4.5.1]: recorded not-reproduced (0/10 runs reproduced), now reproduced (1/10 runs reproduced); timing decides this cell']);
+    expect(checkResults(results('h', [rate('reproduced', 7)]), results('h', [rate('not-reproduced', 0)])).ok).toBe(true);
+    const realFlip = checkResults(results('h', [rate('reproduced', 10)]), results('h', [rate('not-reproduced', 0)]));
+    expect(realFlip.ok).toBe(false);
+    expect(realFlip.flips).toHaveLength(1);
   });
 });
 

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { boundedCapture } from '../../src/repro/process.ts';
 import os from 'node:os';
-import { cellKey, cellLabel, clipText, expandMatrix, expectationFor, importedVersion, interpreterName, judge, ReproConfigError, tallyVerdict } from '../../src/repro/runner.ts';
+import { cellKey, cellLabel, clipText, expandMatrix, expectationFor, importedVersion, interpreterName, judge, ReproConfigError, shareablePaths, tallyVerdict } from '../../src/repro/runner.ts';
 import { reproSchema } from '../../src/schemas/repro.ts';
 import type { IncidentRecord } from '../../src/content/archive.ts';
 
@@ -82,6 +82,14 @@ describe('interpreterName', () => {
     expect(interpreterName('/home/jane/.cache/aftermath/repro-envs/0123abcd/bin/python', '/home/jane/.cache/aftermath/repro-envs')).toBe('repro-envs/0123abcd/bin/python');
     expect(interpreterName('/usr/bin/python3.11', '/home/jane/.cache/aftermath/repro-envs')).toBe('python3.11');
     expect(interpreterName('/home/jane/.cache/aftermath/node22/node_modules/node/bin/node', '/home/jane/.cache/aftermath/repro-envs')).toBe('node');
+  });
+});
+
+describe('shareablePaths', () => {
+  it('turns the project folder, the environment cache and the home folder into relative names', () => {
+    const places = { root: '/home/jane/pm', cacheRoot: '/home/jane/.cache/aftermath/repro-envs', home: '/home/jane' };
+    const traceback = 'File "/home/jane/.cache/aftermath/repro-envs/ab12/lib/python3.11/site-packages/redis/client.py", line 1\nFile "/home/jane/pm/content/incidents/x/repros/r/race.py", line 9\n/home/jane/other';
+    expect(shareablePaths(traceback, places)).toBe('File "repro-envs/ab12/lib/python3.11/site-packages/redis/client.py", line 1\nFile "content/incidents/x/repros/r/race.py", line 9\n~/other');
   });
 });
 

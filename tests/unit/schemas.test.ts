@@ -199,9 +199,16 @@ describe('reproSchema', () => {
       ...manifest,
       parameters: {},
       services: [],
+      repeat: 1,
       timeout_s: 60,
       expect: { ...manifest.expect, by_version: {}, by_parameter: {} },
     });
+  });
+
+  it('explains a bad repeat', () => {
+    expect(issues(reproSchema, { ...manifest, repeat: 0 })).toEqual(['repeat: repeat must be at least 1']);
+    expect(issues(reproSchema, { ...manifest, repeat: 2.5 })).toEqual(['repeat: repeat must be a whole number']);
+    expect(issues(reproSchema, { ...manifest, repeat: 'ten' })).toEqual(['repeat: expected repeat as a whole number of runs per cell']);
   });
 
   it('explains bad runtimes, patterns, parameters and services', () => {
