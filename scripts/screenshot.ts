@@ -18,10 +18,12 @@ const { values, positionals } = parseArgs({
     full: { type: 'boolean', default: false },
     /** Capture one element instead of the viewport, e.g. --selector '#timeline + p + ol'. */
     selector: { type: 'string' },
+    /** Scroll this element to the top and capture the viewport around it (what a reader sees there). */
+    at: { type: 'string' },
   },
 });
 if (positionals.length === 0) {
-  console.error('usage: node scripts/screenshot.ts <url> [more urls] [--out folder] [--full] [--selector css]');
+  console.error('usage: node scripts/screenshot.ts <url> [more urls] [--out folder] [--full] [--selector css | --at css]');
   process.exit(2);
 }
 mkdirSync(values.out, { recursive: true });
@@ -35,7 +37,10 @@ try {
         await page.goto(url, { waitUntil: 'networkidle' });
         const file = join(values.out, `${name}-${label}-${colorScheme}.png`);
         if (values.selector) await page.locator(values.selector).first().screenshot({ path: file });
-        else await page.screenshot({ path: file, fullPage: values.full });
+        else if (values.at) {
+          await page.locator(values.at).first().evaluate((element) => element.scrollIntoView({ block: 'start' }));
+          await page.screenshot({ path: file });
+        } else await page.screenshot({ path: file, fullPage: values.full });
         console.log(file);
         await page.close();
       }

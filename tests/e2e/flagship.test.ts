@@ -88,17 +88,38 @@ it('shows the bound on going offline, and labels secondary and inferred facts wh
   await page.close();
 });
 
-it('embeds its repros with their recorded results', async () => {
+it('embeds its repros with their recorded results: real releases, their provenance, no pinned cell skipped', async () => {
   const page = await browser.newPage();
   await page.goto(`${server.url}/incidents/${slug}/`);
-  for (const id of ['cancel-race', 'cancel-race-proxy', 'resp-desync']) {
+  const repros = ['cancel-race', 'cancel-race-proxy', 'cancel-race-cluster', 'fix-reconnect', 'resp-desync'];
+  for (const id of repros) {
     await expect(page.locator(`.prose #repro-${id}`).count(), id).resolves.toBe(1);
     await expect(page.locator(`#repro-${id} .repro-stale, #repro-${id} .repro-not-run`).count(), `${id} is fresh`).resolves.toBe(0);
+    await expect(page.locator(`#repro-${id} .verdict-skipped, #repro-${id} .verdict-error`).count(), `${id}: nothing skipped or failed`).resolves.toBe(0);
   }
-  // Recorded by the lead's next re-recording run; until then only its place in the story is checked.
-  await expect(page.locator('.prose #repro-fix-reconnect').count()).resolves.toBe(1);
-  const naive = page.locator('#repro-resp-desync .repro-matrix tbody tr', { hasText: 'STRATEGY=naive' });
-  await expect(naive.locator('.verdict').textContent()).resolves.toBe('✗ reproduced');
-  await expect(page.locator('#repro-cancel-race-proxy .repro-matrix tbody tr', { hasText: '4.5.1' }).locator('.verdict').textContent()).resolves.toBe('– skipped');
+  const row = (id: string, version: string) => page.locator(`#repro-${id} .repro-matrix tbody tr:has(th:text-is("${version}"))`);
+  const verdicts = async (id: string, version: string) => (await row(id, version).locator('.verdict').allTextContents()).map((t) => t.replace(/\u00a0/g, ' '));
+  // The measured truth of the plain GET through the proxy, recorded by this project's runner.
+  for (const v of ['4.4.0', '4.5.1', '4.5.3']) await expect(verdicts('cancel-race-proxy', v), v).resolves.toEqual(['✗ reproduced']);
+  for (const v of ['4.3.4', '4.4.4', '4.5.4', '4.5.5']) await expect(verdicts('cancel-race-proxy', v), v).resolves.toEqual(['✓ not reproduced']);
+  // OpenAI's configuration: one measured row per version.
+  for (const v of ['4.4.0', '4.5.1']) await expect(verdicts('cancel-race-cluster', v), v).resolves.toEqual(['✗ reproduced']);
+  for (const v of ['4.3.4', '4.4.4', '4.5.3', '4.5.4', '4.5.5']) await expect(verdicts('cancel-race-cluster', v), v).resolves.toEqual(['✓ not reproduced']);
+  // The sweep: a rate in every cell, four delays across, the fixed versions never leaking.
+  for (const v of ['4.3.4', '4.4.0', '4.5.1', '4.5.5']) {
+    const cells = await verdicts('cancel-race', v);
+    expect(cells, v).toHaveLength(4);
+    for (const cell of cells) expect(cell, v).toMatch(/^(✗ reproduced|✓ not reproduced) ?\d+\/10/);
+    if (v === '4.3.4' || v === '4.5.5') for (const cell of cells) expect(cell, v).toMatch(/^✓ not reproduced ?0\/10/);
+  }
+  await expect(verdicts('cancel-race', '4.5.1').then((c) => c[3])).resolves.toMatch(/^✗ reproduced/);
+  // Every pinned version names the wheel it ran and that file's sha256.
+  const provenance = await page.locator('#repro-cancel-race-proxy .repro-provenance').textContent();
+  for (const v of ['4.3.4', '4.4.0', '4.4.4', '4.5.1', '4.5.3', '4.5.4', '4.5.5']) expect(provenance).toMatch(new RegExp(`redis ${v.replace(/\./g, '\\.')} · wheel sha256 [0-9a-f]{8}`));
+  // The prose states results only through <Verdict>, which reads the same record.
+  await expect(page.locator('.prose a.verdict-inline[href="#repro-cancel-race-proxy"]').count()).resolves.toBeGreaterThanOrEqual(7);
+  await expect(page.locator('.prose a.verdict-inline[data-state="verdict"]').count()).resolves.toBe(await page.locator('.prose a.verdict-inline').count());
+  const naive = page.locator('#repro-resp-desync .repro-matrix tbody td.repro-cell').first();
+  await expect(naive.locator('.verdict').textContent()).resolves.toBe('✗\u00a0reproduced');
   await page.close();
 });
