@@ -47,6 +47,25 @@ describe('npm run repro', { timeout: 60_000 }, () => {
     expect(JSON.parse(readFileSync(join(reproDir('echo-redis'), 'results.json'), 'utf8')).recordedAt).toBe(recorded.recordedAt);
   });
 
+  it('--check fails when a recorded verdict no longer holds, naming the cell and printing both transcripts', async () => {
+    const file = join(reproDir('echo-redis'), 'results.json');
+    await repro(INCIDENT, 'echo-redis');
+    const original = readFileSync(file, 'utf8');
+    const doctored = JSON.parse(original) as ReproResults;
+    Object.assign(doctored.cells[0]!, { verdict: 'reproduced', stdout: 'imported redis 4.3.4\nREPRODUCED\n' });
+    writeFileSync(file, JSON.stringify(doctored));
+    try {
+      const result = await repro(INCIDENT, 'echo-redis', '--check');
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/2024-01-01-repro-fixture\/echo-redis \[installed USER_ID=1\] flipped: recorded reproduced, now not-reproduced/);
+      expect(result.stderr).toMatch(/recorded transcript \(.*\):\n\s+\| imported redis \S+\n\s+\| REPRODUCED/);
+      expect(result.stderr).toMatch(/fresh transcript \(.*\):\n\s+\| imported redis \S+\n\s+\| NOT REPRODUCED/);
+      expect(result.stderr).toMatch(/^repro check: 1 passed, 1 failed$/m);
+    } finally {
+      writeFileSync(file, original);
+    }
+  });
+
   it('--shard i/n runs every n-th cell', async () => {
     const result = await repro(INCIDENT, 'echo-redis', '--shard', '2/2', '--json', '--check');
     expect(result.code, result.stderr).toBe(0);
