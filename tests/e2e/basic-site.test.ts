@@ -120,7 +120,7 @@ describe('timeline and fix history', () => {
     const inImpact = await page.locator('.tl-item.in-impact .tl-title').allTextContents();
     expect(inImpact[0]).toBe('Consumer release 42 rolls out');
     expect(inImpact.at(-1)).toBe('Queue back to normal');
-    await expect(page.locator('.tl-item.conf-estimated .confidence').textContent()).resolves.toBe('estimated');
+    await expect(page.locator('.tl-item.conf-estimated .confidence').textContent()).resolves.toBe('inference');
     const secondary = page.locator('.tl-item.conf-secondary .tl-title');
     await expect(secondary.evaluate((el) => getComputedStyle(el, '::after').content)).resolves.toContain('secondary source');
   });
