@@ -8,10 +8,12 @@
  */
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
-import { readArchive } from '../src/content/archive.ts';
+import { readArchive } from '../src/archive/archive.ts';
 import { exitCleanlyOnSignals } from '../src/repro/cleanup.ts';
 import { formatMs, formatTable, quantile, selectRepros, UsageError } from '../src/repro/cli.ts';
-import { cellKey, cellLabel, expandMatrix, ReproConfigError, runRepro, type Verdict } from '../src/repro/runner.ts';
+import { cellKey, cellLabel } from '../src/domain/repro-cells.ts';
+import type { Verdict } from '../src/schemas/repro-results.ts';
+import { expandMatrix, ReproConfigError, runRepro } from '../src/repro/runner.ts';
 
 const FLAGSHIP = '2023-03-20-chatgpt-redis-py';
 const err = (text: string) => process.stderr.write(`${text}\n`);

@@ -27,10 +27,10 @@ import {
   type BuildState,
   type PageWeight,
   type SizeResult,
-} from '../src/lib/bench-report.ts';
-import { measurePageWeight } from '../src/lib/bench-weight.ts';
-import { dirBytes, hasTimeV, htmlPages, runMeasured } from './bench/measure.ts';
-import { astroBin, clearCaches, gitHead, projectRoot, removeSites, sourceFingerprint, touch, writeSites } from './bench/sites.ts';
+} from '../bench/report.ts';
+import { measurePageWeight } from '../bench/weight.ts';
+import { dirBytes, hasTimeV, htmlPages, runMeasured } from '../bench/measure.ts';
+import { astroBin, clearCaches, gitHead, projectRoot, removeSites, sourceFingerprint, touch, writeSites } from '../bench/sites.ts';
 
 const USAGE = 'usage: npm run bench -- [--sizes 10,100,1000] [--repeat 1] [--keep] [--out bench-results] [--seed 7] [--no-flagship] | --report a.json[,b.json]';
 const FLAGSHIP = '2023-03-20-chatgpt-redis-py';

@@ -2,9 +2,9 @@
  * `npm run check` (first half): validates every incident folder and renders every Mermaid
  * diagram, then prints all problems at once with file, line and field.
  */
-import { readArchive } from '../src/content/archive.ts';
-import { checkDiagrams } from '../src/content/diagram-check.ts';
-import { closeDiagramBrowser } from '../src/content/diagrams.ts';
+import { readArchive } from '../src/archive/archive.ts';
+import { checkDiagrams } from '../src/view/incident-diagrams.ts';
+import { closeDiagramBrowser } from '../src/render/diagrams.ts';
 import { formatProblems } from '../src/schemas/problems.ts';
 
 const root = process.cwd();

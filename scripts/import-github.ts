@@ -3,7 +3,7 @@
  *
  * Reads issues, pull requests and releases from GitHub's REST API and writes them as
  * history.yaml items, merged into the file when it exists (hand-written fields are kept).
- * Without --out the result is printed. The mapping and merge live in src/lib/github.ts; this
+ * Without --out the result is printed. The mapping and merge live in src/importers/sources/github.ts; this
  * file only fetches, reads and writes.
  *
  * Exit codes: 0 written, 1 the import failed (the message says why), 2 wrong usage.
@@ -31,7 +31,7 @@ import {
   type GitHubPull,
   type GitHubRelease,
   type ImportedHistoryItem,
-} from '../src/lib/github.ts';
+} from '../src/importers/sources/github.ts';
 
 const USAGE = `Usage: npm run import:github -- --repo owner/name --items 2624,2641,v4.5.5 [--token <token>] [--out <history.yaml>]
 

@@ -3,7 +3,7 @@
  *
  * Reads an incident from an Atlassian Statuspage (public API v2) and writes its updates as
  * timeline.yaml entries, merged into the file when it exists. Without --out the result is
- * printed. The mapping lives in src/lib/statuspage.ts; this file only reads, fetches and writes.
+ * printed. The mapping lives in src/importers/sources/statuspage.ts; this file only reads, fetches and writes.
  *
  * Exit codes: 0 written, 1 the import failed (the message says why), 2 wrong usage.
  */
@@ -18,7 +18,7 @@ import {
   StatuspageImportError,
   validateTimelineText,
   type StatuspageInput,
-} from '../src/lib/statuspage.ts';
+} from '../src/importers/sources/statuspage.ts';
 
 const USAGE = `Usage: npm run import:statuspage -- <address or file> [--incident <id>] [--out <timeline.yaml>]
 

@@ -7,8 +7,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { INCIDENTS_DIR } from '../src/content/archive.ts';
-import { scaffoldIncident, ScaffoldError, type ScaffoldedIncident } from '../src/lib/scaffold.ts';
+import { INCIDENTS_DIR } from '../src/archive/archive.ts';
+import { scaffoldIncident, ScaffoldError, type ScaffoldedIncident } from '../src/archive/scaffold.ts';
 
 const USAGE = `usage: npm run new -- "Title" [--date YYYY-MM-DD] [--timezone Zone] [--severity SEV1..SEV4] [--dir ${INCIDENTS_DIR}]
 

@@ -12,11 +12,14 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { readArchive } from '../src/content/archive.ts';
+import { readArchive } from '../src/archive/archive.ts';
 import { clearLeftovers, exitCleanlyOnSignals, wasInterrupted } from '../src/repro/cleanup.ts';
 import { formatMs, formatTable, inShard, parseShard, selectRepros, UsageError } from '../src/repro/cli.ts';
-import { checkResults, MergeError, mergeResults, mergeShards, readResults, sourcesHash, toResults, verdictText, writeResults, type CheckOutcome, type ReproResults, type VerdictFlip } from '../src/repro/results.ts';
-import { cellKey, cellLabel, expandMatrix, ReproConfigError, runPlan, type Cell, type PlanItem } from '../src/repro/runner.ts';
+import { readResults, sourcesHash } from '../src/archive/repro-record.ts';
+import { cellKey, cellLabel, describeVerdict } from '../src/domain/repro-cells.ts';
+import { checkResults, MergeError, mergeResults, mergeShards, toResults, writeResults, type CheckOutcome, type VerdictFlip } from '../src/repro/results.ts';
+import { expandMatrix, ReproConfigError, runPlan, type PlanItem } from '../src/repro/runner.ts';
+import type { Cell, ReproResults } from '../src/schemas/repro-results.ts';
 import { formatProblems } from '../src/schemas/problems.ts';
 
 const err = (text: string) => process.stderr.write(`${text}\n`);
@@ -86,7 +89,7 @@ function merge(root: string, files: string[], check: boolean): number {
 
 function printFlip(flip: VerdictFlip): void {
   const transcript = (text: string) => (text.trim() || '(no output)').split('\n').map((line) => `      | ${line}`).join('\n');
-  err(`\n  ${flip.repro} [${flip.cell}] flipped: recorded ${verdictText(flip.recorded)}, now ${verdictText(flip.fresh)}`);
+  err(`\n  ${flip.repro} [${flip.cell}] flipped: recorded ${describeVerdict(flip.recorded)}, now ${describeVerdict(flip.fresh)}`);
   err(`    recorded transcript (${flip.recorded.ranAt}):\n${transcript(flip.recorded.stdout)}`);
   err(`    fresh transcript (${flip.fresh.ranAt}):\n${transcript(flip.fresh.stdout + (flip.fresh.stderr ? `\n${flip.fresh.stderr}` : ''))}`);
 }
@@ -156,7 +159,7 @@ async function main(): Promise<number> {
         const r = event.result;
         const note = r.reason ? ` (${r.reason})` : '';
         const expect = r.expectation === 'violated' ? `  ✗ expected ${r.expected}` : r.expectation === 'met' ? '  ✓' : '';
-        err(`[${++done}/${total} · ${formatMs(performance.now() - startedAll)}] ${event.repro} ${cellLabel(event.cell)} → ${verdictText(r)}${note} in ${formatMs(event.elapsedMs)}${expect}`);
+        err(`[${++done}/${total} · ${formatMs(performance.now() - startedAll)}] ${event.repro} ${cellLabel(event.cell)} → ${describeVerdict(r)}${note} in ${formatMs(event.elapsedMs)}${expect}`);
       }
     },
   });

@@ -9,7 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
-import { chromiumLaunchOptions } from '../src/lib/chromium.ts';
+import { chromiumLaunchOptions } from '../src/render/chromium.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,

@@ -3,7 +3,7 @@ import type { Loader } from 'astro/loaders';
 import { z } from 'astro/zod';
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { readArchive, takeSharedArchive, type IncidentRecord } from './content/archive.ts';
+import { readArchive, takeSharedArchive, type IncidentRecord } from './archive/archive.ts';
 import { ContentError, formatProblems } from './schemas/problems.ts';
 
 export type IncidentData = Omit<IncidentRecord, 'body'>;

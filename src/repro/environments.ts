@@ -16,9 +16,9 @@ import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, writeFil
 import { homedir } from 'node:os';
 import { basename, join } from 'node:path';
 import { trackDir } from './cleanup.ts';
-import { findExecutable } from './services.ts';
+import { findExecutable } from './services/redis.ts';
 import { runSupervised } from './process.ts';
-import type { InstalledPackage } from './runner.ts';
+import type { InstalledPackage } from '../schemas/repro-results.ts';
 
 export type Runtime = 'python' | 'node';
 

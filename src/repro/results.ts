@@ -1,65 +1,13 @@
 /**
- * `repros/<id>/results.json`: the recorded outcome of a repro's matrix, with enough about
- * the machine to judge it later, and a hash of the sources it came from so the site can say
- * "stale" when someone edits the snippet without re-running it.
+ * Writing, merging and checking `results.json` (reading it is the archive's job, in
+ * src/archive/repro-record.ts): a fresh run merged into a recording, shards joined into one,
+ * and a fresh run compared with what was recorded.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
-import { cellKey, cellLabel, type Cell, type CellResult, type ReproRun } from './runner.ts';
-
-export const RESULTS_FILE = 'results.json';
-
-export interface ReproResults {
-  repro: { incident: string; id: string; title: string; dir: string };
-  /** sha256 over the repro folder's files (name and content), results.json excluded. */
-  sourcesHash: string;
-  recordedAt: string;
-  cells: CellResult[];
-}
-
-// Caches and installs are not sources: a run must not make its own recording stale.
-const IGNORED = new Set([RESULTS_FILE, '__pycache__', 'node_modules', '.DS_Store']);
-
-/**
- * Hashes every file under `dir` except results.json (and caches), sorted by relative path
- * with `/` separators, each as `path NUL content NUL`, so a rename changes the hash too.
- */
-export function sourcesHash(dir: string): string {
-  const files: string[] = [];
-  const walk = (current: string) => {
-    for (const name of readdirSync(current)) {
-      if (IGNORED.has(name) || name.endsWith('.pyc')) continue;
-      const path = join(current, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else files.push(relative(dir, path).split(sep).join('/'));
-    }
-  };
-  walk(dir);
-  const hash = createHash('sha256');
-  for (const file of files.sort()) hash.update(file).update('\0').update(readFileSync(join(dir, file))).update('\0');
-  return `sha256:${hash.digest('hex')}`;
-}
-
-/** True when the sources changed since the recording (or there is no recording). Pure. */
-export function isStale(recorded: Pick<ReproResults, 'sourcesHash'> | undefined, currentHash: string): boolean {
-  return !recorded || recorded.sourcesHash !== currentHash;
-}
-
-export function resultsPath(root: string, reproDir: string): string {
-  return resolve(root, reproDir, RESULTS_FILE);
-}
-
-/** The recording, or undefined when there is none (or it is not valid JSON). */
-export function readResults(root: string, reproDir: string): ReproResults | undefined {
-  const file = resultsPath(root, reproDir);
-  if (!existsSync(file)) return undefined;
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as ReproResults;
-  } catch {
-    return undefined;
-  }
-}
+import { renameSync, writeFileSync } from 'node:fs';
+import { cellKey, cellLabel, isIntermittent, describeVerdict } from '../domain/repro-cells.ts';
+import { isStale, resultsPath } from '../archive/repro-record.ts';
+import { RESULTS_FILE, type Cell, type CellResult, type ReproResults } from '../schemas/repro-results.ts';
+import type { ReproRun } from './runner.ts';
 
 /** Builds the document for a run. */
 export function toResults(run: ReproRun, hash: string, recordedAt = new Date().toISOString()): ReproResults {
@@ -107,11 +55,6 @@ export interface CheckOutcome {
   notes: string[];
 }
 
-/** Some runs of a repeated cell reproduced and some did not: the outcome depends on timing. */
-export function isIntermittent(cell: Pick<CellResult, 'tally'>): boolean {
-  return !!cell.tally && cell.tally.reproduced > 0 && cell.tally.reproduced < cell.tally.runs;
-}
-
 /**
  * Compares a fresh run with the recording. Fails when there is no recording, when the
  * sources changed since it was made (stale), or when any cell that ran now has a different
@@ -133,18 +76,13 @@ export function checkResults(recorded: ReproResults | undefined, fresh: ReproRes
     const old = before.get(cellKey(cell));
     if (!old) problems.push(`${name} [${cellLabel(cell)}]: not in the recording (now ${cell.verdict})`);
     else if (old.verdict !== cell.verdict && (isIntermittent(old) || isIntermittent(cell))) {
-      notes.push(`${name} [${cellLabel(cell)}]: recorded ${verdictText(old)}, now ${verdictText(cell)}; timing decides this cell`);
+      notes.push(`${name} [${cellLabel(cell)}]: recorded ${describeVerdict(old)}, now ${describeVerdict(cell)}; timing decides this cell`);
     } else if (old.verdict !== cell.verdict) {
-      problems.push(`${name} [${cellLabel(cell)}]: recorded ${verdictText(old)}, now ${verdictText(cell)}${cell.reason ? ` (${cell.reason})` : ''}`);
+      problems.push(`${name} [${cellLabel(cell)}]: recorded ${describeVerdict(old)}, now ${describeVerdict(cell)}${cell.reason ? ` (${cell.reason})` : ''}`);
       flips.push({ repro: name, cell: cellLabel(cell), recorded: old, fresh: cell });
     }
   }
   return { ok: problems.length === 0, stale, problems, flips, notes };
-}
-
-/** `reproduced` or, for a repeated cell, `reproduced (3/10 runs)`. */
-export function verdictText(cell: Pick<CellResult, 'verdict' | 'tally'>): string {
-  return cell.tally ? `${cell.verdict} (${cell.tally.reproduced}/${cell.tally.runs} runs reproduced)` : cell.verdict;
 }
 
 /** Shards that cannot be merged: cells missing, run twice with different verdicts, or of different sources. */
@@ -182,7 +120,7 @@ export function mergeShards(shards: ReproResults[][], orders: Map<string, string
     for (const cell of docs.flatMap((d) => d.cells)) {
       const key = cellKey(cell);
       const other = cells.get(key);
-      if (other && other.verdict !== cell.verdict) problems.push(`${name} [${cellLabel(cell)}]: two shards disagree (${verdictText(other)} and ${verdictText(cell)})`);
+      if (other && other.verdict !== cell.verdict) problems.push(`${name} [${cellLabel(cell)}]: two shards disagree (${describeVerdict(other)} and ${describeVerdict(cell)})`);
       if (!other) cells.set(key, cell);
     }
     const missing = order.filter((key) => !cells.has(key));

@@ -6,73 +6,15 @@ import { cpSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import { basename, delimiter, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { IncidentRepro } from '../content/archive.ts';
+import type { IncidentRepro } from '../archive/archive.ts';
 import type { ReproManifest } from '../schemas/repro.ts';
 import { makeTempDir, wasInterrupted } from './cleanup.ts';
 import { defaultCacheDir, prepareEnvironment, type EnvironmentOptions, type EnvironmentResult, type ReproEnvironment } from './environments.ts';
-import { startCellServices, type CellServices } from './cell-services.ts';
+import { startCellServices, type CellServices } from './services/cell-services.ts';
 import { runSupervised, type ProcessResult } from './process.ts';
-import { decodeTrace, EMPTY_TRACE, type DecodedTrace } from './trace.ts';
-
-export type Verdict = 'reproduced' | 'not-reproduced' | 'error' | 'skipped';
-export type Expectation = 'met' | 'violated' | 'none';
-
-/** One point of the matrix. Parameter values are strings: they travel as env vars. */
-export interface Cell {
-  version: string;
-  parameters: Record<string, string>;
-}
-
-/** One package the cell's environment installed, as the installer reported it. */
-export interface InstalledPackage {
-  name: string;
-  version: string;
-  /** Where it came from: a wheel's file name (found locally) or the URL it was downloaded from. */
-  source: string;
-  /** sha256 of that file, hex; null when the installer did not report one. */
-  sha256: string | null;
-}
-
-/** How the runs of a repeated cell (`repeat: N`) turned out. */
-export interface RunTally {
-  runs: number;
-  reproduced: number;
-  notReproduced: number;
-  errors: number;
-}
-
-export interface CellEnvironmentInfo {
-  runtime: 'python' | 'node';
-  interpreter: string | null;
-  interpreterVersion: string | null;
-  /** From the snippet's `imported <pkg> <version>` line; null when it printed none. */
-  packageVersionImported: string | null;
-  redisServerVersion: string | null;
-  /** What the environment installed for this version (pinned cells only), from the installer's report. */
-  packages?: InstalledPackage[];
-  /** `os.type() os.release() os.arch()` of the machine that ran the cell. */
-  os: string;
-  /** The Node.js version of the runner. */
-  node: string;
-}
-
-export interface CellResult extends Cell {
-  verdict: Verdict;
-  /** Why the verdict is `error` or `skipped` (and notes on the others). */
-  reason?: string;
-  /** What `expect.by_version` predicts for this version, if anything. */
-  expected?: 'reproduced' | 'not-reproduced';
-  expectation: Expectation;
-  /** Present when the manifest asks for `repeat` > 1; stdout, trace and exit code are then those of the first run that agrees with the verdict. */
-  tally?: RunTally;
-  exitCode: number | null;
-  durationMs: number;
-  stdout: string;
-  stderr: string;
-  trace: DecodedTrace;
-  environment: CellEnvironmentInfo;
-  ranAt: string;
-}
+import { decodeTrace, EMPTY_TRACE } from './wire/trace.ts';
+import type { Cell, CellEnvironmentInfo, CellResult, DecodedTrace, Expectation, RunTally, Verdict } from '../schemas/repro-results.ts';
+import { cellKey, cellLabel } from '../domain/repro-cells.ts';
 
 export interface ReproRun {
   incident: string;
@@ -124,16 +66,6 @@ export function expandMatrix(manifest: ReproManifest, filter: { version?: string
     combos = combos.flatMap((combo) => values.map((value) => ({ ...combo, [name]: String(value) })));
   }
   return versions.flatMap((version) => combos.map((parameters) => ({ version, parameters })));
-}
-
-/** `4.5.3 SLEEP=0.1 N=10`: how a cell is named in progress lines and tables. */
-export function cellLabel(cell: Cell): string {
-  return [cell.version, ...Object.entries(cell.parameters).map(([k, v]) => `${k}=${v}`)].join(' ');
-}
-
-/** The identity of a cell within a repro (version + sorted parameters). */
-export function cellKey(cell: Cell): string {
-  return JSON.stringify([cell.version, Object.entries(cell.parameters).sort(([a], [b]) => a.localeCompare(b))]);
 }
 
 /** The version from a line `imported <pkg> <version>`; pip and npm normalise names differently, so `_`, `-`, `.` and case do not matter. */

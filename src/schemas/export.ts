@@ -6,7 +6,7 @@
  * describe what authors may write (and change with it), this describes what the site promises
  * to emit. Version 1 is closed (`additionalProperties: false`), so adding, renaming or
  * removing a field means a new version (`incident-v2.json`, `schemaVersion: 2`). The mapping in
- * `src/lib/exports.ts` is typed against this schema, and the endpoint parses every document
+ * `src/exports/incident-json.ts` is typed against this schema, and the endpoint parses every document
  * with it, so the two cannot drift apart unnoticed.
  */
 import { z } from 'astro/zod';

@@ -4,7 +4,7 @@
  * `./problems.ts`.
  */
 import { z } from 'astro/zod';
-import { isInstant, isTimeZone, parseDay, parseTimestamp, type Instant } from '../lib/time.ts';
+import { isInstant, isTimeZone, parseDay, parseTimestamp, type Instant } from '../domain/time.ts';
 
 const EXAMPLE = '2023-03-20T01:00:00-07:00';
 

@@ -4,7 +4,7 @@
  * with the reason it may be published. See README "PII lint".
  */
 import { z } from 'astro/zod';
-import { allowPattern, PII_KINDS } from '../lib/pii.ts';
+import { allowPattern, PII_KINDS } from '../domain/pii.ts';
 
 const REASON = 'every allowlist entry needs a reason: say why this text is public and may be published (e.g. "the vendor\'s published support address")';
 

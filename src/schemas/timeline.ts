@@ -1,7 +1,7 @@
 /** `content/incidents/<slug>/timeline.yaml`: the status page's updates and the postmortem's events. */
 import { z } from 'astro/zod';
 import { confidence, nonEmpty, timestamp, timestampOrDay, url } from './fields.ts';
-import { isInstant, parseDay, type Instant } from '../lib/time.ts';
+import { isInstant, parseDay, type Instant } from '../domain/time.ts';
 
 export const STATUS_KINDS = ['investigating', 'identified', 'monitoring', 'update', 'resolved', 'postmortem'] as const;
 export const EVENT_KINDS = [

@@ -23,7 +23,7 @@ function siteWith(mdx: string, extra: Record<string, string> = {}): string {
     join(root, 'astro.config.mjs'),
     `import { defineConfig } from 'astro/config';
 import mdx from '@astrojs/mdx';
-import aftermath from ${JSON.stringify('./' + relative(root, join(projectRoot, 'src/integration.ts')))};
+import aftermath from ${JSON.stringify('./' + relative(root, join(projectRoot, 'src/integration/index.ts')))};
 export default defineConfig({ srcDir: ${src}, integrations: [aftermath(), mdx()] });
 `,
   );

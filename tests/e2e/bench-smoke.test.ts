@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BenchResults, BuildMeasurement, SizeResult } from '../../src/lib/bench-report.ts';
+import type { BenchResults, BuildMeasurement, SizeResult } from '../../bench/report.ts';
 import { projectRoot, runNode, type CommandResult } from '../support/site.ts';
 
 const out = mkdtempSync(join(tmpdir(), 'aftermath-bench-'));

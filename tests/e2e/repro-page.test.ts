@@ -25,7 +25,7 @@ describe('a repro run by the real runner', () => {
       join(root, 'astro.config.mjs'),
       `import { defineConfig } from 'astro/config';
   import mdx from '@astrojs/mdx';
-  import aftermath from './${relative(root, join(projectRoot, 'src/integration.ts'))}';
+  import aftermath from './${relative(root, join(projectRoot, 'src/integration/index.ts'))}';
   export default defineConfig({ srcDir: ${JSON.stringify(relative(root, join(projectRoot, 'src')))}, integrations: [aftermath(), mdx()] });
   `,
     );

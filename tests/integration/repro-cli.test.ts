@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import type { ReproResults } from '../../src/repro/results.ts';
+import type { ReproResults } from '../../src/schemas/repro-results.ts';
 import { copyFixtureSite, INCIDENT, isAlive, pgrep, processesWithMarker, tempDirs, TEST_PYTHON, waitFor } from '../fixtures/repro/support.ts';
 import { projectRoot, runNode } from '../support/site.ts';
 

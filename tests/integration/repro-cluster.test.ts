@@ -5,13 +5,13 @@
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { startCellServices } from '../../src/repro/cell-services.ts';
+import { startCellServices } from '../../src/repro/services/cell-services.ts';
 import { liveCount } from '../../src/repro/cleanup.ts';
-import { startLatencyProxy } from '../../src/repro/latency-proxy.ts';
-import { describeFrame, type RespFrame } from '../../src/repro/resp.ts';
-import { CLUSTER_SLOTS, freePort, redisCommand, startRedisCluster } from '../../src/repro/services.ts';
+import { startLatencyProxy } from '../../src/repro/services/latency-proxy.ts';
+import { describeFrame, type RespFrame } from '../../src/repro/wire/resp.ts';
+import { CLUSTER_SLOTS, freePort, redisCommand, startRedisCluster } from '../../src/repro/services/redis.ts';
 import { reproSchema } from '../../src/schemas/repro.ts';
-import { decodeTrace } from '../../src/repro/trace.ts';
+import { decodeTrace } from '../../src/repro/wire/trace.ts';
 import { isAlive, pgrep } from '../fixtures/repro/support.ts';
 
 function text(frame: RespFrame): string {

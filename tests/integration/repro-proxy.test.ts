@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startLatencyProxy, type LatencyProxy } from '../../src/repro/latency-proxy.ts';
+import { startLatencyProxy, type LatencyProxy } from '../../src/repro/services/latency-proxy.ts';
 
 const open: { close(): unknown }[] = [];
 afterEach(async () => {

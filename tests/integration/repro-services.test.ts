@@ -3,8 +3,8 @@ import { existsSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { liveCount } from '../../src/repro/cleanup.ts';
-import { describeFrame } from '../../src/repro/resp.ts';
-import { ping, redisCommand, resolveRedisBinary, startRedis } from '../../src/repro/services.ts';
+import { describeFrame } from '../../src/repro/wire/resp.ts';
+import { ping, redisCommand, resolveRedisBinary, startRedis } from '../../src/repro/services/redis.ts';
 import { isAlive, pgrep } from '../fixtures/repro/support.ts';
 
 /** Resolves with the connect error code ('ECONNREFUSED') or 'connected'. */

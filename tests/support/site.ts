@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import { chromiumLaunchOptions } from '../../src/lib/chromium.ts';
+import { chromiumLaunchOptions } from '../../src/render/chromium.ts';
 
 export const projectRoot = resolve(import.meta.dirname, '../..');
 const astroBin = join(projectRoot, 'node_modules/astro/bin/astro.mjs');

@@ -10,7 +10,7 @@ import { afterAll, beforeEach, expect, it } from 'vitest';
 
 const work = mkdtempSync(join(tmpdir(), 'aftermath-archive-cache-'));
 process.env.AFTERMATH_DIAGRAM_CACHE = join(work, 'cache/diagrams');
-const { readArchive, archiveCacheStats } = await import('../../src/content/archive.ts');
+const { readArchive, archiveCacheStats } = await import('../../src/archive/archive.ts');
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 const fixture = resolve(import.meta.dirname, '../fixtures/sites/basic/content');

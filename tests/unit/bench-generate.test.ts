@@ -2,10 +2,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readArchive, type IncidentRecord } from '../../src/content/archive.ts';
-import { generateIncident, incidentSeed, isoWithOffset, prng, TOUCH_NOTE, touchFirstDiagram } from '../../src/lib/bench-generate.ts';
-import { fixGraph, fixGraphMermaid } from '../../src/lib/fix-graph.ts';
-import { mermaidBlocks, splitFrontmatter } from '../../src/lib/markdown.ts';
+import { readArchive, type IncidentRecord } from '../../src/archive/archive.ts';
+import { generateIncident, incidentSeed, isoWithOffset, prng, TOUCH_NOTE, touchFirstDiagram } from '../../bench/generate.ts';
+import { fixGraph, fixGraphMermaid } from '../../src/domain/fix-graph.ts';
+import { mermaidBlocks, splitFrontmatter } from '../../src/domain/mdx-source.ts';
 
 const SEED = 7;
 const COUNT = 24;

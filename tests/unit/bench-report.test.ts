@@ -20,7 +20,7 @@ import {
   type BuildMeasurement,
   type PageWeight,
   type SizeResult,
-} from '../../src/lib/bench-report.ts';
+} from '../../bench/report.ts';
 
 const BUILD_LOG = `07:01:00 [aftermath] incident folders: 9 from cache, 1 read
 07:01:02 [build] 56 page(s) built in 9.1s

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkBuiltPage } from '../../src/lib/dist-check.ts';
+import { checkBuiltPage } from '../../src/integration/built-page-checks.ts';
 
 const page = (main: string) => `<!doctype html><html><head><title>x</title></head><body><header>Site</header><main>${main}</main></body></html>`;
 const incidentBody = (inner: string) => `<h1>T</h1><div class="prose incident-body" data-incident-body>${inner}</div>\n<!-- /incident-body -->`;

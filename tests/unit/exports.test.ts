@@ -1,8 +1,8 @@
 import Ajv2020 from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
-import { escapeHtml, exportInstant, incidentExport, incidentPageUrl, incidentSchemaUrl, siteRoot, type ExportableIncident } from '../../src/lib/exports.ts';
-import { mergeTimeline } from '../../src/lib/timeline.ts';
-import { parseDay, type Instant } from '../../src/lib/time.ts';
+import { escapeHtml, exportInstant, incidentExport, incidentPageUrl, incidentSchemaUrl, siteRoot, type ExportableIncident } from '../../src/exports/incident-json.ts';
+import { mergeTimeline } from '../../src/domain/timeline.ts';
+import { parseDay, type Instant } from '../../src/domain/time.ts';
 import { incidentExportJsonSchema, incidentExportSchema } from '../../src/schemas/export.ts';
 import { frontmatter, history, timeline } from '../support/data.ts';
 

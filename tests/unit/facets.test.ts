@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { facetLabels, facetValues, incidentsWith } from '../../src/lib/facets.ts';
-import { slugify } from '../../src/lib/slug.ts';
-import type { IncidentSummary } from '../../src/lib/incidents.ts';
+import { facetLabels, facetValues, incidentsWith } from '../../src/domain/facets.ts';
+import { slugify } from '../../src/domain/slug.ts';
+import type { IncidentSummary } from '../../src/domain/incidents.ts';
 import { frontmatter } from '../support/data.ts';
 
 const incident = (slug: string, fm: Record<string, unknown>): IncidentSummary => ({ slug, frontmatter: frontmatter(fm), timeline: [] });

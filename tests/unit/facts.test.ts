@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readArchive } from '../../src/content/archive.ts';
-import { factFindings, factMentions, momentBound, normalizePercent, percentMentions } from '../../src/lib/facts.ts';
-import { historyKey } from '../../src/lib/history-keys.ts';
-import { reportToFixRelease } from '../../src/lib/metrics.ts';
+import { readArchive } from '../../src/archive/archive.ts';
+import { factFindings, factMentions, momentBound, normalizePercent, percentMentions } from '../../src/domain/facts.ts';
+import { historyKey } from '../../src/domain/history-keys.ts';
+import { reportToFixRelease } from '../../src/domain/metrics.ts';
 import { factsSchema } from '../../src/schemas/facts.ts';
 import { frontmatter, history, timeline } from '../support/data.ts';
 

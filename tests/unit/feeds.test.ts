@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ExportableIncident } from '../../src/lib/exports.ts';
-import { atomFeed, FEED_LIMITS, feedAlternates, feedSiteRoot, incidentsFeed, jsonFeed, renderFeed, rssFeed, updatesFeed } from '../../src/lib/feeds.ts';
+import type { ExportableIncident } from '../../src/exports/incident-json.ts';
+import { atomFeed, FEED_LIMITS, feedAlternates, feedSiteRoot, incidentsFeed, jsonFeed, renderFeed, rssFeed, updatesFeed } from '../../src/exports/feeds.ts';
 import { frontmatter, history, timeline } from '../support/data.ts';
 
 const ROOT = 'https://pm.example.com/';

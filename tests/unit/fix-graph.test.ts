@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fixGraph, fixGraphMermaid } from '../../src/lib/fix-graph.ts';
+import { fixGraph, fixGraphMermaid } from '../../src/domain/fix-graph.ts';
 import { history } from '../support/data.ts';
 
 const h = history([

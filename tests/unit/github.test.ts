@@ -21,7 +21,7 @@ import {
   type GitHubPull,
   type GitHubRelease,
   type ImportedHistoryItem,
-} from '../../src/lib/github.ts';
+} from '../../src/importers/sources/github.ts';
 import { historySchema } from '../../src/schemas/history.ts';
 
 const payloads = fileURLToPath(new URL('../fixtures/payloads/github/', import.meta.url));

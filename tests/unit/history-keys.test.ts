@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { historyKey, similarKeys } from '../../src/lib/history-keys.ts';
+import { historyKey, similarKeys } from '../../src/domain/history-keys.ts';
 import { historyItemSchema, type HistoryItem } from '../../src/schemas/history.ts';
 
 /** Items as history.yaml would give them, defaults and all. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { incidentDate, incidentDateText, incidentDuration, sortNewestFirst, type IncidentSummary } from '../../src/lib/incidents.ts';
+import { incidentDate, incidentDateText, incidentDuration, sortNewestFirst, type IncidentSummary } from '../../src/domain/incidents.ts';
 import { incidentSchema } from '../../src/schemas/incident.ts';
 import { timelineEntrySchema } from '../../src/schemas/timeline.ts';
 

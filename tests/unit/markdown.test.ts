@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hasReadableBody, mermaidBlocks, refMentions, splitFrontmatter } from '../../src/lib/markdown.ts';
+import { hasReadableBody, mermaidBlocks, refMentions, splitFrontmatter } from '../../src/domain/mdx-source.ts';
 
 describe('splitFrontmatter', () => {
   it('separates the YAML from the body and says where the body starts', () => {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const work = mkdtempSync(join(tmpdir(), 'aftermath-mdx-cache-'));
 process.env.AFTERMATH_DIAGRAM_CACHE = join(work, 'diagrams');
 const { unified } = await import('@astrojs/markdown-remark');
-const { cachedMdxProcessor } = await import('../../src/content/mdx-cache.ts');
+const { cachedMdxProcessor } = await import('../../src/integration/mdx-cache.ts');
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 const SOURCE = '## Impact\n\nThe cache "just worked" -- until it did not.\n';

@@ -1,6 +1,6 @@
 /** The long-lived Mermaid page: real Chromium, real `mermaid`. */
 import { afterAll, expect, it } from 'vitest';
-import { createMermaidBrowser, MermaidRenderError } from '../../src/content/mermaid-browser.ts';
+import { createMermaidBrowser, MermaidRenderError } from '../../src/render/mermaid-browser.ts';
 
 const browser = createMermaidBrowser({ idleMs: 200 });
 afterAll(() => browser.close());

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diagramLineOf, mermaidProblem } from '../../src/lib/mermaid-errors.ts';
+import { diagramLineOf, mermaidProblem } from '../../src/render/mermaid-errors.ts';
 
 /** The shape of the error Mermaid's Jison parsers throw. */
 const parseError = (line: number) =>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { incidentMetrics, reportToFixRelease, spanBetween } from '../../src/lib/metrics.ts';
-import { parseDay, parseTimestamp, type Instant } from '../../src/lib/time.ts';
+import { incidentMetrics, reportToFixRelease, spanBetween } from '../../src/domain/metrics.ts';
+import { parseDay, parseTimestamp, type Instant } from '../../src/domain/time.ts';
 import { frontmatter, history, timeline } from '../support/data.ts';
 
 const instant = (text: string) => (text.length === 10 ? parseDay(text) : parseTimestamp(text)) as Instant;

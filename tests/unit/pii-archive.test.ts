@@ -7,8 +7,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readArchive } from '../../src/content/archive.ts';
-import { PII_ALLOWLIST, piiLint } from '../../src/content/pii.ts';
+import { readArchive } from '../../src/archive/archive.ts';
+import { PII_ALLOWLIST, piiLint } from '../../src/archive/pii-scan.ts';
 import { formatProblems, type ContentProblem } from '../../src/schemas/problems.ts';
 
 const SLUG = '2024-06-02-queue-backlog';
@@ -98,11 +98,14 @@ describe('a finding fails the archive', () => {
       'repros/a/results.json': '{\n  "cells": [\n    { "stdout": "charged\\n4111 1111 1111 1111\\n" }\n  ]\n}\n',
     });
     const { problems } = readArchive(root);
+    // The fragment is not a whole recording either, which is reported too; the PII findings stand.
     expect(problems.map((p) => [p.file, p.line, p.field])).toEqual([
+      [`${DIR}/repros/a/results.json`, undefined, undefined],
       [`${DIR}/repros/a/results.json`, 3, 'PII: card'],
       [`${DIR}/timeline.yaml`, 3, 'PII: phone'],
     ]);
-    expect(problems[0]!.message).toMatch(/^looks like a payment card number \(Visa, passes the Luhn check\) at column 27: "4111…11"/);
+    expect(problems[0]!.message).toMatch(/^this recording cannot be read: repro: /);
+    expect(problems[1]!.message).toMatch(/^looks like a payment card number \(Visa, passes the Luhn check\) at column 27: "4111…11"/);
   });
 
   it('reports every finding of every incident in one pass', () => {

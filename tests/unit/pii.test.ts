@@ -8,8 +8,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { incidentContentFiles } from '../../src/content/pii.ts';
-import { allowPattern, entropy, globToRegExp, luhnValid, mask, piiAllowlist, scanText, type PiiAllowEntry, type PiiFinding } from '../../src/lib/pii.ts';
+import { incidentContentFiles } from '../../src/archive/pii-scan.ts';
+import { allowPattern, entropy, globToRegExp, luhnValid, mask, piiAllowlist, scanText, type PiiAllowEntry, type PiiFinding } from '../../src/domain/pii.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const FLAGSHIP = 'content/incidents/2023-03-20-chatgpt-redis-py';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeAll, describeFrame, encodeCommand, RespDecoder, type RespFrame } from '../../src/repro/resp.ts';
-import { decodeTrace, messagesByConnection, type WireTrace } from '../../src/repro/trace.ts';
+import { decodeAll, describeFrame, encodeCommand, RespDecoder, type RespFrame } from '../../src/repro/wire/resp.ts';
+import { decodeTrace, messagesByConnection, type WireTrace } from '../../src/repro/wire/trace.ts';
 
 const bytes = (text: string) => Buffer.from(text, 'utf8');
 const describeAll = (text: string, role: 'command' | 'reply' = 'reply') => decodeAll(bytes(text)).map((f) => describeFrame(f, role));

@@ -2,9 +2,11 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkResults, isStale, MergeError, mergeResults, mergeShards, readResults, sourcesHash, writeResults, type ReproResults } from '../../src/repro/results.ts';
-import { cellKey, type CellResult, type Verdict } from '../../src/repro/runner.ts';
-import { EMPTY_TRACE } from '../../src/repro/trace.ts';
+import { isStale, readResults, sourcesHash } from '../../src/archive/repro-record.ts';
+import { cellKey } from '../../src/domain/repro-cells.ts';
+import { checkResults, MergeError, mergeResults, mergeShards, writeResults } from '../../src/repro/results.ts';
+import type { CellResult, ReproResults, Verdict } from '../../src/schemas/repro-results.ts';
+import { EMPTY_TRACE } from '../../src/repro/wire/trace.ts';
 
 const made: string[] = [];
 afterAll(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
@@ -101,9 +103,12 @@ describe('mergeResults / writeResults', () => {
     expect(file).toBe(join(root, 'repros/r/results.json'));
     expect(readFileSync(file, 'utf8').endsWith('}\n')).toBe(true);
     expect(readResults(root, 'repros/r')).toEqual(doc);
-    writeFileSync(file, '{ broken');
-    expect(readResults(root, 'repros/r')).toBeUndefined();
     expect(readResults(root, 'repros/none')).toBeUndefined();
+    // What is not a recording is said so, with the field that is wrong.
+    writeFileSync(file, '{ broken');
+    expect(() => readResults(root, 'repros/r')).toThrow(/^not valid JSON \(/);
+    writeFileSync(file, JSON.stringify({ ...doc, cells: [{ ...doc.cells[0], verdict: 'maybe' }] }));
+    expect(() => readResults(root, 'repros/r')).toThrow(/^cells\.0\.verdict: /);
   });
 });
 

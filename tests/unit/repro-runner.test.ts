@@ -7,9 +7,10 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { boundedCapture } from '../../src/repro/process.ts';
 import os from 'node:os';
-import { cellKey, cellLabel, clipText, expandMatrix, expectationFor, importedVersion, interpreterName, judge, ReproConfigError, shareablePaths, tallyVerdict } from '../../src/repro/runner.ts';
+import { cellKey, cellLabel } from '../../src/domain/repro-cells.ts';
+import { clipText, expandMatrix, expectationFor, importedVersion, interpreterName, judge, ReproConfigError, shareablePaths, tallyVerdict } from '../../src/repro/runner.ts';
 import { reproSchema } from '../../src/schemas/repro.ts';
-import type { IncidentRecord } from '../../src/content/archive.ts';
+import type { IncidentRecord } from '../../src/archive/archive.ts';
 
 const manifest = reproSchema.parse({
   title: 't',

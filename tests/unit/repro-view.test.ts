@@ -13,10 +13,9 @@ import {
   transcriptView,
   verdictText,
   versionProvenance,
-} from '../../src/lib/repro-view.ts';
-import { parseParams, resolveVerdict, verdictFindings, verdictMentions, type CitableRepro } from '../../src/lib/verdict-refs.ts';
-import type { ReproResults } from '../../src/repro/results.ts';
-import type { CellResult } from '../../src/repro/runner.ts';
+} from '../../src/view/repro-view.ts';
+import { parseParams, resolveVerdict, verdictFindings, verdictMentions, type CitableRepro } from '../../src/archive/verdict-refs.ts';
+import type { CellResult, ReproResults } from '../../src/schemas/repro-results.ts';
 import { reproSchema } from '../../src/schemas/repro.ts';
 
 const manifest = reproSchema.parse({ title: 'T', runtime: 'python', entry: 'r.py', expect: { reproduced: '^LEAK', not_reproduced: '^NO-LEAK' } });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { generateIncident } from '../../src/lib/bench-generate.ts';
-import { isPlainProse, renderSafeMarkdown, renderThroughPipeline } from '../../src/lib/safe-markdown.ts';
+import { generateIncident } from '../../bench/generate.ts';
+import { isPlainProse, renderSafeMarkdown, renderThroughPipeline } from '../../src/exports/safe-markdown.ts';
 import { parse } from 'yaml';
 
 describe('renderSafeMarkdown', () => {

@@ -3,8 +3,8 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readArchive } from '../../src/content/archive.ts';
-import { scaffoldIncident, ScaffoldError, titleSlug as slugify, todayIn } from '../../src/lib/scaffold.ts';
+import { readArchive } from '../../src/archive/archive.ts';
+import { scaffoldIncident, ScaffoldError, titleSlug as slugify, todayIn } from '../../src/archive/scaffold.ts';
 
 const SCRIPT = resolve(import.meta.dirname, '../../scripts/new-incident.ts');
 

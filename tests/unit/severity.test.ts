@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { severityLabel, statuspageImpact } from '../../src/lib/severity.ts';
+import { severityLabel, statuspageImpact } from '../../src/domain/severity.ts';
 import { SEVERITIES } from '../../src/schemas/incident.ts';
 
 describe('severity', () => {

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { socialCardHtml } from '../../src/lib/social-card.ts';
+import { socialCardHtml } from '../../src/render/social-card.ts';
 
 it('puts the facts a preview needs on the card, escaped', () => {
   const html = socialCardHtml({ title: 'Outage <b>"bold"</b>', impact: 'Users & admins', severity: 'SEV2', date: '2024-06-02', duration: '2 h' });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { ExportableIncident } from '../../src/lib/exports.ts';
-import { findIncident, timelineEntriesFromIncident } from '../../src/lib/statuspage.ts';
-import { componentCode, statuspageDocument, statuspageIncident, statuspageTime, updateBodyHtml } from '../../src/lib/statuspage-export.ts';
-import { mergeTimeline } from '../../src/lib/timeline.ts';
-import { parseDay, parseTimestamp, type Instant } from '../../src/lib/time.ts';
+import type { ExportableIncident } from '../../src/exports/incident-json.ts';
+import { findIncident, timelineEntriesFromIncident } from '../../src/importers/sources/statuspage.ts';
+import { componentCode, statuspageDocument, statuspageIncident, statuspageTime, updateBodyHtml } from '../../src/exports/statuspage-api.ts';
+import { mergeTimeline } from '../../src/domain/timeline.ts';
+import { parseDay, parseTimestamp, type Instant } from '../../src/domain/time.ts';
 import { frontmatter, history, timeline } from '../support/data.ts';
 
 const ROOT = 'https://pm.example.com/';

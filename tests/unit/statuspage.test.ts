@@ -14,7 +14,7 @@ import {
   timelineEntriesFromIncident,
   validateTimelineText,
   type StatuspageIncident,
-} from '../../src/lib/statuspage.ts';
+} from '../../src/importers/sources/statuspage.ts';
 import { timelineEntrySchema, timelineSchema } from '../../src/schemas/timeline.ts';
 
 const payloads = fileURLToPath(new URL('../fixtures/payloads/statuspage/', import.meta.url));

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { compactSvg } from '../../src/lib/svg-compact.ts';
+import { compactSvg } from '../../src/render/svg-compact.ts';
 
 it('rounds geometry to a tenth of a pixel and drops Mermaid bookkeeping', () => {
   const svg = '<svg viewBox="0 0 2450.47998046875 14.25"><path d="M-14.671875 -19.5 C-5.0388793874122175 -19.5, 14.671874999999998 -0.0001" data-points="W3t9XQ==" /><text>3.14159 stays</text></svg>';

@@ -10,7 +10,7 @@ import {
   parseDay,
   parseTimestamp,
   zoneAbbreviation,
-} from '../../src/lib/time.ts';
+} from '../../src/domain/time.ts';
 
 describe('parseTimestamp', () => {
   it('accepts offsets and Z, keeping the text as written', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { timelineProblems } from '../../src/lib/timeline-checks.ts';
+import { timelineProblems } from '../../src/archive/timeline-checks.ts';
 import { timeline } from '../support/data.ts';
 
 describe('timelineProblems', () => {

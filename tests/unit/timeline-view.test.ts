@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { mergeTimeline } from '../../src/lib/timeline.ts';
-import { timelineRows } from '../../src/lib/timeline-view.ts';
+import { mergeTimeline } from '../../src/domain/timeline.ts';
+import { timelineRows } from '../../src/view/timeline-view.ts';
 import { history, timeline } from '../support/data.ts';
 
 const zone = 'America/Los_Angeles';

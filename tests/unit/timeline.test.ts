@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { historyEvents, mergeTimeline, timelineSource } from '../../src/lib/timeline.ts';
+import { historyEvents, mergeTimeline, timelineSource } from '../../src/domain/timeline.ts';
 import { history, timeline } from '../support/data.ts';
 
 const zone = 'America/Los_Angeles';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { traceSequenceDiagram } from '../../src/lib/trace-diagram.ts';
+import { traceSequenceDiagram } from '../../src/view/trace-diagram.ts';
 
 const naive = {
   omitted: 0,

@@ -1,10 +1,10 @@
 /**
  * `/feeds/<name>.<ext>`: the incidents and status-updates feeds, each as Atom 1.0 (`.atom`),
- * RSS 2.0 (`.xml`) and JSON Feed 1.1 (`.json`); what they hold is built in src/lib/feeds.ts.
+ * RSS 2.0 (`.xml`) and JSON Feed 1.1 (`.json`); what they hold is built in src/exports/feeds.ts.
  */
 import type { APIRoute, GetStaticPaths } from 'astro';
-import { publishedIncidents } from '../../content/published.ts';
-import { FEED_PATHS, feedSiteRoot, incidentsFeed, renderFeed, updatesFeed, type FeedFormat, type FeedName } from '../../lib/feeds.ts';
+import { publishedIncidents } from '../../view/published.ts';
+import { FEED_PATHS, feedSiteRoot, incidentsFeed, renderFeed, updatesFeed, type FeedFormat, type FeedName } from '../../exports/feeds.ts';
 
 export const getStaticPaths = (() =>
   (Object.keys(FEED_PATHS) as FeedName[]).flatMap((name) =>

@@ -1,7 +1,7 @@
 /** `/incidents/<slug>.json`: the incident as data, in the shape of `/schemas/incident-v1.json`. */
 import type { APIRoute, InferGetStaticPropsType } from 'astro';
-import { publishedIncidents } from '../../content/published.ts';
-import { incidentExport, incidentPageUrl, incidentSchemaUrl, siteRoot } from '../../lib/exports.ts';
+import { publishedIncidents } from '../../view/published.ts';
+import { incidentExport, incidentPageUrl, incidentSchemaUrl, siteRoot } from '../../exports/incident-json.ts';
 import { incidentExportSchema } from '../../schemas/export.ts';
 
 export async function getStaticPaths() {

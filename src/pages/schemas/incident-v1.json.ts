@@ -1,6 +1,6 @@
 /** `/schemas/incident-v1.json`: the JSON Schema (draft 2020-12) of `/incidents/<slug>.json`. */
 import type { APIRoute } from 'astro';
-import { incidentSchemaUrl, siteRoot } from '../../lib/exports.ts';
+import { incidentSchemaUrl, siteRoot } from '../../exports/incident-json.ts';
 import { incidentExportJsonSchema } from '../../schemas/export.ts';
 
 export const GET: APIRoute = ({ site }) => {

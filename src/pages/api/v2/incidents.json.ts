@@ -1,8 +1,8 @@
 /** `/api/v2/incidents.json`: every published incident in Atlassian Statuspage's public API v2 shape. */
 import type { APIRoute } from 'astro';
-import { publishedIncidents } from '../../../content/published.ts';
-import { siteRoot } from '../../../lib/exports.ts';
-import { statuspageDocument } from '../../../lib/statuspage-export.ts';
+import { publishedIncidents } from '../../../view/published.ts';
+import { siteRoot } from '../../../exports/incident-json.ts';
+import { statuspageDocument } from '../../../exports/statuspage-api.ts';
 
 export const GET: APIRoute = async ({ site }) => {
   const incidents = (await publishedIncidents()).map((entry) => entry.data);

@@ -1,0 +1,130 @@
+/**
+ * The PII lint's file side (issue #6): walks an incident folder, scans every content file in it
+ * (index.mdx, every .yaml, repro snippets, results.json: every text file), applies
+ * `content/pii-allowlist.yaml`, and turns what is left into content problems. Called from
+ * readArchive, so the build, `npm run check` and the dev server all stop on a finding.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, posix } from 'node:path';
+import { mask, piiAllowlist, scanText, type PiiFinding } from '../domain/pii.ts';
+import { piiAllowEntrySchema, piiAllowlistSchema, type PiiAllowEntryInput } from '../schemas/pii-allowlist.ts';
+import { parseYaml, problemsFromZod, type ContentProblem, type LocatedYaml } from '../schemas/problems.ts';
+
+/** Relative to the project root. */
+export const PII_ALLOWLIST = 'content/pii-allowlist.yaml';
+
+/** Folders that hold tools' output, never content. Dot-folders and dotfiles are skipped too. */
+const SKIP_DIRS = new Set(['node_modules', '__pycache__']);
+const BINARY = /\.(?:png|jpe?g|gif|webp|avif|ico|bmp|pdf|zip|gz|tgz|xz|br|woff2?|ttf|otf|eot|mp3|mp4|webm|mov|wasm|pyc)$/i;
+
+/** Every text file in an incident folder, relative to the project root, with / separators, sorted. */
+export function incidentContentFiles(root: string, dir: string): string[] {
+  const files: string[] = [];
+  const walk = (rel: string) => {
+    for (const entry of readdirSync(join(root, rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      if (entry.name.startsWith('.')) continue;
+      const path = posix.join(rel, entry.name);
+      if (entry.isDirectory()) {
+        if (!SKIP_DIRS.has(entry.name)) walk(path);
+      } else if (entry.isFile() && !BINARY.test(entry.name)) files.push(path);
+    }
+  };
+  walk(dir.split(/[\\/]/).join('/'));
+  return files;
+}
+
+/** The text of a file, or undefined for a binary one (a NUL byte in its first 8 KiB). */
+function readText(path: string): string | undefined {
+  const bytes = readFileSync(path);
+  if (bytes.subarray(0, 8192).includes(0)) return undefined;
+  return bytes.toString('utf8');
+}
+
+export interface PiiLint {
+  /** Everything that looks like PII in one incident folder (relative to the root), allowed or not. */
+  scan(dir: string): PiiFinding[];
+  /** The findings the allowlist does not allow, as problems (and the entries that allowed one, as used). */
+  allow(findings: readonly PiiFinding[]): ContentProblem[];
+  /** `allow(scan(dir))`. */
+  scanIncident(dir: string): ContentProblem[];
+  /** Problems of the allowlist itself: bad entries, and entries that allowed nothing. Call last. */
+  finish(): ContentProblem[];
+}
+
+export function piiLint(root: string, allowlistFile = PII_ALLOWLIST): PiiLint {
+  const problems: ContentProblem[] = [];
+  const { entries, doc } = readAllowlist(root, allowlistFile, problems);
+  const allowlist = piiAllowlist(entries.map((e) => e.entry));
+  const scan = (dir: string) =>
+    incidentContentFiles(root, dir).flatMap((file) => {
+      const text = readText(join(root, file));
+      return text === undefined ? [] : scanText(text, file);
+    });
+  const allow = (findings: readonly PiiFinding[]) => allowlist.filter(findings).map((finding) => findingProblem(finding, allowlistFile));
+  return {
+    scan,
+    allow,
+    scanIncident: (dir) => allow(scan(dir)),
+    finish() {
+      const stale = allowlist.stale().map((i): ContentProblem => {
+        const { entry, index } = entries[i]!;
+        const what = entry.kind ? `${entry.kind} finding` : 'finding';
+        return {
+          file: allowlistFile,
+          line: doc?.lineOf([index]),
+          field: `[${index}]`,
+          message: `this entry allows nothing: no ${what} in "${entry.file}" matches "${mask(entry.match)}". Remove it (a stale entry hides nothing, but it rots), or correct its file, match or kind`,
+        };
+      });
+      return [...problems, ...stale];
+    },
+  };
+}
+
+const REMOVE: Record<PiiFinding['kind'], string> = {
+  email: 'Remove it, or replace it with a role ("the on-call engineer") or a placeholder such as name@example.com',
+  card: 'Remove it; if the card matters to the story, give at most its last four digits',
+  token: 'Remove it, and if it is real, revoke or rotate it: removing it does not take it out of the git history',
+  phone: 'Remove it, or replace it with a role ("the on-call phone")',
+};
+
+/** A finding as a problem: where, what kind, a masked excerpt, and what to do. Never the full text. */
+export function findingProblem(finding: PiiFinding, allowlistFile = PII_ALLOWLIST): ContentProblem {
+  const remove = REMOVE[finding.kind];
+  return {
+    file: finding.file,
+    line: finding.line,
+    field: `PII: ${finding.kind}`,
+    message:
+      `looks like ${finding.label} at column ${finding.column}: "${finding.excerpt}" (masked, ${[...finding.match].length} characters). ${remove}. ` +
+      `If it is deliberate and public (e.g. a vendor's published support address), list it in ${allowlistFile} with a reason: ` +
+      `- { file: ${finding.file}, match: "<the exact text>", kind: ${finding.kind}, reason: "…" }`,
+  };
+}
+
+interface Entry {
+  entry: PiiAllowEntryInput;
+  /** Position in the file, for the line of a stale-entry problem. */
+  index: number;
+}
+
+function readAllowlist(root: string, file: string, problems: ContentProblem[]): { entries: Entry[]; doc?: LocatedYaml } {
+  if (!existsSync(join(root, file))) return { entries: [] };
+  const doc = parseYaml(readFileSync(join(root, file), 'utf8'), file);
+  if (Array.isArray(doc)) {
+    problems.push(...doc);
+    return { entries: [] };
+  }
+  // An empty allowlist (or one with only comments) allows nothing, and that is fine.
+  if (doc.data === null || doc.data === undefined) return { entries: [], doc };
+  const result = piiAllowlistSchema.safeParse(doc.data, { reportInput: true });
+  if (result.success) return { entries: result.data.map((entry, index) => ({ entry, index })), doc };
+  problems.push(...problemsFromZod(result.error, file, doc));
+  // The valid entries still apply; an invalid one (say, without a reason) allows nothing.
+  const items: unknown[] = Array.isArray(doc.data) ? doc.data : [];
+  const entries = items.flatMap((item, index) => {
+    const parsed = piiAllowEntrySchema.safeParse(item);
+    return parsed.success ? [{ entry: parsed.data, index }] : [];
+  });
+  return { entries, doc };
+}

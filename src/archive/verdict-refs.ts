@@ -1,0 +1,157 @@
+/**
+ * `<Verdict repro="cancel-race-proxy" version="4.5.1" params="SLEEP=0.000001" />`: the prose
+ * states what a repro showed only by citing a recorded cell (issue 12, item 9). This finds
+ * every such citation in an incident's MDX (with its line) and resolves it against the repros'
+ * results.json; the archive reader turns a citation without a recorded cell into a located
+ * content problem, so the build fails before a page could say more than the record does.
+ * Pure: the same resolution serves the check and the component.
+ */
+import type { CellResult, ReproResults } from '../schemas/repro-results.ts';
+import type { ReproManifest } from '../schemas/repro.ts';
+import { cellLabel, parametersText } from '../domain/repro-cells.ts';
+
+/** What a `<Verdict>` needs of a repro (a subset of the archive's IncidentRepro). */
+export interface CitableRepro {
+  id: string;
+  dir: string;
+  manifest: Pick<ReproManifest, 'package' | 'parameters'>;
+  results?: ReproResults;
+  stale: boolean;
+}
+
+export interface VerdictCitation {
+  repro?: string;
+  version?: string;
+  params?: string;
+}
+
+export interface VerdictMention extends VerdictCitation {
+  /** Line of the tag's `<` in index.mdx. */
+  line: number;
+  /** The tag as written, on one line: how a problem names the component. */
+  tag: string;
+  /** Attributes written as expressions (`repro={id}`), which the build cannot check. */
+  dynamic: string[];
+}
+
+const ATTRIBUTES = ['repro', 'version', 'params'] as const;
+
+/** Blanks fenced code and inline code (keeping line breaks), where a tag is text, not a component. */
+function withoutCode(body: string): string {
+  let fence = '';
+  return body
+    .split('\n')
+    .map((line) => {
+      const marker = /^\s*(`{3,}|~{3,})/.exec(line)?.[1];
+      if (marker && (!fence || marker.startsWith(fence))) {
+        fence = fence ? '' : marker;
+        return '';
+      }
+      if (fence) return '';
+      return line.replace(/`[^`\n]*`/g, (m) => ' '.repeat(m.length));
+    })
+    .join('\n');
+}
+
+/** Every `<Verdict …/>` in an MDX body, with its line; tags may span lines. */
+export function verdictMentions(body: string, bodyLine = 1): VerdictMention[] {
+  const text = withoutCode(body);
+  const found: VerdictMention[] = [];
+  for (const m of text.matchAll(/<Verdict\b((?:[^>"'{]|"[^"]*"|'[^']*'|\{[^}]*\})*)\/?>/g)) {
+    const attrs = m[1]!;
+    const mention: VerdictMention = { line: bodyLine + text.slice(0, m.index).split('\n').length - 1, tag: m[0].replace(/\s+/g, ' '), dynamic: [] };
+    for (const a of attrs.matchAll(/([A-Za-z_][\w-]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|\{\s*(?:"([^"]*)"|'([^']*)'|([^}]*))\s*\})/g)) {
+      const name = a[1]!;
+      if (!(ATTRIBUTES as readonly string[]).includes(name)) continue;
+      const literal = a[2] ?? a[3] ?? a[4] ?? a[5];
+      if (literal === undefined) mention.dynamic.push(name);
+      else mention[name as (typeof ATTRIBUTES)[number]] = literal;
+    }
+    found.push(mention);
+  }
+  return found;
+}
+
+/** `SLEEP=0.000001 N=10` (spaces or commas between pairs) → { SLEEP: '0.000001', N: '10' }; a string says what is wrong. */
+export function parseParams(text: string): Record<string, string> | string {
+  const out: Record<string, string> = {};
+  for (const pair of text.split(/[\s,]+/).filter(Boolean)) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.+)$/.exec(pair);
+    if (!m) return `params="${text}" is not a list of NAME=value pairs; write it like params="SLEEP=0.000001" (several separated by spaces)`;
+    out[m[1]!] = m[2]!;
+  }
+  return out;
+}
+
+export type VerdictResolution = { ok: true; repro: CitableRepro; cell: CellResult; results: ReproResults } | { ok: false; message: string };
+
+const list = (items: readonly string[]) => items.join(', ') || 'none';
+
+/**
+ * The recorded cell a citation names, or why there is none and what to do. `incident` is the
+ * incident's folder name, used in the command that would record the missing cell.
+ */
+export function resolveVerdict(citation: VerdictCitation, repros: readonly CitableRepro[], incident: string): VerdictResolution {
+  const fail = (message: string): VerdictResolution => ({ ok: false, message });
+  const known = repros.map((r) => r.id);
+  if (!citation.repro) return fail(`<Verdict> needs repro="…" naming one of this incident's repros (${list(known)})`);
+  const repro = repros.find((r) => r.id === citation.repro);
+  if (!repro) return fail(`there is no repro "${citation.repro}" to cite (this incident's repros: ${list(known)}). Fix the id, or add the repro under repros/${citation.repro}/`);
+  const command = (version?: string) => `npm run repro -- ${incident} ${repro.id}${version ? ` --version ${version}` : ''}`;
+  const results = repro.results;
+  if (!results || results.cells.length === 0) {
+    return fail(`the repro "${repro.id}" has no recorded results (${repro.dir}/results.json), so there is no verdict to cite. Run ${command()} and commit its results.json`);
+  }
+  const versions = [...new Set(results.cells.map((c) => c.version))];
+  let version = citation.version;
+  if (version === undefined) {
+    if (versions.length > 1) return fail(`say which version of "${repro.id}" this cites with version="…" (recorded: ${list(versions)})`);
+    version = versions[0]!;
+  }
+  const ofVersion = results.cells.filter((c) => c.version === version);
+  if (ofVersion.length === 0) {
+    const listed = repro.manifest.package?.versions ?? ['installed'];
+    const how = listed.includes(version)
+      ? `Record it with ${command(version)} and commit results.json, or cite a recorded version`
+      : `${version} is not in ${repro.dir}/repro.yaml (package.versions: ${list(listed)}); add it there and record it with ${command(version)}, or cite a recorded version`;
+    return fail(`the repro "${repro.id}" has no recorded cell for version ${version} (recorded: ${list(versions)}). ${how}`);
+  }
+  let params: Record<string, string> = {};
+  if (citation.params !== undefined) {
+    const parsed = parseParams(citation.params);
+    if (typeof parsed === 'string') return fail(parsed);
+    params = parsed;
+  }
+  const matching = ofVersion.filter((c) => Object.entries(params).every(([k, v]) => c.parameters[k] === v));
+  const choices = ofVersion.map((c) => parametersText(c.parameters)).filter(Boolean);
+  if (matching.length === 0) {
+    return fail(
+      `the repro "${repro.id}" has no recorded cell for ${version} with ${parametersText(params)} (recorded for ${version}: ${list(choices)}). Fix params="…", or add the value to ${repro.dir}/repro.yaml and record it with ${command(version)}`,
+    );
+  }
+  if (matching.length > 1) {
+    return fail(`the repro "${repro.id}" recorded ${matching.length} cells for ${cellLabel({ version, parameters: params })}; say which with params="…" (one of: ${list(matching.map((c) => parametersText(c.parameters)))})`);
+  }
+  return { ok: true, repro, cell: matching[0]!, results };
+}
+
+export interface VerdictFinding {
+  line: number;
+  /** The component as written, e.g. `<Verdict repro="x" version="4.4.4" />`. */
+  field: string;
+  message: string;
+}
+
+/** Every citation in the body that names no recorded cell, located. */
+export function verdictFindings(body: string, bodyLine: number, repros: readonly CitableRepro[], incident: string): VerdictFinding[] {
+  const findings: VerdictFinding[] = [];
+  for (const mention of verdictMentions(body, bodyLine)) {
+    if (mention.dynamic.length > 0) {
+      findings.push({ line: mention.line, field: mention.tag, message: `write ${mention.dynamic.map((a) => `${a}="…"`).join(' and ')} as a literal string, so the build can check that the cited cell was recorded` });
+      continue;
+    }
+    const resolved = resolveVerdict(mention, repros, incident);
+    if (!resolved.ok) findings.push({ line: mention.line, field: mention.tag, message: resolved.message });
+  }
+  return findings;
+}

@@ -1,0 +1,101 @@
+/**
+ * The Aftermath Astro integration: validates the whole archive before anything is built,
+ * configures Markdown (Shiki themes, build-time Mermaid), and refuses to finish a build whose
+ * output is silently broken. Astro logs some rendering errors and still exits 0; this does not.
+ */
+import type { AstroIntegration } from 'astro';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { archiveCacheStats, readArchive, shareArchive, type Archive } from '../archive/archive.ts';
+import { incidentDiagrams } from '../view/incident-diagrams.ts';
+import { closeDiagramBrowser, diagramStats, prerenderDiagrams } from '../render/diagrams.ts';
+import { markdownProcessor } from './markdown.ts';
+import { codeStats } from '../render/code-highlight.ts';
+import { cachedMdxProcessor } from './mdx-cache.ts';
+import { writeSearchIndex } from './search-index.ts';
+import { renderSocialCards } from './social-cards.ts';
+import { checkBuiltPage } from './built-page-checks.ts';
+import { ContentError, formatProblems, type ContentProblem } from '../schemas/problems.ts';
+
+function htmlFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.html'))
+    .map((e) => join(e.parentPath, e.name));
+}
+
+export default function aftermath(): AstroIntegration {
+  let root = '';
+  let archive: Archive | undefined;
+  const diagramProblems: ContentProblem[] = [];
+  const mdxStats = { hits: 0, misses: 0 };
+  // Content cannot change during a build: the archive read before it is still current.
+  const published = () => (archive ?? readArchive(root)).incidents.filter((i) => !i.frontmatter.draft);
+  return {
+    name: 'aftermath',
+    hooks: {
+      'astro:config:setup': ({ config, updateConfig, command, logger }) => {
+        root = fileURLToPath(config.root);
+        archive = readArchive(root);
+        shareArchive(root, archive);
+        logger.info(`incident folders: ${archiveCacheStats.hits} from cache, ${archiveCacheStats.misses} read`);
+        const { problems } = archive;
+        if (command === 'build' && config.site?.includes('localhost')) {
+          logger.warn(`site is ${config.site}: canonical links, feeds, exports and the sitemap will point there. Set SITE_URL (and BASE_PATH for a sub-path) when building for publication.`);
+        }
+        if (problems.length > 0) {
+          // In dev the server keeps running so the author can fix and save; elsewhere, stop.
+          if (command === 'dev') logger.error(formatProblems(problems));
+          else throw new ContentError(problems);
+        }
+        const processor = markdownProcessor(root, (problem) => {
+          diagramProblems.push(problem);
+          if (command === 'dev') logger.error(formatProblems([problem]));
+        });
+        const hadProblem = (file: string) => diagramProblems.some((p) => p.file === relative(root, file));
+        updateConfig({
+          // Scripts go out as files, never inline, so a Content-Security-Policy needs no 'unsafe-inline'.
+          vite: { build: { assetsInlineLimit: 0 } },
+          markdown: {
+            // Code is highlighted by rehypeCode above (Astro's Shiki, cached); Astro's own pass would
+            // tokenize every block again on every build.
+            syntaxHighlight: false,
+            // A build compiles only the MDX that changed since the last one (see mdx-cache.ts); in
+            // dev, where Aftermath's own plugins may be edited, everything is compiled.
+            processor: command === 'build' ? cachedMdxProcessor(processor, { hadProblem, stats: mdxStats }) : processor,
+          },
+        });
+      },
+      'astro:build:start': ({ logger }) => {
+        // Every diagram the pages will show is known now: render the misses in one batch while
+        // Astro bundles, so that pages find them in the cache instead of waiting for them.
+        const started = prerenderDiagrams(published().flatMap(incidentDiagrams));
+        if (started > 0) logger.info(`diagrams: rendering ${started} new or changed diagram(s) ahead of the pages`);
+      },
+      'astro:build:done': async ({ dir, logger }) => {
+        await closeDiagramBrowser();
+        const outDir = fileURLToPath(dir);
+        const problems: ContentProblem[] = [...diagramProblems];
+        // Every page is read once: checked, and hashed for the search index's cache.
+        const pages = createHash('sha256');
+        for (const file of htmlFiles(outDir).sort()) {
+          const page = relative(outDir, file);
+          const html = readFileSync(file, 'utf8');
+          pages.update(page).update('\0').update(html).update('\0');
+          for (const finding of checkBuiltPage(page, html)) {
+            problems.push({ file: `dist/${page}`, message: finding.message });
+          }
+        }
+        if (problems.length > 0) throw new ContentError(problems);
+        const [search, cards] = await Promise.all([writeSearchIndex(outDir, pages.digest('hex')), renderSocialCards(published(), outDir)]);
+        logger.info(search.cached ? 'search: index from cache (no page changed)' : `search: index built from ${search.indexed} page(s)`);
+        logger.info(`social cards: ${cards.cached} from cache, ${cards.rendered} rendered`);
+        logger.info(`diagrams: ${diagramStats.hits} from cache, ${diagramStats.misses} rendered`);
+        logger.info(`code blocks: ${codeStats.hits} from cache, ${codeStats.misses} highlighted`);
+        logger.info(`MDX files: ${mdxStats.hits} from cache, ${mdxStats.misses} compiled`);
+        logger.info('content checks passed: no unrendered diagram, no empty page');
+      },
+    },
+  };
+}

@@ -1,0 +1,32 @@
+/**
+ * The Markdown pipeline incident MDX is compiled with: code highlighted through the cache,
+ * heading ids and anchors, and Mermaid fences drawn at build time. Astro 7's default Markdown
+ * engine ignores rehype plugins, so this is a unified() processor handed to Astro.
+ */
+import { rehypeHeadingIds, unified } from '@astrojs/markdown-remark';
+import rehypeAutolinkHeadings from 'rehype-autolink-headings';
+import type { ContentProblem } from '../schemas/problems.ts';
+import rehypeCode from './rehype-code.ts';
+import rehypeDiagrams from './rehype-diagrams.ts';
+
+/** This file and what it imports decide what compiled MDX looks like (the MDX cache's key). */
+export const MARKDOWN_CODE = ['integration/markdown.ts', 'integration/mdx-cache.ts'];
+
+export function markdownProcessor(root: string, onProblem: (problem: ContentProblem) => void) {
+  return unified({
+    rehypePlugins: [
+      // Mermaid fences are drawn by rehypeDiagrams; `math` is left alone as Astro would.
+      [rehypeCode, { excludeLangs: ['mermaid', 'math'] }],
+      rehypeHeadingIds,
+      [
+        rehypeAutolinkHeadings,
+        {
+          behavior: 'append',
+          properties: { className: ['heading-anchor'], ariaLabel: 'Link to this section' },
+          content: { type: 'text', value: '#' },
+        },
+      ],
+      [rehypeDiagrams, { root, onProblem }],
+    ],
+  });
+}

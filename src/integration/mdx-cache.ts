@@ -1,0 +1,63 @@
+/**
+ * Compiled MDX kept on disk between builds. Compiling an incident's MDX (parsing, typography,
+ * looking up its code blocks and diagrams, generating the module) was the largest cost left in a
+ * warm build of a large archive, and the result depends only on the file, the pipeline's options,
+ * Aftermath's own code and the versions of the packages that compile it.
+ *
+ * The cache wraps a Markdown processor and changes nothing else about it: `.md` files and cache
+ * misses go through the processor as before.
+ */
+import type { unified } from '@astrojs/markdown-remark';
+import { codeVersion, cacheKey, diskCache } from '../render/disk-cache.ts';
+import { MARKDOWN_CODE } from './markdown.ts';
+
+type Processor = ReturnType<typeof unified>;
+type MdxRenderer = Awaited<ReturnType<NonNullable<Processor['createMdxRenderer']>>>;
+type MdxRenderResult = Awaited<ReturnType<MdxRenderer['process']>>;
+
+export interface MdxCacheOptions {
+  /**
+   * Whether compiling this file reported a content problem. Such a result (a page with a visible
+   * error in place of a diagram, say) is never kept: the next build must find the problem again.
+   */
+  hadProblem(filePath: string): boolean;
+  stats: { hits: number; misses: number };
+}
+
+/** Bumped when what an entry holds changes shape. */
+const ENTRY_VERSION = '1';
+
+export function cachedMdxProcessor(processor: Processor, options: MdxCacheOptions): Processor {
+  const version = codeVersion(MARKDOWN_CODE);
+  const createMdxRenderer = processor.createMdxRenderer?.bind(processor);
+  if (!version || !createMdxRenderer) return processor;
+  return {
+    ...processor,
+    async createMdxRenderer(shared, mdx) {
+      const renderer = await createMdxRenderer(shared, mdx);
+      const cache = diskCache('mdx', 'json');
+      // Functions in the options (Shiki transformers, say) do not survive JSON; they are code,
+      // and code changes are covered by the version, or by the packages they come from.
+      const settings = JSON.stringify({ shared, mdx: { ...mdx, srcDir: mdx.srcDir?.href } });
+      return {
+        async process(content, filePath, frontmatter) {
+          const key = cacheKey(ENTRY_VERSION, version, settings, filePath, JSON.stringify(frontmatter), content);
+          const cached = cache.read(key);
+          if (cached !== undefined) {
+            try {
+              const result = JSON.parse(cached) as MdxRenderResult;
+              options.stats.hits++;
+              return result;
+            } catch {
+              // An unreadable entry (a disk error, say): compile afresh and replace it.
+            }
+          }
+          const result = await renderer.process(content, filePath, frontmatter);
+          options.stats.misses++;
+          if (!options.hadProblem(filePath)) cache.write(key, JSON.stringify(result));
+          return result;
+        },
+      };
+    },
+  };
+}

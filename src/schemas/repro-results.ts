@@ -1,0 +1,96 @@
+/**
+ * `content/incidents/<slug>/repros/<id>/results.json`: what the repro runner recorded for each
+ * cell of a repro's matrix, with enough about the machine and the packages to judge it later.
+ * The runner writes it; the archive reads it back through this schema, so a hand-edited or
+ * truncated recording is reported like any other content problem.
+ */
+import { z } from 'astro/zod';
+
+export const RESULTS_FILE = 'results.json';
+
+const verdict = z.enum(['reproduced', 'not-reproduced', 'error', 'skipped']);
+const expectedVerdict = z.enum(['reproduced', 'not-reproduced']);
+
+/** One package the cell's environment installed, as the installer reported it. */
+const installedPackage = z.object({
+  name: z.string(),
+  version: z.string(),
+  /** Where it came from: a wheel's file name (found locally) or the URL it was downloaded from. */
+  source: z.string(),
+  /** sha256 of that file, hex; null when the installer did not report one. */
+  sha256: z.string().nullable(),
+});
+
+/** How the runs of a repeated cell (`repeat: N`) turned out. */
+const runTally = z.object({ runs: z.number(), reproduced: z.number(), notReproduced: z.number(), errors: z.number() });
+
+const decodedMessage = z.object({
+  conn: z.number(),
+  dir: z.enum(['c2s', 's2c']),
+  /** When the chunk that completed this message arrived, in ms since the proxy started. */
+  t: z.number(),
+  text: z.string(),
+});
+
+const decodedTrace = z.object({
+  messages: z.array(decodedMessage),
+  /** Messages left out to keep the trace bounded (plus any chunks the proxy dropped). */
+  omitted: z.number(),
+});
+
+const cellEnvironment = z.object({
+  runtime: z.string(),
+  /** Relative to the environment cache (`repro-envs/<key>/bin/python`) or a bare name: never a machine path. */
+  interpreter: z.string().nullable(),
+  interpreterVersion: z.string().nullable(),
+  /** From the snippet's `imported <pkg> <version>` line; null when it printed none. */
+  packageVersionImported: z.string().nullable(),
+  redisServerVersion: z.string().nullable(),
+  /** What the environment installed for this version (pinned cells only), from the installer's report. */
+  packages: z.array(installedPackage).optional(),
+  /** `os.type() os.release() os.arch()` of the machine that ran the cell. */
+  os: z.string(),
+  /** The Node.js version of the runner. */
+  node: z.string(),
+});
+
+const cellResult = z.object({
+  version: z.string(),
+  /** Parameter values are strings: they travel as environment variables. */
+  parameters: z.record(z.string(), z.string()),
+  verdict,
+  /** Why the verdict is `error` or `skipped` (and notes on the others). */
+  reason: z.string().optional(),
+  /** What the manifest predicts for this cell, if anything. */
+  expected: expectedVerdict.optional(),
+  expectation: z.enum(['met', 'violated', 'none']),
+  /** With `repeat` > 1: stdout, trace and exit code are those of the first run that agrees with the verdict. */
+  tally: runTally.optional(),
+  exitCode: z.number().nullable(),
+  durationMs: z.number(),
+  stdout: z.string(),
+  stderr: z.string(),
+  trace: decodedTrace,
+  environment: cellEnvironment,
+  ranAt: z.string(),
+});
+
+export const reproResultsSchema = z.object({
+  repro: z.object({ incident: z.string(), id: z.string(), title: z.string(), dir: z.string() }),
+  /** sha256 over the repro folder's files (name and content), results.json excluded. */
+  sourcesHash: z.string(),
+  recordedAt: z.string(),
+  cells: z.array(cellResult),
+});
+
+export type Verdict = z.output<typeof verdict>;
+export type Expectation = z.output<typeof cellResult>['expectation'];
+export type InstalledPackage = z.output<typeof installedPackage>;
+export type RunTally = z.output<typeof runTally>;
+export type DecodedMessage = z.output<typeof decodedMessage>;
+export type DecodedTrace = z.output<typeof decodedTrace>;
+export type CellEnvironmentInfo = z.output<typeof cellEnvironment>;
+export type CellResult = z.output<typeof cellResult>;
+export type ReproResults = z.output<typeof reproResultsSchema>;
+/** One point of the matrix. */
+export type Cell = Pick<CellResult, 'version' | 'parameters'>;

@@ -1,0 +1,395 @@
+/**
+ * What a repro's box on the page says, computed from its manifest and its recording: whether
+ * it ran, when and where, how each cell turned out, and which cell's transcript and wire trace
+ * to show first.
+ */
+import { cellLabel, parametersText } from '../domain/repro-cells.ts';
+import type { CellResult, InstalledPackage, ReproResults, Verdict } from '../schemas/repro-results.ts';
+import type { ReproManifest } from '../schemas/repro.ts';
+import { traceSequenceDiagram } from './trace-diagram.ts';
+
+export type ReproState = 'not-run' | 'stale' | 'recorded';
+
+export const VERDICT_LABEL: Record<Verdict, string> = {
+  reproduced: '✗ reproduced',
+  'not-reproduced': '✓ not reproduced',
+  error: '! error',
+  skipped: '– skipped',
+};
+
+export interface ReproSummary {
+  state: ReproState;
+  counts: Partial<Record<Verdict, number>>;
+  /** Cells whose verdict contradicts the manifest's prediction. */
+  violated: number;
+  /** Where the cells that ran, ran: `Linux 6.1 x64, Python 3.11.2, redis-server 7.0.15`. */
+  where?: string;
+  recordedAt?: string;
+  /** The cell to show first: a reproduced one with a trace, else any that ran with a trace. */
+  featured?: CellResult;
+}
+
+export function cellParameters(cell: CellResult): string {
+  const entries = Object.entries(cell.parameters);
+  return entries.length ? entries.map(([k, v]) => `${k}=${v}`).join(' ') : '—';
+}
+
+export function summarizeRepro(results: ReproResults | undefined, stale: boolean): ReproSummary {
+  if (!results) return { state: 'not-run', counts: {}, violated: 0 };
+  const counts: Partial<Record<Verdict, number>> = {};
+  for (const cell of results.cells) counts[cell.verdict] = (counts[cell.verdict] ?? 0) + 1;
+  const ran = results.cells.filter((c) => c.verdict !== 'skipped');
+  const env = ran[0]?.environment;
+  const where = env
+    ? [env.os, env.interpreterVersion && `${env.runtime === 'python' ? 'Python' : 'Node'} ${env.interpreterVersion.replace(/^v/, '')}`, env.redisServerVersion && `redis-server ${env.redisServerVersion}`].filter(Boolean).join(', ')
+    : undefined;
+  const withTrace = ran.filter((c) => c.trace.messages.length > 0);
+  return {
+    state: stale ? 'stale' : 'recorded',
+    counts,
+    violated: results.cells.filter((c) => c.expectation === 'violated').length,
+    where,
+    recordedAt: results.recordedAt,
+    featured: withTrace.find((c) => c.verdict === 'reproduced') ?? withTrace[0],
+  };
+}
+
+/** A reason without the tool's own error text in parentheses (the transcripts keep it whole). */
+export function shortReason(reason: string): string {
+  return reason.replace(/\s*\([^()]*\)$/, '');
+}
+
+/** The line of stdout that decided the verdict (for the diagram's closing note). */
+export function decidingLine(cell: CellResult, manifest: ReproManifest): string | undefined {
+  const patterns = [manifest.expect.reproduced, manifest.expect.not_reproduced].map((p) => new RegExp(p));
+  return cell.stdout.split('\n').find((line) => patterns.some((p) => p.test(line)));
+}
+
+/** The command that runs this repro on a reader's machine. */
+export function reproCommand(incident: string, id: string, manifest: ReproManifest): string {
+  const python = manifest.runtime === 'python' ? 'REPRO_PYTHON=/usr/bin/python3 ' : '';
+  return `${python}npm run repro -- ${incident} ${id}`;
+}
+
+/** The sequence diagram of the featured cell's wire trace, as Mermaid source (none without a trace). */
+export function reproTraceMermaid(manifest: ReproManifest, summary: ReproSummary): string | undefined {
+  const featured = summary.featured;
+  if (!featured) return undefined;
+  const replyDelayMs = manifest.proxy ? (manifest.proxy.downstream_delay_ms ?? manifest.proxy.delay_ms) : 0;
+  return traceSequenceDiagram(featured.trace, { conclusion: decidingLine(featured, manifest), replyDelayMs });
+}
+
+/* ------------------------------------------------------------------------------------------
+ * The matrix a reader takes in at a glance (issue 12, item 8): versions down, parameters
+ * across, one mark per cell with its rate, disagreements with the manifest called out, and
+ * every skip or error reason said once, as a footnote.
+ * ---------------------------------------------------------------------------------------- */
+
+/** The mark alone, for places where the word is said separately. */
+export const VERDICT_MARK: Record<Verdict, string> = { reproduced: '✗', 'not-reproduced': '✓', error: '!', skipped: '–' };
+/** The verdict in words, as prose says it. */
+export const VERDICT_WORD: Record<Verdict, string> = { reproduced: 'reproduced', 'not-reproduced': 'not reproduced', error: 'error', skipped: 'skipped' };
+
+function parametersKey(parameters: Record<string, string>): string {
+  return JSON.stringify(Object.entries(parameters).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/**
+ * How often a repeated cell reproduced: `9/10`, with the runs that failed outright after it
+ * (`7/10 · 1 failed`). Undefined for a cell that ran once.
+ */
+export function rateText(cell: Pick<CellResult, 'tally'>): string | undefined {
+  const tally = cell.tally;
+  if (!tally) return undefined;
+  return `${tally.reproduced}/${tally.runs}${tally.errors > 0 ? ` · ${tally.errors} failed` : ''}`;
+}
+
+/** `✗ reproduced 9/10`: mark, word and rate, so the verdict never rests on colour alone. */
+export function verdictText(cell: Pick<CellResult, 'verdict' | 'tally'>): string {
+  const rate = cell.verdict === 'skipped' ? undefined : rateText(cell);
+  return `${VERDICT_LABEL[cell.verdict]}${rate ? ` ${rate}` : ''}`;
+}
+
+/** The rate in a sentence, for a title: `reproduced in 9 of 10 runs (1 failed)`. */
+export function rateSentence(cell: Pick<CellResult, 'tally'>): string | undefined {
+  const t = cell.tally;
+  if (!t) return undefined;
+  return `reproduced in ${t.reproduced} of ${t.runs} run${t.runs === 1 ? '' : 's'}${t.errors ? ` (${t.errors} failed without a verdict)` : ''}`;
+}
+
+/** `1 reproduced, 1 not reproduced, 5 skipped`. */
+export function countsText(counts: Partial<Record<Verdict, number>>): string {
+  return (Object.keys(VERDICT_WORD) as Verdict[])
+    .filter((v) => counts[v])
+    .map((v) => `${counts[v]} ${VERDICT_WORD[v]}`)
+    .join(', ');
+}
+
+export interface MatrixEntry {
+  cell: CellResult;
+  /** The id of the cell's transcript on the page. */
+  anchor: string;
+  /** `✗ reproduced 9/10`. */
+  text: string;
+  /** The same in parts, for a cell that may wrap: `✗`, `reproduced`, `9/10`. */
+  mark: string;
+  word: string;
+  rate?: string;
+  /** The recorded verdict contradicts what the manifest predicts. */
+  violated: boolean;
+  /** `expected not reproduced`, shown under a contradicted verdict. */
+  expectedText?: string;
+  /** The footnote that gives the reason a cell was skipped or failed. */
+  footnote?: number;
+  /** Everything about the cell in one sentence (the cell's title). */
+  title: string;
+}
+
+export interface MatrixRow {
+  version: string;
+  /** `4.5.1`, or `installed (4.3.4)` when what "installed" meant is known. */
+  label: string;
+  /** One per column; undefined where the recording has no such cell. */
+  entries: (MatrixEntry | undefined)[];
+  /**
+   * Set when every cell of the row was skipped for one reason: the row is then one cell across
+   * the columns ("– skipped¹ for every SLEEP"), not a line of identical marks.
+   */
+  allSkipped?: { footnote: number };
+}
+
+export interface MatrixColumn {
+  parameters: Record<string, string>;
+  /** The value alone when one parameter is swept, `A=1 B=2` for several, 'verdict' for none. */
+  label: string;
+}
+
+export interface MatrixFootnote {
+  n: number;
+  /** The reason, with a version shared by several rows written as `<version>`. */
+  reason: string;
+  /** Which cells it applies to: versions whose whole row it covers, else cell names. */
+  cells: string;
+}
+
+export interface ReproMatrix {
+  /** The swept parameter names, in manifest order (empty when none). */
+  parameterNames: string[];
+  columns: MatrixColumn[];
+  rows: MatrixRow[];
+  footnotes: MatrixFootnote[];
+  violated: number;
+}
+
+/** The anchor of a cell's transcript: stable across builds, unique on the page. */
+export function cellAnchor(reproId: string, index: number): string {
+  return `repro-${reproId}-cell-${index + 1}`;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** A reason with the cell's own version replaced by `<version>`, so one reason covers every row it hit. */
+function genericReason(cell: CellResult): string {
+  const reason = shortReason(cell.reason ?? `${cell.verdict} without a reason recorded`);
+  if (cell.version === 'installed') return reason;
+  return reason.replace(new RegExp(`(?<![\\w.])${escapeRegExp(cell.version)}(?![\\w]|\\.\\d)`, 'g'), '<version>');
+}
+
+export function reproMatrix(reproId: string, results: ReproResults): ReproMatrix {
+  const parameterNames = [...new Set(results.cells.flatMap((c) => Object.keys(c.parameters)))];
+  const columns: MatrixColumn[] = [];
+  const columnIndex = new Map<string, number>();
+  const rowIndex = new Map<string, number>();
+  const rows: MatrixRow[] = [];
+  for (const cell of results.cells) {
+    const key = parametersKey(cell.parameters);
+    if (!columnIndex.has(key)) {
+      columnIndex.set(key, columns.length);
+      const entries = Object.entries(cell.parameters);
+      const label = entries.length === 0 ? 'verdict' : parameterNames.length === 1 ? entries[0]![1] : parametersText(cell.parameters);
+      columns.push({ parameters: cell.parameters, label });
+    }
+    if (!rowIndex.has(cell.version)) {
+      rowIndex.set(cell.version, rows.length);
+      rows.push({ version: cell.version, label: cell.version, entries: [] });
+    }
+  }
+
+  // Footnotes: one per distinct reason, numbered in reading order (rows, then columns).
+  const reasons = new Map<string, { n: number; cells: CellResult[] }>();
+  const footnoteOf = new Map<CellResult, number>();
+  const ordered = [...results.cells].sort((a, b) => rowIndex.get(a.version)! - rowIndex.get(b.version)! || columnIndex.get(parametersKey(a.parameters))! - columnIndex.get(parametersKey(b.parameters))!);
+  for (const cell of ordered) {
+    if (cell.verdict !== 'skipped' && cell.verdict !== 'error') continue;
+    const reason = genericReason(cell);
+    let group = reasons.get(reason);
+    if (!group) reasons.set(reason, (group = { n: reasons.size + 1, cells: [] }));
+    group.cells.push(cell);
+    footnoteOf.set(cell, group.n);
+  }
+
+  results.cells.forEach((cell, index) => {
+    const row = rows[rowIndex.get(cell.version)!]!;
+    const violated = cell.expectation === 'violated';
+    const expectedText = violated && cell.expected ? `expected ${VERDICT_WORD[cell.expected]}` : undefined;
+    const rate = cell.verdict === 'skipped' ? undefined : rateSentence(cell);
+    const title = [
+      `${cellLabel(cell)}: ${VERDICT_WORD[cell.verdict]}`,
+      rate,
+      cell.expected && `expected ${VERDICT_WORD[cell.expected]}${violated ? ' (contradicted)' : cell.expectation === 'met' ? ' (as expected)' : ''}`,
+      cell.reason && shortReason(cell.reason),
+    ]
+      .filter(Boolean)
+      .join('; ');
+    row.entries[columnIndex.get(parametersKey(cell.parameters))!] = {
+      cell,
+      anchor: cellAnchor(reproId, index),
+      text: verdictText(cell),
+      mark: VERDICT_MARK[cell.verdict],
+      word: VERDICT_WORD[cell.verdict],
+      rate: cell.verdict === 'skipped' ? undefined : rateText(cell),
+      violated,
+      expectedText,
+      footnote: footnoteOf.get(cell),
+      title,
+    };
+  });
+  for (const row of rows) {
+    row.entries = columns.map((_, i) => row.entries[i]);
+    const notes = new Set(row.entries.map((e) => (e?.cell.verdict === 'skipped' ? e.footnote : undefined)));
+    const [only] = notes;
+    if (columns.length > 1 && notes.size === 1 && only !== undefined) row.allSkipped = { footnote: only };
+    if (row.version === 'installed') {
+      const imported = new Set(row.entries.flatMap((e) => (e && e.cell.verdict !== 'skipped' ? [e.cell.environment.packageVersionImported] : [])));
+      const version = imported.size === 1 ? [...imported][0] : undefined;
+      if (version) row.label = `installed (${version})`;
+    }
+  }
+
+  const footnotes = [...reasons].map(([reason, { n, cells }]) => {
+    const versions = [...new Set(cells.map((c) => c.version))];
+    const wholeRows = versions.every((v) => rows[rowIndex.get(v)!]!.entries.every((e) => !e || cells.includes(e.cell)));
+    const names = wholeRows && columns.length > 1 ? versions.map((v) => `${v} (all)`) : wholeRows ? versions : cells.map(cellLabel);
+    // A reason that names a version but applies to one version only reads best as written.
+    const text = versions.length === 1 && versions[0] !== 'installed' ? reason.replaceAll('<version>', versions[0]!) : reason;
+    return { n, reason: text, cells: names.join(', ') };
+  });
+  return { parameterNames, columns, rows, footnotes, violated: results.cells.filter((c) => c.expectation === 'violated').length };
+}
+
+/* ------------------------------------------------------------------------------------------
+ * Transcripts: the line that decided the verdict first, then the whole output.
+ * ---------------------------------------------------------------------------------------- */
+
+export interface TranscriptView {
+  /** The stdout line that decided the verdict (for a reproduced cell: the wrong value the next caller got). */
+  deciding?: string;
+  /** Every stdout line, the deciding one marked. */
+  lines: { text: string; deciding: boolean }[];
+}
+
+/**
+ * The transcript as the page shows it. The deciding line is the one matching the pattern of
+ * the cell's own verdict (a reproduced cell's `LEAK: … returned b'alice-data'`), so a reader
+ * sees the wrong value first; the full output follows with that line marked.
+ */
+export function transcriptView(cell: CellResult, manifest: ReproManifest): TranscriptView {
+  const stdout = cell.stdout.replace(/\n$/, '');
+  const lines = stdout === '' ? [] : stdout.split('\n');
+  const own = cell.verdict === 'reproduced' ? manifest.expect.reproduced : cell.verdict === 'not-reproduced' ? manifest.expect.not_reproduced : undefined;
+  let index = -1;
+  if (own) {
+    const pattern = new RegExp(own);
+    index = lines.findIndex((line) => pattern.test(line));
+  }
+  return { deciding: index >= 0 ? lines[index] : undefined, lines: lines.map((text, i) => ({ text, deciding: i === index })) };
+}
+
+/* ------------------------------------------------------------------------------------------
+ * Provenance: where each installed package came from (issue 12, item 1, the page's half).
+ * ---------------------------------------------------------------------------------------- */
+
+export interface ProvenanceText {
+  /** `redis 4.5.1 · wheel sha256 0891ab12…`. */
+  short: string;
+  /** The source as recorded and the whole hash, for a title and a details box. */
+  full: string;
+}
+
+function sourceKind(source: string): string {
+  const path = source.replace(/[?#].*$/, '');
+  if (path.endsWith('.whl')) return 'wheel';
+  if (/\.(tar\.gz|tar\.bz2|tgz|zip)$/.test(path)) return 'sdist';
+  if (/^[a-z+]+:\/\//.test(source)) return 'download';
+  return 'file';
+}
+
+export function provenanceText(pkg: InstalledPackage): ProvenanceText {
+  const kind = sourceKind(pkg.source);
+  const hash = pkg.sha256 ? `sha256 ${pkg.sha256.slice(0, 8)}…` : 'no hash reported';
+  return {
+    short: `${pkg.name} ${pkg.version} · ${kind} ${hash}`,
+    full: `${pkg.name} ${pkg.version} from ${pkg.source}${pkg.sha256 ? `, sha256 ${pkg.sha256}` : ' (the installer reported no hash)'}`,
+  };
+}
+
+const normName = (name: string) => name.toLowerCase().replace(/[-_.]+/g, '-');
+
+/** A cell's packages, the one under test first, then the rest by name. */
+export function cellProvenance(cell: Pick<CellResult, 'environment'>, manifest: Pick<ReproManifest, 'package'>): (ProvenanceText & { underTest: boolean })[] {
+  const under = manifest.package ? normName(manifest.package.name) : undefined;
+  return [...(cell.environment.packages ?? [])]
+    .map((pkg) => ({ pkg, underTest: normName(pkg.name) === under }))
+    .sort((a, b) => Number(b.underTest) - Number(a.underTest) || a.pkg.name.localeCompare(b.pkg.name))
+    .map(({ pkg, underTest }) => ({ ...provenanceText(pkg), underTest }));
+}
+
+/** Per version, the distinct packages its cells installed (cells of one version share one environment). */
+export function versionProvenance(results: ReproResults, manifest: Pick<ReproManifest, 'package'>): { version: string; packages: (ProvenanceText & { underTest: boolean })[] }[] {
+  const out: { version: string; packages: (ProvenanceText & { underTest: boolean })[] }[] = [];
+  for (const cell of results.cells) {
+    if (!cell.environment.packages?.length) continue;
+    let entry = out.find((e) => e.version === cell.version);
+    if (!entry) out.push((entry = { version: cell.version, packages: [] }));
+    for (const item of cellProvenance(cell, manifest)) if (!entry.packages.some((p) => p.full === item.full)) entry.packages.push(item);
+  }
+  return out;
+}
+
+/* ------------------------------------------------------------------------------------------
+ * <Verdict>: a recorded verdict inline in the prose (issue 12, item 9).
+ * ---------------------------------------------------------------------------------------- */
+
+export interface InlineVerdict {
+  /** `verdict` only when the recording is current and the cell ran to a verdict. */
+  state: 'verdict' | 'stale' | 'not-run' | 'error';
+  text: string;
+  /** The CSS class: verdict-reproduced, verdict-stale, … */
+  className: string;
+  title: string;
+}
+
+/**
+ * What `<Verdict>` prints for a cell. A stale recording, a skipped cell or an error is said
+ * as such, never as a verdict: the prose may cite only what the current snippet showed.
+ */
+export function inlineVerdict(cell: CellResult, stale: boolean, recordedAt: string): InlineVerdict {
+  const name = cellLabel(cell);
+  if (stale) {
+    return { state: 'stale', text: '⚠ stale recording', className: 'verdict-stale', title: `${name}: the recording of ${recordedAt} is of an earlier version of the snippet; re-run the repro` };
+  }
+  if (cell.verdict === 'skipped') {
+    return { state: 'not-run', text: '– not run', className: 'verdict-skipped', title: `${name} was skipped: ${cell.reason ? shortReason(cell.reason) : 'no reason recorded'}` };
+  }
+  if (cell.verdict === 'error') {
+    return { state: 'error', text: `! error, no verdict${cell.tally ? ` (${rateText(cell)})` : ''}`, className: 'verdict-error', title: `${name} ran but gave no verdict: ${cell.reason ? shortReason(cell.reason) : 'no reason recorded'}` };
+  }
+  return {
+    state: 'verdict',
+    text: verdictText(cell),
+    className: `verdict-${cell.verdict}`,
+    title: [`${name}: ${VERDICT_WORD[cell.verdict]}`, rateSentence(cell), `recorded ${recordedAt.slice(0, 10)}`].filter(Boolean).join('; '),
+  };
+}

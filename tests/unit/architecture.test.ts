@@ -1,0 +1,74 @@
+/**
+ * The layout's promises, checked on the import graph: no import cycle, and data flows one way
+ * (content → archive → domain → view → components → HTML); importers, exports, the repro runner
+ * and the benchmark import from that flow, never the other way round.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { projectRoot } from '../support/site.ts';
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(join(projectRoot, dir), { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && /\.(ts|astro)$/.test(e.name))
+    .map((e) => relative(projectRoot, join(e.parentPath, e.name)));
+}
+
+/** file → the project files it imports (relative specifiers only; packages are not rooms). */
+function importGraph(files: string[]): Map<string, string[]> {
+  const graph = new Map<string, string[]>();
+  for (const file of files) {
+    const text = readFileSync(join(projectRoot, file), 'utf8');
+    const targets = [...text.matchAll(/(?:from|import)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g)].map((m) => relative(projectRoot, resolve(projectRoot, dirname(file), m[1]!)));
+    graph.set(file, targets);
+  }
+  return graph;
+}
+
+const files = [...sourceFiles('src'), ...sourceFiles('scripts'), ...sourceFiles('bench')];
+const graph = importGraph(files);
+const room = (file: string) => (file.startsWith('src/') ? file.split('/')[1]! : file.split('/')[0]!);
+
+describe('architecture', () => {
+  it('has no import cycle', () => {
+    const state = new Map<string, 'open' | 'done'>();
+    const cycles: string[] = [];
+    const visit = (file: string, path: string[]) => {
+      if (state.get(file) === 'done') return;
+      if (state.get(file) === 'open') {
+        cycles.push([...path.slice(path.indexOf(file)), file].join(' → '));
+        return;
+      }
+      state.set(file, 'open');
+      for (const next of graph.get(file) ?? []) visit(next, [...path, file]);
+      state.set(file, 'done');
+    };
+    for (const file of graph.keys()) visit(file, []);
+    expect(cycles).toEqual([]);
+  });
+
+  // What each room may not import from (beside its own room and the packages).
+  const forbidden: Record<string, string[]> = {
+    schemas: ['archive', 'render', 'view', 'integration', 'exports', 'importers', 'repro', 'components', 'layouts', 'pages', 'bench', 'scripts'],
+    domain: ['archive', 'render', 'view', 'integration', 'exports', 'importers', 'repro', 'components', 'layouts', 'pages', 'bench', 'scripts'],
+    archive: ['render', 'view', 'integration', 'exports', 'importers', 'repro', 'components', 'layouts', 'pages', 'bench', 'scripts'],
+    render: ['view', 'integration', 'exports', 'importers', 'repro', 'components', 'layouts', 'pages', 'bench', 'scripts'],
+    view: ['integration', 'exports', 'importers', 'repro', 'components', 'layouts', 'pages', 'bench', 'scripts'],
+    exports: ['integration', 'importers', 'repro', 'components', 'layouts', 'pages', 'bench', 'scripts'],
+    importers: ['integration', 'exports', 'repro', 'components', 'layouts', 'pages', 'bench', 'scripts'],
+    repro: ['integration', 'exports', 'importers', 'render', 'view', 'components', 'layouts', 'pages', 'bench', 'scripts'],
+    integration: ['exports', 'importers', 'repro', 'components', 'layouts', 'pages', 'bench', 'scripts'],
+    components: ['integration', 'importers', 'repro', 'pages', 'bench', 'scripts'],
+    pages: ['integration', 'importers', 'repro', 'bench', 'scripts'],
+  };
+  // The one crossing: the archive keeps its readings in the same disk cache as the renderers.
+  const allowed = new Set(['src/archive/archive-cache.ts → src/render/disk-cache.ts']);
+  it('imports only along the flow', () => {
+    const wrong: string[] = [];
+    for (const [file, targets] of graph) {
+      const from = room(file);
+      for (const target of targets) if (forbidden[from]?.includes(room(target)) && !allowed.has(`${file} → ${target}`)) wrong.push(`${file} → ${target}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+});
