@@ -2,7 +2,7 @@
 import { defineConfig } from 'astro/config';
 import mdx from '@astrojs/mdx';
 import sitemap from '@astrojs/sitemap';
-import aftermath from './src/integration.ts';
+import aftermath from './src/integration/index.ts';
 
 export default defineConfig({
   // The public address of the site (used for canonical URLs and the sitemap); set SITE_URL when deploying.

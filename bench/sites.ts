@@ -15,7 +15,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wri
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { generateIncident, TOUCH_NOTE, touchFirstDiagram } from './generate.ts';
 
-export const projectRoot = resolve(import.meta.dirname, '../..');
+export const projectRoot = resolve(import.meta.dirname, '..');
 export const astroBin = join(projectRoot, 'node_modules/astro/bin/astro.mjs');
 
 const SITE = 'https://postmortems.example.com';
@@ -130,7 +130,7 @@ const { to } = Astro.props;
     join(baseline, 'src/pages/incidents/[slug].astro'),
     `---
 import { getCollection, render } from 'astro:content';
-import Ref from '../components/Ref.astro';
+import Ref from '../../components/Ref.astro';
 
 export async function getStaticPaths() {
   const entries = await getCollection('incidents');
