@@ -9,6 +9,7 @@ import { performance } from 'node:perf_hooks';
 import type { IncidentRepro } from '../archive/archive.ts';
 import type { ReproManifest } from '../schemas/repro.ts';
 import { makeTempDir, wasInterrupted } from './cleanup.ts';
+import { RUNTIME_DRIVERS } from './runtimes/index.ts';
 import { defaultCacheDir, prepareEnvironment, type EnvironmentOptions, type EnvironmentResult, type ReproEnvironment } from './environments.ts';
 import { startCellServices, type CellServices } from './services/cell-services.ts';
 import { runSupervised, type ProcessResult } from './process.ts';
@@ -306,7 +307,7 @@ async function runOnce(root: string, repro: IncidentRepro, cell: Cell, environme
   let removeStage: (() => void) | undefined;
   try {
     const reproDir = resolve(root, repro.dir);
-    const { command, args, cwd, env, stage } = commandFor(environment, reproDir, manifest, options.env ?? process.env);
+    const { command, args, cwd, env, stage } = RUNTIME_DRIVERS[manifest.runtime].command(environment, reproDir, manifest.entry, options.env ?? process.env);
     removeStage = stage;
     const childEnv: NodeJS.ProcessEnv = {
       ...env,
@@ -327,30 +328,4 @@ async function runOnce(root: string, repro: IncidentRepro, cell: Cell, environme
     await services.stop();
     removeStage?.();
   }
-}
-
-/**
- * How to start the entry. Python: the environment's interpreter, in the repro folder (its
- * venv decides what `import` finds). Node with a pinned version: a staged copy of the repro
- * folder next to a `node_modules` link, because ES modules resolve packages from the file's
- * own location and ignore NODE_PATH (which is set too, for require()).
- */
-function commandFor(environment: ReproEnvironment, reproDir: string, manifest: ReproManifest, baseEnv: NodeJS.ProcessEnv) {
-  const env: NodeJS.ProcessEnv = { ...baseEnv };
-  if (environment.runtime === 'python') {
-    env.PYTHONUNBUFFERED = '1'; // so a killed snippet's last lines still reach us
-    env.PYTHONDONTWRITEBYTECODE = '1'; // no __pycache__ in content folders
-    if (environment.dir) {
-      // These would point the venv's interpreter at other packages than the pinned one.
-      delete env.PYTHONPATH;
-      delete env.PYTHONHOME;
-    }
-    return { command: environment.interpreter, args: [join(reproDir, manifest.entry)], cwd: reproDir, env, stage: undefined };
-  }
-  if (!environment.nodeModules) return { command: environment.interpreter, args: [join(reproDir, manifest.entry)], cwd: reproDir, env, stage: undefined };
-  const { dir: stageDir, remove: stage } = makeTempDir('run');
-  cpSync(reproDir, stageDir, { recursive: true, filter: (src) => !['node_modules', 'results.json'].includes(basename(src)) || src === reproDir });
-  symlinkSync(environment.nodeModules, join(stageDir, 'node_modules'), 'dir');
-  env.NODE_PATH = [environment.nodeModules, baseEnv.NODE_PATH].filter(Boolean).join(delimiter);
-  return { command: environment.interpreter, args: [join(stageDir, manifest.entry)], cwd: stageDir, env, stage };
 }

@@ -1,5 +1,6 @@
 /** `content/incidents/<slug>/repros/<id>/repro.yaml`: how to run a reproduction and judge it. */
 import { z } from 'astro/zod';
+import { RUNTIME_NAMES } from '../domain/runtimes.ts';
 import { nonEmpty } from './fields.ts';
 
 export const SERVICES = ['redis', 'redis-cluster', 'latency-proxy'] as const;
@@ -19,7 +20,7 @@ const pattern = z.string().refine(
 export const reproSchema = z.strictObject({
   title: nonEmpty('a title'),
   description: z.string().optional(),
-  runtime: z.enum(['python', 'node'], { error: 'expected runtime to be python or node' }),
+  runtime: z.enum(RUNTIME_NAMES, { error: `expected runtime to be one of: ${RUNTIME_NAMES.join(', ')}` }),
   /**
    * The file to run, relative to the repro's folder and inside it: everything a repro needs is
    * in its folder, which is what decides whether a recording is stale.

@@ -4,6 +4,7 @@
  * to show first.
  */
 import { cellLabel, parametersText } from '../domain/repro-cells.ts';
+import { runtimeLabel } from '../domain/runtimes.ts';
 import type { CellResult, InstalledPackage, ReproResults, Verdict } from '../schemas/repro-results.ts';
 import type { ReproManifest } from '../schemas/repro.ts';
 import { traceSequenceDiagram } from './trace-diagram.ts';
@@ -41,7 +42,7 @@ export function summarizeRepro(results: ReproResults | undefined, stale: boolean
   const ran = results.cells.filter((c) => c.verdict !== 'skipped');
   const env = ran[0]?.environment;
   const where = env
-    ? [env.os, env.interpreterVersion && `${env.runtime === 'python' ? 'Python' : 'Node'} ${env.interpreterVersion.replace(/^v/, '')}`, env.redisServerVersion && `redis-server ${env.redisServerVersion}`].filter(Boolean).join(', ')
+    ? [env.os, env.interpreterVersion && `${runtimeLabel(env.runtime)} ${env.interpreterVersion.replace(/^v/, '')}`, env.redisServerVersion && `redis-server ${env.redisServerVersion}`].filter(Boolean).join(', ')
     : undefined;
   const withTrace = ran.filter((c) => c.trace.messages.length > 0);
   return {
@@ -65,11 +66,6 @@ export function decidingLine(cell: CellResult, manifest: ReproManifest): string 
   return cell.stdout.split('\n').find((line) => patterns.some((p) => p.test(line)));
 }
 
-/** The command that runs this repro on a reader's machine. */
-export function reproCommand(incident: string, id: string, manifest: ReproManifest): string {
-  const python = manifest.runtime === 'python' ? 'REPRO_PYTHON=/usr/bin/python3 ' : '';
-  return `${python}npm run repro -- ${incident} ${id}`;
-}
 
 /** The sequence diagram of the featured cell's wire trace, as Mermaid source (none without a trace). */
 export function reproTraceMermaid(manifest: ReproManifest, summary: ReproSummary): string | undefined {

@@ -472,7 +472,7 @@ describe('repro problems', () => {
       file: `${DIR}/repros/lost-ack/repro.yaml`,
       line: 2,
       field: 'runtime',
-      message: 'expected runtime to be python or node; found "ruby"',
+      message: 'expected runtime to be one of: python, node; found "ruby"',
     });
   });
 

@@ -1,7 +1,9 @@
 /** The pure parts of the runner: matrix, verdicts, expectations, CLI helpers, installer messages. */
 import { describe, expect, it } from 'vitest';
 import { formatTable, inShard, parseShard, quantile, selectRepros, UsageError } from '../../src/repro/cli.ts';
-import { environmentKey, npmProblem, packagesFromPipReport, pipProblem, tarballName } from '../../src/repro/environments.ts';
+import { environmentKey } from '../../src/repro/environments.ts';
+import { npmProblem, tarballName } from '../../src/repro/runtimes/node.ts';
+import { packagesFromPipReport, pipProblem } from '../../src/repro/runtimes/python.ts';
 import { clearLeftovers } from '../../src/repro/cleanup.ts';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,3 +1,4 @@
+import { reproCommand } from '../../src/domain/runtimes.ts';
 import { describe, expect, it } from 'vitest';
 import {
   cellProvenance,
@@ -6,7 +7,6 @@ import {
   inlineVerdict,
   provenanceText,
   rateText,
-  reproCommand,
   reproMatrix,
   shortReason,
   summarizeRepro,
@@ -46,7 +46,8 @@ describe('small helpers', () => {
   });
   it('shortens a reason and writes the command a reader runs', () => {
     expect(shortReason('pip could not install redis==4.5.1: no index reachable (ERROR: No matching distribution)')).toBe('pip could not install redis==4.5.1: no index reachable');
-    expect(reproCommand('inc', 'r', manifest)).toBe('REPRO_PYTHON=/usr/bin/python3 npm run repro -- inc r');
+    expect(reproCommand('inc', 'r', manifest.runtime)).toBe('REPRO_PYTHON=/usr/bin/python3 npm run repro -- inc r');
+    expect(reproCommand('inc', 'r', 'node')).toBe('npm run repro -- inc r');
   });
 });
 

@@ -222,7 +222,7 @@ describe('reproSchema', () => {
         expect: { reproduced: '(', not_reproduced: 'OK', by_version: { '4.5.4': 'yes' } },
       }),
     ).toEqual([
-      'runtime: expected runtime to be python or node',
+      'runtime: expected runtime to be one of: python, node',
       'parameters.sleep: Invalid key in record',
       'services.0: expected services from: redis, redis-cluster, latency-proxy',
       'timeout_s: timeout_s must be more than 0 seconds',
