@@ -2,6 +2,7 @@
  * The arithmetic and text of `npm run bench`: reading numbers out of build output, ratios,
  * and the Markdown tables. Pure; scripts/bench.ts does the measuring.
  */
+import { formatElapsed } from '../src/domain/text.ts';
 
 export const STATES = ['cold', 'warm', 'touch'] as const;
 export type BuildState = (typeof STATES)[number];
@@ -184,12 +185,6 @@ export function formatBytes(bytes: number): string {
   return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
 }
 
-/** 1234 → "1.2 s", 125000 → "2 min 5 s". */
-export function formatDuration(ms: number): string {
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  const s = Math.round(ms / 1000);
-  return `${Math.floor(s / 60)} min ${s % 60} s`;
-}
 
 function formatRatio(value: number | null): string {
   return value === null ? '–' : `${value.toFixed(2)}×`;
@@ -207,7 +202,7 @@ function row(cells: string[]): string {
 export function buildsTable(sizes: readonly SizeResult[]): string {
   const header = ['incidents', 'state', 'pages', 'wall', 'CPU', 'ms/page', 'peak RSS (tree)', 'dist/', 'diagrams cached / rendered', 'baseline wall', 'baseline CPU', 'baseline peak RSS', 'baseline dist/', 'wall ×', 'CPU ×', 'RSS ×'];
   const lines = [row(header), row(header.map((_, i) => (i < 2 ? '---' : '---:')))];
-  const cpu = (ms: number | null) => (ms === null ? '–' : formatDuration(ms));
+  const cpu = (ms: number | null) => (ms === null ? '–' : formatElapsed(ms));
   for (const size of sizes) {
     for (const state of STATES) {
       const a = size.aftermath[state];
@@ -218,13 +213,13 @@ export function buildsTable(sizes: readonly SizeResult[]): string {
           String(size.incidents),
           state,
           String(a.pages),
-          formatDuration(a.wallMs),
+          formatElapsed(a.wallMs),
           cpu(a.cpuMs),
           a.msPerPage.toFixed(1),
           formatBytes(a.peakTreeRssBytes),
           formatBytes(a.distBytes),
           formatDiagrams(a.diagrams),
-          formatDuration(b.wallMs),
+          formatElapsed(b.wallMs),
           cpu(b.cpuMs),
           formatBytes(b.peakTreeRssBytes),
           formatBytes(b.distBytes),

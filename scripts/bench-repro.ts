@@ -6,11 +6,12 @@
  * claim, and the archive should not publish it as proof. Without arguments it benches the
  * flagship incident's repros. Records nothing; exit code 1 when any cell disagreed.
  */
+import { formatElapsed } from '../src/domain/text.ts';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { readArchive } from '../src/archive/archive.ts';
 import { exitCleanlyOnSignals } from '../src/repro/cleanup.ts';
-import { formatMs, formatTable, quantile, selectRepros, UsageError } from '../src/repro/cli.ts';
+import { formatTable, quantile, selectRepros, UsageError } from '../src/repro/cli.ts';
 import { cellKey, cellLabel } from '../src/domain/repro-cells.ts';
 import type { Verdict } from '../src/schemas/repro-results.ts';
 import { expandMatrix, ReproConfigError, runRepro } from '../src/repro/runner.ts';
@@ -81,12 +82,12 @@ async function main(): Promise<number> {
     s.cell,
     s.verdict,
     `${Math.round(s.agreement * 100)} % (${Object.entries(s.verdicts).map(([v, n]) => `${v} ${n}`).join(', ')})`,
-    formatMs(s.processMs.median),
-    formatMs(s.cellMs.median),
-    formatMs(s.cellMs.p95),
+    formatElapsed(s.processMs.median),
+    formatElapsed(s.cellMs.median),
+    formatElapsed(s.cellMs.p95),
   ]);
   err(`\n${formatTable(['repro', 'cell', 'verdict', 'agreement', 'snippet median', 'cell median', 'cell p95'], rows)}`);
-  err(`\n${runs} run(s) in ${formatMs(performance.now() - started)}`);
+  err(`\n${runs} run(s) in ${formatElapsed(performance.now() - started)}`);
   if (values.json) process.stdout.write(`${JSON.stringify({ runs, cells: summary }, null, 2)}\n`);
   return summary.every((s) => s.agreement === 1) ? 0 : 1;
 }

@@ -8,6 +8,7 @@
  * Writes <out>/bench-<time>.{json,md} and <out>/latest.{json,md}, and prints the tables.
  * `--report a.json[,b.json]` prints the tables of earlier runs again (merged), without building.
  */
+import { formatElapsed } from '../src/domain/text.ts';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join, relative, resolve } from 'node:path';
@@ -21,7 +22,6 @@ import {
   parseDiagramCounts,
   parseSizes,
   ratiosFor,
-  formatDuration,
   type BenchResults,
   type BuildMeasurement,
   type BuildState,
@@ -129,7 +129,7 @@ async function build(root: string, outDir: string, env: NodeJS.ProcessEnv, label
     throw new Error(`${label}: astro build ${why}\n${output.split('\n').slice(-40).join('\n')}`);
   }
   const d = parseDiagramCounts(run.stdout);
-  log(`${label}: ${formatDuration(run.wallMs)}, ${pages} pages${d ? `, diagrams ${d.hits} cached / ${d.misses} rendered` : ''}`);
+  log(`${label}: ${formatElapsed(run.wallMs)}, ${pages} pages${d ? `, diagrams ${d.hits} cached / ${d.misses} rendered` : ''}`);
   return {
     wallMs: run.wallMs,
     cpuMs: run.cpuMs,
@@ -146,7 +146,7 @@ async function benchSize(count: number): Promise<SizeResult & { touched: string 
   const t0 = performance.now();
   const sites = writeSites(work, count, seed);
   const generateMs = Math.round(performance.now() - t0);
-  log(`${count} incidents generated in ${formatDuration(generateMs)}`);
+  log(`${count} incidents generated in ${formatElapsed(generateMs)}`);
   const aftermathEnv = childEnv({ AFTERMATH_DIAGRAM_CACHE: sites.diagramCache });
   const baselineEnv = childEnv();
   const aDist = join(sites.aftermath, 'dist');

@@ -7,6 +7,7 @@
  * fresh verdicts differ from the recording or the recording is stale. Exit codes: 0 fine,
  * 1 an expectation was violated (or --check or merge failed), 2 usage error, 130 interrupted.
  */
+import { formatElapsed } from '../src/domain/text.ts';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
@@ -14,7 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { readArchive } from '../src/archive/archive.ts';
 import { clearLeftovers, exitCleanlyOnSignals, wasInterrupted } from '../src/repro/cleanup.ts';
-import { formatMs, formatTable, inShard, parseShard, selectRepros, UsageError } from '../src/repro/cli.ts';
+import { formatTable, inShard, parseShard, selectRepros, UsageError } from '../src/repro/cli.ts';
 import { readResults, sourcesHash } from '../src/archive/repro-record.ts';
 import { cellKey, cellLabel, describeVerdict } from '../src/domain/repro-cells.ts';
 import { checkResults, MergeError, mergeResults, mergeShards, toResults, writeResults, type CheckOutcome, type VerdictFlip } from '../src/repro/results.ts';
@@ -159,7 +160,7 @@ async function main(): Promise<number> {
         const r = event.result;
         const note = r.reason ? ` (${r.reason})` : '';
         const expect = r.expectation === 'violated' ? `  ✗ expected ${r.expected}` : r.expectation === 'met' ? '  ✓' : '';
-        err(`[${++done}/${total} · ${formatMs(performance.now() - startedAll)}] ${event.repro} ${cellLabel(event.cell)} → ${describeVerdict(r)}${note} in ${formatMs(event.elapsedMs)}${expect}`);
+        err(`[${++done}/${total} · ${formatElapsed(performance.now() - startedAll)}] ${event.repro} ${cellLabel(event.cell)} → ${describeVerdict(r)}${note} in ${formatElapsed(event.elapsedMs)}${expect}`);
       }
     },
   });
@@ -186,7 +187,7 @@ async function main(): Promise<number> {
   }
 
   const rows = fresh.flatMap((r) =>
-    r.cells.map((c) => [`${r.repro.incident}/${r.repro.id}`, cellLabel(c), c.tally ? `${c.verdict} ${c.tally.reproduced}/${c.tally.runs}` : c.verdict, c.expected ?? '—', c.expectation, c.environment.packageVersionImported ?? '—', formatMs(c.durationMs)]),
+    r.cells.map((c) => [`${r.repro.incident}/${r.repro.id}`, cellLabel(c), c.tally ? `${c.verdict} ${c.tally.reproduced}/${c.tally.runs}` : c.verdict, c.expected ?? '—', c.expectation, c.environment.packageVersionImported ?? '—', formatElapsed(c.durationMs)]),
   );
   err(`\n${formatTable(['repro', 'cell', 'verdict', 'expected', 'expectation', 'imported', 'time'], rows)}`);
   const cellsRun = fresh.flatMap((r) => r.cells);
@@ -194,7 +195,7 @@ async function main(): Promise<number> {
   const skipped = cellsRun.filter((c) => c.verdict === 'skipped').length;
   const errors = cellsRun.filter((c) => c.verdict === 'error').length;
   const checkProblems = checks.flatMap((c) => c.problems);
-  err(`\n${cellsRun.length} cell(s) in ${formatMs(performance.now() - startedAll)} with --jobs ${jobs}: ${violated} expectation(s) violated, ${errors} error(s), ${skipped} skipped`);
+  err(`\n${cellsRun.length} cell(s) in ${formatElapsed(performance.now() - startedAll)} with --jobs ${jobs}: ${violated} expectation(s) violated, ${errors} error(s), ${skipped} skipped`);
   if (values.check) {
     for (const flip of checks.flatMap((c) => c.flips)) printFlip(flip);
     for (const problem of checkProblems) err(`  ✗ ${problem}`);

@@ -4,7 +4,8 @@
  */
 import type { History, HistoryItem } from '../schemas/history.ts';
 import { historyKey, historyLabel } from './history-keys.ts';
-import { escapeMermaidText, shorten } from './mermaid-text.ts';
+import { escapeMermaidText } from './mermaid-text.ts';
+import { shorten } from './text.ts';
 
 export type Outcome = NonNullable<HistoryItem['outcome']>;
 

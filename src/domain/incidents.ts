@@ -51,3 +51,8 @@ export function incidentDateText(incident: IncidentSummary): string {
   const date = incidentDate(incident);
   return date ? formatDate(date, incident.frontmatter.timezone) : 'date unknown';
 }
+
+/** Whether an incident belongs on the site: drafts only while developing (`astro dev`). */
+export function isPublished(frontmatter: { draft: boolean }, developing: boolean): boolean {
+  return developing || !frontmatter.draft;
+}

@@ -10,8 +10,3 @@ const ENTITIES: Record<string, string> = { '&': '#amp;', '"': '#quot;', '<': '#l
 export function escapeMermaidText(text: string): string {
   return text.replace(/[&"<>#;]/g, (c) => ENTITIES[c]!);
 }
-
-/** At most `max` characters, ending in an ellipsis when cut. */
-export function shorten(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`;
-}

@@ -14,7 +14,8 @@
  */
 import { Feed, type Item } from 'feed';
 import type { TimelineEntry } from '../schemas/timeline.ts';
-import { escapeHtml, incidentPageUrl, siteRoot, type ExportableIncident } from './incident-json.ts';
+import { escapeHtml } from '../domain/text.ts';
+import { incidentPageUrl, siteRoot, type ExportableIncident } from './incident-json.ts';
 import { incidentDate, sortNewestFirst } from '../domain/incidents.ts';
 import { renderSafeMarkdown } from './safe-markdown.ts';
 import { severityLabel } from '../domain/severity.ts';

@@ -22,7 +22,8 @@
 import { slugify } from '../domain/slug.ts';
 import type { IncidentFrontmatter } from '../schemas/incident.ts';
 import { STATUS_KINDS, type COMPONENT_STATUSES } from '../schemas/timeline.ts';
-import { escapeHtml, incidentPageUrl, type ExportableIncident } from './incident-json.ts';
+import { escapeHtml } from '../domain/text.ts';
+import { incidentPageUrl, type ExportableIncident } from './incident-json.ts';
 import { incidentDate, sortNewestFirst } from '../domain/incidents.ts';
 import { renderSafeMarkdown } from './safe-markdown.ts';
 import { statuspageImpact, type StatuspageImpact } from '../domain/severity.ts';

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { archiveCacheStats, readArchive, shareArchive, type Archive } from '../archive/archive.ts';
 import { incidentDiagrams } from '../view/incident-diagrams.ts';
 import { closeDiagramBrowser, diagramStats, prerenderDiagrams } from '../render/diagrams.ts';
+import { isPublished } from '../domain/incidents.ts';
 import { markdownProcessor } from './markdown.ts';
 import { codeStats } from '../render/code-highlight.ts';
 import { cachedMdxProcessor } from './mdx-cache.ts';
@@ -31,7 +32,7 @@ export default function aftermath(): AstroIntegration {
   const diagramProblems: ContentProblem[] = [];
   const mdxStats = { hits: 0, misses: 0 };
   // Content cannot change during a build: the archive read before it is still current.
-  const published = () => (archive ?? readArchive(root)).incidents.filter((i) => !i.frontmatter.draft);
+  const published = () => (archive ?? readArchive(root)).incidents.filter((i) => isPublished(i.frontmatter, false));
   return {
     name: 'aftermath',
     hooks: {

@@ -2,6 +2,7 @@
  * The social card of an incident (1200×630, what link previews show) as a self-contained HTML
  * document; src/integration/social-cards.ts turns it into a PNG at build time. Pure.
  */
+import { escapeHtml } from '../domain/text.ts';
 import { severityLabel } from '../domain/severity.ts';
 import type { Severity } from '../schemas/incident.ts';
 
@@ -13,9 +14,6 @@ export interface SocialCardData {
   duration: string;
 }
 
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
 
 export function socialCardHtml(card: SocialCardData): string {
   const titleSize = card.title.length > 90 ? 46 : card.title.length > 60 ? 54 : 62;

@@ -53,10 +53,6 @@ export function inShard(globalIndex: number, shard: { index: number; count: numb
   return !shard || globalIndex % shard.count === shard.index - 1;
 }
 
-/** `1234` → `1.2 s`, `85` → `85 ms`. */
-export function formatMs(ms: number): string {
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
-}
 
 /** Left-aligned columns separated by two spaces, with a rule under the header. */
 export function formatTable(header: string[], rows: string[][]): string {

@@ -5,7 +5,8 @@
  * a later command was sent is exactly the desynchronisation, and the labels make it visible.
  */
 import type { DecodedTrace } from '../schemas/repro-results.ts';
-import { escapeMermaidText, shorten } from '../domain/mermaid-text.ts';
+import { escapeMermaidText } from '../domain/mermaid-text.ts';
+import { shorten } from '../domain/text.ts';
 
 export interface TraceDiagramOptions {
   /** A line to show at the end, e.g. the snippet's verdict line. */

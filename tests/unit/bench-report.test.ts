@@ -1,10 +1,10 @@
+import { formatElapsed } from '../../src/domain/text.ts';
 import { describe, expect, it } from 'vitest';
 import {
   buildsTable,
   coldDiagramCost,
   combineRepeats,
   formatBytes,
-  formatDuration,
   markdownReport,
   median,
   mergeResults,
@@ -130,8 +130,9 @@ describe('formatting', () => {
     expect(formatBytes(5 * 1024 ** 3)).toBe('5.0 GiB');
   });
   it('formats durations', () => {
-    expect(formatDuration(1234)).toBe('1.2 s');
-    expect(formatDuration(125_000)).toBe('2 min 5 s');
+    expect(formatElapsed(85)).toBe('85 ms');
+    expect(formatElapsed(1234)).toBe('1.2 s');
+    expect(formatElapsed(125_000)).toBe('2 min 5 s');
   });
 });
 

@@ -1,6 +1,7 @@
 import Ajv2020 from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
-import { escapeHtml, exportInstant, incidentExport, incidentPageUrl, incidentSchemaUrl, siteRoot, type ExportableIncident } from '../../src/exports/incident-json.ts';
+import { escapeHtml } from '../../src/domain/text.ts';
+import { exportInstant, incidentExport, incidentPageUrl, incidentSchemaUrl, siteRoot, type ExportableIncident } from '../../src/exports/incident-json.ts';
 import { mergeTimeline } from '../../src/domain/timeline.ts';
 import { parseDay, type Instant } from '../../src/domain/time.ts';
 import { incidentExportJsonSchema, incidentExportSchema } from '../../src/schemas/export.ts';

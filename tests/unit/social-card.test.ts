@@ -3,8 +3,8 @@ import { socialCardHtml } from '../../src/render/social-card.ts';
 
 it('puts the facts a preview needs on the card, escaped', () => {
   const html = socialCardHtml({ title: 'Outage <b>"bold"</b>', impact: 'Users & admins', severity: 'SEV2', date: '2024-06-02', duration: '2 h' });
-  expect(html).toContain('Outage &#60;b&#62;&#34;bold&#34;&#60;/b&#62;');
-  expect(html).toContain('Users &#38; admins');
+  expect(html).toContain('Outage &lt;b&gt;&quot;bold&quot;&lt;/b&gt;');
+  expect(html).toContain('Users &amp; admins');
   expect(html).toContain('SEV2 · major');
   expect(html).toContain('width: 1200px; height: 630px');
 });

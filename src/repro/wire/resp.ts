@@ -3,6 +3,7 @@
  * frames, however the bytes were split into TCP chunks. Pure (no I/O), so the wire trace of a
  * repro can be decoded after the fact, and so it is cheap to unit test.
  */
+import { shorten } from '../../domain/text.ts';
 
 export type RespFrame =
   | { kind: 'simple'; text: string }
@@ -182,9 +183,6 @@ function inline(bytes: Uint8Array): RespFrame {
 
 const MAX_TEXT = 160;
 
-function shorten(text: string, max = MAX_TEXT): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}
 
 /** Shows a word of a command bare when it is plain, quoted when it has spaces or odd bytes. */
 function word(data: Uint8Array): string {
@@ -206,7 +204,7 @@ function isCommand(frame: RespFrame): frame is { kind: 'array'; items: { kind: '
  * a list rather than as a command (a reply to LRANGE is not a command).
  */
 export function describeFrame(frame: RespFrame, role: 'command' | 'reply' = 'command'): string {
-  return shorten(describe(frame, role, true));
+  return shorten(describe(frame, role, true), MAX_TEXT);
 }
 
 function describe(frame: RespFrame, role: 'command' | 'reply', top: boolean): string {
