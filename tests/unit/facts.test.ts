@@ -153,16 +153,47 @@ describe('flagship content', () => {
     expect(para).not.toMatch(/\(An early reprint/);
   });
 
-  it('shows both secondary reports of the outage end, labelled, and picks neither', () => {
+  it("shows the two disagreeing secondary reports, Tecnoblog's span and Época's 17:54 PDT, labelled, and picks neither", () => {
+    const tecnoblog = 'https://tecnoblog.net/noticias/chatgpt-tem-bug-que-mostra-titulos-de-conversas-de-outros-usuarios/';
+    expect(fact('tecnoblog-outage-span')).toMatchObject({ confidence: 'secondary', value: 'about 10:00 to 14:00 Pacific time', source: tecnoblog });
+    expect(fact('tecnoblog-outage-span').note).toMatch(/14h \(horário de Brasília\)[\s\S]*até cerca de 18h/);
     expect(fact('last-status-update')).toMatchObject({ confidence: 'secondary', value: '2023-03-20T17:54:00-07:00' });
     expect(fact('status-outage-length')).toMatchObject({ confidence: 'secondary', value: 'about four hours' });
     const item = section('## What is known and what is not').split('\n- ').find((p) => p.startsWith('**When ChatGPT came back.**'))!;
-    expect(item).toContain('<Fact k="status-outage-length" />');
+    expect(item).toContain('<Fact k="tecnoblog-outage-span" />');
     expect(item).toContain('<Fact k="last-status-update" />');
+    expect(item).toMatch(/two secondary\s+reports disagree/);
     expect(item).toMatch(/does not choose between them/);
+    // Both ends are in the timeline, marked secondary, and the 17:54 entry names the disagreement.
+    const end = flagship.timeline.find((e) => e.source === tecnoblog && e.at.iso === '2023-03-20T14:00:00-07:00')!;
+    expect(end).toMatchObject({ confidence: 'secondary', approximate: true });
+    expect(flagship.timeline.find((e) => e.source === tecnoblog && e.at.iso === '2023-03-20T10:00:00-07:00')).toMatchObject({ confidence: 'secondary' });
     const update = flagship.timeline.find((e) => e.kind === 'update')!;
-    expect(update.confidence).toBe('secondary');
-    expect(update.body).toMatch(/about four hours/);
+    expect(update).toMatchObject({ confidence: 'secondary', at: { iso: '2023-03-20T17:54:00-07:00' } });
+    expect(update.body).toMatch(/Tecnoblog/);
+    expect(update.body).toMatch(/disagree/);
+  });
+
+  it('labels the aicmty.com reprint as a secondary source wherever the page relies on it', () => {
+    const reprint = flagship.frontmatter.sources.find((s) => s.url === 'https://www.aicmty.com/15607.html')!;
+    expect(reprint.note).toMatch(/secondary source/i);
+    const mentions = body.split('\n\n').filter((p) => p.includes('aicmty.com'));
+    expect(mentions.length).toBeGreaterThanOrEqual(2);
+    for (const p of mentions) expect(p).toMatch(/secondary\s+source/);
+    // The objections to #2666 cite the pull request itself, not only the reprint.
+    expect(section('### Second attempt: shield every command (4.5.4)')).toContain('<Ref to="#2666" />');
+  });
+
+  it('carries the research-only measurements as a fact, measured outside this site, and cites it where they are used', () => {
+    const matrix = fact('research-matrix');
+    expect(matrix).toMatchObject({ confidence: 'verified', source: 'https://github.com/redis/redis-py' });
+    for (const v of ['4.2.0', '4.3.5', '4.3.6', '4.4.0rc1', '4.4.0rc2', '4.4.3']) expect(String(matrix.value)).toContain(v);
+    expect(matrix.label).toMatch(/not\s+recorded by this site's runner/);
+    expect(matrix.note).toMatch(/Python 3\.11\.2[\s\S]*redis-server 7\.0\.15[\s\S]*0\.1 s each way/);
+    expect(section('## The advisories')).toContain('<Fact k="research-matrix" />');
+    expect(section('## Reproducing it')).toContain('<Fact k="research-matrix" />');
+    expect(section('### Second attempt: shield every command (4.5.4)')).toContain('<Fact k="research-matrix" />');
+    expect(body).not.toMatch(/read\(\) called while another/);
   });
 
   it('describes the cluster path of #2641 as a shielded read that finishes, not a disconnect', () => {
