@@ -3,6 +3,6 @@
 try {
   var theme = localStorage.getItem('aftermath:theme');
   if (theme === 'light' || theme === 'dark') document.documentElement.dataset.theme = theme;
-} catch (error) {
+} catch {
   // Storage can be unavailable (private modes, blocked cookies): keep following the system.
 }

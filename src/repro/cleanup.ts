@@ -85,7 +85,7 @@ function isRunning(pid: number): boolean {
  */
 function processesIn(dir: string): number[] {
   const pids: number[] = [];
-  let entries: string[] = [];
+  let entries: string[];
   try {
     entries = readdirSync('/proc');
   } catch {

@@ -2,20 +2,18 @@
  * Runs a repro's matrix: every package version × every combination of parameters, each cell
  * with fresh services, its own environment and a timeout, judged by the manifest's patterns.
  */
-import { cpSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
-import { basename, delimiter, join, resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { IncidentRepro } from '../archive/archive.ts';
 import type { ReproManifest } from '../schemas/repro.ts';
-import { makeTempDir, wasInterrupted } from './cleanup.ts';
+import { wasInterrupted } from './cleanup.ts';
 import { RUNTIME_DRIVERS } from './runtimes/index.ts';
 import { defaultCacheDir, prepareEnvironment, type EnvironmentOptions, type EnvironmentResult, type ReproEnvironment } from './environments.ts';
 import { startCellServices, type CellServices } from './services/cell-services.ts';
 import { runSupervised, type ProcessResult } from './process.ts';
 import { decodeTrace, EMPTY_TRACE } from './wire/trace.ts';
 import type { Cell, CellEnvironmentInfo, CellResult, DecodedTrace, Expectation, RunTally, Verdict } from '../schemas/repro-results.ts';
-import { cellKey, cellLabel } from '../domain/repro-cells.ts';
 
 export interface ReproRun {
   incident: string;

@@ -237,7 +237,7 @@ async function assignAllSlots(host: string, port: number): Promise<void> {
  */
 async function waitForClusterOk(host: string, port: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  let last = '';
+  let last: string;
   for (;;) {
     try {
       last = replyText(await redisCommand(host, port, ['CLUSTER', 'INFO']));

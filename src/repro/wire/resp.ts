@@ -176,7 +176,6 @@ function parseMap(buf: Uint8Array, type: string, line: string, next: number, dep
 function inline(bytes: Uint8Array): RespFrame {
   const text = utf8.decode(bytes);
   // Inline commands are printable words; anything else is binary noise, not a command.
-  // eslint-disable-next-line no-control-regex
   if (/^[\x20-\x7e\t]*$/.test(text) && text.trim()) return { kind: 'inline', words: text.trim().split(/\s+/) };
   return { kind: 'invalid', text: shorten(JSON.stringify(text), 60) };
 }
