@@ -151,7 +151,7 @@ function readIncident(root: string, dir: string, problems: ContentProblem[]): Re
   const source = readFileSync(join(root, file), 'utf8');
   const split = splitFrontmatter(source);
   if (!split) {
-    problems.push({ file, line: 1, message: 'the file must start with a frontmatter block between two "---" lines (title, summary, severity, …). See README "Content format"' });
+    problems.push({ file, line: 1, message: 'the file must start with a frontmatter block between two "---" lines (title, summary, severity, …). See docs/content.md' });
     return undefined;
   }
   const count = problems.length;

@@ -1,7 +1,7 @@
 /**
  * `content/pii-allowlist.yaml`: findings of the PII lint that are deliberate and public (a
  * vendor's published support address, a test card number a postmortem quotes on purpose), each
- * with the reason it may be published. See README "PII lint".
+ * with the reason it may be published. See docs/content.md, "PII lint".
  */
 import { z } from 'astro/zod';
 import { allowPattern, PII_KINDS } from '../domain/pii.ts';

@@ -286,7 +286,7 @@ describe('frontmatter problems', () => {
     expect(onlyProblem({ 'index.mdx': '## What happened\n\nThe consumer fell behind.\n' })).toEqual({
       file: INDEX,
       line: 1,
-      message: 'the file must start with a frontmatter block between two "---" lines (title, summary, severity, …). See README "Content format"',
+      message: 'the file must start with a frontmatter block between two "---" lines (title, summary, severity, …). See docs/content.md',
     });
   });
 
