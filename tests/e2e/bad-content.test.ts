@@ -2,34 +2,21 @@
  * Bad content must stop both `npm run build` and `npm run check` with a located, readable
  * message, never a bare stack trace and never a page published with a broken body.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildSite, projectRoot, runNode } from '../support/site.ts';
+import { buildSite, copyFixtureSite, projectRoot, runNode } from '../support/site.ts';
 
 const made: string[] = [];
 afterAll(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
-const GOOD = join(projectRoot, 'tests/fixtures/sites/basic/content/incidents/2024-06-02-queue-backlog/index.mdx');
+const GOOD = join(projectRoot, 'tests/fixtures/sites/bad-content/content/incidents/2024-06-02-bad/index.mdx');
 
-/** A throwaway site using Aftermath's src/ with one incident whose index.mdx is `mdx`. */
+/** A copy of the bad-content fixture site whose one incident's index.mdx is `mdx`. */
 function siteWith(mdx: string, extra: Record<string, string> = {}): string {
-  // Inside the project, like the other fixture sites: Astro cannot compile scripts of a srcDir
-  // that lies on another branch of the file system than the site's root.
-  const root = mkdtempSync(join(projectRoot, 'tests/fixtures/sites/.tmp-bad-'));
+  const root = copyFixtureSite('bad-content');
   made.push(root);
-  const src = JSON.stringify(relative(root, join(projectRoot, 'src')));
-  writeFileSync(
-    join(root, 'astro.config.mjs'),
-    `import { defineConfig } from 'astro/config';
-import mdx from '@astrojs/mdx';
-import aftermath from ${JSON.stringify('./' + relative(root, join(projectRoot, 'src/integration/index.ts')))};
-export default defineConfig({ srcDir: ${src}, integrations: [aftermath(), mdx()] });
-`,
-  );
-  const dir = join(root, 'content/incidents/2024-06-02-bad');
-  cpSync(join(GOOD, '..'), dir, { recursive: true });
-  writeFileSync(join(dir, 'index.mdx'), mdx);
+  writeFileSync(join(root, 'content/incidents/2024-06-02-bad/index.mdx'), mdx);
   for (const [name, text] of Object.entries(extra)) writeFileSync(join(root, name), text);
   return root;
 }

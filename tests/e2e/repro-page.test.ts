@@ -8,52 +8,21 @@
  * and desktop widths, and the prose's <Verdict> citations: rendered from the record, and a
  * citation of a cell that was never recorded stopping the build.
  */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildSite, launchChromium, projectRoot, runNode, serveStatic, type StaticServer } from '../support/site.ts';
+import { buildSite, copyFixtureSite, launchChromium, projectRoot, runNode, serveStatic, type StaticServer } from '../support/site.ts';
 
 describe('a repro run by the real runner', () => {
-  const root = mkdtempSync(join(projectRoot, 'tests/fixtures/sites/.tmp-repro-'));
+  const root = copyFixtureSite('repro-run');
   const incident = join(root, 'content/incidents/2024-01-01-desync');
-  const flagshipRepro = join(projectRoot, 'content/incidents/2023-03-20-chatgpt-redis-py/repros/resp-desync');
   let browser: Browser;
 
   beforeAll(async () => {
-    writeFileSync(
-      join(root, 'astro.config.mjs'),
-      `import { defineConfig } from 'astro/config';
-  import mdx from '@astrojs/mdx';
-  import aftermath from './${relative(root, join(projectRoot, 'src/integration/index.ts'))}';
-  export default defineConfig({ srcDir: ${JSON.stringify(relative(root, join(projectRoot, 'src')))}, integrations: [aftermath(), mdx()] });
-  `,
-    );
-    mkdirSync(join(incident, 'repros'), { recursive: true });
-    cpSync(join(flagshipRepro, 'desync.ts'), join(incident, 'repros/desync/desync.ts'));
-    // Only the naive strategy, to keep the run short.
-    writeFileSync(
-      join(incident, 'repros/desync/repro.yaml'),
-      readFileSync(join(flagshipRepro, 'repro.yaml'), 'utf8').replace('STRATEGY: [naive, disconnect-on-cancel, shield]', 'STRATEGY: [naive]'),
-    );
+    // The snippet under test is the flagship's own; `never-run` is the same repro left unrecorded.
+    cpSync(join(projectRoot, 'content/incidents/2023-03-20-chatgpt-redis-py/repros/resp-desync/desync.ts'), join(incident, 'repros/desync/desync.ts'));
     cpSync(join(incident, 'repros/desync'), join(incident, 'repros/never-run'), { recursive: true });
-    writeFileSync(
-      join(incident, 'index.mdx'),
-      `---
-  title: Replies out of step
-  summary: A cancelled caller's reply went to the next caller.
-  impact: Wrong data for some requests
-  severity: SEV3
-  status: resolved
-  timezone: UTC
-  authors: [Tester]
-  ---
-
-  ## Reproduction
-
-  <Repro id="desync" />
-  `,
-    );
     const run = await runNode([join(projectRoot, 'scripts/repro.ts'), '2024-01-01-desync', 'desync'], { cwd: root });
     expect(run.code, run.stderr).toBe(0);
     browser = await launchChromium();
@@ -223,13 +192,8 @@ describe('a recorded matrix and the prose that cites it', () => {
 
   /** The fixture site with one line of its story changed, in a folder of its own. */
   function siteCiting(from: string, to: string): string {
-    const root = mkdtempSync(join(projectRoot, 'tests/fixtures/sites/.tmp-verdict-'));
+    const root = copyFixtureSite('repro-matrix');
     made.push(root);
-    cpSync(join(site, 'content'), join(root, 'content'), { recursive: true });
-    writeFileSync(
-      join(root, 'astro.config.mjs'),
-      readFileSync(join(site, 'astro.config.mjs'), 'utf8').replaceAll('../../../../', `./${relative(root, projectRoot)}/`),
-    );
     const mdx = join(root, `content/incidents/${slug}/index.mdx`);
     const before = readFileSync(mdx, 'utf8');
     expect(before).toContain(from);

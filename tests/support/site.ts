@@ -3,7 +3,7 @@
  * output over loopback, and drive Debian's Chromium through playwright-core.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve } from 'node:path';
@@ -12,6 +12,16 @@ import { chromiumLaunchOptions } from '../../src/render/chromium.ts';
 
 export const projectRoot = resolve(import.meta.dirname, '../..');
 const astroBin = join(projectRoot, 'node_modules/astro/bin/astro.mjs');
+
+/**
+ * A throwaway copy of the committed fixture site `tests/fixtures/sites/<name>`, next to it (so its
+ * astro.config.mjs finds Aftermath's src/ by the same relative path), for a test that changes it.
+ */
+export function copyFixtureSite(name: string): string {
+  const root = mkdtempSync(join(projectRoot, `tests/fixtures/sites/.tmp-${name}-`));
+  cpSync(join(projectRoot, 'tests/fixtures/sites', name), root, { recursive: true, filter: (path) => !/[\\/](dist|\.astro|node_modules)$/.test(path) });
+  return root;
+}
 
 export interface CommandResult {
   code: number | null;
