@@ -3,7 +3,7 @@
  * diagram, then prints all problems at once with file, line and field.
  */
 import { readArchive } from '../src/archive/archive.ts';
-import { checkDiagrams } from '../src/view/incident-diagrams.ts';
+import { checkDiagrams } from '../src/view/incident-view.ts';
 import { closeDiagramBrowser } from '../src/render/diagrams.ts';
 import { formatProblems } from '../src/schemas/problems.ts';
 

@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { archiveCacheStats, readArchive, shareArchive, type Archive } from '../archive/archive.ts';
-import { incidentDiagrams } from '../view/incident-diagrams.ts';
+import { incidentDiagrams } from '../view/incident-view.ts';
 import { closeDiagramBrowser, diagramStats, prerenderDiagrams } from '../render/diagrams.ts';
 import { isPublished } from '../domain/incidents.ts';
 import { markdownProcessor } from './markdown.ts';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readArchive } from '../../src/archive/archive.ts';
-import { checkDiagrams } from '../../src/view/incident-diagrams.ts';
+import { checkDiagrams } from '../../src/view/incident-view.ts';
 import type { ContentProblem } from '../../src/schemas/problems.ts';
 
 const SLUG = '2024-06-02-queue-backlog';

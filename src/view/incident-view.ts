@@ -1,0 +1,321 @@
+/**
+ * An incident record turned into everything its page shows: header, timeline rows, fix history,
+ * each repro's box, the lookups the prose's <Fact>, <Ref>, <Repro> and <Verdict> use, and every
+ * Mermaid diagram, listed once here for the build's prerender, `npm run check` and the page itself.
+ */
+import { join } from 'node:path';
+import type { IncidentRecord, IncidentRepro } from '../archive/archive.ts';
+import { resolveVerdict, type VerdictCitation } from '../archive/verdict-refs.ts';
+import { momentBound } from '../domain/facts.ts';
+import { fixGraphDiagram, nodeLabel } from '../domain/fix-graph.ts';
+import { historyKey } from '../domain/history-keys.ts';
+import { incidentDuration, type DurationSummary } from '../domain/incidents.ts';
+import { incidentMetrics, type Metric } from '../domain/metrics.ts';
+import { reproCommand, RUNTIMES } from '../domain/runtimes.ts';
+import { slugify } from '../domain/slug.ts';
+import { formatDateTime, isInstant, parseTimestamp, type Instant } from '../domain/time.ts';
+import { mergeTimeline } from '../domain/timeline.ts';
+import { highlightCode } from '../render/code-highlight.ts';
+import { renderDiagram, type DiagramRequest } from '../render/diagrams.ts';
+import { mermaidProblem } from '../render/mermaid-errors.ts';
+import type { Fact } from '../schemas/facts.ts';
+import type { History } from '../schemas/history.ts';
+import type { ContentProblem } from '../schemas/problems.ts';
+import type { CellResult } from '../schemas/repro-results.ts';
+import { cellAnchor, cellProvenance, inlineVerdict, reproMatrix, reproTraceMermaid, summarizeRepro, transcriptView, versionProvenance, type InlineVerdict, type ProvenanceText, type ReproMatrix, type ReproSummary, type TranscriptView } from './repro-view.ts';
+import { timelineRows, type TimelineRow } from './timeline-view.ts';
+
+/** The record as the content collection stores it (the MDX body is rendered by Astro, not read). */
+export type IncidentData = Omit<IncidentRecord, 'body'>;
+
+export interface IncidentDiagram extends DiagramRequest {
+  /** The file the diagram comes from, relative to the project root, and the line of its fence. */
+  file: string;
+  line?: number;
+}
+
+/** A diagram the page draws itself (not an MDX fence), with its SVG once the page view has it. */
+export interface DrawnDiagram extends IncidentDiagram {
+  svg: string;
+}
+
+/** The id prefix of the n-th ```mermaid fence of an MDX file (the rehype plugin draws those). */
+export const fenceDiagramPrefix = (index: number): string => `mermaid-${index}`;
+
+export interface FixHistoryRow {
+  id: string;
+  label: string;
+  url?: string;
+  title: string;
+  author: string;
+  when: string;
+  outcome: string;
+  relations: string;
+}
+
+export interface FixHistoryView<D extends IncidentDiagram = IncidentDiagram> {
+  /** The graph of history.yaml's relations; none when nothing relates to anything. */
+  graph?: D;
+  rows: FixHistoryRow[];
+}
+
+export interface RanCell {
+  cell: CellResult;
+  anchor: string;
+  transcript: TranscriptView;
+  packages: (ProvenanceText & { underTest: boolean })[];
+  /** `exit 1 · 2.3 s · 2024-02-02 10:00 UTC`'s parts. */
+  exit: string;
+  seconds: string;
+  ranAt: string;
+}
+
+export interface ReproView<D extends IncidentDiagram = IncidentDiagram> {
+  id: string;
+  repro: IncidentRepro;
+  summary: ReproSummary;
+  /** When the recording was made, as the page prints it. */
+  recordedAt?: string;
+  /** The command that runs it on a reader's machine. */
+  command: string;
+  /** The featured cell's wire trace as a sequence diagram. */
+  trace?: D;
+  matrix?: ReproMatrix;
+  provenance: { version: string; packages: (ProvenanceText & { underTest: boolean })[] }[];
+  /** The cells that ran, with their place in results.json's list. */
+  ran: RanCell[];
+  skipped: number;
+  /** The package under test, or the runtime's name: heads the matrix's version column. */
+  packageName: string;
+  /** Told in the story with <Repro id>; the others are shown after it. */
+  embedded: boolean;
+}
+
+export interface ReproPageView extends ReproView<DrawnDiagram> {
+  /** The snippet, highlighted. */
+  snippetHtml: string;
+}
+
+export interface MomentBoundView {
+  side: 'not-before' | 'not-after';
+  at: Instant;
+  fact: Fact;
+  /** The citation's number, as in the facts table. */
+  n: number;
+}
+
+export interface HeaderView {
+  duration: DurationSummary;
+  metrics: Metric[];
+  /** For a key moment the frontmatter leaves unknown, the bound a sourced fact sets on it. */
+  bounds: Record<'detected' | 'mitigated' | 'resolved', MomentBoundView | undefined>;
+}
+
+export interface FactCitation {
+  fact: Fact;
+  /** The citation's number, as in the facts table. */
+  n: number;
+}
+
+export interface RefView {
+  label: string;
+  url?: string;
+  title?: string;
+}
+
+export interface VerdictView {
+  href: string;
+  shown: InlineVerdict;
+}
+
+export interface IncidentView {
+  incident: IncidentData;
+  /** Every diagram the page shows, in page order: MDX fences, the fix graph, the repro traces. */
+  diagrams: IncidentDiagram[];
+  header: HeaderView;
+  timeline: TimelineRow[];
+  fixHistory: FixHistoryView;
+  repros: ReproView[];
+}
+
+export interface IncidentPageView extends Omit<IncidentView, 'fixHistory' | 'repros'> {
+  fixHistory: FixHistoryView<DrawnDiagram>;
+  repros: ReproPageView[];
+  /** The repro `<Repro id>` shows; throws for an id the incident does not have. */
+  repro(id: string): ReproPageView;
+  /** The fact `<Fact k>` shows, or nothing for an unknown key (the archive check reports those). */
+  fact(key: string): FactCitation | undefined;
+  /** The history item `<Ref to>` cites (the archive check has made sure it exists). */
+  ref(to: string): RefView;
+  /** The recorded cell `<Verdict>` cites; throws when there is none. */
+  verdict(citation: VerdictCitation): VerdictView;
+}
+
+const utcTime = (iso: string) => {
+  const at = parseTimestamp(iso);
+  return isInstant(at) ? formatDateTime(at, 'UTC') : iso;
+};
+
+function historyWhen(item: History['items'][number], zone: string): string {
+  const at = 'merged' in item && item.merged ? item.merged : 'published' in item && item.published ? item.published : 'opened' in item ? item.opened : 'committed' in item ? item.committed : undefined;
+  return at ? formatDateTime(at, at.precision === 'day' ? 'UTC' : zone) : 'unknown';
+}
+
+function fixHistoryView(incident: IncidentData): FixHistoryView {
+  const { history } = incident;
+  const source = fixGraphDiagram(history);
+  const zone = incident.frontmatter.timezone;
+  return {
+    graph: source ? { source, prefix: 'fix-graph', file: join(incident.dir, 'history.yaml') } : undefined,
+    rows: history.items.map((item) => {
+      const key = historyKey(item, history.repository);
+      return {
+        id: `h-${slugify(key)}`,
+        label: nodeLabel(item, key),
+        url: item.url,
+        title: item.title,
+        author: item.author ?? '—',
+        when: historyWhen(item, zone),
+        outcome: item.outcome ?? (item.state || '—'),
+        relations: item.relations.length ? item.relations.map((r) => `${r.type} ${r.to}`).join(', ') : '—',
+      };
+    }),
+  };
+}
+
+function reproView(incident: IncidentData, repro: IncidentRepro): ReproView {
+  const { id, manifest, results } = repro;
+  const summary = summarizeRepro(results, repro.stale);
+  const trace = reproTraceMermaid(manifest, summary);
+  const ran = results ? results.cells.map((cell, index) => ({ cell, index })).filter(({ cell }) => cell.verdict !== 'skipped') : [];
+  return {
+    id,
+    repro,
+    summary,
+    recordedAt: summary.recordedAt === undefined ? undefined : utcTime(summary.recordedAt),
+    command: reproCommand(incident.slug, id, manifest.runtime),
+    trace: trace ? { source: trace, prefix: `trace-${id}`, file: join(repro.dir, 'results.json') } : undefined,
+    matrix: results && reproMatrix(id, results),
+    provenance: results ? versionProvenance(results, manifest) : [],
+    ran: ran.map(({ cell, index }) => ({
+      cell,
+      anchor: cellAnchor(id, index),
+      transcript: transcriptView(cell, manifest),
+      packages: cellProvenance(cell, manifest),
+      exit: String(cell.exitCode ?? 'none'),
+      seconds: (cell.durationMs / 1000).toFixed(1),
+      ranAt: utcTime(cell.ranAt),
+    })),
+    skipped: results ? results.cells.length - ran.length : 0,
+    packageName: manifest.package?.name ?? RUNTIMES[manifest.runtime].label,
+    embedded: incident.embeddedRepros.includes(id),
+  };
+}
+
+function headerView(incident: IncidentData): HeaderView {
+  const fm = incident.frontmatter;
+  const bound = (moment: 'detected' | 'mitigated' | 'resolved'): MomentBoundView | undefined => {
+    if (fm[moment]) return undefined;
+    const found = momentBound(incident.facts, moment);
+    return found && { side: found.side, at: found.at, fact: found.fact, n: found.index + 1 };
+  };
+  return {
+    duration: incidentDuration(incident),
+    metrics: incidentMetrics(fm, incident.timeline, incident.history),
+    bounds: { detected: bound('detected'), mitigated: bound('mitigated'), resolved: bound('resolved') },
+  };
+}
+
+/** Everything the page shows, short of rendering: the diagrams are Mermaid source here. */
+export function incidentView(incident: IncidentData): IncidentView {
+  const zone = incident.frontmatter.timezone;
+  const fixHistory = fixHistoryView(incident);
+  const repros = incident.repros.map((r) => reproView(incident, r));
+  const fences: IncidentDiagram[] = incident.diagrams.map((d, i) => ({ source: d.value, prefix: fenceDiagramPrefix(i), file: incident.file, line: d.line }));
+  return {
+    incident,
+    diagrams: [...fences, ...(fixHistory.graph ? [fixHistory.graph] : []), ...repros.flatMap((r) => (r.trace ? [r.trace] : []))],
+    header: headerView(incident),
+    timeline: timelineRows(mergeTimeline(incident.timeline, incident.history, zone), zone),
+    fixHistory,
+    repros,
+  };
+}
+
+/** Every diagram an incident's page shows: what the build prerenders and `npm run check` renders. */
+export function incidentDiagrams(incident: IncidentData): IncidentDiagram[] {
+  return incidentView(incident).diagrams;
+}
+
+const draw = async <D extends IncidentDiagram>(diagram: D | undefined): Promise<(D & DrawnDiagram) | undefined> =>
+  diagram && { ...diagram, svg: await renderDiagram(diagram.source, diagram.prefix) };
+
+/**
+ * The page's view: `incidentView` with the diagrams it draws itself rendered (through the
+ * cached renderer), the snippets highlighted, and the lookups the prose's components use.
+ */
+export async function incidentPageView(incident: IncidentData): Promise<IncidentPageView> {
+  const view = incidentView(incident);
+  const [graph, repros] = await Promise.all([
+    draw(view.fixHistory.graph),
+    Promise.all(
+      view.repros.map(async (r): Promise<ReproPageView> => {
+        const [trace, snippetHtml] = await Promise.all([draw(r.trace), highlightCode(r.repro.source, RUNTIMES[r.repro.manifest.runtime].highlight)]);
+        return { ...r, trace, snippetHtml };
+      }),
+    ),
+  ]);
+  const { facts, history } = incident;
+  const folder = incident.dir.split('/').pop() ?? incident.slug;
+  return {
+    ...view,
+    fixHistory: { ...view.fixHistory, graph },
+    repros,
+    repro(id) {
+      const repro = repros.find((r) => r.id === id);
+      if (!repro) throw new Error(`<Repro id="${id}" />: no repro "${id}" in ${incident.dir}/repros`);
+      return repro;
+    },
+    fact(key) {
+      const index = facts.findIndex((f) => f.key === key);
+      return index < 0 ? undefined : { fact: facts[index]!, n: index + 1 };
+    },
+    ref(to) {
+      const item = history.items.find((i) => historyKey(i, history.repository) === to);
+      const label = item?.type === 'pull' ? `PR ${to}` : item?.type === 'issue' ? `issue ${to}` : to;
+      return { label, url: item?.url, title: item?.title };
+    },
+    verdict(citation) {
+      const resolved = resolveVerdict(citation, incident.repros, folder);
+      if (!resolved.ok) throw new Error(`${incident.file}: <Verdict repro="${citation.repro}">: ${resolved.message}`);
+      return { href: `#repro-${resolved.repro.id}`, shown: inlineVerdict(resolved.cell, resolved.repro.stale, resolved.results.recordedAt) };
+    },
+  };
+}
+
+/**
+ * The page's view, as the incident page hands it to the components the MDX uses (Astro.locals is
+ * one object per rendered page, shared by every component on it, the MDX's included).
+ */
+const LOCALS_KEY = 'aftermathIncidentView';
+
+export function providePageView(locals: object, view: IncidentPageView): void {
+  (locals as Record<string, unknown>)[LOCALS_KEY] = view;
+}
+
+export function pageView(locals: object, component: string): IncidentPageView {
+  const view = (locals as Record<string, IncidentPageView | undefined>)[LOCALS_KEY];
+  if (!view) throw new Error(`${component} is used outside an incident page: only an incident's index.mdx can use it`);
+  return view;
+}
+
+/** Renders every diagram of these incidents with the real Mermaid, reporting the broken ones where they are written. */
+export async function checkDiagrams(incidents: readonly IncidentData[]): Promise<{ problems: ContentProblem[]; count: number }> {
+  const diagrams = incidents.flatMap(incidentDiagrams);
+  const results = await Promise.allSettled(diagrams.map((d) => renderDiagram(d.source, d.prefix)));
+  const problems = results.flatMap((result, i) => {
+    const d = diagrams[i]!;
+    return result.status === 'rejected' ? [mermaidProblem(d.file, d.line, result.reason, d.source)] : [];
+  });
+  return { problems, count: diagrams.length };
+}
