@@ -1,5 +1,5 @@
 /**
- * `npm run repro -- [incident] [repro] [--version v] [--check] [--shard i/n] [--jobs n] [--out file] [--json]`
+ * `npm run repro -- [incident] [repro] [--version v] [--check] [--shard i/n] [--jobs n] [--out file] [--json] [--watch]`
  * `npm run repro -- merge <shard.json>...`
  *
  * Runs repro matrices from content/incidents/<slug>/repros/<id>/repro.yaml and records
@@ -8,7 +8,8 @@
  * 1 an expectation was violated (or --check or merge failed), 2 usage error, 130 interrupted.
  */
 import { formatElapsed } from '../src/domain/text.ts';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { ProgressReporter } from '../src/repro/progress.ts';
+import { readFileSync, watch, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -37,6 +38,7 @@ const USAGE = `usage: npm run repro -- [incident] [repro] [options]
   --shard i/n   only every n-th cell of the whole plan, starting at cell i (for CI)
   --out file    write this run's results to a file instead of recording them (a shard's output)
   --json        print the results as JSON on stdout (progress stays on stderr)
+  --watch       after the run, re-run a repro's cells whenever its snippet or repro.yaml changes
 
   merge         join the --out files of every shard into results.json; a cell that is missing
                 from all shards, or that two shards disagree on, is an error; with --check, a
@@ -105,6 +107,7 @@ async function main(): Promise<number> {
       jobs: { type: 'string' },
       out: { type: 'string' },
       json: { type: 'boolean', default: false },
+      watch: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -149,21 +152,39 @@ async function main(): Promise<number> {
     return 0;
   }
 
-  const startedAll = performance.now();
-  let done = 0;
-  err(`running ${total} cell(s) of ${plan.filter((p) => p.cells.length).length} repro(s), ${Math.min(jobs, total)} at a time`);
+  const code = await executePlan(root, plan, { jobs, check: values.check, out: values.out, json: values.json });
+  if (!values.watch || wasInterrupted()) return code;
+  return watchRepros(root, plan, { jobs });
+}
+
+interface ExecuteOptions {
+  jobs: number;
+  check?: boolean;
+  out?: string;
+  json?: boolean;
+}
+
+/** Runs the planned cells, records (or checks, or writes --out), prints the table; the exit code. */
+async function executePlan(root: string, plan: PlanItem[], values: ExecuteOptions): Promise<number> {
+  const jobs = values.jobs;
+  const total = plan.reduce((n, item) => n + item.cells.length, 0);
+  const progress = new ProgressReporter(total);
+  progress.line(`running ${total} cell(s) of ${plan.filter((p) => p.cells.length).length} repro(s), ${Math.min(jobs, total)} at a time`);
   const runs = await runPlan(root, plan, {
     jobs,
     onProgress: (event) => {
-      if (event.type === 'log') err(`      ${event.message}`);
-      else if (event.type === 'done') {
+      if (event.type === 'log') progress.line(`      ${event.message}`);
+      else if (event.type === 'start') progress.start(event.index, `${event.repro.split('/')[1]} ${cellLabel(event.cell)}`);
+      else {
         const r = event.result;
         const note = r.reason ? ` (${r.reason})` : '';
         const expect = r.expectation === 'violated' ? `  ✗ expected ${r.expected}` : r.expectation === 'met' ? '  ✓' : '';
-        err(`[${++done}/${total} · ${formatElapsed(performance.now() - startedAll)}] ${event.repro} ${cellLabel(event.cell)} → ${describeVerdict(r)}${note} in ${formatElapsed(event.elapsedMs)}${expect}`);
+        progress.finish(event.index, `${event.repro} ${cellLabel(event.cell)} → ${describeVerdict(r)}${note} in ${formatElapsed(event.elapsedMs)}${expect}`);
       }
     },
   });
+  progress.close();
+  const startedAll = performance.now() - progress.elapsedMs;
   // Interrupted: the signal handler is cleaning up and will exit; record nothing partial.
   if (wasInterrupted()) return 130;
 
@@ -209,6 +230,46 @@ async function main(): Promise<number> {
     process.stdout.write(`${JSON.stringify({ results: fresh, ...check }, null, 2)}\n`);
   }
   return violated > 0 || checkProblems.length > 0 ? 1 : 0;
+}
+
+
+/**
+ * `--watch`: after the first run, re-runs a repro's cells whenever a file in its folder changes
+ * (the snippet, repro.yaml), reading the manifest again each time, until Ctrl-C.
+ */
+async function watchRepros(root: string, plan: PlanItem[], values: ExecuteOptions): Promise<number> {
+  const pending = new Set<string>();
+  let timer: NodeJS.Timeout | undefined;
+  let running = Promise.resolve();
+  const rerun = () => {
+    const ids = [...pending];
+    pending.clear();
+    running = running.then(async () => {
+      const { incidents } = readArchive(root);
+      const items: PlanItem[] = [];
+      for (const id of ids) {
+        const [incident, repro] = id.split('/') as [string, string];
+        const fresh = incidents.find((i) => i.slug === incident)?.repros.find((r) => r.id === repro);
+        if (fresh) items.push({ incident, repro: fresh, cells: expandMatrix(fresh.manifest) });
+        else err(`${id}: its files have a problem now; fix them and save again (npm run check shows it)`);
+      }
+      if (items.length) await executePlan(root, items, { jobs: values.jobs });
+      err('watching for changes (Ctrl-C to stop)');
+    });
+  };
+  const watchers = plan.map((item) =>
+    watch(resolve(root, item.repro.dir), { recursive: true }, (_event, file) => {
+      // The runner's own output is not a change of the repro.
+      if (!file || file === 'results.json' || file.endsWith('.tmp') || file.includes('__pycache__')) return;
+      pending.add(`${item.incident}/${item.repro.id}`);
+      clearTimeout(timer);
+      timer = setTimeout(rerun, 300);
+    }),
+  );
+  err('watching for changes (Ctrl-C to stop)');
+  await new Promise<void>(() => {}); // until a signal ends the process (exitCleanlyOnSignals)
+  for (const watcher of watchers) watcher.close();
+  return 0;
 }
 
 try {

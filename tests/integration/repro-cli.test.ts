@@ -234,4 +234,33 @@ describe('npm run repro', { timeout: 60_000 }, () => {
     expect(flipped.stderr).toMatch(/fresh transcript \(.*\):\n\s+\| imported redis \S+\n\s+\| REPRODUCED/);
     expect(flipped.stderr).toMatch(/1 recorded verdict\(s\) flipped/);
   });
+
+  it('--watch re-runs a repro when its snippet changes, until Ctrl-C, and leaves nothing behind', async () => {
+    const marker = `aftermath-watch-${process.pid}-${Date.now()}`;
+    const tmp = temps.make(`${marker}-tmp-`);
+    const snippet = join(reproDir('echo-redis'), 'snippet.py');
+    const original = readFileSync(snippet, 'utf8');
+    const child = spawn(process.execPath, [CLI, INCIDENT, 'echo-redis', '--watch', '--jobs', '1'], { cwd: site, env: { ...process.env, ...env, TMPDIR: tmp, AFTERMATH_TEST_MARKER: marker }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    onTestFinished(async () => {
+      writeFileSync(snippet, original);
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGINT');
+        await exited;
+      }
+    });
+    const count = (text: string) => stderr.split(text).length - 1;
+    await waitFor(() => count('watching for changes') === 1, 30_000, 'the first run to finish');
+    expect(count('recorded ')).toBe(1);
+    writeFileSync(snippet, `${original}# edited while watching\n`);
+    await waitFor(() => count('watching for changes') === 2, 30_000, 'the re-run after the edit');
+    expect(count('recorded ')).toBe(2);
+    expect(stderr).toMatch(/\[2\/2 · [\d.]+ m?s\] 2024-01-01-repro-fixture\/echo-redis installed USER_ID=2 → not-reproduced/);
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(processesWithMarker(marker)).toEqual([]);
+    expect(readdirSync(tmp)).toEqual([]);
+  });
 });

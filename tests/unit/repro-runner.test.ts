@@ -5,6 +5,7 @@ import { environmentKey } from '../../src/repro/environments.ts';
 import { npmProblem, tarballName } from '../../src/repro/runtimes/node.ts';
 import { packagesFromPipReport, pipProblem } from '../../src/repro/runtimes/python.ts';
 import { clearLeftovers } from '../../src/repro/cleanup.ts';
+import { statusLine } from '../../src/repro/progress.ts';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { boundedCapture } from '../../src/repro/process.ts';
@@ -230,5 +231,16 @@ describe('clearLeftovers', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('statusLine', () => {
+  it('says cells done of all, elapsed, an estimate once a cell finished, and what runs, within the width', () => {
+    expect(statusLine({ done: 0, total: 36, elapsedMs: 1200, running: ['4.5.1'] })).toBe('0/36 cells · 1.2 s · running 4.5.1');
+    expect(statusLine({ done: 12, total: 36, elapsedMs: 12_000, running: ['4.5.1 SLEEP=0.001', '4.5.5'] })).toBe('12/36 cells · 12.0 s · about 24.0 s left · running 4.5.1 SLEEP=0.001, 4.5.5');
+    expect(statusLine({ done: 36, total: 36, elapsedMs: 60_000, running: [] })).toBe('36/36 cells · 1 min 0 s');
+    const cut = statusLine({ done: 1, total: 2, elapsedMs: 1000, running: ['x'.repeat(200)] }, 40);
+    expect(cut).toHaveLength(40);
+    expect(cut.endsWith('…')).toBe(true);
   });
 });
