@@ -1,7 +1,7 @@
 /**
  * Editing YAML files that people also edit by hand: items an importer did not change keep their
  * original text byte for byte (comments, folded prose, quoting); only changed or new items are
- * rendered again. Shared by the Statuspage and GitHub importers.
+ * rendered again. Used by the merges in `./merge/`.
  */
 import { Document, isMap, isScalar, Pair, Scalar, YAMLSeq, type YAMLMap } from 'yaml';
 
@@ -20,7 +20,6 @@ const FLOW_PADDING = false;
  * comments, quoting), so re-running an import does not churn a file an author maintains; only
  * changed and new items are rendered by the `yaml` package. When the layout is not the usual
  * `- key: value` block list (or there is no original text), the whole document is rendered.
- * Used by both importers (`./github.ts` too).
  */
 export function writeEditedSequence(source: string | undefined, doc: Document, seq: YAMLSeq<unknown>, plan: readonly SequencePlanItem[]): string {
   const originals = [...seq.items];
