@@ -5,23 +5,20 @@ import { describe, expect, it } from 'vitest';
 import {
   closingReferences,
   describeGitHubFailure,
-  GitHubImportError,
   githubHeaders,
   historyItemFromIssue,
   historyItemFromRelease,
-  importedKey,
   itemApiUrl,
-  mergeHistoryYaml,
   parseItemList,
   parseRepository,
   pullApiUrl,
-  validateHistoryText,
   type GitHubFailure,
   type GitHubIssue,
   type GitHubPull,
   type GitHubRelease,
-  type ImportedHistoryItem,
 } from '../../src/importers/sources/github.ts';
+import { ImportError } from '../../src/importers/error.ts';
+import { importedKey, mergeHistoryYaml, validateHistoryText, type ImportedHistoryItem } from '../../src/importers/merge/history.ts';
 import { historySchema } from '../../src/schemas/history.ts';
 
 const payloads = fileURLToPath(new URL('../fixtures/payloads/github/', import.meta.url));
@@ -32,7 +29,7 @@ function errorOf(run: () => unknown): string {
   try {
     run();
   } catch (error) {
-    expect(error).toBeInstanceOf(GitHubImportError);
+    expect(error).toBeInstanceOf(ImportError);
     return (error as Error).message;
   }
   throw new Error('expected an error');
@@ -106,7 +103,7 @@ describe('historyItemFromIssue and historyItemFromRelease', () => {
       target_branch: 'master',
       merge_commit: '5c1e3a9d0b7f4e2a8c6d1f3b9e0a7c5d2f4b6e8a',
     });
-    expect(merged!.body).toContain('Fixes #2624');
+    expect(merged!.fixes).toContain('example-org/widget#2624');
   });
   it('ignores the test merge commit of a pull request that was not merged', () => {
     expect(unmerged!.fields).toMatchObject({ type: 'pull', merged: null, merge_commit: null, state: 'closed', labels: [] });
@@ -127,7 +124,7 @@ describe('historyItemFromIssue and historyItemFromRelease', () => {
   it('handles missing fields: no body, no labels, null user, open issue', () => {
     const open = historyItemFromIssue(REPO, { number: 7, title: 'Open', user: null, state: 'open', closed_at: null, labels: ['plain-string'], body: null });
     expect(open.fields).toMatchObject({ author: null, closed: null, state: 'open', labels: ['plain-string'] });
-    expect(open.body).toBe('');
+    expect(open.fixes).toEqual([]);
   });
   it('says what is wrong with an answer it cannot map', () => {
     expect(errorOf(() => historyItemFromIssue(REPO, { number: 1, title: '' }))).toMatch(/example-org\/widget#1 has no title/);

@@ -5,22 +5,22 @@ import { describe, expect, it } from 'vitest';
 import {
   decodeEntities,
   findIncident,
-  importStatuspageIncident,
   incidentAddresses,
-  mergeTimelineYaml,
   resolveStatuspageInput,
-  StatuspageImportError,
+  statuspage,
   statuspageBodyToMarkdown,
   timelineEntriesFromIncident,
-  validateTimelineText,
   type StatuspageIncident,
 } from '../../src/importers/sources/statuspage.ts';
+import { ImportError } from '../../src/importers/error.ts';
+import { mergeTimelineYaml, validateTimelineText } from '../../src/importers/merge/timeline.ts';
+import { importPayload } from '../../src/importers/source.ts';
 import { timelineEntrySchema, timelineSchema } from '../../src/schemas/timeline.ts';
 
 const payloads = fileURLToPath(new URL('../fixtures/payloads/statuspage/', import.meta.url));
 const load = (name: string): Record<string, unknown> => JSON.parse(readFileSync(payloads + name, 'utf8'));
 const SOURCE = 'https://status.example.com/incidents/fx3nq8mw0t2k';
-const ADDRESSES = [SOURCE, 'https://stspg.example.com/fx3nq8'];
+const IDENTITY = { sources: [SOURCE, 'https://stspg.example.com/fx3nq8'], kinds: statuspage.kinds };
 
 function fixtureIncident(): StatuspageIncident {
   return load('incident-fx3nq8mw0t2k.json').incident as StatuspageIncident;
@@ -34,7 +34,7 @@ function errorOf(run: () => unknown): string {
   try {
     run();
   } catch (error) {
-    expect(error).toBeInstanceOf(StatuspageImportError);
+    expect(error).toBeInstanceOf(ImportError);
     return (error as Error).message;
   }
   throw new Error('expected an error');
@@ -285,7 +285,7 @@ describe('mergeTimelineYaml', () => {
   const imported = timelineEntriesFromIncident(fixtureIncident(), SOURCE);
 
   it('writes a new timeline that the schema accepts', () => {
-    const result = mergeTimelineYaml(undefined, imported, ADDRESSES);
+    const result = mergeTimelineYaml(undefined, imported, IDENTITY);
     expect(result).toMatchObject({ added: 5, updated: 0, unchanged: 0, kept: 0, stale: [] });
     expect(validateTimelineText(result.text, 'timeline.yaml')).toEqual([]);
     const parsed = timelineSchema.parse(parse(result.text));
@@ -296,7 +296,7 @@ describe('mergeTimelineYaml', () => {
   });
 
   it('keeps hand-written entries and text, refreshes the matching entry, inserts the rest in time order', () => {
-    const result = mergeTimelineYaml(HAND_WRITTEN, imported, ADDRESSES);
+    const result = mergeTimelineYaml(HAND_WRITTEN, imported, IDENTITY);
     expect(result).toMatchObject({ added: 4, updated: 1, unchanged: 0, kept: 3 });
     expect(validateTimelineText(result.text, 'timeline.yaml')).toEqual([]);
 
@@ -327,38 +327,41 @@ describe('mergeTimelineYaml', () => {
   });
 
   it('changes nothing when imported again', () => {
-    const first = mergeTimelineYaml(HAND_WRITTEN, imported, ADDRESSES);
-    const second = mergeTimelineYaml(first.text, imported, ADDRESSES);
+    const first = mergeTimelineYaml(HAND_WRITTEN, imported, IDENTITY);
+    const second = mergeTimelineYaml(first.text, imported, IDENTITY);
     expect(second.text).toBe(first.text);
     expect(second).toMatchObject({ added: 0, updated: 0, unchanged: 5, kept: 3 });
   });
 
   it('keeps a hand-written body when the update has none', () => {
     const text = `- at: "2024-01-30T10:20:15.640-08:00"\n  kind: identified\n  title: Identified\n  body: Written by hand.\n  source: ${SOURCE}\n  confidence: verified\n`;
-    const result = mergeTimelineYaml(text, imported, ADDRESSES);
+    const result = mergeTimelineYaml(text, imported, IDENTITY);
     expect((parse(result.text) as { body?: string }[]).find((e) => e.body === 'Written by hand.')).toBeDefined();
   });
 
   it('fills an empty file and an empty list', () => {
     for (const text of ['', '[]\n', '# only a comment\n']) {
-      const result = mergeTimelineYaml(text, imported, ADDRESSES);
+      const result = mergeTimelineYaml(text, imported, IDENTITY);
       expect(validateTimelineText(result.text, 't.yaml')).toEqual([]);
       expect(parse(result.text)).toHaveLength(5);
     }
   });
 
   it('refuses a file that is not a timeline', () => {
-    expect(errorOf(() => mergeTimelineYaml('at: x\n', imported, ADDRESSES))).toMatch(/not a list of entries/);
-    expect(errorOf(() => mergeTimelineYaml('- at: [\n', imported, ADDRESSES))).toMatch(/not valid YAML/);
+    expect(errorOf(() => mergeTimelineYaml('at: x\n', imported, IDENTITY))).toMatch(/not a list of entries/);
+    expect(errorOf(() => mergeTimelineYaml('- at: [\n', imported, IDENTITY))).toMatch(/not valid YAML/);
   });
 });
 
-describe('importStatuspageIncident', () => {
+describe('the statuspage source', () => {
   it('picks, maps and merges in one call', () => {
-    const result = importStatuspageIncident({ document: load('incidents.json'), incidentId: 'q8w7e6r5t4y3', origin: 'incidents.json' });
-    expect(result.entries).toHaveLength(2);
-    expect(result.merge.added).toBe(2);
-    expect(result.entries[0]!.source).toBe('https://status.example.com/incidents/q8w7e6r5t4y3');
+    const payload = { document: load('incidents.json'), origin: 'incidents.json' };
+    const input = { kind: 'file' as const, path: 'incidents.json', incidentId: 'q8w7e6r5t4y3' };
+    const { entries } = statuspage.map(payload, input);
+    expect(entries).toHaveLength(2);
+    expect(entries[0]!.source).toBe('https://status.example.com/incidents/q8w7e6r5t4y3');
+    const result = importPayload(statuspage, payload, input, undefined);
+    expect(result.summary).toMatch(/\(q8w7e6r5t4y3\): 2 update\(s\): 2 added, 0 updated/);
   });
 });
 

@@ -1,25 +1,11 @@
 /**
- * GitHub (REST API v3) → `history.yaml`: which items to ask for and where, how issues, pull
- * requests and releases become history items, which "fixes #123" lines become relations, how
- * an import merges into a file an author has already edited, and what to say when GitHub says no.
- *
- * Everything here is pure; fetching and files are `scripts/import-github.ts`'s job. Errors are
- * {@link GitHubImportError}s whose message is meant to be printed as it is.
+ * GitHub (REST API v3) as a history source: which items to ask for and where, how issues, pull
+ * requests and releases become history items, which "fixes #123" lines become relations, and
+ * what to say when GitHub says no.
  */
-import { Document, isMap, isSeq, parseDocument, Scalar, YAMLMap, type YAMLSeq } from 'yaml';
-import { historySchema, type HistoryItem } from '../../schemas/history.ts';
-import { parseYaml, problemsFromZod, type ContentProblem } from '../../schemas/problems.ts';
-import { historyKey } from '../../domain/history-keys.ts';
-// The text-preserving writer is shared with the Statuspage importer, where it was first needed.
-import { setInOrder, writeEditedSequence, type SequencePlanItem } from '../yaml-edit.ts';
-
-/** A problem with the input, GitHub's answer or the result, worded for the person running the import. */
-export class GitHubImportError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'GitHubImportError';
-  }
-}
+import { ImportError } from '../error.ts';
+import { sameRepo, type HistoryFieldValue, type ImportedHistoryItem } from '../merge/history.ts';
+import type { HistorySource, HttpFailure, ImportIO, JsonRequest } from '../source.ts';
 
 /** github.com's API; GitHub Enterprise serves the same API at `https://<host>/api/v3`. */
 export const DEFAULT_GITHUB_API_URL = 'https://api.github.com';
@@ -37,7 +23,7 @@ const REPOSITORY = /^[\w.-]+\/[\w.-]+$/;
 export function parseRepository(text: string | undefined): string {
   const repo = text?.trim() ?? '';
   if (!REPOSITORY.test(repo)) {
-    throw new GitHubImportError(`expected --repo as owner/name, e.g. redis/redis-py; found ${repo ? `"${repo}"` : 'nothing'}`);
+    throw new ImportError(`expected --repo as owner/name, e.g. redis/redis-py; found ${repo ? `"${repo}"` : 'nothing'}`);
   }
   return repo;
 }
@@ -56,17 +42,17 @@ export function parseItemList(values: readonly string[]): ItemRequest[] {
     const number = /^#?(\d+)$/.exec(text);
     if (number) {
       const n = Number(number[1]);
-      if (n <= 0 || !Number.isSafeInteger(n)) throw new GitHubImportError(`"${text}" is not an issue or pull-request number`);
+      if (n <= 0 || !Number.isSafeInteger(n)) throw new ImportError(`"${text}" is not an issue or pull-request number`);
       if (!seen.has(`#${n}`)) requests.push({ kind: 'number', number: n });
       seen.add(`#${n}`);
     } else {
-      if (/[\s#]/.test(text)) throw new GitHubImportError(`"${text}" is neither a number nor a release tag`);
+      if (/[\s#]/.test(text)) throw new ImportError(`"${text}" is neither a number nor a release tag`);
       if (!seen.has(text)) requests.push({ kind: 'tag', tag: text });
       seen.add(text);
     }
   }
   if (requests.length === 0) {
-    throw new GitHubImportError('no items to import: give --items with issue or pull-request numbers and release tags, e.g. --items 2624,2641,v4.5.5');
+    throw new ImportError('no items to import: give --items with issue or pull-request numbers and release tags, e.g. --items 2624,2641,v4.5.5');
   }
   return requests;
 }
@@ -147,20 +133,6 @@ export interface GitHubRelease {
   prerelease?: boolean | null;
 }
 
-/** Field values an import writes; `null` means GitHub has none (so the field is removed). */
-type FieldValue = string | number | string[] | null;
-
-/** A history item as GitHub describes it, ready to merge. */
-export interface ImportedHistoryItem {
-  type: 'issue' | 'pull' | 'release';
-  /** The repository it was read from, `owner/name`. */
-  repo: string;
-  /** Everything GitHub knows, in the order a new item is written (`repo` is added by the merge). */
-  fields: Record<string, FieldValue>;
-  /** The pull request's description, where "fixes #123" lines are found. */
-  body: string;
-}
-
 /** True when GitHub's answer for an issue number is a pull request. */
 export function isPullRequest(issue: GitHubIssue): boolean {
   return issue.pull_request !== undefined && issue.pull_request !== null;
@@ -178,20 +150,6 @@ function labelNames(labels: GitHubIssue['labels']): string[] {
 }
 
 /**
- * The item's key as history.yaml writes it (`#2641`, `v4.5.5`, `owner/name#12`): relative to
- * the file's main repository, which need not be the one the item was read from.
- */
-export function importedKey(item: ImportedHistoryItem, mainRepo: string): string {
-  const written = { ...item.fields, repo: sameRepo(item.repo, mainRepo) ? undefined : item.repo } as unknown as HistoryItem;
-  return historyKey(written, mainRepo);
-}
-
-/** GitHub treats owner and repository names case-insensitively. */
-function sameRepo(a: string | undefined, b: string | undefined): boolean {
-  return a !== undefined && b !== undefined && a.toLowerCase() === b.toLowerCase();
-}
-
-/**
  * Maps `GET /issues/{n}` (and, for a pull request, `GET /pulls/{n}`) to a history item. A pull
  * request is `merged` when GitHub says so; its merge commit is recorded only then, because
  * before a merge GitHub's `merge_commit_sha` names a throwaway test merge.
@@ -199,11 +157,11 @@ function sameRepo(a: string | undefined, b: string | undefined): boolean {
 export function historyItemFromIssue(repo: string, issue: GitHubIssue, pull?: GitHubPull): ImportedHistoryItem {
   const where = `${repo}#${issue.number}`;
   const title = text(issue.title);
-  if (!title) throw new GitHubImportError(`${where} has no title in GitHub's answer; is the API address right?`);
+  if (!title) throw new ImportError(`${where} has no title in GitHub's answer; is the API address right?`);
   const isPull = isPullRequest(issue);
-  if (isPull && !pull) throw new GitHubImportError(`${where} is a pull request, but its /pulls details were not fetched`);
+  if (isPull && !pull) throw new ImportError(`${where} is a pull request, but its /pulls details were not fetched`);
   const merged = isPull ? text(pull?.merged_at) : null;
-  const fields: Record<string, FieldValue> = {
+  const fields: Record<string, HistoryFieldValue> = {
     type: isPull ? 'pull' : 'issue',
     number: issue.number,
     title,
@@ -216,14 +174,14 @@ export function historyItemFromIssue(repo: string, issue: GitHubIssue, pull?: Gi
     ...(isPull ? { target_branch: text(pull?.base?.ref), merge_commit: merged ? text(pull?.merge_commit_sha) : null } : {}),
     labels: labelNames(issue.labels),
   };
-  return { type: isPull ? 'pull' : 'issue', repo, fields, body: issue.body ?? '' };
+  return { type: isPull ? 'pull' : 'issue', repo, fields, fixes: isPull ? closingReferences(issue.body ?? '', repo) : [] };
 }
 
 /** Maps `GET /releases/tags/{tag}` to a history item; a release without a name is titled by its tag. */
 export function historyItemFromRelease(repo: string, release: GitHubRelease): ImportedHistoryItem {
   const tag = text(release.tag_name);
-  if (!tag) throw new GitHubImportError(`a release of ${repo} has no tag_name in GitHub's answer; is the API address right?`);
-  const fields: Record<string, FieldValue> = {
+  if (!tag) throw new ImportError(`a release of ${repo} has no tag_name in GitHub's answer; is the API address right?`);
+  const fields: Record<string, HistoryFieldValue> = {
     type: 'release',
     tag,
     title: text(release.name) ?? tag,
@@ -232,7 +190,7 @@ export function historyItemFromRelease(repo: string, release: GitHubRelease): Im
     published: text(release.published_at),
     state: release.draft ? 'draft' : release.prerelease ? 'prerelease' : null,
   };
-  return { type: 'release', repo, fields, body: '' };
+  return { type: 'release', repo, fields, fixes: [] };
 }
 
 /**
@@ -245,10 +203,10 @@ const CLOSING_REFERENCE =
 
 /**
  * The keys of the items a pull request's description says it closes ("Fixes #2624"), as
- * history.yaml writes them: `#2624` in the main repository, `owner/name#12` elsewhere. A bare
- * `#123` means the pull request's own repository.
+ * history.yaml writes them: `#2624` in `mainRepo`, `owner/name#12` elsewhere (always, without
+ * `mainRepo`). A bare `#123` means the pull request's own repository.
  */
-export function closingReferences(body: string, repo: string, mainRepo: string): string[] {
+export function closingReferences(body: string, repo: string, mainRepo?: string): string[] {
   const keys: string[] = [];
   for (const match of body.matchAll(CLOSING_REFERENCE)) {
     const target = match[1] ?? match[3] ?? repo;
@@ -260,206 +218,19 @@ export function closingReferences(body: string, repo: string, mainRepo: string):
 }
 
 // ---------------------------------------------------------------------------------------------
-// Merging into an existing history.yaml
-// ---------------------------------------------------------------------------------------------
-
-/** What a merge did, for the importer's report. */
-export interface HistoryMergeResult {
-  text: string;
-  added: string[];
-  /** Items that were in the file and changed. */
-  updated: string[];
-  /** Items that were in the file and are already up to date. */
-  unchanged: string[];
-  /** `fixes` relations added from pull-request descriptions, as `#2641 → #2624`. */
-  relations: string[];
-}
-
-/** The order of historyItemSchema's fields, for fields added to an existing item. */
-const HISTORY_FIELD_ORDER = [
-  'type', 'number', 'tag', 'sha', 'id', 'repo', 'aliases', 'title', 'author', 'url', 'opened', 'merged', 'closed', 'committed', 'published',
-  'state', 'target_branch', 'merge_commit', 'severity', 'cvss', 'affected', 'fixed_in', 'labels', 'relations', 'confidence', 'note', 'source', 'outcome',
-];
-
-/** Fields only a pull request has; an item GitHub now calls an issue must not keep them. */
-const PULL_ONLY_FIELDS = ['merged', 'target_branch', 'merge_commit'] as const;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-/** The key of an item as written in the file (types issue and pull share `#n` keys). */
-function existingKey(item: unknown, mainRepo: string | undefined): string | undefined {
-  if (!isRecord(item) || typeof item.type !== 'string') return undefined;
-  try {
-    return historyKey(item as unknown as HistoryItem, mainRepo).toLowerCase();
-  } catch {
-    return undefined;
-  }
-}
-
-function quoteTimestamps(node: unknown): void {
-  if (!isMap(node)) return;
-  for (const field of ['opened', 'merged', 'closed', 'published']) {
-    const value = node.get(field, true);
-    // Timestamps are quoted across the project's content, as the schema's messages advise.
-    if (value instanceof Scalar) value.type = Scalar.QUOTE_DOUBLE;
-  }
-}
-
-/**
- * Merges imported items into the text of an existing history.yaml (or none). An item already
- * in the file (same key) gets every field GitHub knows refreshed (a field GitHub reports empty,
- * such as `closed` of a reopened issue, is removed); labels an author added are kept after
- * GitHub's; fields GitHub does not know (note, outcome, confidence, source, relations) are
- * kept. New items are appended in the order given; nothing is removed or reordered, and items
- * that do not change keep their text as written. A pull request whose description closes an
- * item that is in the file gets a `fixes` relation to it.
- */
-export function mergeHistoryYaml(existingText: string | undefined, imported: readonly ImportedHistoryItem[], repo: string): HistoryMergeResult {
-  const source = existingText?.trim() ? existingText : undefined;
-  const doc = parseDocument(source ?? '{}\n');
-  if (doc.errors.length) throw new GitHubImportError(`the existing history is not valid YAML: ${doc.errors[0]!.message.split('\n')[0]}`);
-  if (doc.contents === null) (doc as Document).contents = doc.createNode({});
-  if (!isMap(doc.contents)) throw new GitHubImportError('the existing history is not a mapping with "repository" and "items"; fix it before importing');
-  const root = doc.contents as unknown as YAMLMap<unknown, unknown>;
-  // An empty mapping or list is written `{}` or `[]`; what is added to it is written as blocks.
-  if (root.items.length === 0) root.flow = false;
-
-  let rewriteWhole = source === undefined;
-  const existingRepo = root.get('repository');
-  const mainRepo = typeof existingRepo === 'string' ? existingRepo : repo;
-  if (typeof existingRepo !== 'string') {
-    setInOrder(root as YAMLMap, 'repository', repo, ['repository', 'items']);
-    rewriteWhole = true;
-  }
-  let seq: unknown = root.get('items', true);
-  if (!isSeq(seq)) {
-    seq = doc.createNode([]) as YAMLSeq;
-    setInOrder(root as YAMLMap, 'items', seq, ['repository', 'items']);
-    rewriteWhole = true;
-  }
-  const items = seq as YAMLSeq<unknown>;
-  if (items.items.length === 0) items.flow = false;
-  const existing = (items.toJSON() as unknown[]) ?? [];
-  const existingKeys = existing.map((item) => existingKey(item, mainRepo));
-
-  const importedKeys = imported.map((item) => importedKey(item, mainRepo));
-  const keysInFile = new Map<string, string>();
-  for (const key of importedKeys) keysInFile.set(key.toLowerCase(), key);
-  existing.forEach((item, i) => {
-    const key = existingKeys[i];
-    if (key && isRecord(item)) keysInFile.set(key, historyKey(item as unknown as HistoryItem, mainRepo));
-  });
-
-  const plan: SequencePlanItem[] = existing.map((_, i) => ({ original: i, changed: false }));
-  const result: HistoryMergeResult = { text: '', added: [], updated: [], unchanged: [], relations: [] };
-
-  for (const [n, item] of imported.entries()) {
-    const key = importedKeys[n]!;
-    const fixes = item.type === 'pull'
-      ? closingReferences(item.body, item.repo, mainRepo).flatMap((target) => {
-          const inFile = keysInFile.get(target.toLowerCase());
-          return inFile && inFile.toLowerCase() !== key.toLowerCase() ? [inFile] : [];
-        })
-      : [];
-    const index = existingKeys.findIndex((k, i) => k === key.toLowerCase() && sameKind(existing[i], item.type));
-
-    const node: YAMLMap = index >= 0 ? (items.items[index] as YAMLMap) : new YAMLMap();
-    const before = JSON.stringify(node.toJSON());
-    applyFields(doc, node, item, index < 0 && !sameRepo(item.repo, mainRepo) ? item.repo : undefined);
-    for (const to of fixes) {
-      if (addRelation(doc, node, to)) result.relations.push(`${key} fixes ${to}`);
-    }
-    quoteTimestamps(node);
-
-    if (index < 0) {
-      plan.push({ added: node });
-      result.added.push(key);
-    } else if (JSON.stringify(node.toJSON()) !== before) {
-      (plan[index] as { changed: boolean }).changed = true;
-      result.updated.push(key);
-    } else {
-      result.unchanged.push(key);
-    }
-  }
-
-  result.text = writeEditedSequence(rewriteWhole ? undefined : source, doc as Document, items, plan);
-  return result;
-}
-
-/** Issue and pull request share numbers (GitHub may turn one into the other); releases are apart. */
-function sameKind(existing: unknown, type: ImportedHistoryItem['type']): boolean {
-  const old = isRecord(existing) ? existing.type : undefined;
-  return type === 'release' ? old === 'release' : old === 'issue' || old === 'pull';
-}
-
-/** Writes GitHub's fields onto an item; `foreignRepo` is written as `repo` on a new item from another repository. */
-function applyFields(doc: Document.Parsed | Document, node: YAMLMap, item: ImportedHistoryItem, foreignRepo: string | undefined): void {
-  for (const [field, value] of Object.entries(item.fields)) {
-    if (field === 'labels') {
-      // GitHub's labels first, then any an author added by hand that GitHub does not have.
-      const own = Array.isArray(value) ? value : [];
-      const previous = node.get('labels');
-      const written = isSeq(previous) ? (previous.toJSON() as unknown[]).filter((l): l is string => typeof l === 'string') : [];
-      const labels = [...own, ...written.filter((l) => !own.includes(l))];
-      if (labels.length === 0) node.delete('labels');
-      else if (JSON.stringify(labels) !== JSON.stringify(written)) setInOrder(node, 'labels', doc.createNode(labels, { flow: true }), HISTORY_FIELD_ORDER);
-      continue;
-    }
-    if (value === null) node.delete(field);
-    else setScalar(doc, node, field, value);
-    if (foreignRepo && (field === 'number' || field === 'tag')) setInOrder(node, 'repo', foreignRepo, HISTORY_FIELD_ORDER);
-  }
-  if (item.type === 'issue') for (const field of PULL_ONLY_FIELDS) node.delete(field);
-}
-
-/** Sets a scalar field, leaving the written node (and its quoting) alone when the value is the same. */
-function setScalar(doc: Document.Parsed | Document, node: YAMLMap, field: string, value: string | number | string[]): void {
-  const current = node.get(field, true);
-  if (current instanceof Scalar && current.value === value) return;
-  setInOrder(node, field, doc.createNode(value), HISTORY_FIELD_ORDER);
-}
-
-/** Adds `{type: fixes, to}` unless the item already has that relation; true when it was added. */
-function addRelation(doc: Document.Parsed | Document, node: YAMLMap, to: string): boolean {
-  let relations: unknown = node.get('relations', true);
-  const present = isSeq(relations) ? (relations.toJSON() as unknown[]) : [];
-  if (present.some((r) => isRecord(r) && r.type === 'fixes' && typeof r.to === 'string' && r.to.toLowerCase() === to.toLowerCase())) return false;
-  if (!isSeq(relations)) {
-    relations = doc.createNode([]) as YAMLSeq;
-    setInOrder(node, 'relations', relations, HISTORY_FIELD_ORDER);
-  }
-  (relations as YAMLSeq<unknown>).items.push(doc.createNode({ type: 'fixes', to }));
-  return true;
-}
-
-/** Validates a history.yaml text with the same schema and messages as the site's build. */
-export function validateHistoryText(text: string, file: string): ContentProblem[] {
-  const parsed = parseYaml(text, file);
-  if (Array.isArray(parsed)) return parsed;
-  const result = historySchema.safeParse(parsed.data ?? undefined, { reportInput: true });
-  return result.success ? [] : problemsFromZod(result.error, file, parsed);
-}
-
-// ---------------------------------------------------------------------------------------------
 // When GitHub says no
 // ---------------------------------------------------------------------------------------------
 
-/** An HTTP answer that was not 2xx, reduced to what the message needs. */
-export interface GitHubFailure {
-  status: number;
-  statusText: string;
-  url: string;
+/** An HTTP answer that was not 2xx, with what was asked for and whether a token was sent. */
+export interface GitHubFailure extends HttpFailure {
   /** What was asked for, e.g. `owner/name#2624`. */
   what: string;
   /** Whether the request carried a token. */
   authenticated: boolean;
-  /** Reads a response header (case-insensitive). */
-  header(name: string): string | null;
-  /** GitHub's JSON error body, when there was one. */
-  body: unknown;
-  now: Date;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 function githubMessage(body: unknown): string | undefined {
@@ -503,3 +274,65 @@ export function describeGitHubFailure(failure: GitHubFailure): string {
   }
   return `GitHub answered ${status}${failure.statusText ? ` ${failure.statusText}` : ''} for ${what} (${failure.url})${message ? `: ${message}` : ''}`;
 }
+
+// ---------------------------------------------------------------------------------------------
+// The source
+// ---------------------------------------------------------------------------------------------
+
+/** What to import: the repository, its items, and how to reach GitHub. */
+export interface GitHubRequest {
+  repo: string;
+  items: ItemRequest[];
+  /** GitHub's API address ({@link DEFAULT_GITHUB_API_URL}, or GitHub Enterprise's). */
+  apiUrl: string;
+  token: string | undefined;
+}
+
+/** GitHub's answers for one requested item. */
+export type GitHubAnswer = { kind: 'issue'; issue: GitHubIssue; pull: GitHubPull | undefined } | { kind: 'release'; release: GitHubRelease };
+
+/** How a request for `what` can fail, in words. */
+function githubRequest(request: GitHubRequest, what: string): JsonRequest {
+  const { apiUrl, token } = request;
+  return {
+    headers: githubHeaders(token),
+    failed: (failure) => describeGitHubFailure({ ...failure, what, authenticated: token !== undefined }),
+    notJson: ({ url, contentType }) => `${url} did not answer with JSON (${contentType}) for ${what}; is --api-url GitHub's API (${DEFAULT_GITHUB_API_URL})?`,
+    unreachable: ({ timedOut, reason, seconds }) => {
+      if (timedOut) return `no answer from ${apiUrl} within ${seconds} s while fetching ${what}; check your connection`;
+      const hint = apiUrl === DEFAULT_GITHUB_API_URL ? 'check your internet connection' : 'check --api-url and your connection';
+      return `could not reach ${apiUrl} (${reason}) while fetching ${what}; ${hint}`;
+    },
+  };
+}
+
+/** GitHub: issues, pull requests and releases as history items. */
+export const github: HistorySource<GitHubRequest, GitHubAnswer[]> = {
+  name: 'github',
+  target: 'history',
+
+  /** One request per issue or release, and one more per pull request for its merge details. */
+  async read(request: GitHubRequest, io: ImportIO): Promise<GitHubAnswer[]> {
+    const { apiUrl, repo } = request;
+    const answers: GitHubAnswer[] = [];
+    for (const item of request.items) {
+      const ask = githubRequest(request, describeRequest(repo, item));
+      if (item.kind === 'tag') {
+        answers.push({ kind: 'release', release: (await io.getJson(itemApiUrl(apiUrl, repo, item), ask)) as GitHubRelease });
+        continue;
+      }
+      const issue = (await io.getJson(itemApiUrl(apiUrl, repo, item), ask)) as GitHubIssue;
+      const pull = isPullRequest(issue) ? ((await io.getJson(pullApiUrl(apiUrl, repo, item.number), ask)) as GitHubPull) : undefined;
+      answers.push({ kind: 'issue', issue, pull });
+    }
+    return answers;
+  },
+
+  map(answers, { repo }) {
+    return {
+      items: answers.map((a) => (a.kind === 'release' ? historyItemFromRelease(repo, a.release) : historyItemFromIssue(repo, a.issue, a.pull))),
+      repository: repo,
+      subject: repo,
+    };
+  },
+};

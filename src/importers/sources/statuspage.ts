@@ -1,25 +1,12 @@
 /**
- * Atlassian Statuspage (public API v2) → `timeline.yaml`: which address to ask, how an
- * incident's updates become timeline entries, how their HTML-ish bodies become plain Markdown,
- * and how imported entries merge into a timeline an author has already edited.
- *
- * Everything here is pure (text and objects in, text and objects out); fetching and files are
- * `scripts/import-statuspage.ts`'s job. Errors are {@link StatuspageImportError}s whose message
- * is meant to be printed as it is.
+ * Atlassian Statuspage (public API v2) as a timeline source: which address to read, how an
+ * incident's updates become timeline entries, and how their HTML-ish bodies become plain Markdown.
  */
-import { Document, isSeq, parseDocument, Scalar, YAMLSeq, type YAMLMap } from 'yaml';
-import { parseYaml, problemsFromZod, type ContentProblem } from '../../schemas/problems.ts';
-import { COMPONENT_STATUSES, STATUS_KINDS, timelineSchema } from '../../schemas/timeline.ts';
+import { COMPONENT_STATUSES, STATUS_KINDS } from '../../schemas/timeline.ts';
 import { isInstant, parseTimestamp } from '../../domain/time.ts';
-import { setInOrder, writeEditedSequence, type OriginalStep, type SequencePlanItem } from '../yaml-edit.ts';
-
-/** A problem with the input, the payload or the result, worded for the person running the import. */
-export class StatuspageImportError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'StatuspageImportError';
-  }
-}
+import { ImportError } from '../error.ts';
+import { exactMs, type ImportedTimelineEntry } from '../merge/timeline.ts';
+import type { ImportIO, JsonRequest, TimelineSource } from '../source.ts';
 
 type StatusKind = (typeof STATUS_KINDS)[number];
 type ComponentStatus = (typeof COMPONENT_STATUSES)[number];
@@ -77,10 +64,10 @@ export function resolveStatuspageInput(input: string, incidentId?: string): Stat
   try {
     parsed = new URL(input);
   } catch {
-    throw new StatuspageImportError(`"${input}" is not a valid address. Give the status page's address, e.g. https://status.example.com/incidents/abc123`);
+    throw new ImportError(`"${input}" is not a valid address. Give the status page's address, e.g. https://status.example.com/incidents/abc123`);
   }
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-    throw new StatuspageImportError(`"${input}" uses ${parsed.protocol}; only https:// (or http://) addresses can be read`);
+    throw new ImportError(`"${input}" uses ${parsed.protocol}; only https:// (or http://) addresses can be read`);
   }
   // Query and fragment never select an incident; dropping them keeps the derived addresses clean.
   const path = parsed.pathname.replace(/\/+$/, '');
@@ -88,7 +75,7 @@ export function resolveStatuspageInput(input: string, incidentId?: string): Stat
 
   const agree = (fromUrl: string): string => {
     if (wanted && wanted !== fromUrl) {
-      throw new StatuspageImportError(`the address names incident "${fromUrl}" but --incident says "${wanted}"; give only one of them, or make them agree`);
+      throw new ImportError(`the address names incident "${fromUrl}" but --incident says "${wanted}"; give only one of them, or make them agree`);
     }
     return fromUrl;
   };
@@ -106,7 +93,7 @@ export function resolveStatuspageInput(input: string, incidentId?: string): Stat
     return { kind: 'url', url: `${origin}${page[1]}/api/v2/incidents/${encodeURIComponent(id)}.json`, incidentId: id, pageUrl: origin + page[1]! };
   }
   if (!wanted) {
-    throw new StatuspageImportError(
+    throw new ImportError(
       `which incident? Add --incident <id> (the last part of the incident's address, e.g. abc123 in ${origin}${path}/incidents/abc123), or give the incident's address itself`,
     );
   }
@@ -160,33 +147,33 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  */
 export function findIncident(document: unknown, incidentId: string | undefined, origin: string): { incident: StatuspageIncident; page: StatuspagePage } {
   if (!isRecord(document)) {
-    throw new StatuspageImportError(`${origin} is not a Statuspage API document: expected a JSON object with "incident" or "incidents"`);
+    throw new ImportError(`${origin} is not a Statuspage API document: expected a JSON object with "incident" or "incidents"`);
   }
   const page: StatuspagePage = isRecord(document.page) ? (document.page as StatuspagePage) : {};
   const single = document.incident ?? document.scheduled_maintenance;
   if (isRecord(single)) {
     const incident = checkIncident(single, origin);
     if (incidentId && incident.id !== incidentId) {
-      throw new StatuspageImportError(`${origin} holds incident "${incident.id}", not "${incidentId}"`);
+      throw new ImportError(`${origin} holds incident "${incident.id}", not "${incidentId}"`);
     }
     return { incident, page };
   }
   const lists = [document.incidents, document.scheduled_maintenances].filter(Array.isArray) as unknown[][];
   if (lists.length === 0) {
-    throw new StatuspageImportError(
+    throw new ImportError(
       `${origin} is not a Statuspage incidents document: found ${Object.keys(document).map((k) => `"${k}"`).join(', ') || 'an empty object'}, expected "incident" or "incidents"`,
     );
   }
   const candidates = lists.flat().filter(isRecord);
   const ids = candidates.map((c) => String(c.id));
   if (!incidentId) {
-    throw new StatuspageImportError(
+    throw new ImportError(
       `${origin} lists ${candidates.length} incident(s); choose one with --incident <id>. Found: ${ids.join(', ') || 'none'}`,
     );
   }
   const found = candidates.find((c) => c.id === incidentId);
   if (!found) {
-    throw new StatuspageImportError(
+    throw new ImportError(
       `incident "${incidentId}" is not in ${origin}, which lists ${candidates.length === 0 ? 'no incidents' : `${candidates.length}: ${ids.join(', ')}`}. ` +
         'incidents.json holds only the most recent incidents; give the incident\'s own address (https://<status page>/incidents/<id>) instead',
     );
@@ -196,11 +183,11 @@ export function findIncident(document: unknown, incidentId: string | undefined, 
 
 function checkIncident(value: Record<string, unknown>, origin: string): StatuspageIncident {
   if (typeof value.id !== 'string' || value.id === '') {
-    throw new StatuspageImportError(`${origin}: the incident has no "id"; is this a Statuspage API document?`);
+    throw new ImportError(`${origin}: the incident has no "id"; is this a Statuspage API document?`);
   }
   const updates = value.incident_updates;
   if (updates !== undefined && updates !== null && !Array.isArray(updates)) {
-    throw new StatuspageImportError(`${origin}: incident "${value.id}" has "incident_updates" that is not a list`);
+    throw new ImportError(`${origin}: incident "${value.id}" has "incident_updates" that is not a list`);
   }
   return value as unknown as StatuspageIncident;
 }
@@ -216,7 +203,7 @@ export function incidentAddresses(incident: StatuspageIncident, page: Statuspage
   if (typeof incident.shortlink === 'string' && /^https?:\/\//.test(incident.shortlink)) addresses.push(incident.shortlink);
   const unique = [...new Set(addresses)];
   if (unique.length === 0) {
-    throw new StatuspageImportError(
+    throw new ImportError(
       `cannot tell the address of incident "${incident.id}": the document has no page.url and no shortlink. Import from the status page's address instead of a file`,
     );
   }
@@ -226,18 +213,6 @@ export function incidentAddresses(incident: StatuspageIncident, page: Statuspage
 // ---------------------------------------------------------------------------------------------
 // Updates → timeline entries
 // ---------------------------------------------------------------------------------------------
-
-/** A timeline entry as the importer writes it (before the schema fills in defaults). */
-export interface ImportedTimelineEntry {
-  at: string;
-  kind: StatusKind;
-  title: string;
-  body?: string;
-  components?: { name: string; from?: ComponentStatus; to: ComponentStatus }[];
-  source: string;
-  confidence: 'verified';
-  backfilled?: true;
-}
 
 /** An update posted this much later than the time it displays was written after the fact. */
 const BACKDATED_AFTER_MS = 60_000;
@@ -317,13 +292,13 @@ export function timelineEntriesFromIncident(incident: StatuspageIncident, source
     const statusHint = unknownStatuses.size
       ? `\n\nStatuses found that cannot be mapped: ${[...unknownStatuses].join(', ')}. Accepted: ${accepted}.`
       : '';
-    throw new StatuspageImportError(
+    throw new ImportError(
       `cannot import incident "${incident.id}": ${problems.length} of its ${updates.length} update(s) cannot be mapped, and no update is ever dropped:\n  - ${problems.join('\n  - ')}${statusHint}`,
     );
   }
   if (entries.length !== updates.length) {
     // Unreachable unless the loop above changes; the promise "one entry per update" is checked anyway.
-    throw new StatuspageImportError(`internal error: ${updates.length} update(s) in, ${entries.length} timeline entries out`);
+    throw new ImportError(`internal error: ${updates.length} update(s) in, ${entries.length} timeline entries out`);
   }
   // Statuspage lists updates newest first; a timeline reads oldest first. The sort is stable.
   return entries.sort((a, b) => exactMs(a.at) - exactMs(b.at));
@@ -563,161 +538,60 @@ export function statuspageBodyToMarkdown(html: string): string {
     .trim();
 }
 
+
 // ---------------------------------------------------------------------------------------------
-// Merging into an existing timeline.yaml
+// The source
 // ---------------------------------------------------------------------------------------------
 
-/** What a merge did, for the importer's report. */
-export interface TimelineMergeResult {
-  /** The new timeline.yaml. */
-  text: string;
-  added: number;
-  /** Imported before and changed on the status page since (a body edited, a component added). */
-  updated: number;
-  /** Imported before and still the same. */
-  unchanged: number;
-  /** Entries in the file that did not come from this import, kept as they were. */
-  kept: number;
-  /** Entries that cite this incident with a status kind but match no update any more. */
-  stale: string[];
+/** What `read` hands to `map`: the API document and where it came from (for messages). */
+export interface StatuspagePayload {
+  document: unknown;
+  /** The address or file it was read from. */
+  origin: string;
 }
 
-/**
- * Fields an import refreshes on an entry it imported before. The entry's `at`, `kind` and
- * `source` identify it (so they already agree), and its `title` only restates the status, so
- * an author's better title is kept; everything else an author added (refs, notes) is kept too.
- * A field the update leaves empty (no body, no components) keeps what the author wrote.
- */
-const REFRESHED_FIELDS = ['body', 'components', 'backfilled'] as const;
-/** The order of timelineEntrySchema's fields, for fields added to an existing entry. */
-const TIMELINE_FIELD_ORDER = ['at', 'precision', 'approximate', 'kind', 'title', 'body', 'components', 'source', 'confidence', 'confidence_note', 'backfilled', 'refs'];
-
-/** Milliseconds of an exact timestamp; NaN for a date-only `at` or anything else. */
-function exactMs(at: unknown): number {
-  if (typeof at !== 'string') return Number.NaN;
-  const parsed = parseTimestamp(at.trim());
-  return isInstant(parsed) ? parsed.ms : Number.NaN;
-}
-
-/**
- * Merges imported entries into the text of an existing timeline.yaml (or none). An existing
- * entry is the same update when it cites one of `addresses`, has the same kind, and names the
- * same instant (`2023-03-20T08:00:00Z` and `2023-03-20T01:00:00-07:00` are the same); each
- * imported entry either refreshes such an entry or is inserted after the last entry with an
- * exact time not later than its own, so a file sorted by time stays sorted. Existing entries
- * are never reordered or dropped, and their text is kept as written unless they change.
- */
-export function mergeTimelineYaml(existingText: string | undefined, imported: readonly ImportedTimelineEntry[], addresses: readonly string[]): TimelineMergeResult {
-  const source = existingText?.trim() ? existingText : undefined;
-  const doc = parseDocument(source ?? '[]\n');
-  if (doc.errors.length) throw new StatuspageImportError(`the existing timeline is not valid YAML: ${doc.errors[0]!.message.split('\n')[0]}`);
-  if (doc.contents === null) (doc as Document).contents = doc.createNode([]);
-  if (!isSeq(doc.contents)) throw new StatuspageImportError('the existing timeline is not a list of entries; fix it (each entry starts with "- at:") before importing');
-  const seq = doc.contents as YAMLSeq<unknown>;
-  // An empty list is written `[]`; entries added to it are written as a block list.
-  if (seq.items.length === 0) seq.flow = false;
-  const existing = doc.toJS() as unknown[];
-  const matched = new Set<number>();
-  const plan: (SequencePlanItem & { ms: number })[] = existing.map((entry, i) => ({
-    original: i,
-    changed: false,
-    ms: exactMs(isRecord(entry) ? entry.at : undefined),
-  }));
-  let added = 0;
-  let updated = 0;
-
-  const isOurs = (entry: unknown): entry is Record<string, unknown> =>
-    isRecord(entry) && typeof entry.source === 'string' && addresses.includes(entry.source) && (STATUS_KINDS as readonly string[]).includes(entry.kind as string);
-
-  for (const entry of imported) {
-    const ms = exactMs(entry.at);
-    const index = existing.findIndex((old, i) => !matched.has(i) && isOurs(old) && old.kind === entry.kind && exactMs(old.at) === ms);
-    if (index >= 0) {
-      matched.add(index);
-      const node = seq.items[index] as YAMLMap;
-      const before = JSON.stringify(node.toJSON());
-      for (const field of REFRESHED_FIELDS) {
-        const value = entry[field];
-        if (value !== undefined) setInOrder(node, field, doc.createNode(value), TIMELINE_FIELD_ORDER);
-      }
-      styleEntry(node);
-      if (JSON.stringify(node.toJSON()) !== before) {
-        const step = plan.find((p): p is OriginalStep & { ms: number } => 'original' in p && p.original === index);
-        if (step) step.changed = true;
-        updated++;
-      }
-      continue;
-    }
-    let after = -1;
-    plan.forEach((p, i) => {
-      if (p.ms <= ms) after = i;
-    });
-    const position = after >= 0 ? after + 1 : Math.max(0, plan.findIndex((p) => p.ms > ms));
-    plan.splice(position, 0, { added: entryNode(doc, entry), ms });
-    added++;
-  }
-  if (added + matched.size !== imported.length) {
-    throw new StatuspageImportError(`internal error: ${imported.length} update(s) to write, but only ${added + matched.size} written`);
-  }
-
-  const stale = existing.flatMap((old, i) =>
-    !matched.has(i) && isOurs(old) ? [`${String(old.at)} ${String(old.kind)}: ${String(old.title ?? '')}`.trim()] : [],
-  );
+/** How a request to a status page can fail, in words. */
+function statuspageRequest(): JsonRequest {
   return {
-    text: writeEditedSequence(source, doc, seq, plan),
-    added,
-    updated,
-    unchanged: matched.size - updated,
-    kept: existing.length - matched.size,
-    stale,
+    headers: { Accept: 'application/json', 'User-Agent': 'aftermath-import-statuspage' },
+    failed: ({ status, statusText, url }) =>
+      status === 404
+        ? `incident not found: ${url} answered 404 Not Found. Check the incident id (the last part of the incident's address) and the status page's address`
+        : `${url} answered ${status} ${statusText}; try again later, or save the JSON by hand and import the file`,
+    notJson: ({ url, contentType, text }) => {
+      const start = text.trim().slice(0, 60).replace(/\s+/g, ' ');
+      return `${url} did not answer with JSON (${contentType}; it starts with "${start}${text.length > 60 ? '…' : ''}"). Is this a Statuspage status page? Give its address, e.g. https://status.example.com/incidents/<id>`;
+    },
+    unreachable: ({ url, timedOut, reason, seconds }) =>
+      timedOut
+        ? `no answer from ${url} within ${seconds} s; check the address and your connection`
+        : `could not reach ${url} (${reason}); check the address and your internet connection`,
   };
 }
 
-function entryNode(doc: Document, entry: ImportedTimelineEntry): YAMLMap {
-  const node = doc.createNode(entry) as YAMLMap;
-  styleEntry(node);
-  return node;
-}
+/** Statuspage: an incident's updates (from the API or a saved JSON file) as timeline entries. */
+export const statuspage: TimelineSource<StatuspageInput, StatuspagePayload> = {
+  name: 'statuspage',
+  target: 'timeline',
+  kinds: STATUS_KINDS,
+  words: { subject: 'incident', entry: 'update', origin: 'the status page' },
 
-function styleEntry(node: YAMLMap): void {
-  // Timestamps are quoted across the project's content, as the schema's messages advise.
-  const at = node.get('at', true);
-  if (at instanceof Scalar && at.type === undefined) at.type = Scalar.QUOTE_DOUBLE;
-  // A body with line breaks is written as a literal block, which shows them as they are
-  // (a folded block would re-wrap the text and hide where the breaks are).
-  const body = node.get('body', true);
-  if (body instanceof Scalar && typeof body.value === 'string' && body.value.includes('\n')) body.type = Scalar.BLOCK_LITERAL;
-}
+  async read(input: StatuspageInput, io: ImportIO): Promise<StatuspagePayload> {
+    if (input.kind === 'url') return { document: await io.getJson(input.url, statuspageRequest()), origin: input.url };
+    const document = io.readJsonFile(input.path, {
+      missing: (path) => `no such file: ${path}. Give a status page address (https://…) or a JSON file saved from its API`,
+      notJson: (path, reason) => `${path} is not JSON (${reason}); save the API's answer (…/api/v2/incidents/<id>.json) as it is`,
+    });
+    return { document, origin: input.path };
+  },
 
-/** Validates a timeline.yaml text with the same schema and messages as the site's build. */
-export function validateTimelineText(text: string, file: string): ContentProblem[] {
-  const parsed = parseYaml(text, file);
-  if (Array.isArray(parsed)) return parsed;
-  const result = timelineSchema.safeParse(parsed.data ?? undefined, { reportInput: true });
-  return result.success ? [] : problemsFromZod(result.error, file, parsed);
-}
-
-/** Everything the CLI needs from one Statuspage document, in one call. */
-export interface StatuspageImport {
-  incident: StatuspageIncident;
-  entries: ImportedTimelineEntry[];
-  merge: TimelineMergeResult;
-}
-
-/**
- * Picks the incident from a Statuspage document, maps its updates and merges them into the
- * existing timeline text. `origin` names the document in messages (an address or a file).
- */
-export function importStatuspageIncident(options: {
-  document: unknown;
-  incidentId: string | undefined;
-  origin: string;
-  pageUrlFromInput?: string;
-  existingTimeline?: string;
-}): StatuspageImport {
-  const { incident, page } = findIncident(options.document, options.incidentId, options.origin);
-  const addresses = incidentAddresses(incident, page, options.pageUrlFromInput);
-  const entries = timelineEntriesFromIncident(incident, addresses[0]!);
-  const merge = mergeTimelineYaml(options.existingTimeline, entries, addresses);
-  return { incident, entries, merge };
-}
+  map({ document, origin }, input) {
+    const { incident, page } = findIncident(document, input.incidentId, origin);
+    const sources = incidentAddresses(incident, page, input.kind === 'url' ? input.pageUrl : undefined);
+    return {
+      entries: timelineEntriesFromIncident(incident, sources[0]!),
+      sources,
+      subject: `${incident.name ? `"${incident.name}" ` : ''}(${incident.id})`,
+    };
+  },
+};
