@@ -85,6 +85,8 @@ export interface ReproView<D extends IncidentDiagram = IncidentDiagram> {
   /** The cells that ran, with their place in results.json's list. */
   ran: RanCell[];
   skipped: number;
+  /** Some cell ran several times, so the matrix shows rates. */
+  rated: boolean;
   /** The package under test, or the runtime's name: heads the matrix's version column. */
   packageName: string;
   /** Told in the story with <Repro id>; the others are shown after it. */
@@ -207,6 +209,7 @@ function reproView(incident: IncidentData, repro: IncidentRepro): ReproView {
       ranAt: utcTime(cell.ranAt),
     })),
     skipped: results ? results.cells.length - ran.length : 0,
+    rated: results?.cells.some((c) => c.tally) ?? false,
     packageName: manifest.package?.name ?? RUNTIMES[manifest.runtime].label,
     embedded: incident.embeddedRepros.includes(id),
   };
