@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { ImportError } from '../../src/importers/error.ts';
 import { importPayload, type HistorySource, type ImportIO, type ImportSource, type JsonRequest, type TimelineSource } from '../../src/importers/source.ts';
 import { statuspage, type StatuspageInput, type StatuspagePayload } from '../../src/importers/sources/statuspage.ts';
-import { github, type GitHubAnswer, type GitHubRequest } from '../../src/importers/sources/github.ts';
+import { github, parseItemList, type GitHubAnswer, type GitHubRequest } from '../../src/importers/sources/github.ts';
 
 const payloads = fileURLToPath(new URL('../fixtures/payloads/', import.meta.url));
 const load = (name: string): unknown => JSON.parse(readFileSync(payloads + name, 'utf8'));
@@ -296,6 +296,13 @@ describe('sources read through the injected IO', () => {
     expect(io.asked.every((a) => a.headers.Authorization === 'Bearer t0k')).toBe(true);
     expect(github.map(answers, request).items.map((i) => i.type)).toEqual(['issue', 'pull']);
     await expect(github.read({ ...request, items: [{ kind: 'tag', tag: 'v9' }] }, io)).rejects.toThrow('example-org/widget release v9 not found: check the repository and the tag');
+  });
+
+  it('errors say which file or option they are about', () => {
+    expect(() => parseItemList(['0'])).toThrow(expect.objectContaining({ name: 'ImportError', field: '--items' }));
+    expect(() => statuspage.map({ document: [], origin: 'saved.json' }, { kind: 'file', path: 'saved.json', incidentId: undefined })).toThrow(
+      expect.objectContaining({ file: 'saved.json', message: expect.stringMatching(/^saved\.json is not a Statuspage API document/) }),
+    );
   });
 
   it('a made-up source reads the same way', async () => {

@@ -23,7 +23,7 @@ const REPOSITORY = /^[\w.-]+\/[\w.-]+$/;
 export function parseRepository(text: string | undefined): string {
   const repo = text?.trim() ?? '';
   if (!REPOSITORY.test(repo)) {
-    throw new ImportError(`expected --repo as owner/name, e.g. redis/redis-py; found ${repo ? `"${repo}"` : 'nothing'}`);
+    throw new ImportError(`expected --repo as owner/name, e.g. redis/redis-py; found ${repo ? `"${repo}"` : 'nothing'}`, { field: '--repo' });
   }
   return repo;
 }
@@ -42,17 +42,17 @@ export function parseItemList(values: readonly string[]): ItemRequest[] {
     const number = /^#?(\d+)$/.exec(text);
     if (number) {
       const n = Number(number[1]);
-      if (n <= 0 || !Number.isSafeInteger(n)) throw new ImportError(`"${text}" is not an issue or pull-request number`);
+      if (n <= 0 || !Number.isSafeInteger(n)) throw new ImportError(`"${text}" is not an issue or pull-request number`, { field: '--items' });
       if (!seen.has(`#${n}`)) requests.push({ kind: 'number', number: n });
       seen.add(`#${n}`);
     } else {
-      if (/[\s#]/.test(text)) throw new ImportError(`"${text}" is neither a number nor a release tag`);
+      if (/[\s#]/.test(text)) throw new ImportError(`"${text}" is neither a number nor a release tag`, { field: '--items' });
       if (!seen.has(text)) requests.push({ kind: 'tag', tag: text });
       seen.add(text);
     }
   }
   if (requests.length === 0) {
-    throw new ImportError('no items to import: give --items with issue or pull-request numbers and release tags, e.g. --items 2624,2641,v4.5.5');
+    throw new ImportError('no items to import: give --items with issue or pull-request numbers and release tags, e.g. --items 2624,2641,v4.5.5', { field: '--items' });
   }
   return requests;
 }
@@ -157,7 +157,7 @@ function labelNames(labels: GitHubIssue['labels']): string[] {
 export function historyItemFromIssue(repo: string, issue: GitHubIssue, pull?: GitHubPull): ImportedHistoryItem {
   const where = `${repo}#${issue.number}`;
   const title = text(issue.title);
-  if (!title) throw new ImportError(`${where} has no title in GitHub's answer; is the API address right?`);
+  if (!title) throw new ImportError(`${where} has no title in GitHub's answer; is the API address right?`, { field: 'title' });
   const isPull = isPullRequest(issue);
   if (isPull && !pull) throw new ImportError(`${where} is a pull request, but its /pulls details were not fetched`);
   const merged = isPull ? text(pull?.merged_at) : null;
@@ -180,7 +180,7 @@ export function historyItemFromIssue(repo: string, issue: GitHubIssue, pull?: Gi
 /** Maps `GET /releases/tags/{tag}` to a history item; a release without a name is titled by its tag. */
 export function historyItemFromRelease(repo: string, release: GitHubRelease): ImportedHistoryItem {
   const tag = text(release.tag_name);
-  if (!tag) throw new ImportError(`a release of ${repo} has no tag_name in GitHub's answer; is the API address right?`);
+  if (!tag) throw new ImportError(`a release of ${repo} has no tag_name in GitHub's answer; is the API address right?`, { field: 'tag_name' });
   const fields: Record<string, HistoryFieldValue> = {
     type: 'release',
     tag,

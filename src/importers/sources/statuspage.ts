@@ -75,7 +75,7 @@ export function resolveStatuspageInput(input: string, incidentId?: string): Stat
 
   const agree = (fromUrl: string): string => {
     if (wanted && wanted !== fromUrl) {
-      throw new ImportError(`the address names incident "${fromUrl}" but --incident says "${wanted}"; give only one of them, or make them agree`);
+      throw new ImportError(`the address names incident "${fromUrl}" but --incident says "${wanted}"; give only one of them, or make them agree`, { field: '--incident' });
     }
     return fromUrl;
   };
@@ -147,14 +147,14 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  */
 export function findIncident(document: unknown, incidentId: string | undefined, origin: string): { incident: StatuspageIncident; page: StatuspagePage } {
   if (!isRecord(document)) {
-    throw new ImportError(`${origin} is not a Statuspage API document: expected a JSON object with "incident" or "incidents"`);
+    throw new ImportError(`${origin} is not a Statuspage API document: expected a JSON object with "incident" or "incidents"`, { file: origin });
   }
   const page: StatuspagePage = isRecord(document.page) ? (document.page as StatuspagePage) : {};
   const single = document.incident ?? document.scheduled_maintenance;
   if (isRecord(single)) {
     const incident = checkIncident(single, origin);
     if (incidentId && incident.id !== incidentId) {
-      throw new ImportError(`${origin} holds incident "${incident.id}", not "${incidentId}"`);
+      throw new ImportError(`${origin} holds incident "${incident.id}", not "${incidentId}"`, { file: origin, field: '--incident' });
     }
     return { incident, page };
   }
@@ -162,6 +162,7 @@ export function findIncident(document: unknown, incidentId: string | undefined, 
   if (lists.length === 0) {
     throw new ImportError(
       `${origin} is not a Statuspage incidents document: found ${Object.keys(document).map((k) => `"${k}"`).join(', ') || 'an empty object'}, expected "incident" or "incidents"`,
+      { file: origin },
     );
   }
   const candidates = lists.flat().filter(isRecord);
@@ -169,6 +170,7 @@ export function findIncident(document: unknown, incidentId: string | undefined, 
   if (!incidentId) {
     throw new ImportError(
       `${origin} lists ${candidates.length} incident(s); choose one with --incident <id>. Found: ${ids.join(', ') || 'none'}`,
+      { file: origin, field: '--incident' },
     );
   }
   const found = candidates.find((c) => c.id === incidentId);
@@ -176,6 +178,7 @@ export function findIncident(document: unknown, incidentId: string | undefined, 
     throw new ImportError(
       `incident "${incidentId}" is not in ${origin}, which lists ${candidates.length === 0 ? 'no incidents' : `${candidates.length}: ${ids.join(', ')}`}. ` +
         'incidents.json holds only the most recent incidents; give the incident\'s own address (https://<status page>/incidents/<id>) instead',
+      { file: origin, field: '--incident' },
     );
   }
   return { incident: checkIncident(found, origin), page };
@@ -183,11 +186,11 @@ export function findIncident(document: unknown, incidentId: string | undefined, 
 
 function checkIncident(value: Record<string, unknown>, origin: string): StatuspageIncident {
   if (typeof value.id !== 'string' || value.id === '') {
-    throw new ImportError(`${origin}: the incident has no "id"; is this a Statuspage API document?`);
+    throw new ImportError(`${origin}: the incident has no "id"; is this a Statuspage API document?`, { file: origin, field: 'id' });
   }
   const updates = value.incident_updates;
   if (updates !== undefined && updates !== null && !Array.isArray(updates)) {
-    throw new ImportError(`${origin}: incident "${value.id}" has "incident_updates" that is not a list`);
+    throw new ImportError(`${origin}: incident "${value.id}" has "incident_updates" that is not a list`, { file: origin, field: 'incident_updates' });
   }
   return value as unknown as StatuspageIncident;
 }
@@ -294,6 +297,7 @@ export function timelineEntriesFromIncident(incident: StatuspageIncident, source
       : '';
     throw new ImportError(
       `cannot import incident "${incident.id}": ${problems.length} of its ${updates.length} update(s) cannot be mapped, and no update is ever dropped:\n  - ${problems.join('\n  - ')}${statusHint}`,
+      { field: 'incident_updates' },
     );
   }
   if (entries.length !== updates.length) {
