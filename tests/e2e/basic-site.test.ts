@@ -131,7 +131,8 @@ describe('timeline and fix history', () => {
     await page.goto(server.url + path);
     const button = page.locator('.incident-header .copy-button');
     await button.click();
-    await expect(button.textContent()).resolves.toBe('Copied');
+    // The handler writes to the clipboard first, then relabels the button: wait for it.
+    await expect.poll(() => button.textContent(), { timeout: 5000 }).toBe('Copied');
     await expect(page.evaluate(() => navigator.clipboard.readText())).resolves.toBe('https://postmortems.example.com/incidents/2024-06-02-queue-backlog/');
     await context.close();
   });
