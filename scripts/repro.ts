@@ -9,6 +9,7 @@
  */
 import { formatElapsed } from '../src/domain/text.ts';
 import { ProgressReporter } from '../src/repro/progress.ts';
+import { resolveRedisBinary, ServiceError } from '../src/repro/services/redis.ts';
 import { readFileSync, watch, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
@@ -128,6 +129,15 @@ async function main(): Promise<number> {
   if (!selected.length) {
     err('no repros to run: add content/incidents/<slug>/repros/<id>/repro.yaml');
     return 0;
+  }
+  // A missing redis-server would skip every cell that needs it; say so once, before anything runs.
+  if (selected.some(({ repro }) => repro.manifest.services.some((s) => typeof s === 'string' && /^(redis|redis-cluster|latency-proxy)$/.test(s)))) {
+    try {
+      resolveRedisBinary();
+    } catch (error) {
+      if (error instanceof ServiceError) throw new UsageError(`${error.message}; the repros selected need it`);
+      throw error;
+    }
   }
   const leftovers = clearLeftovers();
   if (leftovers.length) err(`removed ${leftovers.length} temp folder(s) left by a run that was killed: ${leftovers.join(', ')}`);

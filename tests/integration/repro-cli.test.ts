@@ -98,6 +98,9 @@ describe('npm run repro', { timeout: 60_000 }, () => {
     } finally {
       writeFileSync(manifest, original);
     }
+    const noRedis = await runNode([CLI, INCIDENT, 'echo-redis'], { cwd: site, env: { ...env, REDIS_SERVER: '/nonexistent/redis-server' } });
+    expect(noRedis.code).toBe(2);
+    expect(noRedis.stderr.trim()).toBe('repro: redis-server not found at REDIS_SERVER=/nonexistent/redis-server: fix the path, or unset it and install redis-server with apt-get install redis-server; the repros selected need it');
     const unknown = await repro('no-such-incident');
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/no incident "no-such-incident"; incidents with repros: 2024-01-01-repro-fixture/);
