@@ -20,6 +20,10 @@ export interface RunOptions {
   maxOutputBytes?: number;
   /** Called with the child's pid as soon as it is spawned. */
   onSpawn?: (pid: number) => void;
+  /** Called with each chunk of output as it arrives (the live runs in `astro dev`). */
+  onOutput?: (stream: 'stdout' | 'stderr', chunk: Buffer) => void;
+  /** Aborting takes the group down as a timeout does (without marking it timed out). */
+  signal?: AbortSignal;
 }
 
 export interface ProcessResult {
@@ -135,8 +139,17 @@ export function runSupervised(command: string, args: string[], options: RunOptio
       : () => false;
     if (pid) options.onSpawn?.(pid);
 
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d: Buffer) => err.push(d));
+    child.stdout.on('data', (d: Buffer) => {
+      out.push(d);
+      options.onOutput?.('stdout', d);
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      err.push(d);
+      options.onOutput?.('stderr', d);
+    });
+    const abort = () => void (pid && terminateGroup(pid, grace));
+    if (options.signal?.aborted) abort();
+    else options.signal?.addEventListener('abort', abort, { once: true });
 
     const timer = setTimeout(() => {
       timedOut = true;
@@ -148,6 +161,7 @@ export function runSupervised(command: string, args: string[], options: RunOptio
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      options.signal?.removeEventListener('abort', abort);
       // Wait (briefly) for the group SIGKILL to land, so that "resolved" means "no process
       // of this run is running any more".
       if (pid) await waitUntilGone(pid, 1000);

@@ -5,6 +5,7 @@
 import os from 'node:os';
 import { basename, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { StringDecoder } from 'node:string_decoder';
 import type { IncidentRepro } from '../archive/archive.ts';
 import type { ReproManifest } from '../schemas/repro.ts';
 import { wasInterrupted } from './cleanup.ts';
@@ -43,6 +44,10 @@ export interface RunReproOptions {
   maxStoredOutputBytes?: number;
   /** Decoded trace messages kept per cell. Default 200. */
   maxTraceMessages?: number;
+  /** A snippet's output as it arrives (the live runs in `astro dev`); `repro` is `incident/id`. */
+  onOutput?: (output: { repro: string; cell: Cell; stream: 'stdout' | 'stderr'; text: string }) => void;
+  /** Once aborted, no cell starts, running snippets are taken down, and no result is reported. */
+  signal?: AbortSignal;
 }
 
 /** A manifest problem found before anything ran (e.g. an unknown --version). */
@@ -204,16 +209,16 @@ export async function runPlan(root: string, items: PlanItem[], options: RunRepro
   const positions = items.map(() => 0);
   let next = 0;
   const worker = async () => {
-    while (next < tasks.length && !wasInterrupted()) {
+    while (next < tasks.length && !wasInterrupted() && !options.signal?.aborted) {
       const index = next++;
       const { item, itemIndex, cell } = tasks[index]!;
       const slot = positions[itemIndex]!++;
       const name = `${item.incident}/${item.repro.id}`;
       options.onProgress?.({ type: 'start', repro: name, cell, index, total: tasks.length });
       const started = performance.now();
-      const result = await runCell(root, item.repro, cell, await environmentFor(item.repro.manifest, cell.version), options);
-      // A cell cut short by Ctrl-C has no verdict worth reporting.
-      if (wasInterrupted()) return;
+      const result = await runCell(root, item, cell, await environmentFor(item.repro.manifest, cell.version), options);
+      // A cell cut short by Ctrl-C (or Stop) has no verdict worth reporting.
+      if (wasInterrupted() || options.signal?.aborted) return;
       results[itemIndex]![slot] = result;
       options.onProgress?.({ type: 'done', repro: name, cell, index, total: tasks.length, result, elapsedMs: Math.round(performance.now() - started) });
     }
@@ -237,7 +242,8 @@ interface SingleRun {
   trace: DecodedTrace;
 }
 
-async function runCell(root: string, repro: IncidentRepro, cell: Cell, prepared: EnvironmentResult, options: RunReproOptions): Promise<CellResult> {
+async function runCell(root: string, item: PlanItem, cell: Cell, prepared: EnvironmentResult, options: RunReproOptions): Promise<CellResult> {
+  const { repro } = item;
   const manifest = repro.manifest;
   const ranAt = new Date().toISOString();
   const cacheRoot = options.cacheDir ?? defaultCacheDir(options.env ?? process.env);
@@ -258,9 +264,9 @@ async function runCell(root: string, repro: IncidentRepro, cell: Cell, prepared:
   // Each run of a repeated cell gets fresh services: one run's leftovers must not decide the next.
   const runs: SingleRun[] = [];
   for (let i = 0; i < manifest.repeat; i++) {
-    const single = await runOnce(root, repro, cell, prepared.environment, options, info);
+    const single = await runOnce(root, item, cell, prepared.environment, options, info);
     if (typeof single === 'string') return skipped(`could not start services: ${single}`);
-    if (wasInterrupted()) break;
+    if (wasInterrupted() || options.signal?.aborted) break;
     runs.push(single);
   }
   const tally: RunTally = {
@@ -293,7 +299,7 @@ async function runCell(root: string, repro: IncidentRepro, cell: Cell, prepared:
 }
 
 /** One run of the snippet with fresh services; a string when the services could not start. */
-async function runOnce(root: string, repro: IncidentRepro, cell: Cell, environment: ReproEnvironment, options: RunReproOptions, info: CellEnvironmentInfo): Promise<SingleRun | string> {
+async function runOnce(root: string, { incident, repro }: PlanItem, cell: Cell, environment: ReproEnvironment, options: RunReproOptions, info: CellEnvironmentInfo): Promise<SingleRun | string> {
   const manifest = repro.manifest;
   let services: CellServices;
   try {
@@ -314,7 +320,9 @@ async function runOnce(root: string, repro: IncidentRepro, cell: Cell, environme
       REPRO_PACKAGE_VERSION_EXPECTED: cell.version,
       ...cell.parameters,
     };
-    const run = await runSupervised(command, args, { cwd, env: childEnv, timeoutMs: manifest.timeout_s * 1000 });
+    const decoders = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
+    const onOutput = options.onOutput && ((stream: 'stdout' | 'stderr', chunk: Buffer) => options.onOutput!({ repro: `${incident}/${repro.id}`, cell, stream, text: decoders[stream].write(chunk) }));
+    const run = await runSupervised(command, args, { cwd, env: childEnv, timeoutMs: manifest.timeout_s * 1000, onOutput, signal: options.signal });
     const judged = judge(manifest, cell, run);
     let trace = EMPTY_TRACE;
     if (services.proxy) {
