@@ -44,7 +44,6 @@ function spliceSequence(source: string, items: readonly unknown[], plan: readonl
     indent = dash[1]!;
     // Blank lines and comments above an item travel with it; above the first, they head the file.
     parts.push({ lead: i === 0 ? '' : source.slice(previousEnd, itemLine), body: source.slice(itemLine, end), node });
-    if (i === 0) previousEnd = itemLine;
     previousEnd = end;
   }
   const firstLine = lineStart(parts[0]!.node.range![0]);

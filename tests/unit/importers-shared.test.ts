@@ -173,7 +173,7 @@ describe.each(timelineCases)('the shared timeline merge, importing from %s', (_n
     const stale = `- at: "2000-01-01T00:00:00Z"\n  kind: ${c.kind}\n  title: Gone from the source\n  source: ${c.address}\n  confidence: verified\n`;
     const result = run(stale);
     expect(result.text.startsWith(stale)).toBe(true);
-    expect(result.warnings).toMatch(/^warning: 1 entry cites this .* but matches no .* on .*:\n  - 2000-01-01T00:00:00Z .*Gone from the source$/);
+    expect(result.warnings).toMatch(/^warning: 1 entry cites this .* but matches no .* on .*:\n {2}- 2000-01-01T00:00:00Z .*Gone from the source$/);
   });
 
   it('refuses a file that is not a timeline with a neutral ImportError naming the file', () => {

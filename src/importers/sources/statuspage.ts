@@ -451,6 +451,8 @@ export function statuspageBodyToMarkdown(html: string): string {
     skipLeadingSpace = true;
   };
   const emitText = (raw: string) => {
+    // Control characters (but tab and newline) carry nothing a reader can see.
+    // eslint-disable-next-line no-control-regex
     let text = decodeEntities(raw).replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '');
     if (skipLeadingSpace) text = text.replace(/^\s+/, '');
     if (!text) return;
