@@ -10,7 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
- * AFTERMATH_DIAGRAM_CACHE names the diagram folder (it came first); the other caches sit beside it.
+ * AFTERMATH_DIAGRAM_CACHE names the diagram folder; the other caches sit beside it.
  */
 const diagramDir = process.env.AFTERMATH_DIAGRAM_CACHE ?? join(process.cwd(), 'node_modules/.cache/aftermath/diagrams');
 export const cacheRoot = dirname(diagramDir);
