@@ -154,10 +154,75 @@ export function problemsFromZod(error: z.ZodError, file: string, yaml?: LocatedY
         message: `unknown field "${key}": check the spelling, or remove it`,
       }));
     }
-    let message = issue.message;
+    // Schemas give most fields a message of their own; where they do not, the schema library's
+    // default ("Invalid input: expected object, received undefined") is put in Aftermath's words.
+    let message = LIBRARY_WORDING.test(issue.message) ? inOurWords(issue) : issue.message;
     if (!message.includes('found') && !message.startsWith('"')) {
       message = `${message}; ${describeInput(issue, path)}`;
     }
     return [{ file, line: yaml?.lineOf(path), field: formatPath(path) || undefined, message }];
   });
+}
+
+/** How the schema library words its default messages ("Invalid input: …", "Too small: …"). */
+const LIBRARY_WORDING = /^(Invalid|Too small|Too big|Unrecognized)\b/;
+
+/** A value kind, as the author would say it about a YAML value. */
+const KINDS: Record<string, string> = {
+  object: 'a mapping (indented "key: value" lines)',
+  record: 'a mapping (indented "key: value" lines)',
+  array: 'a list ("- item" lines or [a, b])',
+  tuple: 'a list ("- item" lines or [a, b])',
+  set: 'a list ("- item" lines or [a, b])',
+  string: 'text',
+  number: 'a number',
+  int: 'a whole number',
+  bigint: 'a whole number',
+  boolean: 'true or false',
+  date: 'a date (2023-03-24)',
+  null: 'nothing (null)',
+};
+
+const FORMATS: Record<string, string> = {
+  url: 'an absolute URL starting with https:// or http://',
+  email: 'an email address',
+  regex: 'a valid regular expression',
+  datetime: 'an ISO 8601 timestamp with a UTC offset',
+  date: 'a date (2023-03-24)',
+  uuid: 'a UUID',
+};
+
+const quoted = (value: unknown) => (typeof value === 'string' ? `"${value}"` : String(value));
+const plural = (n: unknown, one: string) => `${String(n)} ${one}${n === 1 || n === 1n ? '' : 's'}`;
+
+/** What a schema issue expected, in Aftermath's words, for a schema that gave no message of its own. */
+function inOurWords(issue: z.ZodError['issues'][number]): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      return `expected ${KINDS[issue.expected] ?? issue.expected}`;
+    case 'invalid_value':
+      return issue.values.length === 1 ? `expected ${quoted(issue.values[0])}` : `expected one of ${issue.values.map(quoted).join(', ')}`;
+    case 'too_small':
+    case 'too_big': {
+      const limit = issue.code === 'too_small' ? issue.minimum : issue.maximum;
+      const bound = issue.code === 'too_small' ? (issue.inclusive ? 'at least' : 'more than') : issue.inclusive ? 'at most' : 'less than';
+      if (issue.origin === 'string') return `expected ${bound} ${plural(limit, 'character')}`;
+      if (issue.origin === 'array' || issue.origin === 'set') return `expected ${bound} ${plural(limit, 'item')}`;
+      return `expected a number ${bound} ${String(limit)}`;
+    }
+    case 'invalid_format':
+      return `expected ${FORMATS[issue.format] ?? `text in the ${issue.format} format`}`;
+    case 'not_multiple_of':
+      return `expected a multiple of ${String(issue.divisor)}`;
+    case 'invalid_union': {
+      const discriminator = (issue as { discriminator?: string }).discriminator;
+      return discriminator ? `${discriminator} names no kind known here; check its spelling` : 'this value matches none of the forms allowed here';
+    }
+    case 'invalid_key':
+      return 'this key is not allowed here';
+    case 'invalid_element':
+      return 'this entry is not allowed here';
+    default:
+      return 'this value is not allowed here';
+  }
 }

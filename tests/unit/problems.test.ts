@@ -195,3 +195,35 @@ describe('problemsFromZod', () => {
     ]);
   });
 });
+
+describe("problemsFromZod: the schema library's default wording", () => {
+  const plain = z.strictObject({
+    owner: z.object({ name: z.string() }),
+    tags: z.array(z.string()).min(1),
+    kind: z.enum(['a', 'b']),
+    site: z.url(),
+    note: z.string().max(3).optional(),
+  });
+
+  it('is never shown: each message says what was expected in Aftermath\'s words', () => {
+    const problems = problemsOf(plain, 'tags: []\nkind: c\nsite: nope\nnote: long\n');
+    expect(problems.map((p) => `${p.field}: ${p.message}`)).toEqual([
+      'owner: expected a mapping (indented "key: value" lines); the field is missing',
+      'tags: expected at least 1 item; found an empty list',
+      'kind: expected one of "a", "b"; found "c"',
+      'site: expected an absolute URL starting with https:// or http://; found "nope"',
+      'note: expected at most 3 characters; found "long"',
+    ]);
+    for (const p of problems) expect(p.message).not.toMatch(/Invalid|Too (small|big)|received/);
+  });
+
+  it('names the kind of value a field needs', () => {
+    const kinds = z.object({ a: z.number(), b: z.boolean(), c: z.array(z.string()), d: z.string() });
+    expect(problemsOf(kinds, 'a: x\nb: 2\nc: x\nd: [1]\n').map((p) => p.message)).toEqual([
+      'expected a number; found "x"',
+      'expected true or false; found 2',
+      'expected a list ("- item" lines or [a, b]); found "x"',
+      'expected text; found a list',
+    ]);
+  });
+});
