@@ -11,16 +11,19 @@ import { componentMentions, hasReadableBody, mermaidBlocks, refMentions, splitFr
 import type { Instant } from '../domain/time.ts';
 import { factFindings, factMentions, percentMentions } from '../domain/facts.ts';
 import { verdictFindings } from './verdict-refs.ts';
+import { mdxFindings } from './mdx-checks.ts';
 import { factsSchema, type Fact } from '../schemas/facts.ts';
 import { historySchema, type History } from '../schemas/history.ts';
 import { incidentSchema, type IncidentFrontmatter } from '../schemas/incident.ts';
-import { parseYaml, problemsFromZod, type ContentProblem, type LocatedYaml } from '../schemas/problems.ts';
+import { formatPath, parseYaml, problemsFromZod, type ContentProblem, type LocatedYaml } from '../schemas/problems.ts';
 import { isStale, readResults, RecordingError, sourcesHash } from './repro-record.ts';
 import { RESULTS_FILE, type ReproResults } from '../schemas/repro-results.ts';
 import { reproSchema, type ReproManifest } from '../schemas/repro.ts';
 import { timelineSchema, type TimelineEntry } from '../schemas/timeline.ts';
 import { cachedReading, type ArchiveCacheStats } from './archive-cache.ts';
 import { piiLint } from './pii-scan.ts';
+import { actionsSchema, ACTIONS_FILE } from '../schemas/actions.ts';
+import { followUpFindings, locateFollowUps, type LocatedFollowUp } from '../domain/follow-ups.ts';
 
 export interface IncidentRepro {
   id: string;
@@ -49,6 +52,8 @@ export interface IncidentRecord {
   repros: IncidentRepro[];
   /** Sourced facts cited from the prose with `<Fact k="…" />` (empty without facts.yaml). */
   facts: Fact[];
+  /** Follow-ups from actions.yaml, with their lines (empty without the file). */
+  followUps: LocatedFollowUp[];
   /** Repro ids the story embeds with `<Repro id="…" />`; the others are shown after it. */
   embeddedRepros: string[];
   diagrams: Located<string>[];
@@ -223,6 +228,9 @@ function readIncident(root: string, dir: string, problems: ContentProblem[]): Re
     }
   }
 
+  // Unknown components, <script> and javascript: links (src/archive/mdx-checks.ts).
+  for (const f of mdxFindings(split.body, split.bodyLine)) problems.push({ file, ...f });
+
   const embeddedRepros = componentMentions(split.body, 'Repro', 'id', split.bodyLine);
   for (const mention of embeddedRepros) {
     if (!repros.some((r) => r.id === mention.value)) {
@@ -255,6 +263,18 @@ function readIncident(root: string, dir: string, problems: ContentProblem[]): Re
     }
   }
 
+  // actions.yaml: follow-ups, their evidence checked against history.yaml and the recorded repros.
+  const actionsFile = join(dir, ACTIONS_FILE);
+  let followUps: LocatedFollowUp[] = [];
+  if (existsSync(join(root, actionsFile))) {
+    const actionsDoc = readYamlFile(root, actionsFile, problems);
+    const parsed = actionsDoc && validate(actionsSchema, actionsDoc, actionsFile, problems);
+    if (parsed && historyReadable) {
+      followUps = locateFollowUps(parsed, actionsDoc.lineOf);
+      for (const f of followUpFindings(parsed, { history, repros })) problems.push({ file: actionsFile, line: actionsDoc.lineOf(f.path), field: formatPath(f.path), message: f.message });
+    }
+  }
+
   if (!frontmatter || problems.length > count) return undefined;
   const slug = frontmatter.slug ?? dir.split('/').pop()!;
   const slugLine = frontmatter.slug === undefined ? undefined : (yaml as LocatedYaml).lineOf(['slug']);
@@ -269,6 +289,7 @@ function readIncident(root: string, dir: string, problems: ContentProblem[]): Re
     history,
     repros,
     facts,
+    followUps,
     embeddedRepros: [...new Set(embeddedRepros.map((m) => m.value))],
     diagrams: mermaidBlocks(split.body, split.bodyLine),
   };

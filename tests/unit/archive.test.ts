@@ -3,7 +3,7 @@
  * names the file, the line, the field, and what to do. The base incident below is valid; each
  * case changes one thing in it.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -335,6 +335,48 @@ describe('body problems', () => {
     const problem = onlyProblem({ 'index.mdx': index('<Ref to="#12" />', '<Ref to="#121" />') });
     expect(problem).toMatchObject({ file: INDEX, line: 24, field: '<Ref to>' });
     expect(problem.message).toMatch(/ \(did you mean "#12"\?\)$/);
+  });
+});
+
+describe('MDX the page cannot render or the CSP blocks', () => {
+  const COMPONENTS = 'The components are: Fact, Ref, Repro, Verdict (check the spelling and the capital letter)';
+
+  it('an unknown component, at its line, listing the components that exist', () => {
+    expect(onlyProblem({ 'index.mdx': index('the fix was <Ref to="#12" />.', 'the fix was <Ref to="#12" />.\n\n<Nope />') })).toEqual({
+      file: INDEX,
+      line: 26,
+      field: '<Nope>',
+      message: `<Nope> is not a component an incident can use. ${COMPONENTS}`,
+    });
+  });
+
+  it('a <script> element, with the reason', () => {
+    expect(onlyProblem({ 'index.mdx': index('## What happened', '## What happened\n\n<script>alert(1)</script>') })).toEqual({
+      file: INDEX,
+      line: 24,
+      field: '<script>',
+      message: "a <script> element is not allowed in an incident: the site's Content-Security-Policy (script-src 'self') blocks inline scripts, so it would never run. Remove it",
+    });
+  });
+
+  it('a javascript: link, in Markdown or as an href, with the reason', () => {
+    const message = "a javascript: link is not allowed in an incident: the site's Content-Security-Policy blocks it, so it would do nothing when clicked. Link to an https:// address instead";
+    expect(onlyProblem({ 'index.mdx': index('## What happened', '## What happened\n\n[click](javascript:alert(1))') })).toEqual({ file: INDEX, line: 24, field: 'link', message });
+    rmSync(join(root, 'content'), { recursive: true });
+    expect(onlyProblem({ 'index.mdx': index('## What happened', '## What happened\n\n<a href="JavaScript:void(0)">x</a>') })).toEqual({ file: INDEX, line: 24, field: 'link', message });
+  });
+
+  it('leaves code, comments and imported components alone', () => {
+    const body = '## What happened\n\n`<Nope />` and `javascript:x`\n\n```html\n<script>x()</script>\n<Nope />\n```\n\n{/* <Nope /> */}\n\nimport Chart from "./chart.astro";\n\n<Chart />';
+    writeIncident({ 'index.mdx': index('## What happened', body) });
+    expect(readArchive(root).problems).toEqual([]);
+  });
+
+  it('knows the components the incident page hands to the MDX', async () => {
+    const { MDX_COMPONENTS } = await import('../../src/archive/mdx-checks.ts');
+    const page = readFileSync(resolve(import.meta.dirname, '../../src/pages/incidents/[slug].astro'), 'utf8');
+    const given = /<Content components=\{\{([^}]*)\}\}/.exec(page)?.[1]?.split(',').map((s) => s.trim()).filter(Boolean);
+    expect(given?.sort()).toEqual([...MDX_COMPONENTS].sort());
   });
 });
 
