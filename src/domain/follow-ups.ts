@@ -1,0 +1,284 @@
+/**
+ * Follow-ups judged by their evidence. A follow-up marked done whose evidence does not hold (the
+ * pull request is not merged, the cited verdict was recorded otherwise, is missing, skipped or
+ * stale) is contradicted; one whose checkable evidence all holds is verified by evidence; done
+ * with only statements is "done (stated)". Pure: the archive reports bad references with
+ * {@link followUpFindings}, the page, the export and `npm run check` use {@link evaluateFollowUp}.
+ */
+import type { Evidence, FollowUp, FollowUpKind, FollowUpStatus, VerdictEvidence } from '../schemas/actions.ts';
+import type { History, HistoryItem } from '../schemas/history.ts';
+import type { CellResult } from '../schemas/repro-results.ts';
+import { historyKey, historyLabel, similarKeys } from './history-keys.ts';
+import { parametersText } from './repro-cells.ts';
+
+/** What evaluating a follow-up needs of a repro (a subset of the archive's IncidentRepro). */
+export interface EvidenceRepro {
+  id: string;
+  dir: string;
+  manifest: { package?: { versions: string[] }; parameters: Record<string, (string | number)[]> };
+  results?: { cells: Pick<CellResult, 'version' | 'parameters' | 'verdict' | 'reason'>[] };
+  stale: boolean;
+}
+
+/** What a follow-up's evidence is checked against. */
+export interface EvidenceContext {
+  history: History;
+  repros: readonly EvidenceRepro[];
+}
+
+export type LocatedEvidence = Evidence & { line?: number };
+
+/** A follow-up with the lines of actions.yaml it and its evidence start on (for `npm run check`). */
+export interface LocatedFollowUp extends Omit<FollowUp, 'evidence'> {
+  line?: number;
+  evidence: LocatedEvidence[];
+}
+
+export function locateFollowUps(
+  followUps: readonly FollowUp[],
+  lineOf: (path: (string | number)[]) => number | undefined,
+): LocatedFollowUp[] {
+  return followUps.map((f, i) => ({
+    ...f,
+    line: lineOf([i]),
+    evidence: f.evidence.map((e, j) => ({ ...e, line: lineOf([i, 'evidence', j]) })),
+  }));
+}
+
+export type FollowUpState = 'verified' | 'contradicted' | 'done-stated' | 'open' | 'in-progress' | 'wont-do';
+
+/** Every state, in the order lists and counts show them, with how pages name it. */
+export const FOLLOW_UP_STATES: readonly { state: FollowUpState; label: string; description: string }[] = [
+  { state: 'contradicted', label: 'contradicted', description: 'marked done, but its evidence does not hold' },
+  {
+    state: 'verified',
+    label: 'verified by evidence',
+    description: 'done, and every piece of evidence that can be checked holds',
+  },
+  {
+    state: 'done-stated',
+    label: 'done (stated)',
+    description: 'done according to a statement, with nothing the site can check',
+  },
+  { state: 'in-progress', label: 'in progress', description: 'being worked on' },
+  { state: 'open', label: 'open', description: 'not started' },
+  { state: 'wont-do', label: "won't do", description: 'decided against, with a reason' },
+];
+
+export const FOLLOW_UP_KIND_LABELS: Readonly<Record<FollowUpKind, string>> = {
+  prevent: 'prevent',
+  detect: 'detect',
+  mitigate: 'mitigate',
+  process: 'process',
+  investigate: 'investigate',
+};
+
+export function stateLabel(state: FollowUpState): string {
+  return FOLLOW_UP_STATES.find((s) => s.state === state)!.label;
+}
+
+export interface EvidenceCheck {
+  evidence: Evidence;
+  /** holds / fails: checked against history.yaml or a recording; stated: nothing to check. */
+  outcome: 'holds' | 'fails' | 'stated';
+  /** How the evidence is named: `PR #2695`, `cancel-race-proxy 4.5.5: not-reproduced`, `stated in the postmortem`. */
+  label: string;
+  /** Why it fails, or what was found when it holds. */
+  detail: string;
+  /** The history item's key, for a link to its fix-history row. */
+  historyKey?: string;
+}
+
+export interface FollowUpEvaluation {
+  state: FollowUpState;
+  checks: EvidenceCheck[];
+  /** For a contradicted follow-up: why, one sentence per failing piece of evidence. */
+  reasons: string[];
+}
+
+function historyIndex(history: History): Map<string, HistoryItem> {
+  return new Map(history.items.map((item) => [historyKey(item, history.repository), item]));
+}
+
+function verdictLabel(e: VerdictEvidence): string {
+  const params = parametersText(e.params);
+  return `${e.repro} ${e.version}${params ? ` ${params}` : ''}: ${e.verdict}`;
+}
+
+function sameParameters(a: Record<string, string>, b: Record<string, string>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
+}
+
+function checkHistory(key: string, items: Map<string, HistoryItem>): EvidenceCheck {
+  const evidence: Evidence = { kind: 'history', key };
+  const item = items.get(key);
+  if (!item) return { evidence, outcome: 'fails', label: key, detail: `${key} is not in history.yaml` };
+  const label = historyLabel(item, key);
+  switch (item.type) {
+    case 'pull':
+      return item.merged
+        ? { evidence, outcome: 'holds', label, detail: `merged ${item.merged.iso}`, historyKey: key }
+        : {
+            evidence,
+            outcome: 'fails',
+            label,
+            detail: `${label} is not merged (history.yaml gives it no merged date)`,
+            historyKey: key,
+          };
+    case 'release':
+      return {
+        evidence,
+        outcome: 'holds',
+        label,
+        detail: item.published ? `released ${item.published.iso}` : 'released',
+        historyKey: key,
+      };
+    case 'commit':
+      return {
+        evidence,
+        outcome: 'holds',
+        label,
+        detail: item.committed ? `committed ${item.committed.iso}` : 'committed',
+        historyKey: key,
+      };
+    default:
+      return {
+        evidence,
+        outcome: 'fails',
+        label,
+        detail: `${label} is an ${item.type}, which shows no work done; cite the merged pull request or the release`,
+        historyKey: key,
+      };
+  }
+}
+
+function checkVerdict(e: VerdictEvidence, repros: readonly EvidenceRepro[]): EvidenceCheck {
+  const label = verdictLabel(e);
+  const fail = (detail: string): EvidenceCheck => ({ evidence: e, outcome: 'fails', label, detail });
+  const repro = repros.find((r) => r.id === e.repro);
+  if (!repro) return fail(`there is no repro "${e.repro}"`);
+  const cell = repro.results?.cells.find((c) => c.version === e.version && sameParameters(c.parameters, e.params));
+  const where = `${e.repro} ${[e.version, parametersText(e.params)].filter(Boolean).join(' ')}`;
+  if (!cell) return fail(`${where} has no recorded verdict (${repro.dir}/results.json)`);
+  if (repro.stale)
+    return fail(
+      `the recording of ${e.repro} is stale: its files changed after ${repro.dir}/results.json was recorded, so its verdicts no longer vouch for it`,
+    );
+  if (cell.verdict === 'skipped')
+    return fail(`${where} was skipped${cell.reason ? ` (${cell.reason})` : ''}, so it shows nothing`);
+  if (cell.verdict === 'error')
+    return fail(`${where} ended in an error${cell.reason ? ` (${cell.reason})` : ''}, so it shows nothing`);
+  if (cell.verdict !== e.verdict) return fail(`${where} is recorded as ${cell.verdict}, not ${e.verdict}`);
+  return { evidence: e, outcome: 'holds', label, detail: `recorded as ${cell.verdict}` };
+}
+
+function checkEvidence(e: Evidence, items: Map<string, HistoryItem>, repros: readonly EvidenceRepro[]): EvidenceCheck {
+  switch (e.kind) {
+    case 'history':
+      return checkHistory(e.key, items);
+    case 'verdict':
+      return checkVerdict(e, repros);
+    case 'stated':
+      return { evidence: e, outcome: 'stated', label: `stated ${e.stated}`, detail: e.source };
+  }
+}
+
+const STATUS_STATES: Readonly<Record<Exclude<FollowUpStatus, 'done'>, FollowUpState>> = {
+  open: 'open',
+  'in progress': 'in-progress',
+  "won't do": 'wont-do',
+};
+
+/** The follow-up's state: its status, unless it says done, when the evidence decides. */
+export function evaluateFollowUp(
+  followUp: Pick<FollowUp, 'status' | 'evidence'>,
+  context: EvidenceContext,
+): FollowUpEvaluation {
+  const items = historyIndex(context.history);
+  const checks = followUp.evidence.map((e) => checkEvidence(e, items, context.repros));
+  const failing = checks.filter((c) => c.outcome === 'fails');
+  if (followUp.status !== 'done') return { state: STATUS_STATES[followUp.status], checks, reasons: [] };
+  if (failing.length > 0) return { state: 'contradicted', checks, reasons: failing.map((c) => c.detail) };
+  return { state: checks.some((c) => c.outcome === 'holds') ? 'verified' : 'done-stated', checks, reasons: [] };
+}
+
+/** Due before `today` (ms; the build's date) and neither done nor abandoned. */
+export function isOverdue(followUp: Pick<FollowUp, 'status' | 'due'>, today: number): boolean {
+  const startOfToday = Math.floor(today / 86_400_000) * 86_400_000;
+  return (
+    !!followUp.due && followUp.due.ms < startOfToday && followUp.status !== 'done' && followUp.status !== "won't do"
+  );
+}
+
+export interface FollowUpFinding {
+  /** Where in actions.yaml, e.g. `[6, 'evidence', 0]`. */
+  path: (string | number)[];
+  message: string;
+}
+
+/**
+ * References that can never hold, as located problems: a duplicate id, a history key that is
+ * not in history.yaml or names an issue or advisory, a repro or a matrix cell that does not
+ * exist. Evidence that exists but does not hold (not merged, a different or missing recording)
+ * is no content error: {@link evaluateFollowUp} shows it as contradicted.
+ */
+export function followUpFindings(followUps: readonly FollowUp[], context: EvidenceContext): FollowUpFinding[] {
+  const findings: FollowUpFinding[] = [];
+  const items = historyIndex(context.history);
+  const ids = new Map<string, number>();
+  followUps.forEach((f, i) => {
+    const first = ids.get(f.id);
+    if (first !== undefined)
+      findings.push({
+        path: [i, 'id'],
+        message: `the id "${f.id}" is already used by [${first}]; give each follow-up its own id (it becomes its anchor on the page)`,
+      });
+    else ids.set(f.id, i);
+    f.evidence.forEach((e, j) => {
+      const path = [i, 'evidence', j];
+      if (e.kind === 'history') {
+        const item = items.get(e.key);
+        if (!item) {
+          const near = similarKeys(e.key, items.keys());
+          findings.push({
+            path,
+            message: `"${e.key}" is not in history.yaml. Add it there (by hand or with npm run import:github), or fix the key${near.length ? ` (did you mean ${near.map((k) => `"${k}"`).join(' or ')}?)` : ''}`,
+          });
+        } else if (item.type === 'issue' || item.type === 'advisory') {
+          findings.push({
+            path,
+            message: `"${e.key}" is an ${item.type}, which shows no work done; cite the pull request that did it ("#…", which must be merged) or the release that shipped it`,
+          });
+        }
+      } else if (e.kind === 'verdict') {
+        const problem = cellProblem(e, context.repros);
+        if (problem) findings.push({ path, message: problem });
+      }
+    });
+  });
+  return findings;
+}
+
+/** Why a cited cell is not part of its repro's matrix, if it is not. */
+function cellProblem(e: VerdictEvidence, repros: readonly EvidenceRepro[]): string | undefined {
+  const repro = repros.find((r) => r.id === e.repro);
+  if (!repro)
+    return `there is no repro "${e.repro}" (this incident's repros: ${repros.map((r) => r.id).join(', ') || 'none'}). Fix the id, or add the repro under repros/${e.repro}/`;
+  const versions = repro.manifest.package?.versions ?? ['installed'];
+  if (!versions.includes(e.version))
+    return `${e.version} is not a version of the repro "${e.repro}" (${repro.dir}/repro.yaml lists: ${versions.join(', ')}). Cite one of those, or add it there and record it`;
+  const declared = repro.manifest.parameters;
+  const names = Object.keys(declared);
+  const missing = names.filter((n) => !(n in e.params));
+  if (missing.length > 0)
+    return `the repro "${e.repro}" sweeps ${names.join(', ')}; say which cell with params: { ${missing.map((n) => `${n}: "…"`).join(', ')} } (${missing.map((n) => `${n} is one of ${declared[n]!.join(', ')}`).join('; ')})`;
+  for (const [name, value] of Object.entries(e.params)) {
+    if (!(name in declared))
+      return `the repro "${e.repro}" has no parameter ${name} (${names.length ? `it sweeps ${names.join(', ')}` : 'it sweeps none'}); remove it from params`;
+    const values = declared[name]!.map(String);
+    if (!values.includes(value))
+      return `${name}=${value} is not a value the repro "${e.repro}" sweeps (${values.join(', ')}); quote the value as repro.yaml writes it`;
+  }
+  return undefined;
+}
