@@ -6,9 +6,17 @@ import { readArchive } from '../src/archive/archive.ts';
 import { checkDiagrams } from '../src/view/incident-view.ts';
 import { closeDiagramBrowser } from '../src/render/diagrams.ts';
 import { formatProblems } from '../src/schemas/problems.ts';
+import { missingChromium } from '../src/render/chromium.ts';
 
 const root = process.cwd();
 const { incidents, problems } = readArchive(root);
+// Diagrams are rendered in Chromium: without it, one line saying so instead of a stack trace.
+const chromium = incidents.some((i) => i.diagrams.length > 0) && missingChromium('npm run check renders Mermaid diagrams with it');
+if (chromium) {
+  if (problems.length > 0) process.stderr.write(`\n${formatProblems(problems)}\n`);
+  process.stderr.write(`${chromium}\n`);
+  process.exit(1);
+}
 const diagrams = await checkDiagrams(incidents);
 await closeDiagramBrowser();
 problems.push(...diagrams.problems);

@@ -2,15 +2,24 @@ import { defineCollection } from 'astro:content';
 import type { Loader } from 'astro/loaders';
 import { z } from 'astro/zod';
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readArchive, takeSharedArchive, type IncidentRecord } from './archive/archive.ts';
-import { ContentError, formatProblems } from './schemas/problems.ts';
+import { ContentError } from './schemas/problems.ts';
+import { reportDevProblems } from './integration/dev-problems.ts';
 
 export type IncidentData = Omit<IncidentRecord, 'body'>;
 
 /**
  * Loads every incident folder through Aftermath's own validation (friendly, located errors)
  * and hands the MDX file to Astro for rendering.
+ *
+ * In `astro dev` it reads the archive again after every save under content/ (index.mdx, the
+ * YAML files, a repro's files: a changed snippet makes its recording stale at once). Problems
+ * are printed once and shown in a banner on every page (src/integration/dev-problems.ts); an
+ * incident that a problem leaves out keeps its last valid version meanwhile, so its page stays
+ * where the author is looking, and the fix brings the current files back.
  */
 function incidentsLoader(): Loader {
   return {
@@ -18,15 +27,22 @@ function incidentsLoader(): Loader {
     load: async ({ store, config, logger, watcher }) => {
       const root = fileURLToPath(config.root);
       let first = true;
+      let shown = new Map<string, IncidentRecord>();
       const sync = () => {
         const { incidents, problems } = (first && takeSharedArchive(root)) || readArchive(root);
         first = false;
-        if (problems.length > 0) {
-          if (!watcher) throw new ContentError(problems);
-          logger.error(formatProblems(problems));
+        if (!watcher && problems.length > 0) throw new ContentError(problems);
+        const current = new Map(incidents.map((incident) => [incident.dir, incident]));
+        if (watcher) {
+          reportDevProblems(problems, logger);
+          for (const [dir, previous] of shown) {
+            const broken = problems.some((p) => p.file === dir || p.file.startsWith(`${dir}/`));
+            if (!current.has(dir) && broken && existsSync(join(root, dir))) current.set(dir, previous);
+          }
         }
+        shown = current;
         store.clear();
-        for (const { body, ...data } of incidents) {
+        for (const { body, ...data } of current.values()) {
           const digest = createHash('sha256').update(JSON.stringify(data)).update(body).digest('hex');
           // No `body`: the MDX file itself is rendered (deferredRender), and nothing reads the
           // text from the store, which is written to disk and loaded again on every build.
@@ -34,10 +50,23 @@ function incidentsLoader(): Loader {
         }
       };
       sync();
-      // The whole content folder: incidents, and the PII allowlist beside them.
-      watcher?.add(`${root}/content`);
-      watcher?.on('all', (_event, path) => {
-        if (path.startsWith(`${root}/content/`)) sync();
+      if (!watcher) return;
+      // The whole content folder: incidents, and the PII allowlist beside them. One save fires
+      // several events (an editor's temporary file, then the file): they are read as one.
+      const contentDir = join(root, 'content');
+      let pending: ReturnType<typeof setTimeout> | undefined;
+      watcher.add(contentDir);
+      watcher.on('all', (_event, path) => {
+        if (!path.startsWith(`${contentDir}/`)) return;
+        clearTimeout(pending);
+        pending = setTimeout(() => {
+          try {
+            sync();
+          } catch (error) {
+            // A folder removed while it was read, say: the next save reads it again.
+            logger.error(`could not read the content folder: ${(error as Error).message}`);
+          }
+        }, 50);
       });
     },
   };

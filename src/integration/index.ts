@@ -18,7 +18,10 @@ import { cachedMdxProcessor } from './mdx-cache.ts';
 import { writeSearchIndex } from './search-index.ts';
 import { renderSocialCards } from './social-cards.ts';
 import { checkBuiltPage } from './built-page-checks.ts';
-import { ContentError, formatProblems, type ContentProblem } from '../schemas/problems.ts';
+import { formatProblems, type ContentProblem } from '../schemas/problems.ts';
+import { missingChromium } from '../render/chromium.ts';
+import { reloadOnDevProblems, reportDevProblems } from './dev-problems.ts';
+import { stopWith } from './stop.ts';
 
 function htmlFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
@@ -46,18 +49,24 @@ export default function aftermath(): AstroIntegration {
           logger.warn(`site is ${config.site}: canonical links, feeds, exports and the sitemap will point there. Set SITE_URL (and BASE_PATH for a sub-path) when building for publication.`);
         }
         if (problems.length > 0) {
-          // In dev the server keeps running so the author can fix and save; elsewhere, stop.
-          if (command === 'dev') logger.error(formatProblems(problems));
-          else throw new ContentError(problems);
+          // In dev the server keeps running so the author can fix and save; elsewhere, stop with
+          // Aftermath's message alone (a thrown error would come wrapped in Astro's hook report).
+          if (command === 'dev') reportDevProblems(problems, logger);
+          else stopWith(logger, formatProblems(problems));
         }
+        const chromium = missingChromium(command === 'dev' ? 'npm run dev draws Mermaid diagrams with it' : 'npm run build draws Mermaid diagrams and social cards with it');
+        if (chromium && command === 'build' && published().length > 0) stopWith(logger, chromium);
+        if (chromium && command === 'dev') logger.warn(chromium);
         const processor = markdownProcessor(root, (problem) => {
           diagramProblems.push(problem);
-          if (command === 'dev') logger.error(formatProblems([problem]));
+          // A missing Chromium was said once at start-up; every diagram would say it again.
+          if (command === 'dev' && !(chromium && problem.message.includes(chromium))) logger.error(formatProblems([problem]));
         });
         const hadProblem = (file: string) => diagramProblems.some((p) => p.file === relative(root, file));
         updateConfig({
           // Scripts go out as files, never inline, so a Content-Security-Policy needs no 'unsafe-inline'.
-          vite: { build: { assetsInlineLimit: 0 } },
+          // In dev, open pages reload when content problems appear or go (their banner changes).
+          vite: { build: { assetsInlineLimit: 0 }, plugins: command === 'dev' ? [reloadOnDevProblems()] : [] },
           markdown: {
             // Code is highlighted by rehypeCode above (Astro's Shiki, cached); Astro's own pass would
             // tokenize every block again on every build.
@@ -88,7 +97,7 @@ export default function aftermath(): AstroIntegration {
             problems.push({ file: `dist/${page}`, message: finding.message });
           }
         }
-        if (problems.length > 0) throw new ContentError(problems);
+        if (problems.length > 0) stopWith(logger, formatProblems(problems));
         const [search, cards] = await Promise.all([writeSearchIndex(outDir, pages.digest('hex')), renderSocialCards(published(), outDir)]);
         logger.info(search.cached ? 'search: index from cache (no page changed)' : `search: index built from ${search.indexed} page(s)`);
         logger.info(`social cards: ${cards.cached} from cache, ${cards.rendered} rendered`);

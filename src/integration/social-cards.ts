@@ -7,7 +7,7 @@ import { copyFileSync, linkSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright';
 import { incidentDateText, incidentDuration } from '../domain/incidents.ts';
-import { chromiumLaunchOptions } from '../render/chromium.ts';
+import { chromiumLaunchOptions, requireChromium } from '../render/chromium.ts';
 import { socialCardHtml } from '../render/social-card.ts';
 import type { IncidentRecord } from '../archive/archive.ts';
 import { cacheKey, diskCache } from '../render/disk-cache.ts';
@@ -34,6 +34,7 @@ export async function renderSocialCards(incidents: readonly IncidentRecord[], ou
     } else missing.push({ html, key, target });
   }
   if (missing.length > 0) {
+    requireChromium('social cards (dist/og/*.png) are drawn with it');
     const browser = await chromium.launch(chromiumLaunchOptions);
     try {
       const page = await browser.newPage({ viewport: { width: 1200, height: 630 } });

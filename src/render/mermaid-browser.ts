@@ -7,7 +7,7 @@
  */
 import { createRequire } from 'node:module';
 import { chromium, type Browser, type Page } from 'playwright';
-import { chromiumLaunchOptions } from './chromium.ts';
+import { chromiumLaunchOptions, requireChromium } from './chromium.ts';
 
 const require = createRequire(import.meta.url);
 const mermaidScript = require.resolve('mermaid/dist/mermaid.min.js');
@@ -42,6 +42,7 @@ export function createMermaidBrowser({ idleMs = 2000 }: { idleMs?: number } = {}
   let idleTimer: ReturnType<typeof setTimeout> | undefined;
 
   async function open() {
+    requireChromium('Mermaid diagrams are drawn with it');
     const browser = await chromium.launch(chromiumLaunchOptions);
     try {
       const page = await browser.newPage();
