@@ -1,0 +1,148 @@
+/**
+ * Follow-ups as pages show them: the incident page's list (state in words, evidence linked to the
+ * fix-history rows and the repro boxes) and the site-wide `/follow-ups/` list with its counts and
+ * filter pages (one static page per status or kind, so filtering needs no JavaScript).
+ */
+import type { IncidentRecord } from '../archive/archive.ts';
+import {
+  evaluateFollowUp,
+  FOLLOW_UP_KIND_LABELS,
+  FOLLOW_UP_STATES,
+  isOverdue,
+  stateLabel,
+  type FollowUpState,
+  type LocatedFollowUp,
+} from '../domain/follow-ups.ts';
+import { slugify } from '../domain/slug.ts';
+import { FOLLOW_UP_KINDS, type FollowUpKind } from '../schemas/actions.ts';
+
+/** What the follow-up views read of an incident (the collection entry's data has all of it). */
+export type FollowUpIncident = Pick<IncidentRecord, 'slug' | 'frontmatter' | 'history' | 'repros' | 'followUps'>;
+
+export interface EvidenceRow {
+  label: string;
+  outcome: 'holds' | 'fails' | 'stated';
+  /** What was found, or why it does not hold. */
+  detail: string;
+  /** Where the evidence is on the incident page (a fix-history row, a repro box), or the statement's source. */
+  href?: string;
+}
+
+export interface FollowUpRow {
+  id: string;
+  /** The follow-up's anchor on its incident page. */
+  anchor: string;
+  title: string;
+  kind: FollowUpKind;
+  owner: string;
+  status: string;
+  state: FollowUpState;
+  stateLabel: string;
+  due?: string;
+  since?: string;
+  overdue: boolean;
+  reason?: string;
+  note?: string;
+  links: { url: string; title: string }[];
+  evidence: EvidenceRow[];
+  /** Why a contradicted follow-up is contradicted. */
+  reasons: string[];
+}
+
+export const followUpAnchor = (id: string): string => `follow-up-${id}`;
+
+/**
+ * One incident's follow-ups in file order. `today` (ms) decides what is overdue; `pagePath`
+ * prefixes the in-page links when the rows are shown on another page (the site-wide list).
+ */
+export function followUpRows(incident: FollowUpIncident, today: number, pagePath = ''): FollowUpRow[] {
+  return incident.followUps.map((f: LocatedFollowUp) => {
+    const evaluation = evaluateFollowUp(f, incident);
+    return {
+      id: f.id,
+      anchor: followUpAnchor(f.id),
+      title: f.title,
+      kind: f.kind,
+      owner: f.owner,
+      status: f.status,
+      state: evaluation.state,
+      stateLabel: stateLabel(evaluation.state),
+      due: f.due?.iso,
+      since: f.since?.iso,
+      overdue: isOverdue(f, today),
+      reason: f.reason,
+      note: f.note,
+      links: f.links.map((l) => ({ url: l.url, title: l.title ?? l.url })),
+      evidence: evaluation.checks.map((c) => ({
+        label: c.label,
+        outcome: c.outcome,
+        detail: c.detail,
+        // The fix-history table's row ids and the repro boxes' ids (src/view/incident-view.ts, Repro.astro).
+        href:
+          c.evidence.kind === 'stated'
+            ? c.evidence.source
+            : c.evidence.kind === 'verdict'
+              ? `${pagePath}#repro-${c.evidence.repro}`
+              : c.historyKey && `${pagePath}#h-${slugify(c.historyKey)}`,
+      })),
+      reasons: evaluation.reasons,
+    };
+  });
+}
+
+export interface SiteFollowUp extends FollowUpRow {
+  incident: { slug: string; title: string; href: string };
+}
+
+/** Every follow-up of every incident (incidents in the order given), with its incident. */
+export function siteFollowUps(incidents: readonly FollowUpIncident[], today: number, base: string): SiteFollowUp[] {
+  return incidents.flatMap((incident) => {
+    const href = `${base}incidents/${incident.slug}/`;
+    return followUpRows(incident, today, href).map((row) => ({
+      ...row,
+      incident: { slug: incident.slug, title: incident.frontmatter.title, href },
+    }));
+  });
+}
+
+export type FollowUpFacet = 'status' | 'kind';
+
+export interface FollowUpFilter {
+  facet: FollowUpFacet;
+  /** The filter page's URL segment: a state (`verified`, `wont-do`) or a kind. */
+  value: string;
+  label: string;
+  count: number;
+}
+
+export const FOLLOW_UP_FACET_TITLES: Readonly<Record<FollowUpFacet, string>> = { status: 'Status', kind: 'Kind' };
+
+/** Every status and kind with how many follow-ups have it (zero included, so the counts read as a table). */
+export function followUpFilters(list: readonly SiteFollowUp[]): FollowUpFilter[] {
+  return [
+    ...FOLLOW_UP_STATES.map((s) => ({
+      facet: 'status' as const,
+      value: s.state,
+      label: s.label,
+      count: list.filter((f) => f.state === s.state).length,
+    })),
+    ...FOLLOW_UP_KINDS.map((k) => ({
+      facet: 'kind' as const,
+      value: k,
+      label: FOLLOW_UP_KIND_LABELS[k],
+      count: list.filter((f) => f.kind === k).length,
+    })),
+  ];
+}
+
+export function followUpsWith(
+  list: readonly SiteFollowUp[],
+  filter: Pick<FollowUpFilter, 'facet' | 'value'>,
+): SiteFollowUp[] {
+  return list.filter((f) => (filter.facet === 'status' ? f.state : f.kind) === filter.value);
+}
+
+/** `7 follow-ups` / `1 follow-up`. */
+export function followUpCount(n: number): string {
+  return n === 1 ? '1 follow-up' : `${n} follow-ups`;
+}
