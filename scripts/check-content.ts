@@ -1,11 +1,13 @@
 /**
  * `npm run check` (first half): validates every incident folder and renders every Mermaid
- * diagram, then prints all problems at once with file, line and field.
+ * diagram, reports follow-ups contradicted by their evidence, then prints all problems at once
+ * with file, line and field.
  */
 import { readArchive } from '../src/archive/archive.ts';
 import { checkDiagrams } from '../src/view/incident-view.ts';
 import { closeDiagramBrowser } from '../src/render/diagrams.ts';
 import { formatProblems } from '../src/schemas/problems.ts';
+import { contradictedFollowUps } from '../src/domain/follow-ups.ts';
 import { missingChromium } from '../src/render/chromium.ts';
 
 const root = process.cwd();
@@ -20,6 +22,8 @@ if (chromium) {
 const diagrams = await checkDiagrams(incidents);
 await closeDiagramBrowser();
 problems.push(...diagrams.problems);
+// A follow-up marked done whose evidence no longer holds (a verdict flipped, a PR not merged).
+problems.push(...contradictedFollowUps(incidents));
 
 if (problems.length > 0) {
   process.stderr.write(`\n${formatProblems(problems)}\n`);

@@ -5,8 +5,16 @@
  * with only statements is "done (stated)". Pure: the archive reports bad references with
  * {@link followUpFindings}, the page, the export and `npm run check` use {@link evaluateFollowUp}.
  */
-import type { Evidence, FollowUp, FollowUpKind, FollowUpStatus, VerdictEvidence } from '../schemas/actions.ts';
+import {
+  ACTIONS_FILE,
+  type Evidence,
+  type FollowUp,
+  type FollowUpKind,
+  type FollowUpStatus,
+  type VerdictEvidence,
+} from '../schemas/actions.ts';
 import type { History, HistoryItem } from '../schemas/history.ts';
+import type { ContentProblem } from '../schemas/problems.ts';
 import type { CellResult } from '../schemas/repro-results.ts';
 import { historyKey, historyLabel, similarKeys } from './history-keys.ts';
 import { parametersText } from './repro-cells.ts';
@@ -281,4 +289,33 @@ function cellProblem(e: VerdictEvidence, repros: readonly EvidenceRepro[]): stri
       return `${name}=${value} is not a value the repro "${e.repro}" sweeps (${values.join(', ')}); quote the value as repro.yaml writes it`;
   }
   return undefined;
+}
+
+/** What {@link contradictedFollowUps} reads of an incident (the archive's IncidentRecord has it). */
+export interface FollowUpSource extends EvidenceContext {
+  /** The incident's folder, relative to the project root. */
+  dir: string;
+  followUps: readonly LocatedFollowUp[];
+}
+
+/**
+ * Every follow-up marked done whose evidence does not hold, as a problem located at its first
+ * failing piece of evidence in actions.yaml: what `npm run check` reports and fails on.
+ */
+export function contradictedFollowUps(incidents: readonly FollowUpSource[]): ContentProblem[] {
+  return incidents.flatMap((incident) =>
+    incident.followUps.flatMap((f, i) => {
+      const evaluation = evaluateFollowUp(f, incident);
+      if (evaluation.state !== 'contradicted') return [];
+      const j = evaluation.checks.findIndex((c) => c.outcome === 'fails');
+      return [
+        {
+          file: `${incident.dir}/${ACTIONS_FILE}`,
+          line: f.evidence[j]?.line ?? f.line,
+          field: `[${i}].evidence[${j}]`,
+          message: `the follow-up "${f.id}" is marked done, but its evidence does not hold: ${evaluation.reasons.join('; ')}. It shows as contradicted; reopen it (status: open or in progress) or correct its evidence`,
+        },
+      ];
+    }),
+  );
 }
