@@ -303,7 +303,7 @@ async function runOnce(root: string, { incident, repro }: PlanItem, cell: Cell, 
   const manifest = repro.manifest;
   let services: CellServices;
   try {
-    services = await startCellServices(manifest, options.env ?? process.env);
+    services = await startCellServices(manifest, options.env ?? process.env, cell.parameters);
   } catch (error) {
     return (error as Error).message;
   }
@@ -327,7 +327,7 @@ async function runOnce(root: string, { incident, repro }: PlanItem, cell: Cell, 
     let trace = EMPTY_TRACE;
     if (services.proxy) {
       await services.proxy.close(); // the trace is complete once no connection can add to it
-      trace = decodeTrace(services.proxy.trace, options.maxTraceMessages ?? 200);
+      trace = decodeTrace(services.proxy.trace, options.maxTraceMessages ?? 200, services.decoder);
     }
     return { ...judged, run, trace };
   } finally {

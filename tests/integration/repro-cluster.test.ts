@@ -110,7 +110,8 @@ describe('startCellServices with redis-cluster', { timeout: 30_000 }, () => {
       runtime: 'python',
       entry: 'x.py',
       services,
-      proxy: { delay_ms: 20 },
+      // Proxy settings only with the proxy: without it they would be a content problem.
+      ...(services.includes('latency-proxy') ? { proxy: { delay_ms: 20 } } : {}),
       expect: { reproduced: 'A', not_reproduced: 'B' },
     });
 

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { decodeAll, describeFrame, encodeCommand, RespDecoder, type RespFrame } from '../../src/repro/wire/resp.ts';
 import { decodeTrace, messagesByConnection, type WireTrace } from '../../src/repro/wire/trace.ts';
+import { describeChunk, printablePreview } from '../../src/repro/wire/bytes.ts';
+import { decoderNames, getDecoder, registerDecoder } from '../../src/repro/wire/decoders.ts';
+import { WIRE_DECODERS } from '../../src/schemas/repro.ts';
 
 const bytes = (text: string) => Buffer.from(text, 'utf8');
 const describeAll = (text: string, role: 'command' | 'reply' = 'reply') => decodeAll(bytes(text)).map((f) => describeFrame(f, role));
@@ -115,5 +118,74 @@ describe('decodeTrace', () => {
     const decoded = decodeTrace({ ...trace, droppedChunks: 2 }, 3);
     expect(decoded.messages).toHaveLength(3);
     expect(decoded.omitted).toBe(2 + 2);
+  });
+});
+
+describe('the byte-chunk decoder', () => {
+  it('shows the size and a printable preview, escaping CR, LF and tab and dotting other bytes', () => {
+    expect(describeChunk(bytes('GET / HTTP/1.1\r\nHost: x\r\n\r\n'))).toBe('27 bytes: GET / HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n');
+    expect(describeChunk(Uint8Array.from([0x00, 0x41, 0xff, 0x09]))).toBe('4 bytes: ·A·\\t');
+    expect(describeChunk(bytes('x'))).toBe('1 byte: x');
+    expect(describeChunk(new Uint8Array(0))).toBe('0 bytes: ');
+  });
+
+  it('cuts a long preview at a whole character with …, never inside an escape', () => {
+    const long = describeChunk(bytes('a'.repeat(59) + '\r\n' + 'b'.repeat(1000)));
+    expect(long).toBe(`1061 bytes: ${'a'.repeat(59)}…`);
+    expect(printablePreview(bytes('abcdef'), 3)).toBe('abc…');
+    expect(printablePreview(bytes('abc'), 3)).toBe('abc');
+  });
+
+  it('decodes a trace chunk by chunk, one message per chunk, with injected faults where they struck', () => {
+    const b64 = (text: string) => Buffer.from(text).toString('base64');
+    const trace: WireTrace = {
+      chunks: [
+        { conn: 1, dir: 'c2s', t: 1, bytes: b64('GET / HTTP/1.0\r\n\r\n') },
+        { conn: 1, dir: 's2c', t: 5, bytes: b64('HTTP/1.0 200 OK\r\n') },
+        { conn: 1, dir: 's2c', t: 5, bytes: b64('Server: x\r\n') },
+      ],
+      events: [
+        { conn: 1, t: 0, event: 'open' },
+        { conn: 1, t: 5, event: 'fault', dir: 's2c', detail: 'reset s2c after 28 bytes' },
+      ],
+      droppedChunks: 0,
+    };
+    expect(decodeTrace(trace, 10, 'bytes').messages).toEqual([
+      { conn: 1, dir: 'c2s', t: 1, text: '18 bytes: GET / HTTP/1.0\\r\\n\\r\\n' },
+      { conn: 1, dir: 's2c', t: 5, text: '17 bytes: HTTP/1.0 200 OK\\r\\n' },
+      { conn: 1, dir: 's2c', t: 5, text: '11 bytes: Server: x\\r\\n' },
+      { conn: 1, dir: 's2c', t: 5, text: '(fault) reset s2c after 28 bytes' },
+    ]);
+    // The same trace read as RESP is mostly noise: the decoder is the repro's choice.
+    expect(decodeTrace(trace, 10, 'resp').messages[0]!.text).toBe('GET / HTTP/1.0');
+  });
+});
+
+describe('the decoder registry', () => {
+  it('holds resp and bytes, the names repro.yaml accepts', () => {
+    expect(decoderNames()).toEqual(expect.arrayContaining([...WIRE_DECODERS]));
+    for (const name of WIRE_DECODERS) expect(getDecoder(name).summary).toBeTruthy();
+  });
+
+  it('gives each stream its own state: a RESP frame split over chunks comes out once', () => {
+    const resp = getDecoder('resp').create('s2c');
+    expect(resp.push(bytes('$5\r\nal'))).toEqual([]);
+    expect(resp.push(bytes('ice\r\n'))).toEqual(['"alice"']);
+    expect(getDecoder('resp').create('c2s').push(encodeCommand(['GET', 'k']))).toEqual(['GET k']);
+  });
+
+  it('takes a new decoder, used by decodeTrace by name, and names the known ones for an unknown name', () => {
+    registerDecoder({ name: 'test-lines', summary: 'lines', create: () => {
+      let rest = '';
+      return { push: (chunk) => {
+        const lines = (rest + Buffer.from(chunk).toString()).split('\n');
+        rest = lines.pop()!;
+        return lines.map((line) => `line ${line}`);
+      } };
+    } });
+    const b64 = (text: string) => Buffer.from(text).toString('base64');
+    const trace: WireTrace = { chunks: [{ conn: 1, dir: 'c2s', t: 1, bytes: b64('a\nb') }, { conn: 1, dir: 'c2s', t: 2, bytes: b64('c\n') }], events: [], droppedChunks: 0 };
+    expect(decodeTrace(trace, 10, 'test-lines').messages.map((m) => m.text)).toEqual(['line a', 'line bc']);
+    expect(() => getDecoder('http2')).toThrow(/no wire decoder "http2": known decoders are resp, bytes, test-lines/);
   });
 });

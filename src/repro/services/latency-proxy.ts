@@ -1,12 +1,38 @@
 /**
- * A TCP proxy that adds latency per direction and records what crossed it. Race conditions
- * in clients (a request cancelled while its reply is in flight) need a reply that is *late*;
- * on loopback it never is. The proxy makes it late, deterministically, and the trace shows
- * which bytes went where and when.
+ * A TCP proxy that injects faults per direction and per connection, and records what crossed
+ * it. Race conditions in clients (a request cancelled while its reply is in flight) need a
+ * reply that is *late*; on loopback it never is. Clients that must survive a bad network need
+ * one that is slow, cut, reset or silent. The proxy makes that happen deterministically:
+ * latency and jitter, a bandwidth limit, a close or reset after N bytes or N ms, a stall (no
+ * more bytes, connection left open), and refusing new connections for a while. The trace shows
+ * which bytes went where and when, and where each fault struck.
  */
-import { createServer, connect, type Socket } from 'node:net';
+import { createServer, connect, type Server, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Direction, WireChunk, WireEvent, WireTrace } from '../wire/trace.ts';
+
+/** What to do to the bytes of some connections in some direction (amounts resolved to numbers). */
+export interface FaultRule {
+  direction: Direction | 'both';
+  /** Connection numbers (1 = the first accepted); undefined: every connection. */
+  connections?: readonly number[];
+  latencyMs?: number;
+  /** Each chunk's latency is latencyMs ± jitterMs, uniformly; bytes are never reordered. */
+  jitterMs?: number;
+  bytesPerS?: number;
+  closeAfterBytes?: number;
+  closeAfterMs?: number;
+  resetAfterBytes?: number;
+  resetAfterMs?: number;
+  stallAfterBytes?: number;
+  stallAfterMs?: number;
+}
+
+/** New connections are refused (ECONNREFUSED) from `afterMs` after the start, for `forMs`. */
+export interface RefuseWindow {
+  afterMs: number;
+  forMs: number;
+}
 
 export interface LatencyProxyOptions {
   upstream: { host: string; port: number };
@@ -14,6 +40,10 @@ export interface LatencyProxyOptions {
   upstreamDelayMs: number;
   /** Delay added to every chunk from the server to the client. */
   downstreamDelayMs: number;
+  faults?: readonly FaultRule[];
+  refuse?: RefuseWindow;
+  /** Source of randomness for jitter, in [0, 1). Default Math.random. */
+  random?: () => number;
   /** Stop recording chunks beyond this many bytes (forwarding goes on). Default 4 MiB. */
   maxTraceBytes?: number;
   /**
@@ -33,44 +63,113 @@ export interface LatencyProxy {
   close(): Promise<void>;
 }
 
-interface Lane {
-  enqueue(data: Buffer): void;
-  enqueueEnd(): void;
-  cancel(): void;
+/** One direction of one connection, with every fault that selects it combined. */
+export interface LanePlan {
+  delayMs: number;
+  jitterMs: number;
+  /** Undefined: unlimited. */
+  bytesPerS?: number;
+  /** The first byte-count fault: after `bytes` forwarded bytes, do `action`. */
+  cut?: { bytes: number; action: CutAction };
+  /** The first time fault on this direction, from the connection's opening. */
+  timed?: { ms: number; action: CutAction };
+}
+
+type CutAction = 'close' | 'reset' | 'stall';
+
+const minOf = (values: (number | undefined)[]) => {
+  const defined = values.filter((v): v is number => v !== undefined);
+  return defined.length ? Math.min(...defined) : undefined;
+};
+
+/** The earliest trigger among close, reset and stall; on a tie, reset beats close beats stall. */
+function earliest(triggers: [CutAction, number | undefined][]): { at: number; action: CutAction } | undefined {
+  let best: { at: number; action: CutAction } | undefined;
+  for (const [action, at] of triggers) if (at !== undefined && (!best || at < best.at)) best = { at, action };
+  return best;
 }
 
 /**
- * Delivers chunks to `dest` in the order they arrived, each no earlier than `delayMs` after
- * it arrived. One timer per lane, always armed for the head of the queue: per-chunk timers
- * could fire out of order when the clock rounds, and reordering bytes would corrupt the stream.
+ * What the faults mean for one direction of connection `conn`: latencies and jitters add up
+ * (with the base delay), the lowest bandwidth wins, and the earliest close/reset/stall wins.
  */
-function createLane(source: Socket, dest: Socket, delayMs: number): Lane {
-  const queue: { due: number; data?: Buffer }[] = [];
-  let lastDue = 0;
-  let timer: NodeJS.Timeout | undefined;
-  let waitingForDrain = false;
+export function planLane(faults: readonly FaultRule[], conn: number, dir: Direction, baseDelayMs: number): LanePlan {
+  const rules = faults.filter((f) => (f.direction === 'both' || f.direction === dir) && (!f.connections || f.connections.includes(conn)));
+  const sum = (key: 'latencyMs' | 'jitterMs') => rules.reduce((total, f) => total + (f[key] ?? 0), 0);
+  const min = (key: keyof FaultRule) => minOf(rules.map((f) => f[key] as number | undefined));
+  const cut = earliest([
+    ['reset', min('resetAfterBytes')],
+    ['close', min('closeAfterBytes')],
+    ['stall', min('stallAfterBytes')],
+  ]);
+  const timed = earliest([
+    ['reset', min('resetAfterMs')],
+    ['close', min('closeAfterMs')],
+    ['stall', min('stallAfterMs')],
+  ]);
+  const bytesPerS = min('bytesPerS');
+  return {
+    delayMs: baseDelayMs + sum('latencyMs'),
+    jitterMs: sum('jitterMs'),
+    ...(bytesPerS !== undefined ? { bytesPerS } : {}),
+    ...(cut ? { cut: { bytes: cut.at, action: cut.action } } : {}),
+    ...(timed ? { timed: { ms: timed.at, action: timed.action } } : {}),
+  };
+}
 
-  const deliver = (data: Buffer | undefined) => {
+interface Lane {
+  /** Queues a chunk; returns the part that will be forwarded (a cut may keep only a prefix). */
+  enqueue(data: Buffer): Buffer;
+  enqueueEnd(): void;
+  /** Forwards nothing more, now; the source is no longer read. */
+  stall(): void;
+  cancel(): void;
+}
+
+/** A queued delivery: bytes, the end of the stream, or the cut that follows the last bytes. */
+type Item = { due: number; data: Buffer } | { due: number; end: true } | { due: number; cut: CutAction };
+
+/** Above this many queued bytes the source is paused, as TCP would push back on a slow link. */
+const QUEUE_HIGH = 256 * 1024;
+
+/**
+ * Delivers chunks to `dest` in the order they arrived, each no earlier than its delay after it
+ * arrived and, with a bandwidth limit, no earlier than the link could have carried it. One timer
+ * per lane, always armed for the head of the queue: per-chunk timers could fire out of order
+ * when the clock rounds, and reordering bytes would corrupt the stream.
+ */
+function createLane(source: Socket, dest: Socket, plan: LanePlan, random: () => number, onCut: (action: CutAction, forwarded: number) => void): Lane {
+  const queue: Item[] = [];
+  let queuedBytes = 0;
+  let lastDue = 0;
+  let forwarded = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let done = false; // cut, stalled or cancelled: nothing more goes through
+  const pausedFor = new Set<'drain' | 'queue' | 'stall'>();
+  const setPaused = (reason: 'drain' | 'queue' | 'stall', on: boolean) => {
+    if (on) pausedFor.add(reason);
+    else pausedFor.delete(reason);
+    if (pausedFor.size) source.pause();
+    else if (!source.destroyed) source.resume();
+  };
+
+  const deliver = (item: Item) => {
+    if ('cut' in item) return onCut(item.cut, forwarded);
     if (dest.destroyed) return;
-    if (!data) {
-      dest.end();
-      return;
-    }
+    if ('end' in item) return void dest.end();
+    queuedBytes -= item.data.length;
+    if (queuedBytes < QUEUE_HIGH / 2) setPaused('queue', false);
     // Backpressure: a slow reader pauses the sender instead of growing our memory.
-    if (!dest.write(data) && !waitingForDrain) {
-      waitingForDrain = true;
-      source.pause();
-      dest.once('drain', () => {
-        waitingForDrain = false;
-        source.resume();
-      });
+    if (!dest.write(item.data) && !pausedFor.has('drain')) {
+      setPaused('drain', true);
+      dest.once('drain', () => setPaused('drain', false));
     }
   };
 
   const flush = () => {
     timer = undefined;
     const now = performance.now();
-    while (queue.length && queue[0]!.due <= now) deliver(queue.shift()!.data);
+    while (queue.length && queue[0]!.due <= now) deliver(queue.shift()!);
     arm();
   };
 
@@ -80,19 +179,67 @@ function createLane(source: Socket, dest: Socket, delayMs: number): Lane {
     timer = setTimeout(flush, Math.max(1, Math.ceil(queue[0]!.due - performance.now())));
   };
 
-  const push = (data: Buffer | undefined) => {
-    const now = performance.now();
-    if (delayMs <= 0 && !queue.length) return deliver(data);
-    const due = Math.max(now + delayMs, lastDue);
-    lastDue = due;
-    queue.push({ due, data });
+  /** When the next item may leave: its delay (± jitter) after now, never before the previous one. */
+  const startAt = () => {
+    const jitter = plan.jitterMs ? (random() * 2 - 1) * plan.jitterMs : 0;
+    return Math.max(performance.now() + Math.max(0, plan.delayMs + jitter), lastDue);
+  };
+
+  const push = (item: Item) => {
+    if (!queue.length && item.due <= performance.now() && !timer) return deliver(item);
+    queue.push(item);
     arm();
   };
 
+  const pushData = (data: Buffer) => {
+    if (!data.length) return;
+    queuedBytes += data.length;
+    if (queuedBytes > QUEUE_HIGH) setPaused('queue', true);
+    if (!plan.bytesPerS) {
+      lastDue = startAt();
+      return push({ due: lastDue, data });
+    }
+    // A limited link carries a piece at a time; ~50 pieces a second keep the flow smooth.
+    const piece = Math.max(1, Math.floor(plan.bytesPerS / 50));
+    let due = startAt();
+    for (let offset = 0; offset < data.length; offset += piece) {
+      const part = data.subarray(offset, offset + piece);
+      due += (part.length * 1000) / plan.bytesPerS;
+      push({ due, data: part });
+    }
+    lastDue = due;
+  };
+
   return {
-    enqueue: (data) => push(data),
-    enqueueEnd: () => push(undefined),
-    cancel: () => {
+    enqueue(data) {
+      if (done) return data.subarray(0, 0);
+      const cut = plan.cut;
+      if (cut && forwarded + data.length >= cut.bytes) {
+        const head = data.subarray(0, Math.max(0, cut.bytes - forwarded));
+        forwarded += head.length;
+        done = true;
+        pushData(head);
+        if (cut.action === 'stall') setPaused('stall', true);
+        push({ due: Math.max(lastDue, performance.now()), cut: cut.action });
+        return head;
+      }
+      forwarded += data.length;
+      pushData(data);
+      return data;
+    },
+    enqueueEnd() {
+      if (done) return;
+      push({ due: Math.max(lastDue, startAt()), end: true });
+    },
+    stall() {
+      done = true;
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      queue.length = 0;
+      setPaused('stall', true);
+    },
+    cancel() {
+      done = true;
       if (timer) clearTimeout(timer);
       timer = undefined;
       queue.length = 0;
@@ -105,14 +252,19 @@ export async function startLatencyProxy(options: LatencyProxyOptions): Promise<L
   const started = performance.now();
   const elapsed = () => Math.round((performance.now() - started) * 1000) / 1000;
   const maxTraceBytes = options.maxTraceBytes ?? 4 * 1024 * 1024;
+  const faults = options.faults ?? [];
+  const random = options.random ?? Math.random;
   const trace: WireTrace = { chunks: [], events: [], droppedChunks: 0 };
   let tracedBytes = 0;
   let nextConn = 0;
   const sockets = new Set<Socket>();
-  const lanes = new Set<Lane>();
+  const connections = new Set<{ cancel(): void }>();
+  const servers = new Set<Server>();
+  const timers = new Set<NodeJS.Timeout>();
   let closed = false;
 
   const record = (conn: number, dir: Direction, data: Buffer) => {
+    if (!data.length) return;
     if (tracedBytes + data.length > maxTraceBytes) {
       trace.droppedChunks++;
       return;
@@ -121,30 +273,53 @@ export async function startLatencyProxy(options: LatencyProxyOptions): Promise<L
     const chunk: WireChunk = { conn, dir, t: elapsed(), bytes: data.toString('base64') };
     trace.chunks.push(chunk);
   };
-  const event = (conn: number, what: WireEvent['event'], detail?: string) => {
-    trace.events.push(detail ? { conn, t: elapsed(), event: what, detail } : { conn, t: elapsed(), event: what });
+  const event = (conn: number, what: WireEvent['event'], detail?: string, dir?: Direction) => {
+    trace.events.push({ conn, t: elapsed(), event: what, ...(dir ? { dir } : {}), ...(detail ? { detail } : {}) });
   };
 
-  const server = createServer({ allowHalfOpen: true }, (client) => {
+  const onConnection = (client: Socket) => {
     if (closed) return client.destroy();
     const conn = ++nextConn;
     // allowHalfOpen on both sockets: a client that shuts down its write side must still get
     // the (delayed) replies; the FIN is forwarded after the data that preceded it.
     const upstream = connect({ host: options.upstream.host, port: options.upstream.port, allowHalfOpen: true });
     sockets.add(client).add(upstream);
-    const c2s = createLane(client, upstream, options.upstreamDelayMs);
-    const s2c = createLane(upstream, client, options.downstreamDelayMs);
-    lanes.add(c2s).add(s2c);
+    const connTimers: NodeJS.Timeout[] = [];
+    let ended = false;
+    const finish = (action: 'close' | 'reset') => {
+      if (ended) return;
+      ended = true;
+      c2s.cancel();
+      s2c.cancel();
+      for (const socket of [client, upstream]) {
+        if (action === 'reset') socket.resetAndDestroy();
+        else socket.destroySoon();
+      }
+    };
+    const cut = (dir: Direction) => (action: CutAction, detail: string) => {
+      event(conn, 'fault', `${action} ${dir} ${detail}`, dir);
+      if (action === 'stall') (dir === 'c2s' ? c2s : s2c).stall();
+      else finish(action);
+    };
+    const plans = { c2s: planLane(faults, conn, 'c2s', options.upstreamDelayMs), s2c: planLane(faults, conn, 's2c', options.downstreamDelayMs) };
+    const c2s = createLane(client, upstream, plans.c2s, random, (action, n) => cut('c2s')(action, `after ${n} bytes`));
+    const s2c = createLane(upstream, client, plans.s2c, random, (action, n) => cut('s2c')(action, `after ${n} bytes`));
+    const handle = {
+      cancel: () => {
+        c2s.cancel();
+        s2c.cancel();
+        connTimers.forEach(clearTimeout);
+      },
+    };
+    connections.add(handle);
     event(conn, 'open');
+    for (const dir of ['c2s', 's2c'] as const) {
+      const timed = plans[dir].timed;
+      if (timed) connTimers.push(setTimeout(() => cut(dir)(timed.action, `after ${timed.ms} ms`), timed.ms));
+    }
 
-    client.on('data', (data: Buffer) => {
-      record(conn, 'c2s', data);
-      c2s.enqueue(data);
-    });
-    upstream.on('data', (data: Buffer) => {
-      record(conn, 's2c', data);
-      s2c.enqueue(data);
-    });
+    client.on('data', (data: Buffer) => record(conn, 'c2s', c2s.enqueue(data)));
+    upstream.on('data', (data: Buffer) => record(conn, 's2c', s2c.enqueue(data)));
     client.on('end', () => {
       event(conn, 'end-c2s');
       c2s.enqueueEnd();
@@ -156,8 +331,7 @@ export async function startLatencyProxy(options: LatencyProxyOptions): Promise<L
     // An error (reset, refused) on one side means the byte stream is broken: tear down both.
     const fail = (side: string) => (error: Error) => {
       event(conn, 'error', `${side}: ${error.message}`);
-      c2s.cancel();
-      s2c.cancel();
+      handle.cancel();
       client.destroy();
       upstream.destroy();
     };
@@ -167,35 +341,70 @@ export async function startLatencyProxy(options: LatencyProxyOptions): Promise<L
     const onClose = (socket: Socket) => () => {
       sockets.delete(socket);
       if (--open === 0) {
-        lanes.delete(c2s);
-        lanes.delete(s2c);
+        handle.cancel();
+        connections.delete(handle);
         event(conn, 'close');
       }
     };
     client.on('close', onClose(client));
     upstream.on('close', onClose(upstream));
-  });
+  };
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
+  const listen = (port: number) =>
+    new Promise<Server>((resolve, reject) => {
+      const server = createServer({ allowHalfOpen: true }, onConnection);
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        server.off('error', reject);
+        servers.add(server);
+        resolve(server);
+      });
     });
-  });
-  const address = server.address();
+  const stopListening = (server: Server) => {
+    servers.delete(server);
+    // Connections already accepted carry on; only new ones are refused.
+    server.close();
+  };
+
+  const first = await listen(options.port ?? 0);
+  const address = first.address();
   if (!address || typeof address === 'string') throw new Error('latency proxy: no TCP address after listen');
+  const port = address.port;
+
+  if (options.refuse && options.refuse.forMs > 0) {
+    const { afterMs, forMs } = options.refuse;
+    const refuse = () => {
+      if (closed) return;
+      for (const server of [...servers]) stopListening(server);
+      event(0, 'refusing', `for ${forMs} ms`);
+      const later = setTimeout(() => {
+        timers.delete(later);
+        if (closed) return;
+        listen(port).then(
+          () => event(0, 'accepting'),
+          (error: Error) => event(0, 'error', `could not listen again on port ${port}: ${error.message}`),
+        );
+      }, forMs);
+      timers.add(later);
+    };
+    if (afterMs <= 0) refuse();
+    else {
+      const at = setTimeout(() => (timers.delete(at), refuse()), afterMs);
+      timers.add(at);
+    }
+  }
 
   return {
     host: '127.0.0.1',
-    port: address.port,
+    port,
     trace,
     close: () => {
       if (closed) return Promise.resolve();
       closed = true;
-      for (const lane of lanes) lane.cancel();
+      for (const timer of timers) clearTimeout(timer);
+      for (const connection of connections) connection.cancel();
       for (const socket of sockets) socket.destroy();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
+      return Promise.all([...servers].map((server) => new Promise<void>((resolve) => server.close(() => resolve())))).then(() => undefined);
     },
   };
 }

@@ -1,9 +1,10 @@
 /**
- * Wire traces: what the latency proxy saw, chunk by chunk, and the same decoded into Redis
- * messages per connection. The decoded form is what results.json keeps and the site shows.
+ * Wire traces: what the proxy saw, chunk by chunk, and the same decoded into messages per
+ * connection by a decoder from ./decoders.ts (Redis messages, or sized byte chunks), with the
+ * faults the proxy injected. The decoded form is what results.json keeps and the site shows.
  */
 import type { DecodedMessage, DecodedTrace } from '../../schemas/repro-results.ts';
-import { describeFrame, RespDecoder } from './resp.ts';
+import { getDecoder, type StreamDecoder } from './decoders.ts';
 
 export type Direction = 'c2s' | 's2c';
 
@@ -19,11 +20,15 @@ export interface WireChunk {
   bytes: string;
 }
 
-/** A connection event that is not data: opened, one side half-closed, closed, failed. */
+/**
+ * A connection event that is not data: opened, one side half-closed, closed, failed, a fault
+ * the proxy injected (with the direction it hit), or the proxy refusing connections (conn 0).
+ */
 export interface WireEvent {
   conn: number;
   t: number;
-  event: 'open' | 'end-c2s' | 'end-s2c' | 'close' | 'error';
+  event: 'open' | 'end-c2s' | 'end-s2c' | 'close' | 'error' | 'fault' | 'refusing' | 'accepting';
+  dir?: Direction;
   detail?: string;
 }
 
@@ -37,25 +42,33 @@ export interface WireTrace {
 export const EMPTY_TRACE: DecodedTrace = { messages: [], omitted: 0 };
 
 /**
- * Decodes a wire trace into Redis messages, in arrival order across connections (the order
- * in which an interleaving bug would have seen them). Each (connection, direction) gets its
- * own decoder, so a reply split across chunks comes out as one message.
+ * Decodes a wire trace into messages, in arrival order across connections (the order in which
+ * an interleaving bug would have seen them). Each (connection, direction) gets its own decoder,
+ * so a reply split across chunks comes out as one message. Injected faults appear where they
+ * happened, as `(fault) …` messages in the direction they hit.
  */
-export function decodeTrace(trace: WireTrace, maxMessages = 200): DecodedTrace {
-  const decoders = new Map<string, RespDecoder>();
+export function decodeTrace(trace: WireTrace, maxMessages = 200, decoderName = 'resp'): DecodedTrace {
+  const decoder = getDecoder(decoderName);
+  const decoders = new Map<string, StreamDecoder>();
   const messages: DecodedMessage[] = [];
   let omitted = trace.droppedChunks;
-  for (const chunk of [...trace.chunks].sort((a, b) => a.t - b.t)) {
-    const key = `${chunk.conn}/${chunk.dir}`;
-    let decoder = decoders.get(key);
-    if (!decoder) decoders.set(key, (decoder = new RespDecoder()));
-    for (const frame of decoder.push(Buffer.from(chunk.bytes, 'base64'))) {
-      if (messages.length >= maxMessages) {
-        omitted++;
-        continue;
-      }
-      messages.push({ conn: chunk.conn, dir: chunk.dir, t: chunk.t, text: describeFrame(frame, chunk.dir === 'c2s' ? 'command' : 'reply') });
+  const add = (message: DecodedMessage) => {
+    if (messages.length >= maxMessages) omitted++;
+    else messages.push(message);
+  };
+  const faults = trace.events.filter((e) => e.event === 'fault' && e.dir);
+  const items = [...trace.chunks.map((chunk) => ({ t: chunk.t, chunk })), ...faults.map((fault) => ({ t: fault.t, fault }))];
+  // Stable sort: a fault recorded after the chunk that triggered it stays after it.
+  for (const item of items.sort((a, b) => a.t - b.t)) {
+    if ('fault' in item) {
+      add({ conn: item.fault.conn, dir: item.fault.dir!, t: item.fault.t, text: `(fault) ${item.fault.detail ?? 'injected'}` });
+      continue;
     }
+    const { chunk } = item;
+    const key = `${chunk.conn}/${chunk.dir}`;
+    let stream = decoders.get(key);
+    if (!stream) decoders.set(key, (stream = decoder.create(chunk.dir)));
+    for (const text of stream.push(Buffer.from(chunk.bytes, 'base64'))) add({ conn: chunk.conn, dir: chunk.dir, t: chunk.t, text });
   }
   return { messages, omitted };
 }
