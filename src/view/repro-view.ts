@@ -389,3 +389,49 @@ export function inlineVerdict(cell: CellResult, stale: boolean, recordedAt: stri
     title: [`${name}: ${VERDICT_WORD[cell.verdict]}`, rateSentence(cell), `recorded ${recordedAt.slice(0, 10)}`].filter(Boolean).join('; '),
   };
 }
+
+/* ------------------------------------------------------------------------------------------
+ * Live runs in `astro dev` (issue 14): what the development server hands the page through
+ * Astro.locals (src/integration/live-runs.ts). A build has none of it, so no page of the
+ * published site carries a run control, the endpoint or its token.
+ * ---------------------------------------------------------------------------------------- */
+
+/** A cell whose verdict a live run changed: `before` is the previous record's (none: not recorded). */
+export interface LiveRunChange {
+  cell: string;
+  before?: Verdict;
+  after: Verdict;
+}
+
+/** The last live run of a repro that recorded something, as the page reports it. */
+export interface LastLiveRun {
+  /** The recording it made; the report is shown only while that recording is the current one. */
+  recordedAt: string;
+  ran: number;
+  changes: LiveRunChange[];
+}
+
+export interface LiveRunsLocals {
+  /** The dev server's per-server secret, sent back in a header with every run request. */
+  token: string;
+  /** Where run and stop requests go, and the controls' script. */
+  endpoint: string;
+  script: string;
+  /** By `incident/repro`. */
+  lastRuns: Record<string, LastLiveRun>;
+}
+
+export const LIVE_RUNS_LOCALS = 'aftermath:live-runs';
+
+/** The live-run settings `astro dev` put in Astro.locals, or nothing (a build, a remote client). */
+export function liveRunsFrom(locals: object): LiveRunsLocals | undefined {
+  return (locals as Record<string, LiveRunsLocals | undefined>)[LIVE_RUNS_LOCALS];
+}
+
+/** `3 cells ran; 1 changed verdict since the last record: naive ✓ not reproduced → ✗ reproduced`. */
+export function lastRunText(run: LastLiveRun): string {
+  const ran = `${run.ran} cell${run.ran === 1 ? '' : 's'} ran`;
+  if (!run.changes.length) return `${ran}; no verdict changed since the last record.`;
+  const changes = run.changes.map((c) => `${c.cell || 'the cell'}: ${c.before ? VERDICT_LABEL[c.before] : 'not recorded'} → ${VERDICT_LABEL[c.after]}`);
+  return `${ran}; ${run.changes.length} changed verdict since the last record: ${changes.join('; ')}.`;
+}
