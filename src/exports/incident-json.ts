@@ -1,12 +1,13 @@
 /**
  * An incident as data (`/incidents/<slug>.json`), and the site addresses every export links to.
  * Pure: the endpoint passes in the loaded incident and its page's address, and writes the
- * result as JSON. The shape is {@link IncidentExport}, version 1 (`src/schemas/export.ts`).
+ * result as JSON. The shape is {@link IncidentExport}, version 2 (`src/schemas/export.ts`).
  */
 import type { IncidentRecord } from '../archive/archive.ts';
 import {
   INCIDENT_EXPORT_VERSION,
   INCIDENT_SCHEMA_PATH,
+  type FollowUpExport,
   type HistoryItemExport,
   type IncidentExport,
   type InstantExport,
@@ -14,12 +15,14 @@ import {
   type TimelineItemExport,
 } from '../schemas/export.ts';
 import type { HistoryItem } from '../schemas/history.ts';
+import { evaluateFollowUp, type LocatedEvidence, type LocatedFollowUp } from '../domain/follow-ups.ts';
+import type { Evidence } from '../schemas/actions.ts';
 import { incidentMetrics, type Metric, type Moment } from '../domain/metrics.ts';
 import type { Instant } from '../domain/time.ts';
 import { mergeTimeline, type TimelineItem } from '../domain/timeline.ts';
 
-/** What the exports read of an incident (the collection entry's data has all of it). */
-export type ExportableIncident = Pick<IncidentRecord, 'slug' | 'frontmatter' | 'timeline' | 'history'>;
+/** What the exports read of an incident (the collection entry's data has all of it); without follow-ups, none are exported. */
+export type ExportableIncident = Pick<IncidentRecord, 'slug' | 'frontmatter' | 'timeline' | 'history'> & Partial<Pick<IncidentRecord, 'followUps' | 'repros'>>;
 
 /**
  * The site's root address, ending in `/`: absolute (`https://example.com/docs/`) when `site`
@@ -84,10 +87,38 @@ function exportHistoryItem(item: HistoryItem): HistoryItemExport {
   }
 }
 
+/** Evidence without the line of actions.yaml it was read from, which says nothing outside this site. */
+function withoutLine(evidence: LocatedEvidence): Evidence {
+  const copy = { ...evidence };
+  delete copy.line;
+  return copy;
+}
+
+/** A follow-up with its state and each piece of evidence checked (no build date: overdue is the pages' business). */
+export function exportFollowUp(followUp: LocatedFollowUp, data: ExportableIncident): FollowUpExport {
+  const evaluation = evaluateFollowUp(followUp, { history: data.history, repros: data.repros ?? [] });
+  return {
+    id: followUp.id,
+    title: followUp.title,
+    kind: followUp.kind,
+    owner: followUp.owner,
+    status: followUp.status,
+    state: evaluation.state,
+    reasons: evaluation.reasons,
+    reason: followUp.reason,
+    due: optionalInstant(followUp.due),
+    since: optionalInstant(followUp.since),
+    links: followUp.links,
+    evidence: evaluation.checks.map(({ evidence, outcome, detail }) => ({ ...withoutLine(evidence), outcome, detail })),
+    note: followUp.note,
+  };
+}
+
 /**
  * The whole incident as data: frontmatter (instants as `{iso, precision}`, unknown moments as
  * `null`), the merged timeline exactly as the page shows it (same ids, so `url#id` is a
- * permalink), the history, and the metrics with their definitions.
+ * permalink), the history, the metrics with their definitions, and the follow-ups with their
+ * evidence-derived state.
  *
  * Deterministic: the same content gives the same bytes (no build time in it), so a diff of two
  * builds shows only what changed in the content.
@@ -112,6 +143,7 @@ export function incidentExport(data: ExportableIncident, pageUrl: string, schema
     timeline: mergeTimeline(data.timeline, data.history, fm.timezone).map(exportTimelineItem),
     history: { repository: data.history.repository, items: data.history.items.map(exportHistoryItem) },
     metrics: incidentMetrics(fm, data.timeline, data.history).map(exportMetric),
+    followUps: (data.followUps ?? []).map((f) => exportFollowUp(f, data)),
   };
 }
 

@@ -1,24 +1,26 @@
 /**
  * The public shape of `/incidents/<slug>.json`, version 1: the contract that consumers of the
- * export rely on, published as JSON Schema (draft 2020-12) at `/schemas/incident-v1.json`.
+ * export rely on, published as JSON Schema (draft 2020-12) at `/schemas/incident-v2.json`.
  *
  * It is written out here rather than derived from the content schemas on purpose: those
  * describe what authors may write (and change with it), this describes what the site promises
- * to emit. Version 1 is closed (`additionalProperties: false`), so adding, renaming or
- * removing a field means a new version (`incident-v2.json`, `schemaVersion: 2`). The mapping in
+ * to emit. A version is closed (`additionalProperties: false`), so adding, renaming or
+ * removing a field means a new version (`incident-v3.json`, `schemaVersion: 3`). Version 2 added
+ * `followUps`; otherwise it is version 1. The mapping in
  * `src/exports/incident-json.ts` is typed against this schema, and the endpoint parses every document
  * with it, so the two cannot drift apart unnoticed.
  */
 import { z } from 'astro/zod';
+import { FOLLOW_UP_KINDS, FOLLOW_UP_STATUSES } from './actions.ts';
 import { confidence } from './fields.ts';
 import { RELATION_TYPES } from './history.ts';
 import { INCIDENT_STATUSES, SEVERITIES, SOURCE_KINDS } from './incident.ts';
 import { COMPONENT_STATUSES, TIMELINE_KINDS } from './timeline.ts';
 
-export const INCIDENT_EXPORT_VERSION = 1;
+export const INCIDENT_EXPORT_VERSION = 2;
 
 /** Where the JSON Schema is published, relative to the site's root (after `base`). */
-export const INCIDENT_SCHEMA_PATH = 'schemas/incident-v1.json';
+export const INCIDENT_SCHEMA_PATH = 'schemas/incident-v2.json';
 
 /**
  * Titles, descriptions and `$defs` names for the JSON Schema. A registry of our own (not
@@ -181,6 +183,48 @@ const metricExportSchema = z
   })
   .register(exportRegistry, { id: 'Metric', description: 'A metric computed from the incident\'s moments and events.' });
 
+const EVIDENCE_OUTCOMES = ['holds', 'fails', 'stated'] as const;
+const evidenceOutcome = {
+  outcome: described(z.enum(EVIDENCE_OUTCOMES), 'Checked when the site was built: "holds" or "fails" against the history and the recorded repro verdicts; "stated" when it is only a statement.'),
+  detail: described(z.string(), 'What was found, or why it does not hold.'),
+};
+
+const evidenceExportSchema = z
+  .discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('history'), key: described(z.string(), 'A history item\'s key, such as "#2695" (a merged pull request) or "v4.5.5" (a release).'), ...evidenceOutcome }),
+    z.strictObject({
+      kind: z.literal('verdict'),
+      repro: z.string(),
+      version: z.string(),
+      params: z.record(z.string(), z.string()),
+      verdict: described(z.enum(['reproduced', 'not-reproduced']), 'The verdict the follow-up relies on; it holds when the recording says the same.'),
+      ...evidenceOutcome,
+    }),
+    z.strictObject({ kind: z.literal('stated'), stated: z.string(), source: z.url(), ...evidenceOutcome }),
+  ])
+  .register(exportRegistry, { id: 'Evidence', description: 'What shows a follow-up done: a history item, a recorded repro verdict, or a sourced statement.' });
+
+const followUpExportSchema = z
+  .strictObject({
+    id: described(z.string(), 'Unique within the incident; the follow-up\'s anchor on the incident page is "follow-up-" and the id.'),
+    title: z.string(),
+    kind: z.enum(FOLLOW_UP_KINDS),
+    owner: z.string(),
+    status: described(z.enum(FOLLOW_UP_STATUSES), 'What the authors say.'),
+    state: described(
+      z.enum(['contradicted', 'verified', 'done-stated', 'in-progress', 'open', 'wont-do']),
+      'What the evidence says: a follow-up marked done is "verified" when all its checkable evidence holds, "contradicted" when some fails, "done-stated" when it has only statements; otherwise its status.',
+    ),
+    reasons: described(z.array(z.string()), 'Why a contradicted follow-up is contradicted.'),
+    reason: z.string().optional(),
+    due: instantExportSchema.optional(),
+    since: instantExportSchema.optional(),
+    links: z.array(z.strictObject({ url: z.url(), title: z.string().optional() })),
+    evidence: z.array(evidenceExportSchema),
+    note: z.string().optional(),
+  })
+  .register(exportRegistry, { id: 'FollowUp', description: 'A follow-up (action item) from actions.yaml, with its state as its evidence decides it.' });
+
 export const incidentExportSchema = z
   .strictObject({
     $schema: described(z.string(), 'The address of this JSON Schema.'),
@@ -194,10 +238,11 @@ export const incidentExportSchema = z
       items: z.array(historyItemExportSchema),
     }),
     metrics: z.array(metricExportSchema),
+    followUps: z.array(followUpExportSchema),
   })
   .register(exportRegistry, {
-    title: 'Aftermath incident export, version 1',
-    description: 'One incident postmortem as data: frontmatter, the merged timeline, the fix history and the computed metrics.',
+    title: 'Aftermath incident export, version 2',
+    description: 'One incident postmortem as data: frontmatter, the merged timeline, the fix history, the computed metrics and the follow-ups.',
   });
 
 export type InstantExport = z.output<typeof instantExportSchema>;
@@ -205,9 +250,10 @@ export type IncidentExport = z.output<typeof incidentExportSchema>;
 export type TimelineItemExport = z.output<typeof timelineItemExportSchema>;
 export type HistoryItemExport = z.output<typeof historyItemExportSchema>;
 export type MetricExport = z.output<typeof metricExportSchema>;
+export type FollowUpExport = z.output<typeof followUpExportSchema>;
 
 /**
- * The JSON Schema (draft 2020-12) of version 1, identified by `id` (its own published
+ * The JSON Schema (draft 2020-12) of this version, identified by `id` (its own published
  * address, so `$ref`s and validators can resolve it).
  */
 export function incidentExportJsonSchema(id: string): Record<string, unknown> {

@@ -74,19 +74,19 @@ async function parseFeed(xml: string, kind: 'atom' | 'rss'): Promise<ParsedXml> 
 
 describe('incident JSON', () => {
   it('publishes a draft 2020-12 JSON Schema at its own address', () => {
-    const schema = readJson('schemas/incident-v1.json');
+    const schema = readJson('schemas/incident-v2.json');
     expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
-    expect(schema.$id).toBe(`${SITE}schemas/incident-v1.json`);
+    expect(schema.$id).toBe(`${SITE}schemas/incident-v2.json`);
   });
 
   it('validates every /incidents/<slug>.json against the published schema', () => {
     const ajv = new Ajv2020({ allErrors: true, strict: true });
     ajv.addFormat('uri', (text: string) => URL.canParse(text));
-    const validate = ajv.compile(readJson('schemas/incident-v1.json'));
+    const validate = ajv.compile(readJson('schemas/incident-v2.json'));
     for (const slug of SLUGS) {
       const doc = readJson(`incidents/${slug}.json`);
       expect(validate(doc), `${slug}: ${JSON.stringify(validate.errors)}`).toBe(true);
-      expect(doc).toMatchObject({ $schema: `${SITE}schemas/incident-v1.json`, schemaVersion: 1, slug, url: `${SITE}incidents/${slug}/` });
+      expect(doc).toMatchObject({ $schema: `${SITE}schemas/incident-v2.json`, schemaVersion: 2, slug, url: `${SITE}incidents/${slug}/` });
     }
   });
 

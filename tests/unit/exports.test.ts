@@ -5,10 +5,12 @@ import { exportInstant, incidentExport, incidentPageUrl, incidentSchemaUrl, site
 import { mergeTimeline } from '../../src/domain/timeline.ts';
 import { parseDay, type Instant } from '../../src/domain/time.ts';
 import { incidentExportJsonSchema, incidentExportSchema } from '../../src/schemas/export.ts';
+import { actionsSchema } from '../../src/schemas/actions.ts';
+import { locateFollowUps } from '../../src/domain/follow-ups.ts';
 import { frontmatter, history, timeline } from '../support/data.ts';
 
 const PAGE = 'https://pm.example.com/incidents/queue/';
-const SCHEMA = 'https://pm.example.com/schemas/incident-v1.json';
+const SCHEMA = 'https://pm.example.com/schemas/incident-v2.json';
 
 /** An incident with every kind of history item, a date-only entry and an unknown moment. */
 function sampleIncident(): ExportableIncident {
@@ -55,7 +57,7 @@ describe('siteRoot and addresses', () => {
     expect(siteRoot(new URL('https://pm.example.com/ignored/'), '/docs')).toBe('https://pm.example.com/docs/');
     expect(siteRoot(undefined, '/docs/')).toBe('/docs/');
     expect(incidentPageUrl('https://pm.example.com/docs/', 'queue')).toBe('https://pm.example.com/docs/incidents/queue/');
-    expect(incidentSchemaUrl('/')).toBe('/schemas/incident-v1.json');
+    expect(incidentSchemaUrl('/')).toBe('/schemas/incident-v2.json');
   });
 
   it('escapes text for HTML', () => {
@@ -68,7 +70,7 @@ describe('incidentExport', () => {
   const doc = incidentExport(incident, PAGE, SCHEMA);
 
   it('names its schema, version, slug and page', () => {
-    expect(doc).toMatchObject({ $schema: SCHEMA, schemaVersion: 1, slug: 'queue', url: PAGE });
+    expect(doc).toMatchObject({ $schema: SCHEMA, schemaVersion: 2, slug: 'queue', url: PAGE });
   });
 
   it('writes instants as written with their precision, and unknown moments as null', () => {
@@ -116,6 +118,30 @@ describe('incidentExport', () => {
     expect(validate(JSON.parse(JSON.stringify(doc))), JSON.stringify(validate.errors)).toBe(true);
   });
 
+  it('carries the follow-ups with their evidence-derived state, valid against the published schema', () => {
+    const followUps = locateFollowUps(
+      actionsSchema.parse([
+        { id: 'restore-ack', title: 'Restore the ack', kind: 'mitigate', owner: 'Consumer team', status: 'done', since: '2024-06-04', evidence: ['#12', 'v42.1'] },
+        { id: 'alert', title: 'Alert on lag', kind: 'detect', owner: 'SRE', status: 'open', due: '2024-07-01', links: ['https://example.com/ticket/1'] },
+        { id: 'runbook', title: 'Runbook', kind: 'process', owner: 'SRE', status: 'done', evidence: [{ stated: 'in the postmortem', source: 'https://example.com/postmortem' }] },
+      ]),
+      () => undefined,
+    );
+    const withFollowUps = incidentExport({ ...sampleIncident(), followUps, repros: [] }, PAGE, SCHEMA);
+    expect(withFollowUps.followUps.map((f) => [f.id, f.state])).toEqual([
+      ['restore-ack', 'verified'],
+      ['alert', 'open'],
+      ['runbook', 'done-stated'],
+    ]);
+    expect(withFollowUps.followUps[0]!.evidence[0]).toEqual({ kind: 'history', key: '#12', outcome: 'holds', detail: 'merged 2024-06-02T10:40:00+02:00' });
+    expect(withFollowUps.followUps[1]).toMatchObject({ due: { iso: '2024-07-01', precision: 'day' }, links: [{ url: 'https://example.com/ticket/1' }] });
+    expect(JSON.stringify(withFollowUps)).not.toContain('"line"');
+    expect(doc.followUps).toEqual([]);
+    const validate = ajvFor(incidentExportJsonSchema(SCHEMA));
+    expect(validate(JSON.parse(JSON.stringify(withFollowUps))), JSON.stringify(validate.errors)).toBe(true);
+    expect(incidentExportSchema.safeParse(withFollowUps).success).toBe(true);
+  });
+
   it('is deterministic: the same content gives the same bytes', () => {
     expect(JSON.stringify(incidentExport(sampleIncident(), PAGE, SCHEMA))).toBe(JSON.stringify(doc));
   });
@@ -129,10 +155,10 @@ describe('incidentExportJsonSchema', () => {
   it('is draft 2020-12, identified by its address, with named definitions', () => {
     expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
     expect(schema.$id).toBe(SCHEMA);
-    expect(Object.keys(schema.$defs as object).sort()).toEqual(['Frontmatter', 'HistoryItem', 'Instant', 'Metric', 'Moment', 'TimelineItem']);
+    expect(Object.keys(schema.$defs as object).sort()).toEqual(['Evidence', 'FollowUp', 'Frontmatter', 'HistoryItem', 'Instant', 'Metric', 'Moment', 'TimelineItem']);
   });
 
-  it('rejects what version 1 does not promise', () => {
+  it('rejects what version 2 does not promise', () => {
     const extra = valid();
     extra.generatedAt = '2024-06-10T00:00:00Z';
     expect(validate(extra)).toBe(false);
@@ -150,13 +176,13 @@ describe('incidentExportJsonSchema', () => {
     expect(validate(badUrl)).toBe(false);
 
     const wrongVersion = valid();
-    wrongVersion.schemaVersion = 2;
+    wrongVersion.schemaVersion = 1;
     expect(validate(wrongVersion)).toBe(false);
   });
 
   it('accepts an incident with nothing but its frontmatter', () => {
     const bare = incidentExport({ slug: 'bare', frontmatter: frontmatter({ started: '2024-01-01T00:00:00Z' }), timeline: [], history: history([]) }, '/incidents/bare/');
-    expect(bare.$schema).toBe('/schemas/incident-v1.json');
+    expect(bare.$schema).toBe('/schemas/incident-v2.json');
     expect(validate(JSON.parse(JSON.stringify(bare))), JSON.stringify(validate.errors)).toBe(true);
   });
 });

@@ -1,4 +1,4 @@
-/** `/incidents/<slug>.json`: the incident as data, in the shape of `/schemas/incident-v1.json`. */
+/** `/incidents/<slug>.json`: the incident as data, in the shape of `/schemas/incident-v2.json`. */
 import type { APIRoute, InferGetStaticPropsType } from 'astro';
 import { publishedIncidents } from '../../view/published.ts';
 import { incidentExport, incidentPageUrl, incidentSchemaUrl, siteRoot } from '../../exports/incident-json.ts';

@@ -1,4 +1,4 @@
-/** `/schemas/incident-v1.json`: the JSON Schema (draft 2020-12) of `/incidents/<slug>.json`. */
+/** `/schemas/incident-v2.json`: the JSON Schema (draft 2020-12) of `/incidents/<slug>.json`. */
 import type { APIRoute } from 'astro';
 import { incidentSchemaUrl, siteRoot } from '../../exports/incident-json.ts';
 import { incidentExportJsonSchema } from '../../schemas/export.ts';
