@@ -2,11 +2,12 @@ import { defineCollection } from 'astro:content';
 import type { Loader } from 'astro/loaders';
 import { z } from 'astro/zod';
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readArchive, takeSharedArchive, type IncidentRecord } from './archive/archive.ts';
-import { ContentError } from './schemas/problems.ts';
+import { ContentError, type ContentProblem } from './schemas/problems.ts';
+import { splitFrontmatter } from './domain/mdx-source.ts';
 import { reportDevProblems } from './integration/dev-problems.ts';
 
 export type IncidentData = Omit<IncidentRecord, 'body'>;
@@ -18,8 +19,8 @@ export type IncidentData = Omit<IncidentRecord, 'body'>;
  * In `astro dev` it reads the archive again after every save under content/ (index.mdx, the
  * YAML files, a repro's files: a changed snippet makes its recording stale at once). Problems
  * are printed once and shown in a banner on every page (src/integration/dev-problems.ts); an
- * incident that a problem leaves out keeps its last valid version meanwhile, so its page stays
- * where the author is looking, and the fix brings the current files back.
+ * incident that a problem leaves out keeps its last valid version meanwhile where it can (its
+ * page stays where the author is looking), and the fix brings the current files back.
  */
 function incidentsLoader(): Loader {
   return {
@@ -37,7 +38,7 @@ function incidentsLoader(): Loader {
           reportDevProblems(problems, logger);
           for (const [dir, previous] of shown) {
             const broken = problems.some((p) => p.file === dir || p.file.startsWith(`${dir}/`));
-            if (!current.has(dir) && broken && existsSync(join(root, dir))) current.set(dir, previous);
+            if (!current.has(dir) && broken && rendersAsBefore(dir, problems)) current.set(dir, previous);
           }
         }
         shown = current;
@@ -48,6 +49,17 @@ function incidentsLoader(): Loader {
           // text from the store, which is written to disk and loaded again on every build.
           store.set({ id: data.slug, data, filePath: data.file, digest, deferredRender: true });
         }
+      };
+      /**
+       * The last valid version can stand in only while the story itself renders: its MDX is read
+       * from the file as it is now, and a problem below the frontmatter (an unknown component,
+       * a <Ref> to nothing) would fail the page. Then the incident is left out until fixed.
+       */
+      const rendersAsBefore = (dir: string, problems: readonly ContentProblem[]) => {
+        const file = join(dir, 'index.mdx');
+        if (!existsSync(join(root, file))) return false;
+        const split = splitFrontmatter(readFileSync(join(root, file), 'utf8'));
+        return split !== undefined && !problems.some((p) => p.file === file && (p.line === undefined || p.line >= split.bodyLine));
       };
       sync();
       if (!watcher) return;

@@ -22,6 +22,7 @@ import { formatProblems, type ContentProblem } from '../schemas/problems.ts';
 import { missingChromium } from '../render/chromium.ts';
 import { reloadOnDevProblems, reportDevProblems } from './dev-problems.ts';
 import { stopWith } from './stop.ts';
+import remarkDevComponents from './remark-dev-components.ts';
 
 function htmlFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
@@ -62,6 +63,8 @@ export default function aftermath(): AstroIntegration {
           // A missing Chromium was said once at start-up; every diagram would say it again.
           if (command === 'dev' && !(chromium && problem.message.includes(chromium))) logger.error(formatProblems([problem]));
         });
+        // In dev a page may render a just-saved story with an unknown component: a note, not a crash.
+        if (command === 'dev') processor.options.remarkPlugins.push(remarkDevComponents);
         const hadProblem = (file: string) => diagramProblems.some((p) => p.file === relative(root, file));
         updateConfig({
           // Scripts go out as files, never inline, so a Content-Security-Policy needs no 'unsafe-inline'.
@@ -77,8 +80,6 @@ export default function aftermath(): AstroIntegration {
           },
         });
       },
-      // `astro dev` only: Run and Stop for every repro on a page (src/integration/live-runs.ts).
-      'astro:server:setup': async ({ server, logger }) => (await import('./live-runs.ts')).setupLiveRuns(server, root, logger),
       'astro:build:start': ({ logger }) => {
         // Every diagram the pages will show is known now: render the misses in one batch while
         // Astro bundles, so that pages find them in the cache instead of waiting for them.
@@ -103,6 +104,7 @@ export default function aftermath(): AstroIntegration {
         const [search, cards] = await Promise.all([writeSearchIndex(outDir, pages.digest('hex')), renderSocialCards(published(), outDir)]);
         logger.info(search.cached ? 'search: index from cache (no page changed)' : `search: index built from ${search.indexed} page(s)`);
         logger.info(`social cards: ${cards.cached} from cache, ${cards.rendered} rendered`);
+        await (await import('./reading-outputs.ts')).buildReadingOutputs(published(), outDir, logger); // diagram text check, PDFs
         logger.info(`diagrams: ${diagramStats.hits} from cache, ${diagramStats.misses} rendered`);
         logger.info(`code blocks: ${codeStats.hits} from cache, ${codeStats.misses} highlighted`);
         logger.info(`MDX files: ${mdxStats.hits} from cache, ${mdxStats.misses} compiled`);

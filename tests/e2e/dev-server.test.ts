@@ -1,0 +1,195 @@
+/**
+ * The authoring loop against the real development server: `astro dev` on a free loopback port
+ * serves a copy of tests/fixtures/sites/dev-loop, Chromium keeps the incident page and the index
+ * open, and the test edits each kind of file an author edits (index.mdx, timeline.yaml,
+ * history.yaml, facts.yaml, a repro's snippet, repro.yaml and results.json) and waits for the
+ * open pages to show the change, without a restart. Then mistakes: each is printed once in the
+ * server's output with file and line, shown in a banner on the page, and gone with the fix.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sourcesHash } from '../../src/archive/repro-record.ts';
+import { copyFixtureSite, launchChromium, projectRoot } from '../support/site.ts';
+
+const SLUG = '2024-06-02-queue-backlog';
+const root = copyFixtureSite('dev-loop');
+const dir = join(root, 'content/incidents', SLUG);
+const repro = join(dir, 'repros/ack');
+
+let server: ChildProcess;
+let output = '';
+let base = '';
+let browser: Browser;
+let incidentPage: Page;
+let indexPage: Page;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** The environment a user's shell gives `npm run dev`: none of Vitest's own variables. */
+function userEnvironment(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ASTRO_TELEMETRY_DISABLED: '1', NO_COLOR: '1', FORCE_COLOR: '0' };
+  for (const name of ['NODE_ENV', 'BASE_URL', 'MODE', 'DEV', 'PROD', 'SSR', 'TEST']) delete env[name];
+  for (const name of Object.keys(env)) if (name.startsWith('VITEST')) delete env[name];
+  return env;
+}
+
+/** Replaces `from` in a file of the incident, failing loudly when the file no longer contains it. */
+function edit(file: string, from: string, to: string): void {
+  const path = join(dir, file);
+  const text = readFileSync(path, 'utf8');
+  if (!text.includes(from)) throw new Error(`${file} does not contain ${JSON.stringify(from)}`);
+  writeFileSync(path, text.replace(from, to));
+}
+
+/** The page's visible text; empty while it reloads. */
+const textOf = (page: Page, selector = 'body') => page.locator(selector).first().innerText({ timeout: 2_000 }).catch(() => '');
+const poll = { timeout: 20_000, interval: 200 };
+
+/** Waits until the server has printed `text` and a moment more, then counts it. */
+async function printedTimes(text: string): Promise<number> {
+  await expect.poll(() => output.includes(text), poll).toBe(true);
+  await new Promise((r) => setTimeout(r, 1_500));
+  return output.split(text).length - 1;
+}
+
+beforeAll(async () => {
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  server = spawn(process.execPath, [join(projectRoot, 'node_modules/astro/bin/astro.mjs'), 'dev', '--root', root, '--host', '127.0.0.1', '--port', String(port)], {
+    cwd: root,
+    env: userEnvironment(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  server.stdout!.on('data', (d) => (output += d));
+  server.stderr!.on('data', (d) => (output += d));
+  for (const started = Date.now(); !output.includes(`${base}/`) && server.exitCode === null && Date.now() - started < 60_000; ) {
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  expect(server.exitCode, output).toBe(null);
+  browser = await launchChromium();
+  incidentPage = await browser.newPage();
+  indexPage = await browser.newPage();
+  await incidentPage.goto(`${base}/incidents/${SLUG}/`);
+  await indexPage.goto(`${base}/`);
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  if (server && server.exitCode === null && server.signalCode === null) {
+    const exited = new Promise((r) => server.once('exit', r));
+    server.kill('SIGTERM');
+    await exited;
+  }
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe('npm run dev: a save shows in the open pages without a restart', () => {
+  it('serves the incident as committed', async () => {
+    expect(await textOf(incidentPage, 'h1')).toBe('Checkout queue backlog after a consumer deploy');
+    expect(await textOf(indexPage)).toContain('Checkout queue backlog after a consumer deploy');
+    expect(await textOf(incidentPage)).not.toContain('Stale.');
+  });
+
+  it('index.mdx: a new title, in the incident page and in the index', async () => {
+    edit('index.mdx', 'title: Checkout queue backlog after a consumer deploy', 'title: Checkout queue stalls after a consumer deploy');
+    await expect.poll(() => textOf(incidentPage, 'h1'), poll).toBe('Checkout queue stalls after a consumer deploy');
+    await expect.poll(() => textOf(indexPage), poll).toContain('Checkout queue stalls after a consumer deploy');
+  });
+
+  it('index.mdx: a new sentence in the story', async () => {
+    edit('index.mdx', 'Restore the acknowledgement', 'Page the on-call engineer and restore the acknowledgement');
+    await expect.poll(() => textOf(incidentPage), poll).toContain('Page the on-call engineer and restore the acknowledgement');
+  });
+
+  it('timeline.yaml: a renamed event', async () => {
+    edit('timeline.yaml', 'title: Rollback complete, queue draining', 'title: Rollback finished, queue draining');
+    await expect.poll(() => textOf(incidentPage), poll).toContain('Rollback finished, queue draining');
+  });
+
+  it('history.yaml: a renamed issue', async () => {
+    edit('history.yaml', 'title: Messages are never acknowledged after release 42', 'title: Release 42 never acknowledges a message');
+    await expect.poll(() => textOf(incidentPage), poll).toContain('Release 42 never acknowledges a message');
+  });
+
+  it('facts.yaml: a corrected value, where the prose cites it', async () => {
+    edit('facts.yaml', 'value: 48000', 'value: 51000');
+    await expect.poll(() => textOf(incidentPage, '[data-incident-body]'), poll).toMatch(/The queue held\s+51000/);
+  });
+
+  it('a repro: an edited snippet marks the record stale at once; a new recording (results.json) clears it', async () => {
+    writeFileSync(join(repro, 'consume.py'), `${readFileSync(join(repro, 'consume.py'), 'utf8')}print("edited")\n`);
+    await expect.poll(() => textOf(incidentPage), poll).toContain('Stale.');
+    const results = JSON.parse(readFileSync(join(repro, 'results.json'), 'utf8'));
+    writeFileSync(join(repro, 'results.json'), JSON.stringify({ ...results, sourcesHash: sourcesHash(repro) }, null, 2));
+    await expect.poll(() => textOf(incidentPage), poll).not.toContain('Stale.');
+  });
+
+  it('a repro: an edited repro.yaml marks the record stale too', async () => {
+    edit('repros/ack/repro.yaml', 'timeout_s: 30', 'timeout_s: 40');
+    await expect.poll(() => textOf(incidentPage), poll).toContain('Stale.');
+  });
+});
+
+describe('npm run dev: a mistake is printed once, shown in the page, and gone with its fix', () => {
+  const banner = (page: Page) => textOf(page, '[data-dev-problems]');
+
+  it('a severity outside SEV1–SEV4', async () => {
+    const line = `content/incidents/${SLUG}/index.mdx:7  severity`;
+    const message = 'expected severity to be one of SEV1 (critical), SEV2 (major), SEV3 (minor), SEV4 (none); found "SEV9"';
+    edit('index.mdx', 'severity: SEV2', 'severity: SEV9');
+    expect(await printedTimes(`${line}\n    ${message}`)).toBe(1);
+    // Both open pages show it; the incident keeps its last valid version meanwhile.
+    await expect.poll(() => banner(incidentPage), poll).toContain(`${line}\n    ${message}`);
+    await expect.poll(() => banner(indexPage), poll).toContain(line);
+    expect(await textOf(incidentPage, 'h1')).toBe('Checkout queue stalls after a consumer deploy');
+
+    edit('index.mdx', 'severity: SEV9', 'severity: SEV1');
+    await expect.poll(() => textOf(incidentPage, '.incident-header .badge'), poll).toBe('SEV1 · critical');
+    await expect.poll(() => incidentPage.locator('[data-dev-problems]').count().catch(() => 1), poll).toBe(0);
+    await expect.poll(() => indexPage.locator('[data-dev-problems]').count(), poll).toBe(0);
+    expect(await printedTimes('content problems fixed: the pages show the current files again')).toBe(1);
+  });
+
+  it('a timestamp without an offset in timeline.yaml', async () => {
+    const before = output.length;
+    edit('timeline.yaml', 'at: "2024-06-02T10:55:00+02:00"', 'at: "2024-06-02T10:55:00"');
+    await expect.poll(() => banner(incidentPage), poll).toMatch(new RegExp(`content/incidents/${SLUG}/timeline\\.yaml:\\d+  \\[\\d\\]\\.at\\n {4}"2024-06-02T10:55:00" has no UTC offset`));
+    await expect.poll(() => output.slice(before), poll).toMatch(/timeline\.yaml:\d+ {2}\[\d\]\.at\n {4}"2024-06-02T10:55:00" has no UTC offset/);
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(output.slice(before).match(/has no UTC offset/g)).toHaveLength(1);
+
+    edit('timeline.yaml', 'at: "2024-06-02T10:55:00"', 'at: "2024-06-02T10:55:00+02:00"');
+    await expect.poll(() => incidentPage.locator('[data-dev-problems]').count().catch(() => 1), poll).toBe(0);
+    expect(await textOf(incidentPage)).toContain('Rollback finished, queue draining');
+  });
+
+  it('an unknown component, with the components that exist', async () => {
+    edit('index.mdx', '## Follow-up', '<Nope />\n\n## Follow-up');
+    await expect.poll(() => banner(incidentPage), poll).toContain(
+      `content/incidents/${SLUG}/index.mdx:32  <Nope>\n    <Nope> is not a component an incident can use. The components are: Fact, Ref, Repro, Verdict`,
+    );
+    // The story cannot render with it, so the page is left out until the fix: no stack trace.
+    await expect.poll(() => textOf(incidentPage, 'h1'), poll).not.toBe('Checkout queue stalls after a consumer deploy');
+    edit('index.mdx', '<Nope />\n\n## Follow-up', '## Follow-up');
+    await expect.poll(() => incidentPage.locator('[data-dev-problems]').count().catch(() => 1), poll).toBe(0);
+    await expect.poll(() => textOf(incidentPage, 'h1'), poll).toBe('Checkout queue stalls after a consumer deploy');
+  });
+
+  it('kept the one server running throughout, its output free of stack traces', () => {
+    expect(server.exitCode).toBe(null);
+    expect(output).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+  });
+});
