@@ -1,9 +1,20 @@
-/** The latency proxy against real sockets: exact bytes, real delays, order, trace, half-close. */
+/**
+ * The proxy against real sockets: exact bytes, real delays, order, trace, half-close; and its
+ * faults against real servers (bandwidth, close, reset, stall, refusal, jitter).
+ */
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startLatencyProxy, type LatencyProxy } from '../../src/repro/services/latency-proxy.ts';
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { startCommandService, type CommandService } from '../../src/repro/services/command-service.ts';
+import { startLatencyProxy, type FaultRule, type LatencyProxy, type LatencyProxyOptions } from '../../src/repro/services/latency-proxy.ts';
+import { startRedis } from '../../src/repro/services/redis.ts';
+import { encodeCommand } from '../../src/repro/wire/resp.ts';
+import { decodeTrace } from '../../src/repro/wire/trace.ts';
+import { commandService } from '../../src/schemas/repro.ts';
 
 const open: { close(): unknown }[] = [];
 afterEach(async () => {
@@ -174,5 +185,159 @@ describe('latency proxy', () => {
     await Promise.all(ended);
     clients.forEach((c) => c.destroy());
     await expect(connectTo(proxy.port)).rejects.toThrow(/ECONNREFUSED/);
+  });
+});
+
+/**
+ * Faults against a real server: Python's http.server (declared by command, as a repro would),
+ * serving a file of known size from its private folder, behind the proxy.
+ */
+describe('the proxy as a fault injector, in front of a real server', { timeout: 30_000 }, () => {
+  const FILE_BYTES = 96 * 1024;
+  let web: CommandService;
+  beforeAll(async () => {
+    web = await startCommandService(commandService.parse({ name: 'web', command: 'python3', args: ['-m', 'http.server', '{port}', '--bind', '{host}', '--directory', '{dir}'] }));
+    writeFileSync(join(web.dir, 'file.bin'), randomBytes(FILE_BYTES));
+  });
+  afterAll(() => web?.stop());
+
+  const faulty = async (faults: FaultRule[], more: Partial<LatencyProxyOptions> = {}) => {
+    const proxy = await startLatencyProxy({ upstream: web, upstreamDelayMs: 0, downstreamDelayMs: 0, faults, ...more });
+    open.push(proxy);
+    return proxy;
+  };
+  const REQUEST = 'GET /file.bin HTTP/1.0\r\n\r\n';
+
+  /** Sends the request and collects the response until the connection ends, fails or goes quiet. */
+  function fetchRaw(port: number, quietMs = 5000): Promise<{ bytes: number; how: string; ms: number; socket: Socket }> {
+    return new Promise((resolve, reject) => {
+      const started = performance.now();
+      let bytes = 0;
+      const socket = connect({ host: '127.0.0.1', port, allowHalfOpen: true }, () => socket.write(REQUEST));
+      const done = (how: string) => resolve({ bytes, how, ms: performance.now() - started, socket });
+      socket.on('data', (d: Buffer) => (bytes += d.length));
+      socket.once('end', () => done('end'));
+      socket.once('error', (error: NodeJS.ErrnoException) => (bytes ? done(error.code ?? error.message) : reject(error)));
+      socket.setTimeout(quietMs, () => done('timeout'));
+    });
+  }
+
+  it('a bandwidth limit measurably slows a transfer, and every byte still arrives', async () => {
+    const fast = await fetchRaw((await faulty([])).port);
+    const slow = await fetchRaw((await faulty([{ direction: 's2c', bytesPerS: 96 * 1024 }])).port);
+    for (const result of [fast, slow]) {
+      expect(result.how).toBe('end');
+      expect(result.bytes).toBeGreaterThan(FILE_BYTES);
+    }
+    expect(slow.bytes).toBe(fast.bytes);
+    // 96 KiB at 96 KiB/s takes about a second; unthrottled on loopback, a few milliseconds.
+    expect(slow.ms).toBeGreaterThan(900);
+    expect(slow.ms).toBeLessThan(3000);
+    expect(fast.ms).toBeLessThan(500);
+  });
+
+  it('close after N bytes delivers exactly N bytes, then an orderly end (FIN)', async () => {
+    const proxy = await faulty([{ direction: 's2c', closeAfterBytes: 1000 }]);
+    const result = await fetchRaw(proxy.port);
+    expect(result).toMatchObject({ bytes: 1000, how: 'end' });
+    expect(proxy.trace.events.filter((e) => e.event === 'fault').map((e) => e.detail)).toEqual(['close s2c after 1000 bytes']);
+  });
+
+  it('reset after N bytes makes the client fail with ECONNRESET after exactly N bytes', async () => {
+    const proxy = await faulty([{ direction: 's2c', resetAfterBytes: 1000 }]);
+    // Python's socket reports the RST that follows data as ConnectionResetError; Node's reports
+    // it as an end when data came first (libuv), so the client here is Python's, as in a repro.
+    const client = [
+      'import socket, sys',
+      's = socket.create_connection(("127.0.0.1", int(sys.argv[1])))',
+      `s.sendall(${JSON.stringify(REQUEST)}.encode())`,
+      'n = 0',
+      'try:',
+      '    while (chunk := s.recv(65536)):',
+      '        n += len(chunk)',
+      '    print("end", n)',
+      'except ConnectionResetError:',
+      '    print("ECONNRESET", n)',
+    ].join('\n');
+    const result = await new Promise<string>((resolve, reject) =>
+      execFile('python3', ['-c', client, String(proxy.port)], { timeout: 10_000 }, (error, stdout) => (error ? reject(error) : resolve(stdout.trim()))),
+    );
+    expect(result).toBe('ECONNRESET 1000');
+    // Reset before any byte: a Node client sees it too.
+    const early = await faulty([{ direction: 's2c', resetAfterBytes: 0 }]);
+    await expect(fetchRaw(early.port)).rejects.toMatchObject({ code: 'ECONNRESET' });
+  });
+
+  it('close and reset after N ms act on a quiet connection at that time', async () => {
+    const proxy = await faulty([{ direction: 'both', connections: [1], closeAfterMs: 300 }, { direction: 'both', connections: [2], resetAfterMs: 300 }]);
+    const quiet = (expected: string) =>
+      new Promise<{ how: string; ms: number }>((resolve) => {
+        const started = performance.now();
+        const socket = connect({ host: '127.0.0.1', port: proxy.port, allowHalfOpen: true });
+        socket.once('end', () => (socket.destroy(), resolve({ how: 'end', ms: performance.now() - started })));
+        socket.once('error', (error: NodeJS.ErrnoException) => resolve({ how: error.code ?? expected, ms: performance.now() - started }));
+      });
+    const closed = await quiet('end');
+    const reset = await quiet('ECONNRESET');
+    expect(closed.how).toBe('end');
+    expect(reset.how).toBe('ECONNRESET');
+    for (const { ms } of [closed, reset]) expect(ms).toBeGreaterThanOrEqual(290);
+  });
+
+  it('a stall stops the bytes without closing: the client times out on an open connection', async () => {
+    const proxy = await faulty([{ direction: 's2c', stallAfterBytes: 500 }]);
+    const result = await fetchRaw(proxy.port, 800);
+    expect(result).toMatchObject({ bytes: 500, how: 'timeout' });
+    // Still connected: no FIN, no RST, and it can still write to the server.
+    expect(result.socket.destroyed).toBe(false);
+    expect(result.socket.readyState).toBe('open');
+    expect(result.socket.write('more')).toBe(true);
+    expect(proxy.trace.events.some((e) => e.event === 'close')).toBe(false);
+    expect(decodeTrace(proxy.trace, 50, 'bytes').messages.map((m) => m.text)).toEqual([
+      `${REQUEST.length} bytes: GET /file.bin HTTP/1.0\\r\\n\\r\\n`,
+      expect.stringMatching(/^\d+ bytes: HTTP\/1\.0 200 OK\\r\\n/),
+      ...(proxy.trace.chunks.length > 2 ? [expect.stringMatching(/^\d+ bytes: /)] : []),
+      '(fault) stall s2c after 500 bytes',
+    ]);
+    result.socket.destroy();
+  });
+
+  it('refuses new connections for a period, then accepts them; a connection made before stays up', async () => {
+    const proxy = await faulty([], { refuse: { afterMs: 300, forMs: 500 } });
+    const before = await connectTo(proxy.port);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    await expect(connectTo(proxy.port)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    // The connection made before the refusal still works.
+    const reply = readAll(before);
+    before.end(REQUEST);
+    expect((await reply).length).toBeGreaterThan(FILE_BYTES);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const after = await fetchRaw(proxy.port);
+    expect(after).toMatchObject({ how: 'end' });
+    expect(after.bytes).toBeGreaterThan(FILE_BYTES);
+    expect(proxy.trace.events.filter((e) => e.conn === 0).map((e) => e.event)).toEqual(['refusing', 'accepting']);
+  });
+
+  it('jitter varies each chunk\'s latency within latency ± jitter, without reordering', async () => {
+    const redis = await startRedis();
+    onTestFinished(() => redis.stop());
+    const proxy = await startLatencyProxy({ upstream: redis, upstreamDelayMs: 0, downstreamDelayMs: 0, faults: [{ direction: 'c2s', latencyMs: 60, jitterMs: 30 }] });
+    open.push(proxy);
+    const client = await connectTo(proxy.port);
+    const rtts: number[] = [];
+    for (let i = 0; i < 25; i++) {
+      const sent = performance.now();
+      const reply = new Promise((resolve) => client.once('data', resolve));
+      client.write(encodeCommand(['ECHO', String(i)]));
+      await reply;
+      rtts.push(performance.now() - sent);
+    }
+    client.destroy();
+    // Every round trip carries one delayed leg: at least 30 ms, at most 90 ms plus scheduling.
+    expect(Math.min(...rtts)).toBeGreaterThanOrEqual(29);
+    expect(Math.max(...rtts)).toBeLessThan(90 + 25);
+    // And it does vary: 25 draws from a 60 ms wide window do not all fall within 15 ms.
+    expect(Math.max(...rtts) - Math.min(...rtts)).toBeGreaterThan(15);
+    expect(decodeTrace(proxy.trace).messages.filter((m) => m.dir === 's2c').map((m) => m.text)).toEqual(Array.from({ length: 25 }, (_, i) => `"${i}"`));
   });
 });

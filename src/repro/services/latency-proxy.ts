@@ -118,8 +118,11 @@ export function planLane(faults: readonly FaultRule[], conn: number, dir: Direct
 }
 
 interface Lane {
-  /** Queues a chunk; returns the part that will be forwarded (a cut may keep only a prefix). */
-  enqueue(data: Buffer): Buffer;
+  /**
+   * Queues a chunk; `accepted` first learns the part that will be forwarded (a cut may keep
+   * only a prefix), so the trace shows it before the fault it triggers.
+   */
+  enqueue(data: Buffer, accepted: (part: Buffer) => void): void;
   enqueueEnd(): void;
   /** Forwards nothing more, now; the source is no longer read. */
   stall(): void;
@@ -211,21 +214,22 @@ function createLane(source: Socket, dest: Socket, plan: LanePlan, random: () => 
   };
 
   return {
-    enqueue(data) {
-      if (done) return data.subarray(0, 0);
+    enqueue(data, accepted) {
+      if (done) return;
       const cut = plan.cut;
       if (cut && forwarded + data.length >= cut.bytes) {
         const head = data.subarray(0, Math.max(0, cut.bytes - forwarded));
         forwarded += head.length;
         done = true;
+        accepted(head);
         pushData(head);
         if (cut.action === 'stall') setPaused('stall', true);
         push({ due: Math.max(lastDue, performance.now()), cut: cut.action });
-        return head;
+        return;
       }
       forwarded += data.length;
+      accepted(data);
       pushData(data);
-      return data;
     },
     enqueueEnd() {
       if (done) return;
@@ -318,8 +322,8 @@ export async function startLatencyProxy(options: LatencyProxyOptions): Promise<L
       if (timed) connTimers.push(setTimeout(() => cut(dir)(timed.action, `after ${timed.ms} ms`), timed.ms));
     }
 
-    client.on('data', (data: Buffer) => record(conn, 'c2s', c2s.enqueue(data)));
-    upstream.on('data', (data: Buffer) => record(conn, 's2c', s2c.enqueue(data)));
+    client.on('data', (data: Buffer) => c2s.enqueue(data, (part) => record(conn, 'c2s', part)));
+    upstream.on('data', (data: Buffer) => s2c.enqueue(data, (part) => record(conn, 's2c', part)));
     client.on('end', () => {
       event(conn, 'end-c2s');
       c2s.enqueueEnd();
