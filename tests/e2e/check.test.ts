@@ -6,7 +6,7 @@ import { projectRoot, runNode } from '../support/site.ts';
 it('passes on the bundled content, types included', async () => {
   const content = await runNode([join(projectRoot, 'scripts/check-content.ts')]);
   expect(content.code, content.stderr).toBe(0);
-  expect(content.stdout).toMatch(/content OK: 1 incident\(s\), \d+ diagram\(s\) checked/);
+  expect(content.stdout).toMatch(/content OK: \d+ incident\(s\), \d+ diagram\(s\) checked/);
   const types = await runNode([join(projectRoot, 'node_modules/astro/bin/astro.mjs'), 'check']);
   expect(types.code, types.stdout + types.stderr).toBe(0);
   expect(types.stdout).toMatch(/- 0 errors/);
