@@ -11,6 +11,7 @@ import { mermaidProblem } from '../render/mermaid-errors.ts';
 import type { ContentProblem } from '../schemas/problems.ts';
 import { renderDiagram } from '../render/diagrams.ts';
 import { fencedCode, textOf } from './rehype-code.ts';
+import { openDiagramLink } from '../view/diagram-files.ts';
 
 export interface RehypeDiagramsOptions {
   /** Project root, to report files relative to it. */
@@ -48,8 +49,10 @@ export default function rehypeDiagrams(options: RehypeDiagramsOptions) {
           replacement = { type: 'element', tagName: 'figure', properties: { className: ['diagram', 'mdx-diagram'] }, children: [] };
           // In MDX the SVG goes in as one string (Astro's `set:html`): as a tree of hundreds of
           // elements it would be compiled into JSX, which makes every page's module large and slow.
-          if (file.path?.endsWith('.mdx')) replacement.properties['set:html'] = svg;
-          else replacement.children = fromHtmlIsomorphic(svg, { fragment: true }).children as ElementContent[];
+          // After the SVG, the link that opens it on its own at full size (see view/diagram-files.ts).
+          const html = svg + openDiagramLink({ source: f.source, prefix: `mermaid-${i}` });
+          if (file.path?.endsWith('.mdx')) replacement.properties['set:html'] = html;
+          else replacement.children = fromHtmlIsomorphic(html, { fragment: true }).children as ElementContent[];
         } catch (error) {
           const problem = mermaidProblem(file.path ? relative(options.root, file.path) : 'unknown file', f.line, error, f.source);
           options.onProblem(problem);

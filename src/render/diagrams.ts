@@ -9,13 +9,14 @@
  * Astro is still bundling, and pages then find them in the cache.
  */
 import { compactSvg } from './svg-compact.ts';
+import { sizeDiagram } from './diagram-size.ts';
 import { cacheKey as hashKey, diskCache } from './disk-cache.ts';
 import { createMermaidBrowser, MERMAID_CONFIG, mermaidVersion, type MermaidBrowser } from './mermaid-browser.ts';
 
 const cache = diskCache('diagrams', 'svg');
 
 /** Bump when what is stored changes (post-processing, renderer), so old entries miss. */
-const RENDER_VERSION = 'page-3';
+const RENDER_VERSION = 'page-4';
 
 export interface DiagramRequest {
   source: string;
@@ -77,7 +78,7 @@ async function renderBatch(batch: Pending[]) {
     .catch((error: unknown) => batch.map(() => ({ status: 'rejected' as const, reason: error })));
   results.forEach((result, i) => {
     const { prefix, resolve, reject } = batch[i]!;
-    if (result.status === 'fulfilled') resolve(compactSvg(result.value.replace(new RegExp(`${BATCH_PREFIX}-${i}(?![0-9])`, 'g'), prefix)));
+    if (result.status === 'fulfilled') resolve(sizeDiagram(compactSvg(result.value.replace(new RegExp(`${BATCH_PREFIX}-${i}(?![0-9])`, 'g'), prefix))));
     else reject(result.reason);
   });
 }

@@ -1,6 +1,7 @@
 /**
  * Aftermath's build caches on disk: rendered diagrams, highlighted code, social cards, what
- * reading each incident folder found and compiled MDX, each in its own folder under one root.
+ * reading each incident folder found, compiled MDX, the built pages' diagram checks and PDFs, each
+ * in its own folder under one root.
  * Entries are named by a hash of everything that decides their content, so an entry is never
  * stale, only unused; deleting the folder is always safe.
  */
@@ -27,7 +28,7 @@ export function cacheKey(...parts: string[]): string {
   return createHash('sha256').update(parts.join('\0')).digest('hex');
 }
 
-export function diskCache(name: 'diagrams' | 'code' | 'cards' | 'archive' | 'mdx', extension: string): DiskCache {
+export function diskCache(name: 'diagrams' | 'code' | 'cards' | 'archive' | 'mdx' | 'checks' | 'pdf', extension: string): DiskCache {
   const dir = name === 'diagrams' ? diagramDir : join(cacheRoot, name);
   const file = (key: string) => join(dir, `${key}.${extension}`);
   return {

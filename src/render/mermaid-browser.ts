@@ -8,6 +8,7 @@
 import { createRequire } from 'node:module';
 import { chromium, type Browser, type Page } from 'playwright';
 import { chromiumLaunchOptions, requireChromium } from './chromium.ts';
+import { smallestLabels } from './label-size.ts';
 
 const require = createRequire(import.meta.url);
 const mermaidScript = require.resolve('mermaid/dist/mermaid.min.js');
@@ -49,6 +50,7 @@ export function createMermaidBrowser({ idleMs = 2000 }: { idleMs?: number } = {}
       await page.setContent('<!doctype html><html><head><meta charset="utf-8"></head><body></body></html>');
       await page.addScriptTag({ path: mermaidScript });
       await page.evaluate((config) => (globalThis as unknown as { mermaid: { initialize(c: object): void } }).mermaid.initialize(config), MERMAID_CONFIG);
+      await page.addScriptTag({ content: `globalThis.smallestLabels = ${smallestLabels.toString()};` });
       return { browser, page };
     } catch (error) {
       await browser.close().catch(() => {});
@@ -83,7 +85,18 @@ export function createMermaidBrowser({ idleMs = 2000 }: { idleMs?: number } = {}
           // One at a time: Mermaid queues renders internally anyway, and a failure stays with its diagram.
           for (const [index, text] of sources.entries()) {
             try {
-              results.push({ svg: (await mermaid.render(`${prefix}-${index}`, text)).svg });
+              const { svg } = await mermaid.render(`${prefix}-${index}`, text);
+              // Its smallest label at its natural width, which the page's sizing keeps readable (./diagram-size.ts).
+              const holder = document.createElement('div');
+              holder.innerHTML = svg;
+              document.body.append(holder);
+              const drawn = holder.querySelector('svg')!;
+              drawn.style.maxWidth = 'none';
+              drawn.style.width = `${drawn.viewBox.baseVal.width}px`;
+              const measure = (globalThis as unknown as { smallestLabels: typeof smallestLabels }).smallestLabels;
+              const smallest = measure(`#${CSS.escape(drawn.id)}`)[0]?.px ?? Infinity;
+              holder.remove();
+              results.push({ svg: Number.isFinite(smallest) ? svg.replace(/^<svg /, `<svg data-smallest-label="${smallest}" `) : svg });
             } catch (error) {
               const e = error as { name?: string; message?: string };
               results.push({ name: e?.name ?? 'Error', message: e?.message ?? String(error) });

@@ -17,6 +17,7 @@ import { formatDateTime, isInstant, parseTimestamp, type Instant } from '../doma
 import { mergeTimeline } from '../domain/timeline.ts';
 import { highlightCode } from '../render/code-highlight.ts';
 import { renderDiagram, type DiagramRequest } from '../render/diagrams.ts';
+import { standaloneSvg } from '../render/diagram-size.ts';
 import { mermaidProblem } from '../render/mermaid-errors.ts';
 import type { Fact } from '../schemas/facts.ts';
 import type { History } from '../schemas/history.ts';
@@ -24,6 +25,7 @@ import type { ContentProblem } from '../schemas/problems.ts';
 import type { CellResult } from '../schemas/repro-results.ts';
 import { cellAnchor, cellProvenance, inlineVerdict, reproMatrix, reproTraceMermaid, summarizeRepro, transcriptView, versionProvenance, type InlineVerdict, type ProvenanceText, type ReproMatrix, type ReproSummary, type TranscriptView } from './repro-view.ts';
 import { timelineRows, type TimelineRow } from './timeline-view.ts';
+import { openDiagramLink } from './diagram-files.ts';
 
 /** The record as the content collection stores it (the MDX body is rendered by Astro, not read). */
 export type IncidentData = Omit<IncidentRecord, 'body'>;
@@ -36,6 +38,7 @@ export interface IncidentDiagram extends DiagramRequest {
 
 /** A diagram the page draws itself (not an MDX fence), with its SVG once the page view has it. */
 export interface DrawnDiagram extends IncidentDiagram {
+  /** The SVG and, after it, the link that opens it on its own at full size (./diagram-files.ts). */
   svg: string;
 }
 
@@ -250,8 +253,14 @@ export function incidentDiagrams(incident: IncidentData): IncidentDiagram[] {
   return incidentView(incident).diagrams;
 }
 
+// The drawn SVG is followed by its "open at full size" link, so every template that shows it has both.
 const draw = async <D extends IncidentDiagram>(diagram: D | undefined): Promise<(D & DrawnDiagram) | undefined> =>
-  diagram && { ...diagram, svg: await renderDiagram(diagram.source, diagram.prefix) };
+  diagram && { ...diagram, svg: (await renderDiagram(diagram.source, diagram.prefix)) + openDiagramLink(diagram) };
+
+/** A diagram as the file of its own that its "open at full size" link points to (./diagram-files.ts). */
+export async function standaloneDiagram(diagram: IncidentDiagram): Promise<string> {
+  return standaloneSvg(await renderDiagram(diagram.source, diagram.prefix));
+}
 
 /**
  * The page's view: `incidentView` with the diagrams it draws itself rendered (through the

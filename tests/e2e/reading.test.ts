@@ -1,13 +1,16 @@
 /**
  * Reading a long postmortem (issue 18), on a site holding the flagship incident alone, built with
  * the real Astro CLI and read in Chromium: the table of contents marks where you are and works
- * without JavaScript.
+ * without JavaScript; every diagram's text is readable at a laptop's and a phone's width.
  */
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readArchive } from '../../src/archive/archive.ts';
+import { checkDiagramReadability, measureIncidentDiagrams } from '../../src/integration/diagram-readability.ts';
+import { MIN_LABEL_PX, smallestLabels } from '../../src/render/label-size.ts';
 import { buildSite, launchChromium, projectRoot, serveStatic, type StaticServer } from '../support/site.ts';
 
 const slug = '2023-03-20-chatgpt-redis-py';
@@ -98,4 +101,92 @@ describe('where am I', () => {
       await page.context().close();
     });
   }
+});
+
+describe('every diagram readable', () => {
+  for (const width of [1280, 390]) {
+    it(`draws no diagram label under ${MIN_LABEL_PX} px at ${width} px, and nothing overflows the page`, async () => {
+      const page = await open(width);
+      const measured = await page.evaluate(smallestLabels, 'figure.diagram svg[id]');
+      expect(measured.map((m) => m.id).sort()).toEqual([
+        'fix-graph',
+        'mermaid-0',
+        'mermaid-1',
+        'trace-cancel-race-cluster',
+        'trace-cancel-race-proxy',
+        'trace-fix-reconnect',
+        'trace-resp-desync',
+      ]);
+      for (const m of measured) expect(m.px, `${m.id} at ${width} px`).toBeGreaterThanOrEqual(MIN_LABEL_PX);
+      // Wide diagrams leave the text column (at most the content column), and scroll inside their box.
+      if (width === 1280) {
+        const prose = await page
+          .locator('.prose[data-incident-body] > p')
+          .first()
+          .evaluate((p) => p.getBoundingClientRect().width);
+        const figure = await page
+          .locator('figure.mdx-diagram')
+          .first()
+          .evaluate((f) => f.getBoundingClientRect().width);
+        expect(figure).toBeGreaterThan(prose + 100);
+      }
+      await expect(page.evaluate(() => document.documentElement.scrollWidth - innerWidth)).resolves.toBeLessThanOrEqual(
+        0,
+      );
+      await page.context().close();
+    });
+  }
+
+  it('links each diagram to its own SVG file, which opens at full size without JavaScript', async () => {
+    const page = await open(1280, { javaScriptEnabled: false });
+    const figures = page.locator('figure.diagram');
+    const count = await figures.count();
+    expect(count).toBe(7);
+    for (let i = 0; i < count; i++) {
+      const href = await figures.nth(i).locator('a.diagram-open').getAttribute('href');
+      expect(href).toMatch(/^\.\.\/\.\.\/diagrams\/[0-9a-f]{20}\.svg$/);
+      const response = await page.request.get(new URL(href!, page.url()).href);
+      expect(response.status()).toBe(200);
+      expect(response.headers()['content-type']).toContain('image/svg+xml');
+    }
+    await figures.nth(1).locator('a.diagram-open').click();
+    await page.waitForURL(/\/diagrams\/.*\.svg$/);
+    const [alone] = await page.evaluate(smallestLabels, 'svg');
+    expect(alone!.px).toBeGreaterThanOrEqual(MIN_LABEL_PX);
+    await page.context().close();
+  });
+
+  it('has the build check every diagram, and report one drawn too small with its file and line', async () => {
+    expect(buildLog).toMatch(
+      /diagram text: 1 page\(s\) measured, 0 from cache; every label at least 11 px at 1280 and 390 px|diagram text: 0 page\(s\) measured, 1 from cache/,
+    );
+    // The same page, with a stylesheet that squeezes every diagram into 200 px.
+    const squeezed = mkdtempSync(join(tmpdir(), 'aftermath-squeezed-'));
+    try {
+      cpSync(outDir, squeezed, { recursive: true });
+      const file = join(squeezed, 'incidents', slug, 'index.html');
+      writeFileSync(
+        file,
+        readFileSync(file, 'utf8').replace(
+          '</head>',
+          '<style>figure.diagram svg { min-width: 0 !important; max-width: 200px !important }</style></head>',
+        ),
+      );
+      const incident = readArchive(siteRoot).incidents.find((i) => i.slug === slug)!;
+      const { problems } = await checkDiagramReadability(
+        async () => browser as unknown as Parameters<typeof measureIncidentDiagrams>[0],
+        [incident],
+        squeezed,
+      );
+      const stateDiagram = problems.find((p) => p.message.startsWith('diagram "mermaid-1"'));
+      expect(stateDiagram?.file).toBe(`content/incidents/${slug}/index.mdx`);
+      expect(stateDiagram?.line).toBeGreaterThan(200);
+      expect(stateDiagram?.message).toMatch(/smallest label at \d+\.\d px on a 1280 px wide page/);
+      expect(problems.find((p) => p.message.startsWith('diagram "fix-graph"'))?.file).toBe(
+        `content/incidents/${slug}/history.yaml`,
+      );
+    } finally {
+      rmSync(squeezed, { recursive: true, force: true });
+    }
+  });
 });

@@ -75,8 +75,9 @@ describe('incidentPageView', () => {
     const page = await incidentPageView(record);
     const own = incidentDiagrams(record).filter((d) => !d.prefix.startsWith('mermaid-'));
     expect(rendered).toEqual(own.map(({ source, prefix }) => ({ source, prefix })));
-    expect(page.fixHistory.graph?.svg).toBe('<svg id="fix-graph"></svg>');
-    expect(page.repro('race').trace?.svg).toBe('<svg id="trace-race"></svg>');
+    // Each drawn SVG is followed by the link that opens it at full size.
+    expect(page.fixHistory.graph?.svg).toMatch(/^<svg id="fix-graph"><\/svg><a class="diagram-open" href="\.\.\/\.\.\/diagrams\/[0-9a-f]{20}\.svg">/);
+    expect(page.repro('race').trace?.svg).toMatch(/^<svg id="trace-race"><\/svg><a class="diagram-open" /);
     expect(page.repro('race').snippetHtml).toBe('<pre>print("LEAK: x")</pre>');
   });
 
