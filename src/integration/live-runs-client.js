@@ -50,6 +50,7 @@ function setup(controls) {
     stopButton.disabled = !on;
     box.classList.toggle('repro-running', on);
   };
+  let active = false;
   const cellButton = (/** @type {string} */ key) =>
     runButtons().find((b) => b.dataset.runScope === 'cell' && b.dataset.runCell === key);
 
@@ -156,6 +157,8 @@ function setup(controls) {
     if (button.dataset.runScope === 'cell') Object.assign(body, { cell: button.dataset.runCell });
     busy(true);
     say('Starting…', 'running');
+    let offerStop = false;
+    active = true;
     try {
       const response = await fetch(`${endpoint}/run`, {
         method: 'POST',
@@ -168,6 +171,8 @@ function setup(controls) {
           `${response.status === 409 ? 'Busy' : 'Refused'} (HTTP ${response.status}): ${answer.message ?? response.statusText}`,
           'failed',
         );
+        // A run started elsewhere (another box, a page since reloaded) can be stopped from here.
+        offerStop = response.status === 409;
         return;
       }
       const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
@@ -183,7 +188,9 @@ function setup(controls) {
     } catch (error) {
       say(`The run's connection failed: ${/** @type {Error} */ (error).message}`, 'failed');
     } finally {
+      active = false;
       busy(false);
+      if (offerStop) stopButton.disabled = false;
     }
   }
 
@@ -197,6 +204,8 @@ function setup(controls) {
     });
     const answer = await response.json().catch(() => ({}));
     if (!response.ok) say(`Stop refused (HTTP ${response.status}): ${answer.message}`, 'failed');
+    // A run of this box reports its own end; for one started elsewhere, the answer says it.
+    else if (!active) say(`${answer.message}.`, 'stopped');
   }
 
   box.addEventListener('click', (event) => {

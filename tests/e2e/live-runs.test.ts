@@ -337,6 +337,8 @@ describe('live runs in the dev server', () => {
       { timeout: 10_000 },
     );
     await page.screenshot({ path: join(SHOTS, 'stop-running.png'), fullPage: false });
+    // …and offers to stop the run it could not start.
+    await expect(box('desync').getByRole('button', { name: 'Stop' }).isEnabled()).resolves.toBe(true);
 
     await slow.getByRole('button', { name: 'Stop' }).click();
     await page.waitForFunction(
