@@ -232,8 +232,8 @@ describe('the proxy as a fault injector, in front of a real server', { timeout: 
     expect(slow.bytes).toBe(fast.bytes);
     // 96 KiB at 96 KiB/s takes about a second; unthrottled on loopback, a few milliseconds.
     expect(slow.ms).toBeGreaterThan(900);
-    expect(slow.ms).toBeLessThan(3000);
-    expect(fast.ms).toBeLessThan(500);
+    expect(slow.ms).toBeLessThan(5000);
+    expect(slow.ms - fast.ms).toBeGreaterThan(700);
   });
 
   it('close after N bytes delivers exactly N bytes, then an orderly end (FIN)', async () => {
@@ -321,23 +321,35 @@ describe('the proxy as a fault injector, in front of a real server', { timeout: 
   it('jitter varies each chunk\'s latency within latency ± jitter, without reordering', async () => {
     const redis = await startRedis();
     onTestFinished(() => redis.stop());
-    const proxy = await startLatencyProxy({ upstream: redis, upstreamDelayMs: 0, downstreamDelayMs: 0, faults: [{ direction: 'c2s', latencyMs: 60, jitterMs: 30 }] });
-    open.push(proxy);
-    const client = await connectTo(proxy.port);
-    const rtts: number[] = [];
-    for (let i = 0; i < 25; i++) {
-      const sent = performance.now();
-      const reply = new Promise((resolve) => client.once('data', resolve));
-      client.write(encodeCommand(['ECHO', String(i)]));
-      await reply;
-      rtts.push(performance.now() - sent);
-    }
-    client.destroy();
-    // Every round trip carries one delayed leg: at least 30 ms, at most 90 ms plus scheduling.
-    expect(Math.min(...rtts)).toBeGreaterThanOrEqual(29);
-    expect(Math.max(...rtts)).toBeLessThan(90 + 25);
-    // And it does vary: 25 draws from a 60 ms wide window do not all fall within 15 ms.
-    expect(Math.max(...rtts) - Math.min(...rtts)).toBeGreaterThan(15);
-    expect(decodeTrace(proxy.trace).messages.filter((m) => m.dir === 's2c').map((m) => m.text)).toEqual(Array.from({ length: 25 }, (_, i) => `"${i}"`));
+    /** Round trips of 25 ECHOs through a proxy that delays commands by 60 ± 30 ms. */
+    const roundTrips = async (random?: () => number) => {
+      const proxy = await startLatencyProxy({ upstream: redis, upstreamDelayMs: 0, downstreamDelayMs: 0, faults: [{ direction: 'c2s', latencyMs: 60, jitterMs: 30 }], ...(random ? { random } : {}) });
+      open.push(proxy);
+      const client = await connectTo(proxy.port);
+      const rtts: number[] = [];
+      for (let i = 0; i < 25; i++) {
+        const sent = performance.now();
+        const reply = new Promise((resolve) => client.once('data', resolve));
+        client.write(encodeCommand(['ECHO', String(i)]));
+        await reply;
+        rtts.push(performance.now() - sent);
+      }
+      client.destroy();
+      expect(decodeTrace(proxy.trace).messages.filter((m) => m.dir === 's2c').map((m) => m.text)).toEqual(Array.from({ length: 25 }, (_, i) => `"${i}"`));
+      return rtts.sort((a, b) => a - b);
+    };
+    // The extremes of the random draw give the bounds: 30 ms and 90 ms (a loaded machine can
+    // only add to a timer, so the upper bounds are checked on the median).
+    const lowest = await roundTrips(() => 0);
+    expect(lowest[0]).toBeGreaterThanOrEqual(29.5);
+    expect(lowest[12]).toBeLessThan(60);
+    const highest = await roundTrips(() => 0.99999);
+    expect(highest[0]).toBeGreaterThanOrEqual(89.5);
+    expect(highest[12]).toBeLessThan(120);
+    // Real draws stay within them and do vary: 25 draws from a 60 ms window do not all fall within 15 ms.
+    const drawn = await roundTrips();
+    expect(drawn[0]).toBeGreaterThanOrEqual(29.5);
+    expect(drawn[12]).toBeLessThan(90 + 25);
+    expect(drawn[20]! - drawn[0]!).toBeGreaterThan(15);
   });
 });
