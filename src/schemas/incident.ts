@@ -23,6 +23,12 @@ const author = z.union([
   z.strictObject({ name: nonEmpty('an author name'), url: url.optional() }),
 ]);
 
+/** An optional one-line answer for the summary card, e.g. `root_cause: "…"`. */
+const oneLine = (field: string, what: string) =>
+  nonEmpty(`${what} in one line`).refine((text) => !text.includes('\n'), {
+    error: `${field} must fit on one line (${what}); say the rest in the body`,
+  });
+
 export const incidentSchema = z.strictObject({
   title: nonEmpty('a title'),
   /** One paragraph: shown under the title and in feeds and link previews. */
@@ -42,6 +48,11 @@ export const incidentSchema = z.strictObject({
   /** The zone the incident is told in (the affected team's or users' local time). */
   timezone: timeZone,
   components: z.array(nonEmpty('a component name'), { error: 'expected a list of affected components' }).default([]),
+  /** One line each for the summary card under the title; the card says "unknown" when one is absent. */
+  trigger: oneLine('trigger', 'what set the incident off').optional(),
+  root_cause: oneLine('root_cause', 'the root cause').optional(),
+  detection: oneLine('detection', 'how the incident was noticed').optional(),
+  resolution: oneLine('resolution', 'how it ended').optional(),
   tags: z.array(slugWord, { error: 'expected a list of tags' }).default([]),
   authors: z.array(author, { error: 'expected a list of authors' }).min(1, { error: 'name at least one author' }),
   sources: z.array(sourceSchema, { error: 'expected a list of sources' }).default([]),

@@ -26,6 +26,7 @@ import type { CellResult } from '../schemas/repro-results.ts';
 import { cellAnchor, cellProvenance, inlineVerdict, reproMatrix, reproTraceMermaid, summarizeRepro, transcriptView, versionProvenance, type InlineVerdict, type ProvenanceText, type ReproMatrix, type ReproSummary, type TranscriptView } from './repro-view.ts';
 import { timelineRows, type TimelineRow } from './timeline-view.ts';
 import { openDiagramLink } from './diagram-files.ts';
+import { incidentSummaryCard, type SummaryAnswer } from './incident-summary.ts';
 
 /** The record as the content collection stores it (the MDX body is rendered by Astro, not read). */
 export type IncidentData = Omit<IncidentRecord, 'body'>;
@@ -114,6 +115,8 @@ export interface HeaderView {
   metrics: Metric[];
   /** For a key moment the frontmatter leaves unknown, the bound a sourced fact sets on it. */
   bounds: Record<'detected' | 'mitigated' | 'resolved', MomentBoundView | undefined>;
+  /** The summary card's answers (./incident-summary.ts). */
+  summary: SummaryAnswer[];
 }
 
 export interface FactCitation {
@@ -229,6 +232,7 @@ function headerView(incident: IncidentData): HeaderView {
     duration: incidentDuration(incident),
     metrics: incidentMetrics(fm, incident.timeline, incident.history),
     bounds: { detected: bound('detected'), mitigated: bound('mitigated'), resolved: bound('resolved') },
+    summary: incidentSummaryCard(incident),
   };
 }
 

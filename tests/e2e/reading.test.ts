@@ -1,7 +1,8 @@
 /**
  * Reading a long postmortem (issue 18), on a site holding the flagship incident alone, built with
  * the real Astro CLI and read in Chromium: the table of contents marks where you are and works
- * without JavaScript; every diagram's text is readable at a laptop's and a phone's width.
+ * without JavaScript; every diagram's text is readable at a laptop's and a phone's width; the
+ * summary card answers the first questions.
  */
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -188,5 +189,26 @@ describe('every diagram readable', () => {
     } finally {
       rmSync(squeezed, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the first screen', () => {
+  it('answers the first questions in a card under the title, "unknown" where the data is silent', async () => {
+    const page = await open(1280);
+    const card = page.locator('.incident-header .summary-card');
+    const item = (key: string) => card.locator(`.summary-${key} dd`).innerText();
+    await expect(item('trigger')).resolves.toContain('A server change makes Redis request cancellations spike');
+    await expect(item('how-long')).resolves.toBe('9 h (impact window)');
+    await expect(item('ending')).resolves.toContain('ChatGPT is taken offline');
+    await expect(item('root-cause')).resolves.toBe('unknown');
+    const box = (await card.boundingBox())!;
+    expect(box.y).toBeGreaterThan((await page.locator('h1').boundingBox())!.y);
+    expect(box.y + box.height).toBeLessThanOrEqual(900);
+    await page.context().close();
+    const phone = await open(390);
+    await expect(phone.locator('.summary-card').evaluate((c) => c.getBoundingClientRect().top)).resolves.toBeLessThan(
+      844,
+    );
+    await phone.context().close();
   });
 });

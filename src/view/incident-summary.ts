@@ -1,0 +1,75 @@
+/**
+ * The summary card under an incident's title: the first questions a reader has (what broke, for
+ * whom, how long, the trigger, the root cause, how it was detected, how it ended), each answered
+ * from the incident's data — frontmatter first, then the timeline's kinds — or "unknown", with
+ * where the answer came from. Nothing is typed twice.
+ */
+import type { Instant } from '../domain/time.ts';
+import { incidentDuration } from '../domain/incidents.ts';
+import type { TimelineEntry, TimelineKind } from '../schemas/timeline.ts';
+import type { IncidentRecord } from '../archive/archive.ts';
+
+export interface SummaryAnswer {
+  key: 'what' | 'who' | 'how-long' | 'trigger' | 'root-cause' | 'detection' | 'ending';
+  label: string;
+  /** The answer, or undefined when the data does not say (shown as "unknown"). */
+  text?: string;
+  /** When it happened, for answers taken from the timeline or a key moment. */
+  at?: Instant;
+  /** Where the answer comes from, e.g. `frontmatter: impact` or `timeline: trigger`. */
+  from?: string;
+}
+
+function fromTimeline(
+  timeline: readonly TimelineEntry[],
+  kinds: TimelineKind[],
+): Pick<SummaryAnswer, 'text' | 'at' | 'from'> | undefined {
+  for (const kind of kinds) {
+    const entry = timeline.find((e) => e.kind === kind);
+    if (entry) return { text: entry.title, at: entry.at, from: `timeline: ${kind}` };
+  }
+  return undefined;
+}
+
+export function incidentSummaryCard(
+  incident: Pick<IncidentRecord, 'slug' | 'frontmatter' | 'timeline'>,
+): SummaryAnswer[] {
+  const fm = incident.frontmatter;
+  const { timeline } = incident;
+  const duration = incidentDuration(incident);
+  const given = (text: string | undefined, field: string) =>
+    text ? { text, from: `frontmatter: ${field}` } : undefined;
+  const moment = (at: Instant | null | undefined, field: string) =>
+    at ? { at, from: `frontmatter: ${field}` } : undefined;
+  return [
+    { key: 'what', label: 'What broke', ...given(fm.components.join(', ') || undefined, 'components') },
+    { key: 'who', label: 'For whom', ...given(fm.impact, 'impact') },
+    {
+      key: 'how-long',
+      label: 'How long',
+      ...(duration.basis === 'unknown'
+        ? {}
+        : {
+            text: `${duration.text} (${duration.basis})`,
+            from:
+              duration.basis === 'impact window'
+                ? 'timeline: impact-start → impact-end'
+                : 'frontmatter: started → resolved',
+          }),
+    },
+    { key: 'trigger', label: 'Trigger', ...(given(fm.trigger, 'trigger') ?? fromTimeline(timeline, ['trigger'])) },
+    { key: 'root-cause', label: 'Root cause', ...given(fm.root_cause, 'root_cause') },
+    {
+      key: 'detection',
+      label: 'How it was detected',
+      ...(given(fm.detection, 'detection') ?? fromTimeline(timeline, ['detected']) ?? moment(fm.detected, 'detected')),
+    },
+    {
+      key: 'ending',
+      label: 'How it ended',
+      ...(given(fm.resolution, 'resolution') ??
+        fromTimeline(timeline, ['resolved', 'mitigated']) ??
+        moment(fm.resolved ?? fm.mitigated, fm.resolved ? 'resolved' : 'mitigated')),
+    },
+  ];
+}
