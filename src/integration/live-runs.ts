@@ -1,5 +1,5 @@
 /**
- * Live runs in `astro dev` (issue 14): an endpoint on the Vite dev server that runs a repro's
+ * Live runs in `astro dev`: an endpoint on the Vite dev server that runs a repro's
  * cells with the real runner and streams their output to the page, and a Stop that ends the
  * run and everything it started. Registered from the integration's `astro:server:setup` hook
  * only, so a build has none of it: no endpoint, no script, no token in any page.

@@ -76,7 +76,7 @@ export function reproTraceMermaid(manifest: ReproManifest, summary: ReproSummary
 }
 
 /* ------------------------------------------------------------------------------------------
- * The matrix a reader takes in at a glance (issue 12, item 8): versions down, parameters
+ * The matrix a reader takes in at a glance: versions down, parameters
  * across, one mark per cell with its rate, disagreements with the manifest called out, and
  * every skip or error reason said once, as a footnote.
  * ---------------------------------------------------------------------------------------- */
@@ -304,7 +304,7 @@ export function transcriptView(cell: CellResult, manifest: ReproManifest): Trans
 }
 
 /* ------------------------------------------------------------------------------------------
- * Provenance: where each installed package came from (issue 12, item 1, the page's half).
+ * Provenance: where each installed package came from.
  * ---------------------------------------------------------------------------------------- */
 
 export interface ProvenanceText {
@@ -355,7 +355,7 @@ export function versionProvenance(results: ReproResults, manifest: Pick<ReproMan
 }
 
 /* ------------------------------------------------------------------------------------------
- * <Verdict>: a recorded verdict inline in the prose (issue 12, item 9).
+ * <Verdict>: a recorded verdict inline in the prose.
  * ---------------------------------------------------------------------------------------- */
 
 export interface InlineVerdict {

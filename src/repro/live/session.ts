@@ -1,5 +1,5 @@
 /**
- * A live run for `astro dev` (issue 14): the cells a page asked for, run by the real runner
+ * A live run for `astro dev`: the cells a page asked for, run by the real runner
  * with their output streamed as it arrives, then recorded in results.json exactly as
  * `npm run repro` records them. The HTTP side (token, loopback, one run at a time) is
  * src/integration/live-runs.ts; this side never sees a request, only archive records.
