@@ -34,6 +34,20 @@ it('lists the flagship incident on the index', async () => {
   await page.close();
 });
 
+it('keeps the newest incident on a phone's first screen: long facets fold away, still plain links', async () => {
+  const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  await page.goto(server.url + '/');
+  const folded = page.locator('.facets details.facet-folded');
+  await expect(folded.count()).resolves.toBeGreaterThan(0);
+  for (const details of await folded.all()) {
+    await expect(details.getAttribute('open')).resolves.toBeNull();
+    await expect(details.locator('a[href]').count()).resolves.toBeGreaterThan(6);
+  }
+  const firstCard = await page.locator('.card').first().boundingBox();
+  expect(firstCard!.y).toBeLessThan(844);
+  await page.close();
+});
+
 it('renders the header, a build-time Mermaid SVG, Shiki code and sources', async () => {
   const page = await browser.newPage();
   await page.goto(`${server.url}/incidents/${slug}/`);
