@@ -10,6 +10,7 @@ import { chromiumLaunchOptions } from '../render/chromium.ts';
 import { MIN_LABEL_PX } from '../render/label-size.ts';
 import { ContentError } from '../schemas/problems.ts';
 import { CHECKED_WIDTHS, checkDiagramReadability } from './diagram-readability.ts';
+import { renderIncidentPdfs } from './incident-pdf.ts';
 
 export async function buildReadingOutputs(
   incidents: readonly IncidentRecord[],
@@ -24,6 +25,8 @@ export async function buildReadingOutputs(
     logger.info(
       `diagram text: ${check.checked} page(s) measured, ${check.cached} from cache; every label at least ${MIN_LABEL_PX} px at ${CHECKED_WIDTHS.join(' and ')} px`,
     );
+    const pdfs = await renderIncidentPdfs(open, incidents, outDir);
+    logger.info(`PDFs: ${pdfs.cached} from cache, ${pdfs.printed} printed (dist/incidents/<slug>.pdf)`);
   } finally {
     if (browser) await (await browser).close();
   }

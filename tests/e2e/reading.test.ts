@@ -2,12 +2,17 @@
  * Reading a long postmortem (issue 18), on a site holding the flagship incident alone, built with
  * the real Astro CLI and read in Chromium: the table of contents marks where you are and works
  * without JavaScript; every diagram's text is readable at a laptop's and a phone's width; the
- * summary card answers the first questions.
+ * summary card answers the first questions; the Markdown export and the PDF carry the whole story.
  */
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Root, RootContent, Table, TableCell } from 'mdast';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import remarkGfm from 'remark-gfm';
+import remarkParse from 'remark-parse';
+import { extractText, getDocumentProxy } from 'unpdf';
+import { unified } from 'unified';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readArchive } from '../../src/archive/archive.ts';
 import { checkDiagramReadability, measureIncidentDiagrams } from '../../src/integration/diagram-readability.ts';
@@ -210,5 +215,110 @@ describe('the first screen', () => {
       844,
     );
     await phone.context().close();
+  });
+});
+
+describe('take it with you', () => {
+  it('exports the incident as Markdown that parses back to its title, severity, times and every timeline entry', async () => {
+    const markdown = readFileSync(join(outDir, 'incidents', `${slug}.md`), 'utf8');
+    const tree = unified().use(remarkParse).use(remarkGfm).parse(markdown) as Root;
+    const text = (node: RootContent | TableCell): string =>
+      'value' in node
+        ? String(node.value)
+        : 'children' in node
+          ? (node.children as RootContent[]).map(text).join('')
+          : '';
+    const headingAfter = (title: string) => tree.children.findIndex((n) => n.type === 'heading' && text(n) === title);
+    const tableAfter = (title: string) =>
+      tree.children.slice(headingAfter(title)).find((n): n is Table => n.type === 'table')!;
+    const rows = (t: Table) => t.children.slice(1).map((row) => row.children.map(text));
+
+    const h1 = tree.children.find((n) => n.type === 'heading' && n.depth === 1);
+    expect(text(h1!)).toBe("ChatGPT, 20 March 2023: cancelled Redis requests served one user's data to another");
+    const facts = Object.fromEntries(rows(tableAfter('Key facts')).map(([k, v]) => [k, v]));
+    expect(facts.Severity).toBe('SEV1 · critical');
+    expect(facts.Started).toBe('2023-03-20 01:00 PDT (2023-03-20 08:00 UTC)');
+    expect(facts.Mitigated).toBe('unknown');
+    expect(facts.Duration).toBe('9 h (impact window)');
+
+    // Every entry of the page's timeline, in order, with its time.
+    const page = await open(1280);
+    const shown = await page.locator('.tl-item .tl-title').allTextContents();
+    await page.context().close();
+    const timeline = rows(tableAfter('Timeline'));
+    // (A title's `code` is Markdown code in the export, whose text has no backticks.)
+    expect(timeline.map((r) => r[4])).toEqual(shown.map((t) => t.trim().replace(/`/g, '')));
+    expect(timeline.find((r) => r[3] === 'trigger')?.slice(0, 2)).toEqual([
+      '2023-03-20 01:00 PDT',
+      '2023-03-20 08:00 UTC',
+    ]);
+
+    // The story, its components resolved to words: no MDX left, facts numbered as in the facts table.
+    const story = markdown.slice(markdown.indexOf('## Story'), markdown.indexOf('## Timeline'));
+    expect(story).toContain('### Root cause');
+    expect(story).not.toMatch(/<(Fact|Ref|Verdict|Repro)\b/);
+    expect(story).toContain('At 01:00 Pacific time [1]');
+    expect(story).toContain('```mermaid');
+    expect(rows(tableAfter('Facts and their sources'))[0]![0]).toBe('1');
+    expect(rows(tableAfter('Reproductions')).length).toBe(5);
+  });
+});
+
+describe('the PDF', () => {
+  it('is built with the site, linked from the page, and holds every section heading and diagram label, its links, page numbers and footer', async () => {
+    const page = await open(1280);
+    const href = await page.locator('.incident-exports a', { hasText: 'PDF' }).getAttribute('href');
+    expect(href).toBe(`/incidents/${slug}.pdf`);
+    const response = await page.request.get(server.url + href);
+    expect(response.status()).toBe(200);
+    const bytes = await response.body();
+    expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
+    const headings = (await page.locator('article :is(h2, h3)[id]:not(#toc-title)').allTextContents()).map((h) =>
+      h.replace(/#\s*$/, '').trim(),
+    );
+    const labels = await page
+      .locator('figure.diagram svg')
+      .evaluateAll((svgs) =>
+        svgs.flatMap((svg) =>
+          [...svg.querySelectorAll('text, foreignObject div, foreignObject span')]
+            .map((e) => e.textContent?.trim() ?? '')
+            .filter((t) => t.length > 1),
+        ),
+      );
+    const hidden = await page
+      .locator('details.repro-transcript:not([open]) .transcript')
+      .evaluateAll((bodies) => bodies.map((b) => (b.textContent ?? '').trim().slice(0, 80)).filter(Boolean));
+    await page.context().close();
+    expect(hidden.length).toBeGreaterThan(3);
+    expect(headings.length).toBeGreaterThan(25);
+    expect(labels.length).toBeGreaterThan(50);
+
+    const pdf = await getDocumentProxy(new Uint8Array(bytes));
+    const { totalPages, text } = await extractText(pdf, { mergePages: true });
+    expect(totalPages).toBeGreaterThan(10);
+    // Line breaks and hyphenation differ between the page and the PDF: compare without whitespace.
+    const squeeze = (s: string) => s.replace(/\s+/g, '');
+    // The footer (address, build date, page n of m) lands between pages: left out of the comparison.
+    const all = squeeze(text.replace(/https:\/\/\S+ · built \d{4}-\d{2}-\d{2} Page \d+ of \d+/g, ''));
+    expect(headings.filter((h) => !all.includes(squeeze(h)))).toEqual([]);
+    // Diagram labels are text in the PDF, so the diagrams went in as vectors, not pictures.
+    expect([...new Set(labels)].filter((l) => !all.includes(squeeze(l)))).toEqual([]);
+    // Every collapsed detail was opened: the transcripts folded away on the page are in the PDF.
+    expect(hidden.filter((t) => !all.includes(squeeze(t)))).toEqual([]);
+    expect(text).toContain('Page 1 of');
+    expect(text).toContain(`Page ${totalPages} of ${totalPages}`);
+    expect(text).toMatch(
+      new RegExp(`https://postmortems\\.example\\.com/incidents/${slug}/ · built \\d{4}-\\d{2}-\\d{2}`),
+    );
+    const links = (await (await pdf.getPage(1)).getAnnotations()).filter(
+      (a: { subtype?: string; url?: string }) => a.subtype === 'Link' && a.url,
+    );
+    let external = links.length;
+    for (let n = 2; n <= totalPages && external < 20; n++)
+      external += (await (await pdf.getPage(n)).getAnnotations()).filter(
+        (a: { subtype?: string; url?: string }) => a.subtype === 'Link' && a.url,
+      ).length;
+    expect(external).toBeGreaterThanOrEqual(20);
+    expect(buildLog).toMatch(/PDFs: \d+ from cache, \d+ printed/);
   });
 });

@@ -1,0 +1,194 @@
+/**
+ * An incident as one Markdown document for pasting into a tracker or a wiki: the key facts and the
+ * summary card as tables, the story with its components resolved to text (facts with their
+ * citation numbers, references as links, verdicts as words; Mermaid fences kept, which GitHub and
+ * GitLab draw), then the timeline, fix history, reproductions, facts and sources as tables.
+ * Served at `/incidents/<slug>.md` (src/pages/incidents/[slug].md.ts).
+ */
+import { severityLabel } from '../domain/severity.ts';
+import { formatDateTime, type Instant } from '../domain/time.ts';
+import type { IncidentPageView } from './incident-view.ts';
+import { CONFIDENCE_WORD, SOURCE_LABEL } from './timeline-view.ts';
+
+/** A table cell: one line, pipes escaped. */
+export function cell(text: string | number | undefined | null): string {
+  const value = text === undefined || text === null || text === '' ? '—' : String(text);
+  return value.replace(/\s*\n\s*/g, ' ').replace(/\|/g, '\\|');
+}
+
+export function table(head: string[], rows: (string | number | undefined)[][]): string {
+  const line = (cells: (string | number | undefined)[]) => `| ${cells.map(cell).join(' | ')} |`;
+  return [line(head), `| ${head.map(() => '---').join(' | ')} |`, ...rows.map(line)].join('\n');
+}
+
+const attribute = (tag: string, name: string) =>
+  new RegExp(`\\b${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|\\{["']([^"']*)["']\\})`)
+    .exec(tag)
+    ?.slice(1)
+    .find((v) => v !== undefined);
+
+/** The MDX body as plain Markdown: imports dropped, Aftermath's components replaced by what they show. */
+export function storyMarkdown(
+  body: string,
+  view: Pick<IncidentPageView, 'fact' | 'ref' | 'verdict' | 'repros'>,
+): string {
+  const lines = body.split('\n');
+  let fenced = false;
+  const out: string[] = [];
+  for (const line of lines) {
+    if (/^\s*(```|~~~)/.test(line)) fenced = !fenced;
+    if (!fenced && /^(import|export)\s/.test(line)) continue;
+    // The story sits under "## Story": its headings go one level down.
+    out.push(fenced ? line : resolveComponents(line.replace(/^(#{1,5}) /, '#$1 '), view));
+  }
+  return out
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+function resolveComponents(line: string, view: Pick<IncidentPageView, 'fact' | 'ref' | 'verdict' | 'repros'>): string {
+  return line.replace(/<(Fact|Ref|Verdict|Repro)\b[^>]*\/>/g, (tag, name: string) => {
+    if (name === 'Fact') {
+      const cited = view.fact(attribute(tag, 'k') ?? '');
+      if (!cited) return '';
+      const label = cited.fact.confidence === 'verified' ? '' : ` (${CONFIDENCE_WORD[cited.fact.confidence]})`;
+      return `${cited.fact.display ?? cited.fact.value}${label} [${cited.n}]`;
+    }
+    if (name === 'Ref') {
+      const ref = view.ref(attribute(tag, 'to') ?? '');
+      return ref.url ? `[${ref.label}](${ref.url})` : ref.label;
+    }
+    if (name === 'Verdict') {
+      try {
+        return `**${view.verdict({ repro: attribute(tag, 'repro'), version: attribute(tag, 'version'), params: attribute(tag, 'params') }).shown.text}**`;
+      } catch {
+        return '';
+      }
+    }
+    const repro = view.repros.find((r) => r.id === attribute(tag, 'id'));
+    return repro ? `*Reproduction “${repro.repro.manifest.title}”: see “Reproductions” below.*` : '';
+  });
+}
+
+const when = (at: Instant | null | undefined, zone: string) =>
+  at
+    ? `${formatDateTime(at, zone)}${at.precision === 'exact' && zone !== 'UTC' ? ` (${formatDateTime(at, 'UTC')})` : ''}`
+    : 'unknown';
+
+export function incidentMarkdown(view: IncidentPageView, body: string, pageUrl: string): string {
+  const { incident } = view;
+  const fm = incident.frontmatter;
+  const zone = fm.timezone;
+  const sections: string[] = [`# ${fm.title}`, fm.summary.trim(), `Source: ${pageUrl}`];
+  sections.push(
+    '## Key facts',
+    table(
+      ['Field', 'Value'],
+      [
+        ['Severity', severityLabel(fm.severity)],
+        ['Status', fm.status],
+        ['Started', when(fm.started, zone)],
+        ['Detected', when(fm.detected, zone)],
+        ['Mitigated', when(fm.mitigated, zone)],
+        ['Resolved', when(fm.resolved, zone)],
+        [
+          'Duration',
+          view.header.duration.basis === 'unknown'
+            ? 'unknown'
+            : `${view.header.duration.text} (${view.header.duration.basis})`,
+        ],
+        ['Time zone', zone],
+        ['Impact', fm.impact],
+        ['Components', fm.components.join(', ')],
+        ['Tags', fm.tags.join(', ')],
+      ],
+    ),
+  );
+  sections.push(
+    '## Summary',
+    table(
+      ['Question', 'Answer'],
+      view.header.summary.map((a) => [
+        a.label,
+        [a.text, a.at && formatDateTime(a.at, zone)].filter(Boolean).join(' — ') || 'unknown',
+      ]),
+    ),
+  );
+  const metrics = view.header.metrics;
+  if (metrics.length > 0)
+    sections.push(
+      '## Metrics',
+      table(
+        ['Metric', 'Value', 'Measured'],
+        metrics.map((m) => [m.label, m.text, m.from && m.to ? `${m.from.label} → ${m.to.label}` : '']),
+      ),
+    );
+  sections.push('## Story', storyMarkdown(body, view));
+  sections.push(
+    '## Timeline',
+    `Times in ${zone}, with UTC.`,
+    table(
+      ['Time', 'UTC', 'Source', 'Kind', 'What', 'Confidence'],
+      view.timeline.map((row) => [
+        `${row.item.approximate ? 'about ' : ''}${formatDateTime(row.item.at, zone)}`,
+        row.utc,
+        SOURCE_LABEL[row.item.source],
+        row.item.kind,
+        row.item.url ? `[${row.item.title}](${row.item.url})` : row.item.title,
+        row.item.confidence === 'verified' ? 'verified' : CONFIDENCE_WORD[row.item.confidence],
+      ]),
+    ),
+  );
+  if (view.fixHistory.rows.length > 0) {
+    sections.push(
+      '## Fix history',
+      table(
+        ['Item', 'Title', 'Author', 'When', 'Outcome', 'Relations'],
+        view.fixHistory.rows.map((r) => [
+          r.url ? `[${r.label}](${r.url})` : r.label,
+          r.title,
+          r.author,
+          r.when,
+          r.outcome,
+          r.relations,
+        ]),
+      ),
+    );
+  }
+  if (view.repros.length > 0) {
+    sections.push(
+      '## Reproductions',
+      table(
+        ['Repro', 'State', 'Reproduced', 'Not reproduced', 'Recorded', 'Where', 'Run it'],
+        view.repros.map((r) => [
+          r.repro.manifest.title,
+          r.summary.state,
+          r.summary.counts.reproduced ?? 0,
+          r.summary.counts['not-reproduced'] ?? 0,
+          r.recordedAt,
+          r.summary.where,
+          `\`${r.command}\``,
+        ]),
+      ),
+    );
+  }
+  if (incident.facts.length > 0) {
+    sections.push(
+      '## Facts and their sources',
+      table(
+        ['#', 'Fact', 'Value', 'Confidence', 'Source'],
+        incident.facts.map((f, i) => [i + 1, f.label, f.display ?? f.value, f.confidence, f.source]),
+      ),
+    );
+  }
+  if (fm.sources.length > 0) {
+    sections.push(
+      '## Sources',
+      fm.sources
+        .map((s) => `- [${s.title}](${s.url}) — ${s.publisher} (${s.kind})${s.note ? `. ${s.note}` : ''}`)
+        .join('\n'),
+    );
+  }
+  return `${sections.join('\n\n')}\n`;
+}
