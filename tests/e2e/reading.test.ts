@@ -1,5 +1,5 @@
 /**
- * Reading a long postmortem (issue 18), on a site holding the flagship incident alone, built with
+ * Reading a long postmortem, on a site holding the flagship incident alone, built with
  * the real Astro CLI and read in Chromium: the table of contents marks where you are and works
  * without JavaScript; every diagram's text is readable at a laptop's and a phone's width; the
  * summary card answers the first questions; the Markdown export and the PDF carry the whole story.
