@@ -80,6 +80,8 @@ export default function aftermath(): AstroIntegration {
           },
         });
       },
+      // `astro dev` only: Run and Stop for every repro on a page (src/integration/live-runs.ts).
+      'astro:server:setup': async ({ server, logger }) => (await import('./live-runs.ts')).setupLiveRuns(server, root, logger),
       'astro:build:start': ({ logger }) => {
         // Every diagram the pages will show is known now: render the misses in one batch while
         // Astro bundles, so that pages find them in the cache instead of waiting for them.

@@ -34,7 +34,7 @@ it('lists the flagship incident on the index', async () => {
   await page.close();
 });
 
-it('keeps the newest incident on a phone's first screen: long facets fold away, still plain links', async () => {
+it("keeps the newest incident on a phone's first screen: long facets fold away, still plain links", async () => {
   const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
   await page.goto(server.url + '/');
   const folded = page.locator('.facets details.facet-folded');
