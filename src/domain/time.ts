@@ -182,7 +182,8 @@ function abbreviationFor(ms: number, zone: string, usName: string): string {
 }
 
 const YEAR_10000 = Date.UTC(10000, 0, 1);
-const isUtc = (zone: string) => zone === 'UTC' || zone === 'Etc/UTC';
+/** Whether a zone is UTC by another name, so showing a moment "and in UTC" would say it twice. */
+export const isUtc = (zone: string) => ['UTC', 'Etc/UTC', 'Etc/UCT', 'Etc/Zulu', 'Etc/GMT', 'GMT', 'UCT', 'Zulu'].includes(zone);
 
 /**
  * The zone's short name at that moment: `PDT`, `CEST`, `UTC`. CLDR knows American names in

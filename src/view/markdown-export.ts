@@ -6,7 +6,7 @@
  * Served at `/incidents/<slug>.md` (src/pages/incidents/[slug].md.ts).
  */
 import { severityLabel } from '../domain/severity.ts';
-import { formatDateTime, type Instant } from '../domain/time.ts';
+import { formatDateTime, isUtc, type Instant } from '../domain/time.ts';
 import type { IncidentPageView } from './incident-view.ts';
 import { CONFIDENCE_WORD, SOURCE_LABEL } from './timeline-view.ts';
 
@@ -73,7 +73,7 @@ function resolveComponents(line: string, view: Pick<IncidentPageView, 'fact' | '
 
 const when = (at: Instant | null | undefined, zone: string) =>
   at
-    ? `${formatDateTime(at, zone)}${at.precision === 'exact' && zone !== 'UTC' ? ` (${formatDateTime(at, 'UTC')})` : ''}`
+    ? `${formatDateTime(at, zone)}${at.precision === 'exact' && !isUtc(zone) ? ` (${formatDateTime(at, 'UTC')})` : ''}`
     : 'unknown';
 
 export function incidentMarkdown(view: IncidentPageView, body: string, pageUrl: string): string {

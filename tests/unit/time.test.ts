@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  isUtc,
   durationBetween,
   formatDate,
   formatDateTime,
@@ -87,5 +88,12 @@ describe('formatting', () => {
     const day = parseDay('2023-03-24');
     expect(durationBetween(at, null)).toBeUndefined();
     expect(durationBetween(at, isInstant(day) ? day : null)).toBeUndefined();
+  });
+});
+
+describe('isUtc', () => {
+  it('knows UTC by its other names, so a moment is not shown "and in UTC" twice', () => {
+    for (const zone of ['UTC', 'Etc/UTC', 'Etc/GMT', 'GMT', 'Zulu']) expect(isUtc(zone), zone).toBe(true);
+    for (const zone of ['Europe/London', 'America/Los_Angeles', 'Etc/GMT+1']) expect(isUtc(zone), zone).toBe(false);
   });
 });
