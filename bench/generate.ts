@@ -75,7 +75,23 @@ const ZONES: readonly (readonly [zone: string, offsetMinutes: number])[] = [
   ['Australia/Brisbane', 600],
 ];
 
-const SERVICES = ['checkout', 'payments', 'search', 'auth', 'notifications', 'inventory', 'billing', 'ingest', 'scheduler', 'gateway', 'profiles', 'media', 'ledger', 'catalog', 'sessions'] as const;
+const SERVICES = [
+  'checkout',
+  'payments',
+  'search',
+  'auth',
+  'notifications',
+  'inventory',
+  'billing',
+  'ingest',
+  'scheduler',
+  'gateway',
+  'profiles',
+  'media',
+  'ledger',
+  'catalog',
+  'sessions',
+] as const;
 
 interface Cause {
   what: string;
@@ -86,21 +102,116 @@ interface Cause {
 }
 
 const CAUSES: readonly Cause[] = [
-  { what: 'connection pool exhaustion', dependency: 'Postgres', library: 'psycopg-pool', tag: 'connection-pools', symptom: 'requests waited for a database connection until they timed out' },
-  { what: 'a cache stampede', dependency: 'Redis', library: 'redis-py', tag: 'caching', symptom: 'every replica recomputed the same expensive value at once' },
-  { what: 'an expired TLS certificate', dependency: 'the internal CA', library: 'cert-rotator', tag: 'tls', symptom: 'clients refused the handshake' },
-  { what: 'a retry storm', dependency: 'the object store', library: 'backoff', tag: 'retries', symptom: 'retries multiplied the load on a dependency that was already slow' },
-  { what: 'a schema migration holding a lock', dependency: 'MySQL', library: 'gh-ost', tag: 'migrations', symptom: 'writes queued behind a table lock' },
-  { what: 'a misrouted DNS change', dependency: 'the resolver fleet', library: 'octodns', tag: 'dns', symptom: 'a share of clients resolved the old, drained address' },
-  { what: 'a queue consumer that stopped acknowledging', dependency: 'Kafka', library: 'kafkajs', tag: 'queues', symptom: 'the backlog grew while consumers reprocessed the same batch' },
-  { what: 'a memory leak in a parser', dependency: 'the JSON decoder', library: 'orjson', tag: 'memory', symptom: 'pods were OOM-killed and restarted in a loop' },
-  { what: 'clock skew between nodes', dependency: 'NTP', library: 'chrony', tag: 'time', symptom: 'tokens were rejected as not yet valid' },
-  { what: 'a feature flag enabled for everyone', dependency: 'the flag service', library: 'unleash-client', tag: 'feature-flags', symptom: 'an unfinished code path ran for all traffic' },
+  {
+    what: 'connection pool exhaustion',
+    dependency: 'Postgres',
+    library: 'psycopg-pool',
+    tag: 'connection-pools',
+    symptom: 'requests waited for a database connection until they timed out',
+  },
+  {
+    what: 'a cache stampede',
+    dependency: 'Redis',
+    library: 'redis-py',
+    tag: 'caching',
+    symptom: 'every replica recomputed the same expensive value at once',
+  },
+  {
+    what: 'an expired TLS certificate',
+    dependency: 'the internal CA',
+    library: 'cert-rotator',
+    tag: 'tls',
+    symptom: 'clients refused the handshake',
+  },
+  {
+    what: 'a retry storm',
+    dependency: 'the object store',
+    library: 'backoff',
+    tag: 'retries',
+    symptom: 'retries multiplied the load on a dependency that was already slow',
+  },
+  {
+    what: 'a schema migration holding a lock',
+    dependency: 'MySQL',
+    library: 'gh-ost',
+    tag: 'migrations',
+    symptom: 'writes queued behind a table lock',
+  },
+  {
+    what: 'a misrouted DNS change',
+    dependency: 'the resolver fleet',
+    library: 'octodns',
+    tag: 'dns',
+    symptom: 'a share of clients resolved the old, drained address',
+  },
+  {
+    what: 'a queue consumer that stopped acknowledging',
+    dependency: 'Kafka',
+    library: 'kafkajs',
+    tag: 'queues',
+    symptom: 'the backlog grew while consumers reprocessed the same batch',
+  },
+  {
+    what: 'a memory leak in a parser',
+    dependency: 'the JSON decoder',
+    library: 'orjson',
+    tag: 'memory',
+    symptom: 'pods were OOM-killed and restarted in a loop',
+  },
+  {
+    what: 'clock skew between nodes',
+    dependency: 'NTP',
+    library: 'chrony',
+    tag: 'time',
+    symptom: 'tokens were rejected as not yet valid',
+  },
+  {
+    what: 'a feature flag enabled for everyone',
+    dependency: 'the flag service',
+    library: 'unleash-client',
+    tag: 'feature-flags',
+    symptom: 'an unfinished code path ran for all traffic',
+  },
 ];
 
-const TAGS = ['deploys', 'config', 'capacity', 'observability', 'alerting', 'rollback', 'networking', 'kubernetes', 'load-balancing', 'rate-limiting', 'storage', 'third-party'] as const;
-const PEOPLE = ['Ada Okafor', 'Bruno Lindqvist', 'Chen Wei', 'Dana Whitfield', 'Esra Demir', 'Farid Haddad', 'Grace Mwangi', 'Hiro Tanaka', 'Ines Duarte', 'Jonas Brandt'] as const;
-const HANDLES = ['aokafor', 'blindqvist', 'chenwei', 'dwhitfield', 'edemir', 'fhaddad', 'gmwangi', 'htanaka', 'iduarte', 'jbrandt'] as const;
+const TAGS = [
+  'deploys',
+  'config',
+  'capacity',
+  'observability',
+  'alerting',
+  'rollback',
+  'networking',
+  'kubernetes',
+  'load-balancing',
+  'rate-limiting',
+  'storage',
+  'third-party',
+] as const;
+const PEOPLE = [
+  'Ada Okafor',
+  'Bruno Lindqvist',
+  'Chen Wei',
+  'Dana Whitfield',
+  'Esra Demir',
+  'Farid Haddad',
+  'Grace Mwangi',
+  'Hiro Tanaka',
+  'Ines Duarte',
+  'Jonas Brandt',
+] as const;
+const HANDLES = [
+  'aokafor',
+  'blindqvist',
+  'chenwei',
+  'dwhitfield',
+  'edemir',
+  'fhaddad',
+  'gmwangi',
+  'htanaka',
+  'iduarte',
+  'jbrandt',
+] as const;
 
 function pad(n: number, width = 2): string {
   return String(n).padStart(width, '0');
@@ -197,36 +308,184 @@ function timelineYaml(ctx: Ctx, start: number): { timeline: string; moments: Mom
   const statusUrl = `https://status.example.com/incidents/${service}-${ctx.index}`;
   const postmortemUrl = `https://blog.example.com/postmortems/${service}-${ctx.index}`;
   const chatUrl = `https://chat.example.com/archives/incident-${ctx.index}`;
-  type Entry = { at: string; kind: string; title: string; body?: string; source: string; confidence: string; extra?: string[] };
+  type Entry = {
+    at: string;
+    kind: string;
+    title: string;
+    body?: string;
+    source: string;
+    confidence: string;
+    extra?: string[];
+  };
   const entries: Entry[] = [];
   const push = (e: Entry) => entries.push(e);
 
   const trigger = at(0);
-  push({ at: trigger, kind: 'trigger', title: `${ctx.badRelease} of ${service} reaches production`, body: `The release carries ${cause.what}, which nobody has noticed yet.`, source: postmortemUrl, confidence: 'verified', extra: [`refs: ["#${base + 1}"]`] });
+  push({
+    at: trigger,
+    kind: 'trigger',
+    title: `${ctx.badRelease} of ${service} reaches production`,
+    body: `The release carries ${cause.what}, which nobody has noticed yet.`,
+    source: postmortemUrl,
+    confidence: 'verified',
+    extra: [`refs: ["#${base + 1}"]`],
+  });
   const impactStart = at(r.int(1, 6));
-  push({ at: impactStart, kind: 'impact-start', title: `Error rate of ${service} starts to climb`, body: `In short: ${cause.symptom}.`, source: postmortemUrl, confidence: 'estimated', extra: ['confidence_note: read off the error-rate graph, to the minute'] });
+  push({
+    at: impactStart,
+    kind: 'impact-start',
+    title: `Error rate of ${service} starts to climb`,
+    body: `In short: ${cause.symptom}.`,
+    source: postmortemUrl,
+    confidence: 'estimated',
+    extra: ['confidence_note: read off the error-rate graph, to the minute'],
+  });
   const detected = at(r.int(4, 25));
-  push({ at: detected, kind: 'detected', title: 'The on-call engineer is paged', body: `An alert on the ${service} error budget fires.`, source: chatUrl, confidence: 'verified' });
-  push({ at: at(r.int(2, 8)), kind: 'investigating', title: 'We are investigating elevated errors', body: `Some requests to ${component} fail. We are looking into it.`, source: statusUrl, confidence: 'verified', extra: [`components:`, `    - { name: ${q(component)}, from: operational, to: degraded_performance }`] });
-  push({ at: at(r.int(3, 10)), kind: 'communication', title: 'Support is told what to say to customers', source: chatUrl, confidence: 'secondary' });
-  push({ at: at(r.int(2, 10)), kind: 'note', title: `Dashboards point at ${cause.dependency}`, body: `Latency to ${cause.dependency} is ten times its usual level.`, source: chatUrl, confidence: 'verified' });
-  push({ at: at(r.int(5, 20)), kind: 'identified', title: 'The cause has been identified', body: `The issue is ${cause.what} introduced by the latest release.`, source: statusUrl, confidence: 'verified' });
-  push({ at: at(r.int(3, 12)), kind: 'update', title: 'Errors continue for some customers', body: 'A rollback is being prepared.', source: statusUrl, confidence: 'verified', extra: [`components:`, `    - { name: ${q(component)}, from: degraded_performance, to: partial_outage }`] });
-  push({ at: at(r.int(5, 15)), kind: 'deploy', title: `Revert of #${base + 1} is deployed`, body: `[#${base + 4}](https://github.com/${ctx.repo}/pull/${base + 4}) rolls the change back.`, source: `https://github.com/${ctx.repo}/pull/${base + 4}`, confidence: 'verified', extra: [`refs: ["#${base + 4}"]`] });
-  push({ at: at(r.int(2, 10)), kind: 'update', title: 'The rollback is complete; error rates are falling', source: statusUrl, confidence: 'verified' });
-  push({ at: at(r.int(1, 5)), kind: 'note', title: 'Queued work is drained by hand', body: 'Two engineers replay the requests that failed.', source: chatUrl, confidence: 'secondary', extra: ['approximate: true'] });
+  push({
+    at: detected,
+    kind: 'detected',
+    title: 'The on-call engineer is paged',
+    body: `An alert on the ${service} error budget fires.`,
+    source: chatUrl,
+    confidence: 'verified',
+  });
+  push({
+    at: at(r.int(2, 8)),
+    kind: 'investigating',
+    title: 'We are investigating elevated errors',
+    body: `Some requests to ${component} fail. We are looking into it.`,
+    source: statusUrl,
+    confidence: 'verified',
+    extra: [`components:`, `    - { name: ${q(component)}, from: operational, to: degraded_performance }`],
+  });
+  push({
+    at: at(r.int(3, 10)),
+    kind: 'communication',
+    title: 'Support is told what to say to customers',
+    source: chatUrl,
+    confidence: 'secondary',
+  });
+  push({
+    at: at(r.int(2, 10)),
+    kind: 'note',
+    title: `Dashboards point at ${cause.dependency}`,
+    body: `Latency to ${cause.dependency} is ten times its usual level.`,
+    source: chatUrl,
+    confidence: 'verified',
+  });
+  push({
+    at: at(r.int(5, 20)),
+    kind: 'identified',
+    title: 'The cause has been identified',
+    body: `The issue is ${cause.what} introduced by the latest release.`,
+    source: statusUrl,
+    confidence: 'verified',
+  });
+  push({
+    at: at(r.int(3, 12)),
+    kind: 'update',
+    title: 'Errors continue for some customers',
+    body: 'A rollback is being prepared.',
+    source: statusUrl,
+    confidence: 'verified',
+    extra: [`components:`, `    - { name: ${q(component)}, from: degraded_performance, to: partial_outage }`],
+  });
+  push({
+    at: at(r.int(5, 15)),
+    kind: 'deploy',
+    title: `Revert of #${base + 1} is deployed`,
+    body: `[#${base + 4}](https://github.com/${ctx.repo}/pull/${base + 4}) rolls the change back.`,
+    source: `https://github.com/${ctx.repo}/pull/${base + 4}`,
+    confidence: 'verified',
+    extra: [`refs: ["#${base + 4}"]`],
+  });
+  push({
+    at: at(r.int(2, 10)),
+    kind: 'update',
+    title: 'The rollback is complete; error rates are falling',
+    source: statusUrl,
+    confidence: 'verified',
+  });
+  push({
+    at: at(r.int(1, 5)),
+    kind: 'note',
+    title: 'Queued work is drained by hand',
+    body: 'Two engineers replay the requests that failed.',
+    source: chatUrl,
+    confidence: 'secondary',
+    extra: ['approximate: true'],
+  });
   const mitigated = at(r.int(3, 15));
-  push({ at: mitigated, kind: 'mitigated', title: 'Error rate back under the alert threshold', source: postmortemUrl, confidence: 'verified' });
-  push({ at: at(r.int(2, 6)), kind: 'monitoring', title: 'A fix has been implemented and we are monitoring the results', source: statusUrl, confidence: 'verified', extra: [`components:`, `    - { name: ${q(component)}, from: partial_outage, to: degraded_performance }`] });
-  push({ at: at(r.int(5, 30)), kind: 'update', title: 'Latency is back to normal in all regions', source: statusUrl, confidence: 'verified' });
-  push({ at: at(r.int(1, 10)), kind: 'impact-end', title: 'Last failed request in the logs', source: postmortemUrl, confidence: 'verified' });
-  push({ at: at(r.int(60, 600)), kind: 'deploy', title: `The real fix, #${base + 6}, ships in ${ctx.fixRelease}`, source: `https://github.com/${ctx.repo}/pull/${base + 6}`, confidence: 'verified', extra: [`refs: ["#${base + 6}", ${q(ctx.fixRelease)}]`] });
+  push({
+    at: mitigated,
+    kind: 'mitigated',
+    title: 'Error rate back under the alert threshold',
+    source: postmortemUrl,
+    confidence: 'verified',
+  });
+  push({
+    at: at(r.int(2, 6)),
+    kind: 'monitoring',
+    title: 'A fix has been implemented and we are monitoring the results',
+    source: statusUrl,
+    confidence: 'verified',
+    extra: [`components:`, `    - { name: ${q(component)}, from: partial_outage, to: degraded_performance }`],
+  });
+  push({
+    at: at(r.int(5, 30)),
+    kind: 'update',
+    title: 'Latency is back to normal in all regions',
+    source: statusUrl,
+    confidence: 'verified',
+  });
+  push({
+    at: at(r.int(1, 10)),
+    kind: 'impact-end',
+    title: 'Last failed request in the logs',
+    source: postmortemUrl,
+    confidence: 'verified',
+  });
+  push({
+    at: at(r.int(60, 600)),
+    kind: 'deploy',
+    title: `The real fix, #${base + 6}, ships in ${ctx.fixRelease}`,
+    source: `https://github.com/${ctx.repo}/pull/${base + 6}`,
+    confidence: 'verified',
+    extra: [`refs: ["#${base + 6}", ${q(ctx.fixRelease)}]`],
+  });
   const resolved = at(r.int(5, 30));
-  push({ at: resolved, kind: 'resolved', title: 'This incident has been resolved', source: statusUrl, confidence: 'verified', extra: [`components:`, `    - { name: ${q(component)}, from: degraded_performance, to: operational }`] });
-  push({ at: at(r.int(10, 120)), kind: 'communication', title: 'Affected customers are e-mailed', body: 'The e-mail explains the impact and apologises.', source: chatUrl, confidence: 'secondary' });
+  push({
+    at: resolved,
+    kind: 'resolved',
+    title: 'This incident has been resolved',
+    source: statusUrl,
+    confidence: 'verified',
+    extra: [`components:`, `    - { name: ${q(component)}, from: degraded_performance, to: operational }`],
+  });
+  push({
+    at: at(r.int(10, 120)),
+    kind: 'communication',
+    title: 'Affected customers are e-mailed',
+    body: 'The e-mail explains the impact and apologises.',
+    source: chatUrl,
+    confidence: 'secondary',
+  });
   // Only the day of the review is known.
-  push({ at: day(t + 2 * DAY, offset), kind: 'note', title: 'Incident review meeting', source: chatUrl, confidence: 'secondary', extra: ['precision: day'] });
-  push({ at: at(r.int(5, 9) * 24 * 60), kind: 'postmortem', title: 'The postmortem is published', source: postmortemUrl, confidence: 'verified' });
+  push({
+    at: day(t + 2 * DAY, offset),
+    kind: 'note',
+    title: 'Incident review meeting',
+    source: chatUrl,
+    confidence: 'secondary',
+    extra: ['precision: day'],
+  });
+  push({
+    at: at(r.int(5, 9) * 24 * 60),
+    kind: 'postmortem',
+    title: 'The postmortem is published',
+    source: postmortemUrl,
+    confidence: 'verified',
+  });
 
   const lines = [`# ${entries.length} entries: the status page's updates and the incident's own events.`];
   for (const e of entries) {
@@ -238,7 +497,12 @@ function timelineYaml(ctx: Ctx, start: number): { timeline: string; moments: Mom
   const unknownMitigation = ctx.index % 7 === 3;
   return {
     timeline: `${lines.join('\n')}\n`,
-    moments: { started: q(impactStart), detected: q(detected), mitigated: unknownMitigation ? 'unknown' : q(mitigated), resolved: q(resolved) },
+    moments: {
+      started: q(impactStart),
+      detected: q(detected),
+      mitigated: unknownMitigation ? 'unknown' : q(mitigated),
+      resolved: q(resolved),
+    },
   };
 }
 

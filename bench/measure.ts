@@ -70,7 +70,11 @@ function rssOf(pid: number): number {
 }
 
 /** Runs `command args` to completion, sampling its process tree's memory every `intervalMs`. */
-export function runMeasured(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; timeFile?: string; intervalMs?: number }): Promise<Measured> {
+export function runMeasured(
+  command: string,
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv; timeFile?: string; intervalMs?: number },
+): Promise<Measured> {
   const useTime = hasTimeV && options.timeFile !== undefined;
   const [bin, argv] = useTime ? [TIME_BIN, ['-v', '-o', options.timeFile!, command, ...args]] : [command, args];
   return new Promise((resolve, reject) => {
@@ -112,7 +116,16 @@ export function runMeasured(command: string, args: string[], options: { cwd: str
         signal ??= /Command terminated by signal (\d+)/.exec(report)?.[1] ?? null;
         rmSync(options.timeFile!, { force: true });
       }
-      resolve({ code, signal, stdout, stderr, wallMs, cpuMs, peakTreeRssBytes: Math.max(peakRss, exact ?? 0), largestProcessRssBytes: Math.max(largest, exact ?? 0) });
+      resolve({
+        code,
+        signal,
+        stdout,
+        stderr,
+        wallMs,
+        cpuMs,
+        peakTreeRssBytes: Math.max(peakRss, exact ?? 0),
+        largestProcessRssBytes: Math.max(largest, exact ?? 0),
+      });
     });
   });
 }
@@ -130,5 +143,7 @@ export function dirBytes(dir: string): number {
 /** Number of .html files under `dir`. */
 export function htmlPages(dir: string): number {
   if (!existsSync(dir)) return 0;
-  return readdirSync(dir, { withFileTypes: true, recursive: true }).filter((e) => e.isFile() && e.name.endsWith('.html')).length;
+  return readdirSync(dir, { withFileTypes: true, recursive: true }).filter(
+    (e) => e.isFile() && e.name.endsWith('.html'),
+  ).length;
 }

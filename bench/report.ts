@@ -73,7 +73,15 @@ export interface BenchResults {
   startedAt: string;
   finishedAt: string;
   seed: number;
-  machine: { cpus: number; memoryBytes: number; node: string; platform: string; timeV: boolean; loadAverageAtStart: number[]; loadAverageAtEnd: number[] };
+  machine: {
+    cpus: number;
+    memoryBytes: number;
+    node: string;
+    platform: string;
+    timeV: boolean;
+    loadAverageAtStart: number[];
+    loadAverageAtEnd: number[];
+  };
   repeat: number;
   /** Where the sites were generated, relative to the project; removed after the run unless kept (--keep). */
   workDir: string;
@@ -99,7 +107,10 @@ export function parseDiagramCounts(output: string): DiagramCounts | null {
 /** Every "<name>: N from cache, M rendered" (or highlighted, or read) line, by name (the last one wins). */
 export function parseCacheCounts(output: string): Record<string, DiagramCounts> {
   const out: Record<string, DiagramCounts> = {};
-  for (const m of output.matchAll(/\]\s+([A-Za-z][A-Za-z -]*?): (\d+) from cache, (\d+) (?:rendered|highlighted|read|compiled)\b/g)) out[m[1]!] = { hits: Number(m[2]), misses: Number(m[3]) };
+  for (const m of output.matchAll(
+    /\]\s+([A-Za-z][A-Za-z -]*?): (\d+) from cache, (\d+) (?:rendered|highlighted|read|compiled)\b/g,
+  ))
+    out[m[1]!] = { hits: Number(m[2]), misses: Number(m[3]) };
   return out;
 }
 
@@ -145,10 +156,15 @@ export function combineRepeats(runs: readonly Omit<BuildMeasurement, 'samples' |
 
 /** `--sizes 10,100` → [10, 100]; throws a message meant for the user on anything else. */
 export function parseSizes(text: string): number[] {
-  const parts = text.split(',').map((s) => s.trim()).filter(Boolean);
-  if (parts.length === 0) throw new Error('--sizes needs a comma-separated list of incident counts, e.g. --sizes 10,100');
+  const parts = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (parts.length === 0)
+    throw new Error('--sizes needs a comma-separated list of incident counts, e.g. --sizes 10,100');
   const sizes = parts.map((p) => {
-    if (!/^\d+$/.test(p) || Number(p) < 1) throw new Error(`--sizes: "${p}" is not a positive whole number of incidents`);
+    if (!/^\d+$/.test(p) || Number(p) < 1)
+      throw new Error(`--sizes: "${p}" is not a positive whole number of incidents`);
     return Number(p);
   });
   return [...new Set(sizes)].sort((a, b) => a - b);
@@ -185,7 +201,6 @@ export function formatBytes(bytes: number): string {
   return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
 }
 
-
 function formatRatio(value: number | null): string {
   return value === null ? '–' : `${value.toFixed(2)}×`;
 }
@@ -200,7 +215,24 @@ function row(cells: string[]): string {
 
 /** The builds table: one row per size and state, Aftermath beside the plain-Astro baseline. */
 export function buildsTable(sizes: readonly SizeResult[]): string {
-  const header = ['incidents', 'state', 'pages', 'wall', 'CPU', 'ms/page', 'peak RSS (tree)', 'dist/', 'diagrams cached / rendered', 'baseline wall', 'baseline CPU', 'baseline peak RSS', 'baseline dist/', 'wall ×', 'CPU ×', 'RSS ×'];
+  const header = [
+    'incidents',
+    'state',
+    'pages',
+    'wall',
+    'CPU',
+    'ms/page',
+    'peak RSS (tree)',
+    'dist/',
+    'diagrams cached / rendered',
+    'baseline wall',
+    'baseline CPU',
+    'baseline peak RSS',
+    'baseline dist/',
+    'wall ×',
+    'CPU ×',
+    'RSS ×',
+  ];
   const lines = [row(header), row(header.map((_, i) => (i < 2 ? '---' : '---:')))];
   const cpu = (ms: number | null) => (ms === null ? '–' : formatElapsed(ms));
   for (const size of sizes) {
@@ -249,8 +281,17 @@ export function coldDiagramCost(size: SizeResult): { wallMs: number; cpuMs: numb
 /** The page-weight table of the flagship incident page. */
 export function weightTable(weight: PageWeight): string {
   const lines = [row(['asset', 'files', 'raw', 'gzip']), row(['---', '---:', '---:', '---:'])];
-  const kinds = [['HTML', weight.html], ['CSS', weight.css], ['JS', weight.js], ['images', weight.images], ['other (fonts…)', weight.other], ['total', weight.total]] as const;
-  for (const [name, w] of kinds) if (name !== 'other (fonts…)' || w.files > 0) lines.push(row([name, String(w.files), formatBytes(w.rawBytes), formatBytes(w.gzipBytes)]));
+  const kinds = [
+    ['HTML', weight.html],
+    ['CSS', weight.css],
+    ['JS', weight.js],
+    ['images', weight.images],
+    ['other (fonts…)', weight.other],
+    ['total', weight.total],
+  ] as const;
+  for (const [name, w] of kinds)
+    if (name !== 'other (fonts…)' || w.files > 0)
+      lines.push(row([name, String(w.files), formatBytes(w.rawBytes), formatBytes(w.gzipBytes)]));
   return lines.join('\n');
 }
 
@@ -259,7 +300,9 @@ export function repeatsText(sizes: readonly SizeResult[]): string {
   const word = (n: number) => (n === 1 ? 'one build per cell' : `median of ${n} builds per cell`);
   const counts = Map.groupBy(sizes, (s) => s.aftermath.cold.samples.wallMs.length);
   if (counts.size <= 1) return word([...counts.keys()][0] ?? 1);
-  return [...counts].map(([n, group]) => `${word(n)} for ${group.map((s) => s.incidents).join(', ')} incidents`).join(', ');
+  return [...counts]
+    .map(([n, group]) => `${word(n)} for ${group.map((s) => s.incidents).join(', ')} incidents`)
+    .join(', ');
 }
 
 /**
@@ -305,10 +348,15 @@ export function markdownReport(results: BenchResults): string {
   ];
   const costs = results.sizes.flatMap((size) => {
     const cost = coldDiagramCost(size);
-    return cost ? [`${size.incidents} incidents: ${cost.wallMs} ms wall${cost.cpuMs === null ? '' : `, ${cost.cpuMs} ms CPU`}`] : [];
+    return cost
+      ? [`${size.incidents} incidents: ${cost.wallMs} ms wall${cost.cpuMs === null ? '' : `, ${cost.cpuMs} ms CPU`}`]
+      : [];
   });
   if (costs.length) {
-    parts.push(`Cold cost per rendered diagram ((cold − warm) / diagrams rendered; an upper bound, as it also carries every other cold-only cost such as social cards): ${costs.join('; ')}.`, '');
+    parts.push(
+      `Cold cost per rendered diagram ((cold − warm) / diagrams rendered; an upper bound, as it also carries every other cold-only cost such as social cards): ${costs.join('; ')}.`,
+      '',
+    );
   }
   if (results.flagship) {
     parts.push(`## Flagship page weight (${results.flagship.page})`, '', weightTable(results.flagship), '');
@@ -316,7 +364,10 @@ export function markdownReport(results: BenchResults): string {
   }
   // Optional chaining: --report may be given a file written before these fields existed.
   if (results.source?.changedBefore?.length) {
-    parts.push(`**Warning:** the project's sources changed while the benchmark ran (changes found before: ${results.source.changedBefore.join('; ')}). Builds on either side of a change measure different code; run it again on a quiet tree.`, '');
+    parts.push(
+      `**Warning:** the project's sources changed while the benchmark ran (changes found before: ${results.source.changedBefore.join('; ')}). Builds on either side of a change measure different code; run it again on a quiet tree.`,
+      '',
+    );
   }
   if (results.notes.length) parts.push('## Notes', '', ...results.notes.map((n) => `- ${n}`), '');
   return parts.join('\n');

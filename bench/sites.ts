@@ -162,7 +162,8 @@ const { Content } = await render(entry);
 
 function removeInside(work: string, path: string) {
   const r = relative(work, path);
-  if (r.startsWith('..') || r === '' || resolve(path) === resolve(projectRoot)) throw new Error(`refusing to delete ${path}: not inside ${work}`);
+  if (r.startsWith('..') || r === '' || resolve(path) === resolve(projectRoot))
+    throw new Error(`refusing to delete ${path}: not inside ${work}`);
   rmSync(path, { recursive: true, force: true });
 }
 
@@ -181,7 +182,6 @@ export function removeSites(work: string, sites: BenchSites) {
   for (const path of [sites.aftermath, sites.baseline, sites.cacheRoot]) if (existsSync(path)) removeInside(work, path);
 }
 
-
 /**
  * A cheap fingerprint of what a build of Aftermath depends on (path, size and mtime of every file
  * under src/ and public/, the project's Astro config, the lockfile and Mermaid's version). Others
@@ -196,14 +196,19 @@ export function sourceFingerprint(): string {
       for (const name of readdirSync(path).sort()) add(join(path, name));
     } else hash.update(`${relative(projectRoot, path)}\0${stat.size}\0${stat.mtimeMs}\n`);
   };
-  for (const path of ['src', 'public', 'astro.config.mjs', 'package-lock.json', 'node_modules/mermaid/package.json']) add(join(projectRoot, path));
+  for (const path of ['src', 'public', 'astro.config.mjs', 'package-lock.json', 'node_modules/mermaid/package.json'])
+    add(join(projectRoot, path));
   return hash.digest('hex').slice(0, 16);
 }
 
 /** The commit checked out, or undefined outside a git work tree. Read-only. */
 export function gitHead(): string | undefined {
   try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: projectRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      cwd: projectRoot,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   } catch {
     return undefined;
   }

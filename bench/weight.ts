@@ -42,7 +42,8 @@ export function pageAssetUrls(html: string): string[] {
     const rel = (attr(tag, 'rel') ?? '').toLowerCase().split(/\s+/);
     const href = attr(tag, 'href');
     if (!href) continue;
-    if (rel.some((r) => ['stylesheet', 'icon', 'apple-touch-icon', 'modulepreload', 'preload', 'manifest'].includes(r))) urls.push(href);
+    if (rel.some((r) => ['stylesheet', 'icon', 'apple-touch-icon', 'modulepreload', 'preload', 'manifest'].includes(r)))
+      urls.push(href);
   }
   for (const [tag] of withoutComments.matchAll(/<script\b[^>]*>/gi)) {
     const src = attr(tag, 'src');
@@ -60,7 +61,8 @@ export function pageAssetUrls(html: string): string[] {
 /** Modules a script imports statically (`import … from "x"`, `import "x"`, `export … from "x"`). */
 export function jsStaticImports(code: string): string[] {
   const found = new Set<string>();
-  for (const m of code.matchAll(/(?:\bimport|\bexport)\s*(?:[\w*${}\s,]+?\s*from\s*)?["'`]([^"'`]+)["'`]/g)) found.add(m[1]!);
+  for (const m of code.matchAll(/(?:\bimport|\bexport)\s*(?:[\w*${}\s,]+?\s*from\s*)?["'`]([^"'`]+)["'`]/g))
+    found.add(m[1]!);
   return [...found].filter((s) => s.startsWith('.') || s.startsWith('/'));
 }
 
@@ -83,7 +85,8 @@ export function resolveSitePath(url: string, from: string, origin?: string): str
   } catch {
     return undefined;
   }
-  const local = parsed.origin === 'http://site.invalid' || (origin !== undefined && parsed.origin === new URL(origin).origin);
+  const local =
+    parsed.origin === 'http://site.invalid' || (origin !== undefined && parsed.origin === new URL(origin).origin);
   return local ? decodeURIComponent(parsed.pathname) : undefined;
 }
 
@@ -100,7 +103,11 @@ function weigh(files: Buffer[]): AssetWeight {
  * file of the built site by its site path (e.g. `/_astro/a.css`) or undefined if there is none.
  * `origin` is the site's own address, so absolute links to it count as local.
  */
-export function measurePageWeight(pagePath: string, read: (sitePath: string) => Buffer | undefined, origin?: string): PageWeight {
+export function measurePageWeight(
+  pagePath: string,
+  read: (sitePath: string) => Buffer | undefined,
+  origin?: string,
+): PageWeight {
   const htmlPath = pagePath.endsWith('/') ? `${pagePath}index.html` : pagePath;
   const html = read(htmlPath);
   if (!html) throw new Error(`page ${pagePath} not found (looked for ${htmlPath})`);

@@ -33,14 +33,20 @@ interface CellStats {
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { runs: { type: 'string', default: '20' }, version: { type: 'string' }, json: { type: 'boolean', default: false } },
+    options: {
+      runs: { type: 'string', default: '20' },
+      version: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
   });
   const runs = Number(values.runs);
-  if (!Number.isInteger(runs) || runs < 1) throw new UsageError(`--runs expects a positive whole number; got "${values.runs}"`);
+  if (!Number.isInteger(runs) || runs < 1)
+    throw new UsageError(`--runs expects a positive whole number; got "${values.runs}"`);
   const root = process.cwd();
   const { incidents } = readArchive(root);
   const selected = selectRepros(incidents, positionals[0] ?? FLAGSHIP, positionals[1]);
-  if (!selected.length) throw new UsageError(`${positionals[0] ?? FLAGSHIP} has no repros yet; pass an incident and a repro id`);
+  if (!selected.length)
+    throw new UsageError(`${positionals[0] ?? FLAGSHIP} has no repros yet; pass an incident and a repro id`);
 
   const stats = new Map<string, CellStats>();
   const started = performance.now();
@@ -54,7 +60,11 @@ async function main(): Promise<number> {
           if (event.type !== 'done') return;
           const key = `${name} ${cellKey(event.cell)}`;
           let s = stats.get(key);
-          if (!s) stats.set(key, (s = { repro: name, label: cellLabel(event.cell), verdicts: new Map(), processMs: [], cellMs: [] }));
+          if (!s)
+            stats.set(
+              key,
+              (s = { repro: name, label: cellLabel(event.cell), verdicts: new Map(), processMs: [], cellMs: [] }),
+            );
           s.verdicts.set(event.result.verdict, (s.verdicts.get(event.result.verdict) ?? 0) + 1);
           s.processMs.push(event.result.durationMs);
           s.cellMs.push(event.elapsedMs);
@@ -73,7 +83,11 @@ async function main(): Promise<number> {
       verdict: top,
       agreement: count / s.cellMs.length,
       verdicts: Object.fromEntries(s.verdicts),
-      processMs: { median: quantile(s.processMs, 0.5), p95: quantile(s.processMs, 0.95), max: Math.max(...s.processMs) },
+      processMs: {
+        median: quantile(s.processMs, 0.5),
+        p95: quantile(s.processMs, 0.95),
+        max: Math.max(...s.processMs),
+      },
       cellMs: { median: quantile(s.cellMs, 0.5), p95: quantile(s.cellMs, 0.95), max: Math.max(...s.cellMs) },
     };
   });
@@ -81,7 +95,9 @@ async function main(): Promise<number> {
     s.repro,
     s.cell,
     s.verdict,
-    `${Math.round(s.agreement * 100)} % (${Object.entries(s.verdicts).map(([v, n]) => `${v} ${n}`).join(', ')})`,
+    `${Math.round(s.agreement * 100)} % (${Object.entries(s.verdicts)
+      .map(([v, n]) => `${v} ${n}`)
+      .join(', ')})`,
     formatElapsed(s.processMs.median),
     formatElapsed(s.cellMs.median),
     formatElapsed(s.cellMs.p95),
@@ -95,7 +111,11 @@ async function main(): Promise<number> {
 try {
   process.exitCode = await main();
 } catch (error) {
-  if (error instanceof UsageError || error instanceof ReproConfigError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+  if (
+    error instanceof UsageError ||
+    error instanceof ReproConfigError ||
+    (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+  ) {
     err(`bench:repro: ${(error as Error).message}`);
     process.exitCode = 2;
   } else throw error;

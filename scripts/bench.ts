@@ -30,9 +30,19 @@ import {
 } from '../bench/report.ts';
 import { measurePageWeight } from '../bench/weight.ts';
 import { dirBytes, hasTimeV, htmlPages, runMeasured } from '../bench/measure.ts';
-import { astroBin, clearCaches, gitHead, projectRoot, removeSites, sourceFingerprint, touch, writeSites } from '../bench/sites.ts';
+import {
+  astroBin,
+  clearCaches,
+  gitHead,
+  projectRoot,
+  removeSites,
+  sourceFingerprint,
+  touch,
+  writeSites,
+} from '../bench/sites.ts';
 
-const USAGE = 'usage: npm run bench -- [--sizes 10,100,1000] [--repeat 1] [--keep] [--out bench-results] [--seed 7] [--no-flagship] | --report a.json[,b.json]';
+const USAGE =
+  'usage: npm run bench -- [--sizes 10,100,1000] [--repeat 1] [--keep] [--out bench-results] [--seed 7] [--no-flagship] | --report a.json[,b.json]';
 const FLAGSHIP = '2023-03-20-chatgpt-redis-py';
 
 let args: ReturnType<typeof parse>;
@@ -60,7 +70,8 @@ try {
   seed = Number(args.seed);
   if (!Number.isInteger(seed)) throw new Error(`--seed: "${args.seed}" is not a whole number`);
   repeat = Number(args.repeat);
-  if (!Number.isInteger(repeat) || repeat < 1) throw new Error(`--repeat: "${args.repeat}" is not a positive whole number`);
+  if (!Number.isInteger(repeat) || repeat < 1)
+    throw new Error(`--repeat: "${args.repeat}" is not a positive whole number`);
 } catch (error) {
   console.error(`${(error as Error).message}\n${USAGE}`);
   process.exit(2);
@@ -70,7 +81,9 @@ if (args.help) {
   process.exit(0);
 }
 if (args.report) {
-  const runs = args.report.split(',').map((file) => JSON.parse(readFileSync(resolve(file.trim()), 'utf8')) as BenchResults);
+  const runs = args.report
+    .split(',')
+    .map((file) => JSON.parse(readFileSync(resolve(file.trim()), 'utf8')) as BenchResults);
   console.log(markdownReport(mergeResults(runs)));
   process.exit(0);
 }
@@ -83,7 +96,10 @@ mkdirSync(work, { recursive: true });
 const cleanup = () => {
   if (!args.keep) rmSync(work, { recursive: true, force: true });
 };
-for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+] as const) {
   process.on(signal, () => {
     cleanup();
     process.exit(code);
@@ -91,7 +107,13 @@ for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
 }
 
 function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, ASTRO_TELEMETRY_DISABLED: '1', NO_COLOR: '1', FORCE_COLOR: '0', ...extra };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ASTRO_TELEMETRY_DISABLED: '1',
+    NO_COLOR: '1',
+    FORCE_COLOR: '0',
+    ...extra,
+  };
   // The sites set their own address; a deployment's settings must not change what is measured.
   delete env.SITE_URL;
   delete env.BASE_PATH;
@@ -125,11 +147,18 @@ async function build(root: string, outDir: string, env: NodeJS.ProcessEnv, label
   const pages = htmlPages(outDir);
   if (run.code !== 0 || run.signal !== null || pages === 0) {
     const output = `${run.stdout}\n${run.stderr}`;
-    const why = run.signal !== null ? `was killed by signal ${run.signal}` : run.code !== 0 ? `exited with ${run.code}` : 'wrote no HTML page';
+    const why =
+      run.signal !== null
+        ? `was killed by signal ${run.signal}`
+        : run.code !== 0
+          ? `exited with ${run.code}`
+          : 'wrote no HTML page';
     throw new Error(`${label}: astro build ${why}\n${output.split('\n').slice(-40).join('\n')}`);
   }
   const d = parseDiagramCounts(run.stdout);
-  log(`${label}: ${formatElapsed(run.wallMs)}, ${pages} pages${d ? `, diagrams ${d.hits} cached / ${d.misses} rendered` : ''}`);
+  log(
+    `${label}: ${formatElapsed(run.wallMs)}, ${pages} pages${d ? `, diagrams ${d.hits} cached / ${d.misses} rendered` : ''}`,
+  );
   return {
     wallMs: run.wallMs,
     cpuMs: run.cpuMs,
@@ -151,7 +180,10 @@ async function benchSize(count: number): Promise<SizeResult & { touched: string 
   const baselineEnv = childEnv();
   const aDist = join(sites.aftermath, 'dist');
   const bDist = join(sites.baseline, 'dist');
-  const runs = { aftermath: { cold: [], warm: [], touch: [] }, baseline: { cold: [], warm: [], touch: [] } } as Record<'aftermath' | 'baseline', Record<BuildState, Run[]>>;
+  const runs = { aftermath: { cold: [], warm: [], touch: [] }, baseline: { cold: [], warm: [], touch: [] } } as Record<
+    'aftermath' | 'baseline',
+    Record<BuildState, Run[]>
+  >;
   for (let r = 1; r <= repeat; r++) {
     const of = repeat > 1 ? ` (${r}/${repeat})` : '';
     for (const state of STATES) {
@@ -160,15 +192,22 @@ async function benchSize(count: number): Promise<SizeResult & { touched: string 
         clearCaches(work, sites.baseline);
       }
       if (state === 'touch') touch(sites.touched.file, r);
-      runs.aftermath[state].push(await build(sites.aftermath, aDist, aftermathEnv, `${count} incidents, Aftermath, ${state}${of}`));
-      runs.baseline[state].push(await build(sites.baseline, bDist, baselineEnv, `${count} incidents, baseline, ${state}${of}`));
+      runs.aftermath[state].push(
+        await build(sites.aftermath, aDist, aftermathEnv, `${count} incidents, Aftermath, ${state}${of}`),
+      );
+      runs.baseline[state].push(
+        await build(sites.baseline, bDist, baselineEnv, `${count} incidents, baseline, ${state}${of}`),
+      );
     }
   }
   if (!args.keep) removeSites(work, sites);
-  const combine = (site: 'aftermath' | 'baseline') => Object.fromEntries(STATES.map((s) => [s, combineRepeats(runs[site][s])])) as Record<BuildState, BuildMeasurement>;
+  const combine = (site: 'aftermath' | 'baseline') =>
+    Object.fromEntries(STATES.map((s) => [s, combineRepeats(runs[site][s])])) as Record<BuildState, BuildMeasurement>;
   const aftermath = combine('aftermath');
   const baseline = combine('baseline');
-  const ratios = Object.fromEntries(STATES.map((s) => [s, ratiosFor(aftermath[s], baseline[s])])) as SizeResult['ratios'];
+  const ratios = Object.fromEntries(
+    STATES.map((s) => [s, ratiosFor(aftermath[s], baseline[s])]),
+  ) as SizeResult['ratios'];
   return { incidents: count, generateMs, touched: sites.touched.slug, aftermath, baseline, ratios };
 }
 
@@ -192,7 +231,15 @@ const results: BenchResults & { sizes: (SizeResult & { touched: string })[] } = 
   startedAt,
   finishedAt: '',
   seed,
-  machine: { cpus: cpus().length, memoryBytes: totalmem(), node: process.version, platform: `${process.platform} ${process.arch}`, timeV: hasTimeV, loadAverageAtStart: loadavg(), loadAverageAtEnd: [] },
+  machine: {
+    cpus: cpus().length,
+    memoryBytes: totalmem(),
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    timeV: hasTimeV,
+    loadAverageAtStart: loadavg(),
+    loadAverageAtEnd: [],
+  },
   repeat,
   workDir: relative(projectRoot, work),
   kept: args.keep,

@@ -13,7 +13,8 @@ import { missingChromium } from '../src/render/chromium.ts';
 const root = process.cwd();
 const { incidents, problems } = readArchive(root);
 // Diagrams are rendered in Chromium: without it, one line saying so instead of a stack trace.
-const chromium = incidents.some((i) => i.diagrams.length > 0) && missingChromium('npm run check renders Mermaid diagrams with it');
+const chromium =
+  incidents.some((i) => i.diagrams.length > 0) && missingChromium('npm run check renders Mermaid diagrams with it');
 if (chromium) {
   if (problems.length > 0) process.stderr.write(`\n${formatProblems(problems)}\n`);
   process.stderr.write(`${chromium}\n`);

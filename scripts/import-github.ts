@@ -41,11 +41,13 @@ await runImport({
     });
     if (values.help) return 'help';
     if (!values.repo) throw new UsageError('give the repository with --repo owner/name');
-    if (!values.items?.length) throw new UsageError('give the items to import with --items, e.g. --items 2624,2641,v4.5.5');
+    if (!values.items?.length)
+      throw new UsageError('give the items to import with --items, e.g. --items 2624,2641,v4.5.5');
     const repo = asUsage(() => parseRepository(values.repo));
     const items = asUsage(() => parseItemList(values.items ?? []));
     const apiUrl = values['api-url'];
-    if (!/^https?:\/\//.test(apiUrl)) throw new UsageError(`--api-url must start with https:// (or http://); found "${apiUrl}"`);
+    if (!/^https?:\/\//.test(apiUrl))
+      throw new UsageError(`--api-url must start with https:// (or http://); found "${apiUrl}"`);
     const token = values.token?.trim() || process.env.GITHUB_TOKEN?.trim() || undefined;
     return { request: { repo, items, apiUrl, token }, out: values.out };
   },

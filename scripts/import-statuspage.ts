@@ -35,7 +35,11 @@ await runImport({
     });
     if (values.help) return 'help';
     if (positionals.length !== 1) {
-      throw new UsageError(positionals.length === 0 ? 'give the status page address or a JSON file' : `expected one address or file, found ${positionals.length}: ${positionals.join(' ')}`);
+      throw new UsageError(
+        positionals.length === 0
+          ? 'give the status page address or a JSON file'
+          : `expected one address or file, found ${positionals.length}: ${positionals.join(' ')}`,
+      );
     }
     // An address that cannot be right, or a missing --incident, is a usage error (exit code 2).
     return { request: asUsage(() => resolveStatuspageInput(positionals[0]!, values.incident)), out: values.out };

@@ -54,7 +54,12 @@ export function asUsage<T>(read: () => T): T {
  * Runs an import: checks the file it merges into, reads the source, maps, merges and
  * validates, then writes the file (or prints it without --out) and reports what it did.
  */
-export async function runImport<Request, Payload>({ command, usage, source, parse }: ImporterCommand<Request, Payload>): Promise<void> {
+export async function runImport<Request, Payload>({
+  command,
+  usage,
+  source,
+  parse,
+}: ImporterCommand<Request, Payload>): Promise<void> {
   await runImporter(command, usage, async () => {
     const invocation = parse();
     if (invocation === 'help') {
@@ -84,15 +89,22 @@ export async function runImport<Request, Payload>({ command, usage, source, pars
  * valid before anything is merged into it, and its folder must exist: a mistyped slug should not
  * create a stray incident folder.
  */
-export function readMergeTarget(out: string, validate: (text: string, file: string) => ContentProblem[]): string | undefined {
+export function readMergeTarget(
+  out: string,
+  validate: (text: string, file: string) => ContentProblem[],
+): string | undefined {
   const folder = dirname(out);
   if (!existsSync(folder) || !statSync(folder).isDirectory()) {
-    throw new ImportError(`the folder ${folder} does not exist; create the incident first (npm run new -- "Title") or check --out`, { file: out });
+    throw new ImportError(
+      `the folder ${folder} does not exist; create the incident first (npm run new -- "Title") or check --out`,
+      { file: out },
+    );
   }
   if (!existsSync(out)) return undefined;
   const text = readFileSync(out, 'utf8');
   const problems = validate(text, relative(process.cwd(), out) || out);
-  if (problems.length) throw new ImportError(`fix ${out} before importing into it:\n\n${formatProblems(problems)}`, { file: out });
+  if (problems.length)
+    throw new ImportError(`fix ${out} before importing into it:\n\n${formatProblems(problems)}`, { file: out });
   return text;
 }
 
@@ -108,7 +120,11 @@ export const nodeIO: ImportIO = {
   async getJson(url, request) {
     let response: Response;
     try {
-      response = await fetch(url, { headers: request.headers, signal: AbortSignal.timeout(TIMEOUT_MS), redirect: 'follow' });
+      response = await fetch(url, {
+        headers: request.headers,
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+        redirect: 'follow',
+      });
     } catch (error) {
       // What went wrong below HTTP: no such host, refused, timed out.
       const err = error as { name?: string; cause?: { code?: string; message?: string } };
@@ -125,11 +141,21 @@ export const nodeIO: ImportIO = {
       json = false;
     }
     if (!response.ok) {
-      const failure = { status: response.status, statusText: response.statusText, url, header: (name: string) => response.headers.get(name), body, now: new Date() };
+      const failure = {
+        status: response.status,
+        statusText: response.statusText,
+        url,
+        header: (name: string) => response.headers.get(name),
+        body,
+        now: new Date(),
+      };
       throw new ImportError(request.failed(failure), { file: url });
     }
     if (!json) {
-      throw new ImportError(request.notJson({ url, contentType: response.headers.get('content-type') ?? 'no content type', text }), { file: url });
+      throw new ImportError(
+        request.notJson({ url, contentType: response.headers.get('content-type') ?? 'no content type', text }),
+        { file: url },
+      );
     }
     return body;
   },
@@ -140,7 +166,10 @@ export const nodeIO: ImportIO = {
       text = readFileSync(path, 'utf8');
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      throw new ImportError(code === 'ENOENT' ? wording.missing(path) : `cannot read ${path}: ${(error as Error).message}`, { file: path });
+      throw new ImportError(
+        code === 'ENOENT' ? wording.missing(path) : `cannot read ${path}: ${(error as Error).message}`,
+        { file: path },
+      );
     }
     try {
       return JSON.parse(text);

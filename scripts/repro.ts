@@ -20,7 +20,16 @@ import { clearLeftovers, exitCleanlyOnSignals, wasInterrupted } from '../src/rep
 import { formatTable, inShard, parseShard, selectRepros, UsageError } from '../src/repro/cli.ts';
 import { readResults, sourcesHash } from '../src/archive/repro-record.ts';
 import { cellKey, cellLabel, describeVerdict } from '../src/domain/repro-cells.ts';
-import { checkResults, MergeError, mergeResults, mergeShards, toResults, writeResults, type CheckOutcome, type VerdictFlip } from '../src/repro/results.ts';
+import {
+  checkResults,
+  MergeError,
+  mergeResults,
+  mergeShards,
+  toResults,
+  writeResults,
+  type CheckOutcome,
+  type VerdictFlip,
+} from '../src/repro/results.ts';
 import { expandMatrix, ReproConfigError, runPlan, type PlanItem } from '../src/repro/runner.ts';
 import type { Cell, ReproResults } from '../src/schemas/repro-results.ts';
 import { formatProblems } from '../src/schemas/problems.ts';
@@ -56,11 +65,18 @@ environment:
 
 function matrixOrders(root: string): Map<string, string[]> {
   const { incidents } = readArchive(root);
-  return new Map(incidents.flatMap((incident) => incident.repros.map((repro) => [`${incident.slug}/${repro.id}`, expandMatrix(repro.manifest).map(cellKey)] as const)));
+  return new Map(
+    incidents.flatMap((incident) =>
+      incident.repros.map(
+        (repro) => [`${incident.slug}/${repro.id}`, expandMatrix(repro.manifest).map(cellKey)] as const,
+      ),
+    ),
+  );
 }
 
 function merge(root: string, files: string[], check: boolean): number {
-  if (!files.length) throw new UsageError('merge expects the --out files of the shards, e.g. npm run repro -- merge shards/*.json');
+  if (!files.length)
+    throw new UsageError('merge expects the --out files of the shards, e.g. npm run repro -- merge shards/*.json');
   const shards = files.map((file) => {
     try {
       return (JSON.parse(readFileSync(file, 'utf8')) as { results: ReproResults[] }).results;
@@ -92,10 +108,18 @@ function merge(root: string, files: string[], check: boolean): number {
 }
 
 function printFlip(flip: VerdictFlip): void {
-  const transcript = (text: string) => (text.trim() || '(no output)').split('\n').map((line) => `      | ${line}`).join('\n');
-  err(`\n  ${flip.repro} [${flip.cell}] flipped: recorded ${describeVerdict(flip.recorded)}, now ${describeVerdict(flip.fresh)}`);
+  const transcript = (text: string) =>
+    (text.trim() || '(no output)')
+      .split('\n')
+      .map((line) => `      | ${line}`)
+      .join('\n');
+  err(
+    `\n  ${flip.repro} [${flip.cell}] flipped: recorded ${describeVerdict(flip.recorded)}, now ${describeVerdict(flip.fresh)}`,
+  );
   err(`    recorded transcript (${flip.recorded.ranAt}):\n${transcript(flip.recorded.stdout)}`);
-  err(`    fresh transcript (${flip.fresh.ranAt}):\n${transcript(flip.fresh.stdout + (flip.fresh.stderr ? `\n${flip.fresh.stderr}` : ''))}`);
+  err(
+    `    fresh transcript (${flip.fresh.ranAt}):\n${transcript(flip.fresh.stdout + (flip.fresh.stderr ? `\n${flip.fresh.stderr}` : ''))}`,
+  );
 }
 
 async function main(): Promise<number> {
@@ -118,20 +142,27 @@ async function main(): Promise<number> {
   }
   const root = process.cwd();
   if (positionals[0] === 'merge') return merge(root, positionals.slice(1), values.check);
-  if (positionals.length > 2) throw new UsageError(`expected at most an incident and a repro id; got ${positionals.join(' ')}`);
+  if (positionals.length > 2)
+    throw new UsageError(`expected at most an incident and a repro id; got ${positionals.join(' ')}`);
   const jobs = values.jobs === undefined ? availableParallelism() : Number(values.jobs);
-  if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs expects a whole number of at least 1; got "${values.jobs}"`);
+  if (!Number.isInteger(jobs) || jobs < 1)
+    throw new UsageError(`--jobs expects a whole number of at least 1; got "${values.jobs}"`);
   const [incidentArg, reproArg] = positionals;
   const shard = parseShard(values.shard);
   const archive = readArchive(root);
-  if (archive.problems.length) err(`warning: incidents with content problems are left out:\n${formatProblems(archive.problems)}`);
+  if (archive.problems.length)
+    err(`warning: incidents with content problems are left out:\n${formatProblems(archive.problems)}`);
   const selected = selectRepros(archive.incidents, incidentArg, reproArg);
   if (!selected.length) {
     err('no repros to run: add content/incidents/<slug>/repros/<id>/repro.yaml');
     return 0;
   }
   // A missing redis-server would skip every cell that needs it; say so once, before anything runs.
-  if (selected.some(({ repro }) => repro.manifest.services.some((s) => typeof s === 'string' && /^(redis|redis-cluster|latency-proxy)$/.test(s)))) {
+  if (
+    selected.some(({ repro }) =>
+      repro.manifest.services.some((s) => typeof s === 'string' && /^(redis|redis-cluster|latency-proxy)$/.test(s)),
+    )
+  ) {
     try {
       resolveRedisBinary();
     } catch (error) {
@@ -140,7 +171,8 @@ async function main(): Promise<number> {
     }
   }
   const leftovers = clearLeftovers();
-  if (leftovers.length) err(`removed ${leftovers.length} temp folder(s) left by a run that was killed: ${leftovers.join(', ')}`);
+  if (leftovers.length)
+    err(`removed ${leftovers.length} temp folder(s) left by a run that was killed: ${leftovers.join(', ')}`);
 
   // Plan every cell first: shards split the global list, so CI machines get equal shares.
   const plan: PlanItem[] = selected.map(({ incident, repro }) => {
@@ -179,17 +211,24 @@ async function executePlan(root: string, plan: PlanItem[], values: ExecuteOption
   const jobs = values.jobs;
   const total = plan.reduce((n, item) => n + item.cells.length, 0);
   const progress = new ProgressReporter(total);
-  progress.line(`running ${total} cell(s) of ${plan.filter((p) => p.cells.length).length} repro(s), ${Math.min(jobs, total)} at a time`);
+  progress.line(
+    `running ${total} cell(s) of ${plan.filter((p) => p.cells.length).length} repro(s), ${Math.min(jobs, total)} at a time`,
+  );
   const runs = await runPlan(root, plan, {
     jobs,
     onProgress: (event) => {
       if (event.type === 'log') progress.line(`      ${event.message}`);
-      else if (event.type === 'start') progress.start(event.index, `${event.repro.split('/')[1]} ${cellLabel(event.cell)}`);
+      else if (event.type === 'start')
+        progress.start(event.index, `${event.repro.split('/')[1]} ${cellLabel(event.cell)}`);
       else {
         const r = event.result;
         const note = r.reason ? ` (${r.reason})` : '';
-        const expect = r.expectation === 'violated' ? `  ✗ expected ${r.expected}` : r.expectation === 'met' ? '  ✓' : '';
-        progress.finish(event.index, `${event.repro} ${cellLabel(event.cell)} → ${describeVerdict(r)}${note} in ${formatElapsed(event.elapsedMs)}${expect}`);
+        const expect =
+          r.expectation === 'violated' ? `  ✗ expected ${r.expected}` : r.expectation === 'met' ? '  ✓' : '';
+        progress.finish(
+          event.index,
+          `${event.repro} ${cellLabel(event.cell)} → ${describeVerdict(r)}${note} in ${formatElapsed(event.elapsedMs)}${expect}`,
+        );
       }
     },
   });
@@ -218,7 +257,15 @@ async function executePlan(root: string, plan: PlanItem[], values: ExecuteOption
   }
 
   const rows = fresh.flatMap((r) =>
-    r.cells.map((c) => [`${r.repro.incident}/${r.repro.id}`, cellLabel(c), c.tally ? `${c.verdict} ${c.tally.reproduced}/${c.tally.runs}` : c.verdict, c.expected ?? '—', c.expectation, c.environment.packageVersionImported ?? '—', formatElapsed(c.durationMs)]),
+    r.cells.map((c) => [
+      `${r.repro.incident}/${r.repro.id}`,
+      cellLabel(c),
+      c.tally ? `${c.verdict} ${c.tally.reproduced}/${c.tally.runs}` : c.verdict,
+      c.expected ?? '—',
+      c.expectation,
+      c.environment.packageVersionImported ?? '—',
+      formatElapsed(c.durationMs),
+    ]),
   );
   err(`\n${formatTable(['repro', 'cell', 'verdict', 'expected', 'expectation', 'imported', 'time'], rows)}`);
   const cellsRun = fresh.flatMap((r) => r.cells);
@@ -226,22 +273,27 @@ async function executePlan(root: string, plan: PlanItem[], values: ExecuteOption
   const skipped = cellsRun.filter((c) => c.verdict === 'skipped').length;
   const errors = cellsRun.filter((c) => c.verdict === 'error').length;
   const checkProblems = checks.flatMap((c) => c.problems);
-  err(`\n${cellsRun.length} cell(s) in ${formatElapsed(performance.now() - startedAll)} with --jobs ${jobs}: ${violated} expectation(s) violated, ${errors} error(s), ${skipped} skipped`);
+  err(
+    `\n${cellsRun.length} cell(s) in ${formatElapsed(performance.now() - startedAll)} with --jobs ${jobs}: ${violated} expectation(s) violated, ${errors} error(s), ${skipped} skipped`,
+  );
   if (values.check) {
     for (const flip of checks.flatMap((c) => c.flips)) printFlip(flip);
     for (const problem of checkProblems) err(`  ✗ ${problem}`);
     for (const note of checks.flatMap((c) => c.notes)) err(`  ~ ${note}`);
     const failed = new Set(checks.flatMap((c) => c.flips.map((f) => `${f.repro} ${f.cell}`))).size;
     // The plain closing line CI reads: a recorded verdict is one check.
-    err(`repro check: ${cellsRun.length - failed} passed, ${failed} failed${checkProblems.length > failed ? ` (and ${checkProblems.length - failed} other problem(s) above)` : ''}`);
+    err(
+      `repro check: ${cellsRun.length - failed} passed, ${failed} failed${checkProblems.length > failed ? ` (and ${checkProblems.length - failed} other problem(s) above)` : ''}`,
+    );
   }
   if (values.json) {
-    const check = values.check ? { check: { ok: checkProblems.length === 0, problems: checkProblems, flips: checks.flatMap((c) => c.flips) } } : {};
+    const check = values.check
+      ? { check: { ok: checkProblems.length === 0, problems: checkProblems, flips: checks.flatMap((c) => c.flips) } }
+      : {};
     process.stdout.write(`${JSON.stringify({ results: fresh, ...check }, null, 2)}\n`);
   }
   return violated > 0 || checkProblems.length > 0 ? 1 : 0;
 }
-
 
 /**
  * `--watch`: after the first run, re-runs a repro's cells whenever a file in its folder changes
@@ -285,7 +337,11 @@ async function watchRepros(root: string, plan: PlanItem[], values: ExecuteOption
 try {
   process.exitCode = await main();
 } catch (error) {
-  if (error instanceof UsageError || error instanceof ReproConfigError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+  if (
+    error instanceof UsageError ||
+    error instanceof ReproConfigError ||
+    (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+  ) {
     err(`repro: ${(error as Error).message}`);
     process.exitCode = 2;
   } else throw error;

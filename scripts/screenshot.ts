@@ -23,7 +23,9 @@ const { values, positionals } = parseArgs({
   },
 });
 if (positionals.length === 0) {
-  console.error('usage: node scripts/screenshot.ts <url> [more urls] [--out folder] [--full] [--selector css | --at css]');
+  console.error(
+    'usage: node scripts/screenshot.ts <url> [more urls] [--out folder] [--full] [--selector css | --at css]',
+  );
   process.exit(2);
 }
 mkdirSync(values.out, { recursive: true });
@@ -31,14 +33,20 @@ const browser = await chromium.launch(chromiumLaunchOptions);
 try {
   for (const url of positionals) {
     const name = new URL(url).pathname.replace(/^\/|\/$/g, '').replace(/\//g, '_') || 'index';
-    for (const [width, height, label] of [[1280, 900, 'desktop'], [390, 844, 'phone']] as const) {
+    for (const [width, height, label] of [
+      [1280, 900, 'desktop'],
+      [390, 844, 'phone'],
+    ] as const) {
       for (const colorScheme of ['light', 'dark'] as const) {
         const page = await browser.newPage({ viewport: { width, height }, colorScheme, deviceScaleFactor: 1 });
         await page.goto(url, { waitUntil: 'networkidle' });
         const file = join(values.out, `${name}-${label}-${colorScheme}.png`);
         if (values.selector) await page.locator(values.selector).first().screenshot({ path: file });
         else if (values.at) {
-          await page.locator(values.at).first().evaluate((element) => element.scrollIntoView({ block: 'start' }));
+          await page
+            .locator(values.at)
+            .first()
+            .evaluate((element) => element.scrollIntoView({ block: 'start' }));
           await page.screenshot({ path: file });
         } else await page.screenshot({ path: file, fullPage: values.full });
         console.log(file);

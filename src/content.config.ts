@@ -59,7 +59,10 @@ function incidentsLoader(): Loader {
         const file = join(dir, 'index.mdx');
         if (!existsSync(join(root, file))) return false;
         const split = splitFrontmatter(readFileSync(join(root, file), 'utf8'));
-        return split !== undefined && !problems.some((p) => p.file === file && (p.line === undefined || p.line >= split.bodyLine));
+        return (
+          split !== undefined &&
+          !problems.some((p) => p.file === file && (p.line === undefined || p.line >= split.bodyLine))
+        );
       };
       sync();
       if (!watcher) return;

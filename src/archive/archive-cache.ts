@@ -32,11 +32,18 @@ export interface IncidentReading<T> {
 function folderKey(root: string, dir: string): string {
   const hash = createHash('sha256').update(`${codeVersion(ARCHIVE_CODE)}\0${dir}\0`);
   const walk = (rel: string) => {
-    for (const entry of readdirSync(join(root, rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    for (const entry of readdirSync(join(root, rel), { withFileTypes: true }).sort((a, b) =>
+      a.name < b.name ? -1 : 1,
+    )) {
       if (IGNORED.has(entry.name) || entry.name.endsWith('.pyc')) continue;
       const path = posix.join(rel, entry.name);
       if (entry.isDirectory()) walk(path);
-      else hash.update(path).update('\0').update(readFileSync(join(root, path))).update('\0');
+      else
+        hash
+          .update(path)
+          .update('\0')
+          .update(readFileSync(join(root, path)))
+          .update('\0');
     }
   };
   walk(dir);
@@ -52,7 +59,12 @@ export interface ArchiveCacheStats {
  * Reads one incident folder through `read`, or takes what an earlier build found for the
  * very same files. `read` must depend only on the folder's files and Aftermath's code.
  */
-export function cachedReading<T>(root: string, dir: string, read: () => IncidentReading<T>, stats?: ArchiveCacheStats): IncidentReading<T> {
+export function cachedReading<T>(
+  root: string,
+  dir: string,
+  read: () => IncidentReading<T>,
+  stats?: ArchiveCacheStats,
+): IncidentReading<T> {
   if (!codeVersion(ARCHIVE_CODE) || process.env.AFTERMATH_ARCHIVE_CACHE === '0') return read();
   const cache = diskCache('archive', 'v8');
   const key = folderKey(root, dir);

@@ -7,7 +7,14 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { historyKey, similarKeys } from '../domain/history-keys.ts';
 import { timelineProblems } from './timeline-checks.ts';
-import { componentMentions, hasReadableBody, mermaidBlocks, refMentions, splitFrontmatter, type Located } from '../domain/mdx-source.ts';
+import {
+  componentMentions,
+  hasReadableBody,
+  mermaidBlocks,
+  refMentions,
+  splitFrontmatter,
+  type Located,
+} from '../domain/mdx-source.ts';
 import type { Instant } from '../domain/time.ts';
 import { factFindings, factMentions, percentMentions } from '../domain/facts.ts';
 import { verdictFindings } from './verdict-refs.ts';
@@ -90,7 +97,15 @@ export function readArchive(root: string, incidentsDir = INCIDENTS_DIR): Archive
   const base = join(root, incidentsDir);
   const problems: ContentProblem[] = [];
   if (!existsSync(base)) {
-    return { incidents: [], problems: [{ file: incidentsDir, message: 'the incidents folder does not exist. Create one incident with: npm run new -- "Title"' }] };
+    return {
+      incidents: [],
+      problems: [
+        {
+          file: incidentsDir,
+          message: 'the incidents folder does not exist. Create one incident with: npm run new -- "Title"',
+        },
+      ],
+    };
   }
   const read: ReadIncident[] = [];
   // PII lint (src/archive/pii-scan.ts): every file of every incident is scanned for email
@@ -121,7 +136,12 @@ export function readArchive(root: string, incidentsDir = INCIDENTS_DIR): Archive
 }
 
 function validate<T>(
-  schema: { safeParse(data: unknown, params?: { reportInput?: boolean }): { success: true; data: T } | { success: false; error: import('astro/zod').z.ZodError } },
+  schema: {
+    safeParse(
+      data: unknown,
+      params?: { reportInput?: boolean },
+    ): { success: true; data: T } | { success: false; error: import('astro/zod').z.ZodError };
+  },
   yaml: LocatedYaml,
   file: string,
   problems: ContentProblem[],
@@ -150,13 +170,22 @@ interface ReadIncident {
 function readIncident(root: string, dir: string, problems: ContentProblem[]): ReadIncident | undefined {
   const file = join(dir, 'index.mdx');
   if (!existsSync(join(root, file))) {
-    problems.push({ file: dir, message: 'this incident folder has no index.mdx. Add one, or scaffold a new incident with: npm run new -- "Title"' });
+    problems.push({
+      file: dir,
+      message:
+        'this incident folder has no index.mdx. Add one, or scaffold a new incident with: npm run new -- "Title"',
+    });
     return undefined;
   }
   const source = readFileSync(join(root, file), 'utf8');
   const split = splitFrontmatter(source);
   if (!split) {
-    problems.push({ file, line: 1, message: 'the file must start with a frontmatter block between two "---" lines (title, summary, severity, …). See docs/content.md' });
+    problems.push({
+      file,
+      line: 1,
+      message:
+        'the file must start with a frontmatter block between two "---" lines (title, summary, severity, …). See docs/content.md',
+    });
     return undefined;
   }
   const count = problems.length;
@@ -166,7 +195,12 @@ function readIncident(root: string, dir: string, problems: ContentProblem[]): Re
   else frontmatter = validate(incidentSchema, yaml, file, problems);
 
   if (!hasReadableBody(split.body)) {
-    problems.push({ file, line: split.bodyLine, message: 'the incident has no body below the frontmatter. Write at least a short account of what happened; an empty page is never published' });
+    problems.push({
+      file,
+      line: split.bodyLine,
+      message:
+        'the incident has no body below the frontmatter. Write at least a short account of what happened; an empty page is never published',
+    });
   }
   if (frontmatter) problems.push(...keyMomentOrder(frontmatter, file, yaml as LocatedYaml));
 
@@ -178,7 +212,12 @@ function readIncident(root: string, dir: string, problems: ContentProblem[]): Re
     if (timelineDoc) timeline = validate(timelineSchema, timelineDoc, timelineFile, problems) ?? [];
   }
   for (const p of timelineProblems(timeline)) {
-    problems.push({ file: timelineFile, line: timelineDoc?.lineOf([p.index, p.field]), field: `[${p.index}].${p.field}`, message: p.message });
+    problems.push({
+      file: timelineFile,
+      line: timelineDoc?.lineOf([p.index, p.field]),
+      field: `[${p.index}].${p.field}`,
+      message: p.message,
+    });
   }
 
   const historyFile = join(dir, 'history.yaml');
@@ -215,16 +254,29 @@ function readIncident(root: string, dir: string, problems: ContentProblem[]): Re
   if (historyReadable) {
     history.items.forEach((item, i) =>
       item.relations.forEach((rel, j) => {
-        if (!keys.has(rel.to)) problems.push({ file: historyFile, line: historyDoc?.lineOf(['items', i, 'relations', j, 'to']), field: `items[${i}].relations[${j}].to`, message: unknownRef(rel.to) });
+        if (!keys.has(rel.to))
+          problems.push({
+            file: historyFile,
+            line: historyDoc?.lineOf(['items', i, 'relations', j, 'to']),
+            field: `items[${i}].relations[${j}].to`,
+            message: unknownRef(rel.to),
+          });
       }),
     );
     timeline.forEach((entry, i) =>
       entry.refs.forEach((ref, j) => {
-        if (!keys.has(ref)) problems.push({ file: timelineFile, line: timelineDoc?.lineOf([i, 'refs', j]), field: `[${i}].refs[${j}]`, message: unknownRef(ref) });
+        if (!keys.has(ref))
+          problems.push({
+            file: timelineFile,
+            line: timelineDoc?.lineOf([i, 'refs', j]),
+            field: `[${i}].refs[${j}]`,
+            message: unknownRef(ref),
+          });
       }),
     );
     for (const mention of refMentions(split.body, split.bodyLine)) {
-      if (!keys.has(mention.value)) problems.push({ file, line: mention.line, field: '<Ref to>', message: unknownRef(mention.value) });
+      if (!keys.has(mention.value))
+        problems.push({ file, line: mention.line, field: '<Ref to>', message: unknownRef(mention.value) });
     }
   }
 
@@ -234,11 +286,17 @@ function readIncident(root: string, dir: string, problems: ContentProblem[]): Re
   const embeddedRepros = componentMentions(split.body, 'Repro', 'id', split.bodyLine);
   for (const mention of embeddedRepros) {
     if (!repros.some((r) => r.id === mention.value)) {
-      problems.push({ file, line: mention.line, field: '<Repro id>', message: `there is no repro "${mention.value}" in ${join(dir, 'repros')}. Known: ${repros.map((r) => r.id).join(', ') || 'none'}` });
+      problems.push({
+        file,
+        line: mention.line,
+        field: '<Repro id>',
+        message: `there is no repro "${mention.value}" in ${join(dir, 'repros')}. Known: ${repros.map((r) => r.id).join(', ') || 'none'}`,
+      });
     }
   }
   // <Verdict repro version params />: the prose cites only verdicts that were recorded.
-  for (const f of verdictFindings(split.body, split.bodyLine, repros, dir.split('/').pop()!)) problems.push({ file, ...f });
+  for (const f of verdictFindings(split.body, split.bodyLine, repros, dir.split('/').pop()!))
+    problems.push({ file, ...f });
 
   const factsFile = join(dir, 'facts.yaml');
   let facts: Fact[] = [];
@@ -255,7 +313,20 @@ function readIncident(root: string, dir: string, problems: ContentProblem[]): Re
       });
       for (const f of findings) {
         if (f.fact !== undefined) {
-          problems.push({ file: factsFile, line: factsDoc.lineOf([f.fact, ...(f.field ? f.field.split(/[[\].]+/).filter(Boolean).map((k) => (/^\d+$/.test(k) ? Number(k) : k)) : [])]), field: `[${f.fact}].${f.field}`, message: f.message });
+          problems.push({
+            file: factsFile,
+            line: factsDoc.lineOf([
+              f.fact,
+              ...(f.field
+                ? f.field
+                    .split(/[[\].]+/)
+                    .filter(Boolean)
+                    .map((k) => (/^\d+$/.test(k) ? Number(k) : k))
+                : []),
+            ]),
+            field: `[${f.fact}].${f.field}`,
+            message: f.message,
+          });
         } else if (f.field === 'summary' || f.field === 'impact') {
           problems.push({ file, line: (yaml as LocatedYaml).lineOf([f.field]), field: f.field, message: f.message });
         } else problems.push({ file, line: f.line, field: f.field, message: f.message });
@@ -271,7 +342,13 @@ function readIncident(root: string, dir: string, problems: ContentProblem[]): Re
     const parsed = actionsDoc && validate(actionsSchema, actionsDoc, actionsFile, problems);
     if (parsed && historyReadable) {
       followUps = locateFollowUps(parsed, actionsDoc.lineOf);
-      for (const f of followUpFindings(parsed, { history, repros })) problems.push({ file: actionsFile, line: actionsDoc.lineOf(f.path), field: formatPath(f.path), message: f.message });
+      for (const f of followUpFindings(parsed, { history, repros }))
+        problems.push({
+          file: actionsFile,
+          line: actionsDoc.lineOf(f.path),
+          field: formatPath(f.path),
+          message: f.message,
+        });
     }
   }
 
@@ -312,7 +389,12 @@ function readRepros(root: string, dir: string, problems: ContentProblem[]): Inci
     const manifest = doc && validate(reproSchema, doc, manifestFile, problems);
     if (!manifest) continue;
     if (!existsSync(join(root, reproDir, manifest.entry))) {
-      problems.push({ file: manifestFile, line: doc.lineOf(['entry']), field: 'entry', message: `the entry file "${manifest.entry}" does not exist in ${reproDir}` });
+      problems.push({
+        file: manifestFile,
+        line: doc.lineOf(['entry']),
+        field: 'entry',
+        message: `the entry file "${manifest.entry}" does not exist in ${reproDir}`,
+      });
       continue;
     }
     let results: ReproResults | undefined;
@@ -348,7 +430,12 @@ function keyMomentOrder(fm: IncidentFrontmatter, file: string, yaml: LocatedYaml
     const at = fm[name];
     if (!at) continue;
     if (previous && at.ms < previous.at.ms) {
-      problems.push({ file, line: yaml.lineOf([name]), field: name, message: `${name} (${at.iso}) is earlier than ${previous.name} (${previous.at.iso}). Key moments must go started ≤ detected ≤ mitigated ≤ resolved; check the date and the offset` });
+      problems.push({
+        file,
+        line: yaml.lineOf([name]),
+        field: name,
+        message: `${name} (${at.iso}) is earlier than ${previous.name} (${previous.at.iso}). Key moments must go started ≤ detected ≤ mitigated ≤ resolved; check the date and the offset`,
+      });
     }
     previous = { name, at };
   }
@@ -361,7 +448,12 @@ function duplicateSlugs(incidents: ReadIncident[]): ContentProblem[] {
   for (const { record: incident, slugLine } of incidents) {
     const first = seen.get(incident.slug);
     if (first) {
-      problems.push({ file: incident.file, line: slugLine, field: 'slug', message: `the slug "${incident.slug}" is already used by ${first.file}; both would be published at /incidents/${incident.slug}/. Rename one folder or change its slug` });
+      problems.push({
+        file: incident.file,
+        line: slugLine,
+        field: 'slug',
+        message: `the slug "${incident.slug}" is already used by ${first.file}; both would be published at /incidents/${incident.slug}/. Rename one folder or change its slug`,
+      });
     } else seen.set(incident.slug, incident);
   }
   return problems;

@@ -33,7 +33,8 @@ export const JAVASCRIPT_LINK_MESSAGE =
 function importedNames(body: string): Set<string> {
   const names = new Set<string>();
   for (const m of body.matchAll(/^\s*import\s+([^'"]+?)\s+from\s/gm)) {
-    for (const name of m[1]!.replace(/[{}*]/g, ' ').split(/[\s,]+/)) if (/^[A-Z]/.test(name)) names.add(name.replace(/^.*\bas\s+/, ''));
+    for (const name of m[1]!.replace(/[{}*]/g, ' ').split(/[\s,]+/))
+      if (/^[A-Z]/.test(name)) names.add(name.replace(/^.*\bas\s+/, ''));
   }
   return names;
 }
@@ -54,7 +55,12 @@ function markupLines(body: string): string[] {
       out.push('');
       continue;
     }
-    out.push(line.replace(/(`+)[^`]*?\1/g, '').replace(/\{\/\*.*?\*\/\}/g, '').replace(/<!--.*?-->/g, ''));
+    out.push(
+      line
+        .replace(/(`+)[^`]*?\1/g, '')
+        .replace(/\{\/\*.*?\*\/\}/g, '')
+        .replace(/<!--.*?-->/g, ''),
+    );
   }
   return out;
 }
@@ -66,7 +72,8 @@ export function mdxFindings(body: string, bodyLine = 1): MdxFinding[] {
     const line = bodyLine + index;
     for (const m of text.matchAll(COMPONENT)) {
       const name = m[1]!;
-      if (!known.has(name.split('.')[0]!)) findings.push({ line, field: `<${name}>`, message: unknownComponentMessage(name) });
+      if (!known.has(name.split('.')[0]!))
+        findings.push({ line, field: `<${name}>`, message: unknownComponentMessage(name) });
     }
     if (SCRIPT.test(text)) findings.push({ line, field: '<script>', message: SCRIPT_MESSAGE });
     SCRIPT.lastIndex = 0;

@@ -15,13 +15,16 @@ export const PII_ALLOWLIST = 'content/pii-allowlist.yaml';
 
 /** Folders that hold tools' output, never content. Dot-folders and dotfiles are skipped too. */
 const SKIP_DIRS = new Set(['node_modules', '__pycache__']);
-const BINARY = /\.(?:png|jpe?g|gif|webp|avif|ico|bmp|pdf|zip|gz|tgz|xz|br|woff2?|ttf|otf|eot|mp3|mp4|webm|mov|wasm|pyc)$/i;
+const BINARY =
+  /\.(?:png|jpe?g|gif|webp|avif|ico|bmp|pdf|zip|gz|tgz|xz|br|woff2?|ttf|otf|eot|mp3|mp4|webm|mov|wasm|pyc)$/i;
 
 /** Every text file in an incident folder, relative to the project root, with / separators, sorted. */
 export function incidentContentFiles(root: string, dir: string): string[] {
   const files: string[] = [];
   const walk = (rel: string) => {
-    for (const entry of readdirSync(join(root, rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    for (const entry of readdirSync(join(root, rel), { withFileTypes: true }).sort((a, b) =>
+      a.name < b.name ? -1 : 1,
+    )) {
       if (entry.name.startsWith('.')) continue;
       const path = posix.join(rel, entry.name);
       if (entry.isDirectory()) {
@@ -60,7 +63,8 @@ export function piiLint(root: string, allowlistFile = PII_ALLOWLIST): PiiLint {
       const text = readText(join(root, file));
       return text === undefined ? [] : scanText(text, file);
     });
-  const allow = (findings: readonly PiiFinding[]) => allowlist.filter(findings).map((finding) => findingProblem(finding, allowlistFile));
+  const allow = (findings: readonly PiiFinding[]) =>
+    allowlist.filter(findings).map((finding) => findingProblem(finding, allowlistFile));
   return {
     scan,
     allow,
@@ -108,7 +112,11 @@ interface Entry {
   index: number;
 }
 
-function readAllowlist(root: string, file: string, problems: ContentProblem[]): { entries: Entry[]; doc?: LocatedYaml } {
+function readAllowlist(
+  root: string,
+  file: string,
+  problems: ContentProblem[],
+): { entries: Entry[]; doc?: LocatedYaml } {
   if (!existsSync(join(root, file))) return { entries: [] };
   const doc = parseYaml(readFileSync(join(root, file), 'utf8'), file);
   if (Array.isArray(doc)) {

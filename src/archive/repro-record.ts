@@ -26,7 +26,12 @@ export function sourcesHash(dir: string): string {
   };
   walk(dir);
   const hash = createHash('sha256');
-  for (const file of files.sort()) hash.update(file).update('\0').update(readFileSync(join(dir, file))).update('\0');
+  for (const file of files.sort())
+    hash
+      .update(file)
+      .update('\0')
+      .update(readFileSync(join(dir, file)))
+      .update('\0');
   return `sha256:${hash.digest('hex')}`;
 }
 
@@ -67,4 +72,3 @@ export class RecordingError extends Error {
     this.name = 'RecordingError';
   }
 }
-

@@ -43,22 +43,38 @@ export function titleSlug(title: string): string {
 /** Today's date (`YYYY-MM-DD`) in the given zone: an incident is filed under its local day. */
 export function todayIn(timezone: string, now: Date = new Date()): string {
   // en-CA formats dates as YYYY-MM-DD.
-  return new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone: timezone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(now);
 }
 
 function isSeverity(value: string): value is Severity {
   return (SEVERITIES as readonly string[]).includes(value);
 }
 
-export function scaffoldIncident({ title, date, timezone = 'UTC', severity = 'SEV3', now }: ScaffoldOptions): ScaffoldedIncident {
+export function scaffoldIncident({
+  title,
+  date,
+  timezone = 'UTC',
+  severity = 'SEV3',
+  now,
+}: ScaffoldOptions): ScaffoldedIncident {
   const trimmedTitle = title.trim();
-  if (!trimmedTitle) throw new ScaffoldError('the title must not be empty, e.g. npm run new -- "Queue backlog delays orders"');
+  if (!trimmedTitle)
+    throw new ScaffoldError('the title must not be empty, e.g. npm run new -- "Queue backlog delays orders"');
   if (!isTimeZone(timezone)) {
-    throw new ScaffoldError(`"${timezone}" is not an IANA time zone; give --timezone as a name such as America/Los_Angeles, Europe/Berlin or UTC`);
+    throw new ScaffoldError(
+      `"${timezone}" is not an IANA time zone; give --timezone as a name such as America/Los_Angeles, Europe/Berlin or UTC`,
+    );
   }
   date ??= todayIn(timezone, now);
-  if (!isInstant(parseDay(date))) throw new ScaffoldError(`"${date}" is not a date; give --date as YYYY-MM-DD, e.g. 2024-06-02`);
-  if (!isSeverity(severity)) throw new ScaffoldError(`"${severity}" is not a severity; give --severity as one of ${SEVERITIES.join(', ')}`);
+  if (!isInstant(parseDay(date)))
+    throw new ScaffoldError(`"${date}" is not a date; give --date as YYYY-MM-DD, e.g. 2024-06-02`);
+  if (!isSeverity(severity))
+    throw new ScaffoldError(`"${severity}" is not a severity; give --severity as one of ${SEVERITIES.join(', ')}`);
 
   // A title with no Latin letters or digits (say, in Japanese) still needs a usable folder name.
   const slug = `${date}-${titleSlug(trimmedTitle) || 'incident'}`;

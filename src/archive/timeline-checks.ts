@@ -44,7 +44,11 @@ export function timelineProblems(entries: readonly TimelineEntry[]): EntryProble
     const key = `${entry.at.ms}\0${entry.kind}\0${entry.title}`;
     const other = seen.get(key);
     if (other !== undefined) {
-      problems.push({ index, field: 'title', message: `this entry repeats entry [${other}] (same time, kind and title). Remove one, or say what differs in the title` });
+      problems.push({
+        index,
+        field: 'title',
+        message: `this entry repeats entry [${other}] (same time, kind and title). Remove one, or say what differs in the title`,
+      });
     } else seen.set(key, index);
   });
   return problems;

@@ -59,8 +59,14 @@ export function verdictMentions(body: string, bodyLine = 1): VerdictMention[] {
   const found: VerdictMention[] = [];
   for (const m of text.matchAll(/<Verdict\b((?:[^>"'{]|"[^"]*"|'[^']*'|\{[^}]*\})*)\/?>/g)) {
     const attrs = m[1]!;
-    const mention: VerdictMention = { line: bodyLine + text.slice(0, m.index).split('\n').length - 1, tag: m[0].replace(/\s+/g, ' '), dynamic: [] };
-    for (const a of attrs.matchAll(/([A-Za-z_][\w-]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|\{\s*(?:"([^"]*)"|'([^']*)'|([^}]*))\s*\})/g)) {
+    const mention: VerdictMention = {
+      line: bodyLine + text.slice(0, m.index).split('\n').length - 1,
+      tag: m[0].replace(/\s+/g, ' '),
+      dynamic: [],
+    };
+    for (const a of attrs.matchAll(
+      /([A-Za-z_][\w-]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|\{\s*(?:"([^"]*)"|'([^']*)'|([^}]*))\s*\})/g,
+    )) {
       const name = a[1]!;
       if (!(ATTRIBUTES as readonly string[]).includes(name)) continue;
       const literal = a[2] ?? a[3] ?? a[4] ?? a[5];
@@ -77,13 +83,15 @@ export function parseParams(text: string): Record<string, string> | string {
   const out: Record<string, string> = {};
   for (const pair of text.split(/[\s,]+/).filter(Boolean)) {
     const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.+)$/.exec(pair);
-    if (!m) return `params="${text}" is not a list of NAME=value pairs; write it like params="SLEEP=0.000001" (several separated by spaces)`;
+    if (!m)
+      return `params="${text}" is not a list of NAME=value pairs; write it like params="SLEEP=0.000001" (several separated by spaces)`;
     out[m[1]!] = m[2]!;
   }
   return out;
 }
 
-export type VerdictResolution = { ok: true; repro: CitableRepro; cell: CellResult; results: ReproResults } | { ok: false; message: string };
+export type VerdictResolution =
+  { ok: true; repro: CitableRepro; cell: CellResult; results: ReproResults } | { ok: false; message: string };
 
 const list = (items: readonly string[]) => items.join(', ') || 'none';
 
@@ -91,21 +99,32 @@ const list = (items: readonly string[]) => items.join(', ') || 'none';
  * The recorded cell a citation names, or why there is none and what to do. `incident` is the
  * incident's folder name, used in the command that would record the missing cell.
  */
-export function resolveVerdict(citation: VerdictCitation, repros: readonly CitableRepro[], incident: string): VerdictResolution {
+export function resolveVerdict(
+  citation: VerdictCitation,
+  repros: readonly CitableRepro[],
+  incident: string,
+): VerdictResolution {
   const fail = (message: string): VerdictResolution => ({ ok: false, message });
   const known = repros.map((r) => r.id);
   if (!citation.repro) return fail(`<Verdict> needs repro="…" naming one of this incident's repros (${list(known)})`);
   const repro = repros.find((r) => r.id === citation.repro);
-  if (!repro) return fail(`there is no repro "${citation.repro}" to cite (this incident's repros: ${list(known)}). Fix the id, or add the repro under repros/${citation.repro}/`);
-  const command = (version?: string) => `npm run repro -- ${incident} ${repro.id}${version ? ` --version ${version}` : ''}`;
+  if (!repro)
+    return fail(
+      `there is no repro "${citation.repro}" to cite (this incident's repros: ${list(known)}). Fix the id, or add the repro under repros/${citation.repro}/`,
+    );
+  const command = (version?: string) =>
+    `npm run repro -- ${incident} ${repro.id}${version ? ` --version ${version}` : ''}`;
   const results = repro.results;
   if (!results || results.cells.length === 0) {
-    return fail(`the repro "${repro.id}" has no recorded results (${repro.dir}/results.json), so there is no verdict to cite. Run ${command()} and commit its results.json`);
+    return fail(
+      `the repro "${repro.id}" has no recorded results (${repro.dir}/results.json), so there is no verdict to cite. Run ${command()} and commit its results.json`,
+    );
   }
   const versions = [...new Set(results.cells.map((c) => c.version))];
   let version = citation.version;
   if (version === undefined) {
-    if (versions.length > 1) return fail(`say which version of "${repro.id}" this cites with version="…" (recorded: ${list(versions)})`);
+    if (versions.length > 1)
+      return fail(`say which version of "${repro.id}" this cites with version="…" (recorded: ${list(versions)})`);
     version = versions[0]!;
   }
   const ofVersion = results.cells.filter((c) => c.version === version);
@@ -114,7 +133,9 @@ export function resolveVerdict(citation: VerdictCitation, repros: readonly Citab
     const how = listed.includes(version)
       ? `Record it with ${command(version)} and commit results.json, or cite a recorded version`
       : `${version} is not in ${repro.dir}/repro.yaml (package.versions: ${list(listed)}); add it there and record it with ${command(version)}, or cite a recorded version`;
-    return fail(`the repro "${repro.id}" has no recorded cell for version ${version} (recorded: ${list(versions)}). ${how}`);
+    return fail(
+      `the repro "${repro.id}" has no recorded cell for version ${version} (recorded: ${list(versions)}). ${how}`,
+    );
   }
   let params: Record<string, string> = {};
   if (citation.params !== undefined) {
@@ -130,7 +151,9 @@ export function resolveVerdict(citation: VerdictCitation, repros: readonly Citab
     );
   }
   if (matching.length > 1) {
-    return fail(`the repro "${repro.id}" recorded ${matching.length} cells for ${cellLabel({ version, parameters: params })}; say which with params="…" (one of: ${list(matching.map((c) => parametersText(c.parameters)))})`);
+    return fail(
+      `the repro "${repro.id}" recorded ${matching.length} cells for ${cellLabel({ version, parameters: params })}; say which with params="…" (one of: ${list(matching.map((c) => parametersText(c.parameters)))})`,
+    );
   }
   return { ok: true, repro, cell: matching[0]!, results };
 }
@@ -143,11 +166,20 @@ export interface VerdictFinding {
 }
 
 /** Every citation in the body that names no recorded cell, located. */
-export function verdictFindings(body: string, bodyLine: number, repros: readonly CitableRepro[], incident: string): VerdictFinding[] {
+export function verdictFindings(
+  body: string,
+  bodyLine: number,
+  repros: readonly CitableRepro[],
+  incident: string,
+): VerdictFinding[] {
   const findings: VerdictFinding[] = [];
   for (const mention of verdictMentions(body, bodyLine)) {
     if (mention.dynamic.length > 0) {
-      findings.push({ line: mention.line, field: mention.tag, message: `write ${mention.dynamic.map((a) => `${a}="…"`).join(' and ')} as a literal string, so the build can check that the cited cell was recorded` });
+      findings.push({
+        line: mention.line,
+        field: mention.tag,
+        message: `write ${mention.dynamic.map((a) => `${a}="…"`).join(' and ')} as a literal string, so the build can check that the cited cell was recorded`,
+      });
       continue;
     }
     const resolved = resolveVerdict(mention, repros, incident);

@@ -78,26 +78,58 @@ export function factFindings(facts: readonly Fact[], ctx: FactContext): FactFind
   const findings: FactFinding[] = [];
   const byKey = new Map<string, number>();
   facts.forEach((fact, i) => {
-    if (byKey.has(fact.key)) findings.push({ fact: i, field: 'key', message: `the key "${fact.key}" is already used by fact [${byKey.get(fact.key)}]` });
+    if (byKey.has(fact.key))
+      findings.push({
+        fact: i,
+        field: 'key',
+        message: `the key "${fact.key}" is already used by fact [${byKey.get(fact.key)}]`,
+      });
     else byKey.set(fact.key, i);
   });
 
-  const items = new Map(ctx.history.items.map((item) => [historyKey(item, ctx.history.repository), item as Record<string, unknown>]));
+  const items = new Map(
+    ctx.history.items.map((item) => [historyKey(item, ctx.history.repository), item as Record<string, unknown>]),
+  );
   facts.forEach((fact, i) => {
     fact.matches.forEach((binding, j) => {
       const field = `matches[${j}]`;
       if ('frontmatter' in binding) {
         const other = (ctx.frontmatter as Record<string, unknown>)[binding.frontmatter];
-        if (!agree(fact.value, other)) findings.push({ fact: i, field, message: `the frontmatter's ${binding.frontmatter} is ${shown(other)}, but the fact "${fact.key}" says ${fact.value}. Correct whichever is wrong` });
+        if (!agree(fact.value, other))
+          findings.push({
+            fact: i,
+            field,
+            message: `the frontmatter's ${binding.frontmatter} is ${shown(other)}, but the fact "${fact.key}" says ${fact.value}. Correct whichever is wrong`,
+          });
       } else if ('timeline' in binding) {
         const { kind, title } = binding.timeline;
         const entries = ctx.timeline.filter((e) => e.kind === kind && (!title || e.title === title));
-        if (entries.length === 0) findings.push({ fact: i, field, message: `timeline.yaml has no "${kind}" entry${title ? ` titled "${title}"` : ''} to match the fact "${fact.key}"` });
-        else if (!entries.some((e) => agree(fact.value, e.at))) findings.push({ fact: i, field, message: `timeline.yaml's "${kind}" entry is at ${entries.map((e) => e.at.iso).join(', ')}, but the fact "${fact.key}" says ${fact.value}` });
+        if (entries.length === 0)
+          findings.push({
+            fact: i,
+            field,
+            message: `timeline.yaml has no "${kind}" entry${title ? ` titled "${title}"` : ''} to match the fact "${fact.key}"`,
+          });
+        else if (!entries.some((e) => agree(fact.value, e.at)))
+          findings.push({
+            fact: i,
+            field,
+            message: `timeline.yaml's "${kind}" entry is at ${entries.map((e) => e.at.iso).join(', ')}, but the fact "${fact.key}" says ${fact.value}`,
+          });
       } else {
         const item = items.get(binding.history.ref);
-        if (!item) findings.push({ fact: i, field, message: `"${binding.history.ref}" is not in history.yaml, so the fact "${fact.key}" cannot be checked against it` });
-        else if (!agree(fact.value, item[binding.history.field])) findings.push({ fact: i, field, message: `history.yaml's ${binding.history.ref} ${binding.history.field} is ${shown(item[binding.history.field])}, but the fact "${fact.key}" says ${fact.value}` });
+        if (!item)
+          findings.push({
+            fact: i,
+            field,
+            message: `"${binding.history.ref}" is not in history.yaml, so the fact "${fact.key}" cannot be checked against it`,
+          });
+        else if (!agree(fact.value, item[binding.history.field]))
+          findings.push({
+            fact: i,
+            field,
+            message: `history.yaml's ${binding.history.ref} ${binding.history.field} is ${shown(item[binding.history.field])}, but the fact "${fact.key}" says ${fact.value}`,
+          });
       }
     });
   });
@@ -107,31 +139,56 @@ export function factFindings(facts: readonly Fact[], ctx: FactContext): FactFind
     const { moment, side } = fact.bound;
     const limit = asInstant(String(fact.value));
     if (!limit || limit.precision !== 'exact') {
-      findings.push({ fact: i, field: 'bound', message: `the fact "${fact.key}" bounds ${moment}, so its value must be a timestamp with an offset (like 2023-03-20T10:00:00-07:00); found "${fact.value}"` });
+      findings.push({
+        fact: i,
+        field: 'bound',
+        message: `the fact "${fact.key}" bounds ${moment}, so its value must be a timestamp with an offset (like 2023-03-20T10:00:00-07:00); found "${fact.value}"`,
+      });
       return;
     }
     const known = ctx.frontmatter[moment];
     if (!known) return;
     const broken = side === 'not-before' ? known.ms < limit.ms : known.ms > limit.ms;
-    if (broken) findings.push({ fact: i, field: 'bound', message: `the frontmatter's ${moment} is ${known.iso}, but the fact "${fact.key}" says it is ${side === 'not-before' ? 'not before' : 'not after'} ${fact.value}. Correct whichever is wrong` });
+    if (broken)
+      findings.push({
+        fact: i,
+        field: 'bound',
+        message: `the frontmatter's ${moment} is ${known.iso}, but the fact "${fact.key}" says it is ${side === 'not-before' ? 'not before' : 'not after'} ${fact.value}. Correct whichever is wrong`,
+      });
   });
 
   for (const mention of ctx.mentions) {
-    if (!byKey.has(mention.value)) findings.push({ line: mention.line, field: '<Fact k>', message: `there is no fact "${mention.value}" in facts.yaml. Add it with its source, or fix the key` });
+    if (!byKey.has(mention.value))
+      findings.push({
+        line: mention.line,
+        field: '<Fact k>',
+        message: `there is no fact "${mention.value}" in facts.yaml. Add it with its source, or fix the key`,
+      });
   }
   const percents = new Set(facts.map((f) => normalizePercent(String(f.value))).filter((v) => v.endsWith('%')));
   const checkPercent = (p: Located<string>, where: string) => {
-    if (!percents.has(p.value)) findings.push({ line: p.line, field: where, message: `${p.value} is written out but no fact in facts.yaml has that value. Cite the number with <Fact k="…" /> or add it to facts.yaml with its source` });
+    if (!percents.has(p.value))
+      findings.push({
+        line: p.line,
+        field: where,
+        message: `${p.value} is written out but no fact in facts.yaml has that value. Cite the number with <Fact k="…" /> or add it to facts.yaml with its source`,
+      });
   };
   for (const p of ctx.percents) checkPercent(p, 'text');
-  for (const [name, text] of [['summary', ctx.frontmatter.summary], ['impact', ctx.frontmatter.impact]] as const) {
+  for (const [name, text] of [
+    ['summary', ctx.frontmatter.summary],
+    ['impact', ctx.frontmatter.impact],
+  ] as const) {
     for (const p of percentMentions(text)) checkPercent({ value: p.value, line: 0 }, name);
   }
   return findings;
 }
 
 /** The bound a fact sets on an unknown key moment, for the header: `{ side, fact, index }`. */
-export function momentBound(facts: readonly Fact[], moment: 'detected' | 'mitigated' | 'resolved'): { fact: Fact; index: number; side: 'not-before' | 'not-after'; at: Instant } | undefined {
+export function momentBound(
+  facts: readonly Fact[],
+  moment: 'detected' | 'mitigated' | 'resolved',
+): { fact: Fact; index: number; side: 'not-before' | 'not-after'; at: Instant } | undefined {
   for (const [index, fact] of facts.entries()) {
     if (fact.bound?.moment !== moment) continue;
     const at = asInstant(String(fact.value));

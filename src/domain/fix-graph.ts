@@ -55,9 +55,12 @@ export function nodeLabel(item: HistoryItem, key: string): string {
  */
 export function fixGraph(history: History): FixGraph {
   const all = history.items.map((item) => ({ item, key: historyKey(item, history.repository) }));
-  const storyTargets = new Set(all.flatMap(({ item }) => item.relations.filter((r) => r.type !== 'released-in').map((r) => r.to)));
+  const storyTargets = new Set(
+    all.flatMap(({ item }) => item.relations.filter((r) => r.type !== 'released-in').map((r) => r.to)),
+  );
   const keyed = all.filter(
-    ({ item, key }) => item.type !== 'pull' || storyTargets.has(key) || item.relations.some((r) => r.type !== 'released-in'),
+    ({ item, key }) =>
+      item.type !== 'pull' || storyTargets.has(key) || item.relations.some((r) => r.type !== 'released-in'),
   );
   const kept = new Set(keyed.map((k) => k.key));
   const edges: FixEdge[] = [];
@@ -73,7 +76,14 @@ export function fixGraph(history: History): FixGraph {
   const linked = new Set(edges.flatMap((e) => [e.from, e.to]));
   const nodes = keyed
     .filter(({ key }) => linked.has(key))
-    .map(({ item, key }) => ({ key, type: item.type, label: nodeLabel(item, key), title: item.title, url: item.url, outcome: item.outcome }));
+    .map(({ item, key }) => ({
+      key,
+      type: item.type,
+      label: nodeLabel(item, key),
+      title: item.title,
+      url: item.url,
+      outcome: item.outcome,
+    }));
   return { nodes, edges };
 }
 
@@ -94,7 +104,10 @@ export function fixGraphMermaid(graph: FixGraph): string {
   for (const node of graph.nodes) {
     const outcome = node.outcome ? OUTCOME_WORD[node.outcome] : '';
     // A release's tag says it all; its title would only repeat the version.
-    const text = [node.label, node.type === 'release' ? '' : shorten(node.title, 42), outcome && `(${outcome})`].filter(Boolean).map(escapeMermaidText).join('<br/>');
+    const text = [node.label, node.type === 'release' ? '' : shorten(node.title, 42), outcome && `(${outcome})`]
+      .filter(Boolean)
+      .map(escapeMermaidText)
+      .join('<br/>');
     // Rounded boxes for releases, hexagons for advisories: shapes Mermaid draws with few path points.
     const [open, close] = node.type === 'release' ? ['(', ')'] : node.type === 'advisory' ? ['{{', '}}'] : ['[', ']'];
     lines.push(`  ${ids.get(node.key)}${open}"${text}"${close}`);

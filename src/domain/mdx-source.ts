@@ -6,7 +6,9 @@ export interface Located<T> {
 }
 
 /** The frontmatter block and where the body starts; undefined when there is no frontmatter. */
-export function splitFrontmatter(source: string): { yaml: string; yamlLine: number; body: string; bodyLine: number } | undefined {
+export function splitFrontmatter(
+  source: string,
+): { yaml: string; yamlLine: number; body: string; bodyLine: number } | undefined {
   const match = /^---[ \t]*\r?\n([\s\S]*?)\r?\n?---[ \t]*(?:\r?\n|$)/.exec(source);
   if (!match) return undefined;
   const consumed = match[0];

@@ -95,21 +95,56 @@ export function reportToFixRelease(history: History): { report?: Moment; release
     const label = (item: HistoryItem) => historyLabel(item, historyKey(item, history.repository));
     if (issue?.type === 'issue' && issue.opened) reports.push({ label: `${label(issue)} opened`, at: issue.opened });
     for (const release of shipped) {
-      if (release?.type === 'release' && release.published) releases.push({ label: label(release), at: release.published });
+      if (release?.type === 'release' && release.published)
+        releases.push({ label: label(release), at: release.published });
     }
   }
   const earliest = (list: Moment[]) => list.sort((a, b) => a.at.ms - b.at.ms)[0];
   return { report: earliest(reports), release: earliest(releases) };
 }
 
-export function incidentMetrics(fm: IncidentFrontmatter, timeline: readonly TimelineEntry[], history: History): Metric[] {
+export function incidentMetrics(
+  fm: IncidentFrontmatter,
+  timeline: readonly TimelineEntry[],
+  history: History,
+): Metric[] {
   const m = keyMoments(fm, timeline);
   const fix = reportToFixRelease(history);
   return [
-    metric('time-to-detect', 'Time to detect', 'From the start of the incident to its detection (frontmatter started → detected; else the first trigger or impact-start event → the first detected event or "investigating" update).', m.started, m.detected),
-    metric('time-to-mitigate', 'Time to mitigate', 'From the start to mitigation (started → mitigated; else → the first mitigated event or "monitoring" update).', m.started, m.mitigated),
-    metric('time-to-resolve', 'Time to resolve', 'From the start to resolution (started → resolved; else → the first "resolved" update).', m.started, m.resolved),
-    metric('impact-window', 'Impact window', 'From the first impact-start event to the last impact-end event in the timeline.', first(timeline, ['impact-start']), last(timeline, ['impact-end'])),
-    metric('report-to-fix-release', 'Report to fix release', 'From the first report of the bug (an issue that names its cause and that a pull request fixes) to the first release that shipped such a fix; counted in days when a date is known only to the day.', fix.report, fix.release),
+    metric(
+      'time-to-detect',
+      'Time to detect',
+      'From the start of the incident to its detection (frontmatter started → detected; else the first trigger or impact-start event → the first detected event or "investigating" update).',
+      m.started,
+      m.detected,
+    ),
+    metric(
+      'time-to-mitigate',
+      'Time to mitigate',
+      'From the start to mitigation (started → mitigated; else → the first mitigated event or "monitoring" update).',
+      m.started,
+      m.mitigated,
+    ),
+    metric(
+      'time-to-resolve',
+      'Time to resolve',
+      'From the start to resolution (started → resolved; else → the first "resolved" update).',
+      m.started,
+      m.resolved,
+    ),
+    metric(
+      'impact-window',
+      'Impact window',
+      'From the first impact-start event to the last impact-end event in the timeline.',
+      first(timeline, ['impact-start']),
+      last(timeline, ['impact-end']),
+    ),
+    metric(
+      'report-to-fix-release',
+      'Report to fix release',
+      'From the first report of the bug (an issue that names its cause and that a pull request fixes) to the first release that shipped such a fix; counted in days when a date is known only to the day.',
+      fix.report,
+      fix.release,
+    ),
   ];
 }

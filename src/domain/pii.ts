@@ -155,7 +155,9 @@ function cardLayout(groups: string[]): boolean {
   const shape = lengths.join('-');
   if (shape === '4-6-5' || shape === '4-6-4') return true;
   // All groups of four but the last, which holds the rest (1–4 digits).
-  return lengths.slice(0, -1).every((l) => l === 4) && lengths.at(-1)! >= 1 && lengths.at(-1)! <= 4 && groups.length <= 5;
+  return (
+    lengths.slice(0, -1).every((l) => l === 4) && lengths.at(-1)! >= 1 && lengths.at(-1)! <= 4 && groups.length <= 5
+  );
 }
 
 function cardNetwork(digits: string): string | undefined {
@@ -181,7 +183,8 @@ function cards(text: string): Hit[] {
     if (m[0].replace(/\D/g, '').length < 13) continue;
     // Split into groups, remembering where each starts, and try every window of whole groups.
     const groups: { text: string; start: number; sep: string }[] = [];
-    for (const g of m[0].matchAll(/(^|[ -])(\d+)/g)) groups.push({ text: g[2]!, start: m.index + g.index + g[1]!.length, sep: g[1]! });
+    for (const g of m[0].matchAll(/(^|[ -])(\d+)/g))
+      groups.push({ text: g[2]!, start: m.index + g.index + g[1]!.length, sep: g[1]! });
     let i = 0;
     while (i < groups.length) {
       let found = 0;
@@ -195,7 +198,12 @@ function cards(text: string): Hit[] {
         const network = cardNetwork(digits);
         if (!network || !luhnValid(digits) || /^(\d)\1+$/.test(digits)) continue;
         const last = window.at(-1)!;
-        hits.push({ start: window[0]!.start, end: last.start + last.text.length, kind: 'card', label: `a payment card number (${network}, passes the Luhn check)` });
+        hits.push({
+          start: window[0]!.start,
+          end: last.start + last.text.length,
+          kind: 'card',
+          label: `a payment card number (${network}, passes the Luhn check)`,
+        });
         found = j - i;
         break;
       }
@@ -232,9 +240,11 @@ const TOKEN_RULES: { label: string; pattern: RegExp; check?: (token: string) => 
  * `api_key: …`, `"client_secret": "…"`, `PASSWORD=…`, `Authorization: Bearer …`. The key may be
  * quoted; the value is what is reported.
  */
-const SECRET_WORD = /token|secret|passw(?:or)?d|pwd|api[_-]?key|apikey|access[_-]?key|private[_-]?key|auth[_-]?key|credential/gi;
+const SECRET_WORD =
+  /token|secret|passw(?:or)?d|pwd|api[_-]?key|apikey|access[_-]?key|private[_-]?key|auth[_-]?key|credential/gi;
 /** After the key: the assignment and the value (applied at the end of the key). */
-const ASSIGNED_VALUE = /["']?[ \t]*(?::=|=>|[:=])[ \t]*["']?((?:[Bb]earer|[Bb]asic|[Tt]oken)[ \t]+)?([A-Za-z0-9+/=_.~-]{20,})/y;
+const ASSIGNED_VALUE =
+  /["']?[ \t]*(?::=|=>|[:=])[ \t]*["']?((?:[Bb]earer|[Bb]asic|[Tt]oken)[ \t]+)?([A-Za-z0-9+/=_.~-]{20,})/y;
 const BEARER = /\b[Bb]earer[ \t]+([A-Za-z0-9+/=_.~-]{20,})/g;
 /** Keys that hold hashes and commits, never secrets, whatever else their name says. */
 const HASH_KEY = /sha|commit|hash|digest|checksum|fingerprint|integrity/i;
@@ -273,7 +283,12 @@ function tokens(text: string): Hit[] {
     const [, scheme, value] = m as unknown as [string, string | undefined, string];
     if (HASH_KEY.test(key) || !randomLooking(value)) continue;
     const start = m.index + m[0].length - value.length;
-    hits.push({ start, end: start + value.length, kind: 'token', label: `a secret assigned to "${key}"${scheme ? ` (${scheme.trim()})` : ''}` });
+    hits.push({
+      start,
+      end: start + value.length,
+      kind: 'token',
+      label: `a secret assigned to "${key}"${scheme ? ` (${scheme.trim()})` : ''}`,
+    });
   }
   for (const m of text.matchAll(BEARER)) {
     const value = m[1]!;
@@ -363,7 +378,15 @@ export function scanText(text: string, file: string): PiiFinding[] {
       else hi = mid - 1;
     }
     const match = text.slice(hit.start, hit.end);
-    return { file, line: lo + 1, column: hit.start - lineStarts[lo]! + 1, kind: hit.kind, label: hit.label, excerpt: mask(match), match };
+    return {
+      file,
+      line: lo + 1,
+      column: hit.start - lineStarts[lo]! + 1,
+      kind: hit.kind,
+      label: hit.label,
+      excerpt: mask(match),
+      match,
+    };
   });
 }
 
@@ -412,7 +435,11 @@ export function globToRegExp(glob: string): RegExp {
  * allow nothing can be reported as stale once every file has been scanned.
  */
 export function piiAllowlist(entries: readonly PiiAllowEntry[]) {
-  const compiled = entries.map((entry) => ({ entry, file: globToRegExp(entry.file), pattern: allowPattern(entry.match) }));
+  const compiled = entries.map((entry) => ({
+    entry,
+    file: globToRegExp(entry.file),
+    pattern: allowPattern(entry.match),
+  }));
   const used = new Set<number>();
   const allows = (c: (typeof compiled)[number], f: PiiFinding) =>
     (c.entry.kind === undefined || c.entry.kind === f.kind) &&

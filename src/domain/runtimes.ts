@@ -3,7 +3,12 @@
  * an entry here, a driver in src/repro/runtimes/ and its registration in that folder's index.
  */
 export const RUNTIMES = {
-  python: { label: 'Python', highlight: 'python', interpreterVariable: 'REPRO_PYTHON', readerInterpreter: '/usr/bin/python3' },
+  python: {
+    label: 'Python',
+    highlight: 'python',
+    interpreterVariable: 'REPRO_PYTHON',
+    readerInterpreter: '/usr/bin/python3',
+  },
   node: { label: 'Node.js', highlight: 'ts', interpreterVariable: 'REPRO_NODE', readerInterpreter: undefined },
 } as const satisfies Record<string, RuntimeInfo>;
 

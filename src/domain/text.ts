@@ -1,6 +1,12 @@
 /** Small text helpers every output shares: one HTML escape, one way to cut a long text. */
 
-const HTML_ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const HTML_ESCAPES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
 
 /** Plain text made safe to place in HTML text or a quoted attribute. */
 export function escapeHtml(text: string): string {

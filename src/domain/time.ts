@@ -7,8 +7,7 @@
  */
 
 /** `2023-03-20T01:00:00-07:00`, `2023-03-20T08:00Z`, with optional seconds and fraction. */
-const TIMESTAMP_WITH_OFFSET =
-  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+const TIMESTAMP_WITH_OFFSET = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 const TIMESTAMP_WITHOUT_OFFSET = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?$/;
 const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -23,10 +22,7 @@ export interface Instant {
 }
 
 export type TimestampProblem =
-  | { kind: 'missing-offset' }
-  | { kind: 'date-only' }
-  | { kind: 'malformed' }
-  | { kind: 'impossible' };
+  { kind: 'missing-offset' } | { kind: 'date-only' } | { kind: 'malformed' } | { kind: 'impossible' };
 
 function validCalendarDate(y: number, m: number, d: number): boolean {
   const date = new Date(Date.UTC(y, m - 1, d));
@@ -116,8 +112,23 @@ function parts(ms: number, zone: string, options: Intl.DateTimeFormatOptions, lo
 
 /** The zone's offset from UTC at that moment, in milliseconds (PDT → -25 200 000). */
 export function zoneOffsetMs(ms: number, zone: string): number {
-  const p = parts(ms, zone, { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
-  const asUtc = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
+  const p = parts(ms, zone, {
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  });
+  const asUtc = Date.UTC(
+    Number(p.year),
+    Number(p.month) - 1,
+    Number(p.day),
+    Number(p.hour),
+    Number(p.minute),
+    Number(p.second),
+  );
   return asUtc - Math.floor(ms / 1000) * 1000;
 }
 
@@ -162,7 +173,10 @@ const dateTimeInZone = memoized((ms, zone) => {
     hourCycle: 'h23',
     timeZoneName: 'short',
   });
-  const name = p.timeZoneName && !/^(GMT|UTC)[+-]?/.test(p.timeZoneName) ? p.timeZoneName : abbreviationFor(ms, zone, p.timeZoneName ?? '');
+  const name =
+    p.timeZoneName && !/^(GMT|UTC)[+-]?/.test(p.timeZoneName)
+      ? p.timeZoneName
+      : abbreviationFor(ms, zone, p.timeZoneName ?? '');
   return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute} ${name}`;
 });
 
@@ -183,7 +197,8 @@ function abbreviationFor(ms: number, zone: string, usName: string): string {
 
 const YEAR_10000 = Date.UTC(10000, 0, 1);
 /** Whether a zone is UTC by another name, so showing a moment "and in UTC" would say it twice. */
-export const isUtc = (zone: string) => ['UTC', 'Etc/UTC', 'Etc/UCT', 'Etc/Zulu', 'Etc/GMT', 'GMT', 'UCT', 'Zulu'].includes(zone);
+export const isUtc = (zone: string) =>
+  ['UTC', 'Etc/UTC', 'Etc/UCT', 'Etc/Zulu', 'Etc/GMT', 'GMT', 'UCT', 'Zulu'].includes(zone);
 
 /**
  * The zone's short name at that moment: `PDT`, `CEST`, `UTC`. CLDR knows American names in

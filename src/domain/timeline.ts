@@ -84,7 +84,10 @@ export function historyEvents(item: HistoryItem, mainRepo?: string): TimelineIte
             source,
             kind,
             // A release's title already names it ("redis-py 4.5.5"): say so once, tag in brackets.
-            title: item.type === 'release' ? `${item.title} released (${item.tag})` : `${label} ${verb[kind]}: ${item.title}`,
+            title:
+              item.type === 'release'
+                ? `${item.title} released (${item.tag})`
+                : `${label} ${verb[kind]}: ${item.title}`,
             url: item.url,
             confidence: item.confidence,
             confidenceNote: item.note,
@@ -122,7 +125,11 @@ export function timelineItem(entry: TimelineEntry): TimelineItem {
  * first, in file order, then history in file order), so the result never depends on how the
  * sort breaks ties. Every item gets a unique anchor id.
  */
-export function mergeTimeline(entries: readonly TimelineEntry[], history: History, zone: string): readonly TimelineItem[] {
+export function mergeTimeline(
+  entries: readonly TimelineEntry[],
+  history: History,
+  zone: string,
+): readonly TimelineItem[] {
   // The page, its JSON export, the Statuspage export and each feed format all ask for the same
   // incident's timeline; the result is frozen, so sharing it is safe.
   const cached = merged.get(entries);
@@ -131,7 +138,10 @@ export function mergeTimeline(entries: readonly TimelineEntry[], history: Histor
   merged.set(entries, { history, zone, items });
   return items;
 }
-const merged = new WeakMap<readonly TimelineEntry[], { history: History; zone: string; items: readonly TimelineItem[] }>();
+const merged = new WeakMap<
+  readonly TimelineEntry[],
+  { history: History; zone: string; items: readonly TimelineItem[] }
+>();
 
 function mergeUncached(entries: readonly TimelineEntry[], history: History, zone: string): TimelineItem[] {
   const items = [

@@ -112,7 +112,9 @@ export interface FeedDocument {
 }
 
 function newest(entries: readonly FeedEntry[]): Date {
-  return entries.reduce<Date | undefined>((max, e) => (!max || e.date > max ? e.date : max), undefined) ?? EMPTY_FEED_UPDATED;
+  return (
+    entries.reduce<Date | undefined>((max, e) => (!max || e.date > max ? e.date : max), undefined) ?? EMPTY_FEED_UPDATED
+  );
 }
 
 function feedLinks(root: string, name: FeedName): Record<FeedFormat, string> {
@@ -135,7 +137,11 @@ function capitalized(value: string): string {
  *
  * @param root the site's absolute root address, ending in `/`
  */
-export function incidentsFeed(incidents: readonly ExportableIncident[], root: string, siteName = 'Aftermath'): FeedDocument {
+export function incidentsFeed(
+  incidents: readonly ExportableIncident[],
+  root: string,
+  siteName = 'Aftermath',
+): FeedDocument {
   const dated = sortNewestFirst(incidents.filter((incident) => incidentDate(incident))).slice(0, FEED_LIMITS.incidents);
   const entries = dated.map((incident): FeedEntry => {
     const date = incidentDate(incident)!;
@@ -170,7 +176,10 @@ export function incidentsFeed(incidents: readonly ExportableIncident[], root: st
 
 function componentChangesHtml(changes: TimelineEntry['components']): string {
   if (changes.length === 0) return '';
-  const rows = changes.map((c) => `<li>${escapeHtml(c.name)}: ${c.from ? `${escapeHtml(words(c.from))} → ` : ''}${escapeHtml(words(c.to))}</li>`);
+  const rows = changes.map(
+    (c) =>
+      `<li>${escapeHtml(c.name)}: ${c.from ? `${escapeHtml(words(c.from))} → ` : ''}${escapeHtml(words(c.to))}</li>`,
+  );
   return `<ul>\n${rows.join('\n')}\n</ul>`;
 }
 
@@ -181,7 +190,9 @@ function updateEntry(incident: ExportableIncident, item: TimelineItem, root: str
   // A title such as "Resolved" only restates the status; saying it twice reads as a glitch.
   const restatesStatus = item.title.trim().toLowerCase() === item.kind;
   const contentHtml = [
-    restatesStatus ? `<p><strong>${status}</strong></p>` : `<p><strong>${status}:</strong> ${escapeHtml(item.title)}</p>`,
+    restatesStatus
+      ? `<p><strong>${status}</strong></p>`
+      : `<p><strong>${status}:</strong> ${escapeHtml(item.title)}</p>`,
     item.body?.trim() ? renderSafeMarkdown(item.body).trim() : '',
     componentChangesHtml(item.components),
     `<p>Incident: <a href="${escapeHtml(incidentPageUrl(root, incident.slug))}">${escapeHtml(fm.title)}</a> (${escapeHtml(severityLabel(fm.severity))})</p>`,
@@ -204,13 +215,19 @@ function updateEntry(incident: ExportableIncident, item: TimelineItem, root: str
  *
  * @param root the site's absolute root address, ending in `/`
  */
-export function updatesFeed(incidents: readonly ExportableIncident[], root: string, siteName = 'Aftermath'): FeedDocument {
+export function updatesFeed(
+  incidents: readonly ExportableIncident[],
+  root: string,
+  siteName = 'Aftermath',
+): FeedDocument {
   const updates = incidents.flatMap((incident) =>
     mergeTimeline(incident.timeline, incident.history, incident.frontmatter.timezone)
       .filter((item) => item.source === 'status-page')
       .map((item, index) => ({ incident, item, index })),
   );
-  updates.sort((a, b) => b.item.at.ms - a.item.at.ms || a.incident.slug.localeCompare(b.incident.slug) || b.index - a.index);
+  updates.sort(
+    (a, b) => b.item.at.ms - a.item.at.ms || a.incident.slug.localeCompare(b.incident.slug) || b.index - a.index,
+  );
   const entries = updates.slice(0, FEED_LIMITS.updates).map(({ incident, item }) => updateEntry(incident, item, root));
   return {
     title: `${siteName}: status updates`,
@@ -255,7 +272,8 @@ function libraryFeed(doc: FeedDocument, format: 'atom' | 'rss'): Feed {
       category: entry.categories.map((c) => ({ name: c.term, term: c.term, scheme: c.scheme, domain: c.scheme })),
     };
     // RSS 2.0's <author> must be an e-mail address, which we do not have; Atom takes names.
-    if (format === 'atom' && entry.authors.length) item.author = entry.authors.map((a) => ({ name: a.name, link: a.url }));
+    if (format === 'atom' && entry.authors.length)
+      item.author = entry.authors.map((a) => ({ name: a.name, link: a.url }));
     feed.addItem(item);
   }
   return feed;
@@ -273,7 +291,8 @@ export function rssFeed(doc: FeedDocument): string {
 
 /** JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/). */
 export function jsonFeed(doc: FeedDocument): string {
-  const authors = (list: readonly FeedAuthor[]) => list.map((a) => (a.url ? { name: a.name, url: a.url } : { name: a.name }));
+  const authors = (list: readonly FeedAuthor[]) =>
+    list.map((a) => (a.url ? { name: a.name, url: a.url } : { name: a.name }));
   const feed = {
     version: 'https://jsonfeed.org/version/1.1',
     title: doc.title,

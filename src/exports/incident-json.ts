@@ -22,7 +22,8 @@ import type { Instant } from '../domain/time.ts';
 import { mergeTimeline, type TimelineItem } from '../domain/timeline.ts';
 
 /** What the exports read of an incident (the collection entry's data has all of it); without follow-ups, none are exported. */
-export type ExportableIncident = Pick<IncidentRecord, 'slug' | 'frontmatter' | 'timeline' | 'history'> & Partial<Pick<IncidentRecord, 'followUps' | 'repros'>>;
+export type ExportableIncident = Pick<IncidentRecord, 'slug' | 'frontmatter' | 'timeline' | 'history'> &
+  Partial<Pick<IncidentRecord, 'followUps' | 'repros'>>;
 
 /**
  * The site's root address, ending in `/`: absolute (`https://example.com/docs/`) when `site`
@@ -78,7 +79,12 @@ function exportHistoryItem(item: HistoryItem): HistoryItemExport {
     case 'issue':
       return { ...item, opened: optionalInstant(item.opened), closed: optionalInstant(item.closed) };
     case 'pull':
-      return { ...item, opened: optionalInstant(item.opened), merged: optionalInstant(item.merged), closed: optionalInstant(item.closed) };
+      return {
+        ...item,
+        opened: optionalInstant(item.opened),
+        merged: optionalInstant(item.merged),
+        closed: optionalInstant(item.closed),
+      };
     case 'commit':
       return { ...item, committed: optionalInstant(item.committed) };
     case 'release':
@@ -126,7 +132,11 @@ export function exportFollowUp(followUp: LocatedFollowUp, data: ExportableIncide
  * @param pageUrl the incident page's address ({@link incidentPageUrl})
  * @param schemaUrl the published JSON Schema's address ({@link incidentSchemaUrl})
  */
-export function incidentExport(data: ExportableIncident, pageUrl: string, schemaUrl = `/${INCIDENT_SCHEMA_PATH}`): IncidentExport {
+export function incidentExport(
+  data: ExportableIncident,
+  pageUrl: string,
+  schemaUrl = `/${INCIDENT_SCHEMA_PATH}`,
+): IncidentExport {
   const fm = data.frontmatter;
   return {
     $schema: schemaUrl,
@@ -146,4 +156,3 @@ export function incidentExport(data: ExportableIncident, pageUrl: string, schema
     followUps: (data.followUps ?? []).map((f) => exportFollowUp(f, data)),
   };
 }
-

@@ -10,7 +10,13 @@ import remarkParse from 'remark-parse';
 import remarkRehype from 'remark-rehype';
 import { unified } from 'unified';
 
-const processor = unified().use(remarkParse).use(remarkGfm).use(remarkRehype).use(rehypeSanitize).use(rehypeStringify).freeze();
+const processor = unified()
+  .use(remarkParse)
+  .use(remarkGfm)
+  .use(remarkRehype)
+  .use(rehypeSanitize)
+  .use(rehypeStringify)
+  .freeze();
 
 // The same text is rendered for the page, each feed format and the exports; parsing is the cost.
 const rendered = new Map<string, string>();
@@ -38,5 +44,8 @@ export function renderSafeMarkdown(markdown: string): string {
 /** The whole pipeline, without the plain-prose shortcut. */
 export function renderThroughPipeline(markdown: string): string {
   // Links in data point away from the site: open them without handing over this page.
-  return String(processor.processSync(markdown)).replace(/<a href="(https?:[^"]*)"/g, '<a href="$1" rel="noopener noreferrer"');
+  return String(processor.processSync(markdown)).replace(
+    /<a href="(https?:[^"]*)"/g,
+    '<a href="$1" rel="noopener noreferrer"',
+  );
 }

@@ -132,7 +132,11 @@ function latest(instants: readonly (Instant | null | undefined)[]): Instant | un
 }
 
 /** One incident in Statuspage's shape; see the module comment for the conventions. */
-export function statuspageIncident(incident: ExportableIncident, root: string, pageId: string): StatuspageIncidentExport {
+export function statuspageIncident(
+  incident: ExportableIncident,
+  root: string,
+  pageId: string,
+): StatuspageIncidentExport {
   const fm = incident.frontmatter;
   const merged = mergeTimeline(incident.timeline, incident.history, fm.timezone);
   const updates = merged.filter(isStatusUpdate);
@@ -155,7 +159,9 @@ export function statuspageIncident(incident: ExportableIncident, root: string, p
     impact: statuspageImpact(fm.severity),
     created_at: optionalTime(created),
     // Never earlier than any moment the incident records, as on Statuspage (updated ≥ resolved).
-    updated_at: optionalTime(latest([created, fm.started, fm.detected, fm.mitigated, fm.resolved, ...incident.timeline.map((e) => e.at)])),
+    updated_at: optionalTime(
+      latest([created, fm.started, fm.detected, fm.mitigated, fm.resolved, ...incident.timeline.map((e) => e.at)]),
+    ),
     // A monitoring update is Statuspage's "mitigated", as in the metrics (src/domain/metrics.ts).
     monitoring_at: optionalTime(firstOf('monitoring') ?? fm.mitigated),
     resolved_at: optionalTime(firstOf('resolved') ?? fm.resolved),
@@ -172,7 +178,12 @@ export function statuspageIncident(incident: ExportableIncident, root: string, p
         created_at: time,
         updated_at: time,
         display_at: time,
-        affected_components: item.components.map((c) => ({ code: componentCode(c.name), name: c.name, old_status: c.from ?? null, new_status: c.to })),
+        affected_components: item.components.map((c) => ({
+          code: componentCode(c.name),
+          name: c.name,
+          old_status: c.from ?? null,
+          new_status: c.to,
+        })),
       };
     }),
     components: [...components.values()],
@@ -183,9 +194,17 @@ export function statuspageIncident(incident: ExportableIncident, root: string, p
  * The `incidents.json` document: the page, then every incident, newest first (as Statuspage
  * lists them). Deterministic: `page.updated_at` is the newest incident's, not the build's time.
  */
-export function statuspageDocument(incidents: readonly ExportableIncident[], page: StatuspagePageInfo): StatuspageDocumentExport {
+export function statuspageDocument(
+  incidents: readonly ExportableIncident[],
+  page: StatuspagePageInfo,
+): StatuspageDocumentExport {
   const exported = sortNewestFirst(incidents).map((incident) => statuspageIncident(incident, page.root, page.id));
-  const updated = exported.map((i) => i.updated_at).filter((t): t is string => t !== null).sort().at(-1) ?? null;
+  const updated =
+    exported
+      .map((i) => i.updated_at)
+      .filter((t): t is string => t !== null)
+      .sort()
+      .at(-1) ?? null;
   return {
     page: { id: page.id, name: page.name, url: page.root, time_zone: 'Etc/UTC', updated_at: updated },
     incidents: exported,

@@ -106,13 +106,17 @@ export interface HistorySource<Request, Payload = unknown> extends SourceBase<Re
   map(payload: Payload, request: Request): HistoryImport;
 }
 
-export type ImportSource<Request, Payload = unknown> = TimelineSource<Request, Payload> | HistorySource<Request, Payload>;
+export type ImportSource<Request, Payload = unknown> =
+  TimelineSource<Request, Payload> | HistorySource<Request, Payload>;
 
 /** What each kind of target file is called and how it is checked. */
 export const TARGETS = {
   timeline: { file: 'timeline.yaml', noun: 'timeline', validate: validateTimelineText },
   history: { file: 'history.yaml', noun: 'history', validate: validateHistoryText },
-} as const satisfies Record<string, { file: string; noun: string; validate: (text: string, file: string) => ContentProblem[] }>;
+} as const satisfies Record<
+  string,
+  { file: string; noun: string; validate: (text: string, file: string) => ContentProblem[] }
+>;
 
 // ---------------------------------------------------------------------------------------------
 // Payload → merged file
@@ -138,16 +142,28 @@ export function importPayload<Request, Payload>(
   existing: string | undefined,
   file: string = TARGETS[source.target].file,
 ): ImportResult {
-  const result = source.target === 'timeline' ? importTimeline(source, payload, request, existing, file) : importHistory(source, payload, request, existing, file);
+  const result =
+    source.target === 'timeline'
+      ? importTimeline(source, payload, request, existing, file)
+      : importHistory(source, payload, request, existing, file);
   const target = TARGETS[source.target];
   const problems = target.validate(result.text, file);
   if (problems.length) {
-    throw new ImportError(`the imported ${target.noun} would not be valid, so nothing was written:\n\n${formatProblems(problems)}`, { file });
+    throw new ImportError(
+      `the imported ${target.noun} would not be valid, so nothing was written:\n\n${formatProblems(problems)}`,
+      { file },
+    );
   }
   return result;
 }
 
-function importTimeline<Request, Payload>(source: TimelineSource<Request, Payload>, payload: Payload, request: Request, existing: string | undefined, file: string): ImportResult {
+function importTimeline<Request, Payload>(
+  source: TimelineSource<Request, Payload>,
+  payload: Payload,
+  request: Request,
+  existing: string | undefined,
+  file: string,
+): ImportResult {
   const { entries, sources, subject } = source.map(payload, request);
   const merge = mergeTimelineYaml(existing, entries, { sources, kinds: source.kinds }, file);
   const { words } = source;
@@ -162,7 +178,13 @@ function importTimeline<Request, Payload>(source: TimelineSource<Request, Payloa
   return { text: merge.text, summary, warnings };
 }
 
-function importHistory<Request, Payload>(source: HistorySource<Request, Payload>, payload: Payload, request: Request, existing: string | undefined, file: string): ImportResult {
+function importHistory<Request, Payload>(
+  source: HistorySource<Request, Payload>,
+  payload: Payload,
+  request: Request,
+  existing: string | undefined,
+  file: string,
+): ImportResult {
   const { items, repository, subject } = source.map(payload, request);
   const merge = mergeHistoryYaml(existing, items, repository, file);
   const list = (keys: string[]) => (keys.length ? ` (${keys.join(', ')})` : '');

@@ -21,7 +21,12 @@ const FLOW_PADDING = false;
  * changed and new items are rendered by the `yaml` package. When the layout is not the usual
  * `- key: value` block list (or there is no original text), the whole document is rendered.
  */
-export function writeEditedSequence(source: string | undefined, doc: Document, seq: YAMLSeq<unknown>, plan: readonly SequencePlanItem[]): string {
+export function writeEditedSequence(
+  source: string | undefined,
+  doc: Document,
+  seq: YAMLSeq<unknown>,
+  plan: readonly SequencePlanItem[],
+): string {
   const originals = [...seq.items];
   const spliced = source === undefined ? undefined : spliceSequence(source, originals, plan);
   if (spliced !== undefined) return spliced;
@@ -29,7 +34,11 @@ export function writeEditedSequence(source: string | undefined, doc: Document, s
   return doc.toString({ lineWidth: LINE_WIDTH, flowCollectionPadding: FLOW_PADDING });
 }
 
-function spliceSequence(source: string, items: readonly unknown[], plan: readonly SequencePlanItem[]): string | undefined {
+function spliceSequence(
+  source: string,
+  items: readonly unknown[],
+  plan: readonly SequencePlanItem[],
+): string | undefined {
   if (items.length === 0 || source.includes('\r')) return undefined;
   const lineStart = (pos: number) => source.lastIndexOf('\n', pos - 1) + 1;
   let indent: string | undefined;
@@ -107,4 +116,3 @@ function renderItem(node: YAMLMap, indent: string): string {
     .map((line) => (line ? indent + line : line))
     .join('\n');
 }
-

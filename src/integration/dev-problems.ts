@@ -16,7 +16,9 @@ interface DevProblemsState {
   listeners: Set<(problems: readonly ContentProblem[]) => void>;
 }
 
-const state: DevProblemsState = ((globalThis as { __aftermathDevProblems?: DevProblemsState }).__aftermathDevProblems ??= {
+const state: DevProblemsState = ((
+  globalThis as { __aftermathDevProblems?: DevProblemsState }
+).__aftermathDevProblems ??= {
   problems: [],
   printed: '',
   listeners: new Set(),

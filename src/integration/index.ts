@@ -47,7 +47,9 @@ export default function aftermath(): AstroIntegration {
         logger.info(`incident folders: ${archiveCacheStats.hits} from cache, ${archiveCacheStats.misses} read`);
         const { problems } = archive;
         if (command === 'build' && config.site?.includes('localhost')) {
-          logger.warn(`site is ${config.site}: canonical links, feeds, exports and the sitemap will point there. Set SITE_URL (and BASE_PATH for a sub-path) when building for publication.`);
+          logger.warn(
+            `site is ${config.site}: canonical links, feeds, exports and the sitemap will point there. Set SITE_URL (and BASE_PATH for a sub-path) when building for publication.`,
+          );
         }
         if (problems.length > 0) {
           // In dev the server keeps running so the author can fix and save; elsewhere, stop with
@@ -55,13 +57,18 @@ export default function aftermath(): AstroIntegration {
           if (command === 'dev') reportDevProblems(problems, logger);
           else stopWith(logger, formatProblems(problems));
         }
-        const chromium = missingChromium(command === 'dev' ? 'npm run dev draws Mermaid diagrams with it' : 'npm run build draws Mermaid diagrams and social cards with it');
+        const chromium = missingChromium(
+          command === 'dev'
+            ? 'npm run dev draws Mermaid diagrams with it'
+            : 'npm run build draws Mermaid diagrams and social cards with it',
+        );
         if (chromium && command === 'build' && published().length > 0) stopWith(logger, chromium);
         if (chromium && command === 'dev') logger.warn(chromium);
         const processor = markdownProcessor(root, (problem) => {
           diagramProblems.push(problem);
           // A missing Chromium was said once at start-up; every diagram would say it again.
-          if (command === 'dev' && !(chromium && problem.message.includes(chromium))) logger.error(formatProblems([problem]));
+          if (command === 'dev' && !(chromium && problem.message.includes(chromium)))
+            logger.error(formatProblems([problem]));
         });
         // In dev a page may render a just-saved story with an unknown component: a note, not a crash.
         if (command === 'dev') processor.options.remarkPlugins.push(remarkDevComponents);
@@ -81,7 +88,8 @@ export default function aftermath(): AstroIntegration {
         });
       },
       // `astro dev` only: Run and Stop for every repro on a page (src/integration/live-runs.ts).
-      'astro:server:setup': async ({ server, logger }) => (await import('./live-runs.ts')).setupLiveRuns(server, root, logger),
+      'astro:server:setup': async ({ server, logger }) =>
+        (await import('./live-runs.ts')).setupLiveRuns(server, root, logger),
       'astro:build:start': ({ logger }) => {
         // Every diagram the pages will show is known now: render the misses in one batch while
         // Astro bundles, so that pages find them in the cache instead of waiting for them.
@@ -103,8 +111,15 @@ export default function aftermath(): AstroIntegration {
           }
         }
         if (problems.length > 0) stopWith(logger, formatProblems(problems));
-        const [search, cards] = await Promise.all([writeSearchIndex(outDir, pages.digest('hex')), renderSocialCards(published(), outDir)]);
-        logger.info(search.cached ? 'search: index from cache (no page changed)' : `search: index built from ${search.indexed} page(s)`);
+        const [search, cards] = await Promise.all([
+          writeSearchIndex(outDir, pages.digest('hex')),
+          renderSocialCards(published(), outDir),
+        ]);
+        logger.info(
+          search.cached
+            ? 'search: index from cache (no page changed)'
+            : `search: index built from ${search.indexed} page(s)`,
+        );
         logger.info(`social cards: ${cards.cached} from cache, ${cards.rendered} rendered`);
         await (await import('./reading-outputs.ts')).buildReadingOutputs(published(), outDir, logger); // diagram text check, PDFs
         logger.info(`diagrams: ${diagramStats.hits} from cache, ${diagramStats.misses} rendered`);

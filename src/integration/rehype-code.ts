@@ -39,7 +39,9 @@ export default function rehypeCode({ excludeLangs }: RehypeCodeOptions) {
         const fenced = fencedCode(child);
         if (!fenced) walk(child);
         else if (!excludeLangs.includes(fenced.language)) {
-          const meta = (fenced.code.data as { meta?: string } | undefined)?.meta ?? (fenced.code.properties.metastring as string | undefined);
+          const meta =
+            (fenced.code.data as { meta?: string } | undefined)?.meta ??
+            (fenced.code.properties.metastring as string | undefined);
           found.push({ pre: child, code: textOf(fenced.code), language: fenced.language, meta: meta || undefined });
         }
       }

@@ -46,7 +46,12 @@ export default function rehypeDiagrams(options: RehypeDiagramsOptions) {
         try {
           // Ids only need to be unique within a page; the fix graph and traces use other prefixes.
           const svg = await renderDiagram(f.source, `mermaid-${i}`);
-          replacement = { type: 'element', tagName: 'figure', properties: { className: ['diagram', 'mdx-diagram'] }, children: [] };
+          replacement = {
+            type: 'element',
+            tagName: 'figure',
+            properties: { className: ['diagram', 'mdx-diagram'] },
+            children: [],
+          };
           // In MDX the SVG goes in as one string (Astro's `set:html`): as a tree of hundreds of
           // elements it would be compiled into JSX, which makes every page's module large and slow.
           // After the SVG, the link that opens it on its own at full size (see view/diagram-files.ts).
@@ -54,9 +59,19 @@ export default function rehypeDiagrams(options: RehypeDiagramsOptions) {
           if (file.path?.endsWith('.mdx')) replacement.properties['set:html'] = html;
           else replacement.children = fromHtmlIsomorphic(html, { fragment: true }).children as ElementContent[];
         } catch (error) {
-          const problem = mermaidProblem(file.path ? relative(options.root, file.path) : 'unknown file', f.line, error, f.source);
+          const problem = mermaidProblem(
+            file.path ? relative(options.root, file.path) : 'unknown file',
+            f.line,
+            error,
+            f.source,
+          );
           options.onProblem(problem);
-          replacement = { type: 'element', tagName: 'p', properties: { className: ['diagram-error'], role: 'alert' }, children: [{ type: 'text', value: `Diagram could not be rendered: ${problem.message}` }] };
+          replacement = {
+            type: 'element',
+            tagName: 'p',
+            properties: { className: ['diagram-error'], role: 'alert' },
+            children: [{ type: 'text', value: `Diagram could not be rendered: ${problem.message}` }],
+          };
         }
         f.parent.children[f.index] = replacement;
       }),

@@ -11,7 +11,9 @@ import * as pagefind from 'pagefind';
 import { cacheKey, cacheRoot } from '../render/disk-cache.ts';
 
 // Pagefind exports no package.json; its entry point is lib/index.js.
-const pagefindVersion: string = JSON.parse(readFileSync(fileURLToPath(new URL('../package.json', import.meta.resolve('pagefind'))), 'utf8')).version;
+const pagefindVersion: string = JSON.parse(
+  readFileSync(fileURLToPath(new URL('../package.json', import.meta.resolve('pagefind'))), 'utf8'),
+).version;
 /** Indexes kept: the current one and a couple before it (each is the size of dist/pagefind). */
 const KEEP = 3;
 

@@ -12,7 +12,10 @@ import { socialCardHtml } from '../render/social-card.ts';
 import type { IncidentRecord } from '../archive/archive.ts';
 import { cacheKey, diskCache } from '../render/disk-cache.ts';
 
-export async function renderSocialCards(incidents: readonly IncidentRecord[], outDir: string): Promise<{ rendered: number; cached: number }> {
+export async function renderSocialCards(
+  incidents: readonly IncidentRecord[],
+  outDir: string,
+): Promise<{ rendered: number; cached: number }> {
   const cache = diskCache('cards', 'png');
   mkdirSync(join(outDir, 'og'), { recursive: true });
   const missing: { html: string; key: string; target: string }[] = [];

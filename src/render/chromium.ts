@@ -28,7 +28,9 @@ export const chromiumLaunchOptions = {
  */
 export function missingChromium(needs: string): string | undefined {
   if (existsSync(chromiumExecutable)) return undefined;
-  const where = process.env.CHROMIUM_PATH ? `CHROMIUM_PATH points to ${chromiumExecutable}, which does not exist` : `${chromiumExecutable} does not exist`;
+  const where = process.env.CHROMIUM_PATH
+    ? `CHROMIUM_PATH points to ${chromiumExecutable}, which does not exist`
+    : `${chromiumExecutable} does not exist`;
   return `Chromium is missing (${where}): ${needs}. Install it with: sudo apt-get install -y chromium fonts-liberation (or set CHROMIUM_PATH to another copy)`;
 }
 

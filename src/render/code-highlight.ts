@@ -15,7 +15,9 @@ import { noTokenizeTimeLimit } from './shiki.ts';
 import { cacheKey, diskCache } from './disk-cache.ts';
 
 const require = createRequire(import.meta.url);
-const shikiVersion: string = require(require.resolve('shiki/package.json', { paths: [require.resolve('astro')] })).version;
+const shikiVersion: string = require(
+  require.resolve('shiki/package.json', { paths: [require.resolve('astro')] }),
+).version;
 
 /** Both themes as CSS variables; global.css picks one with light-dark(), so a theme switch needs no re-render. */
 export const SHIKI_CONFIG = {
@@ -47,17 +49,28 @@ interface CodeState {
   highlight?: (tree: Root) => Promise<void>;
 }
 // Shared by the Markdown pipeline's copy of this module and the pages' copy (see ./diagrams.ts).
-const state: CodeState = ((globalThis as { __aftermathCode?: CodeState }).__aftermathCode ??= { stats: { hits: 0, misses: 0 } });
+const state: CodeState = ((globalThis as { __aftermathCode?: CodeState }).__aftermathCode ??= {
+  stats: { hits: 0, misses: 0 },
+});
 export const codeStats = state.stats;
 
-const keyOf = ({ code, language, meta }: CodeRequest) => cacheKey(HIGHLIGHT_VERSION, shikiVersion, OPTIONS_KEY, language, meta ?? '', code);
+const keyOf = ({ code, language, meta }: CodeRequest) =>
+  cacheKey(HIGHLIGHT_VERSION, shikiVersion, OPTIONS_KEY, language, meta ?? '', code);
 
 function codeElement({ code, language, meta }: CodeRequest): Element {
   return {
     type: 'element',
     tagName: 'pre',
     properties: {},
-    children: [{ type: 'element', tagName: 'code', properties: { className: [`language-${language}`] }, data: meta ? { meta } : undefined, children: [{ type: 'text', value: code }] } as Element],
+    children: [
+      {
+        type: 'element',
+        tagName: 'code',
+        properties: { className: [`language-${language}`] },
+        data: meta ? { meta } : undefined,
+        children: [{ type: 'text', value: code }],
+      } as Element,
+    ],
   };
 }
 
@@ -74,7 +87,9 @@ export async function highlightBlocks(requests: readonly CodeRequest[]): Promise
     // Astro's highlighter replaces each <pre> of a tree with its highlighted version.
     const tree: Root = { type: 'root', children: misses.map((i) => codeElement(requests[i]!)) };
     // rehypeShiki is a unified attacher; called on its own it returns the transformer.
-    state.highlight ??= (rehypeShiki as unknown as (config: ShikiConfig) => (tree: Root) => Promise<void>)(SHIKI_CONFIG as ShikiConfig);
+    state.highlight ??= (rehypeShiki as unknown as (config: ShikiConfig) => (tree: Root) => Promise<void>)(
+      SHIKI_CONFIG as ShikiConfig,
+    );
     await state.highlight(tree);
     misses.forEach((i, n) => {
       const pre = tree.children[n] as Element;
@@ -89,5 +104,13 @@ export async function highlightBlocks(requests: readonly CodeRequest[]): Promise
 /** One block as a complete `<pre>` element, for components. */
 export async function highlightCode(code: string, language: string): Promise<string> {
   const [block] = await highlightBlocks([{ code, language }]);
-  return toHtml({ type: 'element', tagName: 'pre', properties: block!.properties, children: [{ type: 'raw', value: block!.html }] as unknown as ElementContent[] }, { allowDangerousHtml: true });
+  return toHtml(
+    {
+      type: 'element',
+      tagName: 'pre',
+      properties: block!.properties,
+      children: [{ type: 'raw', value: block!.html }] as unknown as ElementContent[],
+    },
+    { allowDangerousHtml: true },
+  );
 }

@@ -66,7 +66,8 @@ const BATCH_MAX_WAIT_MS = 250;
 /** The id every SVG of a batch is drawn with before it gets its caller's prefix. */
 const BATCH_PREFIX = 'aftermath-diagram';
 
-const cacheKey = ({ source, prefix }: DiagramRequest) => hashKey(RENDER_VERSION, mermaidVersion, JSON.stringify(MERMAID_CONFIG), prefix, source);
+const cacheKey = ({ source, prefix }: DiagramRequest) =>
+  hashKey(RENDER_VERSION, mermaidVersion, JSON.stringify(MERMAID_CONFIG), prefix, source);
 
 async function renderBatch(batch: Pending[]) {
   state.browser ??= createMermaidBrowser();
@@ -78,7 +79,8 @@ async function renderBatch(batch: Pending[]) {
     .catch((error: unknown) => batch.map(() => ({ status: 'rejected' as const, reason: error })));
   results.forEach((result, i) => {
     const { prefix, resolve, reject } = batch[i]!;
-    if (result.status === 'fulfilled') resolve(sizeDiagram(compactSvg(result.value.replace(new RegExp(`${BATCH_PREFIX}-${i}(?![0-9])`, 'g'), prefix))));
+    if (result.status === 'fulfilled')
+      resolve(sizeDiagram(compactSvg(result.value.replace(new RegExp(`${BATCH_PREFIX}-${i}(?![0-9])`, 'g'), prefix))));
     else reject(result.reason);
   });
 }

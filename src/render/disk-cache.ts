@@ -28,7 +28,10 @@ export function cacheKey(...parts: string[]): string {
   return createHash('sha256').update(parts.join('\0')).digest('hex');
 }
 
-export function diskCache(name: 'diagrams' | 'code' | 'cards' | 'archive' | 'mdx' | 'checks' | 'pdf', extension: string): DiskCache {
+export function diskCache(
+  name: 'diagrams' | 'code' | 'cards' | 'archive' | 'mdx' | 'checks' | 'pdf',
+  extension: string,
+): DiskCache {
   const dir = name === 'diagrams' ? diagramDir : join(cacheRoot, name);
   const file = (key: string) => join(dir, `${key}.${extension}`);
   return {
@@ -70,7 +73,9 @@ function installedVersion(pkg: string): string {
 /** The project files `file` imports (relative specifiers only), as absolute paths. */
 function localImports(file: string): string[] {
   const text = readFileSync(file, 'utf8');
-  return [...text.matchAll(/(?:from|import)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g)].map((m) => resolve(dirname(file), m[1]!));
+  return [...text.matchAll(/(?:from|import)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g)].map((m) =>
+    resolve(dirname(file), m[1]!),
+  );
 }
 
 const versions = new Map<string, string | null>();
@@ -101,7 +106,8 @@ export function codeVersion(entries: string[]): string | undefined {
     if (!existsSync(join(src, 'render', 'disk-cache.ts'))) versions.set(memo, null);
     else {
       const hash = createHash('sha256');
-      for (const file of codeClosure(src, entries)) hash.update(file.slice(src.length)).update('\0').update(readFileSync(file)).update('\0');
+      for (const file of codeClosure(src, entries))
+        hash.update(file.slice(src.length)).update('\0').update(readFileSync(file)).update('\0');
       for (const pkg of PIPELINE_PACKAGES) hash.update(`${pkg}@${installedVersion(pkg)}\0`);
       versions.set(memo, hash.digest('hex'));
     }

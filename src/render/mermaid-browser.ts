@@ -49,7 +49,10 @@ export function createMermaidBrowser({ idleMs = 2000 }: { idleMs?: number } = {}
       const page = await browser.newPage();
       await page.setContent('<!doctype html><html><head><meta charset="utf-8"></head><body></body></html>');
       await page.addScriptTag({ path: mermaidScript });
-      await page.evaluate((config) => (globalThis as unknown as { mermaid: { initialize(c: object): void } }).mermaid.initialize(config), MERMAID_CONFIG);
+      await page.evaluate(
+        (config) => (globalThis as unknown as { mermaid: { initialize(c: object): void } }).mermaid.initialize(config),
+        MERMAID_CONFIG,
+      );
       await page.addScriptTag({ content: `globalThis.smallestLabels = ${smallestLabels.toString()};` });
       return { browser, page };
     } catch (error) {
@@ -80,7 +83,9 @@ export function createMermaidBrowser({ idleMs = 2000 }: { idleMs?: number } = {}
       }
       const outcomes: Outcome[] = await page.evaluate(
         async ({ sources, prefix }) => {
-          const mermaid = (globalThis as unknown as { mermaid: { render(id: string, text: string): Promise<{ svg: string }> } }).mermaid;
+          const mermaid = (
+            globalThis as unknown as { mermaid: { render(id: string, text: string): Promise<{ svg: string }> } }
+          ).mermaid;
           const results: Outcome[] = [];
           // One at a time: Mermaid queues renders internally anyway, and a failure stays with its diagram.
           for (const [index, text] of sources.entries()) {
@@ -96,7 +101,9 @@ export function createMermaidBrowser({ idleMs = 2000 }: { idleMs?: number } = {}
               const measure = (globalThis as unknown as { smallestLabels: typeof smallestLabels }).smallestLabels;
               const smallest = measure(`#${CSS.escape(drawn.id)}`)[0]?.px ?? Infinity;
               holder.remove();
-              results.push({ svg: Number.isFinite(smallest) ? svg.replace(/^<svg /, `<svg data-smallest-label="${smallest}" `) : svg });
+              results.push({
+                svg: Number.isFinite(smallest) ? svg.replace(/^<svg /, `<svg data-smallest-label="${smallest}" `) : svg,
+              });
             } catch (error) {
               const e = error as { name?: string; message?: string };
               results.push({ name: e?.name ?? 'Error', message: e?.message ?? String(error) });
@@ -108,7 +115,11 @@ export function createMermaidBrowser({ idleMs = 2000 }: { idleMs?: number } = {}
         },
         { sources: [...sources], prefix },
       );
-      return outcomes.map((o) => ('svg' in o ? { status: 'fulfilled', value: o.svg } : { status: 'rejected', reason: new MermaidRenderError(o.name, o.message) }));
+      return outcomes.map((o) =>
+        'svg' in o
+          ? { status: 'fulfilled', value: o.svg }
+          : { status: 'rejected', reason: new MermaidRenderError(o.name, o.message) },
+      );
     } catch (error) {
       // The page or browser died (crash, killed): start afresh next time.
       await close();

@@ -63,9 +63,17 @@ export function diagramLineOf(diagram: string, mermaidLine: number): number {
  * @param fenceLine the file line of the opening ``` fence (the diagram's first line is the next one)
  * @param diagram the diagram's text, to map Mermaid's line numbers back to the fence's lines
  */
-export function mermaidProblem(file: string, fenceLine: number | undefined, error: unknown, diagram?: string): ContentProblem {
+export function mermaidProblem(
+  file: string,
+  fenceLine: number | undefined,
+  error: unknown,
+  diagram?: string,
+): ContentProblem {
   const text = error instanceof Error ? error.message : String(error);
-  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const parse = /Parse error on line (\d+)/.exec(text);
   const expecting = lines.find((l) => /^Expecting|^Lexical error|^Unrecognized/.test(l));
   if (parse) {

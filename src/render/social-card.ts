@@ -14,7 +14,6 @@ export interface SocialCardData {
   duration: string;
 }
 
-
 export function socialCardHtml(card: SocialCardData): string {
   const titleSize = card.title.length > 90 ? 46 : card.title.length > 60 ? 54 : 62;
   return `<!doctype html><html><head><meta charset="utf-8"><style>

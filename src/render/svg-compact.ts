@@ -23,6 +23,9 @@ function round(text: string): string {
 
 export function compactSvg(svg: string): string {
   return svg
-    .replace(/\s(d|points|transform|viewBox|x|y|x1|y1|x2|y2|cx|cy|r|rx|ry|width|height)="([^"]*)"/g, (_m, name: string, value: string) => ` ${name}="${round(value)}"`)
+    .replace(
+      /\s(d|points|transform|viewBox|x|y|x1|y1|x2|y2|cx|cy|r|rx|ry|width|height)="([^"]*)"/g,
+      (_m, name: string, value: string) => ` ${name}="${round(value)}"`,
+    )
     .replace(/\sdata-points="[^"]*"/g, '');
 }

@@ -27,13 +27,19 @@ export function selectRepros(incidents: IncidentRecord[], incident?: string, rep
     chosen = incidents.filter((i) => i.slug === incident || i.dir.split('/').pop() === incident);
     if (!chosen.length) {
       const withRepros = incidents.filter((i) => i.repros.length).map((i) => i.slug);
-      throw new UsageError(`no incident "${incident}"${withRepros.length ? `; incidents with repros: ${withRepros.join(', ')}` : ' (and no incident has repros yet)'}`);
+      throw new UsageError(
+        `no incident "${incident}"${withRepros.length ? `; incidents with repros: ${withRepros.join(', ')}` : ' (and no incident has repros yet)'}`,
+      );
     }
   }
-  const selected = chosen.flatMap((i) => i.repros.filter((r) => !repro || r.id === repro).map((r) => ({ incident: i, repro: r })));
+  const selected = chosen.flatMap((i) =>
+    i.repros.filter((r) => !repro || r.id === repro).map((r) => ({ incident: i, repro: r })),
+  );
   if (repro && !selected.length) {
     const ids = chosen.flatMap((i) => i.repros.map((r) => r.id));
-    throw new UsageError(`no repro "${repro}" in ${incident}${ids.length ? `; it has: ${ids.join(', ')}` : ' (it has no repros)'}`);
+    throw new UsageError(
+      `no repro "${repro}" in ${incident}${ids.length ? `; it has: ${ids.join(', ')}` : ' (it has no repros)'}`,
+    );
   }
   return selected;
 }
@@ -44,7 +50,8 @@ export function parseShard(text: string | undefined): { index: number; count: nu
   const match = /^(\d+)\/(\d+)$/.exec(text);
   const index = Number(match?.[1]);
   const count = Number(match?.[2]);
-  if (!match || count < 1 || index < 1 || index > count) throw new UsageError(`--shard expects i/n with 1 ≤ i ≤ n, e.g. 1/3; got "${text}"`);
+  if (!match || count < 1 || index < 1 || index > count)
+    throw new UsageError(`--shard expects i/n with 1 ≤ i ≤ n, e.g. 1/3; got "${text}"`);
   return { index, count };
 }
 
@@ -53,11 +60,14 @@ export function inShard(globalIndex: number, shard: { index: number; count: numb
   return !shard || globalIndex % shard.count === shard.index - 1;
 }
 
-
 /** Left-aligned columns separated by two spaces, with a rule under the header. */
 export function formatTable(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(header), line(widths.map((w) => '─'.repeat(w))), ...rows.map(line)].join('\n');
 }
 

@@ -39,27 +39,44 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /** The cache key: everything that decides what ends up installed. */
-export function environmentKey(parts: { runtime: string; pkg: string; version: string; interpreter: string; source?: string }): string {
+export function environmentKey(parts: {
+  runtime: string;
+  pkg: string;
+  version: string;
+  interpreter: string;
+  source?: string;
+}): string {
   // The leading tag changes when what a cached environment records changes (v2: provenance).
-  return createHash('sha256').update(JSON.stringify(['v2', parts.runtime, parts.pkg, parts.version, parts.interpreter, parts.source ?? ''])).digest('hex').slice(0, 20);
+  return createHash('sha256')
+    .update(JSON.stringify(['v2', parts.runtime, parts.pkg, parts.version, parts.interpreter, parts.source ?? '']))
+    .digest('hex')
+    .slice(0, 20);
 }
 
 /**
  * Gets (or builds and caches) the environment for one version. `pkg` undefined or version
  * `installed` means the interpreter as it is.
  */
-export async function prepareEnvironment(runtime: RuntimeName, pkg: string | undefined, version: string, options: EnvironmentOptions = {}): Promise<EnvironmentResult> {
+export async function prepareEnvironment(
+  runtime: RuntimeName,
+  pkg: string | undefined,
+  version: string,
+  options: EnvironmentOptions = {},
+): Promise<EnvironmentResult> {
   const env = options.env ?? process.env;
   const driver = RUNTIME_DRIVERS[runtime];
   const variable = RUNTIMES[runtime].interpreterVariable;
   const wanted = env[variable] || driver.defaultInterpreter();
   const found = findExecutable(wanted, env.PATH);
-  if (!found) return { ok: false, reason: `${runtime} interpreter "${wanted}" not found (set ${variable} to its path)` };
+  if (!found)
+    return { ok: false, reason: `${runtime} interpreter "${wanted}" not found (set ${variable} to its path)` };
   const interpreter = realpathSync(found);
   const reported = await runSupervised(interpreter, driver.versionArgs, { env, timeoutMs: 30_000 });
   const interpreterVersion = reported.exitCode === 0 ? reported.stdout.trim() : '';
-  if (!interpreterVersion) return { ok: false, reason: `${interpreter} did not report its version; is it a working ${runtime}?` };
-  if (!pkg || version === 'installed') return { ok: true, environment: { runtime, version, interpreter, interpreterVersion, cached: true } };
+  if (!interpreterVersion)
+    return { ok: false, reason: `${interpreter} did not report its version; is it a working ${runtime}?` };
+  if (!pkg || version === 'installed')
+    return { ok: true, environment: { runtime, version, interpreter, interpreterVersion, cached: true } };
 
   const timeoutMs = options.installTimeoutMs ?? Number(env.REPRO_INSTALL_TIMEOUT_S || 600) * 1000;
   const cacheRoot = options.cacheDir ?? defaultCacheDir(env);
@@ -89,7 +106,16 @@ export async function prepareEnvironment(runtime: RuntimeName, pkg: string | und
     options.log?.(`installing ${driver.spec(pkg, version)}${localFile ? ` from ${localFile}` : ''} …`);
     const built = await driver.install({ interpreter, dir: building, pkg, version, localFile, env, timeoutMs });
     if (typeof built === 'string') return { ok: false, reason: built };
-    const marker = { runtime, pkg, version, interpreter, interpreterVersion, source: source ?? 'index', packages: built, createdAt: new Date().toISOString() };
+    const marker = {
+      runtime,
+      pkg,
+      version,
+      interpreter,
+      interpreterVersion,
+      source: source ?? 'index',
+      packages: built,
+      createdAt: new Date().toISOString(),
+    };
     writeFileSync(join(building, COMPLETE), `${JSON.stringify(marker, null, 2)}\n`);
     try {
       renameSync(building, dir);

@@ -68,7 +68,10 @@ export function boundedCapture(limit: number) {
       if (!head) return { text: Buffer.concat(chunks).toString('utf8'), truncated: false };
       const end = tail.subarray(Math.max(0, tail.length - half));
       const omitted = total - head.length - end.length;
-      return { text: `${head.toString('utf8')}\n…[${omitted} bytes omitted]…\n${end.toString('utf8')}`, truncated: true };
+      return {
+        text: `${head.toString('utf8')}\n…[${omitted} bytes omitted]…\n${end.toString('utf8')}`,
+        truncated: true,
+      };
     },
   };
 }
@@ -129,7 +132,12 @@ export function runSupervised(command: string, args: string[], options: RunOptio
   const started = performance.now();
 
   return new Promise<ProcessResult>((resolve) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let timedOut = false;
     let spawnError: string | undefined;
     let exited: { code: number | null; signal: NodeJS.Signals | null; at: number } | undefined;

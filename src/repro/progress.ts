@@ -17,7 +17,8 @@ export interface ProgressState {
 export function statusLine(state: ProgressState, width = 120): string {
   const parts = [`${state.done}/${state.total} cells`, formatElapsed(state.elapsedMs)];
   // An estimate needs at least one finished cell; it assumes the rest take as long on average.
-  if (state.done > 0 && state.done < state.total) parts.push(`about ${formatElapsed((state.elapsedMs / state.done) * (state.total - state.done))} left`);
+  if (state.done > 0 && state.done < state.total)
+    parts.push(`about ${formatElapsed((state.elapsedMs / state.done) * (state.total - state.done))} left`);
   if (state.running.length) parts.push(`running ${state.running.join(', ')}`);
   const line = parts.join(' · ');
   return line.length > width ? `${line.slice(0, Math.max(0, width - 1))}…` : line;
@@ -77,7 +78,12 @@ export class ProgressReporter {
   private redraw(): void {
     if (!this.live) return;
     this.clear();
-    this.stream.write(statusLine({ done: this.done, total: this.total, elapsedMs: this.elapsedMs, running: [...this.running.values()] }, (this.stream.columns || 120) - 1));
+    this.stream.write(
+      statusLine(
+        { done: this.done, total: this.total, elapsedMs: this.elapsedMs, running: [...this.running.values()] },
+        (this.stream.columns || 120) - 1,
+      ),
+    );
     this.shown = true;
   }
 }

@@ -11,7 +11,12 @@ import type { ReproRun } from './runner.ts';
 
 /** Builds the document for a run. */
 export function toResults(run: ReproRun, hash: string, recordedAt = new Date().toISOString()): ReproResults {
-  return { repro: { incident: run.incident, id: run.id, title: run.title, dir: run.dir }, sourcesHash: hash, recordedAt, cells: run.cells };
+  return {
+    repro: { incident: run.incident, id: run.id, title: run.title, dir: run.dir },
+    sourcesHash: hash,
+    recordedAt,
+    cells: run.cells,
+  };
 }
 
 /**
@@ -22,7 +27,8 @@ export function toResults(run: ReproRun, hash: string, recordedAt = new Date().t
  */
 export function mergeResults(previous: ReproResults | undefined, fresh: ReproResults, order: string[]): ReproResults {
   const byKey = new Map<string, CellResult>();
-  if (previous && previous.sourcesHash === fresh.sourcesHash) for (const cell of previous.cells) byKey.set(cellKey(cell), cell);
+  if (previous && previous.sourcesHash === fresh.sourcesHash)
+    for (const cell of previous.cells) byKey.set(cellKey(cell), cell);
   for (const cell of fresh.cells) byKey.set(cellKey(cell), cell);
   const cells = order.flatMap((key) => byKey.get(key) ?? []);
   return { ...fresh, cells };
@@ -65,20 +71,36 @@ export interface CheckOutcome {
  */
 export function checkResults(recorded: ReproResults | undefined, fresh: ReproResults): CheckOutcome {
   const name = `${fresh.repro.incident}/${fresh.repro.id}`;
-  if (!recorded) return { ok: false, stale: true, flips: [], notes: [], problems: [`${name}: no ${RESULTS_FILE} recorded; run npm run repro -- ${fresh.repro.incident} ${fresh.repro.id} and commit it`] };
+  if (!recorded)
+    return {
+      ok: false,
+      stale: true,
+      flips: [],
+      notes: [],
+      problems: [
+        `${name}: no ${RESULTS_FILE} recorded; run npm run repro -- ${fresh.repro.incident} ${fresh.repro.id} and commit it`,
+      ],
+    };
   const problems: string[] = [];
   const flips: VerdictFlip[] = [];
   const notes: string[] = [];
   const stale = isStale(recorded, fresh.sourcesHash);
-  if (stale) problems.push(`${name}: ${RESULTS_FILE} is stale (the repro's files changed since ${recorded.recordedAt}); re-run and commit it`);
+  if (stale)
+    problems.push(
+      `${name}: ${RESULTS_FILE} is stale (the repro's files changed since ${recorded.recordedAt}); re-run and commit it`,
+    );
   const before = new Map(recorded.cells.map((cell) => [cellKey(cell), cell]));
   for (const cell of fresh.cells) {
     const old = before.get(cellKey(cell));
     if (!old) problems.push(`${name} [${cellLabel(cell)}]: not in the recording (now ${cell.verdict})`);
     else if (old.verdict !== cell.verdict && (isIntermittent(old) || isIntermittent(cell))) {
-      notes.push(`${name} [${cellLabel(cell)}]: recorded ${describeVerdict(old)}, now ${describeVerdict(cell)}; timing decides this cell`);
+      notes.push(
+        `${name} [${cellLabel(cell)}]: recorded ${describeVerdict(old)}, now ${describeVerdict(cell)}; timing decides this cell`,
+      );
     } else if (old.verdict !== cell.verdict) {
-      problems.push(`${name} [${cellLabel(cell)}]: recorded ${describeVerdict(old)}, now ${describeVerdict(cell)}${cell.reason ? ` (${cell.reason})` : ''}`);
+      problems.push(
+        `${name} [${cellLabel(cell)}]: recorded ${describeVerdict(old)}, now ${describeVerdict(cell)}${cell.reason ? ` (${cell.reason})` : ''}`,
+      );
       flips.push({ repro: name, cell: cellLabel(cell), recorded: old, fresh: cell });
     }
   }
@@ -115,17 +137,29 @@ export function mergeShards(shards: ReproResults[][], orders: Map<string, string
       continue;
     }
     const hashes = new Set(docs.map((d) => d.sourcesHash));
-    if (hashes.size > 1) problems.push(`${name}: shards ran different sources (${[...hashes].join(', ')}); re-run every shard from one commit`);
+    if (hashes.size > 1)
+      problems.push(
+        `${name}: shards ran different sources (${[...hashes].join(', ')}); re-run every shard from one commit`,
+      );
     const cells = new Map<string, CellResult>();
     for (const cell of docs.flatMap((d) => d.cells)) {
       const key = cellKey(cell);
       const other = cells.get(key);
-      if (other && other.verdict !== cell.verdict) problems.push(`${name} [${cellLabel(cell)}]: two shards disagree (${describeVerdict(other)} and ${describeVerdict(cell)})`);
+      if (other && other.verdict !== cell.verdict)
+        problems.push(
+          `${name} [${cellLabel(cell)}]: two shards disagree (${describeVerdict(other)} and ${describeVerdict(cell)})`,
+        );
       if (!other) cells.set(key, cell);
     }
     const missing = order.filter((key) => !cells.has(key));
-    if (missing.length) problems.push(`${name}: ${missing.length} cell(s) missing from every shard: ${missing.map((k) => cellLabel(keyToCell(k))).join(', ')}`);
-    const recordedAt = docs.map((d) => d.recordedAt).sort().at(-1)!;
+    if (missing.length)
+      problems.push(
+        `${name}: ${missing.length} cell(s) missing from every shard: ${missing.map((k) => cellLabel(keyToCell(k))).join(', ')}`,
+      );
+    const recordedAt = docs
+      .map((d) => d.recordedAt)
+      .sort()
+      .at(-1)!;
     merged.push({ ...docs[0]!, recordedAt, cells: order.flatMap((key) => cells.get(key) ?? []) });
   }
   for (const name of byRepro.keys()) if (!orders.has(name)) problems.push(`${name}: in a shard but not in the archive`);

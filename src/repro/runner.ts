@@ -10,11 +10,25 @@ import type { IncidentRepro } from '../archive/archive.ts';
 import type { ReproManifest } from '../schemas/repro.ts';
 import { wasInterrupted } from './cleanup.ts';
 import { RUNTIME_DRIVERS } from './runtimes/index.ts';
-import { defaultCacheDir, prepareEnvironment, type EnvironmentOptions, type EnvironmentResult, type ReproEnvironment } from './environments.ts';
+import {
+  defaultCacheDir,
+  prepareEnvironment,
+  type EnvironmentOptions,
+  type EnvironmentResult,
+  type ReproEnvironment,
+} from './environments.ts';
 import { startCellServices, type CellServices } from './services/cell-services.ts';
 import { runSupervised, type ProcessResult } from './process.ts';
 import { decodeTrace, EMPTY_TRACE } from './wire/trace.ts';
-import type { Cell, CellEnvironmentInfo, CellResult, DecodedTrace, Expectation, RunTally, Verdict } from '../schemas/repro-results.ts';
+import type {
+  Cell,
+  CellEnvironmentInfo,
+  CellResult,
+  DecodedTrace,
+  Expectation,
+  RunTally,
+  Verdict,
+} from '../schemas/repro-results.ts';
 
 export interface ReproRun {
   incident: string;
@@ -62,7 +76,8 @@ export class ReproConfigError extends Error {
 export function expandMatrix(manifest: ReproManifest, filter: { version?: string } = {}): Cell[] {
   let versions = manifest.package?.versions ?? ['installed'];
   if (filter.version !== undefined) {
-    if (!versions.includes(filter.version)) throw new ReproConfigError(`version "${filter.version}" is not in this repro's list (${versions.join(', ')})`);
+    if (!versions.includes(filter.version))
+      throw new ReproConfigError(`version "${filter.version}" is not in this repro's list (${versions.join(', ')})`);
     versions = [filter.version];
   }
   let combos: Record<string, string>[] = [{}];
@@ -86,20 +101,29 @@ export function importedVersion(stdout: string, pkg?: string): string | null {
  * flag (so `^REPRODUCED$` means a whole line). A timeout is an error even if a pattern had
  * matched: the output of an interrupted run is not a result.
  */
-export function judge(manifest: ReproManifest, cell: Cell, run: Pick<ProcessResult, 'exitCode' | 'signal' | 'timedOut' | 'stdout' | 'stderr' | 'spawnError'>): { verdict: Verdict; reason?: string; imported: string | null } {
+export function judge(
+  manifest: ReproManifest,
+  cell: Cell,
+  run: Pick<ProcessResult, 'exitCode' | 'signal' | 'timedOut' | 'stdout' | 'stderr' | 'spawnError'>,
+): { verdict: Verdict; reason?: string; imported: string | null } {
   const imported = importedVersion(run.stdout, manifest.package?.name);
   const reproduced = new RegExp(manifest.expect.reproduced, 'm').test(run.stdout);
   const fine = new RegExp(manifest.expect.not_reproduced, 'm').test(run.stdout);
   const lastErr = run.stderr.trim().split('\n').at(-1)?.trim();
   const error = (reason: string) => ({ verdict: 'error' as const, reason, imported });
   if (run.spawnError) return error(run.spawnError);
-  if (run.timedOut) return error(`timed out after ${manifest.timeout_s} s${reproduced || fine ? ' (a verdict pattern had matched before the timeout)' : ''}`);
+  if (run.timedOut)
+    return error(
+      `timed out after ${manifest.timeout_s} s${reproduced || fine ? ' (a verdict pattern had matched before the timeout)' : ''}`,
+    );
   // A pinned cell that imported another version would report the wrong version as tested.
   if (manifest.package && cell.version !== 'installed' && imported !== null && imported !== cell.version) {
     return error(`imported ${manifest.package.name} ${imported}, not the pinned ${cell.version}`);
   }
-  if (reproduced) return { verdict: 'reproduced', imported, ...(run.exitCode ? { reason: `exit code ${run.exitCode}` } : {}) };
-  if (fine) return { verdict: 'not-reproduced', imported, ...(run.exitCode ? { reason: `exit code ${run.exitCode}` } : {}) };
+  if (reproduced)
+    return { verdict: 'reproduced', imported, ...(run.exitCode ? { reason: `exit code ${run.exitCode}` } : {}) };
+  if (fine)
+    return { verdict: 'not-reproduced', imported, ...(run.exitCode ? { reason: `exit code ${run.exitCode}` } : {}) };
   if (run.exitCode !== 0) {
     const how = run.signal ? `killed by ${run.signal}` : `exited with code ${run.exitCode}`;
     return error(`${how} without a verdict line${lastErr ? `: ${lastErr}` : ''}`);
@@ -112,7 +136,12 @@ export function judge(manifest: ReproManifest, cell: Cell, run: Pick<ProcessResu
  * for the version the snippet actually imported, since that differs between machines), else
  * `expect.by_parameter` for one of its parameter values. Skipped cells prove nothing either way.
  */
-export function expectationFor(manifest: ReproManifest, cell: Cell, verdict: Verdict, imported: string | null = null): { expected?: 'reproduced' | 'not-reproduced'; expectation: Expectation } {
+export function expectationFor(
+  manifest: ReproManifest,
+  cell: Cell,
+  verdict: Verdict,
+  imported: string | null = null,
+): { expected?: 'reproduced' | 'not-reproduced'; expectation: Expectation } {
   const { by_version, by_parameter } = manifest.expect;
   const byImported = cell.version === 'installed' && imported ? by_version[imported] : undefined;
   const byParameter = Object.entries(by_parameter)
@@ -137,7 +166,9 @@ export function clipText(text: string, max: number): string {
  * shared; the folders of the machine that made it are not.
  */
 export function interpreterName(path: string, cacheRoot: string): string {
-  return path.startsWith(`${cacheRoot}/`) ? `${basename(cacheRoot)}/${path.slice(cacheRoot.length + 1)}` : basename(path);
+  return path.startsWith(`${cacheRoot}/`)
+    ? `${basename(cacheRoot)}/${path.slice(cacheRoot.length + 1)}`
+    : basename(path);
 }
 
 /**
@@ -178,7 +209,12 @@ export function tallyVerdict(tally: RunTally): Verdict {
 }
 
 /** Runs one repro's cells (see runPlan). */
-export async function runRepro(root: string, incidentSlug: string, repro: IncidentRepro, options: RunReproOptions = {}): Promise<ReproRun> {
+export async function runRepro(
+  root: string,
+  incidentSlug: string,
+  repro: IncidentRepro,
+  options: RunReproOptions = {},
+): Promise<ReproRun> {
   const cells = options.cells ?? expandMatrix(repro.manifest, { version: options.version });
   const [run] = await runPlan(root, [{ incident: incidentSlug, repro, cells }], options);
   return run!;
@@ -190,7 +226,11 @@ export async function runRepro(root: string, incidentSlug: string, repro: Incide
  * independent; cells of the same version share one environment, built once. Results of a run
  * interrupted by Ctrl-C are dropped, not reported.
  */
-export async function runPlan(root: string, items: PlanItem[], options: RunReproOptions & { jobs?: number } = {}): Promise<ReproRun[]> {
+export async function runPlan(
+  root: string,
+  items: PlanItem[],
+  options: RunReproOptions & { jobs?: number } = {},
+): Promise<ReproRun[]> {
   const envOptions: EnvironmentOptions = {
     env: options.env ?? process.env,
     cacheDir: options.cacheDir,
@@ -201,7 +241,11 @@ export async function runPlan(root: string, items: PlanItem[], options: RunRepro
   const environmentFor = (manifest: ReproManifest, version: string) => {
     const key = JSON.stringify([manifest.runtime, manifest.package?.name ?? '', version]);
     let environment = environments.get(key);
-    if (!environment) environments.set(key, (environment = prepareEnvironment(manifest.runtime, manifest.package?.name, version, envOptions)));
+    if (!environment)
+      environments.set(
+        key,
+        (environment = prepareEnvironment(manifest.runtime, manifest.package?.name, version, envOptions)),
+      );
     return environment;
   };
   const tasks = items.flatMap((item, itemIndex) => item.cells.map((cell) => ({ item, itemIndex, cell })));
@@ -220,7 +264,15 @@ export async function runPlan(root: string, items: PlanItem[], options: RunRepro
       // A cell cut short by Ctrl-C (or Stop) has no verdict worth reporting.
       if (wasInterrupted() || options.signal?.aborted) return;
       results[itemIndex]![slot] = result;
-      options.onProgress?.({ type: 'done', repro: name, cell, index, total: tasks.length, result, elapsedMs: Math.round(performance.now() - started) });
+      options.onProgress?.({
+        type: 'done',
+        repro: name,
+        cell,
+        index,
+        total: tasks.length,
+        result,
+        elapsedMs: Math.round(performance.now() - started),
+      });
     }
   };
   const jobs = Math.max(1, Math.min(options.jobs ?? 1, tasks.length || 1));
@@ -242,7 +294,13 @@ interface SingleRun {
   trace: DecodedTrace;
 }
 
-async function runCell(root: string, item: PlanItem, cell: Cell, prepared: EnvironmentResult, options: RunReproOptions): Promise<CellResult> {
+async function runCell(
+  root: string,
+  item: PlanItem,
+  cell: Cell,
+  prepared: EnvironmentResult,
+  options: RunReproOptions,
+): Promise<CellResult> {
   const { repro } = item;
   const manifest = repro.manifest;
   const ranAt = new Date().toISOString();
@@ -258,7 +316,13 @@ async function runCell(root: string, item: PlanItem, cell: Cell, prepared: Envir
     node: process.version,
   };
   const empty = { exitCode: null, durationMs: 0, stdout: '', stderr: '', trace: EMPTY_TRACE, environment: info, ranAt };
-  const skipped = (reason: string): CellResult => ({ ...cell, verdict: 'skipped', reason, ...expectationFor(manifest, cell, 'skipped'), ...empty });
+  const skipped = (reason: string): CellResult => ({
+    ...cell,
+    verdict: 'skipped',
+    reason,
+    ...expectationFor(manifest, cell, 'skipped'),
+    ...empty,
+  });
   if (!prepared.ok) return skipped(prepared.reason);
 
   // Each run of a repeated cell gets fresh services: one run's leftovers must not decide the next.
@@ -278,7 +342,8 @@ async function runCell(root: string, item: PlanItem, cell: Cell, prepared: Envir
   const verdict = manifest.repeat > 1 ? tallyVerdict(tally) : (runs[0]?.verdict ?? 'error');
   // The transcript shown is the first run that agrees with the cell's verdict.
   const shown = runs.find((r) => r.verdict === verdict) ?? runs[0];
-  if (!shown) return { ...cell, verdict: 'error', reason: 'interrupted', ...expectationFor(manifest, cell, 'error'), ...empty };
+  if (!shown)
+    return { ...cell, verdict: 'error', reason: 'interrupted', ...expectationFor(manifest, cell, 'error'), ...empty };
   info.packageVersionImported = shown.imported;
   const maxOut = options.maxStoredOutputBytes ?? 16 * 1024;
   const shareable = (text: string) => clipText(shareablePaths(text, { root, cacheRoot }), maxOut);
@@ -299,7 +364,14 @@ async function runCell(root: string, item: PlanItem, cell: Cell, prepared: Envir
 }
 
 /** One run of the snippet with fresh services; a string when the services could not start. */
-async function runOnce(root: string, { incident, repro }: PlanItem, cell: Cell, environment: ReproEnvironment, options: RunReproOptions, info: CellEnvironmentInfo): Promise<SingleRun | string> {
+async function runOnce(
+  root: string,
+  { incident, repro }: PlanItem,
+  cell: Cell,
+  environment: ReproEnvironment,
+  options: RunReproOptions,
+  info: CellEnvironmentInfo,
+): Promise<SingleRun | string> {
   const manifest = repro.manifest;
   let services: CellServices;
   try {
@@ -311,7 +383,12 @@ async function runOnce(root: string, { incident, repro }: PlanItem, cell: Cell, 
   let removeStage: (() => void) | undefined;
   try {
     const reproDir = resolve(root, repro.dir);
-    const { command, args, cwd, env, stage } = RUNTIME_DRIVERS[manifest.runtime].command(environment, reproDir, manifest.entry, options.env ?? process.env);
+    const { command, args, cwd, env, stage } = RUNTIME_DRIVERS[manifest.runtime].command(
+      environment,
+      reproDir,
+      manifest.entry,
+      options.env ?? process.env,
+    );
     removeStage = stage;
     const childEnv: NodeJS.ProcessEnv = {
       ...env,
@@ -321,8 +398,17 @@ async function runOnce(root: string, { incident, repro }: PlanItem, cell: Cell, 
       ...cell.parameters,
     };
     const decoders = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
-    const onOutput = options.onOutput && ((stream: 'stdout' | 'stderr', chunk: Buffer) => options.onOutput!({ repro: `${incident}/${repro.id}`, cell, stream, text: decoders[stream].write(chunk) }));
-    const run = await runSupervised(command, args, { cwd, env: childEnv, timeoutMs: manifest.timeout_s * 1000, onOutput, signal: options.signal });
+    const onOutput =
+      options.onOutput &&
+      ((stream: 'stdout' | 'stderr', chunk: Buffer) =>
+        options.onOutput!({ repro: `${incident}/${repro.id}`, cell, stream, text: decoders[stream].write(chunk) }));
+    const run = await runSupervised(command, args, {
+      cwd,
+      env: childEnv,
+      timeoutMs: manifest.timeout_s * 1000,
+      onOutput,
+      signal: options.signal,
+    });
     const judged = judge(manifest, cell, run);
     let trace = EMPTY_TRACE;
     if (services.proxy) {

@@ -46,14 +46,17 @@ export const instantExportSchema = z
       z.string().regex(/^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2}))?$/),
       'The moment as the author wrote it: a timestamp with a UTC offset, or a date (YYYY-MM-DD) when only the day is known.',
     ),
-    precision: described(z.enum(['exact', 'day']), '"day" when only the date is known; the time of day is then unknown, not midnight.'),
+    precision: described(
+      z.enum(['exact', 'day']),
+      '"day" when only the date is known; the time of day is then unknown, not midnight.',
+    ),
   })
-  .register(exportRegistry, { id: 'Instant', description: 'A moment in the incident, as written in its content files.' });
+  .register(exportRegistry, {
+    id: 'Instant',
+    description: 'A moment in the incident, as written in its content files.',
+  });
 
-const author = z.union([
-  z.string(),
-  z.strictObject({ name: z.string(), url: z.url().optional() }),
-]);
+const author = z.union([z.string(), z.strictObject({ name: z.string(), url: z.url().optional() })]);
 
 const source = z.strictObject({
   url: z.url(),
@@ -88,7 +91,7 @@ const frontmatterExportSchema = z
   })
   .register(exportRegistry, {
     id: 'Frontmatter',
-    description: 'The incident\'s frontmatter as validated; a key moment that is unknown is null.',
+    description: "The incident's frontmatter as validated; a key moment that is unknown is null.",
   });
 
 const componentChange = z.strictObject({
@@ -102,10 +105,16 @@ const timelineItemExportSchema = z
     id: described(z.string(), 'The entry\'s anchor on the incident page (append "#" and the id to the page URL).'),
     at: instantExportSchema,
     approximate: z.boolean(),
-    source: described(z.enum(TIMELINE_SOURCES), 'Who told it: the status page, the incident\'s own events, or the code host (code, release, advisory).'),
+    source: described(
+      z.enum(TIMELINE_SOURCES),
+      "Who told it: the status page, the incident's own events, or the code host (code, release, advisory).",
+    ),
     kind: z.enum([...TIMELINE_KINDS, ...HISTORY_EVENT_KINDS]),
     title: z.string(),
-    body: described(z.string().optional(), 'Markdown as written in timeline.yaml: untrusted text, so sanitize it before rendering it as HTML.'),
+    body: described(
+      z.string().optional(),
+      'Markdown as written in timeline.yaml: untrusted text, so sanitize it before rendering it as HTML.',
+    ),
     url: z.url().optional(),
     confidence,
     confidenceNote: z.string().optional(),
@@ -122,7 +131,8 @@ const timelineItemExportSchema = z
   })
   .register(exportRegistry, {
     id: 'TimelineItem',
-    description: 'One entry of the merged timeline: status-page updates, the incident\'s events and the code host\'s history on one axis, oldest first.',
+    description:
+      "One entry of the merged timeline: status-page updates, the incident's events and the code host's history on one axis, oldest first.",
   });
 
 const relation = z.strictObject({ type: z.enum(RELATION_TYPES), to: z.string(), note: z.string().optional() });
@@ -144,7 +154,13 @@ const number = z.number().int().positive();
 
 const historyItemExportSchema = z
   .discriminatedUnion('type', [
-    z.strictObject({ type: z.literal('issue'), number, opened: instantExportSchema.optional(), closed: instantExportSchema.optional(), ...historyCommon }),
+    z.strictObject({
+      type: z.literal('issue'),
+      number,
+      opened: instantExportSchema.optional(),
+      closed: instantExportSchema.optional(),
+      ...historyCommon,
+    }),
     z.strictObject({
       type: z.literal('pull'),
       number,
@@ -155,8 +171,18 @@ const historyItemExportSchema = z
       merge_commit: z.string().optional(),
       ...historyCommon,
     }),
-    z.strictObject({ type: z.literal('commit'), sha: z.string(), committed: instantExportSchema.optional(), ...historyCommon }),
-    z.strictObject({ type: z.literal('release'), tag: z.string(), published: instantExportSchema.optional(), ...historyCommon }),
+    z.strictObject({
+      type: z.literal('commit'),
+      sha: z.string(),
+      committed: instantExportSchema.optional(),
+      ...historyCommon,
+    }),
+    z.strictObject({
+      type: z.literal('release'),
+      tag: z.string(),
+      published: instantExportSchema.optional(),
+      ...historyCommon,
+    }),
     z.strictObject({
       type: z.literal('advisory'),
       id: z.string(),
@@ -169,7 +195,10 @@ const historyItemExportSchema = z
       ...historyCommon,
     }),
   ])
-  .register(exportRegistry, { id: 'HistoryItem', description: 'An issue, pull request, commit, release or advisory from history.yaml.' });
+  .register(exportRegistry, {
+    id: 'HistoryItem',
+    description: 'An issue, pull request, commit, release or advisory from history.yaml.',
+  });
 
 const moment = z
   .strictObject({ label: z.string(), at: instantExportSchema })
@@ -185,32 +214,51 @@ const metricExportSchema = z
     from: moment.nullable(),
     to: moment.nullable(),
   })
-  .register(exportRegistry, { id: 'Metric', description: 'A metric computed from the incident\'s moments and events.' });
+  .register(exportRegistry, { id: 'Metric', description: "A metric computed from the incident's moments and events." });
 
 const EVIDENCE_OUTCOMES = ['holds', 'fails', 'stated'] as const;
 const evidenceOutcome = {
-  outcome: described(z.enum(EVIDENCE_OUTCOMES), 'Checked when the site was built: "holds" or "fails" against the history and the recorded repro verdicts; "stated" when it is only a statement.'),
+  outcome: described(
+    z.enum(EVIDENCE_OUTCOMES),
+    'Checked when the site was built: "holds" or "fails" against the history and the recorded repro verdicts; "stated" when it is only a statement.',
+  ),
   detail: described(z.string(), 'What was found, or why it does not hold.'),
 };
 
 const evidenceExportSchema = z
   .discriminatedUnion('kind', [
-    z.strictObject({ kind: z.literal('history'), key: described(z.string(), 'A history item\'s key, such as "#2695" (a merged pull request) or "v4.5.5" (a release).'), ...evidenceOutcome }),
+    z.strictObject({
+      kind: z.literal('history'),
+      key: described(
+        z.string(),
+        'A history item\'s key, such as "#2695" (a merged pull request) or "v4.5.5" (a release).',
+      ),
+      ...evidenceOutcome,
+    }),
     z.strictObject({
       kind: z.literal('verdict'),
       repro: z.string(),
       version: z.string(),
       params: z.record(z.string(), z.string()),
-      verdict: described(z.enum(['reproduced', 'not-reproduced']), 'The verdict the follow-up relies on; it holds when the recording says the same.'),
+      verdict: described(
+        z.enum(['reproduced', 'not-reproduced']),
+        'The verdict the follow-up relies on; it holds when the recording says the same.',
+      ),
       ...evidenceOutcome,
     }),
     z.strictObject({ kind: z.literal('stated'), stated: z.string(), source: z.url(), ...evidenceOutcome }),
   ])
-  .register(exportRegistry, { id: 'Evidence', description: 'What shows a follow-up done: a history item, a recorded repro verdict, or a sourced statement.' });
+  .register(exportRegistry, {
+    id: 'Evidence',
+    description: 'What shows a follow-up done: a history item, a recorded repro verdict, or a sourced statement.',
+  });
 
 const followUpExportSchema = z
   .strictObject({
-    id: described(z.string(), 'Unique within the incident; the follow-up\'s anchor on the incident page is "follow-up-" and the id.'),
+    id: described(
+      z.string(),
+      'Unique within the incident; the follow-up\'s anchor on the incident page is "follow-up-" and the id.',
+    ),
     title: z.string(),
     kind: z.enum(FOLLOW_UP_KINDS),
     owner: z.string(),
@@ -227,14 +275,20 @@ const followUpExportSchema = z
     evidence: z.array(evidenceExportSchema),
     note: z.string().optional(),
   })
-  .register(exportRegistry, { id: 'FollowUp', description: 'A follow-up (action item) from actions.yaml, with its state as its evidence decides it.' });
+  .register(exportRegistry, {
+    id: 'FollowUp',
+    description: 'A follow-up (action item) from actions.yaml, with its state as its evidence decides it.',
+  });
 
 export const incidentExportSchema = z
   .strictObject({
     $schema: described(z.string(), 'The address of this JSON Schema.'),
     schemaVersion: z.literal(INCIDENT_EXPORT_VERSION),
     slug: z.string(),
-    url: described(z.string(), 'The incident page: an absolute URL when the site\'s address is configured, else a path.'),
+    url: described(
+      z.string(),
+      "The incident page: an absolute URL when the site's address is configured, else a path.",
+    ),
     frontmatter: frontmatterExportSchema,
     timeline: z.array(timelineItemExportSchema),
     history: z.strictObject({
@@ -246,7 +300,8 @@ export const incidentExportSchema = z
   })
   .register(exportRegistry, {
     title: 'Aftermath incident export, version 2',
-    description: 'One incident postmortem as data: frontmatter, the merged timeline, the fix history, the computed metrics and the follow-ups.',
+    description:
+      'One incident postmortem as data: frontmatter, the merged timeline, the fix history, the computed metrics and the follow-ups.',
   });
 
 export type InstantExport = z.output<typeof instantExportSchema>;
@@ -261,7 +316,10 @@ export type FollowUpExport = z.output<typeof followUpExportSchema>;
  * address, so `$ref`s and validators can resolve it).
  */
 export function incidentExportJsonSchema(id: string): Record<string, unknown> {
-  const { $schema, ...rest } = z.toJSONSchema(incidentExportSchema, { metadata: exportRegistry, target: 'draft-2020-12' });
+  const { $schema, ...rest } = z.toJSONSchema(incidentExportSchema, {
+    metadata: exportRegistry,
+    target: 'draft-2020-12',
+  });
   // Key order for readers: dialect and identity first, then the rest as Zod wrote it.
   return { $schema, $id: id, ...rest };
 }

@@ -11,11 +11,21 @@ export const BOUNDED_MOMENTS = ['detected', 'mitigated', 'resolved'] as const;
 
 const binding = z.union(
   [
-    z.strictObject({ frontmatter: z.enum(['started', 'detected', 'mitigated', 'resolved', 'timezone', 'severity', 'title']) }),
+    z.strictObject({
+      frontmatter: z.enum(['started', 'detected', 'mitigated', 'resolved', 'timezone', 'severity', 'title']),
+    }),
     z.strictObject({ timeline: z.strictObject({ kind: nonEmpty('a timeline kind'), title: z.string().optional() }) }),
-    z.strictObject({ history: z.strictObject({ ref: nonEmpty('a history key such as "#2641"'), field: nonEmpty('a field such as merged') }) }),
+    z.strictObject({
+      history: z.strictObject({
+        ref: nonEmpty('a history key such as "#2641"'),
+        field: nonEmpty('a field such as merged'),
+      }),
+    }),
   ],
-  { error: 'expected a binding: { frontmatter: started }, { timeline: { kind: impact-start } } or { history: { ref: "#2641", field: merged } }' },
+  {
+    error:
+      'expected a binding: { frontmatter: started }, { timeline: { kind: impact-start } } or { history: { ref: "#2641", field: merged } }',
+  },
 );
 
 export const factSchema = z.strictObject({
@@ -49,6 +59,8 @@ export const factSchema = z.strictObject({
   matches: z.array(binding).default([]),
 });
 
-export const factsSchema = z.array(factSchema, { error: 'expected facts.yaml to be a list of facts, each starting with "- key:"' });
+export const factsSchema = z.array(factSchema, {
+  error: 'expected facts.yaml to be a list of facts, each starting with "- key:"',
+});
 
 export type Fact = z.output<typeof factSchema>;

@@ -68,7 +68,10 @@ export const timeZone = z
 export const url = z.url({ error: 'expected an absolute URL starting with https:// or http://' });
 
 export const nonEmpty = (what: string) =>
-  z.string({ error: `expected ${what} as text` }).trim().min(1, { error: `${what} must not be empty` });
+  z
+    .string({ error: `expected ${what} as text` })
+    .trim()
+    .min(1, { error: `${what} must not be empty` });
 
 /** Lower-case words joined by hyphens: usable in a URL as they are. */
 export const slugWord = z
@@ -78,5 +81,6 @@ export const slugWord = z
   });
 
 export const confidence = z.enum(['verified', 'secondary', 'estimated'], {
-  error: 'expected confidence to be one of: verified (read in a primary source), secondary (a third party reports it), estimated (inferred)',
+  error:
+    'expected confidence to be one of: verified (read in a primary source), secondary (a third party reports it), estimated (inferred)',
 });

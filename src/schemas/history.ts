@@ -35,9 +35,11 @@ const common = {
   note: z.string().optional(),
   source: z.string().optional(),
   /** A fix attempt that did not hold (shown differently in the fix graph). */
-  outcome: z.enum(['landed', 'incomplete', 'superseded', 'abandoned'], {
-    error: 'expected outcome to be one of: landed, incomplete, superseded, abandoned',
-  }).optional(),
+  outcome: z
+    .enum(['landed', 'incomplete', 'superseded', 'abandoned'], {
+      error: 'expected outcome to be one of: landed, incomplete, superseded, abandoned',
+    })
+    .optional(),
 };
 
 const number = z.number({ error: 'expected the issue or pull-request number, e.g. 2641' }).int().positive();
@@ -45,7 +47,13 @@ const number = z.number({ error: 'expected the issue or pull-request number, e.g
 export const historyItemSchema = z.discriminatedUnion(
   'type',
   [
-    z.strictObject({ type: z.literal('issue'), number, opened: timestampOrDay.optional(), closed: timestampOrDay.optional(), ...common }),
+    z.strictObject({
+      type: z.literal('issue'),
+      number,
+      opened: timestampOrDay.optional(),
+      closed: timestampOrDay.optional(),
+      ...common,
+    }),
     z.strictObject({
       type: z.literal('pull'),
       number,
@@ -62,7 +70,12 @@ export const historyItemSchema = z.discriminatedUnion(
       committed: timestampOrDay.optional(),
       ...common,
     }),
-    z.strictObject({ type: z.literal('release'), tag: nonEmpty('a tag such as v4.5.5'), published: timestampOrDay.optional(), ...common }),
+    z.strictObject({
+      type: z.literal('release'),
+      tag: nonEmpty('a tag such as v4.5.5'),
+      published: timestampOrDay.optional(),
+      ...common,
+    }),
     z.strictObject({
       type: z.literal('advisory'),
       id: z.string().regex(/^(CVE-\d{4}-\d{4,}|GHSA(-[23456789cfghjmpqrvwx]{4}){3}|PYSEC-\d{4}-\d+)$/, {

@@ -201,11 +201,20 @@ function inOurWords(issue: z.ZodError['issues'][number]): string {
     case 'invalid_type':
       return `expected ${KINDS[issue.expected] ?? issue.expected}`;
     case 'invalid_value':
-      return issue.values.length === 1 ? `expected ${quoted(issue.values[0])}` : `expected one of ${issue.values.map(quoted).join(', ')}`;
+      return issue.values.length === 1
+        ? `expected ${quoted(issue.values[0])}`
+        : `expected one of ${issue.values.map(quoted).join(', ')}`;
     case 'too_small':
     case 'too_big': {
       const limit = issue.code === 'too_small' ? issue.minimum : issue.maximum;
-      const bound = issue.code === 'too_small' ? (issue.inclusive ? 'at least' : 'more than') : issue.inclusive ? 'at most' : 'less than';
+      const bound =
+        issue.code === 'too_small'
+          ? issue.inclusive
+            ? 'at least'
+            : 'more than'
+          : issue.inclusive
+            ? 'at most'
+            : 'less than';
       if (issue.origin === 'string') return `expected ${bound} ${plural(limit, 'character')}`;
       if (issue.origin === 'array' || issue.origin === 'set') return `expected ${bound} ${plural(limit, 'item')}`;
       return `expected a number ${bound} ${String(limit)}`;
@@ -216,7 +225,9 @@ function inOurWords(issue: z.ZodError['issues'][number]): string {
       return `expected a multiple of ${String(issue.divisor)}`;
     case 'invalid_union': {
       const discriminator = (issue as { discriminator?: string }).discriminator;
-      return discriminator ? `${discriminator} names no kind known here; check its spelling` : 'this value matches none of the forms allowed here';
+      return discriminator
+        ? `${discriminator} names no kind known here; check its spelling`
+        : 'this value matches none of the forms allowed here';
     }
     case 'invalid_key':
       return 'this key is not allowed here';

@@ -47,7 +47,8 @@ function byKind<S extends z.ZodType, O extends z.ZodType>(ifString: S, otherwise
 }
 
 /** A value the placeholders of a command or env may fill in: numbers are written as text. */
-const text = (what: string) => z.union([z.string(), z.number()], { error: `expected ${what} as text` }).transform(String);
+const text = (what: string) =>
+  z.union([z.string(), z.number()], { error: `expected ${what} as text` }).transform(String);
 
 /**
  * A fault amount: a number, or `"{NAME}"` naming a parameter whose values it takes cell by
@@ -56,24 +57,37 @@ const text = (what: string) => z.union([z.string(), z.number()], { error: `expec
 const amount = (what: string) =>
   byKind(
     z.string().regex(/^\{[A-Z][A-Z0-9_]*\}$/, { error: `expected ${what} as a number, or a parameter as "{NAME}"` }),
-    z.number({ error: `expected ${what} as a number, or a parameter as "{NAME}"` }).nonnegative({ error: `${what} cannot be negative` }),
+    z
+      .number({ error: `expected ${what} as a number, or a parameter as "{NAME}"` })
+      .nonnegative({ error: `${what} cannot be negative` }),
   );
 
 const readiness = z
   .strictObject({
     /** The TCP port accepts connections: `true` for `{port}`, or the NAME of `{port:NAME}`. */
-    port: z.union([z.literal(true), z.string().regex(/^[a-z][a-z0-9_-]*$/)], { error: 'expected port: true (the service\'s {port}) or the NAME of a {port:NAME}' }).optional(),
+    port: z
+      .union([z.literal(true), z.string().regex(/^[a-z][a-z0-9_-]*$/)], {
+        error: "expected port: true (the service's {port}) or the NAME of a {port:NAME}",
+      })
+      .optional(),
     /** A line the server prints (stdout or stderr) matches this regular expression. */
     log: pattern.optional(),
     /** A command (program and arguments, placeholders allowed) that exits 0 once the server answers. */
-    probe: z.array(text('a probe argument'), { error: 'expected probe as a list: the program, then its arguments' }).min(1, { error: 'give the probe command' }).optional(),
+    probe: z
+      .array(text('a probe argument'), { error: 'expected probe as a list: the program, then its arguments' })
+      .min(1, { error: 'give the probe command' })
+      .optional(),
     timeout_s: z
       .number({ error: 'expected ready.timeout_s as a number of seconds' })
       .positive({ error: 'ready.timeout_s must be more than 0 seconds' })
       .max(600, { error: 'ready.timeout_s must be at most 600 seconds' })
       .default(10),
   })
-  .transform((ready) => (ready.port === undefined && ready.log === undefined && ready.probe === undefined ? { ...ready, port: true as const } : ready));
+  .transform((ready) =>
+    ready.port === undefined && ready.log === undefined && ready.probe === undefined
+      ? { ...ready, port: true as const }
+      : ready,
+  );
 
 /**
  * A server started by command for one matrix cell, like redis: on loopback, on ports the runner
@@ -85,15 +99,27 @@ export const commandService = z.strictObject(
     name: z
       .string({ error: 'expected a name for the service, e.g. web' })
       .regex(/^[a-z][a-z0-9-]*$/, { error: 'expected a service name in lower case letters, digits and "-", e.g. web' })
-      .refine((name) => !(SERVICES as readonly string[]).includes(name), { error: `this name belongs to a built-in service (${SERVICES.join(', ')}): choose another` }),
+      .refine((name) => !(SERVICES as readonly string[]).includes(name), {
+        error: `this name belongs to a built-in service (${SERVICES.join(', ')}): choose another`,
+      }),
     /** A program on PATH (e.g. from a Debian package) or a path to one. */
     command: nonEmpty('the command that starts the server (a program on PATH, or its path)'),
     args: z.array(text('an argument'), { error: 'expected args as a list of arguments' }).default([]),
     ready: readiness.default({ timeout_s: 10, port: true }),
     /** Variables for the snippet, e.g. `SERVICE_URL: http://{host}:{port}/`. */
-    env: z.record(z.string().regex(ENV_NAME, { error: 'variable names are environment variable names, e.g. SERVICE_URL' }), text('the value')).default({}),
+    env: z
+      .record(
+        z.string().regex(ENV_NAME, { error: 'variable names are environment variable names, e.g. SERVICE_URL' }),
+        text('the value'),
+      )
+      .default({}),
     /** Variables for the server process itself (added to the runner's environment). */
-    server_env: z.record(z.string().regex(ENV_NAME, { error: 'variable names are environment variable names, e.g. PYTHONUNBUFFERED' }), text('the value')).default({}),
+    server_env: z
+      .record(
+        z.string().regex(ENV_NAME, { error: 'variable names are environment variable names, e.g. PYTHONUNBUFFERED' }),
+        text('the value'),
+      )
+      .default({}),
     /** How the proxy's trace shows this service's traffic when the proxy fronts it. Default bytes. */
     decoder: z.enum(WIRE_DECODERS, { error: `expected decoder to be one of: ${WIRE_DECODERS.join(', ')}` }).optional(),
   },
@@ -101,7 +127,12 @@ export const commandService = z.strictObject(
 );
 export type CommandServiceManifest = z.output<typeof commandService>;
 
-const service = byKind(z.enum(SERVICES, { error: `expected services from: ${SERVICES.join(', ')}, or a service declared by command (a mapping with name and command)` }), commandService);
+const service = byKind(
+  z.enum(SERVICES, {
+    error: `expected services from: ${SERVICES.join(', ')}, or a service declared by command (a mapping with name and command)`,
+  }),
+  commandService,
+);
 
 /** Fields of a fault that are amounts (numbers or a parameter), in the order they are documented. */
 export const FAULT_AMOUNTS = [
@@ -124,10 +155,20 @@ export type FaultAmount = (typeof FAULT_AMOUNTS)[number];
  */
 const fault = z
   .strictObject({
-    direction: z.enum(FAULT_DIRECTIONS, { error: 'expected direction to be c2s (client to server), s2c (server to client) or both' }).default('both'),
+    direction: z
+      .enum(FAULT_DIRECTIONS, {
+        error: 'expected direction to be c2s (client to server), s2c (server to client) or both',
+      })
+      .default('both'),
     /** 1 is the first connection the proxy accepted; default every connection. */
     connections: z
-      .array(z.number().int({ error: 'connections are numbered 1, 2, …' }).min(1, { error: 'connections are numbered from 1' }), { error: 'expected connections as a list of numbers, e.g. [1]' })
+      .array(
+        z
+          .number()
+          .int({ error: 'connections are numbered 1, 2, …' })
+          .min(1, { error: 'connections are numbered from 1' }),
+        { error: 'expected connections as a list of numbers, e.g. [1]' },
+      )
       .min(1, { error: 'list at least one connection, or leave connections out for every connection' })
       .optional(),
     /** Each chunk waits this long (plus latencies of other faults and the proxy's delay_ms). */
@@ -152,7 +193,10 @@ const fault = z
   });
 export type FaultManifest = z.output<typeof fault>;
 
-const ms = (what: string) => z.number({ error: `expected ${what} as a number of milliseconds` }).nonnegative({ error: `${what} cannot be negative` });
+const ms = (what: string) =>
+  z
+    .number({ error: `expected ${what} as a number of milliseconds` })
+    .nonnegative({ error: `${what} cannot be negative` });
 
 const proxy = z
   .strictObject({
@@ -185,9 +229,13 @@ export const reproSchema = z
      * The file to run, relative to the repro's folder and inside it: everything a repro needs is
      * in its folder, which is what decides whether a recording is stale.
      */
-    entry: nonEmpty('the entry file').refine((path) => !/^([\\/]|[a-zA-Z]:)/.test(path) && !path.split(/[\\/]/).includes('..'), {
-      error: 'the entry file must be inside the repro folder (a relative path without ".."); copy shared code into the folder',
-    }),
+    entry: nonEmpty('the entry file').refine(
+      (path) => !/^([\\/]|[a-zA-Z]:)/.test(path) && !path.split(/[\\/]/).includes('..'),
+      {
+        error:
+          'the entry file must be inside the repro folder (a relative path without ".."); copy shared code into the folder',
+      },
+    ),
     package: z
       .strictObject({
         name: nonEmpty('the package under test'),
@@ -196,7 +244,12 @@ export const reproSchema = z
       })
       .optional(),
     /** Values to sweep: each name reaches the snippet as an environment variable. */
-    parameters: z.record(z.string().regex(PARAMETER_NAME, { error: 'parameter names are environment variable names, e.g. SLEEP' }), z.array(z.union([z.string(), z.number()])).min(1)).default({}),
+    parameters: z
+      .record(
+        z.string().regex(PARAMETER_NAME, { error: 'parameter names are environment variable names, e.g. SLEEP' }),
+        z.array(z.union([z.string(), z.number()])).min(1),
+      )
+      .default({}),
     /** Built-in services by name, and servers declared by command, in one list. */
     services: z.array(service, { error: 'expected services as a list, e.g. [redis, latency-proxy]' }).default([]),
     /** The latency proxy's delays and faults (with latency-proxy in services). */
@@ -273,14 +326,24 @@ function crossChecks(manifest: ReproManifest): CrossProblem[] {
   const envOwners = new Map<string, string>();
   manifest.services.forEach((entry, i) => {
     if (typeof entry === 'string') return;
-    if (names.has(entry.name)) problems.push({ path: ['services', i, 'name'], message: `another service is already named "${entry.name}": give each service its own name`, input: entry.name });
+    if (names.has(entry.name))
+      problems.push({
+        path: ['services', i, 'name'],
+        message: `another service is already named "${entry.name}": give each service its own name`,
+        input: entry.name,
+      });
     names.add(entry.name);
     const checkText = (value: string, path: PropertyKey[]) => {
       for (const [, inner] of value.matchAll(PLACEHOLDER)) {
         const name = inner!;
         if (name === 'host' || name === 'dir' || name === 'port' || name.startsWith('port:')) continue;
         if (PARAMETER_NAME.test(name)) {
-          if (!(name in parameters)) problems.push({ path, message: `{${name}} names no parameter (${knownText}): declare it under parameters, or fix the name`, input: value });
+          if (!(name in parameters))
+            problems.push({
+              path,
+              message: `{${name}} names no parameter (${knownText}): declare it under parameters, or fix the name`,
+              input: value,
+            });
           continue;
         }
         problems.push({ path, message: `unknown placeholder {${name}}: ${SERVICE_PLACEHOLDERS}`, input: value });
@@ -291,41 +354,83 @@ function crossChecks(manifest: ReproManifest): CrossProblem[] {
     for (const [key, value] of Object.entries(entry.server_env)) checkText(value, ['services', i, 'server_env', key]);
     for (const [key, value] of Object.entries(entry.env)) {
       checkText(value, ['services', i, 'env', key]);
-      if (RUNNER_VARIABLES.test(key)) problems.push({ path: ['services', i, 'env', key], message: `${key} is set by the runner itself: choose another name, e.g. ${entry.name.toUpperCase().replace(/-/g, '_')}_URL`, input: key });
-      else if (key in parameters) problems.push({ path: ['services', i, 'env', key], message: `${key} is also a parameter: the snippet would see only one of them; rename one`, input: key });
-      else if (envOwners.has(key)) problems.push({ path: ['services', i, 'env', key], message: `${key} is also set by the service "${envOwners.get(key)}": rename one of them`, input: key });
+      if (RUNNER_VARIABLES.test(key))
+        problems.push({
+          path: ['services', i, 'env', key],
+          message: `${key} is set by the runner itself: choose another name, e.g. ${entry.name.toUpperCase().replace(/-/g, '_')}_URL`,
+          input: key,
+        });
+      else if (key in parameters)
+        problems.push({
+          path: ['services', i, 'env', key],
+          message: `${key} is also a parameter: the snippet would see only one of them; rename one`,
+          input: key,
+        });
+      else if (envOwners.has(key))
+        problems.push({
+          path: ['services', i, 'env', key],
+          message: `${key} is also set by the service "${envOwners.get(key)}": rename one of them`,
+          input: key,
+        });
       else envOwners.set(key, entry.name);
     }
   });
 
   const withProxy = manifest.services.includes('latency-proxy');
   if (manifest.proxy && !withProxy) {
-    const listed = manifest.services.map((entry) => (typeof entry === 'string' ? entry : entry.name)).join(', ') || 'none';
-    problems.push({ path: ['proxy'], message: `proxy settings take effect only with latency-proxy in services (found services: ${listed}): add latency-proxy to services, or remove proxy`, input: manifest.proxy });
+    const listed =
+      manifest.services.map((entry) => (typeof entry === 'string' ? entry : entry.name)).join(', ') || 'none';
+    problems.push({
+      path: ['proxy'],
+      message: `proxy settings take effect only with latency-proxy in services (found services: ${listed}): add latency-proxy to services, or remove proxy`,
+      input: manifest.proxy,
+    });
   }
   if (manifest.proxy && withProxy) {
     const target = proxyTarget(manifest);
     const targets = [...(manifest.services.includes('redis-cluster') ? ['redis-cluster'] : ['redis']), ...names];
     if (target === undefined) {
-      problems.push({ path: ['proxy', 'target'], message: `several services could sit behind the proxy: say which with proxy.target (one of ${targets.join(', ')})`, input: undefined });
+      problems.push({
+        path: ['proxy', 'target'],
+        message: `several services could sit behind the proxy: say which with proxy.target (one of ${targets.join(', ')})`,
+        input: undefined,
+      });
     } else if (!targets.includes(target)) {
-      problems.push({ path: ['proxy', 'target'], message: `the proxy can front ${targets.join(', ')}: "${target}" is not one of them`, input: target });
+      problems.push({
+        path: ['proxy', 'target'],
+        message: `the proxy can front ${targets.join(', ')}: "${target}" is not one of them`,
+        input: target,
+      });
     }
     const checkAmount = (value: unknown, path: PropertyKey[]) => {
       if (typeof value !== 'string') return;
       const name = value.slice(1, -1);
       const values = parameters[name];
       if (!values) {
-        problems.push({ path, message: `${value} names no parameter (${knownText}): declare it under parameters, or write a number`, input: value });
+        problems.push({
+          path,
+          message: `${value} names no parameter (${knownText}): declare it under parameters, or write a number`,
+          input: value,
+        });
         return;
       }
       const bad = values.find((v) => !(Number(v) >= 0) || String(v).trim() === '');
-      if (bad !== undefined) problems.push({ path, message: `the parameter ${name} sweeps this fault, so each of its values must be a number ≥ 0; found "${bad}"`, input: value });
+      if (bad !== undefined)
+        problems.push({
+          path,
+          message: `the parameter ${name} sweeps this fault, so each of its values must be a number ≥ 0; found "${bad}"`,
+          input: value,
+        });
     };
     manifest.proxy.faults.forEach((f, i) => {
       for (const key of FAULT_AMOUNTS) checkAmount(f[key], ['proxy', 'faults', i, key]);
       if (typeof f.jitter_ms === 'number' && f.jitter_ms > (typeof f.latency_ms === 'number' ? f.latency_ms : 0)) {
-        problems.push({ path: ['proxy', 'faults', i, 'jitter_ms'], message: 'jitter_ms must be at most latency_ms: a chunk varies within latency ± jitter and cannot leave before it arrived', input: f.jitter_ms });
+        problems.push({
+          path: ['proxy', 'faults', i, 'jitter_ms'],
+          message:
+            'jitter_ms must be at most latency_ms: a chunk varies within latency ± jitter and cannot leave before it arrived',
+          input: f.jitter_ms,
+        });
       }
     });
     if (manifest.proxy.refuse) {

@@ -23,7 +23,21 @@ import type { Fact } from '../schemas/facts.ts';
 import type { History } from '../schemas/history.ts';
 import type { ContentProblem } from '../schemas/problems.ts';
 import type { CellResult } from '../schemas/repro-results.ts';
-import { cellAnchor, cellProvenance, inlineVerdict, reproMatrix, reproTraceMermaid, summarizeRepro, transcriptView, versionProvenance, type InlineVerdict, type ProvenanceText, type ReproMatrix, type ReproSummary, type TranscriptView } from './repro-view.ts';
+import {
+  cellAnchor,
+  cellProvenance,
+  inlineVerdict,
+  reproMatrix,
+  reproTraceMermaid,
+  summarizeRepro,
+  transcriptView,
+  versionProvenance,
+  type InlineVerdict,
+  type ProvenanceText,
+  type ReproMatrix,
+  type ReproSummary,
+  type TranscriptView,
+} from './repro-view.ts';
 import { timelineRows, type TimelineRow } from './timeline-view.ts';
 import { openDiagramLink } from './diagram-files.ts';
 import { incidentSummaryCard, type SummaryAnswer } from './incident-summary.ts';
@@ -165,7 +179,16 @@ const utcTime = (iso: string) => {
 };
 
 function historyWhen(item: History['items'][number], zone: string): string {
-  const at = 'merged' in item && item.merged ? item.merged : 'published' in item && item.published ? item.published : 'opened' in item ? item.opened : 'committed' in item ? item.committed : undefined;
+  const at =
+    'merged' in item && item.merged
+      ? item.merged
+      : 'published' in item && item.published
+        ? item.published
+        : 'opened' in item
+          ? item.opened
+          : 'committed' in item
+            ? item.committed
+            : undefined;
   return at ? formatDateTime(at, at.precision === 'day' ? 'UTC' : zone) : 'unknown';
 }
 
@@ -195,7 +218,9 @@ function reproView(incident: IncidentData, repro: IncidentRepro): ReproView {
   const { id, manifest, results } = repro;
   const summary = summarizeRepro(results, repro.stale);
   const trace = reproTraceMermaid(manifest, summary);
-  const ran = results ? results.cells.map((cell, index) => ({ cell, index })).filter(({ cell }) => cell.verdict !== 'skipped') : [];
+  const ran = results
+    ? results.cells.map((cell, index) => ({ cell, index })).filter(({ cell }) => cell.verdict !== 'skipped')
+    : [];
   return {
     id,
     repro,
@@ -241,10 +266,19 @@ export function incidentView(incident: IncidentData): IncidentView {
   const zone = incident.frontmatter.timezone;
   const fixHistory = fixHistoryView(incident);
   const repros = incident.repros.map((r) => reproView(incident, r));
-  const fences: IncidentDiagram[] = incident.diagrams.map((d, i) => ({ source: d.value, prefix: fenceDiagramPrefix(i), file: incident.file, line: d.line }));
+  const fences: IncidentDiagram[] = incident.diagrams.map((d, i) => ({
+    source: d.value,
+    prefix: fenceDiagramPrefix(i),
+    file: incident.file,
+    line: d.line,
+  }));
   return {
     incident,
-    diagrams: [...fences, ...(fixHistory.graph ? [fixHistory.graph] : []), ...repros.flatMap((r) => (r.trace ? [r.trace] : []))],
+    diagrams: [
+      ...fences,
+      ...(fixHistory.graph ? [fixHistory.graph] : []),
+      ...repros.flatMap((r) => (r.trace ? [r.trace] : [])),
+    ],
     header: headerView(incident),
     timeline: timelineRows(mergeTimeline(incident.timeline, incident.history, zone), zone),
     fixHistory,
@@ -276,7 +310,10 @@ export async function incidentPageView(incident: IncidentData): Promise<Incident
     draw(view.fixHistory.graph),
     Promise.all(
       view.repros.map(async (r): Promise<ReproPageView> => {
-        const [trace, snippetHtml] = await Promise.all([draw(r.trace), highlightCode(r.repro.source, RUNTIMES[r.repro.manifest.runtime].highlight)]);
+        const [trace, snippetHtml] = await Promise.all([
+          draw(r.trace),
+          highlightCode(r.repro.source, RUNTIMES[r.repro.manifest.runtime].highlight),
+        ]);
         return { ...r, trace, snippetHtml };
       }),
     ),
@@ -304,7 +341,10 @@ export async function incidentPageView(incident: IncidentData): Promise<Incident
     verdict(citation) {
       const resolved = resolveVerdict(citation, incident.repros, folder);
       if (!resolved.ok) throw new Error(`${incident.file}: <Verdict repro="${citation.repro}">: ${resolved.message}`);
-      return { href: `#repro-${resolved.repro.id}`, shown: inlineVerdict(resolved.cell, resolved.repro.stale, resolved.results.recordedAt) };
+      return {
+        href: `#repro-${resolved.repro.id}`,
+        shown: inlineVerdict(resolved.cell, resolved.repro.stale, resolved.results.recordedAt),
+      };
     },
   };
 }
@@ -326,7 +366,9 @@ export function pageView(locals: object, component: string): IncidentPageView {
 }
 
 /** Renders every diagram of these incidents with the real Mermaid, reporting the broken ones where they are written. */
-export async function checkDiagrams(incidents: readonly IncidentData[]): Promise<{ problems: ContentProblem[]; count: number }> {
+export async function checkDiagrams(
+  incidents: readonly IncidentData[],
+): Promise<{ problems: ContentProblem[]; count: number }> {
   const diagrams = incidents.flatMap(incidentDiagrams);
   const results = await Promise.allSettled(diagrams.map((d) => renderDiagram(d.source, d.prefix)));
   const problems = results.flatMap((result, i) => {

@@ -42,7 +42,13 @@ export function summarizeRepro(results: ReproResults | undefined, stale: boolean
   const ran = results.cells.filter((c) => c.verdict !== 'skipped');
   const env = ran[0]?.environment;
   const where = env
-    ? [env.os, env.interpreterVersion && `${runtimeLabel(env.runtime)} ${env.interpreterVersion.replace(/^v/, '')}`, env.redisServerVersion && `redis-server ${env.redisServerVersion}`].filter(Boolean).join(', ')
+    ? [
+        env.os,
+        env.interpreterVersion && `${runtimeLabel(env.runtime)} ${env.interpreterVersion.replace(/^v/, '')}`,
+        env.redisServerVersion && `redis-server ${env.redisServerVersion}`,
+      ]
+        .filter(Boolean)
+        .join(', ')
     : undefined;
   const withTrace = ran.filter((c) => c.trace.messages.length > 0);
   return {
@@ -66,7 +72,6 @@ export function decidingLine(cell: CellResult, manifest: ReproManifest): string 
   return cell.stdout.split('\n').find((line) => patterns.some((p) => p.test(line)));
 }
 
-
 /** The sequence diagram of the featured cell's wire trace, as Mermaid source (none without a trace). */
 export function reproTraceMermaid(manifest: ReproManifest, summary: ReproSummary): string | undefined {
   const featured = summary.featured;
@@ -82,9 +87,19 @@ export function reproTraceMermaid(manifest: ReproManifest, summary: ReproSummary
  * ---------------------------------------------------------------------------------------- */
 
 /** The mark alone, for places where the word is said separately. */
-export const VERDICT_MARK: Record<Verdict, string> = { reproduced: '✗', 'not-reproduced': '✓', error: '!', skipped: '–' };
+export const VERDICT_MARK: Record<Verdict, string> = {
+  reproduced: '✗',
+  'not-reproduced': '✓',
+  error: '!',
+  skipped: '–',
+};
 /** The verdict in words, as prose says it. */
-export const VERDICT_WORD: Record<Verdict, string> = { reproduced: 'reproduced', 'not-reproduced': 'not reproduced', error: 'error', skipped: 'skipped' };
+export const VERDICT_WORD: Record<Verdict, string> = {
+  reproduced: 'reproduced',
+  'not-reproduced': 'not reproduced',
+  error: 'error',
+  skipped: 'skipped',
+};
 
 function parametersKey(parameters: Record<string, string>): string {
   return JSON.stringify(Object.entries(parameters).sort(([a], [b]) => a.localeCompare(b)));
@@ -204,7 +219,12 @@ export function reproMatrix(reproId: string, results: ReproResults): ReproMatrix
     if (!columnIndex.has(key)) {
       columnIndex.set(key, columns.length);
       const entries = Object.entries(cell.parameters);
-      const label = entries.length === 0 ? 'verdict' : parameterNames.length === 1 ? entries[0]![1] : parametersText(cell.parameters);
+      const label =
+        entries.length === 0
+          ? 'verdict'
+          : parameterNames.length === 1
+            ? entries[0]![1]
+            : parametersText(cell.parameters);
       columns.push({ parameters: cell.parameters, label });
     }
     if (!rowIndex.has(cell.version)) {
@@ -216,7 +236,11 @@ export function reproMatrix(reproId: string, results: ReproResults): ReproMatrix
   // Footnotes: one per distinct reason, numbered in reading order (rows, then columns).
   const reasons = new Map<string, { n: number; cells: CellResult[] }>();
   const footnoteOf = new Map<CellResult, number>();
-  const ordered = [...results.cells].sort((a, b) => rowIndex.get(a.version)! - rowIndex.get(b.version)! || columnIndex.get(parametersKey(a.parameters))! - columnIndex.get(parametersKey(b.parameters))!);
+  const ordered = [...results.cells].sort(
+    (a, b) =>
+      rowIndex.get(a.version)! - rowIndex.get(b.version)! ||
+      columnIndex.get(parametersKey(a.parameters))! - columnIndex.get(parametersKey(b.parameters))!,
+  );
   for (const cell of ordered) {
     if (cell.verdict !== 'skipped' && cell.verdict !== 'error') continue;
     const reason = genericReason(cell);
@@ -234,7 +258,8 @@ export function reproMatrix(reproId: string, results: ReproResults): ReproMatrix
     const title = [
       `${cellLabel(cell)}: ${VERDICT_WORD[cell.verdict]}`,
       rate,
-      cell.expected && `expected ${VERDICT_WORD[cell.expected]}${violated ? ' (contradicted)' : cell.expectation === 'met' ? ' (as expected)' : ''}`,
+      cell.expected &&
+        `expected ${VERDICT_WORD[cell.expected]}${violated ? ' (contradicted)' : cell.expectation === 'met' ? ' (as expected)' : ''}`,
       cell.reason && shortReason(cell.reason),
     ]
       .filter(Boolean)
@@ -258,7 +283,11 @@ export function reproMatrix(reproId: string, results: ReproResults): ReproMatrix
     const [only] = notes;
     if (columns.length > 1 && notes.size === 1 && only !== undefined) row.allSkipped = { footnote: only };
     if (row.version === 'installed') {
-      const imported = new Set(row.entries.flatMap((e) => (e && e.cell.verdict !== 'skipped' ? [e.cell.environment.packageVersionImported] : [])));
+      const imported = new Set(
+        row.entries.flatMap((e) =>
+          e && e.cell.verdict !== 'skipped' ? [e.cell.environment.packageVersionImported] : [],
+        ),
+      );
       const version = imported.size === 1 ? [...imported][0] : undefined;
       if (version) row.label = `installed (${version})`;
     }
@@ -267,12 +296,20 @@ export function reproMatrix(reproId: string, results: ReproResults): ReproMatrix
   const footnotes = [...reasons].map(([reason, { n, cells }]) => {
     const versions = [...new Set(cells.map((c) => c.version))];
     const wholeRows = versions.every((v) => rows[rowIndex.get(v)!]!.entries.every((e) => !e || cells.includes(e.cell)));
-    const names = wholeRows && columns.length > 1 ? versions.map((v) => `${v} (all)`) : wholeRows ? versions : cells.map(cellLabel);
+    const names =
+      wholeRows && columns.length > 1 ? versions.map((v) => `${v} (all)`) : wholeRows ? versions : cells.map(cellLabel);
     // A reason that names a version but applies to one version only reads best as written.
-    const text = versions.length === 1 && versions[0] !== 'installed' ? reason.replaceAll('<version>', versions[0]!) : reason;
+    const text =
+      versions.length === 1 && versions[0] !== 'installed' ? reason.replaceAll('<version>', versions[0]!) : reason;
     return { n, reason: text, cells: names.join(', ') };
   });
-  return { parameterNames, columns, rows, footnotes, violated: results.cells.filter((c) => c.expectation === 'violated').length };
+  return {
+    parameterNames,
+    columns,
+    rows,
+    footnotes,
+    violated: results.cells.filter((c) => c.expectation === 'violated').length,
+  };
 }
 
 /* ------------------------------------------------------------------------------------------
@@ -294,13 +331,21 @@ export interface TranscriptView {
 export function transcriptView(cell: CellResult, manifest: ReproManifest): TranscriptView {
   const stdout = cell.stdout.replace(/\n$/, '');
   const lines = stdout === '' ? [] : stdout.split('\n');
-  const own = cell.verdict === 'reproduced' ? manifest.expect.reproduced : cell.verdict === 'not-reproduced' ? manifest.expect.not_reproduced : undefined;
+  const own =
+    cell.verdict === 'reproduced'
+      ? manifest.expect.reproduced
+      : cell.verdict === 'not-reproduced'
+        ? manifest.expect.not_reproduced
+        : undefined;
   let index = -1;
   if (own) {
     const pattern = new RegExp(own);
     index = lines.findIndex((line) => pattern.test(line));
   }
-  return { deciding: index >= 0 ? lines[index] : undefined, lines: lines.map((text, i) => ({ text, deciding: i === index })) };
+  return {
+    deciding: index >= 0 ? lines[index] : undefined,
+    lines: lines.map((text, i) => ({ text, deciding: i === index })),
+  };
 }
 
 /* ------------------------------------------------------------------------------------------
@@ -334,7 +379,10 @@ export function provenanceText(pkg: InstalledPackage): ProvenanceText {
 const normName = (name: string) => name.toLowerCase().replace(/[-_.]+/g, '-');
 
 /** A cell's packages, the one under test first, then the rest by name. */
-export function cellProvenance(cell: Pick<CellResult, 'environment'>, manifest: Pick<ReproManifest, 'package'>): (ProvenanceText & { underTest: boolean })[] {
+export function cellProvenance(
+  cell: Pick<CellResult, 'environment'>,
+  manifest: Pick<ReproManifest, 'package'>,
+): (ProvenanceText & { underTest: boolean })[] {
   const under = manifest.package ? normName(manifest.package.name) : undefined;
   return [...(cell.environment.packages ?? [])]
     .map((pkg) => ({ pkg, underTest: normName(pkg.name) === under }))
@@ -343,13 +391,17 @@ export function cellProvenance(cell: Pick<CellResult, 'environment'>, manifest: 
 }
 
 /** Per version, the distinct packages its cells installed (cells of one version share one environment). */
-export function versionProvenance(results: ReproResults, manifest: Pick<ReproManifest, 'package'>): { version: string; packages: (ProvenanceText & { underTest: boolean })[] }[] {
+export function versionProvenance(
+  results: ReproResults,
+  manifest: Pick<ReproManifest, 'package'>,
+): { version: string; packages: (ProvenanceText & { underTest: boolean })[] }[] {
   const out: { version: string; packages: (ProvenanceText & { underTest: boolean })[] }[] = [];
   for (const cell of results.cells) {
     if (!cell.environment.packages?.length) continue;
     let entry = out.find((e) => e.version === cell.version);
     if (!entry) out.push((entry = { version: cell.version, packages: [] }));
-    for (const item of cellProvenance(cell, manifest)) if (!entry.packages.some((p) => p.full === item.full)) entry.packages.push(item);
+    for (const item of cellProvenance(cell, manifest))
+      if (!entry.packages.some((p) => p.full === item.full)) entry.packages.push(item);
   }
   return out;
 }
@@ -374,19 +426,36 @@ export interface InlineVerdict {
 export function inlineVerdict(cell: CellResult, stale: boolean, recordedAt: string): InlineVerdict {
   const name = cellLabel(cell);
   if (stale) {
-    return { state: 'stale', text: '⚠ stale recording', className: 'verdict-stale', title: `${name}: the recording of ${recordedAt} is of an earlier version of the snippet; re-run the repro` };
+    return {
+      state: 'stale',
+      text: '⚠ stale recording',
+      className: 'verdict-stale',
+      title: `${name}: the recording of ${recordedAt} is of an earlier version of the snippet; re-run the repro`,
+    };
   }
   if (cell.verdict === 'skipped') {
-    return { state: 'not-run', text: '– not run', className: 'verdict-skipped', title: `${name} was skipped: ${cell.reason ? shortReason(cell.reason) : 'no reason recorded'}` };
+    return {
+      state: 'not-run',
+      text: '– not run',
+      className: 'verdict-skipped',
+      title: `${name} was skipped: ${cell.reason ? shortReason(cell.reason) : 'no reason recorded'}`,
+    };
   }
   if (cell.verdict === 'error') {
-    return { state: 'error', text: `! error, no verdict${cell.tally ? ` (${rateText(cell)})` : ''}`, className: 'verdict-error', title: `${name} ran but gave no verdict: ${cell.reason ? shortReason(cell.reason) : 'no reason recorded'}` };
+    return {
+      state: 'error',
+      text: `! error, no verdict${cell.tally ? ` (${rateText(cell)})` : ''}`,
+      className: 'verdict-error',
+      title: `${name} ran but gave no verdict: ${cell.reason ? shortReason(cell.reason) : 'no reason recorded'}`,
+    };
   }
   return {
     state: 'verdict',
     text: verdictText(cell),
     className: `verdict-${cell.verdict}`,
-    title: [`${name}: ${VERDICT_WORD[cell.verdict]}`, rateSentence(cell), `recorded ${recordedAt.slice(0, 10)}`].filter(Boolean).join('; '),
+    title: [`${name}: ${VERDICT_WORD[cell.verdict]}`, rateSentence(cell), `recorded ${recordedAt.slice(0, 10)}`]
+      .filter(Boolean)
+      .join('; '),
   };
 }
 
@@ -432,6 +501,9 @@ export function liveRunsFrom(locals: object): LiveRunsLocals | undefined {
 export function lastRunText(run: LastLiveRun): string {
   const ran = `${run.ran} cell${run.ran === 1 ? '' : 's'} ran`;
   if (!run.changes.length) return `${ran}; no verdict changed since the last record.`;
-  const changes = run.changes.map((c) => `${c.cell || 'the cell'}: ${c.before ? VERDICT_LABEL[c.before] : 'not recorded'} → ${VERDICT_LABEL[c.after]}`);
+  const changes = run.changes.map(
+    (c) =>
+      `${c.cell || 'the cell'}: ${c.before ? VERDICT_LABEL[c.before] : 'not recorded'} → ${VERDICT_LABEL[c.after]}`,
+  );
   return `${ran}; ${run.changes.length} changed verdict since the last record: ${changes.join('; ')}.`;
 }

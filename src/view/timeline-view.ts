@@ -40,7 +40,13 @@ function dayName(at: Instant, zone: string): string {
   const tz = at.precision === 'day' ? 'UTC' : zone;
   let f = dayFormatters.get(tz);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-GB', { timeZone: tz, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+    f = new Intl.DateTimeFormat('en-GB', {
+      timeZone: tz,
+      weekday: 'long',
+      day: 'numeric',
+      month: 'long',
+      year: 'numeric',
+    });
     dayFormatters.set(tz, f);
   }
   return f.format(at.ms);

@@ -39,7 +39,9 @@ export function traceSequenceDiagram(trace: DecodedTrace, options: TraceDiagramO
       const n = answered.get(message.conn) ?? 0;
       answered.set(message.conn, n + 1);
       const question = sent.get(message.conn)?.[n];
-      const label = question ? `${shorten(message.text, 28)}, reply to ${shorten(question, 28)}` : shorten(message.text, 48);
+      const label = question
+        ? `${shorten(message.text, 28)}, reply to ${shorten(question, 28)}`
+        : shorten(message.text, 48);
       lines.push(`  R-->>C${message.conn}: ${escapeMermaidText(label)} (${at})`);
     }
   }
@@ -47,7 +49,9 @@ export function traceSequenceDiagram(trace: DecodedTrace, options: TraceDiagramO
   if (options.conclusion) {
     // Mermaid notes do not wrap: break the sentence after its first clause.
     const [head, ...rest] = shorten(options.conclusion, 120).split(', ');
-    const text = [escapeMermaidText(head!), rest.length ? escapeMermaidText(rest.join(', ')) : ''].filter(Boolean).join('<br/>');
+    const text = [escapeMermaidText(head!), rest.length ? escapeMermaidText(rest.join(', ')) : '']
+      .filter(Boolean)
+      .join('<br/>');
     lines.push(`  Note over C${connections[0]},R: ${text}`);
   }
   return lines.join('\n');

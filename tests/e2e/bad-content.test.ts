@@ -42,17 +42,23 @@ const cases: { name: string; mdx: string; extra?: Record<string, string>; expect
   {
     name: 'an unknown component',
     mdx: good.replace('stopped acknowledging messages.', 'stopped acknowledging messages.\n\n<Nope />'),
-    expect: /^content\/incidents\/2024-06-02-bad\/index\.mdx:30 {2}<Nope>\n {4}<Nope> is not a component an incident can use\. The components are: Fact, Ref, Repro, Verdict \(check the spelling and the capital letter\)$/m,
+    expect:
+      /^content\/incidents\/2024-06-02-bad\/index\.mdx:30 {2}<Nope>\n {4}<Nope> is not a component an incident can use\. The components are: Fact, Ref, Repro, Verdict \(check the spelling and the capital letter\)$/m,
   },
   {
     name: 'a <script> element',
-    mdx: good.replace('stopped acknowledging messages.', 'stopped acknowledging messages.\n\n<script>alert(1)</script>'),
-    expect: /^content\/incidents\/2024-06-02-bad\/index\.mdx:30 {2}<script>\n {4}a <script> element is not allowed in an incident: the site's Content-Security-Policy \(script-src 'self'\) blocks inline scripts, so it would never run\. Remove it$/m,
+    mdx: good.replace(
+      'stopped acknowledging messages.',
+      'stopped acknowledging messages.\n\n<script>alert(1)</script>',
+    ),
+    expect:
+      /^content\/incidents\/2024-06-02-bad\/index\.mdx:30 {2}<script>\n {4}a <script> element is not allowed in an incident: the site's Content-Security-Policy \(script-src 'self'\) blocks inline scripts, so it would never run\. Remove it$/m,
   },
   {
     name: 'a javascript: link',
     mdx: good.replace('stopped acknowledging messages.', 'stopped acknowledging [messages](javascript:alert(1)).'),
-    expect: /^content\/incidents\/2024-06-02-bad\/index\.mdx:28 {2}link\n {4}a javascript: link is not allowed in an incident: the site's Content-Security-Policy blocks it, so it would do nothing when clicked\. Link to an https:\/\/ address instead$/m,
+    expect:
+      /^content\/incidents\/2024-06-02-bad\/index\.mdx:28 {2}link\n {4}a javascript: link is not allowed in an incident: the site's Content-Security-Policy blocks it, so it would do nothing when clicked\. Link to an https:\/\/ address instead$/m,
   },
 ];
 
@@ -98,7 +104,9 @@ describe('Chromium missing (CHROMIUM_PATH pointing at a file that does not exist
     const result = await buildSite(root, undefined, { ...env, AFTERMATH_DIAGRAM_CACHE: join(root, 'cache/diagrams') });
     const output = result.stdout + result.stderr;
     expect(result.code).toBe(1);
-    expect(output).toContain(`[ERROR] [aftermath] ${line('npm run build draws Mermaid diagrams and social cards with it')}\n`);
+    expect(output).toContain(
+      `[ERROR] [aftermath] ${line('npm run build draws Mermaid diagrams and social cards with it')}\n`,
+    );
     expect(output).not.toMatch(ASTRO_WRAPPING);
     expect(output).not.toMatch(/playwright|browserType\.launch/i);
   });
@@ -112,16 +120,32 @@ describe('Chromium missing (CHROMIUM_PATH pointing at a file that does not exist
 
   it('says so in one line when npm run dev starts, and keeps serving', async () => {
     const root = siteWith(good);
-    const child = spawn(process.execPath, [join(projectRoot, 'node_modules/astro/bin/astro.mjs'), 'dev', '--root', root, '--host', '127.0.0.1', '--port', '0'], {
-      cwd: root,
-      env: { ...process.env, ...env, ASTRO_TELEMETRY_DISABLED: '1', NO_COLOR: '1', NODE_ENV: '', VITEST: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        join(projectRoot, 'node_modules/astro/bin/astro.mjs'),
+        'dev',
+        '--root',
+        root,
+        '--host',
+        '127.0.0.1',
+        '--port',
+        '0',
+      ],
+      {
+        cwd: root,
+        env: { ...process.env, ...env, ASTRO_TELEMETRY_DISABLED: '1', NO_COLOR: '1', NODE_ENV: '', VITEST: '' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
     try {
-      for (const started = Date.now(); !/watching for file changes/.test(output) && child.exitCode === null && Date.now() - started < 60_000; ) {
+      for (
+        const started = Date.now();
+        !/watching for file changes/.test(output) && child.exitCode === null && Date.now() - started < 60_000;
+      ) {
         await new Promise((r) => setTimeout(r, 200));
       }
       expect(child.exitCode, output).toBe(null);

@@ -41,5 +41,12 @@ it('serves every page, asset, feed and search file from under /pm/', async () =>
     }
   }
   expect(broken).toEqual([]);
-  expect([...seen]).toEqual(expect.arrayContaining(['/pm/incidents/2024-06-02-queue-backlog/', '/pm/theme.js', '/pm/search/', '/pm/feeds/incidents.atom']));
+  expect([...seen]).toEqual(
+    expect.arrayContaining([
+      '/pm/incidents/2024-06-02-queue-backlog/',
+      '/pm/theme.js',
+      '/pm/search/',
+      '/pm/feeds/incidents.atom',
+    ]),
+  );
 });

@@ -14,13 +14,20 @@ let server: StaticServer;
 let browser: Browser;
 const consoleErrors: string[] = [];
 
-async function open(path: string, options: { javaScriptEnabled?: boolean; colorScheme?: 'light' | 'dark' } = {}): Promise<Page> {
-  const context = await browser.newContext({ javaScriptEnabled: options.javaScriptEnabled ?? true, colorScheme: options.colorScheme ?? 'light' });
+async function open(
+  path: string,
+  options: { javaScriptEnabled?: boolean; colorScheme?: 'light' | 'dark' } = {},
+): Promise<Page> {
+  const context = await browser.newContext({
+    javaScriptEnabled: options.javaScriptEnabled ?? true,
+    colorScheme: options.colorScheme ?? 'light',
+  });
   const page = await context.newPage();
   // The 404 page is fetched on purpose; Chromium logs its status as a console error.
   const expectedStatus = path.startsWith('/no-such') ? 404 : 200;
   page.on('console', (m) => {
-    if (m.type() === 'error' && !(expectedStatus === 404 && m.text().includes('404'))) consoleErrors.push(`${path}: ${m.text()}`);
+    if (m.type() === 'error' && !(expectedStatus === 404 && m.text().includes('404')))
+      consoleErrors.push(`${path}: ${m.text()}`);
   });
   page.on('pageerror', (e) => consoleErrors.push(`${path}: ${e.message}`));
   const response = await page.goto(server.url + path);
@@ -45,7 +52,10 @@ describe('index', () => {
     const page = await open('/');
     await expect(page.locator('h1').textContent()).resolves.toBe('Incidents');
     const titles = await page.locator('.card h2').allTextContents();
-    expect(titles).toEqual(['Checkout queue backlog after a consumer deploy', 'API unreachable after a DNS record expired']);
+    expect(titles).toEqual([
+      'Checkout queue backlog after a consumer deploy',
+      'API unreachable after a DNS record expired',
+    ]);
     const first = page.locator('.card').first();
     await expect(first.locator('time').getAttribute('datetime')).resolves.toBe('2024-06-02T09:15:00+02:00');
     await expect(first.locator('time').textContent()).resolves.toBe('2024-06-02');
@@ -60,7 +70,9 @@ describe('incident page', () => {
 
   it('has a semantic header with times in the incident zone and UTC', async () => {
     const page = await open(path);
-    await expect(page.locator('article h1').textContent()).resolves.toBe('Checkout queue backlog after a consumer deploy');
+    await expect(page.locator('article h1').textContent()).resolves.toBe(
+      'Checkout queue backlog after a consumer deploy',
+    );
     const started = page.locator('time[datetime="2024-06-02T09:15:00+02:00"]').first();
     await expect(started.textContent()).resolves.toBe('2024-06-02 09:15 CEST2024-06-02 07:15 UTC');
     await expect(started.locator('.utc').textContent()).resolves.toBe('2024-06-02 07:15 UTC');
@@ -68,11 +80,15 @@ describe('incident page', () => {
 
   it('renders the body: anchored headings, a build-time diagram and highlighted code', async () => {
     const page = await open(path);
-    await expect(page.locator('h2#what-happened a.heading-anchor').getAttribute('href')).resolves.toBe('#what-happened');
+    await expect(page.locator('h2#what-happened a.heading-anchor').getAttribute('href')).resolves.toBe(
+      '#what-happened',
+    );
     await expect(page.locator('.prose svg[aria-roledescription="flowchart-v2"]').count()).resolves.toBe(1);
     await expect(page.locator('pre.astro-code[data-language="ts"]').count()).resolves.toBe(1);
     await expect(page.locator('pre.astro-code[data-language="diff"]').count()).resolves.toBe(1);
-    await expect(page.locator('#sources + ol a').getAttribute('href')).resolves.toBe('https://status.example.com/incidents/abc123');
+    await expect(page.locator('#sources + ol a').getAttribute('href')).resolves.toBe(
+      'https://status.example.com/incidents/abc123',
+    );
   });
 
   it('says unknown rather than inventing a time', async () => {
@@ -88,8 +104,12 @@ describe('incident page', () => {
     await expect(page.locator('.prose svg[aria-roledescription="flowchart-v2"]').isVisible()).resolves.toBe(true);
     // The only enhancement (local time zone) stays out of sight when it cannot work.
     await expect(page.locator('.tz-toggle').isVisible()).resolves.toBe(false);
-    await expect(page.locator('time[datetime="2024-06-02T09:15:00+02:00"]').first().textContent()).resolves.toContain('UTC');
-    const scripts = await page.locator('script').evaluateAll((els) => els.map((e) => ({ src: e.getAttribute('src'), inline: e.textContent?.trim() ?? '' })));
+    await expect(page.locator('time[datetime="2024-06-02T09:15:00+02:00"]').first().textContent()).resolves.toContain(
+      'UTC',
+    );
+    const scripts = await page
+      .locator('script')
+      .evaluateAll((els) => els.map((e) => ({ src: e.getAttribute('src'), inline: e.textContent?.trim() ?? '' })));
     expect(scripts.every((s) => s.src && s.inline === '')).toBe(true);
   });
 
@@ -99,7 +119,11 @@ describe('incident page', () => {
     const bg = (p: Page) => p.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
     await expect(bg(light)).resolves.toBe('rgb(255, 255, 255)');
     await expect(bg(dark)).resolves.toBe('rgb(17, 20, 24)');
-    const keyword = (p: Page) => p.locator('pre[data-language="ts"] span span').first().evaluate((el) => getComputedStyle(el).color);
+    const keyword = (p: Page) =>
+      p
+        .locator('pre[data-language="ts"] span span')
+        .first()
+        .evaluate((el) => getComputedStyle(el).color);
     expect(await keyword(light)).not.toBe(await keyword(dark));
   });
 });
@@ -110,8 +134,17 @@ describe('timeline and fix history', () => {
   it('merges the status page, the incident and the code host on one axis with day separators', async () => {
     const page = await open(path);
     const titles = await page.locator('.tl-item .tl-title').allTextContents();
-    expect(titles.slice(0, 4)).toEqual(['PR #11 merged: Move the ack into the retry wrapper', 'Consumer release 42 rolls out', 'Confirmations start to lag', 'Issue #10 opened: Messages are never acknowledged after release 42']);
-    await expect(page.locator('.tl-day h3').allTextContents()).resolves.toEqual(['Thursday, 30 May 2024', 'Sunday, 2 June 2024', 'Monday, 3 June 2024']);
+    expect(titles.slice(0, 4)).toEqual([
+      'PR #11 merged: Move the ack into the retry wrapper',
+      'Consumer release 42 rolls out',
+      'Confirmations start to lag',
+      'Issue #10 opened: Messages are never acknowledged after release 42',
+    ]);
+    await expect(page.locator('.tl-day h3').allTextContents()).resolves.toEqual([
+      'Thursday, 30 May 2024',
+      'Sunday, 2 June 2024',
+      'Monday, 3 June 2024',
+    ]);
     await expect(page.locator('.tl-item.src-status-page .lane').first().textContent()).resolves.toBe('Status page');
   });
 
@@ -122,7 +155,9 @@ describe('timeline and fix history', () => {
     expect(inImpact.at(-1)).toBe('Queue back to normal');
     await expect(page.locator('.tl-item.conf-estimated .confidence').textContent()).resolves.toBe('inference');
     const secondary = page.locator('.tl-item.conf-secondary .tl-title');
-    await expect(secondary.evaluate((el) => getComputedStyle(el, '::after').content)).resolves.toContain('secondary source');
+    await expect(secondary.evaluate((el) => getComputedStyle(el, '::after').content)).resolves.toContain(
+      'secondary source',
+    );
   });
 
   it('offers a "copy link" button that puts the incident’s address on the clipboard', async () => {
@@ -133,7 +168,9 @@ describe('timeline and fix history', () => {
     await button.click();
     // The handler writes to the clipboard first, then relabels the button: wait for it.
     await expect.poll(() => button.textContent(), { timeout: 5000 }).toBe('Copied');
-    await expect(page.evaluate(() => navigator.clipboard.readText())).resolves.toBe('https://postmortems.example.com/incidents/2024-06-02-queue-backlog/');
+    await expect(page.evaluate(() => navigator.clipboard.readText())).resolves.toBe(
+      'https://postmortems.example.com/incidents/2024-06-02-queue-backlog/',
+    );
     await context.close();
   });
 
@@ -143,7 +180,9 @@ describe('timeline and fix history', () => {
     const id = await first.getAttribute('id');
     await expect(first.locator('.tl-permalink').getAttribute('href')).resolves.toBe(`#${id}`);
     await page.locator('.tl-item', { hasText: 'Investigating delayed' }).locator('summary').click();
-    await expect(page.locator('.tl-item', { hasText: 'Investigating delayed' }).locator('details strong').textContent()).resolves.toBe('delayed');
+    await expect(
+      page.locator('.tl-item', { hasText: 'Investigating delayed' }).locator('details strong').textContent(),
+    ).resolves.toBe('delayed');
     await expect(page.evaluate(() => (window as unknown as { __pwned?: boolean }).__pwned)).resolves.toBeUndefined();
   });
 
@@ -153,7 +192,9 @@ describe('timeline and fix history', () => {
     await expect(metric('Time to detect').textContent()).resolves.toContain('25 min');
     await expect(metric('Impact window').textContent()).resolves.toContain('2 h');
     const other = await open('/incidents/2022-11-08-dns-expiry/');
-    await expect(other.locator('.metrics .metric', { hasText: 'Time to detect' }).locator('dd').textContent()).resolves.toBe('unknown');
+    await expect(
+      other.locator('.metrics .metric', { hasText: 'Time to detect' }).locator('dd').textContent(),
+    ).resolves.toBe('unknown');
   });
 
   it('shows the fix history as a build-time diagram and as a table', async () => {
@@ -199,7 +240,9 @@ describe('theme', () => {
       });
     });
     await page.goto(server.url + '/');
-    await expect(page.evaluate(() => (window as unknown as { firstBg: string }).firstBg)).resolves.toBe('rgb(17, 20, 24)');
+    await expect(page.evaluate(() => (window as unknown as { firstBg: string }).firstBg)).resolves.toBe(
+      'rgb(17, 20, 24)',
+    );
     await page.locator('.theme-toggle').click();
     await expect(bg(page)).resolves.toBe('rgb(255, 255, 255)');
     await context.close();
@@ -207,7 +250,10 @@ describe('theme', () => {
 
   it('keeps diagrams and code readable in dark without re-rendering', async () => {
     const page = await open(path, { colorScheme: 'dark' });
-    const panel = await page.locator('figure.diagram svg').first().evaluate((el) => getComputedStyle(el).backgroundColor);
+    const panel = await page
+      .locator('figure.diagram svg')
+      .first()
+      .evaluate((el) => getComputedStyle(el).backgroundColor);
     expect(panel).toBe('rgb(245, 246, 248)');
   });
 });
@@ -216,7 +262,10 @@ describe('security', () => {
   it('sends a Content-Security-Policy that allows no inline script', async () => {
     const page = await open('/incidents/2024-06-02-queue-backlog/');
     const policy = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
-    const scriptSrc = policy!.split(';').map((d) => d.trim()).find((d) => d.startsWith('script-src'));
+    const scriptSrc = policy!
+      .split(';')
+      .map((d) => d.trim())
+      .find((d) => d.startsWith('script-src'));
     expect(scriptSrc).toBe("script-src 'self'");
     expect(policy).toContain("object-src 'none'");
   });
@@ -263,7 +312,9 @@ describe('site', () => {
   it('shares well: canonical URL, Open Graph and Twitter metadata, and a generated social card', async () => {
     const page = await open('/incidents/2024-06-02-queue-backlog/');
     const meta = (selector: string) => page.locator(selector).getAttribute('content');
-    await expect(page.locator('link[rel="canonical"]').getAttribute('href')).resolves.toBe('https://postmortems.example.com/incidents/2024-06-02-queue-backlog/');
+    await expect(page.locator('link[rel="canonical"]').getAttribute('href')).resolves.toBe(
+      'https://postmortems.example.com/incidents/2024-06-02-queue-backlog/',
+    );
     await expect(meta('meta[property="og:type"]')).resolves.toBe('article');
     await expect(meta('meta[property="og:title"]')).resolves.toContain('Checkout queue backlog');
     await expect(meta('meta[name="twitter:card"]')).resolves.toBe('summary_large_image');
@@ -277,16 +328,22 @@ describe('site', () => {
   it('filters by severity, year, tag and component with plain links', async () => {
     const index = await open('/', { javaScriptEnabled: false });
     await index.locator('.facets a', { hasText: 'SEV1' }).click();
-    await expect(index.locator('.card h2').allTextContents()).resolves.toEqual(['API unreachable after a DNS record expired']);
+    await expect(index.locator('.card h2').allTextContents()).resolves.toEqual([
+      'API unreachable after a DNS record expired',
+    ]);
     const year = await open('/year/2024/');
-    await expect(year.locator('.card h2').allTextContents()).resolves.toEqual(['Checkout queue backlog after a consumer deploy']);
+    await expect(year.locator('.card h2').allTextContents()).resolves.toEqual([
+      'Checkout queue backlog after a consumer deploy',
+    ]);
     const component = await open('/components/order-queue/');
     await expect(component.locator('h1').textContent()).resolves.toBe('Affected component: Order queue');
   });
 
   it('has tag pages, a 404 page and a sitemap', async () => {
     const tag = await open('/tags/dns/');
-    await expect(tag.locator('.card h2').allTextContents()).resolves.toEqual(['API unreachable after a DNS record expired']);
+    await expect(tag.locator('.card h2').allTextContents()).resolves.toEqual([
+      'API unreachable after a DNS record expired',
+    ]);
     const missing = await open('/no-such-page/');
     await expect(missing.locator('h1').textContent()).resolves.toBe('Page not found');
     const sitemap = readFileSync(join(dist, 'sitemap-0.xml'), 'utf8');

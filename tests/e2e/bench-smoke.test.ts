@@ -27,7 +27,14 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 const STATES = ['cold', 'warm', 'touch'] as const;
 
 function expectPlausible(m: BuildMeasurement, label: string) {
-  for (const field of ['wallMs', 'pages', 'msPerPage', 'peakTreeRssBytes', 'largestProcessRssBytes', 'distBytes'] as const) {
+  for (const field of [
+    'wallMs',
+    'pages',
+    'msPerPage',
+    'peakTreeRssBytes',
+    'largestProcessRssBytes',
+    'distBytes',
+  ] as const) {
     expect(m[field], `${label} ${field}`).toBeGreaterThan(0);
   }
   expect(m.peakTreeRssBytes, label).toBeGreaterThanOrEqual(m.largestProcessRssBytes);
@@ -70,7 +77,8 @@ describe('npm run bench -- --sizes 10', () => {
       // One page per incident in the baseline; Aftermath adds the index, tag, filter and search pages.
       expect(size.baseline[state].pages).toBe(10);
       expect(size.aftermath[state].pages).toBeGreaterThan(10);
-      for (const key of ['wall', 'peakTreeRss', 'distBytes'] as const) expect(size.ratios[state][key], `${state} ${key}`).toBeGreaterThan(0);
+      for (const key of ['wall', 'peakTreeRss', 'distBytes'] as const)
+        expect(size.ratios[state][key], `${state} ${key}`).toBeGreaterThan(0);
     }
   });
 
@@ -95,7 +103,9 @@ describe('npm run bench -- --sizes 10', () => {
       expect(w[kind].gzipBytes, kind).toBeGreaterThan(0);
     }
     expect(w.total.gzipBytes).toBeLessThan(w.total.rawBytes);
-    expect(w.total.rawBytes).toBe(w.html.rawBytes + w.css.rawBytes + w.js.rawBytes + w.images.rawBytes + w.other.rawBytes);
+    expect(w.total.rawBytes).toBe(
+      w.html.rawBytes + w.css.rawBytes + w.js.rawBytes + w.images.rawBytes + w.other.rawBytes,
+    );
     expect(w.missing).toEqual([]);
   });
 });

@@ -55,7 +55,12 @@ function edit(file: string, from: string, to: string): void {
 }
 
 /** The page's visible text; empty while it reloads. */
-const textOf = (page: Page, selector = 'body') => page.locator(selector).first().innerText({ timeout: 2_000 }).catch(() => '');
+const textOf = (page: Page, selector = 'body') =>
+  page
+    .locator(selector)
+    .first()
+    .innerText({ timeout: 2_000 })
+    .catch(() => '');
 const poll = { timeout: 20_000, interval: 200 };
 
 /** Waits until the server has printed `text` and a moment more, then counts it. */
@@ -68,14 +73,30 @@ async function printedTimes(text: string): Promise<number> {
 beforeAll(async () => {
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
-  server = spawn(process.execPath, [join(projectRoot, 'node_modules/astro/bin/astro.mjs'), 'dev', '--root', root, '--host', '127.0.0.1', '--port', String(port)], {
-    cwd: root,
-    env: userEnvironment(),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  server = spawn(
+    process.execPath,
+    [
+      join(projectRoot, 'node_modules/astro/bin/astro.mjs'),
+      'dev',
+      '--root',
+      root,
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+    ],
+    {
+      cwd: root,
+      env: userEnvironment(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   server.stdout!.on('data', (d) => (output += d));
   server.stderr!.on('data', (d) => (output += d));
-  for (const started = Date.now(); !output.includes(`${base}/`) && server.exitCode === null && Date.now() - started < 60_000; ) {
+  for (
+    const started = Date.now();
+    !output.includes(`${base}/`) && server.exitCode === null && Date.now() - started < 60_000;
+  ) {
     await new Promise((r) => setTimeout(r, 200));
   }
   expect(server.exitCode, output).toBe(null);
@@ -104,14 +125,20 @@ describe('npm run dev: a save shows in the open pages without a restart', () => 
   });
 
   it('index.mdx: a new title, in the incident page and in the index', async () => {
-    edit('index.mdx', 'title: Checkout queue backlog after a consumer deploy', 'title: Checkout queue stalls after a consumer deploy');
+    edit(
+      'index.mdx',
+      'title: Checkout queue backlog after a consumer deploy',
+      'title: Checkout queue stalls after a consumer deploy',
+    );
     await expect.poll(() => textOf(incidentPage, 'h1'), poll).toBe('Checkout queue stalls after a consumer deploy');
     await expect.poll(() => textOf(indexPage), poll).toContain('Checkout queue stalls after a consumer deploy');
   });
 
   it('index.mdx: a new sentence in the story', async () => {
     edit('index.mdx', 'Restore the acknowledgement', 'Page the on-call engineer and restore the acknowledgement');
-    await expect.poll(() => textOf(incidentPage), poll).toContain('Page the on-call engineer and restore the acknowledgement');
+    await expect
+      .poll(() => textOf(incidentPage), poll)
+      .toContain('Page the on-call engineer and restore the acknowledgement');
   });
 
   it('timeline.yaml: a renamed event', async () => {
@@ -120,7 +147,11 @@ describe('npm run dev: a save shows in the open pages without a restart', () => 
   });
 
   it('history.yaml: a renamed issue', async () => {
-    edit('history.yaml', 'title: Messages are never acknowledged after release 42', 'title: Release 42 never acknowledges a message');
+    edit(
+      'history.yaml',
+      'title: Messages are never acknowledged after release 42',
+      'title: Release 42 never acknowledges a message',
+    );
     await expect.poll(() => textOf(incidentPage), poll).toContain('Release 42 never acknowledges a message');
   });
 
@@ -133,7 +164,10 @@ describe('npm run dev: a save shows in the open pages without a restart', () => 
     writeFileSync(join(repro, 'consume.py'), `${readFileSync(join(repro, 'consume.py'), 'utf8')}print("edited")\n`);
     await expect.poll(() => textOf(incidentPage), poll).toContain('Stale.');
     const results = JSON.parse(readFileSync(join(repro, 'results.json'), 'utf8'));
-    writeFileSync(join(repro, 'results.json'), JSON.stringify({ ...results, sourcesHash: sourcesHash(repro) }, null, 2));
+    writeFileSync(
+      join(repro, 'results.json'),
+      JSON.stringify({ ...results, sourcesHash: sourcesHash(repro) }, null, 2),
+    );
     await expect.poll(() => textOf(incidentPage), poll).not.toContain('Stale.');
   });
 
@@ -148,7 +182,8 @@ describe('npm run dev: a mistake is printed once, shown in the page, and gone wi
 
   it('a severity outside SEV1–SEV4', async () => {
     const line = `content/incidents/${SLUG}/index.mdx:7  severity`;
-    const message = 'expected severity to be one of SEV1 (critical), SEV2 (major), SEV3 (minor), SEV4 (none); found "SEV9"';
+    const message =
+      'expected severity to be one of SEV1 (critical), SEV2 (major), SEV3 (minor), SEV4 (none); found "SEV9"';
     edit('index.mdx', 'severity: SEV2', 'severity: SEV9');
     expect(await printedTimes(`${line}\n    ${message}`)).toBe(1);
     // Both open pages show it; the incident keeps its last valid version meanwhile.
@@ -158,7 +193,16 @@ describe('npm run dev: a mistake is printed once, shown in the page, and gone wi
 
     edit('index.mdx', 'severity: SEV9', 'severity: SEV1');
     await expect.poll(() => textOf(incidentPage, '.incident-header .badge'), poll).toBe('SEV1 · critical');
-    await expect.poll(() => incidentPage.locator('[data-dev-problems]').count().catch(() => 1), poll).toBe(0);
+    await expect
+      .poll(
+        () =>
+          incidentPage
+            .locator('[data-dev-problems]')
+            .count()
+            .catch(() => 1),
+        poll,
+      )
+      .toBe(0);
     await expect.poll(() => indexPage.locator('[data-dev-problems]').count(), poll).toBe(0);
     expect(await printedTimes('content problems fixed: the pages show the current files again')).toBe(1);
   });
@@ -166,25 +210,53 @@ describe('npm run dev: a mistake is printed once, shown in the page, and gone wi
   it('a timestamp without an offset in timeline.yaml', async () => {
     const before = output.length;
     edit('timeline.yaml', 'at: "2024-06-02T10:55:00+02:00"', 'at: "2024-06-02T10:55:00"');
-    await expect.poll(() => banner(incidentPage), poll).toMatch(new RegExp(`content/incidents/${SLUG}/timeline\\.yaml:\\d+  \\[\\d\\]\\.at\\n {4}"2024-06-02T10:55:00" has no UTC offset`));
-    await expect.poll(() => output.slice(before), poll).toMatch(/timeline\.yaml:\d+ {2}\[\d\]\.at\n {4}"2024-06-02T10:55:00" has no UTC offset/);
+    await expect
+      .poll(() => banner(incidentPage), poll)
+      .toMatch(
+        new RegExp(
+          `content/incidents/${SLUG}/timeline\\.yaml:\\d+  \\[\\d\\]\\.at\\n {4}"2024-06-02T10:55:00" has no UTC offset`,
+        ),
+      );
+    await expect
+      .poll(() => output.slice(before), poll)
+      .toMatch(/timeline\.yaml:\d+ {2}\[\d\]\.at\n {4}"2024-06-02T10:55:00" has no UTC offset/);
     await new Promise((r) => setTimeout(r, 1_500));
     expect(output.slice(before).match(/has no UTC offset/g)).toHaveLength(1);
 
     edit('timeline.yaml', 'at: "2024-06-02T10:55:00"', 'at: "2024-06-02T10:55:00+02:00"');
-    await expect.poll(() => incidentPage.locator('[data-dev-problems]').count().catch(() => 1), poll).toBe(0);
+    await expect
+      .poll(
+        () =>
+          incidentPage
+            .locator('[data-dev-problems]')
+            .count()
+            .catch(() => 1),
+        poll,
+      )
+      .toBe(0);
     expect(await textOf(incidentPage)).toContain('Rollback finished, queue draining');
   });
 
   it('an unknown component, with the components that exist', async () => {
     edit('index.mdx', '## Follow-up', '<Nope />\n\n## Follow-up');
-    await expect.poll(() => banner(incidentPage), poll).toContain(
-      `content/incidents/${SLUG}/index.mdx:32  <Nope>\n    <Nope> is not a component an incident can use. The components are: Fact, Ref, Repro, Verdict`,
-    );
+    await expect
+      .poll(() => banner(incidentPage), poll)
+      .toContain(
+        `content/incidents/${SLUG}/index.mdx:32  <Nope>\n    <Nope> is not a component an incident can use. The components are: Fact, Ref, Repro, Verdict`,
+      );
     // The story cannot render with it, so the page is left out until the fix: no stack trace.
     await expect.poll(() => textOf(incidentPage, 'h1'), poll).not.toBe('Checkout queue stalls after a consumer deploy');
     edit('index.mdx', '<Nope />\n\n## Follow-up', '## Follow-up');
-    await expect.poll(() => incidentPage.locator('[data-dev-problems]').count().catch(() => 1), poll).toBe(0);
+    await expect
+      .poll(
+        () =>
+          incidentPage
+            .locator('[data-dev-problems]')
+            .count()
+            .catch(() => 1),
+        poll,
+      )
+      .toBe(0);
     await expect.poll(() => textOf(incidentPage, 'h1'), poll).toBe('Checkout queue stalls after a consumer deploy');
   });
 

@@ -21,7 +21,10 @@ const searchIndex = (out: string) => {
   return Object.fromEntries(
     readdirSync(dir, { recursive: true, withFileTypes: true })
       .filter((e) => e.isFile())
-      .map((e) => [join(e.parentPath, e.name).slice(dir.length), readFileSync(join(e.parentPath, e.name)).toString('base64')]),
+      .map((e) => [
+        join(e.parentPath, e.name).slice(dir.length),
+        readFileSync(join(e.parentPath, e.name)).toString('base64'),
+      ]),
   );
 };
 

@@ -39,7 +39,13 @@ interface ParsedXml {
   namespace: string | null;
   /** Text of the first element matching each selector, or null. */
   texts: Record<string, string | null>;
-  entries: { title: string | null; id: string | null; link: string | null; date: string | null; content: string | null }[];
+  entries: {
+    title: string | null;
+    id: string | null;
+    link: string | null;
+    date: string | null;
+    content: string | null;
+  }[];
 }
 
 /** Parses a feed with Chromium's DOMParser (a real, strict XML parser) and reads what tests need. */
@@ -52,7 +58,8 @@ async function parseFeed(xml: string, kind: 'atom' | 'rss'): Promise<ParsedXml> 
         const error = doc.getElementsByTagName('parsererror')[0]?.textContent ?? null;
         const text = (el: Element | Document, name: string) => el.getElementsByTagName(name)[0]?.textContent ?? null;
         const root = doc.documentElement;
-        const selectors = kind === 'atom' ? ['id', 'title', 'updated'] : ['title', 'link', 'description', 'lastBuildDate'];
+        const selectors =
+          kind === 'atom' ? ['id', 'title', 'updated'] : ['title', 'link', 'description', 'lastBuildDate'];
         const scope = kind === 'atom' ? root : (root.getElementsByTagName('channel')[0] ?? root);
         // Only the feed's own children, not the first match inside an entry.
         const own = (name: string) => [...scope.children].find((c) => c.localName === name)?.textContent ?? null;
@@ -61,9 +68,19 @@ async function parseFeed(xml: string, kind: 'atom' | 'rss'): Promise<ParsedXml> 
           id: text(e, kind === 'atom' ? 'id' : 'guid'),
           link: kind === 'atom' ? (e.getElementsByTagName('link')[0]?.getAttribute('href') ?? null) : text(e, 'link'),
           date: text(e, kind === 'atom' ? 'updated' : 'pubDate'),
-          content: kind === 'atom' ? text(e, 'content') : e.getElementsByTagNameNS('http://purl.org/rss/1.0/modules/content/', 'encoded')[0]?.textContent ?? null,
+          content:
+            kind === 'atom'
+              ? text(e, 'content')
+              : (e.getElementsByTagNameNS('http://purl.org/rss/1.0/modules/content/', 'encoded')[0]?.textContent ??
+                null),
         }));
-        return { error, root: root.localName, namespace: root.namespaceURI, texts: Object.fromEntries(selectors.map((s) => [s, own(s)])), entries };
+        return {
+          error,
+          root: root.localName,
+          namespace: root.namespaceURI,
+          texts: Object.fromEntries(selectors.map((s) => [s, own(s)])),
+          entries,
+        };
       },
       { xml, kind },
     );
@@ -86,17 +103,31 @@ describe('incident JSON', () => {
     for (const slug of SLUGS) {
       const doc = readJson(`incidents/${slug}.json`);
       expect(validate(doc), `${slug}: ${JSON.stringify(validate.errors)}`).toBe(true);
-      expect(doc).toMatchObject({ $schema: `${SITE}schemas/incident-v2.json`, schemaVersion: 2, slug, url: `${SITE}incidents/${slug}/` });
+      expect(doc).toMatchObject({
+        $schema: `${SITE}schemas/incident-v2.json`,
+        schemaVersion: 2,
+        slug,
+        url: `${SITE}incidents/${slug}/`,
+      });
     }
   });
 
-  it('carries the fixture\'s content: instants as written, the merged timeline, history and metrics', () => {
+  it("carries the fixture's content: instants as written, the merged timeline, history and metrics", () => {
     const doc = readJson('incidents/2024-06-02-queue-backlog.json');
     expect(doc.frontmatter.started).toEqual({ iso: '2024-06-02T09:15:00+02:00', precision: 'exact' });
     // 7 entries in timeline.yaml + 5 dated history events (#10 opened, #11 merged, #12 opened and merged, v42.1).
     expect(doc.timeline).toHaveLength(12);
-    expect(doc.timeline[0]).toMatchObject({ id: 'h-11-merged', source: 'code', kind: 'merged', title: 'PR #11 merged: Move the ack into the retry wrapper' });
-    expect(doc.timeline.at(-1)).toMatchObject({ kind: 'communication', at: { iso: '2024-06-03', precision: 'day' }, confidence: 'secondary' });
+    expect(doc.timeline[0]).toMatchObject({
+      id: 'h-11-merged',
+      source: 'code',
+      kind: 'merged',
+      title: 'PR #11 merged: Move the ack into the retry wrapper',
+    });
+    expect(doc.timeline.at(-1)).toMatchObject({
+      kind: 'communication',
+      at: { iso: '2024-06-03', precision: 'day' },
+      confidence: 'secondary',
+    });
     expect(doc.history.repository).toBe('example/consumer');
     expect(doc.history.items.map((i: { type: string }) => i.type)).toEqual(['issue', 'pull', 'pull', 'release']);
     const metric = (key: string) => doc.metrics.find((m: { key: string }) => m.key === key);
@@ -106,7 +137,12 @@ describe('incident JSON', () => {
     const dns = readJson('incidents/2022-11-08-dns-expiry.json');
     expect(dns.frontmatter.detected).toBeNull();
     expect(dns.timeline).toEqual([]);
-    expect(dns.metrics.find((m: { key: string }) => m.key === 'time-to-detect')).toMatchObject({ value: null, text: 'unknown', from: { label: 'Started (frontmatter)' }, to: null });
+    expect(dns.metrics.find((m: { key: string }) => m.key === 'time-to-detect')).toMatchObject({
+      value: null,
+      text: 'unknown',
+      from: { label: 'Started (frontmatter)' },
+      to: null,
+    });
   });
 
   it('gives timeline ids that are anchors on the incident page', () => {
@@ -119,14 +155,25 @@ describe('incident JSON', () => {
 describe('Statuspage API v2 document', () => {
   const isoUtc = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
-  it('has the page and every incident with Statuspage\'s fields and types', () => {
+  it("has the page and every incident with Statuspage's fields and types", () => {
     const doc = readJson('api/v2/incidents.json');
-    expect(doc.page).toEqual({ id: 'aftermath', name: 'Aftermath', url: SITE, time_zone: 'Etc/UTC', updated_at: '2024-06-03T00:00:00.000Z' });
-    expect(doc.incidents.map((i: { id: string }) => i.id)).toEqual(['2024-06-02-queue-backlog', '2022-11-08-dns-expiry']);
+    expect(doc.page).toEqual({
+      id: 'aftermath',
+      name: 'Aftermath',
+      url: SITE,
+      time_zone: 'Etc/UTC',
+      updated_at: '2024-06-03T00:00:00.000Z',
+    });
+    expect(doc.incidents.map((i: { id: string }) => i.id)).toEqual([
+      '2024-06-02-queue-backlog',
+      '2022-11-08-dns-expiry',
+    ]);
     for (const incident of doc.incidents) {
-      for (const field of ['id', 'name', 'status', 'impact', 'shortlink', 'page_id']) expect(typeof incident[field], field).toBe('string');
+      for (const field of ['id', 'name', 'status', 'impact', 'shortlink', 'page_id'])
+        expect(typeof incident[field], field).toBe('string');
       for (const field of ['created_at', 'updated_at', 'started_at']) expect(incident[field], field).toMatch(isoUtc);
-      for (const field of ['monitoring_at', 'resolved_at']) expect(incident[field] === null || isoUtc.test(incident[field]), field).toBe(true);
+      for (const field of ['monitoring_at', 'resolved_at'])
+        expect(incident[field] === null || isoUtc.test(incident[field]), field).toBe(true);
       expect(['investigating', 'identified', 'monitoring', 'resolved', 'postmortem']).toContain(incident.status);
       expect(['none', 'minor', 'major', 'critical']).toContain(incident.impact);
       expect(Array.isArray(incident.incident_updates) && Array.isArray(incident.components)).toBe(true);
@@ -139,7 +186,7 @@ describe('Statuspage API v2 document', () => {
     }
   });
 
-  it('maps the fixture\'s updates newest first, with safe bodies and components', () => {
+  it("maps the fixture's updates newest first, with safe bodies and components", () => {
     const [queue, dns] = readJson('api/v2/incidents.json').incidents;
     expect(queue).toMatchObject({
       name: 'Checkout queue backlog after a consumer deploy',
@@ -151,10 +198,18 @@ describe('Statuspage API v2 document', () => {
       shortlink: `${SITE}incidents/2024-06-02-queue-backlog/`,
       components: [{ id: 'checkout', name: 'Checkout', status: 'degraded_performance' }],
     });
-    expect(queue.incident_updates.map((u: { status: string }) => u.status)).toEqual(['resolved', 'monitoring', 'investigating']);
+    expect(queue.incident_updates.map((u: { status: string }) => u.status)).toEqual([
+      'resolved',
+      'monitoring',
+      'investigating',
+    ]);
     const investigating = queue.incident_updates[2];
-    expect(investigating.body).toBe('<p>Investigating delayed order confirmations</p>\n<p>We are looking into <strong>delayed</strong> confirmations. window.__pwned = true</p>');
-    expect(investigating.affected_components).toEqual([{ code: 'checkout', name: 'Checkout', old_status: 'operational', new_status: 'degraded_performance' }]);
+    expect(investigating.body).toBe(
+      '<p>Investigating delayed order confirmations</p>\n<p>We are looking into <strong>delayed</strong> confirmations. window.__pwned = true</p>',
+    );
+    expect(investigating.affected_components).toEqual([
+      { code: 'checkout', name: 'Checkout', old_status: 'operational', new_status: 'degraded_performance' },
+    ]);
     expect(dns).toMatchObject({ impact: 'critical', incident_updates: [], resolved_at: '2022-11-09T00:10:00.000Z' });
   });
 });
@@ -165,9 +220,20 @@ describe('feeds', () => {
     expect(atom.error).toBeNull();
     expect(atom.root).toBe('feed');
     expect(atom.namespace).toBe('http://www.w3.org/2005/Atom');
-    expect(atom.texts).toEqual({ id: `${SITE}feeds/incidents.atom`, title: 'Aftermath: incidents', updated: '2024-06-02T07:15:00.000Z' });
-    expect(atom.entries.map((e) => e.id)).toEqual([`${SITE}incidents/2024-06-02-queue-backlog/`, `${SITE}incidents/2022-11-08-dns-expiry/`]);
-    expect(atom.entries[0]).toMatchObject({ title: 'Checkout queue backlog after a consumer deploy', link: `${SITE}incidents/2024-06-02-queue-backlog/`, date: '2024-06-02T07:15:00.000Z' });
+    expect(atom.texts).toEqual({
+      id: `${SITE}feeds/incidents.atom`,
+      title: 'Aftermath: incidents',
+      updated: '2024-06-02T07:15:00.000Z',
+    });
+    expect(atom.entries.map((e) => e.id)).toEqual([
+      `${SITE}incidents/2024-06-02-queue-backlog/`,
+      `${SITE}incidents/2022-11-08-dns-expiry/`,
+    ]);
+    expect(atom.entries[0]).toMatchObject({
+      title: 'Checkout queue backlog after a consumer deploy',
+      link: `${SITE}incidents/2024-06-02-queue-backlog/`,
+      date: '2024-06-02T07:15:00.000Z',
+    });
   });
 
   it('writes the updates feed as well-formed Atom 1.0 with sanitized content', async () => {
@@ -180,7 +246,9 @@ describe('feeds', () => {
       'Checkout queue backlog after a consumer deploy: Investigating delayed order confirmations',
     ]);
     const investigating = atom.entries[2]!;
-    expect(investigating.link).toBe(`${SITE}incidents/2024-06-02-queue-backlog/#t-2024-06-02t09-52-00-02-00-investigating`);
+    expect(investigating.link).toBe(
+      `${SITE}incidents/2024-06-02-queue-backlog/#t-2024-06-02t09-52-00-02-00-investigating`,
+    );
     expect(investigating.content).toContain('<strong>delayed</strong>');
     expect(investigating.content).not.toContain('<script');
   });
@@ -189,8 +257,16 @@ describe('feeds', () => {
     const incidents = await parseFeed(read('feeds/incidents.xml'), 'rss');
     expect(incidents.error).toBeNull();
     expect(incidents.root).toBe('rss');
-    expect(incidents.texts).toEqual({ title: 'Aftermath: incidents', link: SITE, description: 'Incident postmortems, newest first.', lastBuildDate: 'Sun, 02 Jun 2024 07:15:00 GMT' });
-    expect(incidents.entries.map((e) => e.link)).toEqual([`${SITE}incidents/2024-06-02-queue-backlog/`, `${SITE}incidents/2022-11-08-dns-expiry/`]);
+    expect(incidents.texts).toEqual({
+      title: 'Aftermath: incidents',
+      link: SITE,
+      description: 'Incident postmortems, newest first.',
+      lastBuildDate: 'Sun, 02 Jun 2024 07:15:00 GMT',
+    });
+    expect(incidents.entries.map((e) => e.link)).toEqual([
+      `${SITE}incidents/2024-06-02-queue-backlog/`,
+      `${SITE}incidents/2022-11-08-dns-expiry/`,
+    ]);
     expect(incidents.entries[1]!.date).toBe('Tue, 08 Nov 2022 23:30:00 GMT');
 
     const updates = await parseFeed(read('feeds/updates.xml'), 'rss');
@@ -211,14 +287,19 @@ describe('feeds', () => {
       }
     }
     const incidents = readJson('feeds/incidents.json');
-    expect(incidents.items.map((i: { id: string }) => i.id)).toEqual([`${SITE}incidents/2024-06-02-queue-backlog/`, `${SITE}incidents/2022-11-08-dns-expiry/`]);
+    expect(incidents.items.map((i: { id: string }) => i.id)).toEqual([
+      `${SITE}incidents/2024-06-02-queue-backlog/`,
+      `${SITE}incidents/2022-11-08-dns-expiry/`,
+    ]);
     expect(incidents.items[0].tags).toEqual(['SEV2', 'queues', 'deploys']);
     expect(readJson('feeds/updates.json').items).toHaveLength(3);
   });
 
-  it('is announced in every page\'s head, and every announced feed exists', () => {
+  it("is announced in every page's head, and every announced feed exists", () => {
     const html = read('index.html');
-    const links = [...html.matchAll(/<link rel="alternate" type="([^"]+)" title="[^"]+" href="([^"]+)"/g)].map(([, type, href]) => `${type} ${href}`);
+    const links = [...html.matchAll(/<link rel="alternate" type="([^"]+)" title="[^"]+" href="([^"]+)"/g)].map(
+      ([, type, href]) => `${type} ${href}`,
+    );
     expect(links).toEqual([
       'application/atom+xml /feeds/incidents.atom',
       'application/rss+xml /feeds/incidents.xml',

@@ -59,7 +59,9 @@ it('renders the header, a build-time Mermaid SVG, Shiki code and sources', async
   await expect(page.locator('figure.mdx-diagram svg[aria-roledescription="sequence"]').count()).resolves.toBe(1);
   await expect(page.locator('figure.mdx-diagram svg[aria-roledescription^="state"]').count()).resolves.toBe(1);
   await expect(page.locator('pre.astro-code[data-language="diff"]').count()).resolves.toBeGreaterThanOrEqual(3);
-  await expect(page.locator('a[href="https://openai.com/blog/march-20-chatgpt-outage"]').count()).resolves.toBeGreaterThan(0);
+  await expect(
+    page.locator('a[href="https://openai.com/blog/march-20-chatgpt-outage"]').count(),
+  ).resolves.toBeGreaterThan(0);
   await page.close();
 });
 
@@ -81,9 +83,15 @@ it('merges the postmortem, the status page and redis-py history on one timeline'
   await page.goto(`${server.url}/incidents/${slug}/`);
   const lanes = new Set(await page.locator('.tl-item .lane').allTextContents());
   expect([...lanes].sort()).toEqual(['Advisory', 'Code', 'Incident', 'Release', 'Status page']);
-  await expect(page.locator('.tl-item.conf-secondary.src-status-page .tl-title').first().textContent()).resolves.toContain('Last status-page update');
-  await expect(page.locator('.metrics .metric', { hasText: 'Impact window' }).locator('dd').textContent()).resolves.toContain('9 h');
-  await expect(page.locator('.metrics .metric', { hasText: 'Report to fix release' }).locator('dd').textContent()).resolves.toBe('43 dIssue #2579 opened → Release v4.5.3');
+  await expect(
+    page.locator('.tl-item.conf-secondary.src-status-page .tl-title').first().textContent(),
+  ).resolves.toContain('Last status-page update');
+  await expect(
+    page.locator('.metrics .metric', { hasText: 'Impact window' }).locator('dd').textContent(),
+  ).resolves.toContain('9 h');
+  await expect(
+    page.locator('.metrics .metric', { hasText: 'Report to fix release' }).locator('dd').textContent(),
+  ).resolves.toBe('43 dIssue #2579 opened → Release v4.5.3');
   await expect(page.locator('svg#fix-graph').count()).resolves.toBe(1);
   await page.close();
 });
@@ -92,9 +100,13 @@ it('shows the bound on going offline, and labels secondary and inferred facts wh
   const page = await browser.newPage();
   await page.goto(`${server.url}/incidents/${slug}/`);
   const mitigated = page.locator('dt:text-is("Mitigated") + dd');
-  await expect(mitigated.locator('.moment-bound').textContent()).resolves.toMatch(/^not before 2023-03-20 10:00 PDT\[\d+\]$/);
+  await expect(mitigated.locator('.moment-bound').textContent()).resolves.toMatch(
+    /^not before 2023-03-20 10:00 PDT\[\d+\]$/,
+  );
   await expect(mitigated.locator('.moment-bound a').getAttribute('href')).resolves.toBe('#fact-offline-not-before');
-  await expect(page.locator('.prose .fact-secondary + .confidence').first().textContent()).resolves.toBe('secondary source');
+  await expect(page.locator('.prose .fact-secondary + .confidence').first().textContent()).resolves.toBe(
+    'secondary source',
+  );
   await expect(page.locator('.prose .fact-estimated + .confidence').first().textContent()).resolves.toBe('inference');
   await expect(page.locator('tr#fact-nine-hour-window-span .confidence').textContent()).resolves.toBe('inference');
   const window = page.locator('.tl-item.conf-estimated', { hasText: 'nine-hour window' });
@@ -108,17 +120,29 @@ it('embeds its repros with their recorded results: real releases, their provenan
   const repros = ['cancel-race', 'cancel-race-proxy', 'cancel-race-cluster', 'fix-reconnect', 'resp-desync'];
   for (const id of repros) {
     await expect(page.locator(`.prose #repro-${id}`).count(), id).resolves.toBe(1);
-    await expect(page.locator(`#repro-${id} .repro-stale, #repro-${id} .repro-not-run`).count(), `${id} is fresh`).resolves.toBe(0);
-    await expect(page.locator(`#repro-${id} .verdict-skipped, #repro-${id} .verdict-error`).count(), `${id}: nothing skipped or failed`).resolves.toBe(0);
+    await expect(
+      page.locator(`#repro-${id} .repro-stale, #repro-${id} .repro-not-run`).count(),
+      `${id} is fresh`,
+    ).resolves.toBe(0);
+    await expect(
+      page.locator(`#repro-${id} .verdict-skipped, #repro-${id} .verdict-error`).count(),
+      `${id}: nothing skipped or failed`,
+    ).resolves.toBe(0);
   }
-  const row = (id: string, version: string) => page.locator(`#repro-${id} .repro-matrix tbody tr:has(th:text-is("${version}"))`);
-  const verdicts = async (id: string, version: string) => (await row(id, version).locator('.verdict').allTextContents()).map((t) => t.replace(/\u00a0/g, ' '));
+  const row = (id: string, version: string) =>
+    page.locator(`#repro-${id} .repro-matrix tbody tr:has(th:text-is("${version}"))`);
+  const verdicts = async (id: string, version: string) =>
+    (await row(id, version).locator('.verdict').allTextContents()).map((t) => t.replace(/\u00a0/g, ' '));
   // The measured truth of the plain GET through the proxy, recorded by this project's runner.
-  for (const v of ['4.4.0', '4.5.1', '4.5.3']) await expect(verdicts('cancel-race-proxy', v), v).resolves.toEqual(['✗ reproduced']);
-  for (const v of ['4.3.4', '4.4.4', '4.5.4', '4.5.5']) await expect(verdicts('cancel-race-proxy', v), v).resolves.toEqual(['✓ not reproduced']);
+  for (const v of ['4.4.0', '4.5.1', '4.5.3'])
+    await expect(verdicts('cancel-race-proxy', v), v).resolves.toEqual(['✗ reproduced']);
+  for (const v of ['4.3.4', '4.4.4', '4.5.4', '4.5.5'])
+    await expect(verdicts('cancel-race-proxy', v), v).resolves.toEqual(['✓ not reproduced']);
   // OpenAI's configuration: one measured row per version.
-  for (const v of ['4.4.0', '4.5.1']) await expect(verdicts('cancel-race-cluster', v), v).resolves.toEqual(['✗ reproduced']);
-  for (const v of ['4.3.4', '4.4.4', '4.5.3', '4.5.4', '4.5.5']) await expect(verdicts('cancel-race-cluster', v), v).resolves.toEqual(['✓ not reproduced']);
+  for (const v of ['4.4.0', '4.5.1'])
+    await expect(verdicts('cancel-race-cluster', v), v).resolves.toEqual(['✗ reproduced']);
+  for (const v of ['4.3.4', '4.4.4', '4.5.3', '4.5.4', '4.5.5'])
+    await expect(verdicts('cancel-race-cluster', v), v).resolves.toEqual(['✓ not reproduced']);
   // The sweep: a rate in every cell, four delays across, the fixed versions never leaking.
   for (const v of ['4.3.4', '4.4.0', '4.5.1', '4.5.5']) {
     const cells = await verdicts('cancel-race', v);
@@ -129,10 +153,15 @@ it('embeds its repros with their recorded results: real releases, their provenan
   await expect(verdicts('cancel-race', '4.5.1').then((c) => c[3])).resolves.toMatch(/^✗ reproduced/);
   // Every pinned version names the wheel it ran and that file's sha256.
   const provenance = await page.locator('#repro-cancel-race-proxy .repro-provenance').textContent();
-  for (const v of ['4.3.4', '4.4.0', '4.4.4', '4.5.1', '4.5.3', '4.5.4', '4.5.5']) expect(provenance).toMatch(new RegExp(`redis ${v.replace(/\./g, '\\.')} · wheel sha256 [0-9a-f]{8}`));
+  for (const v of ['4.3.4', '4.4.0', '4.4.4', '4.5.1', '4.5.3', '4.5.4', '4.5.5'])
+    expect(provenance).toMatch(new RegExp(`redis ${v.replace(/\./g, '\\.')} · wheel sha256 [0-9a-f]{8}`));
   // The prose states results only through <Verdict>, which reads the same record.
-  await expect(page.locator('.prose a.verdict-inline[href="#repro-cancel-race-proxy"]').count()).resolves.toBeGreaterThanOrEqual(7);
-  await expect(page.locator('.prose a.verdict-inline[data-state="verdict"]').count()).resolves.toBe(await page.locator('.prose a.verdict-inline').count());
+  await expect(
+    page.locator('.prose a.verdict-inline[href="#repro-cancel-race-proxy"]').count(),
+  ).resolves.toBeGreaterThanOrEqual(7);
+  await expect(page.locator('.prose a.verdict-inline[data-state="verdict"]').count()).resolves.toBe(
+    await page.locator('.prose a.verdict-inline').count(),
+  );
   const naive = page.locator('#repro-resp-desync .repro-matrix tbody td.repro-cell').first();
   await expect(naive.locator('.verdict').textContent()).resolves.toBe('✗\u00a0reproduced');
   await page.close();

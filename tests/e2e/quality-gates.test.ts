@@ -51,7 +51,15 @@ const sites: Site[] = [
     // Pin the address and path, whatever the environment running the tests has set.
     env: { SITE_URL: 'http://localhost:4321', BASE_PATH: '/' },
     incidents: ['/incidents/2023-03-20-chatgpt-redis-py/'],
-    pages: ['/', '/incidents/2023-03-20-chatgpt-redis-py/', '/severity/sev1/', '/tags/redis/', '/tags/', '/search/?q=redis', NOT_FOUND],
+    pages: [
+      '/',
+      '/incidents/2023-03-20-chatgpt-redis-py/',
+      '/severity/sev1/',
+      '/tags/redis/',
+      '/tags/',
+      '/search/?q=redis',
+      NOT_FOUND,
+    ],
     searchFor: 'redis',
     outDir: mkdtempSync(join(tmpdir(), 'aftermath-gates-')),
   },
@@ -134,14 +142,26 @@ describe('1. accessibility', () => {
   /** axe's serious and critical findings on the page as it is now, one readable line per element. */
   async function seriousViolations(page: Page, label: string): Promise<string[]> {
     const violations = await page.evaluate(async () => {
-      const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: AxeViolation[] }> } }).axe;
+      const axe = (
+        window as unknown as {
+          axe: { run(context: Document, options: object): Promise<{ violations: AxeViolation[] }> };
+        }
+      ).axe;
       const result = await axe.run(document, { resultTypes: ['violations'] });
-      return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })) }));
+      return result.violations.map((v) => ({
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })),
+      }));
     });
     return violations
       .filter((v) => v.impact === 'serious' || v.impact === 'critical')
       .flatMap((v) =>
-        v.nodes.map((n) => `${label}: ${v.id} [${v.impact}] ${v.help}\n    at ${JSON.stringify(n.target)}${n.failureSummary ? `\n    ${n.failureSummary.replace(/\n/g, '\n    ')}` : ''}`),
+        v.nodes.map(
+          (n) =>
+            `${label}: ${v.id} [${v.impact}] ${v.help}\n    at ${JSON.stringify(n.target)}${n.failureSummary ? `\n    ${n.failureSummary.replace(/\n/g, '\n    ')}` : ''}`,
+        ),
       );
   }
 
@@ -179,14 +199,23 @@ describe('1. accessibility', () => {
       await page.keyboard.press('Tab');
       order.push(await focused(page));
     }
-    expect(order).toEqual(['a "Skip to content"', 'a "Aftermath"', 'a "Incidents"', 'a "Tags"', 'input "Search incidents"', 'button "Theme: system"']);
+    expect(order).toEqual([
+      'a "Skip to content"',
+      'a "Aftermath"',
+      'a "Incidents"',
+      'a "Tags"',
+      'input "Search incidents"',
+      'button "Theme: system"',
+    ]);
     // Enter on the toggle switches the theme, and the page follows.
     await page.keyboard.press('Enter');
     await expect(focused(page)).resolves.toBe('button "Theme: light"');
     await expect(page.evaluate(() => document.documentElement.dataset.theme)).resolves.toBe('light');
     await page.keyboard.press('Enter');
     await expect(page.evaluate(() => document.documentElement.dataset.theme)).resolves.toBe('dark');
-    await expect(page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor)).resolves.toBe('rgb(17, 20, 24)');
+    await expect(page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor)).resolves.toBe(
+      'rgb(17, 20, 24)',
+    );
     await close(page);
   });
 
@@ -219,9 +248,17 @@ describe('1. accessibility', () => {
           });
         });
       });
-      const log = () => page.evaluate(() => (window as unknown as { focusLog: { permalink: string | null; shown: boolean; what: string }[] }).focusLog);
+      const log = () =>
+        page.evaluate(
+          () =>
+            (window as unknown as { focusLog: { permalink: string | null; shown: boolean; what: string }[] }).focusLog,
+        );
       let stops = await log();
-      for (let presses = 0; presses < 1500 && new Set(stops.map((s) => s.permalink).filter(Boolean)).size < permalinks; presses += 25) {
+      for (
+        let presses = 0;
+        presses < 1500 && new Set(stops.map((s) => s.permalink).filter(Boolean)).size < permalinks;
+        presses += 25
+      ) {
         for (let i = 0; i < 25; i++) await page.keyboard.press('Tab');
         stops = await log();
       }
@@ -287,7 +324,9 @@ describe('2. HTML validity', () => {
         for (const result of report.results) {
           for (const m of result.messages) {
             if (accepted.some((a) => a.rule === m.ruleId && a.selector === m.selector)) continue;
-            errors.push(`${site.name}/${page.file}:${m.line}:${m.column}: ${m.ruleId}: ${m.message} (${m.selector ?? ''})`);
+            errors.push(
+              `${site.name}/${page.file}:${m.line}:${m.column}: ${m.ruleId}: ${m.message} (${m.selector ?? ''})`,
+            );
           }
         }
       }
@@ -317,15 +356,19 @@ describe('4. security', () => {
     const problems: string[] = [];
     for (const site of sites) {
       for (const page of site.built!) {
-        const metas = elements(page.tree).filter((el) => el.tagName === 'meta' && attr(el, 'httpEquiv')?.toLowerCase() === 'content-security-policy');
+        const metas = elements(page.tree).filter(
+          (el) => el.tagName === 'meta' && attr(el, 'httpEquiv')?.toLowerCase() === 'content-security-policy',
+        );
         if (metas.length !== 1) {
           problems.push(`${site.name}/${page.file}: ${metas.length} CSP meta elements`);
           continue;
         }
         const directives = (attr(metas[0]!, 'content') ?? '').split(';').map((d) => d.trim());
-        const scriptSrc = directives.find((d) => d.startsWith('script-src ')) ?? directives.find((d) => d.startsWith('default-src '));
+        const scriptSrc =
+          directives.find((d) => d.startsWith('script-src ')) ?? directives.find((d) => d.startsWith('default-src '));
         if (!scriptSrc) problems.push(`${site.name}/${page.file}: no script-src or default-src`);
-        else if (/'unsafe-inline'|'unsafe-eval'|\*|data:/.test(scriptSrc)) problems.push(`${site.name}/${page.file}: ${scriptSrc}`);
+        else if (/'unsafe-inline'|'unsafe-eval'|\*|data:/.test(scriptSrc))
+          problems.push(`${site.name}/${page.file}: ${scriptSrc}`);
         if (!directives.includes("object-src 'none'")) problems.push(`${site.name}/${page.file}: objects allowed`);
       }
     }
@@ -337,13 +380,16 @@ describe('4. security', () => {
     for (const site of sites) {
       for (const page of site.built!) {
         for (const el of elements(page.tree)) {
-          if (el.tagName === 'script' && (!attr(el, 'src') || textOf(el).trim() !== '')) problems.push(`${site.name}/${page.file}: inline <script> ${textOf(el).trim().slice(0, 60)}`);
+          if (el.tagName === 'script' && (!attr(el, 'src') || textOf(el).trim() !== ''))
+            problems.push(`${site.name}/${page.file}: inline <script> ${textOf(el).trim().slice(0, 60)}`);
           for (const [name, value] of Object.entries(el.properties)) {
             if (/^on[A-Z]/.test(name)) problems.push(`${site.name}/${page.file}: <${el.tagName} ${name}="${value}">`);
-            if (/^\s*javascript:/i.test(String(value))) problems.push(`${site.name}/${page.file}: <${el.tagName} ${name}="${value}">`);
+            if (/^\s*javascript:/i.test(String(value)))
+              problems.push(`${site.name}/${page.file}: <${el.tagName} ${name}="${value}">`);
           }
         }
-        if (/javascript:/i.test(page.html.replace(/>[^<]*</g, '><'))) problems.push(`${site.name}/${page.file}: "javascript:" inside a tag`);
+        if (/javascript:/i.test(page.html.replace(/>[^<]*</g, '><')))
+          problems.push(`${site.name}/${page.file}: "javascript:" inside a tag`);
       }
     }
     expect(problems, problems.join('\n')).toEqual([]);
@@ -362,19 +408,35 @@ describe('4. security', () => {
       await page.evaluate(() => document.querySelectorAll('details').forEach((d) => (d.open = true)));
       // The title is shown as text, in the timeline and the history table.
       const title = '<img src=x onerror="window.__pwned2=1"> Restore the acknowledgement';
-      await expect(page.locator('.history-table td', { hasText: 'Restore the acknowledgement' }).textContent()).resolves.toBe(title);
-      await expect(page.locator('.tl-title', { hasText: 'PR #12 merged' }).textContent()).resolves.toBe(`PR #12 merged: ${title}`);
+      await expect(
+        page.locator('.history-table td', { hasText: 'Restore the acknowledgement' }).textContent(),
+      ).resolves.toBe(title);
+      await expect(page.locator('.tl-title', { hasText: 'PR #12 merged' }).textContent()).resolves.toBe(
+        `PR #12 merged: ${title}`,
+      );
       // The javascript: link kept its words and lost its target; following it does nothing.
-      const link = page.locator('.tl-item', { hasText: 'Consumer release 42' }).locator('.tl-details a', { hasText: 'the deploy log' });
+      const link = page
+        .locator('.tl-item', { hasText: 'Consumer release 42' })
+        .locator('.tl-details a', { hasText: 'the deploy log' });
       await expect(link.count()).resolves.toBe(1);
       await expect(link.getAttribute('href')).resolves.toBeNull();
       await link.click();
       await page.waitForLoadState('load');
       const pwned = await page.evaluate(() => {
         const w = window as unknown as Record<string, unknown>;
-        return { __pwned: w.__pwned, __pwned2: w.__pwned2, __pwned3: w.__pwned3, handlers: document.querySelectorAll('[onerror]').length };
+        return {
+          __pwned: w.__pwned,
+          __pwned2: w.__pwned2,
+          __pwned3: w.__pwned3,
+          handlers: document.querySelectorAll('[onerror]').length,
+        };
       });
-      expect(pwned, `bypassCSP: ${bypassCSP}`).toEqual({ __pwned: undefined, __pwned2: undefined, __pwned3: undefined, handlers: 0 });
+      expect(pwned, `bypassCSP: ${bypassCSP}`).toEqual({
+        __pwned: undefined,
+        __pwned2: undefined,
+        __pwned3: undefined,
+        handlers: 0,
+      });
       await close(page);
     }
   });
@@ -396,7 +458,8 @@ describe('5. robustness', () => {
       const where = `${site.name} ${path}`;
       page.on('console', (m) => {
         // Chromium reports the deliberate 404 document as a console error; nothing else may fail.
-        if (m.type() === 'error' && !(path === NOT_FOUND && /status of 404/.test(m.text()))) problems.push(`${where}: console: ${m.text()}`);
+        if (m.type() === 'error' && !(path === NOT_FOUND && /status of 404/.test(m.text())))
+          problems.push(`${where}: console: ${m.text()}`);
       });
       page.on('pageerror', (e) => problems.push(`${where}: uncaught: ${e.message}`));
       page.on('requestfailed', (r) => problems.push(`${where}: request failed: ${r.url()} ${r.failure()?.errorText}`));
@@ -421,8 +484,10 @@ describe('5. robustness', () => {
       const text = (await page.locator('main').innerText()).trim();
       if (!heading) problems.push(`${where}: no visible heading`);
       if (text.length < heading.length + 20) problems.push(`${where}: main holds only "${text}"`);
-      if (path.startsWith('/incidents/') && !(await page.locator('article .prose').first().isVisible())) problems.push(`${where}: no story`);
-      if (path.startsWith('/search/') && !text.includes('browse all incidents')) problems.push(`${where}: no way on without JavaScript`);
+      if (path.startsWith('/incidents/') && !(await page.locator('article .prose').first().isVisible()))
+        problems.push(`${where}: no story`);
+      if (path.startsWith('/search/') && !text.includes('browse all incidents'))
+        problems.push(`${where}: no way on without JavaScript`);
       await close(page);
     });
     expect(problems, problems.join('\n')).toEqual([]);
@@ -454,7 +519,8 @@ describe('6. budgets', () => {
         }
       }
       for (const page of site.built!) {
-        if (/language-mermaid|data-language="mermaid"|class="mermaid"/.test(page.html)) problems.push(`${site.name}/${page.file}: unrendered Mermaid`);
+        if (/language-mermaid|data-language="mermaid"|class="mermaid"/.test(page.html))
+          problems.push(`${site.name}/${page.file}: unrendered Mermaid`);
       }
     }
     expect(problems, problems.join('\n')).toEqual([]);

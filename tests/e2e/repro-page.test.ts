@@ -12,7 +12,15 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildSite, copyFixtureSite, launchChromium, projectRoot, runNode, serveStatic, type StaticServer } from '../support/site.ts';
+import {
+  buildSite,
+  copyFixtureSite,
+  launchChromium,
+  projectRoot,
+  runNode,
+  serveStatic,
+  type StaticServer,
+} from '../support/site.ts';
 
 describe('a repro run by the real runner', () => {
   const root = copyFixtureSite('repro-run');
@@ -21,7 +29,10 @@ describe('a repro run by the real runner', () => {
 
   beforeAll(async () => {
     // The snippet under test is the flagship's own; `never-run` is the same repro left unrecorded.
-    cpSync(join(projectRoot, 'content/incidents/2023-03-20-chatgpt-redis-py/repros/resp-desync/desync.ts'), join(incident, 'repros/desync/desync.ts'));
+    cpSync(
+      join(projectRoot, 'content/incidents/2023-03-20-chatgpt-redis-py/repros/resp-desync/desync.ts'),
+      join(incident, 'repros/desync/desync.ts'),
+    );
     cpSync(join(incident, 'repros/desync'), join(incident, 'repros/never-run'), { recursive: true });
     const run = await runNode([join(projectRoot, 'scripts/repro.ts'), '2024-01-01-desync', 'desync'], { cwd: root });
     expect(run.code, run.stderr).toBe(0);
@@ -45,13 +56,17 @@ describe('a repro run by the real runner', () => {
     const page = await browser.newPage();
     await page.goto(`${server.url}/incidents/2024-01-01-desync/`);
     const repro = page.locator('#repro-desync');
-    await expect(repro.locator('.repro-status').first().textContent()).resolves.toMatch(/Recorded \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC on Linux .*redis-server \d+\.\d+\.\d+: 1 reproduced/);
+    await expect(repro.locator('.repro-status').first().textContent()).resolves.toMatch(
+      /Recorded \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC on Linux .*redis-server \d+\.\d+\.\d+: 1 reproduced/,
+    );
     // One strategy swept: one column under STRATEGY, the mark bound to its word by a no-break space.
     await expect(repro.locator('.repro-matrix thead').textContent()).resolves.toMatch(/STRATEGY.*naive/s);
     await expect(repro.locator('.repro-matrix tbody tr td .verdict').textContent()).resolves.toBe('✗\u00a0reproduced');
     await expect(repro.locator('svg#trace-desync').count()).resolves.toBe(1);
     await expect(repro.locator('figure.trace-diagram').textContent()).resolves.toContain('reply to GET owner:alice');
-    await expect(repro.locator('.repro-command code').textContent()).resolves.toBe('npm run repro -- 2024-01-01-desync desync');
+    await expect(repro.locator('.repro-command code').textContent()).resolves.toBe(
+      'npm run repro -- 2024-01-01-desync desync',
+    );
     // The repro the story does not embed is shown after it, honestly unrun.
     await expect(page.locator('#repro-never-run .repro-not-run').textContent()).resolves.toContain('Not yet run.');
     await expect(page.locator('#repro-never-run .repro-matrix').count()).resolves.toBe(0);
@@ -97,7 +112,8 @@ describe('a recorded matrix and the prose that cites it', () => {
     await page.goto(`${server.url}/incidents/${slug}/`);
     return page;
   }
-  const text = async (page: Page, selector: string) => (await page.locator(selector).allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim());
+  const text = async (page: Page, selector: string) =>
+    (await page.locator(selector).allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim());
 
   it('lays the matrix out versions down and SLEEP across, each cell one worded mark with its rate', async () => {
     const page = await open();
@@ -106,15 +122,31 @@ describe('a recorded matrix and the prose that cites it', () => {
       /^\s*Recorded 2026-11-23 09:12 UTC on Linux 6\.1\.0 x64, Python 3\.11\.2, redis-server 7\.0\.15: 3 reproduced, 3 not reproduced, 6 skipped\.\s*⚠ 2 cells contradict the expected verdict\.\s*$/,
     );
     await expect(text(page, `${sweep} .repro-param-name`)).resolves.toEqual(['SLEEP']);
-    await expect(text(page, `${sweep} .repro-matrix thead tr:last-child th`)).resolves.toEqual(['redis version', '0.001', '0.00001', '0.000001']);
+    await expect(text(page, `${sweep} .repro-matrix thead tr:last-child th`)).resolves.toEqual([
+      'redis version',
+      '0.001',
+      '0.00001',
+      '0.000001',
+    ]);
     await expect(text(page, `${sweep} .repro-matrix tbody th`)).resolves.toEqual(['4.3.4', '4.4.0', '4.5.1', '4.5.5']);
     const row = (version: string) => text(page, `${sweep} .repro-matrix tbody tr:has(th:text-is("${version}")) td`);
-    await expect(row('4.3.4')).resolves.toEqual(['✓ not reproduced0/10', '✓ not reproduced0/10', '✗ reproduced1/10⚠ expected not reproduced']);
-    await expect(row('4.5.1')).resolves.toEqual(['✓ not reproduced0/10⚠ expected reproduced', '✗ reproduced4/10', '✗ reproduced9/10 · 1 failed']);
+    await expect(row('4.3.4')).resolves.toEqual([
+      '✓ not reproduced0/10',
+      '✓ not reproduced0/10',
+      '✗ reproduced1/10⚠ expected not reproduced',
+    ]);
+    await expect(row('4.5.1')).resolves.toEqual([
+      '✓ not reproduced0/10⚠ expected reproduced',
+      '✗ reproduced4/10',
+      '✗ reproduced9/10 · 1 failed',
+    ]);
     // Colour is never the only signal: every mark carries its word, and a contradiction is outlined and said.
     await expect(page.locator(`${sweep} .repro-cell-violated`).count()).resolves.toBe(2);
     await expect(page.locator(`${sweep} .repro-cell-violated .repro-expected`).count()).resolves.toBe(2);
-    const outline = await page.locator(`${sweep} .repro-cell-violated`).first().evaluate((el) => getComputedStyle(el).outlineStyle);
+    const outline = await page
+      .locator(`${sweep} .repro-cell-violated`)
+      .first()
+      .evaluate((el) => getComputedStyle(el).outlineStyle);
     expect(outline).toBe('dashed');
     // Rows skipped whole for one reason are one cell each, and the reason is said once.
     await expect(row('4.4.0')).resolves.toEqual(['– skipped1 for every SLEEP']);
@@ -125,7 +157,12 @@ describe('a recorded matrix and the prose that cites it', () => {
     await expect(page.locator(`${sweep} .repro-matrix a[href="#repro-sweep-note-1"]`).count()).resolves.toBe(2);
     // A repro without parameters is one column; "installed" says what it was; an error's reason is a note.
     await expect(text(page, '#repro-proxy .repro-matrix thead th')).resolves.toEqual(['redis version', 'verdict']);
-    await expect(text(page, '#repro-proxy .repro-matrix tbody th')).resolves.toEqual(['installed (4.3.4)', '4.4.0', '4.5.1', '4.5.4']);
+    await expect(text(page, '#repro-proxy .repro-matrix tbody th')).resolves.toEqual([
+      'installed (4.3.4)',
+      '4.4.0',
+      '4.5.1',
+      '4.5.4',
+    ]);
     await expect(text(page, '#repro-proxy .repro-notes li')).resolves.toEqual(['4.5.4: timed out after 30 s']);
     await page.close();
   });
@@ -135,9 +172,15 @@ describe('a recorded matrix and the prose that cites it', () => {
       for (const scheme of ['light', 'dark'] as const) {
         const page = await open(width, scheme);
         const where = `${width} px ${scheme}`;
-        await expect(page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth), where).resolves.toBeLessThanOrEqual(0);
+        await expect(
+          page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
+          where,
+        ).resolves.toBeLessThanOrEqual(0);
         for (const box of await page.locator('.repro-matrix-box').all()) {
-          const rect = await box.evaluate((el) => ({ right: el.getBoundingClientRect().right, scroll: el.scrollWidth - el.clientWidth }));
+          const rect = await box.evaluate((el) => ({
+            right: el.getBoundingClientRect().right,
+            scroll: el.scrollWidth - el.clientWidth,
+          }));
           expect(rect.right, where).toBeLessThanOrEqual(width);
           // At desktop width nothing is clipped, not even inside the box.
           if (width === 1280) expect(rect.scroll, where).toBeLessThanOrEqual(0);
@@ -157,18 +200,24 @@ describe('a recorded matrix and the prose that cites it', () => {
     await expect(transcript.evaluate((el) => (el as HTMLDetailsElement).open)).resolves.toBe(true);
     await expect(page.locator('#repro-proxy-cell-3').isVisible()).resolves.toBe(true);
     const first = (await page.locator('#repro-proxy-cell-3 > :first-child').textContent())!.replace(/\s+/g, ' ').trim();
-    expect(first).toBe("What showed the bug: LEAK: GET owner:bob returned b'alice-data', the reply meant for the cancelled GET");
+    expect(first).toBe(
+      "What showed the bug: LEAK: GET owner:bob returned b'alice-data', the reply meant for the cancelled GET",
+    );
     await expect(transcript.locator('pre.transcript mark').textContent()).resolves.toContain("returned b'alice-data'");
     await expect(transcript.locator('pre.transcript').textContent()).resolves.toBe(
       "imported redis 4.5.1\ncancelled the GET after 0.15s\nbar: b'foo'\nLEAK: GET owner:bob returned b'alice-data', the reply meant for the cancelled GET",
     );
     const redis = transcript.locator('.provenance .provenance-under-test');
     await expect(redis.textContent()).resolves.toMatch(/^redis 4\.5\.1 · wheel sha256 [0-9a-f]{8}…$/);
-    await expect(redis.getAttribute('title')).resolves.toMatch(/^redis 4\.5\.1 from redis-4\.5\.1-py3-none-any\.whl, sha256 [0-9a-f]{64}$/);
+    await expect(redis.getAttribute('title')).resolves.toMatch(
+      /^redis 4\.5\.1 from redis-4\.5\.1-py3-none-any\.whl, sha256 [0-9a-f]{64}$/,
+    );
     // The provenance list under the matrix: each version once, short form and the whole of it.
     const list = page.locator('#repro-sweep .repro-provenance');
     await expect(text(page, '#repro-sweep .repro-provenance dt')).resolves.toEqual(['4.3.4', '4.5.1']);
-    await expect(list.locator('dd.provenance-under-test code').first().textContent()).resolves.toMatch(/^redis 4\.3\.4 from redis-4\.3\.4-py3-none-any\.whl, sha256 [0-9a-f]{64}$/);
+    await expect(list.locator('dd.provenance-under-test code').first().textContent()).resolves.toMatch(
+      /^redis 4\.3\.4 from redis-4\.3\.4-py3-none-any\.whl, sha256 [0-9a-f]{64}$/,
+    );
     // Skipped cells have no transcript of their own: their reason is the note, not a list of copies.
     await expect(page.locator('#repro-sweep .repro-transcript').count()).resolves.toBe(6);
     await page.close();
@@ -177,15 +226,25 @@ describe('a recorded matrix and the prose that cites it', () => {
   it('prints the verdicts the prose cites from the record, linked to their repro, and says "not run" and "stale" honestly', async () => {
     const page = await open();
     const cited = page.locator('.prose > p .verdict-inline');
-    await expect(text(page, '.prose > p .verdict-inline')).resolves.toEqual(['✗ reproduced', '! error, no verdict', '✗ reproduced 9/10 · 1 failed', '– not run', '⚠ stale recording']);
-    await expect(cited.evaluateAll((els) => els.map((el) => [el.getAttribute('href'), el.getAttribute('data-state')]))).resolves.toEqual([
+    await expect(text(page, '.prose > p .verdict-inline')).resolves.toEqual([
+      '✗ reproduced',
+      '! error, no verdict',
+      '✗ reproduced 9/10 · 1 failed',
+      '– not run',
+      '⚠ stale recording',
+    ]);
+    await expect(
+      cited.evaluateAll((els) => els.map((el) => [el.getAttribute('href'), el.getAttribute('data-state')])),
+    ).resolves.toEqual([
       ['#repro-proxy', 'verdict'],
       ['#repro-proxy', 'error'],
       ['#repro-sweep', 'verdict'],
       ['#repro-sweep', 'not-run'],
       ['#repro-edited', 'stale'],
     ]);
-    await expect(cited.nth(2).getAttribute('title')).resolves.toBe('4.5.1 SLEEP=0.000001: reproduced; reproduced in 9 of 10 runs (1 failed without a verdict); recorded 2026-11-23');
+    await expect(cited.nth(2).getAttribute('title')).resolves.toBe(
+      '4.5.1 SLEEP=0.000001: reproduced; reproduced in 9 of 10 runs (1 failed without a verdict); recorded 2026-11-23',
+    );
     await expect(page.locator('#repro-edited .repro-stale').count()).resolves.toBe(1);
     await page.close();
   });
@@ -232,6 +291,8 @@ describe('a recorded matrix and the prose that cites it', () => {
     expect(output).toMatch(
       /index\.mdx:15 {2}<Verdict repro="sweep" version="4\.5\.1" params="SLEEP=0\.5" \/>\n {4}the repro "sweep" has no recorded cell for 4\.5\.1 with SLEEP=0\.5 \(recorded for 4\.5\.1: SLEEP=0\.001, SLEEP=0\.00001, SLEEP=0\.000001\)/,
     );
-    expect(output).toMatch(/index\.mdx:17 {2}<Verdict repro="edtied" \/>\n {4}there is no repro "edtied" to cite \(this incident's repros: edited, proxy, sweep\)/);
+    expect(output).toMatch(
+      /index\.mdx:17 {2}<Verdict repro="edtied" \/>\n {4}there is no repro "edtied" to cite \(this incident's repros: edited, proxy, sweep\)/,
+    );
   }, 120_000);
 });

@@ -150,7 +150,9 @@ describe('npm run import:statuspage', () => {
     // The source is the status page named in the payload, not the local mirror it was read from.
     expect(entries.every((e) => e.source === 'https://status.example.com/incidents/fx3nq8mw0t2k')).toBe(true);
     const monitoring = entries.find((e) => e.kind === 'monitoring')!;
-    expect(monitoring.body).toBe('A fix has been deployed and we are monitoring the results.\nCustomers may see *delayed* webhooks for up to 30 minutes.');
+    expect(monitoring.body).toBe(
+      'A fix has been deployed and we are monitoring the results.\nCustomers may see *delayed* webhooks for up to 30 minutes.',
+    );
     expect(readFileSync(timelineOut(), 'utf8')).not.toMatch(/script|onerror|evil\.example/);
   });
 
@@ -159,14 +161,26 @@ describe('npm run import:statuspage', () => {
       '# Pacific time.\n- at: "2024-01-30T08:55:00-08:00"\n  kind: trigger\n  title: A config push raises the error rate\n' +
       '  source: https://blog.example.com/2024/widgets-api-errors\n  confidence: verified\n';
     writeFileSync(timelineOut(), handWritten);
-    const first = await run(STATUSPAGE_SCRIPT, [`${base}/api/v2/incidents.json`, '--incident', 'fx3nq8mw0t2k', '--out', timelineOut()]);
+    const first = await run(STATUSPAGE_SCRIPT, [
+      `${base}/api/v2/incidents.json`,
+      '--incident',
+      'fx3nq8mw0t2k',
+      '--out',
+      timelineOut(),
+    ]);
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('5 added, 0 updated, 0 unchanged; 1 other entry kept');
     const written = readFileSync(timelineOut(), 'utf8');
     expect(written.startsWith(handWritten)).toBe(true);
     expect(timelineSchema.parse(parse(written))).toHaveLength(6);
 
-    const second = await run(STATUSPAGE_SCRIPT, [`${base}/api/v2/incidents.json`, '--incident', 'fx3nq8mw0t2k', '--out', timelineOut()]);
+    const second = await run(STATUSPAGE_SCRIPT, [
+      `${base}/api/v2/incidents.json`,
+      '--incident',
+      'fx3nq8mw0t2k',
+      '--out',
+      timelineOut(),
+    ]);
     expect(second.code).toBe(0);
     expect(second.stdout).toContain('0 added, 0 updated, 5 unchanged');
     expect(readFileSync(timelineOut(), 'utf8')).toBe(written);
@@ -175,7 +189,12 @@ describe('npm run import:statuspage', () => {
   it('prints the timeline when there is no --out, and reads a saved JSON file', async () => {
     const result = await run(STATUSPAGE_SCRIPT, [join(payloads, 'statuspage/maintenance-m4n5b6v7c8x9.json')]);
     expect(result.code).toBe(0);
-    expect(timelineSchema.parse(parse(result.stdout)).map((e) => e.title)).toEqual(['Scheduled', 'In progress', 'Verifying', 'Completed']);
+    expect(timelineSchema.parse(parse(result.stdout)).map((e) => e.title)).toEqual([
+      'Scheduled',
+      'In progress',
+      'Verifying',
+      'Completed',
+    ]);
     expect(result.stderr).toContain('"Database failover drill" (m4n5b6v7c8x9): 4 update(s)');
   });
 
@@ -204,23 +223,34 @@ describe('npm run import:statuspage', () => {
   it('says when the answer is not JSON', async () => {
     const result = await run(STATUSPAGE_SCRIPT, [`${base}/incidents/htmlpage1234`]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('did not answer with JSON (text/html; charset=utf-8; it starts with "<!DOCTYPE html>');
+    expect(result.stderr).toContain(
+      'did not answer with JSON (text/html; charset=utf-8; it starts with "<!DOCTYPE html>',
+    );
   });
 
   it('says when the status page cannot be reached', async () => {
     const result = await run(STATUSPAGE_SCRIPT, [`${closedPortUrl}/incidents/fx3nq8mw0t2k`]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`could not reach ${closedPortUrl}/api/v2/incidents/fx3nq8mw0t2k.json (ECONNREFUSED)`);
+    expect(result.stderr).toContain(
+      `could not reach ${closedPortUrl}/api/v2/incidents/fx3nq8mw0t2k.json (ECONNREFUSED)`,
+    );
   });
 
   it('refuses an invalid existing timeline and a missing incident folder', async () => {
-    writeFileSync(timelineOut(), '- at: "2024-01-30T08:55"\n  kind: trigger\n  title: x\n  source: https://a.example.com\n  confidence: verified\n');
+    writeFileSync(
+      timelineOut(),
+      '- at: "2024-01-30T08:55"\n  kind: trigger\n  title: x\n  source: https://a.example.com\n  confidence: verified\n',
+    );
     const invalid = await run(STATUSPAGE_SCRIPT, [`${base}/incidents/fx3nq8mw0t2k`, '--out', timelineOut()]);
     expect(invalid.code).toBe(1);
     expect(invalid.stderr).toMatch(/fix .*timeline\.yaml before importing into it/);
     expect(invalid.stderr).toContain('has no UTC offset');
 
-    const missing = await run(STATUSPAGE_SCRIPT, [`${base}/incidents/fx3nq8mw0t2k`, '--out', join(work, 'no-such-incident/timeline.yaml')]);
+    const missing = await run(STATUSPAGE_SCRIPT, [
+      `${base}/incidents/fx3nq8mw0t2k`,
+      '--out',
+      join(work, 'no-such-incident/timeline.yaml'),
+    ]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('no-such-incident does not exist');
   });
@@ -242,7 +272,16 @@ describe('npm run import:github', () => {
   const apiUrl = () => `${base}/api/v3`;
 
   it('imports issues, pull requests and a release into a new history.yaml', async () => {
-    const result = await run(GITHUB_SCRIPT, ['--repo', 'example-org/widget', '--items', '2624,2641,2650,v4.5.5', '--api-url', apiUrl(), '--out', historyOut()]);
+    const result = await run(GITHUB_SCRIPT, [
+      '--repo',
+      'example-org/widget',
+      '--items',
+      '2624,2641,2650,v4.5.5',
+      '--api-url',
+      apiUrl(),
+      '--out',
+      historyOut(),
+    ]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('4 item(s) from example-org/widget: 4 added (#2624, #2641, #2650, v4.5.5)');
@@ -279,28 +318,63 @@ describe('npm run import:github', () => {
       'repository: example-org/widget\nitems:\n  - type: issue\n    number: 2624\n    title: Old\n    note: Found by a customer.\n    outcome: landed\n' +
       '  - type: advisory\n    id: CVE-2024-0001\n    title: An advisory nobody asked about\n';
     writeFileSync(historyOut(), handWritten);
-    const result = await run(GITHUB_SCRIPT, ['--repo', 'example-org/widget', '--items', '2624', '--items', '2641', '--api-url', apiUrl(), '--out', historyOut()]);
+    const result = await run(GITHUB_SCRIPT, [
+      '--repo',
+      'example-org/widget',
+      '--items',
+      '2624',
+      '--items',
+      '2641',
+      '--api-url',
+      apiUrl(),
+      '--out',
+      historyOut(),
+    ]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('1 added (#2641), 1 updated (#2624)');
     const text = readFileSync(historyOut(), 'utf8');
     const history = historySchema.parse(parse(text));
     expect(history.items.map((i) => i.type)).toEqual(['issue', 'advisory', 'pull']);
-    expect(history.items[0]).toMatchObject({ title: 'Cancelling an async request leaves its reply on the connection', note: 'Found by a customer.', outcome: 'landed' });
+    expect(history.items[0]).toMatchObject({
+      title: 'Cancelling an async request leaves its reply on the connection',
+      note: 'Found by a customer.',
+      outcome: 'landed',
+    });
     expect(text).toContain('  - type: advisory\n    id: CVE-2024-0001\n    title: An advisory nobody asked about\n');
     expect(history.items[2]!.relations).toEqual([{ type: 'fixes', to: '#2624' }]);
   });
 
   it('sends the token from --token or GITHUB_TOKEN as a bearer token', async () => {
-    const flag = await run(GITHUB_SCRIPT, ['--repo', 'example-org/widget', '--items', 'v4.5.5', '--api-url', apiUrl(), '--token', 'from-flag']);
+    const flag = await run(GITHUB_SCRIPT, [
+      '--repo',
+      'example-org/widget',
+      '--items',
+      'v4.5.5',
+      '--api-url',
+      apiUrl(),
+      '--token',
+      'from-flag',
+    ]);
     expect(flag.code).toBe(0);
     expect(parse(flag.stdout).items[0].tag).toBe('v4.5.5');
-    const env = await run(GITHUB_SCRIPT, ['--repo', 'example-org/widget', '--items', 'v4.5.5', '--api-url', apiUrl()], { GITHUB_TOKEN: 'from-env' });
+    const env = await run(GITHUB_SCRIPT, ['--repo', 'example-org/widget', '--items', 'v4.5.5', '--api-url', apiUrl()], {
+      GITHUB_TOKEN: 'from-env',
+    });
     expect(env.code).toBe(0);
     expect(requests.map((r) => r.headers.authorization)).toEqual(['Bearer from-flag', 'Bearer from-env']);
   });
 
   it('names the missing item on 404', async () => {
-    const result = await run(GITHUB_SCRIPT, ['--repo', 'example-org/widget', '--items', '2624,9999', '--api-url', apiUrl(), '--out', historyOut()]);
+    const result = await run(GITHUB_SCRIPT, [
+      '--repo',
+      'example-org/widget',
+      '--items',
+      '2624,9999',
+      '--api-url',
+      apiUrl(),
+      '--out',
+      historyOut(),
+    ]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('example-org/widget#9999 not found: check the repository and number');
     expect(existsSync(historyOut())).toBe(false);
@@ -313,20 +387,40 @@ describe('npm run import:github', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("GitHub's API rate limit is used up (HTTP 403");
     expect(result.stderr).toContain(`It resets at ${new Date(RATE_LIMIT_RESET * 1000).toISOString()}`);
-    expect(result.stderr).toContain('Without a token the limit is 60 requests an hour; a token raises it to 5,000: pass --token or set GITHUB_TOKEN');
+    expect(result.stderr).toContain(
+      'Without a token the limit is 60 requests an hour; a token raises it to 5,000: pass --token or set GITHUB_TOKEN',
+    );
   });
 
   it('explains a rejected token without printing it', async () => {
-    const result = await run(GITHUB_SCRIPT, ['--repo', 'example-org/widget', '--items', '2624', '--api-url', apiUrl(), '--token', 'bad-token']);
+    const result = await run(GITHUB_SCRIPT, [
+      '--repo',
+      'example-org/widget',
+      '--items',
+      '2624',
+      '--api-url',
+      apiUrl(),
+      '--token',
+      'bad-token',
+    ]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('GitHub rejected the token (401 Bad credentials)');
     expect(result.stderr).not.toContain('bad-token');
   });
 
   it('says when GitHub cannot be reached', async () => {
-    const result = await run(GITHUB_SCRIPT, ['--repo', 'example-org/widget', '--items', '2624', '--api-url', closedPortUrl]);
+    const result = await run(GITHUB_SCRIPT, [
+      '--repo',
+      'example-org/widget',
+      '--items',
+      '2624',
+      '--api-url',
+      closedPortUrl,
+    ]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`could not reach ${closedPortUrl} (ECONNREFUSED) while fetching example-org/widget#2624; check --api-url`);
+    expect(result.stderr).toContain(
+      `could not reach ${closedPortUrl} (ECONNREFUSED) while fetching example-org/widget#2624; check --api-url`,
+    );
   });
 
   it('explains its usage', async () => {

@@ -10,7 +10,18 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { liveCount } from '../../src/repro/cleanup.ts';
 import { runRepro } from '../../src/repro/runner.ts';
-import { copyFixtureSite, FIXTURE_ROOT, fixtureRepro, INCIDENT, isAlive, pgrep, processesWithMarker, tempDirs, TEST_PYTHON, waitFor } from '../fixtures/repro/support.ts';
+import {
+  copyFixtureSite,
+  FIXTURE_ROOT,
+  fixtureRepro,
+  INCIDENT,
+  isAlive,
+  pgrep,
+  processesWithMarker,
+  tempDirs,
+  TEST_PYTHON,
+  waitFor,
+} from '../fixtures/repro/support.ts';
 import { projectRoot } from '../support/site.ts';
 
 const temps = tempDirs();
@@ -75,7 +86,11 @@ describe('fixture repros with services by command and faults', { timeout: 60_000
         await exited;
       }
     });
-    const running = await waitFor(() => existsSync(state) && (JSON.parse(readFileSync(state, 'utf8')) as { pid: number; kv: number; web: number }), 30_000, 'the snippet to start');
+    const running = await waitFor(
+      () => existsSync(state) && (JSON.parse(readFileSync(state, 'utf8')) as { pid: number; kv: number; web: number }),
+      30_000,
+      'the snippet to start',
+    );
     // Both servers run, each in its own folder under our TMPDIR; http.server carries the marker.
     expect(pgrep(`redis-server 127.0.0.1:${running.kv}`)).toHaveLength(1);
     expect(pgrep(`http.server ${running.web}`)).toHaveLength(1);

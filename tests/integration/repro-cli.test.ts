@@ -8,7 +8,16 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { ReproResults } from '../../src/schemas/repro-results.ts';
-import { copyFixtureSite, INCIDENT, isAlive, pgrep, processesWithMarker, tempDirs, TEST_PYTHON, waitFor } from '../fixtures/repro/support.ts';
+import {
+  copyFixtureSite,
+  INCIDENT,
+  isAlive,
+  pgrep,
+  processesWithMarker,
+  tempDirs,
+  TEST_PYTHON,
+  waitFor,
+} from '../fixtures/repro/support.ts';
 import { projectRoot, runNode } from '../support/site.ts';
 
 const CLI = join(projectRoot, 'scripts/repro.ts');
@@ -30,7 +39,9 @@ describe('npm run repro', { timeout: 60_000 }, () => {
     const first = await repro(INCIDENT, 'echo-redis');
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toBe('');
-    expect(first.stderr).toMatch(/\[\d\/2 · [\d.]+ m?s\] 2024-01-01-repro-fixture\/echo-redis installed USER_ID=1 → not-reproduced in [\d.]+ m?s {2}✓/);
+    expect(first.stderr).toMatch(
+      /\[\d\/2 · [\d.]+ m?s\] 2024-01-01-repro-fixture\/echo-redis installed USER_ID=1 → not-reproduced in [\d.]+ m?s {2}✓/,
+    );
     expect(first.stderr).toMatch(/repro\s+cell\s+verdict\s+expected\s+expectation\s+imported\s+time/);
     const recorded = JSON.parse(readFileSync(join(reproDir('echo-redis'), 'results.json'), 'utf8')) as ReproResults;
     expect(recorded.sourcesHash).toMatch(/^sha256:/);
@@ -44,7 +55,9 @@ describe('npm run repro', { timeout: 60_000 }, () => {
     expect(check.stderr).toMatch(/^repro check: 2 passed, 0 failed$/m);
     expect(json.results[0]!.cells.map((c) => c.verdict)).toEqual(['not-reproduced', 'not-reproduced']);
     // --check records nothing.
-    expect(JSON.parse(readFileSync(join(reproDir('echo-redis'), 'results.json'), 'utf8')).recordedAt).toBe(recorded.recordedAt);
+    expect(JSON.parse(readFileSync(join(reproDir('echo-redis'), 'results.json'), 'utf8')).recordedAt).toBe(
+      recorded.recordedAt,
+    );
   });
 
   it('--check fails when a recorded verdict no longer holds, naming the cell and printing both transcripts', async () => {
@@ -57,7 +70,9 @@ describe('npm run repro', { timeout: 60_000 }, () => {
     try {
       const result = await repro(INCIDENT, 'echo-redis', '--check');
       expect(result.code).toBe(1);
-      expect(result.stderr).toMatch(/2024-01-01-repro-fixture\/echo-redis \[installed USER_ID=1\] flipped: recorded reproduced, now not-reproduced/);
+      expect(result.stderr).toMatch(
+        /2024-01-01-repro-fixture\/echo-redis \[installed USER_ID=1\] flipped: recorded reproduced, now not-reproduced/,
+      );
       expect(result.stderr).toMatch(/recorded transcript \(.*\):\n\s+\| imported redis \S+\n\s+\| REPRODUCED/);
       expect(result.stderr).toMatch(/fresh transcript \(.*\):\n\s+\| imported redis \S+\n\s+\| NOT REPRODUCED/);
       expect(result.stderr).toMatch(/^repro check: 1 passed, 1 failed$/m);
@@ -98,9 +113,14 @@ describe('npm run repro', { timeout: 60_000 }, () => {
     } finally {
       writeFileSync(manifest, original);
     }
-    const noRedis = await runNode([CLI, INCIDENT, 'echo-redis'], { cwd: site, env: { ...env, REDIS_SERVER: '/nonexistent/redis-server' } });
+    const noRedis = await runNode([CLI, INCIDENT, 'echo-redis'], {
+      cwd: site,
+      env: { ...env, REDIS_SERVER: '/nonexistent/redis-server' },
+    });
     expect(noRedis.code).toBe(2);
-    expect(noRedis.stderr.trim()).toBe('repro: redis-server not found at REDIS_SERVER=/nonexistent/redis-server: fix the path, or unset it and install redis-server with apt-get install redis-server; the repros selected need it');
+    expect(noRedis.stderr.trim()).toBe(
+      'repro: redis-server not found at REDIS_SERVER=/nonexistent/redis-server: fix the path, or unset it and install redis-server with apt-get install redis-server; the repros selected need it',
+    );
     const unknown = await repro('no-such-incident');
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/no incident "no-such-incident"; incidents with repros: 2024-01-01-repro-fixture/);
@@ -134,12 +154,20 @@ describe('npm run repro', { timeout: 60_000 }, () => {
     const cells: State[] = [];
     for (const copy of ['a', 'b']) {
       const file = `${state}.${copy}`;
-      cells.push(await waitFor(() => existsSync(file) && (JSON.parse(readFileSync(file, 'utf8')) as State), 30_000, `snippet ${copy} to start`));
+      cells.push(
+        await waitFor(
+          () => existsSync(file) && (JSON.parse(readFileSync(file, 'utf8')) as State),
+          30_000,
+          `snippet ${copy} to start`,
+        ),
+      );
     }
     // Before: the CLI, the snippets and their sleeps carry the marker in their environment;
     // redis-server rewrites that memory for its process title, so it is found by its title
     // (`redis-server 127.0.0.1:<port>`) instead. Their folders live in our TMPDIR.
-    expect(processesWithMarker(marker)).toEqual(expect.arrayContaining([child.pid, ...cells.flatMap((c) => [c.pid, c.child])]));
+    expect(processesWithMarker(marker)).toEqual(
+      expect.arrayContaining([child.pid, ...cells.flatMap((c) => [c.pid, c.child])]),
+    );
     for (const cell of cells) expect(pgrep(`redis-server 127.0.0.1:${cell.redis}`)).toHaveLength(1);
     expect(readdirSync(tmp).filter((name) => name.startsWith('aftermath-redis-'))).toHaveLength(2);
 
@@ -170,7 +198,10 @@ describe('npm run repro', { timeout: 60_000 }, () => {
     const marker = `aftermath-jobs-${process.pid}-${Date.now()}`;
     const tmp = temps.make(`${marker}-tmp-`);
     const redisBefore = pgrep('^redis-server 127\\.0\\.0\\.1:').length;
-    const result = await runNode([CLI, INCIDENT, 'echo-redis', '--jobs', '2', '--out', join(temps.make(), 'out.json')], { cwd: site, env: { ...env, TMPDIR: tmp, AFTERMATH_TEST_MARKER: marker } });
+    const result = await runNode(
+      [CLI, INCIDENT, 'echo-redis', '--jobs', '2', '--out', join(temps.make(), 'out.json')],
+      { cwd: site, env: { ...env, TMPDIR: tmp, AFTERMATH_TEST_MARKER: marker } },
+    );
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/running 2 cell\(s\) of 1 repro\(s\), 2 at a time/);
     expect(result.stderr).toMatch(/\[2\/2 · [\d.]+ m?s\]/);
@@ -183,9 +214,19 @@ describe('npm run repro', { timeout: 60_000 }, () => {
     const marker = `aftermath-sigkill-${process.pid}-${Date.now()}`;
     const tmp = temps.make(`${marker}-tmp-`);
     const state = join(temps.make(), 'state.json');
-    const child = spawn(process.execPath, [CLI, INCIDENT, 'slow', '--jobs', '1'], { cwd: site, env: { ...process.env, ...env, TMPDIR: tmp, REPRO_TEST_STATE: state, AFTERMATH_TEST_MARKER: marker }, stdio: 'ignore' });
+    const child = spawn(process.execPath, [CLI, INCIDENT, 'slow', '--jobs', '1'], {
+      cwd: site,
+      env: { ...process.env, ...env, TMPDIR: tmp, REPRO_TEST_STATE: state, AFTERMATH_TEST_MARKER: marker },
+      stdio: 'ignore',
+    });
     const exited = new Promise((resolve) => child.on('exit', resolve));
-    const running = await waitFor(() => existsSync(`${state}.a`) && (JSON.parse(readFileSync(`${state}.a`, 'utf8')) as { pid: number; child: number; redis: number }), 30_000, 'the snippet to start');
+    const running = await waitFor(
+      () =>
+        existsSync(`${state}.a`) &&
+        (JSON.parse(readFileSync(`${state}.a`, 'utf8')) as { pid: number; child: number; redis: number }),
+      30_000,
+      'the snippet to start',
+    );
     child.kill('SIGKILL');
     await exited;
     // The runner had no chance to clean up: its folder is still there (its snippet, in its own
@@ -195,12 +236,19 @@ describe('npm run repro', { timeout: 60_000 }, () => {
     for (const pid of [running.child, running.pid]) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
     expect(pgrep(`redis-server 127.0.0.1:${running.redis}`)).toHaveLength(1);
 
-    const next = await runNode([CLI, INCIDENT, 'echo-redis', '--shard', '1/2', '--out', join(temps.make(), 'out.json')], { cwd: site, env: { ...env, TMPDIR: tmp } });
+    const next = await runNode(
+      [CLI, INCIDENT, 'echo-redis', '--shard', '1/2', '--out', join(temps.make(), 'out.json')],
+      { cwd: site, env: { ...env, TMPDIR: tmp } },
+    );
     expect(next.code, next.stderr).toBe(0);
     expect(next.stderr).toContain(`removed 1 temp folder(s) left by a run that was killed: ${left[0]}`);
     expect(readdirSync(tmp)).toEqual([]);
     // …and stopped the redis-server that was still running in one.
-    await waitFor(() => pgrep(`redis-server 127.0.0.1:${running.redis}`).length === 0, 5000, 'the orphaned redis-server to stop');
+    await waitFor(
+      () => pgrep(`redis-server 127.0.0.1:${running.redis}`).length === 0,
+      5000,
+      'the orphaned redis-server to stop',
+    );
   });
 
   it('merges the --out files of shards into results.json, and refuses a missing cell', async () => {
@@ -209,7 +257,14 @@ describe('npm run repro', { timeout: 60_000 }, () => {
     const recording = () => (existsSync(file) ? readFileSync(file, 'utf8') : undefined);
     const before = recording();
     for (const shard of ['1/2', '2/2']) {
-      const result = await repro(INCIDENT, 'echo-redis', '--shard', shard, '--out', join(out, `shard-${shard[0]}.json`));
+      const result = await repro(
+        INCIDENT,
+        'echo-redis',
+        '--shard',
+        shard,
+        '--out',
+        join(out, `shard-${shard[0]}.json`),
+      );
       expect(result.code, result.stderr).toBe(0);
     }
     // --out records nothing by itself.
@@ -217,7 +272,9 @@ describe('npm run repro', { timeout: 60_000 }, () => {
 
     const missing = await repro('merge', join(out, 'shard-1.json'));
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toMatch(/✗ 2024-01-01-repro-fixture\/echo-redis: 1 cell\(s\) missing from every shard: installed USER_ID=2/);
+    expect(missing.stderr).toMatch(
+      /✗ 2024-01-01-repro-fixture\/echo-redis: 1 cell\(s\) missing from every shard: installed USER_ID=2/,
+    );
 
     const merged = await repro('merge', join(out, 'shard-1.json'), join(out, 'shard-2.json'));
     expect(merged.code, merged.stderr).toBe(0);
@@ -232,7 +289,9 @@ describe('npm run repro', { timeout: 60_000 }, () => {
     writeFileSync(shard2, JSON.stringify(doc));
     const flipped = await repro('merge', '--check', join(out, 'shard-1.json'), shard2);
     expect(flipped.code).toBe(1);
-    expect(flipped.stderr).toMatch(/2024-01-01-repro-fixture\/echo-redis \[installed USER_ID=2\] flipped: recorded not-reproduced, now reproduced/);
+    expect(flipped.stderr).toMatch(
+      /2024-01-01-repro-fixture\/echo-redis \[installed USER_ID=2\] flipped: recorded not-reproduced, now reproduced/,
+    );
     expect(flipped.stderr).toMatch(/recorded transcript \(.*\):\n\s+\| imported redis \S+\n\s+\| NOT REPRODUCED/);
     expect(flipped.stderr).toMatch(/fresh transcript \(.*\):\n\s+\| imported redis \S+\n\s+\| REPRODUCED/);
     expect(flipped.stderr).toMatch(/1 recorded verdict\(s\) flipped/);
@@ -243,7 +302,11 @@ describe('npm run repro', { timeout: 60_000 }, () => {
     const tmp = temps.make(`${marker}-tmp-`);
     const snippet = join(reproDir('echo-redis'), 'snippet.py');
     const original = readFileSync(snippet, 'utf8');
-    const child = spawn(process.execPath, [CLI, INCIDENT, 'echo-redis', '--watch', '--jobs', '1'], { cwd: site, env: { ...process.env, ...env, TMPDIR: tmp, AFTERMATH_TEST_MARKER: marker }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, INCIDENT, 'echo-redis', '--watch', '--jobs', '1'], {
+      cwd: site,
+      env: { ...process.env, ...env, TMPDIR: tmp, AFTERMATH_TEST_MARKER: marker },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -260,7 +323,9 @@ describe('npm run repro', { timeout: 60_000 }, () => {
     writeFileSync(snippet, `${original}# edited while watching\n`);
     await waitFor(() => count('watching for changes') === 2, 30_000, 'the re-run after the edit');
     expect(count('recorded ')).toBe(2);
-    expect(stderr).toMatch(/\[2\/2 · [\d.]+ m?s\] 2024-01-01-repro-fixture\/echo-redis installed USER_ID=2 → not-reproduced/);
+    expect(stderr).toMatch(
+      /\[2\/2 · [\d.]+ m?s\] 2024-01-01-repro-fixture\/echo-redis installed USER_ID=2 → not-reproduced/,
+    );
     child.kill('SIGINT');
     expect(await exited).toBe(130);
     expect(processesWithMarker(marker)).toEqual([]);

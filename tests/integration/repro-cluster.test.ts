@@ -28,7 +28,12 @@ function slotRanges(frame: RespFrame): [number, number, string, number][] {
     const [first, last, master] = range.items;
     if (master?.kind !== 'array') throw new Error('master');
     const [host, port] = master.items;
-    return [Number((first as { text: string }).text), Number((last as { text: string }).text), text(host!), Number((port as { text: string }).text)];
+    return [
+      Number((first as { text: string }).text),
+      Number((last as { text: string }).text),
+      text(host!),
+      Number((port as { text: string }).text),
+    ];
   });
 }
 
@@ -47,10 +52,16 @@ describe('startRedisCluster', { timeout: 30_000 }, () => {
     expect(info).toMatch(/^cluster_state:ok\r?$/m);
     expect(info).toMatch(new RegExp(`^cluster_slots_assigned:${CLUSTER_SLOTS}\\r?$`, 'm'));
     expect(info).toMatch(/^cluster_known_nodes:1\r?$/m);
-    expect(slotRanges(await redisCommand(cluster.host, cluster.port, ['CLUSTER', 'SLOTS']))).toEqual([[0, CLUSTER_SLOTS - 1, '127.0.0.1', announcePort]]);
+    expect(slotRanges(await redisCommand(cluster.host, cluster.port, ['CLUSTER', 'SLOTS']))).toEqual([
+      [0, CLUSTER_SLOTS - 1, '127.0.0.1', announcePort],
+    ]);
     // Persistence stays off; cluster mode only writes its node file, inside the private folder.
-    expect(describeFrame(await redisCommand(cluster.host, cluster.port, ['CONFIG', 'GET', 'cluster-config-file']), 'reply')).toBe(`["cluster-config-file", "${cluster.dir}/nodes.conf"]`);
-    expect(describeFrame(await redisCommand(cluster.host, cluster.port, ['CONFIG', 'GET', 'save']), 'reply')).toBe('["save", ""]');
+    expect(
+      describeFrame(await redisCommand(cluster.host, cluster.port, ['CONFIG', 'GET', 'cluster-config-file']), 'reply'),
+    ).toBe(`["cluster-config-file", "${cluster.dir}/nodes.conf"]`);
+    expect(describeFrame(await redisCommand(cluster.host, cluster.port, ['CONFIG', 'GET', 'save']), 'reply')).toBe(
+      '["save", ""]',
+    );
     expect(pgrep(`redis-server 127.0.0.1:${cluster.port}`)).toEqual([cluster.pid]);
 
     await cluster.stop();
@@ -65,7 +76,9 @@ describe('startRedisCluster', { timeout: 30_000 }, () => {
     const [a, b] = await Promise.all([startRedisCluster(), startRedisCluster()]);
     try {
       expect(new Set([a.port, a.busPort, b.port, b.busPort]).size).toBe(4);
-      expect(slotRanges(await redisCommand(a.host, a.port, ['CLUSTER', 'SLOTS']))).toEqual([[0, CLUSTER_SLOTS - 1, '127.0.0.1', a.port]]);
+      expect(slotRanges(await redisCommand(a.host, a.port, ['CLUSTER', 'SLOTS']))).toEqual([
+        [0, CLUSTER_SLOTS - 1, '127.0.0.1', a.port],
+      ]);
       // Every key lives here: keys of any slot are served, none redirected.
       await redisCommand(a.host, a.port, ['SET', 'a', '1']);
       await redisCommand(a.host, a.port, ['SET', '{owner}:alice', '2']);
@@ -80,7 +93,12 @@ describe('startRedisCluster', { timeout: 30_000 }, () => {
     const announcePort = await freePort();
     const cluster = await startRedisCluster({ announcePort });
     onTestFinished(() => cluster.stop());
-    const proxy = await startLatencyProxy({ upstream: cluster, upstreamDelayMs: 5, downstreamDelayMs: 5, port: announcePort });
+    const proxy = await startLatencyProxy({
+      upstream: cluster,
+      upstreamDelayMs: 5,
+      downstreamDelayMs: 5,
+      port: announcePort,
+    });
     onTestFinished(() => proxy.close());
     expect(proxy.port).toBe(announcePort);
     // What a cluster client does: discover through the proxy, then use the announced address.
@@ -89,17 +107,19 @@ describe('startRedisCluster', { timeout: 30_000 }, () => {
     expect(await redisCommand(host, port, ['SET', '{owner}:bob', 'bob-data'])).toEqual({ kind: 'simple', text: 'OK' });
     expect(text(await redisCommand(host, port, ['GET', '{owner}:bob']))).toBe('bob-data');
     await proxy.close();
-    expect(decodeTrace(proxy.trace, 100).messages.filter((m) => m.dir === 'c2s').map((m) => m.text)).toEqual([
-      'CLUSTER SLOTS',
-      'SET {owner}:bob bob-data',
-      'GET {owner}:bob',
-    ]);
+    expect(
+      decodeTrace(proxy.trace, 100)
+        .messages.filter((m) => m.dir === 'c2s')
+        .map((m) => m.text),
+    ).toEqual(['CLUSTER SLOTS', 'SET {owner}:bob bob-data', 'GET {owner}:bob']);
   });
 
   it('a proxy asked for a taken port fails with EADDRINUSE', async () => {
     const cluster = await startRedisCluster();
     onTestFinished(() => cluster.stop());
-    await expect(startLatencyProxy({ upstream: cluster, upstreamDelayMs: 0, downstreamDelayMs: 0, port: cluster.port })).rejects.toMatchObject({ code: 'EADDRINUSE' });
+    await expect(
+      startLatencyProxy({ upstream: cluster, upstreamDelayMs: 0, downstreamDelayMs: 0, port: cluster.port }),
+    ).rejects.toMatchObject({ code: 'EADDRINUSE' });
   });
 });
 
@@ -126,8 +146,12 @@ describe('startCellServices with redis-cluster', { timeout: 30_000 }, () => {
     expect(REDIS_DIRECT_PORT).not.toBe(REDIS_PORT);
     expect(services.env).toMatchObject({ REPRO_PROXY_UPSTREAM_DELAY_MS: '20', REPRO_PROXY_DOWNSTREAM_DELAY_MS: '20' });
     expect(services.redisServerVersion).toMatch(/^\d+\.\d+\.\d+$/);
-    expect(slotRanges(await redisCommand(REDIS_HOST!, Number(REDIS_DIRECT_PORT), ['CLUSTER', 'SLOTS']))).toEqual([[0, CLUSTER_SLOTS - 1, '127.0.0.1', Number(REDIS_PORT)]]);
-    expect(text(await redisCommand(REDIS_HOST!, Number(REDIS_PORT), ['CLUSTER', 'INFO']))).toMatch(/^cluster_state:ok\r?$/m);
+    expect(slotRanges(await redisCommand(REDIS_HOST!, Number(REDIS_DIRECT_PORT), ['CLUSTER', 'SLOTS']))).toEqual([
+      [0, CLUSTER_SLOTS - 1, '127.0.0.1', Number(REDIS_PORT)],
+    ]);
+    expect(text(await redisCommand(REDIS_HOST!, Number(REDIS_PORT), ['CLUSTER', 'INFO']))).toMatch(
+      /^cluster_state:ok\r?$/m,
+    );
     // The node's private folder, asked of the node itself (other runs may make folders meanwhile).
     const dirReply = await redisCommand(REDIS_HOST!, Number(REDIS_DIRECT_PORT), ['CONFIG', 'GET', 'dir']);
     const dir = dirReply.kind === 'array' ? text(dirReply.items[1]!) : '';
@@ -149,12 +173,16 @@ describe('startCellServices with redis-cluster', { timeout: 30_000 }, () => {
     expect(services.proxy).toBeUndefined();
     expect(services.env.REDIS_PORT).toBe(services.env.REDIS_DIRECT_PORT);
     expect(services.env.REDIS_CLUSTER).toBe('1');
-    expect(slotRanges(await redisCommand('127.0.0.1', Number(services.env.REDIS_PORT), ['CLUSTER', 'SLOTS']))[0]![3]).toBe(Number(services.env.REDIS_PORT));
+    expect(
+      slotRanges(await redisCommand('127.0.0.1', Number(services.env.REDIS_PORT), ['CLUSTER', 'SLOTS']))[0]![3],
+    ).toBe(Number(services.env.REDIS_PORT));
   });
 
   it('refuses redis and redis-cluster together, starting nothing', async () => {
     const redisBefore = pgrep('^redis-server 127\\.0\\.0\\.1:').length;
-    await expect(startCellServices(manifest(['redis', 'redis-cluster']), process.env)).rejects.toThrow(/redis or redis-cluster, not both/);
+    await expect(startCellServices(manifest(['redis', 'redis-cluster']), process.env)).rejects.toThrow(
+      /redis or redis-cluster, not both/,
+    );
     expect(pgrep('^redis-server 127\\.0\\.0\\.1:').length).toBe(redisBefore);
     expect(liveCount()).toBe(0);
   });

@@ -15,8 +15,14 @@ import { FIXTURE_ROOT, fixtureRepro, INCIDENT, tempDirs, TEST_PYTHON } from '../
 const temps = tempDirs();
 afterAll(() => temps.removeAll());
 
-const summary = (cells: { version: string; verdict: string; expectation: string; environment: { packageVersionImported: string | null } }[]) =>
-  cells.map((c) => [c.version, c.verdict, c.expectation, c.environment.packageVersionImported]);
+const summary = (
+  cells: {
+    version: string;
+    verdict: string;
+    expectation: string;
+    environment: { packageVersionImported: string | null };
+  }[],
+) => cells.map((c) => [c.version, c.verdict, c.expectation, c.environment.packageVersionImported]);
 
 describe('python versions from a find-links folder', { timeout: 180_000 }, () => {
   let env: NodeJS.ProcessEnv;
@@ -25,7 +31,13 @@ describe('python versions from a find-links folder', { timeout: 180_000 }, () =>
     buildWheel(wheels, '1.0', true);
     buildWheel(wheels, '2.0', false);
     // Only our folder: no index at all, whatever pip.conf says about indexes.
-    env = { ...process.env, REPRO_PYTHON: TEST_PYTHON, PIP_NO_INDEX: '1', PIP_FIND_LINKS: wheels, XDG_CACHE_HOME: temps.make() };
+    env = {
+      ...process.env,
+      REPRO_PYTHON: TEST_PYTHON,
+      PIP_NO_INDEX: '1',
+      PIP_FIND_LINKS: wheels,
+      XDG_CACHE_HOME: temps.make(),
+    };
   });
 
   it('runs each version in its own venv, and skips the one pip cannot install, with pip’s reason', async () => {
@@ -40,11 +52,17 @@ describe('python versions from a find-links folder', { timeout: 180_000 }, () =>
     expect(one!.environment.interpreter).toMatch(/^repro-envs\/[0-9a-f]{20}\/bin\/python$/);
     // Provenance from pip's own installation report: the wheel's file name and its sha256.
     const wheel = readdirSync(env.PIP_FIND_LINKS!).find((name) => name.includes('-1.0-'))!;
-    const sha256 = createHash('sha256').update(readFileSync(join(env.PIP_FIND_LINKS!, wheel))).digest('hex');
+    const sha256 = createHash('sha256')
+      .update(readFileSync(join(env.PIP_FIND_LINKS!, wheel)))
+      .digest('hex');
     expect(one!.environment.packages).toEqual([{ name: PACKAGE, version: '1.0', source: wheel, sha256 }]);
     expect(three!.environment.packages).toBeUndefined();
     expect(two!.environment.interpreter).not.toBe(one!.environment.interpreter);
-    expect(three!.reason).toMatch(new RegExp(`^pip could not install ${PACKAGE}==3\\.0: not in the find-links folders \\(PIP_NO_INDEX is set\\) \\(ERROR: No matching distribution found for ${PACKAGE}==3\\.0\\)$`));
+    expect(three!.reason).toMatch(
+      new RegExp(
+        `^pip could not install ${PACKAGE}==3\\.0: not in the find-links folders \\(PIP_NO_INDEX is set\\) \\(ERROR: No matching distribution found for ${PACKAGE}==3\\.0\\)$`,
+      ),
+    );
     expect(three!.exitCode).toBeNull();
     // Only finished environments are in the cache: no half-built folders left behind.
     expect(readdirSync(defaultCacheDir(env)).filter((name) => name.includes('.building-'))).toEqual([]);
@@ -80,8 +98,13 @@ describe('node versions from npm tarballs (REPRO_NPM_TARBALLS, npm offline)', { 
       ['3.0.0', 'skipped', 'none', null],
     ]);
     expect(run.cells[0]!.environment).toMatchObject({ runtime: 'node', interpreterVersion: process.versions.node });
-    expect(run.cells[2]!.reason).toMatch(new RegExp(`^npm could not install ${PACKAGE}@3\\.0\\.0: not in the npm cache \\(npm is offline\\)`));
+    expect(run.cells[2]!.reason).toMatch(
+      new RegExp(`^npm could not install ${PACKAGE}@3\\.0\\.0: not in the npm cache \\(npm is offline\\)`),
+    );
     const env1 = await prepareEnvironment('node', PACKAGE, '1.0.0', { env });
-    expect(env1).toMatchObject({ ok: true, environment: { cached: true, nodeModules: expect.stringMatching(/node_modules$/) } });
+    expect(env1).toMatchObject({
+      ok: true,
+      environment: { cached: true, nodeModules: expect.stringMatching(/node_modules$/) },
+    });
   });
 });

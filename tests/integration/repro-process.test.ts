@@ -26,7 +26,10 @@ describe('runSupervised', { timeout: 30_000 }, () => {
   });
 
   it('escalates to SIGKILL when the group ignores SIGTERM', async () => {
-    const result = await runSupervised('/bin/sh', ['-c', `trap '' TERM; sleep 300 & echo "grandchild $!"; sleep 300`], { timeoutMs: 300, graceMs: 400 });
+    const result = await runSupervised('/bin/sh', ['-c', `trap '' TERM; sleep 300 & echo "grandchild $!"; sleep 300`], {
+      timeoutMs: 300,
+      graceMs: 400,
+    });
     const grandchild = Number(/grandchild (\d+)/.exec(result.stdout)?.[1]);
     expect(result.timedOut).toBe(true);
     expect(result.signal).toBe('SIGKILL');
@@ -36,8 +39,19 @@ describe('runSupervised', { timeout: 30_000 }, () => {
   });
 
   it('reports a crash with its exit code and output', async () => {
-    const result = await runSupervised(process.execPath, ['-e', 'console.log("before"); console.error("boom"); process.exit(3)'], { timeoutMs: 10_000 });
-    expect(result).toMatchObject({ exitCode: 3, signal: null, timedOut: false, stdout: 'before\n', stderr: 'boom\n', stdoutTruncated: false });
+    const result = await runSupervised(
+      process.execPath,
+      ['-e', 'console.log("before"); console.error("boom"); process.exit(3)'],
+      { timeoutMs: 10_000 },
+    );
+    expect(result).toMatchObject({
+      exitCode: 3,
+      signal: null,
+      timedOut: false,
+      stdout: 'before\n',
+      stderr: 'boom\n',
+      stdoutTruncated: false,
+    });
   });
 
   it('kills what a child left behind when it exits normally', async () => {
@@ -49,7 +63,11 @@ describe('runSupervised', { timeout: 30_000 }, () => {
   });
 
   it('bounds captured output and says it did', async () => {
-    const result = await runSupervised(process.execPath, ['-e', 'for (let i = 0; i < 20000; i++) console.log(String(i).padStart(10, "0"))'], { timeoutMs: 10_000, maxOutputBytes: 64 * 1024 });
+    const result = await runSupervised(
+      process.execPath,
+      ['-e', 'for (let i = 0; i < 20000; i++) console.log(String(i).padStart(10, "0"))'],
+      { timeoutMs: 10_000, maxOutputBytes: 64 * 1024 },
+    );
     expect(result.exitCode).toBe(0);
     expect(result.stdoutTruncated).toBe(true);
     expect(result.stdout.length).toBeLessThan(64 * 1024 + 100);
@@ -66,7 +84,11 @@ describe('runSupervised', { timeout: 30_000 }, () => {
 
   it('closeAll() (what Ctrl-C runs) takes down a running group', async () => {
     let pid = 0;
-    const running = runSupervised('/bin/sh', ['-c', 'sleep 300 & sleep 300'], { timeoutMs: 60_000, graceMs: 500, onSpawn: (p) => (pid = p) });
+    const running = runSupervised('/bin/sh', ['-c', 'sleep 300 & sleep 300'], {
+      timeoutMs: 60_000,
+      graceMs: 500,
+      onSpawn: (p) => (pid = p),
+    });
     while (!pid) await new Promise((resolve) => setTimeout(resolve, 10));
     expect(liveCount()).toBe(1);
     await closeAll();

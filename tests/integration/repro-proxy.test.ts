@@ -10,7 +10,12 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { startCommandService, type CommandService } from '../../src/repro/services/command-service.ts';
-import { startLatencyProxy, type FaultRule, type LatencyProxy, type LatencyProxyOptions } from '../../src/repro/services/latency-proxy.ts';
+import {
+  startLatencyProxy,
+  type FaultRule,
+  type LatencyProxy,
+  type LatencyProxyOptions,
+} from '../../src/repro/services/latency-proxy.ts';
 import { startRedis } from '../../src/repro/services/redis.ts';
 import { encodeCommand } from '../../src/repro/wire/resp.ts';
 import { decodeTrace } from '../../src/repro/wire/trace.ts';
@@ -87,7 +92,13 @@ describe('latency proxy', () => {
     const receivedDown = readAll(client);
     await writeInPieces(client, up);
     client.end();
-    const [gotDown, gotUp] = await Promise.all([receivedDown, (async () => { while (!receivedUp) await new Promise((r) => setTimeout(r, 5)); return receivedUp; })()]);
+    const [gotDown, gotUp] = await Promise.all([
+      receivedDown,
+      (async () => {
+        while (!receivedUp) await new Promise((r) => setTimeout(r, 5));
+        return receivedUp;
+      })(),
+    ]);
     expect(gotUp.equals(up)).toBe(true);
     expect(gotDown.equals(down)).toBe(true);
     // The trace holds the same bytes, in order, timed in non-decreasing order per direction.
@@ -170,7 +181,9 @@ describe('latency proxy', () => {
     const proxy = await proxyTo(port, 0, 0);
     const client = await connectTo(proxy.port);
     // The client is half-open capable, so the proxy's FIN shows as 'end'.
-    await new Promise((resolve) => (client.once('end', resolve), client.once('close', resolve), client.on('error', () => {})));
+    await new Promise(
+      (resolve) => (client.once('end', resolve), client.once('close', resolve), client.on('error', () => {})),
+    );
     client.destroy();
     expect(proxy.trace.events.find((e) => e.event === 'error')?.detail).toMatch(/ECONNREFUSED/);
   });
@@ -180,7 +193,9 @@ describe('latency proxy', () => {
     const proxy = await proxyTo(port, 0, 0);
     const clients = await Promise.all([connectTo(proxy.port), connectTo(proxy.port)]);
     // FIN ('end' on a half-open-capable socket) or RST ('close'): either way, disconnected.
-    const ended = clients.map((c) => new Promise((resolve) => (c.once('end', resolve), c.once('close', resolve), c.on('error', () => {}))));
+    const ended = clients.map(
+      (c) => new Promise((resolve) => (c.once('end', resolve), c.once('close', resolve), c.on('error', () => {}))),
+    );
     await proxy.close();
     await Promise.all(ended);
     clients.forEach((c) => c.destroy());
@@ -196,7 +211,13 @@ describe('the proxy as a fault injector, in front of a real server', { timeout: 
   const FILE_BYTES = 96 * 1024;
   let web: CommandService;
   beforeAll(async () => {
-    web = await startCommandService(commandService.parse({ name: 'web', command: 'python3', args: ['-m', 'http.server', '{port}', '--bind', '{host}', '--directory', '{dir}'] }));
+    web = await startCommandService(
+      commandService.parse({
+        name: 'web',
+        command: 'python3',
+        args: ['-m', 'http.server', '{port}', '--bind', '{host}', '--directory', '{dir}'],
+      }),
+    );
     writeFileSync(join(web.dir, 'file.bin'), randomBytes(FILE_BYTES));
   });
   afterAll(() => web?.stop());
@@ -217,7 +238,9 @@ describe('the proxy as a fault injector, in front of a real server', { timeout: 
       const done = (how: string) => resolve({ bytes, how, ms: performance.now() - started, socket });
       socket.on('data', (d: Buffer) => (bytes += d.length));
       socket.once('end', () => done('end'));
-      socket.once('error', (error: NodeJS.ErrnoException) => (bytes ? done(error.code ?? error.message) : reject(error)));
+      socket.once('error', (error: NodeJS.ErrnoException) =>
+        bytes ? done(error.code ?? error.message) : reject(error),
+      );
       socket.setTimeout(quietMs, () => done('timeout'));
     });
   }
@@ -240,7 +263,9 @@ describe('the proxy as a fault injector, in front of a real server', { timeout: 
     const proxy = await faulty([{ direction: 's2c', closeAfterBytes: 1000 }]);
     const result = await fetchRaw(proxy.port);
     expect(result).toMatchObject({ bytes: 1000, how: 'end' });
-    expect(proxy.trace.events.filter((e) => e.event === 'fault').map((e) => e.detail)).toEqual(['close s2c after 1000 bytes']);
+    expect(proxy.trace.events.filter((e) => e.event === 'fault').map((e) => e.detail)).toEqual([
+      'close s2c after 1000 bytes',
+    ]);
   });
 
   it('reset after N bytes makes the client fail with ECONNRESET after exactly N bytes', async () => {
@@ -260,7 +285,9 @@ describe('the proxy as a fault injector, in front of a real server', { timeout: 
       '    print("ECONNRESET", n)',
     ].join('\n');
     const result = await new Promise<string>((resolve, reject) =>
-      execFile('python3', ['-c', client, String(proxy.port)], { timeout: 10_000 }, (error, stdout) => (error ? reject(error) : resolve(stdout.trim()))),
+      execFile('python3', ['-c', client, String(proxy.port)], { timeout: 10_000 }, (error, stdout) =>
+        error ? reject(error) : resolve(stdout.trim()),
+      ),
     );
     expect(result).toBe('ECONNRESET 1000');
     // Reset before any byte: a Node client sees it too.
@@ -269,13 +296,18 @@ describe('the proxy as a fault injector, in front of a real server', { timeout: 
   });
 
   it('close and reset after N ms act on a quiet connection at that time', async () => {
-    const proxy = await faulty([{ direction: 'both', connections: [1], closeAfterMs: 300 }, { direction: 'both', connections: [2], resetAfterMs: 300 }]);
+    const proxy = await faulty([
+      { direction: 'both', connections: [1], closeAfterMs: 300 },
+      { direction: 'both', connections: [2], resetAfterMs: 300 },
+    ]);
     const quiet = (expected: string) =>
       new Promise<{ how: string; ms: number }>((resolve) => {
         const started = performance.now();
         const socket = connect({ host: '127.0.0.1', port: proxy.port, allowHalfOpen: true });
         socket.once('end', () => (socket.destroy(), resolve({ how: 'end', ms: performance.now() - started })));
-        socket.once('error', (error: NodeJS.ErrnoException) => resolve({ how: error.code ?? expected, ms: performance.now() - started }));
+        socket.once('error', (error: NodeJS.ErrnoException) =>
+          resolve({ how: error.code ?? expected, ms: performance.now() - started }),
+        );
       });
     const closed = await quiet('end');
     const reset = await quiet('ECONNRESET');
@@ -318,12 +350,18 @@ describe('the proxy as a fault injector, in front of a real server', { timeout: 
     expect(proxy.trace.events.filter((e) => e.conn === 0).map((e) => e.event)).toEqual(['refusing', 'accepting']);
   });
 
-  it('jitter varies each chunk\'s latency within latency ± jitter, without reordering', async () => {
+  it("jitter varies each chunk's latency within latency ± jitter, without reordering", async () => {
     const redis = await startRedis();
     onTestFinished(() => redis.stop());
     /** Round trips of 25 ECHOs through a proxy that delays commands by 60 ± 30 ms. */
     const roundTrips = async (random?: () => number) => {
-      const proxy = await startLatencyProxy({ upstream: redis, upstreamDelayMs: 0, downstreamDelayMs: 0, faults: [{ direction: 'c2s', latencyMs: 60, jitterMs: 30 }], ...(random ? { random } : {}) });
+      const proxy = await startLatencyProxy({
+        upstream: redis,
+        upstreamDelayMs: 0,
+        downstreamDelayMs: 0,
+        faults: [{ direction: 'c2s', latencyMs: 60, jitterMs: 30 }],
+        ...(random ? { random } : {}),
+      });
       open.push(proxy);
       const client = await connectTo(proxy.port);
       const rtts: number[] = [];
@@ -335,7 +373,11 @@ describe('the proxy as a fault injector, in front of a real server', { timeout: 
         rtts.push(performance.now() - sent);
       }
       client.destroy();
-      expect(decodeTrace(proxy.trace).messages.filter((m) => m.dir === 's2c').map((m) => m.text)).toEqual(Array.from({ length: 25 }, (_, i) => `"${i}"`));
+      expect(
+        decodeTrace(proxy.trace)
+          .messages.filter((m) => m.dir === 's2c')
+          .map((m) => m.text),
+      ).toEqual(Array.from({ length: 25 }, (_, i) => `"${i}"`));
       return rtts.sort((a, b) => a - b);
     };
     // The extremes of the random draw give the bounds: 30 ms and 90 ms (a loaded machine can

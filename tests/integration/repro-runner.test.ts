@@ -6,7 +6,15 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { liveCount } from '../../src/repro/cleanup.ts';
 import { runPlan, runRepro, type ProgressEvent } from '../../src/repro/runner.ts';
 import { join } from 'node:path';
-import { FIXTURE_ROOT, fixtureRepro, INCIDENT, isAlive, pgrep, tempDirs, TEST_PYTHON } from '../fixtures/repro/support.ts';
+import {
+  FIXTURE_ROOT,
+  fixtureRepro,
+  INCIDENT,
+  isAlive,
+  pgrep,
+  tempDirs,
+  TEST_PYTHON,
+} from '../fixtures/repro/support.ts';
 
 const temps = tempDirs();
 afterAll(() => temps.removeAll());
@@ -17,8 +25,15 @@ describe('runRepro', { timeout: 60_000 }, () => {
   it('runs each cell with redis behind the proxy, passes parameters, and records the decoded trace', async () => {
     const redisBefore = pgrep('^redis-server 127\\.0\\.0\\.1:').length;
     const events: ProgressEvent['type'][] = [];
-    const run = await runRepro(FIXTURE_ROOT, INCIDENT, fixtureRepro('echo-redis'), { env, onProgress: (e) => events.push(e.type) });
-    expect(run).toMatchObject({ incident: INCIDENT, id: 'echo-redis', dir: 'content/incidents/2024-01-01-repro-fixture/repros/echo-redis' });
+    const run = await runRepro(FIXTURE_ROOT, INCIDENT, fixtureRepro('echo-redis'), {
+      env,
+      onProgress: (e) => events.push(e.type),
+    });
+    expect(run).toMatchObject({
+      incident: INCIDENT,
+      id: 'echo-redis',
+      dir: 'content/incidents/2024-01-01-repro-fixture/repros/echo-redis',
+    });
     expect(run.cells.map((c) => [c.parameters.USER_ID, c.verdict, c.expectation])).toEqual([
       ['1', 'not-reproduced', 'met'],
       ['2', 'not-reproduced', 'met'],
@@ -27,11 +42,19 @@ describe('runRepro', { timeout: 60_000 }, () => {
     for (const [i, cell] of run.cells.entries()) {
       const user = `user:${i + 1}`;
       expect(cell.exitCode).toBe(0);
-      expect(cell.environment).toMatchObject({ runtime: 'python', interpreterVersion: expect.stringMatching(/^3\./), packageVersionImported: expect.stringMatching(/^\d+\./), redisServerVersion: expect.stringMatching(/^\d+\.\d+\.\d+$/), node: process.version });
+      expect(cell.environment).toMatchObject({
+        runtime: 'python',
+        interpreterVersion: expect.stringMatching(/^3\./),
+        packageVersionImported: expect.stringMatching(/^\d+\./),
+        redisServerVersion: expect.stringMatching(/^\d+\.\d+\.\d+$/),
+        node: process.version,
+      });
       expect(cell.environment.os).toMatch(/^Linux /);
       // The client talked through the proxy (REDIS_PORT), so the trace saw every command.
       const texts = cell.trace.messages.map((m) => `${m.dir} ${m.text}`);
-      expect(texts).toEqual(expect.arrayContaining([`c2s SET ${user} alice`, 's2c OK', `c2s GET ${user}`, 's2c "alice"']));
+      expect(texts).toEqual(
+        expect.arrayContaining([`c2s SET ${user} alice`, 's2c OK', `c2s GET ${user}`, 's2c "alice"']),
+      );
       const times = cell.trace.messages.map((m) => m.t);
       expect(times).toEqual([...times].sort((a, b) => a - b));
       // Trace times are arrival times at the proxy: the command waits 20 ms before redis sees
@@ -46,7 +69,12 @@ describe('runRepro', { timeout: 60_000 }, () => {
 
   it('makes a crash an error with its exit code and stderr', async () => {
     const [cell] = (await runRepro(FIXTURE_ROOT, INCIDENT, fixtureRepro('crash'), { env })).cells;
-    expect(cell).toMatchObject({ verdict: 'error', exitCode: 3, expectation: 'none', reason: 'exited with code 3 without a verdict line: boom: the snippet fell over' });
+    expect(cell).toMatchObject({
+      verdict: 'error',
+      exitCode: 3,
+      expectation: 'none',
+      reason: 'exited with code 3 without a verdict line: boom: the snippet fell over',
+    });
     expect(cell!.stdout).toBe('starting\n');
   });
 
@@ -63,11 +91,19 @@ describe('runRepro', { timeout: 60_000 }, () => {
 
   it('with two cells at once, still kills each hanging snippet at its timeout and its crash stays its own', async () => {
     const cell = { version: 'installed', parameters: {} };
-    const plan = ['hang', 'crash', 'hang'].map((id) => ({ incident: INCIDENT, repro: fixtureRepro(id), cells: [cell] }));
+    const plan = ['hang', 'crash', 'hang'].map((id) => ({
+      incident: INCIDENT,
+      repro: fixtureRepro(id),
+      cells: [cell],
+    }));
     const started = Date.now();
     const runs = await runPlan(FIXTURE_ROOT, plan, { env, jobs: 2 });
     expect(Date.now() - started).toBeLessThan(15_000);
-    expect(runs.map((r) => r.cells[0]!.reason)).toEqual(['timed out after 1 s', 'exited with code 3 without a verdict line: boom: the snippet fell over', 'timed out after 1 s']);
+    expect(runs.map((r) => r.cells[0]!.reason)).toEqual([
+      'timed out after 1 s',
+      'exited with code 3 without a verdict line: boom: the snippet fell over',
+      'timed out after 1 s',
+    ]);
     for (const run of [runs[0]!, runs[2]!]) {
       const pids = /pids (\d+) (\d+)/.exec(run.cells[0]!.stdout)!.slice(1).map(Number);
       for (const pid of pids) expect(isAlive(pid)).toBe(false);
@@ -76,13 +112,23 @@ describe('runRepro', { timeout: 60_000 }, () => {
   });
 
   it('skips (never "runs") a cell whose interpreter does not exist', async () => {
-    const [cell] = (await runRepro(FIXTURE_ROOT, INCIDENT, fixtureRepro('crash'), { env: { ...env, REPRO_PYTHON: '/nonexistent/python3' } })).cells;
-    expect(cell).toMatchObject({ verdict: 'skipped', exitCode: null, reason: expect.stringContaining('"/nonexistent/python3" not found') });
+    const [cell] = (
+      await runRepro(FIXTURE_ROOT, INCIDENT, fixtureRepro('crash'), {
+        env: { ...env, REPRO_PYTHON: '/nonexistent/python3' },
+      })
+    ).cells;
+    expect(cell).toMatchObject({
+      verdict: 'skipped',
+      exitCode: null,
+      reason: expect.stringContaining('"/nonexistent/python3" not found'),
+    });
   });
 
   it('repeat: N runs the snippet N times with fresh services, counts how many reproduced, and keeps a run that agrees with the verdict', async () => {
     const counter = join(temps.make(), 'count');
-    const run = await runRepro(FIXTURE_ROOT, INCIDENT, fixtureRepro('flaky'), { env: { ...env, REPRO_TEST_COUNTER: counter } });
+    const run = await runRepro(FIXTURE_ROOT, INCIDENT, fixtureRepro('flaky'), {
+      env: { ...env, REPRO_TEST_COUNTER: counter },
+    });
     const [cell] = run.cells;
     expect(cell!.tally).toEqual({ runs: 4, reproduced: 2, notReproduced: 2, errors: 0 });
     expect(cell!.verdict).toBe('reproduced');
@@ -92,11 +138,18 @@ describe('runRepro', { timeout: 60_000 }, () => {
     expect(liveCount()).toBe(0);
   });
 
-  it('runs cells of several repros two at a time and returns each repro\'s cells in matrix order', async () => {
+  it("runs cells of several repros two at a time and returns each repro's cells in matrix order", async () => {
     const counter = join(temps.make(), 'count');
     const redisBefore = pgrep('^redis-server 127\\.0\\.0\\.1:').length;
     const plan = [
-      { incident: INCIDENT, repro: fixtureRepro('echo-redis'), cells: [{ version: 'installed', parameters: { USER_ID: '1' } }, { version: 'installed', parameters: { USER_ID: '2' } }] },
+      {
+        incident: INCIDENT,
+        repro: fixtureRepro('echo-redis'),
+        cells: [
+          { version: 'installed', parameters: { USER_ID: '1' } },
+          { version: 'installed', parameters: { USER_ID: '2' } },
+        ],
+      },
       { incident: INCIDENT, repro: fixtureRepro('flaky'), cells: [{ version: 'installed', parameters: {} }] },
     ];
     let running = 0;

@@ -51,7 +51,9 @@ describe('startRedis', { timeout: 30_000 }, () => {
     expect(await tryConnect(redis.port)).toBe('ECONNREFUSED');
     // The port is free for anyone again.
     const server = createServer();
-    await new Promise<void>((resolve, reject) => (server.once('error', reject), server.listen(redis.port, '127.0.0.1', resolve)));
+    await new Promise<void>(
+      (resolve, reject) => (server.once('error', reject), server.listen(redis.port, '127.0.0.1', resolve)),
+    );
     await new Promise((resolve) => server.close(resolve));
     await redis.stop(); // twice is fine
     expect(liveCount()).toBe(0);
@@ -69,9 +71,15 @@ describe('startRedis', { timeout: 30_000 }, () => {
   });
 
   it('honours REDIS_SERVER and says how to install redis-server when it is missing', async () => {
-    expect(resolveRedisBinary({ env: { REDIS_SERVER: '/usr/bin/redis-server', PATH: '' } })).toBe('/usr/bin/redis-server');
-    await expect(startRedis({ env: { PATH: '/nonexistent' } })).rejects.toThrow('redis-server not found: install it with apt-get install redis-server');
-    await expect(startRedis({ env: { REDIS_SERVER: '/nope/redis-server', PATH: '' } })).rejects.toThrow(/REDIS_SERVER=\/nope\/redis-server/);
+    expect(resolveRedisBinary({ env: { REDIS_SERVER: '/usr/bin/redis-server', PATH: '' } })).toBe(
+      '/usr/bin/redis-server',
+    );
+    await expect(startRedis({ env: { PATH: '/nonexistent' } })).rejects.toThrow(
+      'redis-server not found: install it with apt-get install redis-server',
+    );
+    await expect(startRedis({ env: { REDIS_SERVER: '/nope/redis-server', PATH: '' } })).rejects.toThrow(
+      /REDIS_SERVER=\/nope\/redis-server/,
+    );
   });
 });
 
@@ -88,7 +96,11 @@ const HTTP_BY_COMMAND = {
   args: ['-m', 'http.server', '{port}', '--bind', '{host}', '--directory', '{dir}'],
   env: { SERVICE_URL: 'http://{host}:{port}/' },
 };
-const HTTP_PROBE = ['python3', '-c', "import urllib.request; urllib.request.urlopen('http://{host}:{port}/', timeout=1)"];
+const HTTP_PROBE = [
+  'python3',
+  '-c',
+  "import urllib.request; urllib.request.urlopen('http://{host}:{port}/', timeout=1)",
+];
 
 async function httpGet(url: string): Promise<{ status: number; body: string }> {
   const response = await fetch(url);
@@ -104,7 +116,9 @@ describe('a service declared by command', { timeout: 30_000 }, () => {
     expect(await ping(kv.host, kv.port)).toBe(true);
     // The folder is its working folder and its data folder, nothing is kept elsewhere.
     expect(readlinkSync(`/proc/${kv.pid}/cwd`)).toBe(kv.dir);
-    expect(describeFrame(await redisCommand(kv.host, kv.port, ['CONFIG', 'GET', 'dir']), 'reply')).toBe(`["dir", "${kv.dir}"]`);
+    expect(describeFrame(await redisCommand(kv.host, kv.port, ['CONFIG', 'GET', 'dir']), 'reply')).toBe(
+      `["dir", "${kv.dir}"]`,
+    );
     expect(groupMembers(kv.pid)).toEqual([kv.pid]);
     expect(kv.output()).toMatch(/Ready to accept connections/);
 
@@ -129,12 +143,19 @@ describe('a service declared by command', { timeout: 30_000 }, () => {
   });
 
   it('http.server, ready when a probe command exits 0, with a further named port and a parameter in its env', async () => {
-    const spec = commandService.parse({ ...HTTP_BY_COMMAND, ready: { probe: HTTP_PROBE }, env: { SERVICE_URL: 'http://{host}:{port}/{FILE}', SPARE: '{port:spare}' } });
+    const spec = commandService.parse({
+      ...HTTP_BY_COMMAND,
+      ready: { probe: HTTP_PROBE },
+      env: { SERVICE_URL: 'http://{host}:{port}/{FILE}', SPARE: '{port:spare}' },
+    });
     const web = await startCommandService(spec, { parameters: { FILE: 'page.html' } });
     onTestFinished(() => web.stop());
     expect(Object.keys(web.ports).sort()).toEqual(['port', 'spare']);
     expect(web.ports.spare).not.toBe(web.port);
-    expect(web.env()).toEqual({ SERVICE_URL: `http://127.0.0.1:${web.port}/page.html`, SPARE: String(web.ports.spare) });
+    expect(web.env()).toEqual({
+      SERVICE_URL: `http://127.0.0.1:${web.port}/page.html`,
+      SPARE: String(web.ports.spare),
+    });
     writeFileSync(join(web.dir, 'page.html'), '<p>page</p>');
     expect(await httpGet(web.env().SERVICE_URL!)).toEqual({ status: 200, body: '<p>page</p>' });
   });
@@ -142,14 +163,28 @@ describe('a service declared by command', { timeout: 30_000 }, () => {
   it('says what went wrong, and leaves nothing, when a server is missing, exits early or is never ready', async () => {
     const tmp = tmpdir();
     const before = readdirSync(tmp).filter((name) => name.startsWith(`aftermath-run-${process.pid}-`)).length;
-    await expect(startCommandService(commandService.parse({ name: 'x', command: 'no-such-server-here' }))).rejects.toThrow(
+    await expect(
+      startCommandService(commandService.parse({ name: 'x', command: 'no-such-server-here' })),
+    ).rejects.toThrow(
       'service "x": no-such-server-here not found on PATH: install it (e.g. its Debian package with apt-get), or give its full path in command',
     );
-    await expect(startCommandService(commandService.parse({ name: 'early', command: 'python3', args: ['-c', 'print("cannot open config"); raise SystemExit(3)'] }))).rejects.toThrow(
+    await expect(
+      startCommandService(
+        commandService.parse({
+          name: 'early',
+          command: 'python3',
+          args: ['-c', 'print("cannot open config"); raise SystemExit(3)'],
+        }),
+      ),
+    ).rejects.toThrow(
       /^service "early" python3 exited with code 3 before it was ready; last output: cannot open config$/,
     );
     const started = Date.now();
-    await expect(startCommandService(commandService.parse({ ...HTTP_BY_COMMAND, name: 'mute', ready: { log: 'never printed', timeout_s: 1 } }))).rejects.toThrow(
+    await expect(
+      startCommandService(
+        commandService.parse({ ...HTTP_BY_COMMAND, name: 'mute', ready: { log: 'never printed', timeout_s: 1 } }),
+      ),
+    ).rejects.toThrow(
       /^service "mute" not ready within 1 s \(waiting for a log line matching \/never printed\/\); last output: /,
     );
     expect(Date.now() - started).toBeLessThan(6000);
@@ -179,7 +214,10 @@ describe('two services declared by command in one cell', { timeout: 30_000 }, ()
     const services = await startCellServices(manifest, process.env);
     onTestFinished(() => services.stop());
     const [kv, web] = services.commands;
-    expect(services.env).toEqual({ KV_URL: `redis://127.0.0.1:${kv!.port}/0`, SERVICE_URL: `http://127.0.0.1:${web!.port}/` });
+    expect(services.env).toEqual({
+      KV_URL: `redis://127.0.0.1:${kv!.port}/0`,
+      SERVICE_URL: `http://127.0.0.1:${web!.port}/`,
+    });
     expect(readdirSync(tmp).filter((name) => name.startsWith('aftermath-run-'))).toHaveLength(2);
     expect(await ping('127.0.0.1', kv!.port)).toBe(true);
     expect((await httpGet(services.env.SERVICE_URL!)).status).toBe(200);
@@ -205,7 +243,9 @@ describe('two services declared by command in one cell', { timeout: 30_000 }, ()
       expect: { reproduced: 'A', not_reproduced: 'B' },
     });
     const before = pgrep('^redis-server 127\\.0\\.0\\.1:').length;
-    await expect(startCellServices(manifest, process.env)).rejects.toThrow(/service "broken" python3 exited with code 1 before it was ready/);
+    await expect(startCellServices(manifest, process.env)).rejects.toThrow(
+      /service "broken" python3 exited with code 1 before it was ready/,
+    );
     expect(pgrep('^redis-server 127\\.0\\.0\\.1:').length).toBe(before);
     expect(liveCount()).toBe(0);
   });

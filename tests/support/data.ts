@@ -4,7 +4,9 @@ import { incidentSchema, type IncidentFrontmatter } from '../../src/schemas/inci
 import { timelineSchema, type TimelineEntry } from '../../src/schemas/timeline.ts';
 
 export function timeline(entries: Record<string, unknown>[]): TimelineEntry[] {
-  return timelineSchema.parse(entries.map((e) => ({ source: 'https://example.com/status', confidence: 'verified', title: `${e.kind}`, ...e })));
+  return timelineSchema.parse(
+    entries.map((e) => ({ source: 'https://example.com/status', confidence: 'verified', title: `${e.kind}`, ...e })),
+  );
 }
 
 export function history(items: Record<string, unknown>[], repository = 'acme/widget'): History {

@@ -164,7 +164,9 @@ export function unprotectedExternalLinks(pages: Page[], siteOrigin: string): str
       if (!href || !/^https?:/i.test(href) || new URL(href).origin === siteOrigin) continue;
       const rel = new Set((attr(el, 'rel') ?? '').toLowerCase().split(/\s+/));
       if (!rel.has('noopener') || !rel.has('noreferrer')) {
-        found.push(`${page.file}: <a href="${href}" rel="${attr(el, 'rel') ?? ''}"> "${textOf(el).trim().slice(0, 60)}"`);
+        found.push(
+          `${page.file}: <a href="${href}" rel="${attr(el, 'rel') ?? ''}"> "${textOf(el).trim().slice(0, 60)}"`,
+        );
       }
     }
   }
@@ -183,7 +185,8 @@ export function scriptUrls(page: Page): string[] {
 /** Module specifiers written as string literals: static imports, re-exports and `import("…")`. */
 export function importedSpecifiers(code: string): string[] {
   const found = new Set<string>();
-  for (const [, spec] of code.matchAll(/\b(?:import|export)\s*(?:[\w$*{}\s,]+?\s*from\s*)?["']([^"']+)["']/g)) found.add(spec!);
+  for (const [, spec] of code.matchAll(/\b(?:import|export)\s*(?:[\w$*{}\s,]+?\s*from\s*)?["']([^"']+)["']/g))
+    found.add(spec!);
   for (const [, spec] of code.matchAll(/\bimport\s*\(\s*["']([^"']+)["']\s*\)/g)) found.add(spec!);
   return [...found];
 }

@@ -19,7 +19,10 @@ const astroBin = join(projectRoot, 'node_modules/astro/bin/astro.mjs');
  */
 export function copyFixtureSite(name: string): string {
   const root = mkdtempSync(join(projectRoot, `tests/fixtures/sites/.tmp-${name}-`));
-  cpSync(join(projectRoot, 'tests/fixtures/sites', name), root, { recursive: true, filter: (path) => !/[\\/](dist|\.astro|node_modules)$/.test(path) });
+  cpSync(join(projectRoot, 'tests/fixtures/sites', name), root, {
+    recursive: true,
+    filter: (path) => !/[\\/](dist|\.astro|node_modules)$/.test(path),
+  });
   return root;
 }
 
@@ -41,7 +44,10 @@ function userEnvironment(): NodeJS.ProcessEnv {
 }
 
 /** Runs a Node script (the Astro CLI or one of ours) to completion and collects its output. */
-export function runNode(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CommandResult> {
+export function runNode(
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<CommandResult> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, args, {
       cwd: options.cwd ?? projectRoot,
@@ -71,7 +77,11 @@ export async function buildSite(root: string, outDir?: string, env: NodeJS.Proce
   try {
     return await runNode([astroBin, 'build', '--root', root, ...(outDir ? ['--outDir', outDir] : [])], {
       cwd,
-      env: { AFTERMATH_DIAGRAM_CACHE: process.env.AFTERMATH_DIAGRAM_CACHE ?? join(projectRoot, 'node_modules/.cache/aftermath/diagrams'), ...env },
+      env: {
+        AFTERMATH_DIAGRAM_CACHE:
+          process.env.AFTERMATH_DIAGRAM_CACHE ?? join(projectRoot, 'node_modules/.cache/aftermath/diagrams'),
+        ...env,
+      },
     });
   } finally {
     rmSync(cwd, { recursive: true, force: true });

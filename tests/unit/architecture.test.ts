@@ -19,7 +19,9 @@ function importGraph(files: string[]): Map<string, string[]> {
   const graph = new Map<string, string[]>();
   for (const file of files) {
     const text = readFileSync(join(projectRoot, file), 'utf8');
-    const targets = [...text.matchAll(/(?:from|import)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g)].map((m) => relative(projectRoot, resolve(projectRoot, dirname(file), m[1]!)));
+    const targets = [...text.matchAll(/(?:from|import)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g)].map((m) =>
+      relative(projectRoot, resolve(projectRoot, dirname(file), m[1]!)),
+    );
     graph.set(file, targets);
   }
   return graph;
@@ -49,14 +51,74 @@ describe('architecture', () => {
 
   // What each room may not import from (beside its own room and the packages).
   const forbidden: Record<string, string[]> = {
-    schemas: ['archive', 'render', 'view', 'integration', 'exports', 'importers', 'repro', 'components', 'layouts', 'pages', 'bench', 'scripts'],
-    domain: ['archive', 'render', 'view', 'integration', 'exports', 'importers', 'repro', 'components', 'layouts', 'pages', 'bench', 'scripts'],
-    archive: ['render', 'view', 'integration', 'exports', 'importers', 'repro', 'components', 'layouts', 'pages', 'bench', 'scripts'],
-    render: ['view', 'integration', 'exports', 'importers', 'repro', 'components', 'layouts', 'pages', 'bench', 'scripts'],
+    schemas: [
+      'archive',
+      'render',
+      'view',
+      'integration',
+      'exports',
+      'importers',
+      'repro',
+      'components',
+      'layouts',
+      'pages',
+      'bench',
+      'scripts',
+    ],
+    domain: [
+      'archive',
+      'render',
+      'view',
+      'integration',
+      'exports',
+      'importers',
+      'repro',
+      'components',
+      'layouts',
+      'pages',
+      'bench',
+      'scripts',
+    ],
+    archive: [
+      'render',
+      'view',
+      'integration',
+      'exports',
+      'importers',
+      'repro',
+      'components',
+      'layouts',
+      'pages',
+      'bench',
+      'scripts',
+    ],
+    render: [
+      'view',
+      'integration',
+      'exports',
+      'importers',
+      'repro',
+      'components',
+      'layouts',
+      'pages',
+      'bench',
+      'scripts',
+    ],
     view: ['integration', 'exports', 'importers', 'repro', 'components', 'layouts', 'pages', 'bench', 'scripts'],
     exports: ['integration', 'importers', 'repro', 'components', 'layouts', 'pages', 'bench', 'scripts'],
     importers: ['integration', 'exports', 'repro', 'components', 'layouts', 'pages', 'bench', 'scripts'],
-    repro: ['integration', 'exports', 'importers', 'render', 'view', 'components', 'layouts', 'pages', 'bench', 'scripts'],
+    repro: [
+      'integration',
+      'exports',
+      'importers',
+      'render',
+      'view',
+      'components',
+      'layouts',
+      'pages',
+      'bench',
+      'scripts',
+    ],
     integration: ['exports', 'importers', 'repro', 'components', 'layouts', 'pages', 'bench', 'scripts'],
     components: ['integration', 'importers', 'repro', 'pages', 'bench', 'scripts'],
     pages: ['integration', 'importers', 'repro', 'bench', 'scripts'],
@@ -65,12 +127,17 @@ describe('architecture', () => {
   // And one more: `astro dev`'s live runs (issue 14) run the runner inside the dev server; the
   // HTTP side (src/integration/live-runs.ts) loads the repro side, src/repro/live/session.ts,
   // with a dynamic import when a run starts (and a type import), never in a build.
-  const allowed = new Set(['src/archive/archive-cache.ts → src/render/disk-cache.ts', 'src/integration/live-runs.ts → src/repro/live/session.ts']);
+  const allowed = new Set([
+    'src/archive/archive-cache.ts → src/render/disk-cache.ts',
+    'src/integration/live-runs.ts → src/repro/live/session.ts',
+  ]);
   it('imports only along the flow', () => {
     const wrong: string[] = [];
     for (const [file, targets] of graph) {
       const from = room(file);
-      for (const target of targets) if (forbidden[from]?.includes(room(target)) && !allowed.has(`${file} → ${target}`)) wrong.push(`${file} → ${target}`);
+      for (const target of targets)
+        if (forbidden[from]?.includes(room(target)) && !allowed.has(`${file} → ${target}`))
+          wrong.push(`${file} → ${target}`);
     }
     expect(wrong).toEqual([]);
   });

@@ -38,7 +38,10 @@ it('reads each folder once, then takes the same result from the cache', () => {
 
 it('reads a folder again when any of its files changes, and only that folder', () => {
   readArchive(root);
-  appendFileSync(join(root, QUEUE, 'timeline.yaml'), '- at: "2024-06-02T12:00:00"\n  kind: resolved\n  title: No zone\n  source: https://example.com/\n  confidence: verified\n');
+  appendFileSync(
+    join(root, QUEUE, 'timeline.yaml'),
+    '- at: "2024-06-02T12:00:00"\n  kind: resolved\n  title: No zone\n  source: https://example.com/\n  confidence: verified\n',
+  );
   const { problems } = readArchive(root);
   expect(archiveCacheStats.hits).toBe(1);
   expect(problems).toEqual([expect.objectContaining({ file: `${QUEUE}/timeline.yaml`, field: '[7].at' })]);

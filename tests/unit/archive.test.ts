@@ -151,12 +151,23 @@ describe('a valid archive', () => {
     expect(incident!.history.items.map((i) => i.type)).toEqual(['pull', 'issue']);
     expect(incident!.diagrams).toEqual([{ value: 'flowchart LR\n    Producer --> Queue --> Consumer', line: 26 }]);
     expect(incident!.repros).toEqual([
-      { id: 'lost-ack', dir: `${DIR}/repros/lost-ack`, manifest: expect.objectContaining({ runtime: 'python', timeout_s: 60 }), source: 'print("OK")\n', results: undefined, stale: false },
+      {
+        id: 'lost-ack',
+        dir: `${DIR}/repros/lost-ack`,
+        manifest: expect.objectContaining({ runtime: 'python', timeout_s: 60 }),
+        source: 'print("OK")\n',
+        results: undefined,
+        stale: false,
+      },
     ]);
   });
 
   it('needs neither timeline.yaml nor history.yaml when nothing refers to them', () => {
-    writeIncident({ 'index.mdx': index('the fix was <Ref to="#12" />', 'the fix was a config change'), 'timeline.yaml': null, 'history.yaml': null });
+    writeIncident({
+      'index.mdx': index('the fix was <Ref to="#12" />', 'the fix was a config change'),
+      'timeline.yaml': null,
+      'history.yaml': null,
+    });
     const { problems, incidents } = readArchive(root);
     expect(problems).toEqual([]);
     expect(incidents[0]!.timeline).toEqual([]);
@@ -193,16 +204,21 @@ describe('frontmatter problems', () => {
   });
 
   it('`started` without a UTC offset', () => {
-    expect(onlyProblem({ 'index.mdx': index('started: "2024-06-02T09:15:00+02:00"', 'started: "2024-06-02T09:15:00"') })).toEqual({
+    expect(
+      onlyProblem({ 'index.mdx': index('started: "2024-06-02T09:15:00+02:00"', 'started: "2024-06-02T09:15:00"') }),
+    ).toEqual({
       file: INDEX,
       line: 7,
       field: 'started',
-      message: '"2024-06-02T09:15:00" has no UTC offset, so the moment it names is ambiguous. Add "Z" for UTC or the offset in force at that time, e.g. 2023-03-20T01:00:00-07:00',
+      message:
+        '"2024-06-02T09:15:00" has no UTC offset, so the moment it names is ambiguous. Add "Z" for UTC or the offset in force at that time, e.g. 2023-03-20T01:00:00-07:00',
     });
   });
 
   it('`started` without an offset and without quotes (YAML must not turn it into a Date)', () => {
-    const problem = onlyProblem({ 'index.mdx': index('started: "2024-06-02T09:15:00+02:00"', 'started: 2024-06-02T09:15:00') });
+    const problem = onlyProblem({
+      'index.mdx': index('started: "2024-06-02T09:15:00+02:00"', 'started: 2024-06-02T09:15:00'),
+    });
     expect(problem).toMatchObject({ file: INDEX, line: 7, field: 'started' });
     expect(problem.message).toMatch(/^"2024-06-02T09:15:00" has no UTC offset/);
   });
@@ -212,7 +228,8 @@ describe('frontmatter problems', () => {
       file: INDEX,
       line: 7,
       field: 'started',
-      message: '"2024-06-02" is a date without a time. Give a full timestamp with an offset (e.g. 2023-03-20T01:00:00-07:00), or leave the field out if the time is unknown',
+      message:
+        '"2024-06-02" is a date without a time. Give a full timestamp with an offset (e.g. 2023-03-20T01:00:00-07:00), or leave the field out if the time is unknown',
     });
   });
 
@@ -221,7 +238,8 @@ describe('frontmatter problems', () => {
       file: INDEX,
       line: 11,
       field: 'timezone',
-      message: '"PST" is not an IANA time zone. Use a name such as America/Los_Angeles, Europe/Berlin or UTC (abbreviations like PST are ambiguous)',
+      message:
+        '"PST" is not an IANA time zone. Use a name such as America/Los_Angeles, Europe/Berlin or UTC (abbreviations like PST are ambiguous)',
     });
   });
 
@@ -230,17 +248,26 @@ describe('frontmatter problems', () => {
       file: INDEX,
       line: 5,
       field: 'severity',
-      message: 'expected severity to be one of SEV1 (critical), SEV2 (major), SEV3 (minor), SEV4 (none); found "critical"',
+      message:
+        'expected severity to be one of SEV1 (critical), SEV2 (major), SEV3 (minor), SEV4 (none); found "critical"',
     });
   });
 
   it('a summary of several paragraphs', () => {
     const summary = 'summary: |\n  The consumer stopped.\n\n  Orders queued for two hours.';
-    expect(onlyProblem({ 'index.mdx': index('summary: A consumer stopped acknowledging messages, so orders queued for two hours.', summary) })).toEqual({
+    expect(
+      onlyProblem({
+        'index.mdx': index(
+          'summary: A consumer stopped acknowledging messages, so orders queued for two hours.',
+          summary,
+        ),
+      }),
+    ).toEqual({
       file: INDEX,
       line: 3,
       field: 'summary',
-      message: 'the summary must be one paragraph (no blank lines); move the rest into the body; found "The consumer stopped.\\n\\nOrders queued for two hours."',
+      message:
+        'the summary must be one paragraph (no blank lines); move the rest into the body; found "The consumer stopped.\\n\\nOrders queued for two hours."',
     });
   });
 
@@ -263,7 +290,9 @@ describe('frontmatter problems', () => {
   });
 
   it('a source URL without a scheme', () => {
-    expect(onlyProblem({ 'index.mdx': index('url: https://example.com/postmortem', 'url: example.com/postmortem') })).toEqual({
+    expect(
+      onlyProblem({ 'index.mdx': index('url: https://example.com/postmortem', 'url: example.com/postmortem') }),
+    ).toEqual({
       file: INDEX,
       line: 16,
       field: 'sources[0].url',
@@ -272,8 +301,16 @@ describe('frontmatter problems', () => {
   });
 
   it('malformed YAML, at the line of the mistake', () => {
-    const problem = onlyProblem({ 'index.mdx': index('impact: Orders delayed by up to two hours', 'impact: Orders: delayed by up to two hours') });
-    expect(problem).toEqual({ file: INDEX, line: 4, message: expect.stringMatching(/^this is not valid YAML: .+\. Check indentation, the colon after each key, and quotes around values that contain ": " or "#"$/) });
+    const problem = onlyProblem({
+      'index.mdx': index('impact: Orders delayed by up to two hours', 'impact: Orders: delayed by up to two hours'),
+    });
+    expect(problem).toEqual({
+      file: INDEX,
+      line: 4,
+      message: expect.stringMatching(
+        /^this is not valid YAML: .+\. Check indentation, the colon after each key, and quotes around values that contain ": " or "#"$/,
+      ),
+    });
   });
 
   it('a key written twice', () => {
@@ -286,7 +323,8 @@ describe('frontmatter problems', () => {
     expect(onlyProblem({ 'index.mdx': '## What happened\n\nThe consumer fell behind.\n' })).toEqual({
       file: INDEX,
       line: 1,
-      message: 'the file must start with a frontmatter block between two "---" lines (title, summary, severity, …). See docs/content.md',
+      message:
+        'the file must start with a frontmatter block between two "---" lines (title, summary, severity, …). See docs/content.md',
     });
   });
 
@@ -294,12 +332,17 @@ describe('frontmatter problems', () => {
     expect(onlyProblem({ 'index.mdx': '---\n---\n\nThe consumer fell behind.\n' })).toEqual({
       file: INDEX,
       line: 2,
-      message: 'expected the frontmatter to hold fields such as title, summary, severity and timezone; found nothing (the document is empty)',
+      message:
+        'expected the frontmatter to hold fields such as title, summary, severity and timezone; found nothing (the document is empty)',
     });
   });
 
   it('key moments out of order: detected before started', () => {
-    expect(onlyProblem({ 'index.mdx': index('detected: "2024-06-02T09:40:00+02:00"', 'detected: "2024-06-02T09:40:00+03:00"') })).toEqual({
+    expect(
+      onlyProblem({
+        'index.mdx': index('detected: "2024-06-02T09:40:00+02:00"', 'detected: "2024-06-02T09:40:00+03:00"'),
+      }),
+    ).toEqual({
       file: INDEX,
       line: 8,
       field: 'detected',
@@ -310,16 +353,25 @@ describe('frontmatter problems', () => {
 });
 
 describe('body problems', () => {
-  const EMPTY_BODY = 'the incident has no body below the frontmatter. Write at least a short account of what happened; an empty page is never published';
+  const EMPTY_BODY =
+    'the incident has no body below the frontmatter. Write at least a short account of what happened; an empty page is never published';
   const frontmatterOnly = VALID_INDEX.slice(0, VALID_INDEX.indexOf('---\n\n## What happened') + 4);
 
   it('an empty body (frontmatter only)', () => {
-    expect(onlyProblem({ 'index.mdx': frontmatterOnly, 'history.yaml': null, 'timeline.yaml': null })).toEqual({ file: INDEX, line: 21, message: EMPTY_BODY });
+    expect(onlyProblem({ 'index.mdx': frontmatterOnly, 'history.yaml': null, 'timeline.yaml': null })).toEqual({
+      file: INDEX,
+      line: 21,
+      message: EMPTY_BODY,
+    });
   });
 
   it('a body of imports and comments only', () => {
     const body = '\nimport Ref from "../../../src/components/Ref.astro";\n\n{/* TODO */}\n';
-    expect(onlyProblem({ 'index.mdx': frontmatterOnly + body, 'history.yaml': null, 'timeline.yaml': null })).toEqual({ file: INDEX, line: 21, message: EMPTY_BODY });
+    expect(onlyProblem({ 'index.mdx': frontmatterOnly + body, 'history.yaml': null, 'timeline.yaml': null })).toEqual({
+      file: INDEX,
+      line: 21,
+      message: EMPTY_BODY,
+    });
   });
 
   it('<Ref to> naming a pull request that history.yaml does not list, at the line of the mention', () => {
@@ -342,7 +394,9 @@ describe('MDX the page cannot render or the CSP blocks', () => {
   const COMPONENTS = 'The components are: Fact, Ref, Repro, Verdict (check the spelling and the capital letter)';
 
   it('an unknown component, at its line, listing the components that exist', () => {
-    expect(onlyProblem({ 'index.mdx': index('the fix was <Ref to="#12" />.', 'the fix was <Ref to="#12" />.\n\n<Nope />') })).toEqual({
+    expect(
+      onlyProblem({ 'index.mdx': index('the fix was <Ref to="#12" />.', 'the fix was <Ref to="#12" />.\n\n<Nope />') }),
+    ).toEqual({
       file: INDEX,
       line: 26,
       field: '<Nope>',
@@ -351,23 +405,32 @@ describe('MDX the page cannot render or the CSP blocks', () => {
   });
 
   it('a <script> element, with the reason', () => {
-    expect(onlyProblem({ 'index.mdx': index('## What happened', '## What happened\n\n<script>alert(1)</script>') })).toEqual({
+    expect(
+      onlyProblem({ 'index.mdx': index('## What happened', '## What happened\n\n<script>alert(1)</script>') }),
+    ).toEqual({
       file: INDEX,
       line: 24,
       field: '<script>',
-      message: "a <script> element is not allowed in an incident: the site's Content-Security-Policy (script-src 'self') blocks inline scripts, so it would never run. Remove it",
+      message:
+        "a <script> element is not allowed in an incident: the site's Content-Security-Policy (script-src 'self') blocks inline scripts, so it would never run. Remove it",
     });
   });
 
   it('a javascript: link, in Markdown or as an href, with the reason', () => {
-    const message = "a javascript: link is not allowed in an incident: the site's Content-Security-Policy blocks it, so it would do nothing when clicked. Link to an https:// address instead";
-    expect(onlyProblem({ 'index.mdx': index('## What happened', '## What happened\n\n[click](javascript:alert(1))') })).toEqual({ file: INDEX, line: 24, field: 'link', message });
+    const message =
+      "a javascript: link is not allowed in an incident: the site's Content-Security-Policy blocks it, so it would do nothing when clicked. Link to an https:// address instead";
+    expect(
+      onlyProblem({ 'index.mdx': index('## What happened', '## What happened\n\n[click](javascript:alert(1))') }),
+    ).toEqual({ file: INDEX, line: 24, field: 'link', message });
     rmSync(join(root, 'content'), { recursive: true });
-    expect(onlyProblem({ 'index.mdx': index('## What happened', '## What happened\n\n<a href="JavaScript:void(0)">x</a>') })).toEqual({ file: INDEX, line: 24, field: 'link', message });
+    expect(
+      onlyProblem({ 'index.mdx': index('## What happened', '## What happened\n\n<a href="JavaScript:void(0)">x</a>') }),
+    ).toEqual({ file: INDEX, line: 24, field: 'link', message });
   });
 
   it('leaves code, comments and imported components alone', () => {
-    const body = '## What happened\n\n`<Nope />` and `javascript:x`\n\n```html\n<script>x()</script>\n<Nope />\n```\n\n{/* <Nope /> */}\n\nimport Chart from "./chart.astro";\n\n<Chart />';
+    const body =
+      '## What happened\n\n`<Nope />` and `javascript:x`\n\n```html\n<script>x()</script>\n<Nope />\n```\n\n{/* <Nope /> */}\n\nimport Chart from "./chart.astro";\n\n<Chart />';
     writeIncident({ 'index.mdx': index('## What happened', body) });
     expect(readArchive(root).problems).toEqual([]);
   });
@@ -375,18 +438,25 @@ describe('MDX the page cannot render or the CSP blocks', () => {
   it('knows the components the incident page hands to the MDX', async () => {
     const { MDX_COMPONENTS } = await import('../../src/archive/mdx-checks.ts');
     const page = readFileSync(resolve(import.meta.dirname, '../../src/pages/incidents/[slug].astro'), 'utf8');
-    const given = /<Content components=\{\{([^}]*)\}\}/.exec(page)?.[1]?.split(',').map((s) => s.trim()).filter(Boolean);
+    const given = /<Content components=\{\{([^}]*)\}\}/
+      .exec(page)?.[1]
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     expect(given?.sort()).toEqual([...MDX_COMPONENTS].sort());
   });
 });
 
 describe('timeline.yaml problems', () => {
   it('an `at` without an offset, suggesting precision: day', () => {
-    expect(onlyProblem({ 'timeline.yaml': timeline('at: "2024-06-02T11:30:00+02:00"', 'at: "2024-06-02T11:30"') })).toEqual({
+    expect(
+      onlyProblem({ 'timeline.yaml': timeline('at: "2024-06-02T11:30:00+02:00"', 'at: "2024-06-02T11:30"') }),
+    ).toEqual({
       file: TIMELINE,
       line: 7,
       field: '[1].at',
-      message: '"2024-06-02T11:30" has no UTC offset, so the moment it names is ambiguous. Add "Z" for UTC or the offset in force at that time, e.g. 2023-03-20T01:00:00-07:00 (if only the day is known, add precision: day)',
+      message:
+        '"2024-06-02T11:30" has no UTC offset, so the moment it names is ambiguous. Add "Z" for UTC or the offset in force at that time, e.g. 2023-03-20T01:00:00-07:00 (if only the day is known, add precision: day)',
     });
   });
 
@@ -395,12 +465,15 @@ describe('timeline.yaml problems', () => {
       file: TIMELINE,
       line: 7,
       field: '[1].at',
-      message: '"2024-06-02" is a date without a time. If only the day is known, add precision: day to this entry; otherwise give a full timestamp with an offset, like 2023-03-20T01:00:00-07:00',
+      message:
+        '"2024-06-02" is a date without a time. If only the day is known, add precision: day to this entry; otherwise give a full timestamp with an offset, like 2023-03-20T01:00:00-07:00',
     });
   });
 
   it('… and accepted with precision: day', () => {
-    writeIncident({ 'timeline.yaml': timeline('at: "2024-06-02T11:30:00+02:00"', 'at: "2024-06-02"\n  precision: day') });
+    writeIncident({
+      'timeline.yaml': timeline('at: "2024-06-02T11:30:00+02:00"', 'at: "2024-06-02"\n  precision: day'),
+    });
     const { problems, incidents } = readArchive(root);
     expect(problems).toEqual([]);
     expect(incidents[0]!.timeline[1]!.at).toEqual({ iso: '2024-06-02', ms: Date.UTC(2024, 5, 2), precision: 'day' });
@@ -417,7 +490,14 @@ describe('timeline.yaml problems', () => {
   });
 
   it('a source that is not a URL', () => {
-    expect(onlyProblem({ 'timeline.yaml': timeline('  source: https://example.com/postmortem\n  confidence: verified\n  refs', '  source: the postmortem\n  confidence: verified\n  refs') })).toEqual({
+    expect(
+      onlyProblem({
+        'timeline.yaml': timeline(
+          '  source: https://example.com/postmortem\n  confidence: verified\n  refs',
+          '  source: the postmortem\n  confidence: verified\n  refs',
+        ),
+      }),
+    ).toEqual({
       file: TIMELINE,
       line: 4,
       field: '[0].source',
@@ -426,12 +506,22 @@ describe('timeline.yaml problems', () => {
   });
 
   it('malformed YAML: one problem at the mis-indented line, not one per line after it', () => {
-    const problem = onlyProblem({ 'timeline.yaml': timeline("  title: A deploy changes the consumer's acknowledgement mode", " title: A deploy changes the consumer's acknowledgement mode") });
+    const problem = onlyProblem({
+      'timeline.yaml': timeline(
+        "  title: A deploy changes the consumer's acknowledgement mode",
+        " title: A deploy changes the consumer's acknowledgement mode",
+      ),
+    });
     expect(problem).toEqual({ file: TIMELINE, line: 3, message: expect.stringMatching(/^this is not valid YAML: /) });
   });
 
   it('a mapping instead of a list', () => {
-    expect(onlyProblem({ 'timeline.yaml': 'at: "2024-06-02T09:15:00+02:00"\nkind: trigger\n', 'index.mdx': index('<Ref to="#12" />', 'a fix') })).toEqual({
+    expect(
+      onlyProblem({
+        'timeline.yaml': 'at: "2024-06-02T09:15:00+02:00"\nkind: trigger\n',
+        'index.mdx': index('<Ref to="#12" />', 'a fix'),
+      }),
+    ).toEqual({
       file: TIMELINE,
       line: 1,
       message: 'expected timeline.yaml to be a list of entries, each starting with "- at:"; found a mapping',
@@ -442,7 +532,8 @@ describe('timeline.yaml problems', () => {
     expect(onlyProblem({ 'timeline.yaml': '# nothing yet\n' })).toEqual({
       file: TIMELINE,
       line: 1,
-      message: 'expected timeline.yaml to be a list of entries, each starting with "- at:"; found nothing (the document is empty)',
+      message:
+        'expected timeline.yaml to be a list of entries, each starting with "- at:"; found nothing (the document is empty)',
     });
   });
 
@@ -467,7 +558,9 @@ describe('history.yaml problems', () => {
   });
 
   it('the same item listed twice', () => {
-    expect(onlyProblem({ 'history.yaml': `${VALID_HISTORY}  - type: issue\n    number: 11\n    title: Same issue again\n` })).toEqual({
+    expect(
+      onlyProblem({ 'history.yaml': `${VALID_HISTORY}  - type: issue\n    number: 11\n    title: Same issue again\n` }),
+    ).toEqual({
       file: HISTORY,
       line: 13,
       field: 'items[2]',
@@ -486,7 +579,11 @@ describe('history.yaml problems', () => {
 
   it('malformed YAML is one problem, not one per reference into it', () => {
     const problem = onlyProblem({ 'history.yaml': history('items:\n', 'items\n') });
-    expect(problem).toMatchObject({ file: HISTORY, line: expect.any(Number), message: expect.stringMatching(/^this is not valid YAML/) });
+    expect(problem).toMatchObject({
+      file: HISTORY,
+      line: expect.any(Number),
+      message: expect.stringMatching(/^this is not valid YAML/),
+    });
   });
 });
 
@@ -501,16 +598,28 @@ describe('repro problems', () => {
   });
 
   it('an entry file outside the repro folder', () => {
-    expect(onlyProblem({ 'repros/lost-ack/repro.yaml': edit(VALID_REPRO, 'entry: main.py', 'entry: ../../shared/main.py'), 'shared/main.py': '' })).toEqual({
+    expect(
+      onlyProblem({
+        'repros/lost-ack/repro.yaml': edit(VALID_REPRO, 'entry: main.py', 'entry: ../../shared/main.py'),
+        'shared/main.py': '',
+      }),
+    ).toEqual({
       file: `${DIR}/repros/lost-ack/repro.yaml`,
       line: 3,
       field: 'entry',
-      message: expect.stringMatching(/^the entry file must be inside the repro folder .*; found "\.\.\/\.\.\/shared\/main\.py"$/),
+      message: expect.stringMatching(
+        /^the entry file must be inside the repro folder .*; found "\.\.\/\.\.\/shared\/main\.py"$/,
+      ),
     });
   });
 
   it('an unsupported runtime', () => {
-    expect(onlyProblem({ 'repros/lost-ack/repro.yaml': edit(VALID_REPRO, 'runtime: python', 'runtime: ruby'), 'repros/lost-ack/main.py': '' })).toEqual({
+    expect(
+      onlyProblem({
+        'repros/lost-ack/repro.yaml': edit(VALID_REPRO, 'runtime: python', 'runtime: ruby'),
+        'repros/lost-ack/main.py': '',
+      }),
+    ).toEqual({
       file: `${DIR}/repros/lost-ack/repro.yaml`,
       line: 2,
       field: 'runtime',
@@ -540,13 +649,17 @@ describe('archive-level problems', () => {
   it('a folder without index.mdx', () => {
     expect(onlyProblem({ 'index.mdx': null })).toEqual({
       file: DIR,
-      message: 'this incident folder has no index.mdx. Add one, or scaffold a new incident with: npm run new -- "Title"',
+      message:
+        'this incident folder has no index.mdx. Add one, or scaffold a new incident with: npm run new -- "Title"',
     });
   });
 
   it('two incidents with the same slug, reported at the `slug:` that collides', () => {
     writeIncident();
-    writeIncident({ 'index.mdx': index('tags: [queue, kafka]', `tags: [queue]\nslug: ${SLUG}`) }, '2024-06-05-queue-backlog-again');
+    writeIncident(
+      { 'index.mdx': index('tags: [queue, kafka]', `tags: [queue]\nslug: ${SLUG}`) },
+      '2024-06-05-queue-backlog-again',
+    );
     const { problems, incidents } = readArchive(root);
     expect(problems).toEqual([
       {
@@ -562,7 +675,12 @@ describe('archive-level problems', () => {
   it('a missing incidents folder', () => {
     expect(readArchive(root)).toEqual({
       incidents: [],
-      problems: [{ file: 'content/incidents', message: 'the incidents folder does not exist. Create one incident with: npm run new -- "Title"' }],
+      problems: [
+        {
+          file: 'content/incidents',
+          message: 'the incidents folder does not exist. Create one incident with: npm run new -- "Title"',
+        },
+      ],
     });
   });
 
@@ -584,27 +702,36 @@ describe('archive-level problems', () => {
 });
 
 describe('checkDiagrams (real Mermaid in Chromium)', () => {
-  it(
-    'reports a broken diagram at its bad line in the file, also below a diagram front-matter block',
-    async () => {
-      const body = index('Producer --> Queue --> Consumer', 'Producer --> --> ((Queue') +
-        '\n```mermaid\n---\ntitle: Recovery\n---\nflowchart LR\n    Fix --> Drain\n    Drain --> --> Done\n```\n';
-      // Lines: 26 fence, 28 the broken edge; 31 second fence, 32–34 its front matter, 37 the broken edge.
-      writeIncident({ 'index.mdx': body });
-      const { problems, incidents } = readArchive(root);
-      expect(problems).toEqual([]);
-      expect(incidents[0]!.diagrams.map((d) => d.line)).toEqual([26, 31]);
+  it('reports a broken diagram at its bad line in the file, also below a diagram front-matter block', async () => {
+    const body =
+      index('Producer --> Queue --> Consumer', 'Producer --> --> ((Queue') +
+      '\n```mermaid\n---\ntitle: Recovery\n---\nflowchart LR\n    Fix --> Drain\n    Drain --> --> Done\n```\n';
+    // Lines: 26 fence, 28 the broken edge; 31 second fence, 32–34 its front matter, 37 the broken edge.
+    writeIncident({ 'index.mdx': body });
+    const { problems, incidents } = readArchive(root);
+    expect(problems).toEqual([]);
+    expect(incidents[0]!.diagrams.map((d) => d.line)).toEqual([26, 31]);
 
-      const result = await checkDiagrams(incidents);
-      // The two fences, and the fix graph drawn from the history the helper writes.
-      expect(result.count).toBe(3);
-      expect(result.problems).toEqual([
-        { file: INDEX, line: 28, field: 'mermaid diagram', message: expect.stringMatching(/^Mermaid cannot parse line 2 of this diagram \(Expecting .+; got '.+'\)\. Check the syntax at https:\/\/mermaid\.js\.org/) },
-        { file: INDEX, line: 37, field: 'mermaid diagram', message: expect.stringMatching(/^Mermaid cannot parse line 6 of this diagram /) },
-      ]);
-    },
-    60_000,
-  );
+    const result = await checkDiagrams(incidents);
+    // The two fences, and the fix graph drawn from the history the helper writes.
+    expect(result.count).toBe(3);
+    expect(result.problems).toEqual([
+      {
+        file: INDEX,
+        line: 28,
+        field: 'mermaid diagram',
+        message: expect.stringMatching(
+          /^Mermaid cannot parse line 2 of this diagram \(Expecting .+; got '.+'\)\. Check the syntax at https:\/\/mermaid\.js\.org/,
+        ),
+      },
+      {
+        file: INDEX,
+        line: 37,
+        field: 'mermaid diagram',
+        message: expect.stringMatching(/^Mermaid cannot parse line 6 of this diagram /),
+      },
+    ]);
+  }, 60_000);
 
   it('renders nothing and reports nothing without diagrams', async () => {
     expect(await checkDiagrams([])).toEqual({ problems: [], count: 0 });

@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readArchive, type IncidentRecord } from '../../src/archive/archive.ts';
-import { generateIncident, incidentSeed, isoWithOffset, prng, TOUCH_NOTE, touchFirstDiagram } from '../../bench/generate.ts';
+import {
+  generateIncident,
+  incidentSeed,
+  isoWithOffset,
+  prng,
+  TOUCH_NOTE,
+  touchFirstDiagram,
+} from '../../bench/generate.ts';
 import { fixGraph, fixGraphMermaid } from '../../src/domain/fix-graph.ts';
 import { mermaidBlocks, splitFrontmatter } from '../../src/domain/mdx-source.ts';
 

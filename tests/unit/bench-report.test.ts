@@ -58,7 +58,11 @@ function measurement(over: Partial<BuildMeasurement> = {}): BuildMeasurement {
 describe('reading build output', () => {
   it('finds the diagram counts, the last line winning', () => {
     expect(parseDiagramCounts(BUILD_LOG)).toEqual({ hits: 29, misses: 1 });
-    expect(parseDiagramCounts('[aftermath] diagrams: 1 from cache, 2 rendered\n[aftermath] diagrams: 3 from cache, 0 rendered')).toEqual({ hits: 3, misses: 0 });
+    expect(
+      parseDiagramCounts(
+        '[aftermath] diagrams: 1 from cache, 2 rendered\n[aftermath] diagrams: 3 from cache, 0 rendered',
+      ),
+    ).toEqual({ hits: 3, misses: 0 });
     expect(parseDiagramCounts('[build] Complete!')).toBeNull();
   });
   it('finds every cache line by name', () => {
@@ -103,7 +107,10 @@ describe('ratios and medians', () => {
     expect(ratio(Number.NaN, 2)).toBeNull();
   });
   it('compares Aftermath with the baseline per measure', () => {
-    const r = ratiosFor(measurement({ wallMs: 30_000, cpuMs: 20_000, distBytes: 300 }), measurement({ wallMs: 10_000, cpuMs: null, distBytes: 100 }));
+    const r = ratiosFor(
+      measurement({ wallMs: 30_000, cpuMs: 20_000, distBytes: 300 }),
+      measurement({ wallMs: 10_000, cpuMs: null, distBytes: 100 }),
+    );
     expect(r).toEqual({ wall: 3, cpu: null, peakTreeRss: 1, distBytes: 3 });
   });
   it('takes the median', () => {
@@ -112,7 +119,9 @@ describe('ratios and medians', () => {
     expect(median([])).toBeNaN();
   });
   it('combines repeats into medians, keeping every sample', () => {
-    const runs = [9_000, 30_000, 10_000].map((wallMs, i) => ({ ...measurement({ wallMs, cpuMs: 1000 * (i + 1), pages: 40 }) }));
+    const runs = [9_000, 30_000, 10_000].map((wallMs, i) => ({
+      ...measurement({ wallMs, cpuMs: 1000 * (i + 1), pages: 40 }),
+    }));
     const combined = combineRepeats(runs);
     expect(combined.wallMs).toBe(10_000);
     expect(combined.cpuMs).toBe(2000);
@@ -139,9 +148,21 @@ describe('formatting', () => {
 const size: SizeResult = {
   incidents: 10,
   generateMs: 5,
-  aftermath: { cold: measurement(), warm: measurement({ diagrams: { hits: 30, misses: 0 } }), touch: measurement({ diagrams: { hits: 29, misses: 1 } }) },
-  baseline: { cold: measurement({ diagrams: null, wallMs: 2_000 }), warm: measurement({ diagrams: null }), touch: measurement({ diagrams: null }) },
-  ratios: { cold: { wall: 5, cpu: 1, peakTreeRss: 1, distBytes: 1 }, warm: { wall: 1, cpu: 1, peakTreeRss: 1, distBytes: 1 }, touch: { wall: null, cpu: 1, peakTreeRss: 1, distBytes: 1 } },
+  aftermath: {
+    cold: measurement(),
+    warm: measurement({ diagrams: { hits: 30, misses: 0 } }),
+    touch: measurement({ diagrams: { hits: 29, misses: 1 } }),
+  },
+  baseline: {
+    cold: measurement({ diagrams: null, wallMs: 2_000 }),
+    warm: measurement({ diagrams: null }),
+    touch: measurement({ diagrams: null }),
+  },
+  ratios: {
+    cold: { wall: 5, cpu: 1, peakTreeRss: 1, distBytes: 1 },
+    warm: { wall: 1, cpu: 1, peakTreeRss: 1, distBytes: 1 },
+    touch: { wall: null, cpu: 1, peakTreeRss: 1, distBytes: 1 },
+  },
 };
 
 const weight: PageWeight = {
@@ -156,14 +177,24 @@ const weight: PageWeight = {
 };
 
 describe('coldDiagramCost', () => {
-  it('divides the cold build\'s extra time by the diagrams it rendered', () => {
+  it("divides the cold build's extra time by the diagrams it rendered", () => {
     const cold = measurement({ wallMs: 40_000, cpuMs: 20_000, diagrams: { hits: 0, misses: 30 } });
     const warm = measurement({ wallMs: 10_000, cpuMs: 8_000, diagrams: { hits: 30, misses: 0 } });
-    expect(coldDiagramCost({ ...size, aftermath: { ...size.aftermath, cold, warm } })).toEqual({ wallMs: 1000, cpuMs: 400 });
-    expect(coldDiagramCost({ ...size, aftermath: { ...size.aftermath, cold: { ...cold, cpuMs: null }, warm } })).toEqual({ wallMs: 1000, cpuMs: null });
+    expect(coldDiagramCost({ ...size, aftermath: { ...size.aftermath, cold, warm } })).toEqual({
+      wallMs: 1000,
+      cpuMs: 400,
+    });
+    expect(
+      coldDiagramCost({ ...size, aftermath: { ...size.aftermath, cold: { ...cold, cpuMs: null }, warm } }),
+    ).toEqual({ wallMs: 1000, cpuMs: null });
   });
   it('has no cost when nothing was rendered', () => {
-    expect(coldDiagramCost({ ...size, aftermath: { ...size.aftermath, cold: measurement({ diagrams: { hits: 30, misses: 0 } }) } })).toBeNull();
+    expect(
+      coldDiagramCost({
+        ...size,
+        aftermath: { ...size.aftermath, cold: measurement({ diagrams: { hits: 30, misses: 0 } }) },
+      }),
+    ).toBeNull();
   });
 });
 
@@ -171,7 +202,9 @@ describe('tables', () => {
   it('has one row per size and state', () => {
     const lines = buildsTable([size]).split('\n');
     expect(lines).toHaveLength(2 + 3);
-    expect(lines[2]).toMatch(/^\| 10 \| cold \| 50 \| 10\.0 s \| 8\.0 s \| 200\.0 \| 1\.0 GiB \| 4\.0 MiB \| 0 \/ 30 \| 2\.0 s \|/);
+    expect(lines[2]).toMatch(
+      /^\| 10 \| cold \| 50 \| 10\.0 s \| 8\.0 s \| 200\.0 \| 1\.0 GiB \| 4\.0 MiB \| 0 \/ 30 \| 2\.0 s \|/,
+    );
     expect(lines[2]).toMatch(/\| 5\.00× \| 1\.00× \| 1\.00× \|$/);
     expect(lines[3]).toContain('| 30 / 0 |');
     expect(lines[4]).toContain('| 29 / 1 |');
@@ -186,16 +219,48 @@ describe('tables', () => {
     expect(weightTable({ ...weight, other: { files: 1, rawBytes: 10, gzipBytes: 10 } })).toContain('other');
   });
   it('says how many builds each cell is the median of', () => {
-    const three = { ...size, incidents: 100, aftermath: { ...size.aftermath, cold: measurement({ samples: { wallMs: [1, 2, 3], cpuMs: [1, 2, 3] } }) } };
+    const three = {
+      ...size,
+      incidents: 100,
+      aftermath: { ...size.aftermath, cold: measurement({ samples: { wallMs: [1, 2, 3], cpuMs: [1, 2, 3] } }) },
+    };
     expect(repeatsText([size])).toBe('one build per cell');
     expect(repeatsText([three])).toBe('median of 3 builds per cell');
-    expect(repeatsText([three, { ...size, incidents: 1000 }])).toBe('median of 3 builds per cell for 100 incidents, one build per cell for 1000 incidents');
+    expect(repeatsText([three, { ...size, incidents: 1000 }])).toBe(
+      'median of 3 builds per cell for 100 incidents, one build per cell for 1000 incidents',
+    );
   });
   it('merges runs of different sizes into one report', () => {
     const base = { version: 1, seed: 7, repeat: 1, workDir: 'w', kept: false, notes: ['n'] } as const;
-    const machine = { cpus: 2, memoryBytes: 1, node: 'v22', platform: 'linux x64', timeV: true, loadAverageAtStart: [1, 1, 1], loadAverageAtEnd: [2, 2, 2] };
-    const a: BenchResults = { ...base, notes: ['n'], startedAt: 't0', finishedAt: 't1', machine, sizes: [{ ...size, incidents: 100 }, size], flagship: weight, source: { head: 'abc', fingerprintAtStart: 'f1', fingerprintAtEnd: 'f1', changedBefore: [] } };
-    const b: BenchResults = { ...base, notes: ['n', 'm'], startedAt: 't2', finishedAt: 't3', machine: { ...machine, loadAverageAtEnd: [3, 3, 3] }, sizes: [{ ...size, incidents: 1000 }], flagship: null, source: { head: 'abc', fingerprintAtStart: 'f1', fingerprintAtEnd: 'f2', changedBefore: ['x'] } };
+    const machine = {
+      cpus: 2,
+      memoryBytes: 1,
+      node: 'v22',
+      platform: 'linux x64',
+      timeV: true,
+      loadAverageAtStart: [1, 1, 1],
+      loadAverageAtEnd: [2, 2, 2],
+    };
+    const a: BenchResults = {
+      ...base,
+      notes: ['n'],
+      startedAt: 't0',
+      finishedAt: 't1',
+      machine,
+      sizes: [{ ...size, incidents: 100 }, size],
+      flagship: weight,
+      source: { head: 'abc', fingerprintAtStart: 'f1', fingerprintAtEnd: 'f1', changedBefore: [] },
+    };
+    const b: BenchResults = {
+      ...base,
+      notes: ['n', 'm'],
+      startedAt: 't2',
+      finishedAt: 't3',
+      machine: { ...machine, loadAverageAtEnd: [3, 3, 3] },
+      sizes: [{ ...size, incidents: 1000 }],
+      flagship: null,
+      source: { head: 'abc', fingerprintAtStart: 'f1', fingerprintAtEnd: 'f2', changedBefore: ['x'] },
+    };
     const merged = mergeResults([a, b]);
     expect(merged.sizes.map((s) => s.incidents)).toEqual([10, 100, 1000]);
     expect(merged.flagship).toBe(weight);
@@ -203,7 +268,12 @@ describe('tables', () => {
     expect(merged.finishedAt).toBe('t3');
     expect(merged.machine.loadAverageAtEnd).toEqual([3, 3, 3]);
     expect(merged.notes).toEqual(['n', 'm']);
-    expect(merged.source).toEqual({ head: 'abc', fingerprintAtStart: 'f1', fingerprintAtEnd: 'f2', changedBefore: ['x'] });
+    expect(merged.source).toEqual({
+      head: 'abc',
+      fingerprintAtStart: 'f1',
+      fingerprintAtEnd: 'f2',
+      changedBefore: ['x'],
+    });
     expect(() => mergeResults([])).toThrow();
   });
   it('puts it all in one Markdown report', () => {
@@ -216,7 +286,15 @@ describe('tables', () => {
       workDir: 'tests/fixtures/sites/.tmp-bench-1-2',
       kept: false,
       source: { head: 'abc1234', fingerprintAtStart: 'f1', fingerprintAtEnd: 'f1', changedBefore: [] },
-      machine: { cpus: 2, memoryBytes: 24 * 1024 ** 3, node: 'v22.0.0', platform: 'linux x64', timeV: true, loadAverageAtStart: [1, 1, 1], loadAverageAtEnd: [2, 1, 1] },
+      machine: {
+        cpus: 2,
+        memoryBytes: 24 * 1024 ** 3,
+        node: 'v22.0.0',
+        platform: 'linux x64',
+        timeV: true,
+        loadAverageAtStart: [1, 1, 1],
+        loadAverageAtEnd: [2, 1, 1],
+      },
       sizes: [size],
       flagship: weight,
       notes: ['a note'],
@@ -230,7 +308,12 @@ describe('tables', () => {
     expect(md).toContain('at abc1234');
     expect(md).not.toContain('Warning');
     expect(markdownReport({ ...results, flagship: null })).not.toContain('Flagship');
-    const changed = markdownReport({ ...results, source: { ...results.source, fingerprintAtEnd: 'f2', changedBefore: ['100 incidents, Aftermath, warm (2/3)'] } });
-    expect(changed).toContain('**Warning:** the project\'s sources changed while the benchmark ran (changes found before: 100 incidents, Aftermath, warm (2/3))');
+    const changed = markdownReport({
+      ...results,
+      source: { ...results.source, fingerprintAtEnd: 'f2', changedBefore: ['100 incidents, Aftermath, warm (2/3)'] },
+    });
+    expect(changed).toContain(
+      "**Warning:** the project's sources changed while the benchmark ran (changes found before: 100 incidents, Aftermath, warm (2/3))",
+    );
   });
 });

@@ -1,6 +1,13 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { assetKind, cssUrls, jsStaticImports, measurePageWeight, pageAssetUrls, resolveSitePath } from '../../bench/weight.ts';
+import {
+  assetKind,
+  cssUrls,
+  jsStaticImports,
+  measurePageWeight,
+  pageAssetUrls,
+  resolveSitePath,
+} from '../../bench/weight.ts';
 
 const HTML = `<!doctype html><html><head>
 <link rel="canonical" href="https://example.com/incidents/x/">

@@ -12,13 +12,31 @@ const closure = (entries: string[]) => codeClosure(src, entries).map((file) => r
 describe('cache keys', () => {
   it('cover what reads an incident folder, and not the runner, the importers, rendering or the benchmark', () => {
     const files = closure(ARCHIVE_CODE);
-    expect(files).toEqual(expect.arrayContaining(['archive/archive.ts', 'schemas/incident.ts', 'schemas/repro-results.ts', 'domain/facts.ts', 'domain/pii.ts']));
-    expect(files.filter((f) => /^(repro|importers|render|integration|exports|view)\//.test(f))).toEqual(['render/disk-cache.ts']);
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'archive/archive.ts',
+        'schemas/incident.ts',
+        'schemas/repro-results.ts',
+        'domain/facts.ts',
+        'domain/pii.ts',
+      ]),
+    );
+    expect(files.filter((f) => /^(repro|importers|render|integration|exports|view)\//.test(f))).toEqual([
+      'render/disk-cache.ts',
+    ]);
   });
 
   it('cover the Markdown pipeline for compiled MDX (plugins, highlighting, diagrams), not the importers or the runner', () => {
     const files = closure(MARKDOWN_CODE);
-    expect(files).toEqual(expect.arrayContaining(['integration/markdown.ts', 'integration/rehype-code.ts', 'integration/rehype-diagrams.ts', 'render/diagrams.ts', 'render/code-highlight.ts']));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'integration/markdown.ts',
+        'integration/rehype-code.ts',
+        'integration/rehype-diagrams.ts',
+        'render/diagrams.ts',
+        'render/code-highlight.ts',
+      ]),
+    );
     expect(files.filter((f) => /^(repro|importers|exports|archive)\//.test(f))).toEqual([]);
   });
 

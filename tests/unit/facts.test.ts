@@ -8,9 +8,23 @@ import { factsSchema } from '../../src/schemas/facts.ts';
 import { frontmatter, history, timeline } from '../support/data.ts';
 
 const facts = factsSchema.parse([
-  { key: 'start', value: '2023-03-20T01:00:00-07:00', label: 'start', source: 'https://example.com/pm', confidence: 'verified', matches: [{ frontmatter: 'started' }, { timeline: { kind: 'trigger' } }] },
+  {
+    key: 'start',
+    value: '2023-03-20T01:00:00-07:00',
+    label: 'start',
+    source: 'https://example.com/pm',
+    confidence: 'verified',
+    matches: [{ frontmatter: 'started' }, { timeline: { kind: 'trigger' } }],
+  },
   { key: 'share', value: '1.2%', label: 'share', source: 'https://example.com/pm', confidence: 'verified' },
-  { key: 'merged', value: '2023-03-22T16:03:50Z', label: 'merged', source: 'https://example.com/pr', confidence: 'verified', matches: [{ history: { ref: '#2641', field: 'merged' } }] },
+  {
+    key: 'merged',
+    value: '2023-03-22T16:03:50Z',
+    label: 'merged',
+    source: 'https://example.com/pr',
+    confidence: 'verified',
+    matches: [{ history: { ref: '#2641', field: 'merged' } }],
+  },
 ]);
 const base = {
   frontmatter: frontmatter({ started: '2023-03-20T08:00:00Z', summary: 'About 1.2 % of users.' }),
@@ -25,13 +39,20 @@ describe('factFindings', () => {
     expect(factFindings(facts, base)).toEqual([]);
   });
   it('reports a frontmatter time that disagrees, naming both values', () => {
-    const [finding] = factFindings(facts, { ...base, frontmatter: frontmatter({ started: '2023-03-20T02:00:00-07:00', summary: 'x' }) });
+    const [finding] = factFindings(facts, {
+      ...base,
+      frontmatter: frontmatter({ started: '2023-03-20T02:00:00-07:00', summary: 'x' }),
+    });
     expect(finding).toMatchObject({ fact: 0, field: 'matches[0]' });
     expect(finding!.message).toContain('2023-03-20T02:00:00-07:00');
     expect(finding!.message).toContain('the fact "start" says 2023-03-20T01:00:00-07:00');
   });
   it('reports a timeline or history entry that is missing or disagrees', () => {
-    const findings = factFindings(facts, { ...base, timeline: [], history: history([{ type: 'pull', number: 2641, title: 'Fix', merged: '2023-03-23T16:03:50Z' }]) });
+    const findings = factFindings(facts, {
+      ...base,
+      timeline: [],
+      history: history([{ type: 'pull', number: 2641, title: 'Fix', merged: '2023-03-23T16:03:50Z' }]),
+    });
     expect(findings.map((f) => f.fact)).toEqual([0, 2]);
     expect(findings[0]!.message).toContain('no "trigger" entry');
     expect(findings[1]!.message).toContain("history.yaml's #2641 merged is 2023-03-23T16:03:50Z");
@@ -52,7 +73,9 @@ describe('factFindings', () => {
     ]);
   });
   it('rejects duplicate keys', () => {
-    expect(factFindings([...facts, facts[1]!], base)).toEqual([{ fact: 3, field: 'key', message: 'the key "share" is already used by fact [1]' }]);
+    expect(factFindings([...facts, facts[1]!], base)).toEqual([
+      { fact: 3, field: 'key', message: 'the key "share" is already used by fact [1]' },
+    ]);
   });
 });
 
@@ -68,7 +91,16 @@ describe('readers', () => {
 
 describe('bounds on unknown moments', () => {
   const bound = (value: string, side = 'not-before') =>
-    factsSchema.parse([{ key: 'offline', value, label: 'offline', source: 'https://example.com/pm', confidence: 'estimated', bound: { moment: 'mitigated', side } }]);
+    factsSchema.parse([
+      {
+        key: 'offline',
+        value,
+        label: 'offline',
+        source: 'https://example.com/pm',
+        confidence: 'estimated',
+        bound: { moment: 'mitigated', side },
+      },
+    ]);
 
   it('gives the header the bound of an unknown moment', () => {
     const found = momentBound(bound('2023-03-20T10:00:00-07:00'), 'mitigated');
@@ -76,21 +108,45 @@ describe('bounds on unknown moments', () => {
     expect(momentBound(bound('2023-03-20T10:00:00-07:00'), 'resolved')).toBeUndefined();
   });
   it('accepts a known moment on the right side of its bound', () => {
-    expect(factFindings(bound('2023-03-20T10:00:00-07:00'), { ...base, frontmatter: frontmatter({ mitigated: '2023-03-20T11:00:00-07:00' }) }).filter((f) => f.field === 'bound')).toEqual([]);
+    expect(
+      factFindings(bound('2023-03-20T10:00:00-07:00'), {
+        ...base,
+        frontmatter: frontmatter({ mitigated: '2023-03-20T11:00:00-07:00' }),
+      }).filter((f) => f.field === 'bound'),
+    ).toEqual([]);
   });
   it('reports a known moment that breaks its bound, naming both', () => {
-    const [finding] = factFindings(bound('2023-03-20T10:00:00-07:00'), { ...base, frontmatter: frontmatter({ mitigated: '2023-03-20T09:00:00-07:00' }) });
+    const [finding] = factFindings(bound('2023-03-20T10:00:00-07:00'), {
+      ...base,
+      frontmatter: frontmatter({ mitigated: '2023-03-20T09:00:00-07:00' }),
+    });
     expect(finding).toMatchObject({ fact: 0, field: 'bound' });
     expect(finding!.message).toContain('mitigated is 2023-03-20T09:00:00-07:00');
     expect(finding!.message).toContain('not before 2023-03-20T10:00:00-07:00');
-    const [after] = factFindings(bound('2023-03-20T10:00:00-07:00', 'not-after'), { ...base, frontmatter: frontmatter({ mitigated: '2023-03-20T11:00:00-07:00' }) });
+    const [after] = factFindings(bound('2023-03-20T10:00:00-07:00', 'not-after'), {
+      ...base,
+      frontmatter: frontmatter({ mitigated: '2023-03-20T11:00:00-07:00' }),
+    });
     expect(after!.message).toContain('not after');
   });
   it('requires a bound to be a timestamp', () => {
-    expect(factFindings(bound('2023-03-20'), base)).toContainEqual({ fact: 0, field: 'bound', message: expect.stringContaining('must be a timestamp with an offset') });
+    expect(factFindings(bound('2023-03-20'), base)).toContainEqual({
+      fact: 0,
+      field: 'bound',
+      message: expect.stringContaining('must be a timestamp with an offset'),
+    });
   });
   it('rejects a bound on a moment that cannot be bounded, with a friendly message', () => {
-    const result = factsSchema.safeParse([{ key: 'x', value: '2023-03-20T10:00:00Z', label: 'x', source: 'https://example.com', confidence: 'verified', bound: { moment: 'started', side: 'not-before' } }]);
+    const result = factsSchema.safeParse([
+      {
+        key: 'x',
+        value: '2023-03-20T10:00:00Z',
+        label: 'x',
+        source: 'https://example.com',
+        confidence: 'verified',
+        bound: { moment: 'started', side: 'not-before' },
+      },
+    ]);
     expect(result.success).toBe(false);
     expect(result.error!.issues[0]!.path).toEqual([0, 'bound', 'moment']);
     expect(result.error!.issues[0]!.message).toContain('expected moment to be one of: detected, mitigated, resolved');
@@ -105,7 +161,11 @@ describe('flagship content', () => {
   const { incidents, problems } = readArchive(resolve(import.meta.dirname, '../..'));
   const flagship = incidents.find((i) => i.slug === '2023-03-20-chatgpt-redis-py')!;
   const fact = (key: string) => flagship.facts.find((f) => f.key === key)!;
-  const item = (key: string) => flagship.history.items.find((i) => historyKey(i, flagship.history.repository) === key)! as Record<string, unknown> & { note?: string; confidence: string; relations: { type: string; to: string }[] };
+  const item = (key: string) =>
+    flagship.history.items.find((i) => historyKey(i, flagship.history.repository) === key)! as Record<
+      string,
+      unknown
+    > & { note?: string; confidence: string; relations: { type: string; to: string }[] };
   const body = flagship.body;
   const section = (heading: string) => {
     const start = body.indexOf(`\n${heading}\n`);
@@ -119,7 +179,11 @@ describe('flagship content', () => {
   });
 
   it('says #2579 reported the bug first, on 7 February 2023 against 4.4.2, and that #2624 calls it the same', () => {
-    expect(fact('issue-2579-opened')).toMatchObject({ value: '2023-02-07', confidence: 'verified', matches: [{ history: { ref: '#2579', field: 'opened' } }] });
+    expect(fact('issue-2579-opened')).toMatchObject({
+      value: '2023-02-07',
+      confidence: 'verified',
+      matches: [{ history: { ref: '#2579', field: 'opened' } }],
+    });
     expect(fact('issue-2579-version')).toMatchObject({ value: '4.4.2', confidence: 'verified' });
     expect(item('#2579').opened).toMatchObject({ iso: '2023-02-07' });
     expect(item('#2579').relations).toContainEqual(expect.objectContaining({ type: 'caused-by', to: '#2104' }));
@@ -128,7 +192,8 @@ describe('flagship content', () => {
     // The report-to-fix metric counts from the first report, not from #2624.
     expect(reportToFixRelease(flagship.history).report?.label).toBe('Issue #2579 opened');
     const happened = section('## What happened');
-    for (const key of ['issue-2579-opened', 'issue-2579-version', 'issue-2624-same-as']) expect(happened).toContain(`<Fact k="${key}" />`);
+    for (const key of ['issue-2579-opened', 'issue-2579-version', 'issue-2624-same-as'])
+      expect(happened).toContain(`<Fact k="${key}" />`);
     expect(happened).not.toMatch(/reported to redis-py three days before/);
   });
 
@@ -141,25 +206,38 @@ describe('flagship content', () => {
     expect(fact('nine-hour-window-span').confidence).toBe('estimated');
     expect(item('#2627').note).toMatch(/Inference, not\s+a sourced fact/);
     expect(fact('release-4-5-2-coincidence')).toMatchObject({ value: 'a coincidence', confidence: 'estimated' });
-    expect(fact('offline-not-before')).toMatchObject({ confidence: 'estimated', value: fact('window-end').value, bound: { moment: 'mitigated', side: 'not-before' } });
+    expect(fact('offline-not-before')).toMatchObject({
+      confidence: 'estimated',
+      value: fact('window-end').value,
+      bound: { moment: 'mitigated', side: 'not-before' },
+    });
     expect(flagship.frontmatter.mitigated).toBeNull();
     expect(flagship.frontmatter.summary).not.toMatch(/between 01:00 and 10:00/);
   });
 
   it('marks the early reprint without the card type as secondary, and the edit as an inference', () => {
-    const para = section('## Who was affected, and how').split('\n\n').find((p) => p.includes('reprint'))!;
+    const para = section('## Who was affected, and how')
+      .split('\n\n')
+      .find((p) => p.includes('reprint'))!;
     expect(para).toMatch(/secondary source/);
     expect(para).toMatch(/inference/);
     expect(para).not.toMatch(/\(An early reprint/);
   });
 
   it("shows the two disagreeing secondary reports, Tecnoblog's span and Época's 17:54 PDT, labelled, and picks neither", () => {
-    const tecnoblog = 'https://tecnoblog.net/noticias/chatgpt-tem-bug-que-mostra-titulos-de-conversas-de-outros-usuarios/';
-    expect(fact('tecnoblog-outage-span')).toMatchObject({ confidence: 'secondary', value: 'about 10:00 to 14:00 Pacific time', source: tecnoblog });
+    const tecnoblog =
+      'https://tecnoblog.net/noticias/chatgpt-tem-bug-que-mostra-titulos-de-conversas-de-outros-usuarios/';
+    expect(fact('tecnoblog-outage-span')).toMatchObject({
+      confidence: 'secondary',
+      value: 'about 10:00 to 14:00 Pacific time',
+      source: tecnoblog,
+    });
     expect(fact('tecnoblog-outage-span').note).toMatch(/14h \(horário de Brasília\)[\s\S]*até cerca de 18h/);
     expect(fact('last-status-update')).toMatchObject({ confidence: 'secondary', value: '2023-03-20T17:54:00-07:00' });
     expect(fact('status-outage-length')).toMatchObject({ confidence: 'secondary', value: 'about four hours' });
-    const item = section('## What is known and what is not').split('\n- ').find((p) => p.startsWith('**When ChatGPT came back.**'))!;
+    const item = section('## What is known and what is not')
+      .split('\n- ')
+      .find((p) => p.startsWith('**When ChatGPT came back.**'))!;
     expect(item).toContain('<Fact k="tecnoblog-outage-span" />');
     expect(item).toContain('<Fact k="last-status-update" />');
     expect(item).toMatch(/two secondary\s+reports disagree/);
@@ -167,7 +245,9 @@ describe('flagship content', () => {
     // Both ends are in the timeline, marked secondary, and the 17:54 entry names the disagreement.
     const end = flagship.timeline.find((e) => e.source === tecnoblog && e.at.iso === '2023-03-20T14:00:00-07:00')!;
     expect(end).toMatchObject({ confidence: 'secondary', approximate: true });
-    expect(flagship.timeline.find((e) => e.source === tecnoblog && e.at.iso === '2023-03-20T10:00:00-07:00')).toMatchObject({ confidence: 'secondary' });
+    expect(
+      flagship.timeline.find((e) => e.source === tecnoblog && e.at.iso === '2023-03-20T10:00:00-07:00'),
+    ).toMatchObject({ confidence: 'secondary' });
     const update = flagship.timeline.find((e) => e.kind === 'update')!;
     expect(update).toMatchObject({ confidence: 'secondary', at: { iso: '2023-03-20T17:54:00-07:00' } });
     expect(update.body).toMatch(/Tecnoblog/);
@@ -187,7 +267,8 @@ describe('flagship content', () => {
   it('carries the research-only measurements as a fact, measured outside this site, and cites it where they are used', () => {
     const matrix = fact('research-matrix');
     expect(matrix).toMatchObject({ confidence: 'verified', source: 'https://github.com/redis/redis-py' });
-    for (const v of ['4.2.0', '4.3.5', '4.3.6', '4.4.0rc1', '4.4.0rc2', '4.4.3']) expect(String(matrix.value)).toContain(v);
+    for (const v of ['4.2.0', '4.3.5', '4.3.6', '4.4.0rc1', '4.4.0rc2', '4.4.3'])
+      expect(String(matrix.value)).toContain(v);
     expect(matrix.label).toMatch(/not\s+recorded by this site's runner/);
     expect(matrix.note).toMatch(/Python 3\.11\.2[\s\S]*redis-server 7\.0\.15[\s\S]*0\.1 s each way/);
     expect(section('## The advisories')).toContain('<Fact k="research-matrix" />');
@@ -207,8 +288,14 @@ describe('flagship content', () => {
 
   it('cites #2665 for the proxy, quotes the original evidence and carries the impact qualifier', () => {
     const sources = flagship.frontmatter.sources.map((s) => s.url);
-    expect(sources.indexOf('https://github.com/redis/redis-py/issues/2665')).toBeLessThan(sources.indexOf('https://selfboot.cn/en/2023/08/02/redis_python_bug'));
-    expect(fact('proxy-delay')).toMatchObject({ value: '0.1 s', source: 'https://github.com/redis/redis-py/issues/2665', confidence: 'verified' });
+    expect(sources.indexOf('https://github.com/redis/redis-py/issues/2665')).toBeLessThan(
+      sources.indexOf('https://selfboot.cn/en/2023/08/02/redis_python_bug'),
+    );
+    expect(fact('proxy-delay')).toMatchObject({
+      value: '0.1 s',
+      source: 'https://github.com/redis/redis-py/issues/2665',
+      confidence: 'verified',
+    });
     expect(fact('revealed-extremely-low')).toMatchObject({ value: 'extremely low', confidence: 'verified' });
     expect(section('## Who was affected, and how')).toContain('<Fact k="revealed-extremely-low" />');
     expect(body).toContain("bar: b'foo'\nping: False\nfoo: b'PONG'");

@@ -4,8 +4,26 @@ import { history } from '../support/data.ts';
 
 const h = history([
   { type: 'issue', number: 1, title: 'Wrong "caller" <sometimes>' },
-  { type: 'pull', number: 2, title: 'Shield pipelines', outcome: 'incomplete', relations: [{ type: 'fixes', to: '#1' }, { type: 'released-in', to: 'v1.1' }] },
-  { type: 'pull', number: 3, title: 'Disconnect on cancel', outcome: 'landed', relations: [{ type: 'supersedes', to: '#2' }, { type: 'released-in', to: 'v1.2' }] },
+  {
+    type: 'pull',
+    number: 2,
+    title: 'Shield pipelines',
+    outcome: 'incomplete',
+    relations: [
+      { type: 'fixes', to: '#1' },
+      { type: 'released-in', to: 'v1.1' },
+    ],
+  },
+  {
+    type: 'pull',
+    number: 3,
+    title: 'Disconnect on cancel',
+    outcome: 'landed',
+    relations: [
+      { type: 'supersedes', to: '#2' },
+      { type: 'released-in', to: 'v1.2' },
+    ],
+  },
   { type: 'pull', number: 4, title: 'Bump version', relations: [{ type: 'released-in', to: 'v1.2' }] },
   { type: 'release', tag: 'v1.1', title: 'widget 1.1' },
   { type: 'release', tag: 'v1.2', title: 'widget 1.2' },
@@ -37,10 +55,12 @@ describe('fixGraph', () => {
 describe('fixGraphMermaid', () => {
   const source = fixGraphMermaid(fixGraph(h));
   it('escapes # and ; so a title such as "Retry #2641; again" is not read as an entity code', () => {
-    const g = fixGraph(history([
-      { type: 'issue', number: 1, title: 'Retry #2641; again' },
-      { type: 'pull', number: 2, title: 'Fix', relations: [{ type: 'fixes', to: '#1' }] },
-    ]));
+    const g = fixGraph(
+      history([
+        { type: 'issue', number: 1, title: 'Retry #2641; again' },
+        { type: 'pull', number: 2, title: 'Fix', relations: [{ type: 'fixes', to: '#1' }] },
+      ]),
+    );
     expect(fixGraphMermaid(g)).toContain('Retry #35;2641#59; again');
   });
   it('escapes labels so titles cannot break the diagram', () => {

@@ -18,11 +18,16 @@ import {
   type GitHubRelease,
 } from '../../src/importers/sources/github.ts';
 import { ImportError } from '../../src/importers/error.ts';
-import { importedKey, mergeHistoryYaml, validateHistoryText, type ImportedHistoryItem } from '../../src/importers/merge/history.ts';
+import {
+  importedKey,
+  mergeHistoryYaml,
+  validateHistoryText,
+  type ImportedHistoryItem,
+} from '../../src/importers/merge/history.ts';
 import { historySchema } from '../../src/schemas/history.ts';
 
 const payloads = fileURLToPath(new URL('../fixtures/payloads/github/', import.meta.url));
-const load = <T,>(name: string): T => JSON.parse(readFileSync(payloads + name, 'utf8')) as T;
+const load = <T>(name: string): T => JSON.parse(readFileSync(payloads + name, 'utf8')) as T;
 const REPO = 'example-org/widget';
 
 function errorOf(run: () => unknown): string {
@@ -63,11 +68,15 @@ describe('command-line values', () => {
     expect(errorOf(() => parseRepository('redis'))).toMatch(/owner\/name.*found "redis"/);
   });
   it('builds API addresses', () => {
-    expect(itemApiUrl('https://api.github.com', REPO, { kind: 'number', number: 2624 })).toBe('https://api.github.com/repos/example-org/widget/issues/2624');
+    expect(itemApiUrl('https://api.github.com', REPO, { kind: 'number', number: 2624 })).toBe(
+      'https://api.github.com/repos/example-org/widget/issues/2624',
+    );
     expect(itemApiUrl('http://127.0.0.1:9/', REPO, { kind: 'tag', tag: 'v1.0+build/2' })).toBe(
       'http://127.0.0.1:9/repos/example-org/widget/releases/tags/v1.0%2Bbuild%2F2',
     );
-    expect(pullApiUrl('https://api.github.com', REPO, 2641)).toBe('https://api.github.com/repos/example-org/widget/pulls/2641');
+    expect(pullApiUrl('https://api.github.com', REPO, 2641)).toBe(
+      'https://api.github.com/repos/example-org/widget/pulls/2641',
+    );
   });
   it('sends the token only when there is one', () => {
     expect(githubHeaders(undefined)).toMatchObject({ Accept: 'application/vnd.github+json' });
@@ -106,7 +115,13 @@ describe('historyItemFromIssue and historyItemFromRelease', () => {
     expect(merged!.fixes).toContain('example-org/widget#2624');
   });
   it('ignores the test merge commit of a pull request that was not merged', () => {
-    expect(unmerged!.fields).toMatchObject({ type: 'pull', merged: null, merge_commit: null, state: 'closed', labels: [] });
+    expect(unmerged!.fields).toMatchObject({
+      type: 'pull',
+      merged: null,
+      merge_commit: null,
+      state: 'closed',
+      labels: [],
+    });
   });
   it('maps a release, titled by its tag when it has no name', () => {
     expect(release!.fields).toEqual({
@@ -122,13 +137,25 @@ describe('historyItemFromIssue and historyItemFromRelease', () => {
     expect(draft.fields).toMatchObject({ title: 'v5.0.0', published: null, state: 'draft', author: null });
   });
   it('handles missing fields: no body, no labels, null user, open issue', () => {
-    const open = historyItemFromIssue(REPO, { number: 7, title: 'Open', user: null, state: 'open', closed_at: null, labels: ['plain-string'], body: null });
+    const open = historyItemFromIssue(REPO, {
+      number: 7,
+      title: 'Open',
+      user: null,
+      state: 'open',
+      closed_at: null,
+      labels: ['plain-string'],
+      body: null,
+    });
     expect(open.fields).toMatchObject({ author: null, closed: null, state: 'open', labels: ['plain-string'] });
     expect(open.fixes).toEqual([]);
   });
   it('says what is wrong with an answer it cannot map', () => {
-    expect(errorOf(() => historyItemFromIssue(REPO, { number: 1, title: '' }))).toMatch(/example-org\/widget#1 has no title/);
-    expect(errorOf(() => historyItemFromIssue(REPO, load<GitHubIssue>('issue-2641.json')))).toMatch(/is a pull request/);
+    expect(errorOf(() => historyItemFromIssue(REPO, { number: 1, title: '' }))).toMatch(
+      /example-org\/widget#1 has no title/,
+    );
+    expect(errorOf(() => historyItemFromIssue(REPO, load<GitHubIssue>('issue-2641.json')))).toMatch(
+      /is a pull request/,
+    );
     expect(errorOf(() => historyItemFromRelease(REPO, { tag_name: '' }))).toMatch(/no tag_name/);
   });
   it('keys items relative to the file’s main repository', () => {
@@ -145,16 +172,22 @@ describe('closingReferences', () => {
     expect(closingReferences(body, REPO, REPO)).toEqual(['#1', '#2', '#3', '#4', 'other/lib#5']);
   });
   it('reads issue and pull-request addresses', () => {
-    expect(closingReferences('Fixes https://github.com/example-org/widget/issues/12 and fixes https://github.com/other/lib/pull/3', REPO, REPO)).toEqual([
-      '#12',
-      'other/lib#3',
-    ]);
+    expect(
+      closingReferences(
+        'Fixes https://github.com/example-org/widget/issues/12 and fixes https://github.com/other/lib/pull/3',
+        REPO,
+        REPO,
+      ),
+    ).toEqual(['#12', 'other/lib#3']);
   });
   it('ignores mentions that do not close anything', () => {
     expect(closingReferences('See #2600; prefixes #9; a fix for #8; fixes the bug in #7', REPO, REPO)).toEqual([]);
   });
   it('writes keys relative to the main repository, which may not be the pull request’s', () => {
-    expect(closingReferences('Fixes #12, fixes other/main#3', REPO, 'other/main')).toEqual(['example-org/widget#12', '#3']);
+    expect(closingReferences('Fixes #12, fixes other/main#3', REPO, 'other/main')).toEqual([
+      'example-org/widget#12',
+      '#3',
+    ]);
   });
 });
 
@@ -209,7 +242,9 @@ describe('mergeHistoryYaml', () => {
   it('only relates to targets that are in the file', () => {
     const [issue, pull] = fixtureItems();
     expect(parse(mergeHistoryYaml(undefined, [pull!], REPO).text).items[0]).not.toHaveProperty('relations');
-    expect(parse(mergeHistoryYaml(undefined, [pull!, issue!], REPO).text).items[0].relations).toEqual([{ type: 'fixes', to: '#2624' }]);
+    expect(parse(mergeHistoryYaml(undefined, [pull!, issue!], REPO).text).items[0].relations).toEqual([
+      { type: 'fixes', to: '#2624' },
+    ]);
   });
 
   it('updates what GitHub knows and keeps everything written by hand', () => {
@@ -230,7 +265,20 @@ describe('mergeHistoryYaml', () => {
       source: 'https://blog.example.com/2024/widgets-api-errors',
     });
     // New fields land in the schema's order, before the hand-written ones.
-    expect(Object.keys(items[0]!)).toEqual(['type', 'number', 'title', 'author', 'url', 'opened', 'closed', 'state', 'labels', 'note', 'confidence', 'source']);
+    expect(Object.keys(items[0]!)).toEqual([
+      'type',
+      'number',
+      'title',
+      'author',
+      'url',
+      'opened',
+      'closed',
+      'state',
+      'labels',
+      'note',
+      'confidence',
+      'source',
+    ]);
     expect(items[2]).toMatchObject({
       merged: '2024-01-22T16:02:50Z',
       outcome: 'landed',
@@ -242,8 +290,12 @@ describe('mergeHistoryYaml', () => {
     });
 
     // Untouched items, comments and blank lines keep their text.
-    expect(result.text.startsWith('# The fix, as the code host records it.\nrepository: example-org/widget\nitems:\n')).toBe(true);
-    expect(result.text).toContain('\n  - type: commit\n    sha: 0123abc\n    title: A commit nobody asked the importer about\n    committed: "2024-01-21"\n\n  # The fix that held.\n  - type: pull\n');
+    expect(
+      result.text.startsWith('# The fix, as the code host records it.\nrepository: example-org/widget\nitems:\n'),
+    ).toBe(true);
+    expect(result.text).toContain(
+      '\n  - type: commit\n    sha: 0123abc\n    title: A commit nobody asked the importer about\n    committed: "2024-01-21"\n\n  # The fix that held.\n  - type: pull\n',
+    );
     // New items follow the file's habit of a blank line between items.
     expect(result.text).toContain('    outcome: landed\n\n  - type: pull\n    number: 2650\n');
   });
@@ -257,8 +309,16 @@ describe('mergeHistoryYaml', () => {
   });
 
   it('removes what GitHub no longer reports, such as the closing time of a reopened issue', () => {
-    const closed = mergeHistoryYaml(undefined, [historyItemFromIssue(REPO, { number: 5, title: 'Flaky', state: 'closed', closed_at: '2024-01-02T00:00:00Z' })], REPO);
-    const reopened = mergeHistoryYaml(closed.text, [historyItemFromIssue(REPO, { number: 5, title: 'Flaky', state: 'open', closed_at: null })], REPO);
+    const closed = mergeHistoryYaml(
+      undefined,
+      [historyItemFromIssue(REPO, { number: 5, title: 'Flaky', state: 'closed', closed_at: '2024-01-02T00:00:00Z' })],
+      REPO,
+    );
+    const reopened = mergeHistoryYaml(
+      closed.text,
+      [historyItemFromIssue(REPO, { number: 5, title: 'Flaky', state: 'open', closed_at: null })],
+      REPO,
+    );
     expect(parse(reopened.text).items[0]).toEqual({ type: 'issue', number: 5, title: 'Flaky', state: 'open' });
   });
 
@@ -267,14 +327,22 @@ describe('mergeHistoryYaml', () => {
     const asPull = mergeHistoryYaml(text, [fixtureItems()[1]!], REPO);
     expect(parse(asPull.text).items).toHaveLength(1);
     expect(parse(asPull.text).items[0]).toMatchObject({ type: 'pull', merged: '2024-01-22T16:02:50Z' });
-    const asIssue = mergeHistoryYaml(asPull.text, [historyItemFromIssue(REPO, { number: 2641, title: 'x', state: 'open' })], REPO);
+    const asIssue = mergeHistoryYaml(
+      asPull.text,
+      [historyItemFromIssue(REPO, { number: 2641, title: 'x', state: 'open' })],
+      REPO,
+    );
     expect(parse(asIssue.text).items[0]).not.toHaveProperty('merged');
     expect(validateHistoryText(asIssue.text, 'h.yaml')).toEqual([]);
   });
 
   it('writes items of another repository with repo, keyed as owner/name#n', () => {
     const text = 'repository: other/main\nitems:\n  - type: issue\n    number: 3\n    title: Main issue\n';
-    const pull = historyItemFromIssue(REPO, { number: 12, title: 'Upstream fix', body: 'Fixes other/main#3', state: 'open', pull_request: {} }, { state: 'open', merged_at: null, base: { ref: 'main' } });
+    const pull = historyItemFromIssue(
+      REPO,
+      { number: 12, title: 'Upstream fix', body: 'Fixes other/main#3', state: 'open', pull_request: {} },
+      { state: 'open', merged_at: null, base: { ref: 'main' } },
+    );
     const result = mergeHistoryYaml(text, [pull], REPO);
     expect(result.added).toEqual(['example-org/widget#12']);
     const items = parse(result.text).items;
@@ -312,31 +380,57 @@ describe('describeGitHubFailure', () => {
   });
 
   it('names the item that was not found', () => {
-    expect(describeGitHubFailure(failure({}))).toMatch(/^example-org\/widget#2624 not found: check the repository and number/);
+    expect(describeGitHubFailure(failure({}))).toMatch(
+      /^example-org\/widget#2624 not found: check the repository and number/,
+    );
     expect(describeGitHubFailure(failure({ what: 'example-org/widget release v9', authenticated: true }))).toBe(
       'example-org/widget release v9 not found: check the repository and the tag',
     );
   });
   it('explains a rejected token', () => {
-    expect(describeGitHubFailure(failure({ status: 401, body: { message: 'Bad credentials' } }))).toMatch(/rejected the token \(401 Bad credentials\).*GITHUB_TOKEN/);
+    expect(describeGitHubFailure(failure({ status: 401, body: { message: 'Bad credentials' } }))).toMatch(
+      /rejected the token \(401 Bad credentials\).*GITHUB_TOKEN/,
+    );
   });
   it('says when the rate limit resets and that a token raises it', () => {
     const message = describeGitHubFailure(
       failure({
         status: 403,
         body: load('rate-limited.json'),
-        headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-limit': '60', 'x-ratelimit-reset': String(Date.parse('2024-01-30T12:42:00Z') / 1000) },
+        headers: {
+          'x-ratelimit-remaining': '0',
+          'x-ratelimit-limit': '60',
+          'x-ratelimit-reset': String(Date.parse('2024-01-30T12:42:00Z') / 1000),
+        },
       }),
     );
     expect(message).toContain('rate limit is used up (HTTP 403: API rate limit exceeded for 203');
     expect(message).toContain('It resets at 2024-01-30T12:42:00.000Z (in about 42 min)');
     expect(message).toContain('a token raises it to 5,000: pass --token or set GITHUB_TOKEN');
-    const withToken = describeGitHubFailure(failure({ status: 429, authenticated: true, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-limit': '5000' } }));
+    const withToken = describeGitHubFailure(
+      failure({
+        status: 429,
+        authenticated: true,
+        headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-limit': '5000' },
+      }),
+    );
     expect(withToken).toContain("This token's limit of 5000 requests an hour is spent");
-    expect(describeGitHubFailure(failure({ status: 403, headers: { 'retry-after': '60' }, body: { message: 'You have exceeded a secondary rate limit.' } }))).toContain('Wait 60 s');
+    expect(
+      describeGitHubFailure(
+        failure({
+          status: 403,
+          headers: { 'retry-after': '60' },
+          body: { message: 'You have exceeded a secondary rate limit.' },
+        }),
+      ),
+    ).toContain('Wait 60 s');
   });
   it('tells a plain refusal and other failures apart from rate limits', () => {
-    expect(describeGitHubFailure(failure({ status: 403, body: { message: 'Resource not accessible by integration' }, authenticated: true }))).toBe(
+    expect(
+      describeGitHubFailure(
+        failure({ status: 403, body: { message: 'Resource not accessible by integration' }, authenticated: true }),
+      ),
+    ).toBe(
       'GitHub refused access to example-org/widget#2624 (403: Resource not accessible by integration): the token may lack access to this repository',
     );
     expect(describeGitHubFailure(failure({ status: 502, statusText: 'Bad Gateway' }))).toBe(

@@ -14,9 +14,13 @@ describe('historyKey', () => {
   });
 
   it('prefixes items of other repositories with owner/name', () => {
-    expect(historyKey(item({ type: 'pull', number: 12, repo: 'openai/openai-python' }), main)).toBe('openai/openai-python#12');
+    expect(historyKey(item({ type: 'pull', number: 12, repo: 'openai/openai-python' }), main)).toBe(
+      'openai/openai-python#12',
+    );
     expect(historyKey(item({ type: 'release', tag: 'v1.0', repo: 'acme/lib' }), main)).toBe('acme/lib@v1.0');
-    expect(historyKey(item({ type: 'commit', sha: 'abcdef0123456789', repo: 'acme/lib' }), main)).toBe('acme/lib@abcdef0');
+    expect(historyKey(item({ type: 'commit', sha: 'abcdef0123456789', repo: 'acme/lib' }), main)).toBe(
+      'acme/lib@abcdef0',
+    );
   });
 
   it('keys releases by tag, commits by short SHA and advisories by id', () => {

@@ -16,9 +16,12 @@ const fact = (key: string) => incident.facts.find((f) => f.key === key)!;
 const body = incident.body;
 
 type Cell = { version: string; parameters: Record<string, string>; verdict: string; stdout: string };
-const results = JSON.parse(readFileSync(resolve(root, 'content/incidents', slug, 'repros/regex-budget/results.json'), 'utf8')) as { cells: Cell[] };
+const results = JSON.parse(
+  readFileSync(resolve(root, 'content/incidents', slug, 'repros/regex-budget/results.json'), 'utf8'),
+) as { cells: Cell[] };
 const timeOf = (cell: Cell) => Number(/time_ms=([\d.]+)/.exec(cell.stdout)![1]);
-const cell = (version: string, engine: string, n: number) => results.cells.find((c) => c.version === version && c.parameters.ENGINE === engine && c.parameters.N === String(n))!;
+const cell = (version: string, engine: string, n: number) =>
+  results.cells.find((c) => c.version === version && c.parameters.ENGINE === engine && c.parameters.N === String(n))!;
 
 describe('Cloudflare, 2 July 2019', () => {
   it('is in the archive without content problems, so every fact binding agrees', () => {
@@ -41,9 +44,13 @@ describe('Cloudflare, 2 July 2019', () => {
     const verified = incident.facts.filter((f) => f.confidence === 'verified');
     expect(verified.map((f) => f.key)).toEqual(['postmortem-published']);
     for (const f of verified) expect(f.source).toMatch(/^https:\/\/blog\.cloudflare\.com/);
-    for (const f of incident.facts.filter((x) => x.confidence === 'secondary')) expect(f.source).not.toMatch(/cloudflare\.com/);
-    for (const e of incident.timeline.filter((x) => !x.source.includes('blog.cloudflare.com'))) expect(e.confidence).not.toBe('verified');
-    const primary = incident.frontmatter.sources.find((s) => s.url === 'https://blog.cloudflare.com/details-of-the-cloudflare-outage-on-july-2-2019/')!;
+    for (const f of incident.facts.filter((x) => x.confidence === 'secondary'))
+      expect(f.source).not.toMatch(/cloudflare\.com/);
+    for (const e of incident.timeline.filter((x) => !x.source.includes('blog.cloudflare.com')))
+      expect(e.confidence).not.toBe('verified');
+    const primary = incident.frontmatter.sources.find(
+      (s) => s.url === 'https://blog.cloudflare.com/details-of-the-cloudflare-outage-on-july-2-2019/',
+    )!;
     expect(primary.note).toMatch(/No stored copy of the English text could be read/);
   });
 
@@ -81,7 +88,12 @@ describe('Cloudflare, 2 July 2019', () => {
       }
       expect(cell(version, 'backtracking', 25).stdout).toContain(`imported re2js ${version}`);
     }
-    for (const params of ['ENGINE=backtracking N=250', 'ENGINE=backtracking N=500', 'ENGINE=v8-linear N=500', 'ENGINE=re2js N=500']) {
+    for (const params of [
+      'ENGINE=backtracking N=250',
+      'ENGINE=backtracking N=500',
+      'ENGINE=v8-linear N=500',
+      'ENGINE=re2js N=500',
+    ]) {
       expect(body).toContain(`<Verdict repro="regex-budget" version="2.10.0" params="${params}" />`);
     }
   });

@@ -18,31 +18,89 @@ vi.mock('../../src/render/diagrams.ts', () => ({
     return `<svg id="${prefix}"></svg>`;
   }),
 }));
-vi.mock('../../src/render/code-highlight.ts', () => ({ highlightCode: vi.fn(async (code: string) => `<pre>${code}</pre>`) }));
+vi.mock('../../src/render/code-highlight.ts', () => ({
+  highlightCode: vi.fn(async (code: string) => `<pre>${code}</pre>`),
+}));
 
-const { checkDiagrams, incidentDiagrams, incidentPageView, incidentView, pageView, providePageView } = await import('../../src/view/incident-view.ts');
+const { checkDiagrams, incidentDiagrams, incidentPageView, incidentView, pageView, providePageView } =
+  await import('../../src/view/incident-view.ts');
 
-const env = { runtime: 'python' as const, interpreter: '/usr/bin/python3', interpreterVersion: '3.11.2', packageVersionImported: '4.5.1', redisServerVersion: '7.0.15', os: 'Linux 6.1 x64', node: 'v22.23.3' };
+const env = {
+  runtime: 'python' as const,
+  interpreter: '/usr/bin/python3',
+  interpreterVersion: '3.11.2',
+  packageVersionImported: '4.5.1',
+  redisServerVersion: '7.0.15',
+  os: 'Linux 6.1 x64',
+  node: 'v22.23.3',
+};
 const trace = { messages: [{ conn: 1, dir: 'c2s' as const, t: 1, text: 'GET a' }], omitted: 0 };
 function cell(verdict: CellResult['verdict'], extra: Partial<CellResult> = {}): CellResult {
-  return { version: '4.5.1', parameters: {}, verdict, expectation: 'none', exitCode: 0, durationMs: 900, stdout: 'LEAK: x\n', stderr: '', trace, environment: env, ranAt: '2026-11-22T06:50:00Z', ...extra };
+  return {
+    version: '4.5.1',
+    parameters: {},
+    verdict,
+    expectation: 'none',
+    exitCode: 0,
+    durationMs: 900,
+    stdout: 'LEAK: x\n',
+    stderr: '',
+    trace,
+    environment: env,
+    ranAt: '2026-11-22T06:50:00Z',
+    ...extra,
+  };
 }
-const results = (cells: CellResult[]): ReproResults => ({ repro: { incident: 'i', id: 'race', title: 'T', dir: 'd' }, sourcesHash: 'sha256:x', recordedAt: '2026-11-22T06:50:00Z', cells });
+const results = (cells: CellResult[]): ReproResults => ({
+  repro: { incident: 'i', id: 'race', title: 'T', dir: 'd' },
+  sourcesHash: 'sha256:x',
+  recordedAt: '2026-11-22T06:50:00Z',
+  cells,
+});
 
 /** The basic fixture's incident (one ```mermaid fence, a fix graph) with two repros, one recorded with a trace. */
 function incident(): IncidentRecord {
   const { incidents, problems } = readArchive(join(projectRoot, 'tests/fixtures/sites/basic'));
   expect(problems).toEqual([]);
   const base = incidents.find((i) => i.slug === '2024-06-02-queue-backlog')!;
-  const manifest = reproSchema.parse({ title: 'Race', runtime: 'python', entry: 'r.py', expect: { reproduced: '^LEAK', not_reproduced: '^NO-LEAK' } });
+  const manifest = reproSchema.parse({
+    title: 'Race',
+    runtime: 'python',
+    entry: 'r.py',
+    expect: { reproduced: '^LEAK', not_reproduced: '^NO-LEAK' },
+  });
   return {
     ...base,
     repros: [
-      { id: 'race', dir: `${base.dir}/repros/race`, manifest, source: 'print("LEAK: x")', results: results([cell('reproduced'), cell('skipped', { version: '4.3.4', trace: { messages: [], omitted: 0 } })]), stale: false },
-      { id: 'quiet', dir: `${base.dir}/repros/quiet`, manifest: { ...manifest, title: 'Quiet' }, source: 'pass', stale: false },
+      {
+        id: 'race',
+        dir: `${base.dir}/repros/race`,
+        manifest,
+        source: 'print("LEAK: x")',
+        results: results([
+          cell('reproduced'),
+          cell('skipped', { version: '4.3.4', trace: { messages: [], omitted: 0 } }),
+        ]),
+        stale: false,
+      },
+      {
+        id: 'quiet',
+        dir: `${base.dir}/repros/quiet`,
+        manifest: { ...manifest, title: 'Quiet' },
+        source: 'pass',
+        stale: false,
+      },
     ],
     embeddedRepros: ['race'],
-    facts: [{ key: 'lag', label: 'Queue lag', value: '40 min', source: 'https://status.example.com/x', confidence: 'secondary' } as IncidentRecord['facts'][number]],
+    facts: [
+      {
+        key: 'lag',
+        label: 'Queue lag',
+        value: '40 min',
+        source: 'https://status.example.com/x',
+        confidence: 'secondary',
+      } as IncidentRecord['facts'][number],
+    ],
   };
 }
 
@@ -76,7 +134,9 @@ describe('incidentPageView', () => {
     const own = incidentDiagrams(record).filter((d) => !d.prefix.startsWith('mermaid-'));
     expect(rendered).toEqual(own.map(({ source, prefix }) => ({ source, prefix })));
     // Each drawn SVG is followed by the link that opens it at full size.
-    expect(page.fixHistory.graph?.svg).toMatch(/^<svg id="fix-graph"><\/svg><a class="diagram-open" href="\.\.\/\.\.\/diagrams\/[0-9a-f]{20}\.svg">/);
+    expect(page.fixHistory.graph?.svg).toMatch(
+      /^<svg id="fix-graph"><\/svg><a class="diagram-open" href="\.\.\/\.\.\/diagrams\/[0-9a-f]{20}\.svg">/,
+    );
     expect(page.repro('race').trace?.svg).toMatch(/^<svg id="trace-race"><\/svg><a class="diagram-open" /);
     expect(page.repro('race').snippetHtml).toBe('<pre>print("LEAK: x")</pre>');
   });
@@ -88,7 +148,9 @@ describe('incidentPageView', () => {
     const race = page.repro('race');
     expect(race.embedded).toBe(true);
     expect(race.command).toBe('REPRO_PYTHON=/usr/bin/python3 npm run repro -- 2024-06-02-queue-backlog race');
-    expect(race.ran.map((r) => [r.anchor, r.exit, r.seconds, r.ranAt])).toEqual([['repro-race-cell-1', '0', '0.9', '2026-11-22 06:50 UTC']]);
+    expect(race.ran.map((r) => [r.anchor, r.exit, r.seconds, r.ranAt])).toEqual([
+      ['repro-race-cell-1', '0', '0.9', '2026-11-22 06:50 UTC'],
+    ]);
     expect(race.skipped).toBe(1);
     expect(page.repro('quiet').summary.state).toBe('not-run');
   });
@@ -97,11 +159,22 @@ describe('incidentPageView', () => {
     const page = await incidentPageView(incident());
     expect(page.fact('lag')).toMatchObject({ n: 1, fact: { value: '40 min' } });
     expect(page.fact('nope')).toBeUndefined();
-    expect(page.ref('#12')).toEqual({ label: 'PR #12', url: 'https://github.com/example/consumer/pull/12', title: expect.stringContaining('Restore the acknowledgement') });
+    expect(page.ref('#12')).toEqual({
+      label: 'PR #12',
+      url: 'https://github.com/example/consumer/pull/12',
+      title: expect.stringContaining('Restore the acknowledgement'),
+    });
     expect(page.ref('#10').label).toBe('issue #10');
-    expect(() => page.repro('missing')).toThrow('<Repro id="missing" />: no repro "missing" in content/incidents/2024-06-02-queue-backlog/repros');
-    expect(page.verdict({ repro: 'race', version: '4.5.1' })).toMatchObject({ href: '#repro-race', shown: { state: 'verdict', className: 'verdict-reproduced' } });
-    expect(() => page.verdict({ repro: 'quiet' })).toThrow('content/incidents/2024-06-02-queue-backlog/index.mdx: <Verdict repro="quiet">: the repro "quiet" has no recorded results');
+    expect(() => page.repro('missing')).toThrow(
+      '<Repro id="missing" />: no repro "missing" in content/incidents/2024-06-02-queue-backlog/repros',
+    );
+    expect(page.verdict({ repro: 'race', version: '4.5.1' })).toMatchObject({
+      href: '#repro-race',
+      shown: { state: 'verdict', className: 'verdict-reproduced' },
+    });
+    expect(() => page.verdict({ repro: 'quiet' })).toThrow(
+      'content/incidents/2024-06-02-queue-backlog/index.mdx: <Verdict repro="quiet">: the repro "quiet" has no recorded results',
+    );
   });
 
   it('reaches the MDX components through Astro.locals, and says so when used off an incident page', async () => {
@@ -137,13 +210,23 @@ describe('one list, one renderer', () => {
 
   it('derives the page’s diagrams only in the view', () => {
     const callers = (call: string) => src.filter((f) => text(f).includes(call));
-    expect(callers('fixGraphDiagram(').filter((f) => f !== 'src/domain/fix-graph.ts')).toEqual(['src/view/incident-view.ts']);
-    expect(callers('reproTraceMermaid(').filter((f) => f !== 'src/view/repro-view.ts')).toEqual(['src/view/incident-view.ts']);
-    expect(callers('renderDiagram(').filter((f) => f !== 'src/render/diagrams.ts').sort()).toEqual(['src/integration/rehype-diagrams.ts', 'src/view/incident-view.ts']);
+    expect(callers('fixGraphDiagram(').filter((f) => f !== 'src/domain/fix-graph.ts')).toEqual([
+      'src/view/incident-view.ts',
+    ]);
+    expect(callers('reproTraceMermaid(').filter((f) => f !== 'src/view/repro-view.ts')).toEqual([
+      'src/view/incident-view.ts',
+    ]);
+    expect(
+      callers('renderDiagram(')
+        .filter((f) => f !== 'src/render/diagrams.ts')
+        .sort(),
+    ).toEqual(['src/integration/rehype-diagrams.ts', 'src/view/incident-view.ts']);
   });
 
   it('hands that list to the build’s prerender and to npm run check', () => {
-    expect(text('src/integration/index.ts')).toMatch(/import \{ incidentDiagrams \} from '\.\.\/view\/incident-view\.ts'[\s\S]*prerenderDiagrams\(published\(\)\.flatMap\(incidentDiagrams\)\)/);
+    expect(text('src/integration/index.ts')).toMatch(
+      /import \{ incidentDiagrams \} from '\.\.\/view\/incident-view\.ts'[\s\S]*prerenderDiagrams\(published\(\)\.flatMap\(incidentDiagrams\)\)/,
+    );
     expect(text('scripts/check-content.ts')).toContain("import { checkDiagrams } from '../src/view/incident-view.ts'");
   });
 

@@ -1,10 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { incidentDate, incidentDateText, incidentDuration, sortNewestFirst, type IncidentSummary } from '../../src/domain/incidents.ts';
+import {
+  incidentDate,
+  incidentDateText,
+  incidentDuration,
+  sortNewestFirst,
+  type IncidentSummary,
+} from '../../src/domain/incidents.ts';
 import { incidentSchema } from '../../src/schemas/incident.ts';
 import { timelineEntrySchema } from '../../src/schemas/timeline.ts';
 
 /** A summary built through the real schemas, so the fixtures carry Instants as pages see them. */
-function incident(slug: string, fm: Record<string, unknown> = {}, timeline: Record<string, unknown>[] = []): IncidentSummary {
+function incident(
+  slug: string,
+  fm: Record<string, unknown> = {},
+  timeline: Record<string, unknown>[] = [],
+): IncidentSummary {
   return {
     slug,
     frontmatter: incidentSchema.parse({
@@ -18,7 +28,13 @@ function incident(slug: string, fm: Record<string, unknown> = {}, timeline: Reco
       ...fm,
     }),
     timeline: timeline.map((entry) =>
-      timelineEntrySchema.parse({ kind: 'note', title: 'T', source: 'https://example.com/', confidence: 'verified', ...entry }),
+      timelineEntrySchema.parse({
+        kind: 'note',
+        title: 'T',
+        source: 'https://example.com/',
+        confidence: 'verified',
+        ...entry,
+      }),
     ),
   };
 }
@@ -29,7 +45,11 @@ describe('incidentDate', () => {
     expect(incidentDate(i)?.ms).toBe(Date.UTC(2023, 2, 20, 8));
   });
   it('falls back to the earliest timeline entry, whatever the file order', () => {
-    const i = incident('a', {}, [{ at: '2023-03-21T00:00:00Z' }, { at: '2023-03-20', precision: 'day' }, { at: '2023-03-22T00:00:00Z' }]);
+    const i = incident('a', {}, [
+      { at: '2023-03-21T00:00:00Z' },
+      { at: '2023-03-20', precision: 'day' },
+      { at: '2023-03-22T00:00:00Z' },
+    ]);
     expect(incidentDate(i)?.iso).toBe('2023-03-20');
   });
   it('is undefined with neither', () => {
@@ -71,7 +91,10 @@ describe('incidentDuration', () => {
     expect(incidentDuration(i)).toEqual({ text: '9 h', basis: 'impact window' });
   });
   it('is unknown when a bound is missing or only a day', () => {
-    expect(incidentDuration(incident('a', { started: '2023-03-20T01:00:00Z' }))).toEqual({ text: 'unknown', basis: 'unknown' });
+    expect(incidentDuration(incident('a', { started: '2023-03-20T01:00:00Z' }))).toEqual({
+      text: 'unknown',
+      basis: 'unknown',
+    });
     const dayOnly = incident('b', {}, [
       { at: '2023-03-20', precision: 'day', kind: 'impact-start' },
       { at: '2023-03-21T00:00:00Z', kind: 'impact-end' },

@@ -18,7 +18,11 @@ async function build(hadProblem: (file: string) => boolean = () => false) {
   const stats = { hits: 0, misses: 0 };
   const processor = cachedMdxProcessor(unified(), { hadProblem, stats });
   const renderer = await processor.createMdxRenderer!({ syntaxHighlight: false }, { optimize: false });
-  return { stats, process: (content: string, file: string, frontmatter = { title: 'T' }) => renderer.process(content, file, frontmatter) };
+  return {
+    stats,
+    process: (content: string, file: string, frontmatter = { title: 'T' }) =>
+      renderer.process(content, file, frontmatter),
+  };
 }
 
 describe('compiled MDX cache', () => {

@@ -24,7 +24,13 @@ describe('mermaidProblem', () => {
   });
 
   it('reports other errors at the fence, with the first lines of the message', () => {
-    expect(mermaidProblem('a/index.mdx', 7, new Error('No diagram type detected matching given configuration for text: nope\nmore\nand more'))).toEqual({
+    expect(
+      mermaidProblem(
+        'a/index.mdx',
+        7,
+        new Error('No diagram type detected matching given configuration for text: nope\nmore\nand more'),
+      ),
+    ).toEqual({
       file: 'a/index.mdx',
       line: 7,
       field: 'mermaid diagram',
@@ -34,7 +40,11 @@ describe('mermaidProblem', () => {
   });
 
   it('accepts a thrown string and an unknown fence line', () => {
-    const problem = mermaidProblem('x.mdx', undefined, 'Parse error on line 2:\nLexical error on line 2. Unrecognized text.');
+    const problem = mermaidProblem(
+      'x.mdx',
+      undefined,
+      'Parse error on line 2:\nLexical error on line 2. Unrecognized text.',
+    );
     expect(problem.line).toBeUndefined();
     expect(problem.message).toBe(
       'Mermaid cannot parse line 2 of this diagram (Lexical error on line 2. Unrecognized text.). Check the syntax at https://mermaid.js.org/intro/syntax-reference.html',

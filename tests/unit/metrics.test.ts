@@ -8,7 +8,12 @@ const byKey = (metrics: ReturnType<typeof incidentMetrics>) => Object.fromEntrie
 
 describe('incidentMetrics', () => {
   it('uses the frontmatter moments when they are known', () => {
-    const fm = frontmatter({ started: '2024-06-02T09:15:00+02:00', detected: '2024-06-02T09:40:00+02:00', mitigated: '2024-06-02T10:55:00+02:00', resolved: '2024-06-02T11:15:00+02:00' });
+    const fm = frontmatter({
+      started: '2024-06-02T09:15:00+02:00',
+      detected: '2024-06-02T09:40:00+02:00',
+      mitigated: '2024-06-02T10:55:00+02:00',
+      resolved: '2024-06-02T11:15:00+02:00',
+    });
     const m = byKey(incidentMetrics(fm, [], history([])));
     expect(m['time-to-detect']!.text).toBe('25 min');
     expect(m['time-to-mitigate']!.text).toBe('1 h 40 min');
@@ -32,7 +37,8 @@ describe('incidentMetrics', () => {
   });
 
   it('defines every metric in words', () => {
-    for (const metric of incidentMetrics(frontmatter(), [], history([]))) expect(metric.definition.length).toBeGreaterThan(30);
+    for (const metric of incidentMetrics(frontmatter(), [], history([])))
+      expect(metric.definition.length).toBeGreaterThan(30);
   });
 });
 
@@ -40,8 +46,25 @@ describe('reportToFixRelease', () => {
   it('goes from the first fixed issue to the first release shipping a fix, in days', () => {
     const h = history([
       { type: 'issue', number: 1, title: 'Bug', opened: '2023-03-17' },
-      { type: 'pull', number: 2, title: 'Fix', merged: '2023-03-22T16:03:50Z', relations: [{ type: 'fixes', to: '#1' }, { type: 'released-in', to: 'v1.1' }] },
-      { type: 'pull', number: 3, title: 'Later fix', relations: [{ type: 'fixes', to: '#1' }, { type: 'released-in', to: 'v1.2' }] },
+      {
+        type: 'pull',
+        number: 2,
+        title: 'Fix',
+        merged: '2023-03-22T16:03:50Z',
+        relations: [
+          { type: 'fixes', to: '#1' },
+          { type: 'released-in', to: 'v1.1' },
+        ],
+      },
+      {
+        type: 'pull',
+        number: 3,
+        title: 'Later fix',
+        relations: [
+          { type: 'fixes', to: '#1' },
+          { type: 'released-in', to: 'v1.2' },
+        ],
+      },
       { type: 'release', tag: 'v1.1', title: '1.1', published: '2023-03-22T16:03:50Z' },
       { type: 'release', tag: 'v1.2', title: '1.2', published: '2023-05-08T11:38:12Z' },
     ]);
@@ -55,13 +78,38 @@ describe('reportToFixRelease', () => {
   it('prefers the issue that names the cause over older fixed issues in the same history', () => {
     const h = history([
       { type: 'issue', number: 1, title: 'Old, unrelated', opened: '2022-04-13' },
-      { type: 'pull', number: 2, title: 'The change that caused the bug', relations: [{ type: 'fixes', to: '#1' }, { type: 'released-in', to: 'v1.0' }] },
-      { type: 'issue', number: 3, title: 'The bug', opened: '2023-03-17', relations: [{ type: 'caused-by', to: '#2' }] },
-      { type: 'pull', number: 4, title: 'Fix', relations: [{ type: 'fixes', to: '#3' }, { type: 'released-in', to: 'v1.1' }] },
+      {
+        type: 'pull',
+        number: 2,
+        title: 'The change that caused the bug',
+        relations: [
+          { type: 'fixes', to: '#1' },
+          { type: 'released-in', to: 'v1.0' },
+        ],
+      },
+      {
+        type: 'issue',
+        number: 3,
+        title: 'The bug',
+        opened: '2023-03-17',
+        relations: [{ type: 'caused-by', to: '#2' }],
+      },
+      {
+        type: 'pull',
+        number: 4,
+        title: 'Fix',
+        relations: [
+          { type: 'fixes', to: '#3' },
+          { type: 'released-in', to: 'v1.1' },
+        ],
+      },
       { type: 'release', tag: 'v1.0', title: '1.0', published: '2022-12-04T09:34:48Z' },
       { type: 'release', tag: 'v1.1', title: '1.1', published: '2023-03-22T16:03:50Z' },
     ]);
-    expect(reportToFixRelease(h)).toMatchObject({ report: { label: 'Issue #3 opened' }, release: { label: 'Release v1.1' } });
+    expect(reportToFixRelease(h)).toMatchObject({
+      report: { label: 'Issue #3 opened' },
+      release: { label: 'Release v1.1' },
+    });
   });
 
   it('is unknown without a fixing pull request that was released', () => {

@@ -81,19 +81,31 @@ describe('a finding fails the archive', () => {
 
   it('a token in a repro snippet; the report never prints it whole, and says to revoke it', () => {
     writeIncident({
-      'repros/a/repro.yaml': 'title: A\nruntime: python\nentry: main.py\nexpect:\n  reproduced: LEAK\n  not_reproduced: OK\n',
+      'repros/a/repro.yaml':
+        'title: A\nruntime: python\nentry: main.py\nexpect:\n  reproduced: LEAK\n  not_reproduced: OK\n',
       'repros/a/main.py': `import os\n\nHEADERS = {"Authorization": "token ${TOKEN}"}\n`,
     });
     const { problems } = readArchive(root);
-    expect(problems).toEqual([{ file: `${DIR}/repros/a/main.py`, line: 3, field: 'PII: token', message: expect.stringMatching(/^looks like a GitHub token at column 36: "ghp_…8e" \(masked, 40 characters\)\. Remove it, and if it is real, revoke or rotate it/) }]);
+    expect(problems).toEqual([
+      {
+        file: `${DIR}/repros/a/main.py`,
+        line: 3,
+        field: 'PII: token',
+        message: expect.stringMatching(
+          /^looks like a GitHub token at column 36: "ghp_…8e" \(masked, 40 characters\)\. Remove it, and if it is real, revoke or rotate it/,
+        ),
+      },
+    ]);
     expect(formatProblems(problems)).not.toContain(TOKEN);
     expect(formatProblems(problems)).not.toContain(TOKEN.slice(4, -2));
   });
 
   it('a card number in results.json stdout and a phone number in timeline.yaml', () => {
     writeIncident({
-      'timeline.yaml': '- at: "2024-06-02T09:15:00+02:00"\n  kind: trigger\n  title: Jo (+1 415 555 0100) is paged\n  source: https://example.com/postmortem\n  confidence: verified\n',
-      'repros/a/repro.yaml': 'title: A\nruntime: python\nentry: main.py\nexpect:\n  reproduced: LEAK\n  not_reproduced: OK\n',
+      'timeline.yaml':
+        '- at: "2024-06-02T09:15:00+02:00"\n  kind: trigger\n  title: Jo (+1 415 555 0100) is paged\n  source: https://example.com/postmortem\n  confidence: verified\n',
+      'repros/a/repro.yaml':
+        'title: A\nruntime: python\nentry: main.py\nexpect:\n  reproduced: LEAK\n  not_reproduced: OK\n',
       'repros/a/main.py': 'print("OK")\n',
       'repros/a/results.json': '{\n  "cells": [\n    { "stdout": "charged\\n4111 1111 1111 1111\\n" }\n  ]\n}\n',
     });
@@ -105,7 +117,9 @@ describe('a finding fails the archive', () => {
       [`${DIR}/timeline.yaml`, 3, 'PII: phone'],
     ]);
     expect(problems[0]!.message).toMatch(/^this recording cannot be read: repro: /);
-    expect(problems[1]!.message).toMatch(/^looks like a payment card number \(Visa, passes the Luhn check\) at column 27: "4111…11"/);
+    expect(problems[1]!.message).toMatch(
+      /^looks like a payment card number \(Visa, passes the Luhn check\) at column 27: "4111…11"/,
+    );
   });
 
   it('reports every finding of every incident in one pass', () => {
@@ -120,7 +134,11 @@ describe('a finding fails the archive', () => {
   });
 
   it('skips binary files and dotfiles', () => {
-    writeIncident({ 'diagram.png': Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, ...Buffer.from(EMAIL)]), 'data.bin': Buffer.from([0, 1, 2, ...Buffer.from(EMAIL)]), '.notes': EMAIL });
+    writeIncident({
+      'diagram.png': Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, ...Buffer.from(EMAIL)]),
+      'data.bin': Buffer.from([0, 1, 2, ...Buffer.from(EMAIL)]),
+      '.notes': EMAIL,
+    });
     expect(readArchive(root).problems).toEqual([]);
   });
 });
@@ -130,7 +148,9 @@ describe('content/pii-allowlist.yaml', () => {
 
   it('lets an allowlisted finding through', () => {
     writeIncident({ 'index.mdx': allowed });
-    writeAllowlist(`- file: ${INDEX}\n  match: support@vendor.com\n  kind: email\n  reason: The vendor's published support address, quoted from its status page\n`);
+    writeAllowlist(
+      `- file: ${INDEX}\n  match: support@vendor.com\n  kind: email\n  reason: The vendor's published support address, quoted from its status page\n`,
+    );
     const { problems, incidents } = readArchive(root);
     expect(problems).toEqual([]);
     expect(incidents).toHaveLength(1);
@@ -138,7 +158,9 @@ describe('content/pii-allowlist.yaml', () => {
 
   it('accepts globs and /regular expressions/', () => {
     writeIncident({ 'index.mdx': allowed });
-    writeAllowlist(`# Public addresses only.\n- file: content/incidents/*/index.mdx\n  match: /(support|sales)@vendor\\.com/\n  reason: Published support addresses\n`);
+    writeAllowlist(
+      `# Public addresses only.\n- file: content/incidents/*/index.mdx\n  match: /(support|sales)@vendor\\.com/\n  reason: Published support addresses\n`,
+    );
     expect(readArchive(root).problems).toEqual([]);
   });
 
@@ -147,7 +169,12 @@ describe('content/pii-allowlist.yaml', () => {
     writeAllowlist(`- file: ${INDEX}\n  match: support@vendor.com\n`);
     const { problems } = readArchive(root);
     expect(problems).toEqual([
-      { file: INDEX, line: BODY_LINE, field: 'PII: email', message: expect.stringMatching(/^looks like an email address at column 23: "supp…om"/) },
+      {
+        file: INDEX,
+        line: BODY_LINE,
+        field: 'PII: email',
+        message: expect.stringMatching(/^looks like an email address at column 23: "supp…om"/),
+      },
       {
         file: PII_ALLOWLIST,
         line: 1,
@@ -160,18 +187,32 @@ describe('content/pii-allowlist.yaml', () => {
 
   it('an empty reason, an unknown kind and an absolute path, each at its line', () => {
     writeIncident({ 'index.mdx': allowed });
-    writeAllowlist(`- file: ${INDEX}\n  match: support@vendor.com\n  reason: " "\n- file: /etc/passwd\n  match: x\n  kind: mail\n  reason: ok\n`);
+    writeAllowlist(
+      `- file: ${INDEX}\n  match: support@vendor.com\n  reason: " "\n- file: /etc/passwd\n  match: x\n  kind: mail\n  reason: ok\n`,
+    );
     const { problems } = readArchive(root);
-    expect(problems.filter((p) => p.file === PII_ALLOWLIST).map((p) => [p.line, p.field, p.message.split(';')[0]])).toEqual([
-      [3, '[0].reason', 'every allowlist entry needs a reason: say why this text is public and may be published (e.g. "the vendor\'s published support address")'],
-      [4, '[1].file', 'file must be relative to the project root (e.g. content/incidents/…/index.mdx), without a leading / or ..'],
+    expect(
+      problems.filter((p) => p.file === PII_ALLOWLIST).map((p) => [p.line, p.field, p.message.split(';')[0]]),
+    ).toEqual([
+      [
+        3,
+        '[0].reason',
+        'every allowlist entry needs a reason: say why this text is public and may be published (e.g. "the vendor\'s published support address")',
+      ],
+      [
+        4,
+        '[1].file',
+        'file must be relative to the project root (e.g. content/incidents/…/index.mdx), without a leading / or ..',
+      ],
       [6, '[1].kind', 'expected kind to be one of: email, card, token, phone (or leave it out to allow any kind)'],
     ]);
   });
 
   it('an entry that allows nothing is reported as stale, at its line', () => {
     writeIncident();
-    writeAllowlist(`- file: ${INDEX}\n  match: old-support@vendor.com\n  reason: Was on the page before it was rewritten\n`);
+    writeAllowlist(
+      `- file: ${INDEX}\n  match: old-support@vendor.com\n  reason: Was on the page before it was rewritten\n`,
+    );
     const { problems, incidents } = readArchive(root);
     expect(problems).toEqual([
       {
@@ -197,10 +238,17 @@ describe('content/pii-allowlist.yaml', () => {
   it('malformed YAML and the wrong shape', () => {
     writeIncident();
     writeAllowlist('- file: x\n  match: [unclosed\n');
-    expect(readArchive(root).problems).toEqual([{ file: PII_ALLOWLIST, line: expect.any(Number), message: expect.stringMatching(/^this is not valid YAML/) }]);
+    expect(readArchive(root).problems).toEqual([
+      { file: PII_ALLOWLIST, line: expect.any(Number), message: expect.stringMatching(/^this is not valid YAML/) },
+    ]);
     writeAllowlist('file: x\n');
     expect(readArchive(root).problems).toEqual([
-      { file: PII_ALLOWLIST, line: 1, message: 'expected pii-allowlist.yaml to be a list of entries, each starting with "- file:" and giving match and reason; found a mapping' },
+      {
+        file: PII_ALLOWLIST,
+        line: 1,
+        message:
+          'expected pii-allowlist.yaml to be a list of entries, each starting with "- file:" and giving match and reason; found a mapping',
+      },
     ]);
   });
 
@@ -217,7 +265,10 @@ describe('the bundled content', () => {
     expect(readArchive(project).problems).toEqual([]);
     const started = performance.now();
     const lint = piiLint(project);
-    const problems: ContentProblem[] = [...lint.scanIncident('content/incidents/2023-03-20-chatgpt-redis-py'), ...lint.finish()];
+    const problems: ContentProblem[] = [
+      ...lint.scanIncident('content/incidents/2023-03-20-chatgpt-redis-py'),
+      ...lint.finish(),
+    ];
     expect(problems).toEqual([]);
     expect(performance.now() - started).toBeLessThan(2000);
   });

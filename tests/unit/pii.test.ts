@@ -9,7 +9,17 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { incidentContentFiles } from '../../src/archive/pii-scan.ts';
-import { allowPattern, entropy, globToRegExp, luhnValid, mask, piiAllowlist, scanText, type PiiAllowEntry, type PiiFinding } from '../../src/domain/pii.ts';
+import {
+  allowPattern,
+  entropy,
+  globToRegExp,
+  luhnValid,
+  mask,
+  piiAllowlist,
+  scanText,
+  type PiiAllowEntry,
+  type PiiFinding,
+} from '../../src/domain/pii.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const FLAGSHIP = 'content/incidents/2023-03-20-chatgpt-redis-py';
@@ -26,7 +36,12 @@ const STRIPE = ['sk', '_live_', '51HqZt2eZvKYlo2C9x7Rw3Lp'].join('');
 const GOOGLE = ['AI', 'za', 'SyD4k9Xw2Lm7Qp1Vb8Nz3Tr6Yh0Jc5Gf-_e'].join('');
 const OPENAI = ['sk', '-proj-', 'Xq7Lm2Pz9Rt4Vw8Ns1Bk6Hd3Fj0Gc5Ya'].join('');
 // The example token of jwt.io.
-const JWT = ['ey', 'JhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9', '.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ', '.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c'].join('');
+const JWT = [
+  'ey',
+  'JhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9',
+  '.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ',
+  '.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c',
+].join('');
 const PRIVATE_KEY = ['-----BEGIN RSA ', 'PRIVATE KEY-----'].join('');
 const RANDOM = ['q8Zr3VtX', '9mK2pL7wN4bY6cH1'].join('');
 
@@ -67,7 +82,15 @@ describe('luhnValid', () => {
 describe('scanText: email addresses', () => {
   it('finds an address with its line and column', () => {
     expect(scanText('# Contacts\n\nWrite to jane.doe@acme-corp.com today.\n', 'content/x/index.mdx')).toEqual([
-      { file: 'content/x/index.mdx', line: 3, column: 10, kind: 'email', label: 'an email address', excerpt: 'jane…om', match: 'jane.doe@acme-corp.com' },
+      {
+        file: 'content/x/index.mdx',
+        line: 3,
+        column: 10,
+        kind: 'email',
+        label: 'an email address',
+        excerpt: 'jane…om',
+        match: 'jane.doe@acme-corp.com',
+      },
     ]);
   });
 
@@ -106,7 +129,12 @@ describe('scanText: payment card numbers', () => {
 
   it('names the network and the Luhn check, and masks the number', () => {
     const [finding] = scanText('pan: 4111 1111 1111 1111', 'f');
-    expect(finding).toMatchObject({ kind: 'card', label: 'a payment card number (Visa, passes the Luhn check)', excerpt: '4111…11', column: 6 });
+    expect(finding).toMatchObject({
+      kind: 'card',
+      label: 'a payment card number (Visa, passes the Luhn check)',
+      excerpt: '4111…11',
+      column: 6,
+    });
   });
 
   it('does not fire on a number that fails Luhn', () => {
@@ -221,9 +249,9 @@ describe('scanText: phone numbers', () => {
   });
 
   it('finds a phone number at its line and column', () => {
-    expect(scanText('- at: "2024-06-02T09:15:00+02:00"\n  body: Jo (+1 415 555 0100) paged the team\n', 'f')).toMatchObject([
-      { line: 2, column: 13, kind: 'phone', label: 'a phone number', excerpt: '+1 4…00' },
-    ]);
+    expect(
+      scanText('- at: "2024-06-02T09:15:00+02:00"\n  body: Jo (+1 415 555 0100) paged the team\n', 'f'),
+    ).toMatchObject([{ line: 2, column: 13, kind: 'phone', label: 'a phone number', excerpt: '+1 4…00' }]);
   });
 
   it('does not fire on dates, times, offsets, versions, decimals, ids and counts', () => {
@@ -251,7 +279,10 @@ describe('scanText: phone numbers', () => {
 
 describe('scanText: the bundled incident', () => {
   it.each([
-    ['timestamps', 'started: "2023-03-20T01:00:00-07:00"\nmerged: "2022-09-29T11:03:54Z"\n"recordedAt": "2026-11-22T06:55:04.761Z"'],
+    [
+      'timestamps',
+      'started: "2023-03-20T01:00:00-07:00"\nmerged: "2022-09-29T11:03:54Z"\n"recordedAt": "2026-11-22T06:55:04.761Z"',
+    ],
     ['commit SHAs', 'merge_commit: 9fe836698ca5930e39633b86839b6c1bae07237e'],
     ['sha256 hashes', '"sourcesHash": "sha256:d70dbb4c5cdbe65222fc68fe3206a23f7c83afb33e9d7ce750a52911f7fca3d0",'],
     ['CVE and GHSA ids', '| CVE-2023-28858 (GHSA-24wv-mv5m-xv4h) | aliases: [GHSA-8fww-64cx-x8p5, PYSEC-2023-46]'],
@@ -261,7 +292,10 @@ describe('scanText: the bundled incident', () => {
     ['issue numbers', '<Ref to="#2624" /> and https://github.com/redis/redis-py/issues/2624'],
     ['a CVSS vector', 'cvss: "CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:L/I:N/A:N"'],
     ['durations in results.json', '"t": 120.519, "durationMs": 914,'],
-    ['the news URL with dates in it', 'https://epocanegocios.globo.com/tecnologia/noticia/2023/03/bug-faz-chatgpt-expor.ghtml'],
+    [
+      'the news URL with dates in it',
+      'https://epocanegocios.globo.com/tecnologia/noticia/2023/03/bug-faz-chatgpt-expor.ghtml',
+    ],
   ])('no finding in %s', (_, text) => {
     expect(found(text)).toEqual([]);
   });
@@ -269,7 +303,12 @@ describe('scanText: the bundled incident', () => {
   it('has no finding in any of its files, and scans them quickly', () => {
     const files = incidentContentFiles(ROOT, FLAGSHIP);
     expect(files).toEqual(
-      expect.arrayContaining([`${FLAGSHIP}/index.mdx`, `${FLAGSHIP}/history.yaml`, `${FLAGSHIP}/repros/cancel-race/race.py`, `${FLAGSHIP}/repros/resp-desync/results.json`]),
+      expect.arrayContaining([
+        `${FLAGSHIP}/index.mdx`,
+        `${FLAGSHIP}/history.yaml`,
+        `${FLAGSHIP}/repros/cancel-race/race.py`,
+        `${FLAGSHIP}/repros/resp-desync/results.json`,
+      ]),
     );
     const texts = files.map((file) => [file, readFileSync(resolve(ROOT, file), 'utf8')] as const);
     scanText(texts[0]![1], texts[0]![0]); // warm up
@@ -313,7 +352,12 @@ describe('the allowlist', () => {
   });
 
   it('matches a /regex/ against the whole finding', () => {
-    expect(piiAllowlist([entry({ match: '/[a-z]+@vendor\\.com/' })]).filter([finding(), finding({ match: 'sales@vendor.com' })])).toEqual([]);
+    expect(
+      piiAllowlist([entry({ match: '/[a-z]+@vendor\\.com/' })]).filter([
+        finding(),
+        finding({ match: 'sales@vendor.com' }),
+      ]),
+    ).toEqual([]);
     // Anchored: a pattern for part of the text does not allow all of it.
     expect(piiAllowlist([entry({ match: '/vendor\\.com/' })]).filter([finding()])).toHaveLength(1);
     expect(piiAllowlist([entry({ match: '/SUPPORT@VENDOR\\.COM/i' })]).filter([finding()])).toEqual([]);

@@ -43,7 +43,9 @@ describe('formatProblem(s)', () => {
   });
   it('counts problems in the heading', () => {
     expect(formatProblems([bare])).toBe('1 content problem:\n\na\n    no index.mdx\n');
-    expect(formatProblems([withLine, bare])).toMatch(/^2 content problems:\n\na\/index\.mdx:7 {2}started\n {4}bad time\n\na\n/);
+    expect(formatProblems([withLine, bare])).toMatch(
+      /^2 content problems:\n\na\/index\.mdx:7 {2}started\n {4}bad time\n\na\n/,
+    );
   });
 });
 
@@ -86,7 +88,9 @@ describe('parseYaml', () => {
       {
         file: 'f.yaml',
         line: 3,
-        message: expect.stringMatching(/^this is not valid YAML: .+\. Check indentation, the colon after each key, and quotes/),
+        message: expect.stringMatching(
+          /^this is not valid YAML: .+\. Check indentation, the colon after each key, and quotes/,
+        ),
       },
     ]);
   });
@@ -109,7 +113,10 @@ describe('problemsFromZod', () => {
     title: z.string({ error: 'expected a title as text' }),
     count: z.number({ error: 'expected a count' }).optional(),
     tags: z.array(z.string({ error: 'expected a tag' })).optional(),
-    note: z.string().refine((s) => !s.includes('\n'), { error: 'one line only' }).optional(),
+    note: z
+      .string()
+      .refine((s) => !s.includes('\n'), { error: 'one line only' })
+      .optional(),
   });
 
   it('says a missing field is missing, at the parent line', () => {
@@ -133,7 +140,12 @@ describe('problemsFromZod', () => {
   });
 
   it('names lists, empty lists, mappings and null', () => {
-    const list = z.object({ a: z.string({ error: 'A' }), b: z.string({ error: 'B' }), c: z.string({ error: 'C' }), d: z.string({ error: 'D' }) });
+    const list = z.object({
+      a: z.string({ error: 'A' }),
+      b: z.string({ error: 'B' }),
+      c: z.string({ error: 'C' }),
+      d: z.string({ error: 'D' }),
+    });
     const messages = problemsOf(list, 'a: [1]\nb: []\nc: {x: 1}\nd: null\n').map((p) => p.message);
     expect(messages).toEqual(['A; found a list', 'B; found an empty list', 'C; found a mapping', 'D; found null']);
   });
@@ -148,7 +160,12 @@ describe('problemsFromZod', () => {
   it('says "found nothing" for an empty document', () => {
     const root = z.array(z.string(), { error: 'expected a list of entries' });
     expect(problemsOf(root, '# only a comment\n')).toEqual([
-      { file: 'f.yaml', line: 1, field: undefined, message: 'expected a list of entries; found nothing (the document is empty)' },
+      {
+        file: 'f.yaml',
+        line: 1,
+        field: undefined,
+        message: 'expected a list of entries; found nothing (the document is empty)',
+      },
     ]);
   });
 
@@ -166,15 +183,28 @@ describe('problemsFromZod', () => {
   });
 
   it('reports the first branch of an unlabelled union with its own path', () => {
-    const author = z.object({ authors: z.array(z.union([z.string().min(1, { error: 'name must not be empty' }), z.object({ name: z.string() })])) });
+    const author = z.object({
+      authors: z.array(
+        z.union([z.string().min(1, { error: 'name must not be empty' }), z.object({ name: z.string() })]),
+      ),
+    });
     const problems = problemsOf(author, 'authors:\n  - ""\n');
-    expect(problems).toEqual([{ file: 'f.yaml', line: 2, field: 'authors[0]', message: 'name must not be empty; found ""' }]);
+    expect(problems).toEqual([
+      { file: 'f.yaml', line: 2, field: 'authors[0]', message: 'name must not be empty; found ""' },
+    ]);
   });
 
-  it('reports a bad record key with the key schema\'s message, at the key', () => {
-    const env = z.object({ parameters: z.record(z.string().regex(/^[A-Z]+$/, { error: 'use an environment variable name' }), z.number()) });
+  it("reports a bad record key with the key schema's message, at the key", () => {
+    const env = z.object({
+      parameters: z.record(z.string().regex(/^[A-Z]+$/, { error: 'use an environment variable name' }), z.number()),
+    });
     expect(problemsOf(env, 'parameters:\n  SLEEP: 1\n  delay: 2\n')).toEqual([
-      { file: 'f.yaml', line: 3, field: 'parameters.delay', message: 'use an environment variable name; found "delay"' },
+      {
+        file: 'f.yaml',
+        line: 3,
+        field: 'parameters.delay',
+        message: 'use an environment variable name; found "delay"',
+      },
     ]);
   });
 
@@ -205,7 +235,7 @@ describe("problemsFromZod: the schema library's default wording", () => {
     note: z.string().max(3).optional(),
   });
 
-  it('is never shown: each message says what was expected in Aftermath\'s words', () => {
+  it("is never shown: each message says what was expected in Aftermath's words", () => {
     const problems = problemsOf(plain, 'tags: []\nkind: c\nsite: nope\nnote: long\n');
     expect(problems.map((p) => `${p.field}: ${p.message}`)).toEqual([
       'owner: expected a mapping (indented "key: value" lines); the field is missing',

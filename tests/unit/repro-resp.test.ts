@@ -6,7 +6,8 @@ import { decoderNames, getDecoder, registerDecoder } from '../../src/repro/wire/
 import { WIRE_DECODERS } from '../../src/schemas/repro.ts';
 
 const bytes = (text: string) => Buffer.from(text, 'utf8');
-const describeAll = (text: string, role: 'command' | 'reply' = 'reply') => decodeAll(bytes(text)).map((f) => describeFrame(f, role));
+const describeAll = (text: string, role: 'command' | 'reply' = 'reply') =>
+  decodeAll(bytes(text)).map((f) => describeFrame(f, role));
 
 describe('RespDecoder', () => {
   it('decodes a command as an array of bulk strings and shows it like redis-cli', () => {
@@ -29,7 +30,11 @@ describe('RespDecoder', () => {
   });
 
   it('decodes RESP3 types', () => {
-    expect(describeAll('_\r\n#t\r\n,3.14\r\n(12345678901234567890\r\n%1\r\n+a\r\n:1\r\n~1\r\n+x\r\n>2\r\n+message\r\n+hi\r\n=8\r\ntxt:some\r\n!3\r\nBAD\r\n')).toEqual([
+    expect(
+      describeAll(
+        '_\r\n#t\r\n,3.14\r\n(12345678901234567890\r\n%1\r\n+a\r\n:1\r\n~1\r\n+x\r\n>2\r\n+message\r\n+hi\r\n=8\r\ntxt:some\r\n!3\r\nBAD\r\n',
+      ),
+    ).toEqual([
       '(nil)',
       '(true)',
       '(double) 3.14',
@@ -67,7 +72,14 @@ describe('RespDecoder', () => {
 
   it('decodes nested arrays with nil elements', () => {
     const [frame] = decodeAll(bytes('*3\r\n*2\r\n:1\r\n$1\r\na\r\n$-1\r\n*0\r\n'));
-    expect(frame).toMatchObject({ kind: 'array', items: [{ kind: 'array', items: [{ kind: 'integer' }, { kind: 'bulk' }] }, { kind: 'nil' }, { kind: 'array', items: [] }] });
+    expect(frame).toMatchObject({
+      kind: 'array',
+      items: [
+        { kind: 'array', items: [{ kind: 'integer' }, { kind: 'bulk' }] },
+        { kind: 'nil' },
+        { kind: 'array', items: [] },
+      ],
+    });
     expect(describeFrame(frame!, 'reply')).toBe('[[(integer) 1, "a"], (nil), (empty array)]');
   });
 
@@ -111,7 +123,11 @@ describe('decodeTrace', () => {
       { conn: 1, dir: 's2c', t: 5, text: '"alice"' },
       { conn: 1, dir: 's2c', t: 5, text: '(nil)' },
     ]);
-    expect(messagesByConnection(decoded).get(1)?.map((m) => m.text)).toEqual(['GET user:1', '"alice"', '(nil)']);
+    expect(
+      messagesByConnection(decoded)
+        .get(1)
+        ?.map((m) => m.text),
+    ).toEqual(['GET user:1', '"alice"', '(nil)']);
   });
 
   it('is bounded and counts what it left out', () => {
@@ -123,7 +139,9 @@ describe('decodeTrace', () => {
 
 describe('the byte-chunk decoder', () => {
   it('shows the size and a printable preview, escaping CR, LF and tab and dotting other bytes', () => {
-    expect(describeChunk(bytes('GET / HTTP/1.1\r\nHost: x\r\n\r\n'))).toBe('27 bytes: GET / HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n');
+    expect(describeChunk(bytes('GET / HTTP/1.1\r\nHost: x\r\n\r\n'))).toBe(
+      '27 bytes: GET / HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n',
+    );
     expect(describeChunk(Uint8Array.from([0x00, 0x41, 0xff, 0x09]))).toBe('4 bytes: ·A·\\t');
     expect(describeChunk(bytes('x'))).toBe('1 byte: x');
     expect(describeChunk(new Uint8Array(0))).toBe('0 bytes: ');
@@ -171,20 +189,37 @@ describe('the decoder registry', () => {
     const resp = getDecoder('resp').create('s2c');
     expect(resp.push(bytes('$5\r\nal'))).toEqual([]);
     expect(resp.push(bytes('ice\r\n'))).toEqual(['"alice"']);
-    expect(getDecoder('resp').create('c2s').push(encodeCommand(['GET', 'k']))).toEqual(['GET k']);
+    expect(
+      getDecoder('resp')
+        .create('c2s')
+        .push(encodeCommand(['GET', 'k'])),
+    ).toEqual(['GET k']);
   });
 
   it('takes a new decoder, used by decodeTrace by name, and names the known ones for an unknown name', () => {
-    registerDecoder({ name: 'test-lines', summary: 'lines', create: () => {
-      let rest = '';
-      return { push: (chunk) => {
-        const lines = (rest + Buffer.from(chunk).toString()).split('\n');
-        rest = lines.pop()!;
-        return lines.map((line) => `line ${line}`);
-      } };
-    } });
+    registerDecoder({
+      name: 'test-lines',
+      summary: 'lines',
+      create: () => {
+        let rest = '';
+        return {
+          push: (chunk) => {
+            const lines = (rest + Buffer.from(chunk).toString()).split('\n');
+            rest = lines.pop()!;
+            return lines.map((line) => `line ${line}`);
+          },
+        };
+      },
+    });
     const b64 = (text: string) => Buffer.from(text).toString('base64');
-    const trace: WireTrace = { chunks: [{ conn: 1, dir: 'c2s', t: 1, bytes: b64('a\nb') }, { conn: 1, dir: 'c2s', t: 2, bytes: b64('c\n') }], events: [], droppedChunks: 0 };
+    const trace: WireTrace = {
+      chunks: [
+        { conn: 1, dir: 'c2s', t: 1, bytes: b64('a\nb') },
+        { conn: 1, dir: 'c2s', t: 2, bytes: b64('c\n') },
+      ],
+      events: [],
+      droppedChunks: 0,
+    };
     expect(decodeTrace(trace, 10, 'test-lines').messages.map((m) => m.text)).toEqual(['line a', 'line bc']);
     expect(() => getDecoder('http2')).toThrow(/no wire decoder "http2": known decoders are resp, bytes, test-lines/);
   });

@@ -27,13 +27,26 @@ function cell(version: string, verdict: Verdict, parameters: Record<string, stri
     stdout: '',
     stderr: '',
     trace: EMPTY_TRACE,
-    environment: { runtime: 'python', interpreter: null, interpreterVersion: null, packageVersionImported: null, redisServerVersion: null, os: 'Linux', node: 'v22' },
+    environment: {
+      runtime: 'python',
+      interpreter: null,
+      interpreterVersion: null,
+      packageVersionImported: null,
+      redisServerVersion: null,
+      os: 'Linux',
+      node: 'v22',
+    },
     ranAt: '2024-01-01T00:00:00Z',
   };
 }
 
 function results(hash: string, cells: CellResult[]): ReproResults {
-  return { repro: { incident: 'inc', id: 'r', title: 't', dir: 'repros/r' }, sourcesHash: hash, recordedAt: '2024-01-01T00:00:00Z', cells };
+  return {
+    repro: { incident: 'inc', id: 'r', title: 't', dir: 'repros/r' },
+    sourcesHash: hash,
+    recordedAt: '2024-01-01T00:00:00Z',
+    cells,
+  };
 }
 
 describe('sourcesHash', () => {
@@ -65,12 +78,21 @@ describe('isStale / checkResults', () => {
 
   it('passes when every fresh verdict matches the recording', () => {
     const recorded = results('h', [cell('1', 'reproduced'), cell('2', 'not-reproduced')]);
-    expect(checkResults(recorded, results('h', [cell('2', 'not-reproduced')]))).toEqual({ ok: true, stale: false, problems: [], flips: [], notes: [] });
+    expect(checkResults(recorded, results('h', [cell('2', 'not-reproduced')]))).toEqual({
+      ok: true,
+      stale: false,
+      problems: [],
+      flips: [],
+      notes: [],
+    });
   });
 
   it('fails on a changed verdict, a skipped cell, a missing cell, stale sources, no recording', () => {
     const recorded = results('h', [cell('1', 'reproduced'), cell('2', 'not-reproduced')]);
-    const outcome = checkResults(recorded, results('h', [cell('1', 'not-reproduced'), cell('2', 'skipped'), cell('3', 'reproduced')]));
+    const outcome = checkResults(
+      recorded,
+      results('h', [cell('1', 'not-reproduced'), cell('2', 'skipped'), cell('3', 'reproduced')]),
+    );
     expect(outcome.ok).toBe(false);
     expect(outcome.problems).toEqual([
       'inc/r [1]: recorded reproduced, now not-reproduced',
@@ -80,7 +102,9 @@ describe('isStale / checkResults', () => {
     const stale = checkResults(recorded, results('changed', [cell('1', 'reproduced')]));
     expect(stale).toMatchObject({ ok: false, stale: true });
     expect(stale.problems[0]).toMatch(/stale/);
-    expect(checkResults(undefined, results('h', [])).problems[0]).toMatch(/no results\.json recorded; run npm run repro -- inc r/);
+    expect(checkResults(undefined, results('h', [])).problems[0]).toMatch(
+      /no results\.json recorded; run npm run repro -- inc r/,
+    );
   });
 });
 
@@ -114,23 +138,44 @@ describe('mergeResults / writeResults', () => {
 
 describe('checkResults reports flips with both cells', () => {
   it('names the cell, both verdicts and rates, and keeps both transcripts', () => {
-    const recorded = results('h', [{ ...cell('4.5.1', 'reproduced'), stdout: 'LEAK: old', tally: { runs: 10, reproduced: 10, notReproduced: 0, errors: 0 } }]);
-    const fresh = results('h', [{ ...cell('4.5.1', 'not-reproduced'), stdout: 'NO-LEAK: new', tally: { runs: 10, reproduced: 0, notReproduced: 10, errors: 0 } }]);
+    const recorded = results('h', [
+      {
+        ...cell('4.5.1', 'reproduced'),
+        stdout: 'LEAK: old',
+        tally: { runs: 10, reproduced: 10, notReproduced: 0, errors: 0 },
+      },
+    ]);
+    const fresh = results('h', [
+      {
+        ...cell('4.5.1', 'not-reproduced'),
+        stdout: 'NO-LEAK: new',
+        tally: { runs: 10, reproduced: 0, notReproduced: 10, errors: 0 },
+      },
+    ]);
     const outcome = checkResults(recorded, fresh);
     expect(outcome.ok).toBe(false);
-    expect(outcome.problems).toEqual(['inc/r [4.5.1]: recorded reproduced (10/10 runs reproduced), now not-reproduced (0/10 runs reproduced)']);
+    expect(outcome.problems).toEqual([
+      'inc/r [4.5.1]: recorded reproduced (10/10 runs reproduced), now not-reproduced (0/10 runs reproduced)',
+    ]);
     expect(outcome.flips).toHaveLength(1);
     expect([outcome.flips[0]!.recorded.stdout, outcome.flips[0]!.fresh.stdout]).toEqual(['LEAK: old', 'NO-LEAK: new']);
   });
 });
 
 describe('checkResults and intermittent cells', () => {
-  const rate = (verdict: Verdict, reproduced: number) => ({ ...cell('4.5.1', verdict), tally: { runs: 10, reproduced, notReproduced: 10 - reproduced, errors: 0 } });
+  const rate = (verdict: Verdict, reproduced: number) => ({
+    ...cell('4.5.1', verdict),
+    tally: { runs: 10, reproduced, notReproduced: 10 - reproduced, errors: 0 },
+  });
   it('lets a repeated cell move to or from an intermittent rate with a note, but fails a move between all and none', () => {
     const toLuck = checkResults(results('h', [rate('not-reproduced', 0)]), results('h', [rate('reproduced', 1)]));
     expect(toLuck).toMatchObject({ ok: true, problems: [], flips: [] });
-    expect(toLuck.notes).toEqual(['inc/r [4.5.1]: recorded not-reproduced (0/10 runs reproduced), now reproduced (1/10 runs reproduced); timing decides this cell']);
-    expect(checkResults(results('h', [rate('reproduced', 7)]), results('h', [rate('not-reproduced', 0)])).ok).toBe(true);
+    expect(toLuck.notes).toEqual([
+      'inc/r [4.5.1]: recorded not-reproduced (0/10 runs reproduced), now reproduced (1/10 runs reproduced); timing decides this cell',
+    ]);
+    expect(checkResults(results('h', [rate('reproduced', 7)]), results('h', [rate('not-reproduced', 0)])).ok).toBe(
+      true,
+    );
     const realFlip = checkResults(results('h', [rate('reproduced', 10)]), results('h', [rate('not-reproduced', 0)]));
     expect(realFlip.ok).toBe(false);
     expect(realFlip.flips).toHaveLength(1);
@@ -140,7 +185,10 @@ describe('checkResults and intermittent cells', () => {
 describe('mergeShards', () => {
   const order = new Map([['inc/r', ['1', '2', '3'].map((v) => cellKey({ version: v, parameters: {} }))]]);
   it('joins shards into one recording in matrix order, with the latest recording time', () => {
-    const a = { ...results('h', [cell('3', 'reproduced'), cell('1', 'not-reproduced')]), recordedAt: '2024-01-02T00:00:00Z' };
+    const a = {
+      ...results('h', [cell('3', 'reproduced'), cell('1', 'not-reproduced')]),
+      recordedAt: '2024-01-02T00:00:00Z',
+    };
     const b = results('h', [cell('2', 'reproduced')]);
     const [merged] = mergeShards([[a], [b]], order);
     expect(merged!.cells.map((c) => c.version)).toEqual(['1', '2', '3']);

@@ -11,7 +11,17 @@ import { join } from 'node:path';
 import { boundedCapture } from '../../src/repro/process.ts';
 import os from 'node:os';
 import { cellKey, cellLabel } from '../../src/domain/repro-cells.ts';
-import { clipText, expandMatrix, expectationFor, importedVersion, interpreterName, judge, ReproConfigError, shareablePaths, tallyVerdict } from '../../src/repro/runner.ts';
+import {
+  clipText,
+  expandMatrix,
+  expectationFor,
+  importedVersion,
+  interpreterName,
+  judge,
+  ReproConfigError,
+  shareablePaths,
+  tallyVerdict,
+} from '../../src/repro/runner.ts';
 import { reproSchema } from '../../src/schemas/repro.ts';
 import type { IncidentRecord } from '../../src/archive/archive.ts';
 
@@ -22,7 +32,11 @@ const manifest = reproSchema.parse({
   package: { name: 'redis', versions: ['4.5.1', '4.5.3'] },
   parameters: { SLEEP: [0.1, 0.2], MODE: ['a', 'b', 'c'] },
   timeout_s: 5,
-  expect: { reproduced: '^REPRODUCED$', not_reproduced: '^NOT REPRODUCED$', by_version: { '4.5.1': 'reproduced', '4.5.3': 'not-reproduced' } },
+  expect: {
+    reproduced: '^REPRODUCED$',
+    not_reproduced: '^NOT REPRODUCED$',
+    by_version: { '4.5.1': 'reproduced', '4.5.3': 'not-reproduced' },
+  },
 });
 const ok = { exitCode: 0, signal: null, timedOut: false, stderr: '' };
 
@@ -42,28 +56,41 @@ describe('expandMatrix', () => {
   });
 
   it('runs "installed" once when there is no package and no parameters', () => {
-    expect(expandMatrix({ ...manifest, package: undefined, parameters: {} })).toEqual([{ version: 'installed', parameters: {} }]);
+    expect(expandMatrix({ ...manifest, package: undefined, parameters: {} })).toEqual([
+      { version: 'installed', parameters: {} },
+    ]);
   });
 
   it('keys cells independently of parameter order', () => {
-    expect(cellKey({ version: '1', parameters: { A: '1', B: '2' } })).toBe(cellKey({ version: '1', parameters: { B: '2', A: '1' } }));
+    expect(cellKey({ version: '1', parameters: { A: '1', B: '2' } })).toBe(
+      cellKey({ version: '1', parameters: { B: '2', A: '1' } }),
+    );
   });
 });
 
 describe('judge', () => {
   const cell = { version: '4.5.1', parameters: {} };
   it('gives reproduced / not-reproduced from stdout patterns, line-anchored', () => {
-    expect(judge(manifest, cell, { ...ok, stdout: 'imported redis 4.5.1\nREPRODUCED\n' })).toEqual({ verdict: 'reproduced', imported: '4.5.1' });
+    expect(judge(manifest, cell, { ...ok, stdout: 'imported redis 4.5.1\nREPRODUCED\n' })).toEqual({
+      verdict: 'reproduced',
+      imported: '4.5.1',
+    });
     expect(judge(manifest, cell, { ...ok, stdout: 'NOT REPRODUCED\n' }).verdict).toBe('not-reproduced');
     // "NOT REPRODUCED" must not count as "REPRODUCED" because of the ^…$ anchors with the m flag.
     expect(judge(manifest, cell, { ...ok, stdout: 'x NOT REPRODUCED\n' }).verdict).toBe('error');
   });
 
   it('says why it is an error', () => {
-    expect(judge(manifest, cell, { ...ok, exitCode: 3, stdout: '', stderr: 'Traceback…\nValueError: boom\n' })).toMatchObject({ verdict: 'error', reason: 'exited with code 3 without a verdict line: ValueError: boom' });
-    expect(judge(manifest, cell, { ...ok, exitCode: null, signal: 'SIGKILL', stdout: '' }).reason).toMatch(/killed by SIGKILL/);
+    expect(
+      judge(manifest, cell, { ...ok, exitCode: 3, stdout: '', stderr: 'Traceback…\nValueError: boom\n' }),
+    ).toMatchObject({ verdict: 'error', reason: 'exited with code 3 without a verdict line: ValueError: boom' });
+    expect(judge(manifest, cell, { ...ok, exitCode: null, signal: 'SIGKILL', stdout: '' }).reason).toMatch(
+      /killed by SIGKILL/,
+    );
     expect(judge(manifest, cell, { ...ok, stdout: 'hello\n' }).reason).toMatch(/matched neither/);
-    expect(judge(manifest, cell, { ...ok, timedOut: true, exitCode: null, signal: 'SIGTERM', stdout: 'REPRODUCED\n' })).toMatchObject({
+    expect(
+      judge(manifest, cell, { ...ok, timedOut: true, exitCode: null, signal: 'SIGTERM', stdout: 'REPRODUCED\n' }),
+    ).toMatchObject({
       verdict: 'error',
       reason: 'timed out after 5 s (a verdict pattern had matched before the timeout)',
     });
@@ -71,7 +98,11 @@ describe('judge', () => {
 
   it('refuses to credit a pinned version with a run of another version', () => {
     const result = judge(manifest, cell, { ...ok, stdout: 'imported redis 4.5.3\nREPRODUCED\n' });
-    expect(result).toMatchObject({ verdict: 'error', reason: 'imported redis 4.5.3, not the pinned 4.5.1', imported: '4.5.3' });
+    expect(result).toMatchObject({
+      verdict: 'error',
+      reason: 'imported redis 4.5.3, not the pinned 4.5.1',
+      imported: '4.5.3',
+    });
   });
 
   it('reads the imported version, normalising package names', () => {
@@ -83,17 +114,30 @@ describe('judge', () => {
 
 describe('interpreterName', () => {
   it('names a cached interpreter relative to the cache and any other by its file name, never by a machine path', () => {
-    expect(interpreterName('/home/jane/.cache/aftermath/repro-envs/0123abcd/bin/python', '/home/jane/.cache/aftermath/repro-envs')).toBe('repro-envs/0123abcd/bin/python');
+    expect(
+      interpreterName(
+        '/home/jane/.cache/aftermath/repro-envs/0123abcd/bin/python',
+        '/home/jane/.cache/aftermath/repro-envs',
+      ),
+    ).toBe('repro-envs/0123abcd/bin/python');
     expect(interpreterName('/usr/bin/python3.11', '/home/jane/.cache/aftermath/repro-envs')).toBe('python3.11');
-    expect(interpreterName('/home/jane/.cache/aftermath/node22/node_modules/node/bin/node', '/home/jane/.cache/aftermath/repro-envs')).toBe('node');
+    expect(
+      interpreterName(
+        '/home/jane/.cache/aftermath/node22/node_modules/node/bin/node',
+        '/home/jane/.cache/aftermath/repro-envs',
+      ),
+    ).toBe('node');
   });
 });
 
 describe('shareablePaths', () => {
   it('turns the project folder, the environment cache and the home folder into relative names', () => {
     const places = { root: '/home/jane/pm', cacheRoot: '/home/jane/.cache/aftermath/repro-envs', home: '/home/jane' };
-    const traceback = 'File "/home/jane/.cache/aftermath/repro-envs/ab12/lib/python3.11/site-packages/redis/client.py", line 1\nFile "/home/jane/pm/content/incidents/x/repros/r/race.py", line 9\n/home/jane/other';
-    expect(shareablePaths(traceback, places)).toBe('File "repro-envs/ab12/lib/python3.11/site-packages/redis/client.py", line 1\nFile "content/incidents/x/repros/r/race.py", line 9\n~/other');
+    const traceback =
+      'File "/home/jane/.cache/aftermath/repro-envs/ab12/lib/python3.11/site-packages/redis/client.py", line 1\nFile "/home/jane/pm/content/incidents/x/repros/r/race.py", line 9\n/home/jane/other';
+    expect(shareablePaths(traceback, places)).toBe(
+      'File "repro-envs/ab12/lib/python3.11/site-packages/redis/client.py", line 1\nFile "content/incidents/x/repros/r/race.py", line 9\n~/other',
+    );
   });
 });
 
@@ -108,23 +152,50 @@ describe('tallyVerdict', () => {
 
 describe('expectationFor', () => {
   it('compares with by_version; skipped and unlisted versions are "none"', () => {
-    expect(expectationFor(manifest, { version: '4.5.1', parameters: {} }, 'reproduced')).toEqual({ expected: 'reproduced', expectation: 'met' });
-    expect(expectationFor(manifest, { version: '4.5.1', parameters: {} }, 'error')).toEqual({ expected: 'reproduced', expectation: 'violated' });
-    expect(expectationFor(manifest, { version: '4.5.3', parameters: {} }, 'skipped')).toEqual({ expected: 'not-reproduced', expectation: 'none' });
+    expect(expectationFor(manifest, { version: '4.5.1', parameters: {} }, 'reproduced')).toEqual({
+      expected: 'reproduced',
+      expectation: 'met',
+    });
+    expect(expectationFor(manifest, { version: '4.5.1', parameters: {} }, 'error')).toEqual({
+      expected: 'reproduced',
+      expectation: 'violated',
+    });
+    expect(expectationFor(manifest, { version: '4.5.3', parameters: {} }, 'skipped')).toEqual({
+      expected: 'not-reproduced',
+      expectation: 'none',
+    });
     expect(expectationFor(manifest, { version: '5.0', parameters: {} }, 'reproduced')).toEqual({ expectation: 'none' });
   });
   it('judges "installed" by the version it actually imported', () => {
-    expect(expectationFor(manifest, { version: 'installed', parameters: {} }, 'not-reproduced', '4.5.3')).toEqual({ expected: 'not-reproduced', expectation: 'met' });
-    expect(expectationFor(manifest, { version: 'installed', parameters: {} }, 'not-reproduced', '4.5.1')).toEqual({ expected: 'reproduced', expectation: 'violated' });
+    expect(expectationFor(manifest, { version: 'installed', parameters: {} }, 'not-reproduced', '4.5.3')).toEqual({
+      expected: 'not-reproduced',
+      expectation: 'met',
+    });
+    expect(expectationFor(manifest, { version: 'installed', parameters: {} }, 'not-reproduced', '4.5.1')).toEqual({
+      expected: 'reproduced',
+      expectation: 'violated',
+    });
   });
   it('uses by_parameter when no version predicts the verdict', () => {
     const strategies = reproSchema.parse({
-      title: 'T', runtime: 'node', entry: 'x.ts',
-      expect: { reproduced: '^LEAK', not_reproduced: '^OK', by_parameter: { STRATEGY: { naive: 'reproduced', disconnect: 'not-reproduced' } } },
+      title: 'T',
+      runtime: 'node',
+      entry: 'x.ts',
+      expect: {
+        reproduced: '^LEAK',
+        not_reproduced: '^OK',
+        by_parameter: { STRATEGY: { naive: 'reproduced', disconnect: 'not-reproduced' } },
+      },
     });
-    expect(expectationFor(strategies, { version: 'installed', parameters: { STRATEGY: 'naive' } }, 'reproduced')).toEqual({ expected: 'reproduced', expectation: 'met' });
-    expect(expectationFor(strategies, { version: 'installed', parameters: { STRATEGY: 'disconnect' } }, 'reproduced')).toEqual({ expected: 'not-reproduced', expectation: 'violated' });
-    expect(expectationFor(strategies, { version: 'installed', parameters: { STRATEGY: 'other' } }, 'reproduced')).toEqual({ expectation: 'none' });
+    expect(
+      expectationFor(strategies, { version: 'installed', parameters: { STRATEGY: 'naive' } }, 'reproduced'),
+    ).toEqual({ expected: 'reproduced', expectation: 'met' });
+    expect(
+      expectationFor(strategies, { version: 'installed', parameters: { STRATEGY: 'disconnect' } }, 'reproduced'),
+    ).toEqual({ expected: 'not-reproduced', expectation: 'violated' });
+    expect(
+      expectationFor(strategies, { version: 'installed', parameters: { STRATEGY: 'other' } }, 'reproduced'),
+    ).toEqual({ expectation: 'none' });
   });
 });
 
@@ -149,12 +220,18 @@ describe('CLI helpers', () => {
     expect(() => parseShard('4/3')).toThrow(UsageError);
     expect(() => parseShard('x')).toThrow(UsageError);
     const shards = [1, 2, 3].map((index) => [0, 1, 2, 3, 4, 5, 6].filter((i) => inShard(i, { index, count: 3 })));
-    expect(shards).toEqual([[0, 3, 6], [1, 4], [2, 5]]);
+    expect(shards).toEqual([
+      [0, 3, 6],
+      [1, 4],
+      [2, 5],
+    ]);
   });
 
   it('selects repros by incident slug or folder, and names the alternatives', () => {
     const repro = (id: string) => ({ id, dir: `x/repros/${id}`, manifest });
-    const incidents = [{ slug: 'a', dir: 'content/incidents/2020-a', repros: [repro('one'), repro('two')] }] as unknown as IncidentRecord[];
+    const incidents = [
+      { slug: 'a', dir: 'content/incidents/2020-a', repros: [repro('one'), repro('two')] },
+    ] as unknown as IncidentRecord[];
     expect(selectRepros(incidents).map((s) => s.repro.id)).toEqual(['one', 'two']);
     expect(selectRepros(incidents, '2020-a', 'two').map((s) => s.repro.id)).toEqual(['two']);
     expect(() => selectRepros(incidents, 'b')).toThrow('incidents with repros: a');
@@ -173,11 +250,19 @@ describe('installer messages and cache keys', () => {
     const offline = `WARNING: Retrying (Retry(total=0)) after connection broken by 'NewConnectionError(... Failed to establish a new connection: [Errno -2] Name or service not known)': /simple/redis/
 ERROR: Could not find a version that satisfies the requirement redis==4.5.1 (from versions: none)
 ERROR: No matching distribution found for redis==4.5.1`;
-    expect(pipProblem(offline, false)).toBe('no index reachable (ERROR: No matching distribution found for redis==4.5.1)');
+    expect(pipProblem(offline, false)).toBe(
+      'no index reachable (ERROR: No matching distribution found for redis==4.5.1)',
+    );
     const partly = offline.replace('(from versions: none)', '(from versions: 8.1.0)');
-    expect(pipProblem(partly, false)).toMatch(/^not on any index that answered, and at least one configured index was unreachable/);
-    expect(pipProblem('ERROR: No matching distribution found for x==3', false, { PIP_NO_INDEX: '1' })).toMatch(/^not in the find-links folders/);
-    expect(pipProblem('ERROR: No matching distribution found for x==3', false, {})).toMatch(/^no such version on the index/);
+    expect(pipProblem(partly, false)).toMatch(
+      /^not on any index that answered, and at least one configured index was unreachable/,
+    );
+    expect(pipProblem('ERROR: No matching distribution found for x==3', false, { PIP_NO_INDEX: '1' })).toMatch(
+      /^not in the find-links folders/,
+    );
+    expect(pipProblem('ERROR: No matching distribution found for x==3', false, {})).toMatch(
+      /^no such version on the index/,
+    );
     expect(pipProblem('', true)).toBe('timed out');
   });
 
@@ -186,8 +271,12 @@ ERROR: No matching distribution found for redis==4.5.1`;
 npm error 404 Not Found - GET https://registry.npmjs.org/nope - Not found
 npm error 404
 npm error A complete log of this run can be found in: ~/.npm/_logs/x.log`;
-    expect(npmProblem(e404, false)).toBe('no such package or version on the registry (404 Not Found - GET https://registry.npmjs.org/nope - Not found)');
-    expect(npmProblem('npm error code ENOTFOUND\nnpm error network request failed', false)).toMatch(/^no registry reachable \(network request failed\)/);
+    expect(npmProblem(e404, false)).toBe(
+      'no such package or version on the registry (404 Not Found - GET https://registry.npmjs.org/nope - Not found)',
+    );
+    expect(npmProblem('npm error code ENOTFOUND\nnpm error network request failed', false)).toMatch(
+      /^no registry reachable \(network request failed\)/,
+    );
   });
 
   it('names tarballs like npm pack and keys caches on everything that matters', () => {
@@ -206,14 +295,31 @@ describe('packagesFromPipReport', () => {
     const report = {
       version: '1',
       install: [
-        { metadata: { name: 'redis', version: '4.5.1' }, download_info: { url: 'file:///home/jane/wheels/redis-4.5.1-py3-none-any.whl', archive_info: { hash: 'sha256=0891', hashes: { sha256: '0891' } } } },
-        { metadata: { name: 'async-timeout', version: '4.0.2' }, download_info: { url: 'https://files.example.org/async_timeout-4.0.2-py3-none-any.whl', archive_info: { hash: 'sha256=89c9' } } },
+        {
+          metadata: { name: 'redis', version: '4.5.1' },
+          download_info: {
+            url: 'file:///home/jane/wheels/redis-4.5.1-py3-none-any.whl',
+            archive_info: { hash: 'sha256=0891', hashes: { sha256: '0891' } },
+          },
+        },
+        {
+          metadata: { name: 'async-timeout', version: '4.0.2' },
+          download_info: {
+            url: 'https://files.example.org/async_timeout-4.0.2-py3-none-any.whl',
+            archive_info: { hash: 'sha256=89c9' },
+          },
+        },
         { metadata: { name: 'local-dir', version: '1.0' }, download_info: { url: 'file:///src/pkg', dir_info: {} } },
       ],
     };
     expect(packagesFromPipReport(report)).toEqual([
       { name: 'redis', version: '4.5.1', source: 'redis-4.5.1-py3-none-any.whl', sha256: '0891' },
-      { name: 'async-timeout', version: '4.0.2', source: 'https://files.example.org/async_timeout-4.0.2-py3-none-any.whl', sha256: '89c9' },
+      {
+        name: 'async-timeout',
+        version: '4.0.2',
+        source: 'https://files.example.org/async_timeout-4.0.2-py3-none-any.whl',
+        sha256: '89c9',
+      },
       { name: 'local-dir', version: '1.0', source: 'pkg', sha256: null },
     ]);
     expect(packagesFromPipReport({})).toEqual([]);
@@ -225,9 +331,17 @@ describe('clearLeftovers', () => {
     const dir = mkdtempSync(join(os.tmpdir(), 'aftermath-leftovers-test-'));
     try {
       // pid 2^22+1 is above Linux's pid_max, so no process has it.
-      for (const name of ['aftermath-redis-4194305-abc', `aftermath-run-${process.pid}-def`, 'aftermath-redis-x-1', 'other']) mkdirSync(join(dir, name));
+      for (const name of [
+        'aftermath-redis-4194305-abc',
+        `aftermath-run-${process.pid}-def`,
+        'aftermath-redis-x-1',
+        'other',
+      ])
+        mkdirSync(join(dir, name));
       expect(clearLeftovers(dir)).toEqual(['aftermath-redis-4194305-abc']);
-      expect(readdirSync(dir).sort()).toEqual([`aftermath-run-${process.pid}-def`, "aftermath-redis-x-1", "other"].sort());
+      expect(readdirSync(dir).sort()).toEqual(
+        [`aftermath-run-${process.pid}-def`, 'aftermath-redis-x-1', 'other'].sort(),
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -236,8 +350,12 @@ describe('clearLeftovers', () => {
 
 describe('statusLine', () => {
   it('says cells done of all, elapsed, an estimate once a cell finished, and what runs, within the width', () => {
-    expect(statusLine({ done: 0, total: 36, elapsedMs: 1200, running: ['4.5.1'] })).toBe('0/36 cells · 1.2 s · running 4.5.1');
-    expect(statusLine({ done: 12, total: 36, elapsedMs: 12_000, running: ['4.5.1 SLEEP=0.001', '4.5.5'] })).toBe('12/36 cells · 12.0 s · about 24.0 s left · running 4.5.1 SLEEP=0.001, 4.5.5');
+    expect(statusLine({ done: 0, total: 36, elapsedMs: 1200, running: ['4.5.1'] })).toBe(
+      '0/36 cells · 1.2 s · running 4.5.1',
+    );
+    expect(statusLine({ done: 12, total: 36, elapsedMs: 12_000, running: ['4.5.1 SLEEP=0.001', '4.5.5'] })).toBe(
+      '12/36 cells · 12.0 s · about 24.0 s left · running 4.5.1 SLEEP=0.001, 4.5.5',
+    );
     expect(statusLine({ done: 36, total: 36, elapsedMs: 60_000, running: [] })).toBe('36/36 cells · 1 min 0 s');
     const cut = statusLine({ done: 1, total: 2, elapsedMs: 1000, running: ['x'.repeat(200)] }, 40);
     expect(cut).toHaveLength(40);

@@ -14,17 +14,54 @@ import {
   verdictText,
   versionProvenance,
 } from '../../src/view/repro-view.ts';
-import { parseParams, resolveVerdict, verdictFindings, verdictMentions, type CitableRepro } from '../../src/archive/verdict-refs.ts';
+import {
+  parseParams,
+  resolveVerdict,
+  verdictFindings,
+  verdictMentions,
+  type CitableRepro,
+} from '../../src/archive/verdict-refs.ts';
 import type { CellResult, ReproResults } from '../../src/schemas/repro-results.ts';
 import { reproSchema } from '../../src/schemas/repro.ts';
 
-const manifest = reproSchema.parse({ title: 'T', runtime: 'python', entry: 'r.py', expect: { reproduced: '^LEAK', not_reproduced: '^NO-LEAK' } });
-const env = { runtime: 'python' as const, interpreter: '/usr/bin/python3', interpreterVersion: '3.11.2', packageVersionImported: '4.3.4', redisServerVersion: '7.0.15', os: 'Linux 6.1 x64', node: 'v22.23.3' };
+const manifest = reproSchema.parse({
+  title: 'T',
+  runtime: 'python',
+  entry: 'r.py',
+  expect: { reproduced: '^LEAK', not_reproduced: '^NO-LEAK' },
+});
+const env = {
+  runtime: 'python' as const,
+  interpreter: '/usr/bin/python3',
+  interpreterVersion: '3.11.2',
+  packageVersionImported: '4.3.4',
+  redisServerVersion: '7.0.15',
+  os: 'Linux 6.1 x64',
+  node: 'v22.23.3',
+};
 function cell(verdict: CellResult['verdict'], extra: Partial<CellResult> = {}): CellResult {
-  return { version: 'installed', parameters: {}, verdict, expectation: 'none', exitCode: 0, durationMs: 900, stdout: '', stderr: '', trace: { messages: [], omitted: 0 }, environment: env, ranAt: '2026-11-22T06:50:00Z', ...extra };
+  return {
+    version: 'installed',
+    parameters: {},
+    verdict,
+    expectation: 'none',
+    exitCode: 0,
+    durationMs: 900,
+    stdout: '',
+    stderr: '',
+    trace: { messages: [], omitted: 0 },
+    environment: env,
+    ranAt: '2026-11-22T06:50:00Z',
+    ...extra,
+  };
 }
 const trace = { messages: [{ conn: 1, dir: 'c2s' as const, t: 1, text: 'GET a' }], omitted: 0 };
-const results = (cells: CellResult[]): ReproResults => ({ repro: { incident: 'i', id: 'r', title: 'T', dir: 'd' }, sourcesHash: 'sha256:x', recordedAt: '2026-11-22T06:50:00Z', cells });
+const results = (cells: CellResult[]): ReproResults => ({
+  repro: { incident: 'i', id: 'r', title: 'T', dir: 'd' },
+  sourcesHash: 'sha256:x',
+  recordedAt: '2026-11-22T06:50:00Z',
+  cells,
+});
 
 describe('summarizeRepro', () => {
   it('says "not run" without a recording and "stale" when sources changed', () => {
@@ -32,7 +69,14 @@ describe('summarizeRepro', () => {
     expect(summarizeRepro(results([cell('reproduced')]), true).state).toBe('stale');
   });
   it('counts verdicts, violations and where it ran, and features a reproduced cell with a trace', () => {
-    const s = summarizeRepro(results([cell('not-reproduced', { trace }), cell('reproduced', { trace, version: '4.5.1', expectation: 'violated' }), cell('skipped', { environment: { ...env, interpreterVersion: null } })]), false);
+    const s = summarizeRepro(
+      results([
+        cell('not-reproduced', { trace }),
+        cell('reproduced', { trace, version: '4.5.1', expectation: 'violated' }),
+        cell('skipped', { environment: { ...env, interpreterVersion: null } }),
+      ]),
+      false,
+    );
     expect(s.counts).toEqual({ 'not-reproduced': 1, reproduced: 1, skipped: 1 });
     expect(s.violated).toBe(1);
     expect(s.where).toBe('Linux 6.1 x64, Python 3.11.2, redis-server 7.0.15');
@@ -42,22 +86,49 @@ describe('summarizeRepro', () => {
 
 describe('small helpers', () => {
   it('finds the line that decided the verdict', () => {
-    expect(decidingLine(cell('reproduced', { stdout: 'imported redis 4.5.1\nLEAK: wrong value\n' }), manifest)).toBe('LEAK: wrong value');
+    expect(decidingLine(cell('reproduced', { stdout: 'imported redis 4.5.1\nLEAK: wrong value\n' }), manifest)).toBe(
+      'LEAK: wrong value',
+    );
   });
   it('shortens a reason and writes the command a reader runs', () => {
-    expect(shortReason('pip could not install redis==4.5.1: no index reachable (ERROR: No matching distribution)')).toBe('pip could not install redis==4.5.1: no index reachable');
+    expect(
+      shortReason('pip could not install redis==4.5.1: no index reachable (ERROR: No matching distribution)'),
+    ).toBe('pip could not install redis==4.5.1: no index reachable');
     expect(reproCommand('inc', 'r', manifest.runtime)).toBe('REPRO_PYTHON=/usr/bin/python3 npm run repro -- inc r');
     expect(reproCommand('inc', 'r', 'node')).toBe('npm run repro -- inc r');
   });
 });
 
-const pkg = (name: string, version: string, sha = 'a'.repeat(64)) => ({ name, version, source: `${name}-${version}-py3-none-any.whl`, sha256: sha });
-const skipReason = (v: string) => `pip could not install redis==${v}: not on any index that answered (ERROR: No matching distribution found for redis==${v})`;
-const tally = (runs: number, reproduced: number, errors = 0) => ({ runs, reproduced, notReproduced: runs - reproduced - errors, errors });
+const pkg = (name: string, version: string, sha = 'a'.repeat(64)) => ({
+  name,
+  version,
+  source: `${name}-${version}-py3-none-any.whl`,
+  sha256: sha,
+});
+const skipReason = (v: string) =>
+  `pip could not install redis==${v}: not on any index that answered (ERROR: No matching distribution found for redis==${v})`;
+const tally = (runs: number, reproduced: number, errors = 0) => ({
+  runs,
+  reproduced,
+  notReproduced: runs - reproduced - errors,
+  errors,
+});
 /** A sweep: 4.3.4 ran (one cell contradicting), 4.4.0 and 4.5.5 skipped whole, 4.5.1 one cell errored. */
 const sweep = results([
-  cell('not-reproduced', { version: '4.3.4', parameters: { SLEEP: '0.001' }, tally: tally(10, 0), expected: 'not-reproduced', expectation: 'met' }),
-  cell('reproduced', { version: '4.3.4', parameters: { SLEEP: '0.000001' }, tally: tally(10, 1), expected: 'not-reproduced', expectation: 'violated' }),
+  cell('not-reproduced', {
+    version: '4.3.4',
+    parameters: { SLEEP: '0.001' },
+    tally: tally(10, 0),
+    expected: 'not-reproduced',
+    expectation: 'met',
+  }),
+  cell('reproduced', {
+    version: '4.3.4',
+    parameters: { SLEEP: '0.000001' },
+    tally: tally(10, 1),
+    expected: 'not-reproduced',
+    expectation: 'violated',
+  }),
   cell('skipped', { version: '4.4.0', parameters: { SLEEP: '0.001' }, reason: skipReason('4.4.0') }),
   cell('skipped', { version: '4.4.0', parameters: { SLEEP: '0.000001' }, reason: skipReason('4.4.0') }),
   cell('reproduced', { version: '4.5.1', parameters: { SLEEP: '0.001' }, tally: tally(10, 9, 1) }),
@@ -84,14 +155,20 @@ describe('reproMatrix', () => {
     const violated = m.rows[0]!.entries[1]!;
     expect(violated.violated).toBe(true);
     expect(violated.expectedText).toBe('expected not reproduced');
-    expect(violated.title).toBe('4.3.4 SLEEP=0.000001: reproduced; reproduced in 1 of 10 runs; expected not reproduced (contradicted)');
+    expect(violated.title).toBe(
+      '4.3.4 SLEEP=0.000001: reproduced; reproduced in 1 of 10 runs; expected not reproduced (contradicted)',
+    );
     expect(m.rows[0]!.entries[0]!.violated).toBe(false);
     expect(m.violated).toBe(1);
   });
   it('gives each distinct skip or error reason once, as a footnote, even when it names different versions', () => {
     const m = reproMatrix('sweep', sweep);
     expect(m.footnotes).toEqual([
-      { n: 1, reason: 'pip could not install redis==<version>: not on any index that answered', cells: '4.4.0 (all), 4.5.5 (all)' },
+      {
+        n: 1,
+        reason: 'pip could not install redis==<version>: not on any index that answered',
+        cells: '4.4.0 (all), 4.5.5 (all)',
+      },
       { n: 2, reason: 'timed out after 30 s', cells: '4.5.1 SLEEP=0.000001' },
     ]);
     expect(m.rows[1]!.entries.map((e) => e?.footnote)).toEqual([1, 1]);
@@ -102,8 +179,16 @@ describe('reproMatrix', () => {
     expect(m.rows.map((r) => r.allSkipped?.footnote)).toEqual([undefined, 1, undefined, 1]);
   });
   it('writes a reason for one version as it was recorded', () => {
-    const m = reproMatrix('r', results([cell('skipped', { version: '4.5.1', reason: skipReason('4.5.1') }), cell('reproduced', { version: '4.5.3' })]));
-    expect(m.footnotes).toEqual([{ n: 1, reason: 'pip could not install redis==4.5.1: not on any index that answered', cells: '4.5.1' }]);
+    const m = reproMatrix(
+      'r',
+      results([
+        cell('skipped', { version: '4.5.1', reason: skipReason('4.5.1') }),
+        cell('reproduced', { version: '4.5.3' }),
+      ]),
+    );
+    expect(m.footnotes).toEqual([
+      { n: 1, reason: 'pip could not install redis==4.5.1: not on any index that answered', cells: '4.5.1' },
+    ]);
     expect(m.rows[0]!.allSkipped).toBeUndefined();
   });
   it('has one "verdict" column without parameters, and says what "installed" was', () => {
@@ -112,7 +197,13 @@ describe('reproMatrix', () => {
     expect(m.rows.map((r) => r.label)).toEqual(['installed (4.3.4)', '4.5.1']);
   });
   it('labels columns NAME=value when several parameters are swept', () => {
-    const m = reproMatrix('r', results([cell('reproduced', { parameters: { A: '1', B: 'x' } }), cell('reproduced', { parameters: { A: '2', B: 'x' } })]));
+    const m = reproMatrix(
+      'r',
+      results([
+        cell('reproduced', { parameters: { A: '1', B: 'x' } }),
+        cell('reproduced', { parameters: { A: '2', B: 'x' } }),
+      ]),
+    );
     expect(m.columns.map((c) => c.label)).toEqual(['A=1 B=x', 'A=2 B=x']);
   });
 });
@@ -125,7 +216,9 @@ describe('rates and counts', () => {
     expect(verdictText(cell('skipped'))).toBe('– skipped');
   });
   it('counts verdicts in words', () => {
-    expect(countsText({ skipped: 5, reproduced: 1, 'not-reproduced': 1 })).toBe('1 reproduced, 1 not reproduced, 5 skipped');
+    expect(countsText({ skipped: 5, reproduced: 1, 'not-reproduced': 1 })).toBe(
+      '1 reproduced, 1 not reproduced, 5 skipped',
+    );
   });
 });
 
@@ -148,40 +241,85 @@ describe('transcriptView', () => {
 
 describe('provenance', () => {
   it('says package, version, kind of file and a short hash; the whole of it for a title', () => {
-    const p = provenanceText({ name: 'redis', version: '4.5.1', source: 'redis-4.5.1-py3-none-any.whl', sha256: '0891abcdef'.padEnd(64, '0') });
+    const p = provenanceText({
+      name: 'redis',
+      version: '4.5.1',
+      source: 'redis-4.5.1-py3-none-any.whl',
+      sha256: '0891abcdef'.padEnd(64, '0'),
+    });
     expect(p.short).toBe('redis 4.5.1 · wheel sha256 0891abcd…');
     expect(p.full).toBe(`redis 4.5.1 from redis-4.5.1-py3-none-any.whl, sha256 ${'0891abcdef'.padEnd(64, '0')}`);
-    expect(provenanceText({ name: 'x', version: '1', source: 'https://files.example/x-1.tar.gz', sha256: null }).short).toBe('x 1 · sdist no hash reported');
+    expect(
+      provenanceText({ name: 'x', version: '1', source: 'https://files.example/x-1.tar.gz', sha256: null }).short,
+    ).toBe('x 1 · sdist no hash reported');
   });
   it('lists the package under test first, and each version once', () => {
-    const withPkgs = (version: string) => ({ ...env, packages: [pkg('async-timeout', '4.0.3'), pkg('redis', version, 'b'.repeat(64))] });
+    const withPkgs = (version: string) => ({
+      ...env,
+      packages: [pkg('async-timeout', '4.0.3'), pkg('redis', version, 'b'.repeat(64))],
+    });
     const pinned = { package: { name: 'redis', versions: ['4.5.1'] } };
-    expect(cellProvenance(cell('reproduced', { environment: withPkgs('4.5.1') }), pinned).map((p) => [p.short.split(' ·')[0], p.underTest])).toEqual([
+    expect(
+      cellProvenance(cell('reproduced', { environment: withPkgs('4.5.1') }), pinned).map((p) => [
+        p.short.split(' ·')[0],
+        p.underTest,
+      ]),
+    ).toEqual([
       ['redis 4.5.1', true],
       ['async-timeout 4.0.3', false],
     ]);
-    const r = results([cell('reproduced', { version: '4.5.1', environment: withPkgs('4.5.1') }), cell('reproduced', { version: '4.5.1', parameters: { S: '1' }, environment: withPkgs('4.5.1') }), cell('skipped', { version: '4.5.5' })]);
+    const r = results([
+      cell('reproduced', { version: '4.5.1', environment: withPkgs('4.5.1') }),
+      cell('reproduced', { version: '4.5.1', parameters: { S: '1' }, environment: withPkgs('4.5.1') }),
+      cell('skipped', { version: '4.5.5' }),
+    ]);
     expect(versionProvenance(r, pinned).map((v) => [v.version, v.packages.length])).toEqual([['4.5.1', 2]]);
   });
 });
 
 describe('inlineVerdict', () => {
   it('says the verdict and rate of a current recording', () => {
-    const shown = inlineVerdict(cell('reproduced', { version: '4.5.1', tally: tally(10, 9) }), false, '2026-11-22T06:50:00Z');
+    const shown = inlineVerdict(
+      cell('reproduced', { version: '4.5.1', tally: tally(10, 9) }),
+      false,
+      '2026-11-22T06:50:00Z',
+    );
     expect(shown).toMatchObject({ state: 'verdict', text: '✗ reproduced 9/10', className: 'verdict-reproduced' });
     expect(shown.title).toBe('4.5.1: reproduced; reproduced in 9 of 10 runs; recorded 2026-11-22');
   });
   it('never shows a stale recording, a skipped cell or an error as a verdict', () => {
     expect(inlineVerdict(cell('reproduced'), true, 'x')).toMatchObject({ state: 'stale', text: '⚠ stale recording' });
-    expect(inlineVerdict(cell('skipped', { reason: skipReason('4.5.1') }), false, 'x')).toMatchObject({ state: 'not-run', text: '– not run', title: 'installed was skipped: pip could not install redis==4.5.1: not on any index that answered' });
-    expect(inlineVerdict(cell('error', { reason: 'timed out after 30 s' }), false, 'x')).toMatchObject({ state: 'error', text: '! error, no verdict' });
+    expect(inlineVerdict(cell('skipped', { reason: skipReason('4.5.1') }), false, 'x')).toMatchObject({
+      state: 'not-run',
+      text: '– not run',
+      title: 'installed was skipped: pip could not install redis==4.5.1: not on any index that answered',
+    });
+    expect(inlineVerdict(cell('error', { reason: 'timed out after 30 s' }), false, 'x')).toMatchObject({
+      state: 'error',
+      text: '! error, no verdict',
+    });
   });
 });
 
 describe('<Verdict> citations', () => {
   const repros: CitableRepro[] = [
-    { id: 'sweep', dir: 'content/incidents/i/repros/sweep', manifest: { package: { name: 'redis', versions: ['4.3.4', '4.4.0', '4.5.1', '4.5.5'] }, parameters: { SLEEP: [0.001, 0.000001] } }, results: sweep, stale: false },
-    { id: 'proxy', dir: 'content/incidents/i/repros/proxy', manifest: { package: { name: 'redis', versions: ['4.5.1', '4.4.4'] }, parameters: {} }, results: results([cell('reproduced', { version: '4.5.1' })]), stale: false },
+    {
+      id: 'sweep',
+      dir: 'content/incidents/i/repros/sweep',
+      manifest: {
+        package: { name: 'redis', versions: ['4.3.4', '4.4.0', '4.5.1', '4.5.5'] },
+        parameters: { SLEEP: [0.001, 0.000001] },
+      },
+      results: sweep,
+      stale: false,
+    },
+    {
+      id: 'proxy',
+      dir: 'content/incidents/i/repros/proxy',
+      manifest: { package: { name: 'redis', versions: ['4.5.1', '4.4.4'] }, parameters: {} },
+      results: results([cell('reproduced', { version: '4.5.1' })]),
+      stale: false,
+    },
     { id: 'unrun', dir: 'content/incidents/i/repros/unrun', manifest: { parameters: {} }, stale: false },
   ];
   const resolve = (c: Parameters<typeof resolveVerdict>[0]) => resolveVerdict(c, repros, 'i');
@@ -191,8 +329,26 @@ describe('<Verdict> citations', () => {
   };
 
   it('finds every <Verdict> with its line, across lines, but not in code', () => {
-    const body = ['Text <Verdict repro="proxy" version="4.5.1" /> and', '<Verdict', '  repro="sweep" version={"4.5.1"}', "  params='SLEEP=0.001' />", '`<Verdict repro="x" />`', '```mdx', '<Verdict repro="y" />', '```', '<Verdict repro={id} />'].join('\n');
-    expect(verdictMentions(body, 10).map(({ line, repro, version, params, dynamic }) => ({ line, repro, version, params, dynamic }))).toEqual([
+    const body = [
+      'Text <Verdict repro="proxy" version="4.5.1" /> and',
+      '<Verdict',
+      '  repro="sweep" version={"4.5.1"}',
+      "  params='SLEEP=0.001' />",
+      '`<Verdict repro="x" />`',
+      '```mdx',
+      '<Verdict repro="y" />',
+      '```',
+      '<Verdict repro={id} />',
+    ].join('\n');
+    expect(
+      verdictMentions(body, 10).map(({ line, repro, version, params, dynamic }) => ({
+        line,
+        repro,
+        version,
+        params,
+        dynamic,
+      })),
+    ).toEqual([
       { line: 10, repro: 'proxy', version: '4.5.1', params: undefined, dynamic: [] },
       { line: 11, repro: 'sweep', version: '4.5.1', params: 'SLEEP=0.001', dynamic: [] },
       { line: 18, repro: undefined, version: undefined, params: undefined, dynamic: ['repro'] },
@@ -206,28 +362,53 @@ describe('<Verdict> citations', () => {
   });
   it('resolves a citation to its recorded cell', () => {
     const r = resolve({ repro: 'sweep', version: '4.5.1', params: 'SLEEP=0.001' });
-    expect(r.ok && [r.cell.version, r.cell.parameters, r.cell.verdict]).toEqual(['4.5.1', { SLEEP: '0.001' }, 'reproduced']);
+    expect(r.ok && [r.cell.version, r.cell.parameters, r.cell.verdict]).toEqual([
+      '4.5.1',
+      { SLEEP: '0.001' },
+      'reproduced',
+    ]);
     expect(resolve({ repro: 'proxy', version: '4.5.1' }).ok).toBe(true);
     // A skipped cell is a recorded cell: the component says "not run" rather than failing the build.
     expect(resolve({ repro: 'sweep', version: '4.5.5', params: 'SLEEP=0.001' }).ok).toBe(true);
   });
   it('says what is missing and what to do', () => {
-    expect(message({ repro: 'nope', version: '4.5.1' })).toBe('there is no repro "nope" to cite (this incident\'s repros: sweep, proxy, unrun). Fix the id, or add the repro under repros/nope/');
-    expect(message({ repro: 'unrun' })).toBe('the repro "unrun" has no recorded results (content/incidents/i/repros/unrun/results.json), so there is no verdict to cite. Run npm run repro -- i unrun and commit its results.json');
-    expect(message({ repro: 'proxy', version: '4.4.4' })).toBe('the repro "proxy" has no recorded cell for version 4.4.4 (recorded: 4.5.1). Record it with npm run repro -- i proxy --version 4.4.4 and commit results.json, or cite a recorded version');
-    expect(message({ repro: 'proxy', version: '9.9.9' })).toMatch(/9\.9\.9 is not in content\/incidents\/i\/repros\/proxy\/repro\.yaml \(package\.versions: 4\.5\.1, 4\.4\.4\); add it there/);
+    expect(message({ repro: 'nope', version: '4.5.1' })).toBe(
+      'there is no repro "nope" to cite (this incident\'s repros: sweep, proxy, unrun). Fix the id, or add the repro under repros/nope/',
+    );
+    expect(message({ repro: 'unrun' })).toBe(
+      'the repro "unrun" has no recorded results (content/incidents/i/repros/unrun/results.json), so there is no verdict to cite. Run npm run repro -- i unrun and commit its results.json',
+    );
+    expect(message({ repro: 'proxy', version: '4.4.4' })).toBe(
+      'the repro "proxy" has no recorded cell for version 4.4.4 (recorded: 4.5.1). Record it with npm run repro -- i proxy --version 4.4.4 and commit results.json, or cite a recorded version',
+    );
+    expect(message({ repro: 'proxy', version: '9.9.9' })).toMatch(
+      /9\.9\.9 is not in content\/incidents\/i\/repros\/proxy\/repro\.yaml \(package\.versions: 4\.5\.1, 4\.4\.4\); add it there/,
+    );
     expect(message({ repro: 'sweep', version: '4.5.1', params: 'SLEEP=0.5' })).toBe(
       'the repro "sweep" has no recorded cell for 4.5.1 with SLEEP=0.5 (recorded for 4.5.1: SLEEP=0.001, SLEEP=0.000001). Fix params="…", or add the value to content/incidents/i/repros/sweep/repro.yaml and record it with npm run repro -- i sweep --version 4.5.1',
     );
-    expect(message({ repro: 'sweep', version: '4.5.1' })).toBe('the repro "sweep" recorded 2 cells for 4.5.1; say which with params="…" (one of: SLEEP=0.001, SLEEP=0.000001)');
-    expect(message({ repro: 'sweep' })).toBe('say which version of "sweep" this cites with version="…" (recorded: 4.3.4, 4.4.0, 4.5.1, 4.5.5)');
+    expect(message({ repro: 'sweep', version: '4.5.1' })).toBe(
+      'the repro "sweep" recorded 2 cells for 4.5.1; say which with params="…" (one of: SLEEP=0.001, SLEEP=0.000001)',
+    );
+    expect(message({ repro: 'sweep' })).toBe(
+      'say which version of "sweep" this cites with version="…" (recorded: 4.3.4, 4.4.0, 4.5.1, 4.5.5)',
+    );
     expect(message({})).toMatch(/^<Verdict> needs repro="…"/);
   });
   it('reports every citation without a recorded cell, located', () => {
-    const body = 'Fine: <Verdict repro="proxy" version="4.5.1" />.\n\nMissing: <Verdict repro="proxy" version="4.4.4" />.\n<Verdict repro={x} />';
+    const body =
+      'Fine: <Verdict repro="proxy" version="4.5.1" />.\n\nMissing: <Verdict repro="proxy" version="4.4.4" />.\n<Verdict repro={x} />';
     expect(verdictFindings(body, 12, repros, 'i')).toEqual([
-      { line: 14, field: '<Verdict repro="proxy" version="4.4.4" />', message: expect.stringContaining('no recorded cell for version 4.4.4') },
-      { line: 15, field: '<Verdict repro={x} />', message: 'write repro="…" as a literal string, so the build can check that the cited cell was recorded' },
+      {
+        line: 14,
+        field: '<Verdict repro="proxy" version="4.4.4" />',
+        message: expect.stringContaining('no recorded cell for version 4.4.4'),
+      },
+      {
+        line: 15,
+        field: '<Verdict repro={x} />',
+        message: 'write repro="…" as a literal string, so the build can check that the cited cell was recorded',
+      },
     ]);
   });
 });

@@ -5,16 +5,22 @@ import { parse } from 'yaml';
 
 describe('renderSafeMarkdown', () => {
   it('renders Markdown', () => {
-    expect(renderSafeMarkdown('We are **investigating**.\n\n- one\n- two')).toBe('<p>We are <strong>investigating</strong>.</p>\n<ul>\n<li>one</li>\n<li>two</li>\n</ul>');
+    expect(renderSafeMarkdown('We are **investigating**.\n\n- one\n- two')).toBe(
+      '<p>We are <strong>investigating</strong>.</p>\n<ul>\n<li>one</li>\n<li>two</li>\n</ul>',
+    );
   });
   it('makes hostile text inert', () => {
-    const html = renderSafeMarkdown('Update: <script>alert(1)</script> <img src=x onerror="alert(2)"> [click](javascript:alert(3))');
+    const html = renderSafeMarkdown(
+      'Update: <script>alert(1)</script> <img src=x onerror="alert(2)"> [click](javascript:alert(3))',
+    );
     expect(html).not.toMatch(/<script|onerror|javascript:/i);
     expect(html).toContain('Update:');
     expect(html).toContain('click');
   });
   it('opens external links without handing over the page', () => {
-    expect(renderSafeMarkdown('[status](https://status.example.com/x)')).toContain('href="https://status.example.com/x" rel="noopener noreferrer"');
+    expect(renderSafeMarkdown('[status](https://status.example.com/x)')).toContain(
+      'href="https://status.example.com/x" rel="noopener noreferrer"',
+    );
   });
 });
 
@@ -53,7 +59,21 @@ describe('the plain-prose shortcut', () => {
   });
 
   it('leaves anything with Markdown, HTML, links or layout to the pipeline', () => {
-    for (const text of ['1. first', '- item', 'Go to www.example.com now', 'see http://example.com', 'mail ops@example.com', 'Trailing spaces  ', ' Leading space', 'Two\nlines', 'Emphasis *here*', 'A_b_c', 'x < y & z', '# heading', 'A "quote"']) {
+    for (const text of [
+      '1. first',
+      '- item',
+      'Go to www.example.com now',
+      'see http://example.com',
+      'mail ops@example.com',
+      'Trailing spaces  ',
+      ' Leading space',
+      'Two\nlines',
+      'Emphasis *here*',
+      'A_b_c',
+      'x < y & z',
+      '# heading',
+      'A "quote"',
+    ]) {
       expect(isPlainProse(text), text).toBe(false);
     }
   });

@@ -22,13 +22,19 @@ function writeScaffold(files: Record<string, string>, slug: string): void {
 }
 
 function runNew(args: string[]) {
-  const result = spawnSync(process.execPath, [SCRIPT, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const result = spawnSync(process.execPath, [SCRIPT, ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 describe('slugify', () => {
   it('keeps lower-case words joined by single hyphens', () => {
-    expect(slugify('ChatGPT, 20 March 2023: cancelled Redis requests')).toBe('chatgpt-20-march-2023-cancelled-redis-requests');
+    expect(slugify('ChatGPT, 20 March 2023: cancelled Redis requests')).toBe(
+      'chatgpt-20-march-2023-cancelled-redis-requests',
+    );
     expect(slugify('  --Queue   backlog!!  ')).toBe('queue-backlog');
   });
   it('drops accents rather than whole letters', () => {
@@ -62,14 +68,25 @@ describe('scaffoldIncident', () => {
   });
 
   it('writes a draft with unknown times, the given zone and severity, and guiding headings', () => {
-    const { files } = scaffoldIncident({ title: 'DNS: "expired" domain', date: '2022-11-08', timezone: 'Europe/Berlin', severity: 'SEV1' });
+    const { files } = scaffoldIncident({
+      title: 'DNS: "expired" domain',
+      date: '2022-11-08',
+      timezone: 'Europe/Berlin',
+      severity: 'SEV1',
+    });
     const mdx = files['index.mdx']!;
     expect(mdx).toContain('title: "DNS: \\"expired\\" domain"\n');
     expect(mdx).toContain('severity: SEV1\n');
     expect(mdx).toContain('timezone: Europe/Berlin\n');
     expect(mdx).toContain('draft: true\n');
-    for (const moment of ['started', 'detected', 'mitigated', 'resolved']) expect(mdx).toContain(`\n${moment}: unknown\n`);
-    expect(mdx.match(/^## .+$/gm)).toEqual(['## What happened', '## Impact', '## Why it happened', '## What is changing']);
+    for (const moment of ['started', 'detected', 'mitigated', 'resolved'])
+      expect(mdx).toContain(`\n${moment}: unknown\n`);
+    expect(mdx.match(/^## .+$/gm)).toEqual([
+      '## What happened',
+      '## Impact',
+      '## Why it happened',
+      '## What is changing',
+    ]);
     expect(files['timeline.yaml']).toMatch(/\n\[\]\n$/);
     expect(files['history.yaml']).toMatch(/\nitems: \[\]\n$/);
   });
@@ -86,7 +103,12 @@ describe('scaffoldIncident', () => {
   });
 
   it('passes readArchive with zero problems, as a draft with nothing known yet', () => {
-    const { slug, files } = scaffoldIncident({ title: 'Queue backlog: 2 h of délayed orders', date: '2024-06-02', timezone: 'America/New_York', severity: 'SEV2' });
+    const { slug, files } = scaffoldIncident({
+      title: 'Queue backlog: 2 h of délayed orders',
+      date: '2024-06-02',
+      timezone: 'America/New_York',
+      severity: 'SEV2',
+    });
     writeScaffold(files, slug);
     const { problems, incidents } = readArchive(root);
     expect(problems).toEqual([]);
@@ -109,11 +131,17 @@ describe('scaffoldIncident', () => {
 
   it('refuses bad options with a message that says what to pass', () => {
     const attempt = (options: Parameters<typeof scaffoldIncident>[0]) => () => scaffoldIncident(options);
-    expect(attempt({ title: '  ', date: '2024-06-02' })).toThrow(new ScaffoldError('the title must not be empty, e.g. npm run new -- "Queue backlog delays orders"'));
-    expect(attempt({ title: 'X', date: '2024-6-2' })).toThrow('"2024-6-2" is not a date; give --date as YYYY-MM-DD, e.g. 2024-06-02');
+    expect(attempt({ title: '  ', date: '2024-06-02' })).toThrow(
+      new ScaffoldError('the title must not be empty, e.g. npm run new -- "Queue backlog delays orders"'),
+    );
+    expect(attempt({ title: 'X', date: '2024-6-2' })).toThrow(
+      '"2024-6-2" is not a date; give --date as YYYY-MM-DD, e.g. 2024-06-02',
+    );
     expect(attempt({ title: 'X', date: '2024-02-30' })).toThrow('"2024-02-30" is not a date');
     expect(attempt({ title: 'X', date: '2024-06-02', timezone: 'PST' })).toThrow('"PST" is not an IANA time zone');
-    expect(attempt({ title: 'X', date: '2024-06-02', severity: 'sev1' })).toThrow('"sev1" is not a severity; give --severity as one of SEV1, SEV2, SEV3, SEV4');
+    expect(attempt({ title: 'X', date: '2024-06-02', severity: 'sev1' })).toThrow(
+      '"sev1" is not a severity; give --severity as one of SEV1, SEV2, SEV3, SEV4',
+    );
     expect(attempt({ title: 'X', date: '2024-06-02', severity: 'sev1' })).toThrow(ScaffoldError);
   });
 });
@@ -121,7 +149,15 @@ describe('scaffoldIncident', () => {
 describe('npm run new (scripts/new-incident.ts)', () => {
   it('creates an incident that readArchive accepts, and says what to do next', () => {
     mkdirSync(join(root, 'content/incidents'), { recursive: true });
-    const result = runNew(['Queue backlog delays orders', '--date', '2024-06-02', '--timezone', 'Europe/Berlin', '--severity', 'SEV2']);
+    const result = runNew([
+      'Queue backlog delays orders',
+      '--date',
+      '2024-06-02',
+      '--timezone',
+      'Europe/Berlin',
+      '--severity',
+      'SEV2',
+    ]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const dir = 'content/incidents/2024-06-02-queue-backlog-delays-orders';
@@ -132,15 +168,17 @@ describe('npm run new (scripts/new-incident.ts)', () => {
 
     const { problems, incidents } = readArchive(root);
     expect(problems).toEqual([]);
-    expect(incidents.map((i) => [i.slug, i.frontmatter.severity, i.frontmatter.timezone, i.frontmatter.draft])).toEqual([
-      ['2024-06-02-queue-backlog-delays-orders', 'SEV2', 'Europe/Berlin', true],
-    ]);
+    expect(incidents.map((i) => [i.slug, i.frontmatter.severity, i.frontmatter.timezone, i.frontmatter.draft])).toEqual(
+      [['2024-06-02-queue-backlog-delays-orders', 'SEV2', 'Europe/Berlin', true]],
+    );
   });
 
   it('writes into --dir, creating it, and joins an unquoted title', () => {
     const result = runNew(['Disk', 'full', '--date', '2023-01-05', '--dir', 'site/incidents']);
     expect(result.code).toBe(0);
-    expect(readArchive(root, 'site/incidents').incidents.map((i) => [i.slug, i.frontmatter.title])).toEqual([['2023-01-05-disk-full', 'Disk full']]);
+    expect(readArchive(root, 'site/incidents').incidents.map((i) => [i.slug, i.frontmatter.title])).toEqual([
+      ['2023-01-05-disk-full', 'Disk full'],
+    ]);
   });
 
   it('refuses to overwrite an existing incident, and leaves it untouched', () => {

@@ -8,6 +8,11 @@ describe('severity', () => {
   });
 
   it('labels a severity in words as well as its code', () => {
-    expect(SEVERITIES.map((s) => severityLabel(s))).toEqual(['SEV1 · critical', 'SEV2 · major', 'SEV3 · minor', 'SEV4 · none']);
+    expect(SEVERITIES.map((s) => severityLabel(s))).toEqual([
+      'SEV1 · critical',
+      'SEV2 · major',
+      'SEV3 · minor',
+      'SEV4 · none',
+    ]);
   });
 });

@@ -2,7 +2,13 @@ import { expect, it } from 'vitest';
 import { socialCardHtml } from '../../src/render/social-card.ts';
 
 it('puts the facts a preview needs on the card, escaped', () => {
-  const html = socialCardHtml({ title: 'Outage <b>"bold"</b>', impact: 'Users & admins', severity: 'SEV2', date: '2024-06-02', duration: '2 h' });
+  const html = socialCardHtml({
+    title: 'Outage <b>"bold"</b>',
+    impact: 'Users & admins',
+    severity: 'SEV2',
+    date: '2024-06-02',
+    duration: '2 h',
+  });
   expect(html).toContain('Outage &lt;b&gt;&quot;bold&quot;&lt;/b&gt;');
   expect(html).toContain('Users &amp; admins');
   expect(html).toContain('SEV2 · major');

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { ExportableIncident } from '../../src/exports/incident-json.ts';
 import { findIncident, timelineEntriesFromIncident } from '../../src/importers/sources/statuspage.ts';
-import { componentCode, statuspageDocument, statuspageIncident, statuspageTime, updateBodyHtml } from '../../src/exports/statuspage-api.ts';
+import {
+  componentCode,
+  statuspageDocument,
+  statuspageIncident,
+  statuspageTime,
+  updateBodyHtml,
+} from '../../src/exports/statuspage-api.ts';
 import { mergeTimeline } from '../../src/domain/timeline.ts';
 import { parseDay, parseTimestamp, type Instant } from '../../src/domain/time.ts';
 import { frontmatter, history, timeline } from '../support/data.ts';
@@ -22,7 +28,12 @@ function queueIncident(): ExportableIncident {
       timezone: 'Europe/Berlin',
     }),
     timeline: timeline([
-      { at: '2024-06-02T09:15:00+02:00', kind: 'deploy', title: 'Release 42', components: [{ name: 'Order queue', to: 'degraded_performance' }] },
+      {
+        at: '2024-06-02T09:15:00+02:00',
+        kind: 'deploy',
+        title: 'Release 42',
+        components: [{ name: 'Order queue', to: 'degraded_performance' }],
+      },
       {
         at: '2024-06-02T09:52:00+02:00',
         kind: 'investigating',
@@ -30,7 +41,13 @@ function queueIncident(): ExportableIncident {
         body: 'Looking into **delayed** confirmations. <script>window.__pwned = true</script>',
         components: [{ name: 'Checkout', from: 'operational', to: 'degraded_performance' }],
       },
-      { at: '2024-06-02T10:55:00+02:00', kind: 'monitoring', title: 'Monitoring', body: 'Rollback done.', components: [{ name: 'Checkout', from: 'degraded_performance', to: 'operational' }] },
+      {
+        at: '2024-06-02T10:55:00+02:00',
+        kind: 'monitoring',
+        title: 'Monitoring',
+        body: 'Rollback done.',
+        components: [{ name: 'Checkout', from: 'degraded_performance', to: 'operational' }],
+      },
       { at: '2024-06-02T11:20:00+02:00', kind: 'resolved', title: 'Resolved' },
       { at: '2024-06-03', precision: 'day', kind: 'communication', title: 'Customer email' },
     ]),
@@ -39,7 +56,12 @@ function queueIncident(): ExportableIncident {
 }
 
 function bareIncident(overrides: Record<string, unknown>, entries: Record<string, unknown>[] = []): ExportableIncident {
-  return { slug: 'bare', frontmatter: frontmatter({ title: 'Bare', severity: 'SEV4', ...overrides }), timeline: timeline(entries), history: history([]) };
+  return {
+    slug: 'bare',
+    frontmatter: frontmatter({ title: 'Bare', severity: 'SEV4', ...overrides }),
+    timeline: timeline(entries),
+    history: history([]),
+  };
 }
 
 describe('statuspageTime', () => {
@@ -58,8 +80,14 @@ describe('componentCode and updateBodyHtml', () => {
 
   it('leads with the title unless it restates the status, and renders the body safely', () => {
     expect(updateBodyHtml({ kind: 'resolved', title: 'Resolved' })).toBe('');
-    expect(updateBodyHtml({ kind: 'update', title: 'Fix <b>shipped</b> & live' })).toBe('<p>Fix &lt;b&gt;shipped&lt;/b&gt; &amp; live</p>');
-    const html = updateBodyHtml({ kind: 'investigating', title: 'Investigating', body: '[x](javascript:alert(1)) <img src=x onerror=alert(1)> **bold**' });
+    expect(updateBodyHtml({ kind: 'update', title: 'Fix <b>shipped</b> & live' })).toBe(
+      '<p>Fix &lt;b&gt;shipped&lt;/b&gt; &amp; live</p>',
+    );
+    const html = updateBodyHtml({
+      kind: 'investigating',
+      title: 'Investigating',
+      body: '[x](javascript:alert(1)) <img src=x onerror=alert(1)> **bold**',
+    });
     expect(html).toContain('<strong>bold</strong>');
     expect(html).not.toMatch(/javascript:|onerror|<img/);
   });
@@ -87,9 +115,11 @@ describe('statuspageIncident', () => {
     });
   });
 
-  it('lists one update per status-page entry, newest first, with the page\'s anchor ids', () => {
+  it("lists one update per status-page entry, newest first, with the page's anchor ids", () => {
     expect(exported.incident_updates.map((u) => u.status)).toEqual(['resolved', 'monitoring', 'investigating']);
-    const anchors = mergeTimeline(incident.timeline, incident.history, 'Europe/Berlin').filter((i) => i.source === 'status-page').map((i) => i.id);
+    const anchors = mergeTimeline(incident.timeline, incident.history, 'Europe/Berlin')
+      .filter((i) => i.source === 'status-page')
+      .map((i) => i.id);
     expect(exported.incident_updates.map((u) => u.id)).toEqual([...anchors].reverse());
     const investigating = exported.incident_updates[2]!;
     expect(investigating).toEqual({
@@ -100,7 +130,9 @@ describe('statuspageIncident', () => {
       created_at: '2024-06-02T07:52:00.000Z',
       updated_at: '2024-06-02T07:52:00.000Z',
       display_at: '2024-06-02T07:52:00.000Z',
-      affected_components: [{ code: 'checkout', name: 'Checkout', old_status: 'operational', new_status: 'degraded_performance' }],
+      affected_components: [
+        { code: 'checkout', name: 'Checkout', old_status: 'operational', new_status: 'degraded_performance' },
+      ],
     });
     expect(exported.incident_updates[0]!.body).toBe('');
     expect(exported.incident_updates[1]!.body).toBe('<p>Rollback done.</p>');
@@ -111,27 +143,74 @@ describe('statuspageIncident', () => {
       { id: 'order-queue', name: 'Order queue', status: 'degraded_performance' },
       { id: 'checkout', name: 'Checkout', status: 'operational' },
     ]);
-    const only = statuspageIncident(bareIncident({}, [{ at: '2024-01-01T00:00:00Z', kind: 'identified', components: [{ name: 'API', to: 'major_outage' }] }]), ROOT, 'p');
-    expect(only.incident_updates[0]!.affected_components).toEqual([{ code: 'api', name: 'API', old_status: null, new_status: 'major_outage' }]);
+    const only = statuspageIncident(
+      bareIncident({}, [
+        { at: '2024-01-01T00:00:00Z', kind: 'identified', components: [{ name: 'API', to: 'major_outage' }] },
+      ]),
+      ROOT,
+      'p',
+    );
+    expect(only.incident_updates[0]!.affected_components).toEqual([
+      { code: 'api', name: 'API', old_status: null, new_status: 'major_outage' },
+    ]);
   });
 
   it('falls back to the frontmatter and the first timeline entry, and says null when nothing is known', () => {
-    const fromFrontmatter = statuspageIncident(bareIncident({ started: '2022-11-08T23:30:00Z', mitigated: '2022-11-08T23:50:00Z', resolved: '2022-11-09T00:10:00Z' }), ROOT, 'p');
-    expect(fromFrontmatter).toMatchObject({ impact: 'none', monitoring_at: '2022-11-08T23:50:00.000Z', resolved_at: '2022-11-09T00:10:00.000Z', updated_at: '2022-11-09T00:10:00.000Z', incident_updates: [], components: [] });
+    const fromFrontmatter = statuspageIncident(
+      bareIncident({
+        started: '2022-11-08T23:30:00Z',
+        mitigated: '2022-11-08T23:50:00Z',
+        resolved: '2022-11-09T00:10:00Z',
+      }),
+      ROOT,
+      'p',
+    );
+    expect(fromFrontmatter).toMatchObject({
+      impact: 'none',
+      monitoring_at: '2022-11-08T23:50:00.000Z',
+      resolved_at: '2022-11-09T00:10:00.000Z',
+      updated_at: '2022-11-09T00:10:00.000Z',
+      incident_updates: [],
+      components: [],
+    });
 
-    const fromTimeline = statuspageIncident(bareIncident({ status: 'investigating' }, [{ at: '2024-01-01T10:00:00Z', kind: 'investigating' }, { at: '2024-01-01T09:00:00Z', kind: 'trigger' }]), ROOT, 'p');
-    expect(fromTimeline).toMatchObject({ status: 'investigating', created_at: '2024-01-01T09:00:00.000Z', started_at: '2024-01-01T09:00:00.000Z', updated_at: '2024-01-01T10:00:00.000Z', resolved_at: null });
+    const fromTimeline = statuspageIncident(
+      bareIncident({ status: 'investigating' }, [
+        { at: '2024-01-01T10:00:00Z', kind: 'investigating' },
+        { at: '2024-01-01T09:00:00Z', kind: 'trigger' },
+      ]),
+      ROOT,
+      'p',
+    );
+    expect(fromTimeline).toMatchObject({
+      status: 'investigating',
+      created_at: '2024-01-01T09:00:00.000Z',
+      started_at: '2024-01-01T09:00:00.000Z',
+      updated_at: '2024-01-01T10:00:00.000Z',
+      resolved_at: null,
+    });
 
     const unknown = statuspageIncident(bareIncident({}), '/', 'p');
-    expect(unknown).toMatchObject({ created_at: null, started_at: null, updated_at: null, shortlink: '/incidents/bare/' });
+    expect(unknown).toMatchObject({
+      created_at: null,
+      started_at: null,
+      updated_at: null,
+      shortlink: '/incidents/bare/',
+    });
   });
 });
 
 describe('statuspageDocument', () => {
-  it('lists incidents newest first under the page, updated at the newest incident\'s time', () => {
+  it("lists incidents newest first under the page, updated at the newest incident's time", () => {
     const older = bareIncident({ started: '2022-11-08T23:30:00Z', resolved: '2022-11-09T00:10:00Z' });
     const doc = statuspageDocument([older, queueIncident()], PAGE);
-    expect(doc.page).toEqual({ id: 'aftermath', name: 'Aftermath', url: ROOT, time_zone: 'Etc/UTC', updated_at: '2024-06-03T00:00:00.000Z' });
+    expect(doc.page).toEqual({
+      id: 'aftermath',
+      name: 'Aftermath',
+      url: ROOT,
+      time_zone: 'Etc/UTC',
+      updated_at: '2024-06-03T00:00:00.000Z',
+    });
     expect(doc.incidents.map((i) => i.id)).toEqual(['queue', 'bare']);
     expect(statuspageDocument([], PAGE).page.updated_at).toBeNull();
   });

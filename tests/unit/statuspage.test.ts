@@ -54,7 +54,11 @@ describe('resolveStatuspageInput', () => {
   });
   it('derives it from a status page base address and --incident', () => {
     const input = resolveStatuspageInput('https://status.example.com/', 'abc123');
-    expect(input).toMatchObject({ kind: 'url', url: 'https://status.example.com/api/v2/incidents/abc123.json', pageUrl: 'https://status.example.com' });
+    expect(input).toMatchObject({
+      kind: 'url',
+      url: 'https://status.example.com/api/v2/incidents/abc123.json',
+      pageUrl: 'https://status.example.com',
+    });
   });
   it('takes API addresses as they are, and allows plain http', () => {
     expect(resolveStatuspageInput('http://127.0.0.1:8080/api/v2/incidents.json', 'abc123')).toMatchObject({
@@ -62,42 +66,68 @@ describe('resolveStatuspageInput', () => {
       incidentId: 'abc123',
       pageUrl: 'http://127.0.0.1:8080',
     });
-    expect(resolveStatuspageInput('https://status.example.com/api/v2/incidents/abc123.json')).toMatchObject({ incidentId: 'abc123' });
+    expect(resolveStatuspageInput('https://status.example.com/api/v2/incidents/abc123.json')).toMatchObject({
+      incidentId: 'abc123',
+    });
   });
   it('treats anything that is not an address as a file', () => {
-    expect(resolveStatuspageInput('saved/incident.json', 'abc')).toEqual({ kind: 'file', path: 'saved/incident.json', incidentId: 'abc' });
+    expect(resolveStatuspageInput('saved/incident.json', 'abc')).toEqual({
+      kind: 'file',
+      path: 'saved/incident.json',
+      incidentId: 'abc',
+    });
   });
   it('says what is missing or contradictory', () => {
     expect(errorOf(() => resolveStatuspageInput('https://status.example.com'))).toMatch(/--incident <id>/);
-    expect(errorOf(() => resolveStatuspageInput('https://status.example.com/incidents/abc123', 'other'))).toMatch(/"abc123".*"other"/);
-    expect(errorOf(() => resolveStatuspageInput('ftp://status.example.com/incidents/abc123'))).toMatch(/only https:\/\//);
+    expect(errorOf(() => resolveStatuspageInput('https://status.example.com/incidents/abc123', 'other'))).toMatch(
+      /"abc123".*"other"/,
+    );
+    expect(errorOf(() => resolveStatuspageInput('ftp://status.example.com/incidents/abc123'))).toMatch(
+      /only https:\/\//,
+    );
   });
 });
 
 describe('findIncident', () => {
   it('finds the incident in a single-incident document and in incidents.json', () => {
     expect(findIncident(load('incident-fx3nq8mw0t2k.json'), 'fx3nq8mw0t2k', 'x').incident.id).toBe('fx3nq8mw0t2k');
-    expect(findIncident(load('incident-fx3nq8mw0t2k.json'), undefined, 'x').page.url).toBe('https://status.example.com');
-    expect(findIncident(load('incidents.json'), 'fx3nq8mw0t2k', 'x').incident.name).toBe('Elevated error rates on the Widgets API');
+    expect(findIncident(load('incident-fx3nq8mw0t2k.json'), undefined, 'x').page.url).toBe(
+      'https://status.example.com',
+    );
+    expect(findIncident(load('incidents.json'), 'fx3nq8mw0t2k', 'x').incident.name).toBe(
+      'Elevated error rates on the Widgets API',
+    );
   });
   it('lists the ids found when the incident is not in the list', () => {
     const message = errorOf(() => findIncident(load('incidents.json'), 'nope12345678', 'incidents.json'));
     expect(message).toContain('incident "nope12345678" is not in incidents.json');
     expect(message).toContain('q8w7e6r5t4y3, fx3nq8mw0t2k');
-    expect(errorOf(() => findIncident(load('incidents.json'), undefined, 'incidents.json'))).toMatch(/choose one with --incident.*q8w7e6r5t4y3/);
+    expect(errorOf(() => findIncident(load('incidents.json'), undefined, 'incidents.json'))).toMatch(
+      /choose one with --incident.*q8w7e6r5t4y3/,
+    );
   });
   it('rejects documents that are not Statuspage incidents, and the wrong incident', () => {
     expect(errorOf(() => findIncident([], undefined, 'a.json'))).toMatch(/not a Statuspage API document/);
-    expect(errorOf(() => findIncident({ page: {}, components: [] }, 'x', 'a.json'))).toMatch(/found "page", "components"/);
-    expect(errorOf(() => findIncident(load('incident-fx3nq8mw0t2k.json'), 'other', 'a.json'))).toMatch(/holds incident "fx3nq8mw0t2k", not "other"/);
+    expect(errorOf(() => findIncident({ page: {}, components: [] }, 'x', 'a.json'))).toMatch(
+      /found "page", "components"/,
+    );
+    expect(errorOf(() => findIncident(load('incident-fx3nq8mw0t2k.json'), 'other', 'a.json'))).toMatch(
+      /holds incident "fx3nq8mw0t2k", not "other"/,
+    );
   });
 });
 
 describe('incidentAddresses', () => {
   it('prefers the page address from the payload, and knows the shortlink', () => {
     const { incident, page } = findIncident(load('incident-fx3nq8mw0t2k.json'), undefined, 'x');
-    expect(incidentAddresses(incident, page, 'http://127.0.0.1:9/')).toEqual([SOURCE, 'http://127.0.0.1:9/incidents/fx3nq8mw0t2k', 'https://stspg.example.com/fx3nq8']);
-    expect(incidentAddresses({ id: 'abc', shortlink: 'https://stspg.example.com/abc' }, {})).toEqual(['https://stspg.example.com/abc']);
+    expect(incidentAddresses(incident, page, 'http://127.0.0.1:9/')).toEqual([
+      SOURCE,
+      'http://127.0.0.1:9/incidents/fx3nq8mw0t2k',
+      'https://stspg.example.com/fx3nq8',
+    ]);
+    expect(incidentAddresses({ id: 'abc', shortlink: 'https://stspg.example.com/abc' }, {})).toEqual([
+      'https://stspg.example.com/abc',
+    ]);
     expect(errorOf(() => incidentAddresses({ id: 'abc' }, {}))).toMatch(/cannot tell the address/);
   });
 });
@@ -108,7 +138,13 @@ describe('timelineEntriesFromIncident', () => {
   it('writes one entry per update, oldest first, each valid for the schema', () => {
     expect(entries).toHaveLength(fixtureIncident().incident_updates!.length);
     expect(entries.map((e) => e.kind)).toEqual(['investigating', 'identified', 'monitoring', 'resolved', 'postmortem']);
-    expect(entries.map((e) => e.title)).toEqual(['Investigating', 'Identified', 'Monitoring', 'Resolved', 'Postmortem']);
+    expect(entries.map((e) => e.title)).toEqual([
+      'Investigating',
+      'Identified',
+      'Monitoring',
+      'Resolved',
+      'Postmortem',
+    ]);
     for (const entry of entries) {
       expect(timelineEntrySchema.safeParse(entry).success).toBe(true);
       expect(entry).toMatchObject({ source: SOURCE, confidence: 'verified' });
@@ -148,10 +184,14 @@ describe('timelineEntriesFromIncident', () => {
     expect(timelineEntriesFromIncident({ id: 'a', incident_updates: null }, SOURCE)).toEqual([]);
   });
   it('fails on an unknown status, naming the update, what was found and what is accepted', () => {
-    const message = errorOf(() => timelineEntriesFromIncident(load('incident-unknown-status.json').incident as StatuspageIncident, SOURCE));
+    const message = errorOf(() =>
+      timelineEntriesFromIncident(load('incident-unknown-status.json').incident as StatuspageIncident, SOURCE),
+    );
     expect(message).toContain('update 2 of 3 (id zu2degraded, 2024-04-11T08:30:00.000Z) has status "degraded"');
     expect(message).toContain('Statuses found that cannot be mapped: degraded');
-    expect(message).toContain('Accepted: investigating, identified, monitoring, update, resolved, postmortem, scheduled, in_progress, verifying, completed');
+    expect(message).toContain(
+      'Accepted: investigating, identified, monitoring, update, resolved, postmortem, scheduled, in_progress, verifying, completed',
+    );
   });
   it('never drops an update it cannot read: every problem fails the import', () => {
     const message = errorOf(() =>
@@ -160,9 +200,24 @@ describe('timelineEntriesFromIncident', () => {
           { id: 'a', status: null, display_at: '2024-01-01T00:00:00Z' },
           { id: 'b', status: 'resolved', display_at: null, created_at: null },
           { id: 'c', status: 'resolved', display_at: '2024-01-01 10:00' },
-          { id: 'd', status: 'resolved', display_at: '2024-01-01T00:00:00Z', affected_components: [{ name: 'API', new_status: 'on_fire' }] },
-          { id: 'e', status: 'resolved', display_at: '2024-01-01T00:00:00Z', affected_components: [{ name: 'API', old_status: 'fine', new_status: 'operational' }] },
-          { id: 'f', status: 'resolved', display_at: '2024-01-01T00:00:00Z', affected_components: [{ name: '', new_status: 'operational' }] },
+          {
+            id: 'd',
+            status: 'resolved',
+            display_at: '2024-01-01T00:00:00Z',
+            affected_components: [{ name: 'API', new_status: 'on_fire' }],
+          },
+          {
+            id: 'e',
+            status: 'resolved',
+            display_at: '2024-01-01T00:00:00Z',
+            affected_components: [{ name: 'API', old_status: 'fine', new_status: 'operational' }],
+          },
+          {
+            id: 'f',
+            status: 'resolved',
+            display_at: '2024-01-01T00:00:00Z',
+            affected_components: [{ name: '', new_status: 'operational' }],
+          },
           'not an update',
         ]),
         SOURCE,
@@ -178,16 +233,25 @@ describe('timelineEntriesFromIncident', () => {
     expect(message).toContain('update 7 of 7 (no id) is not an object');
   });
   it('accepts status words in any case', () => {
-    expect(timelineEntriesFromIncident(incidentWith([{ status: 'Resolved', created_at: '2024-01-01T00:00:00Z' }]), SOURCE)[0]!.kind).toBe('resolved');
+    expect(
+      timelineEntriesFromIncident(
+        incidentWith([{ status: 'Resolved', created_at: '2024-01-01T00:00:00Z' }]),
+        SOURCE,
+      )[0]!.kind,
+    ).toBe('resolved');
   });
 });
 
 describe('statuspageBodyToMarkdown', () => {
   it('keeps plain text and its line breaks, trimming only the edges', () => {
-    expect(statuspageBodyToMarkdown('  First line\r\nsecond line  \n\n\n\nNew paragraph\n')).toBe('First line\nsecond line\n\nNew paragraph');
+    expect(statuspageBodyToMarkdown('  First line\r\nsecond line  \n\n\n\nNew paragraph\n')).toBe(
+      'First line\nsecond line\n\nNew paragraph',
+    );
   });
   it('removes <script> and <style> elements with everything inside them', () => {
-    const md = statuspageBodyToMarkdown('Before<script type="text/javascript">alert("x"); if (a < b) {}</script> after<style>p{color:red}</style>.');
+    const md = statuspageBodyToMarkdown(
+      'Before<script type="text/javascript">alert("x"); if (a < b) {}</script> after<style>p{color:red}</style>.',
+    );
     expect(md).toBe('Before after.');
     expect(statuspageBodyToMarkdown('<SCRIPT>steal()</SCRIPT >ok')).toBe('ok');
     // An unclosed script hides the rest rather than letting it through.
@@ -221,29 +285,37 @@ describe('statuspageBodyToMarkdown', () => {
     expect(statuspageBodyToMarkdown('a < b, c > d, AT&T')).toBe('a < b, c > d, AT&T');
   });
   it('decodes entities', () => {
-    expect(statuspageBodyToMarkdown('It&#39;s &quot;fixed&quot; &mdash; 100&nbsp;% &#x2713; &copy;')).toBe('It\'s "fixed" — 100 % ✓ ©');
+    expect(statuspageBodyToMarkdown('It&#39;s &quot;fixed&quot; &mdash; 100&nbsp;% &#x2713; &copy;')).toBe(
+      'It\'s "fixed" — 100 % ✓ ©',
+    );
     expect(decodeEntities('&constructor; &unknown; &#0; &#xD800;')).toBe('&constructor; &unknown; \uFFFD \uFFFD');
   });
   it('keeps links to web and mail addresses, and only those', () => {
     expect(statuspageBodyToMarkdown('Read <a href="https://blog.example.com/a?b=1&amp;c=2">the post</a>.')).toBe(
       'Read [the post](https://blog.example.com/a?b=1&c=2).',
     );
-    expect(statuspageBodyToMarkdown('<a href="mailto:help@example.com">help@example.com</a>')).toBe('[help@example.com](mailto:help@example.com)');
-    expect(statuspageBodyToMarkdown('<a href="https://example.com/x">https://example.com/x</a>')).toBe('https://example.com/x');
+    expect(statuspageBodyToMarkdown('<a href="mailto:help@example.com">help@example.com</a>')).toBe(
+      '[help@example.com](mailto:help@example.com)',
+    );
+    expect(statuspageBodyToMarkdown('<a href="https://example.com/x">https://example.com/x</a>')).toBe(
+      'https://example.com/x',
+    );
     expect(statuspageBodyToMarkdown('<a href="javascript:alert(1)">click</a>')).toBe('click');
-    expect(statuspageBodyToMarkdown('<a href="https://example.com/a (b)">x</a>')).toBe('[x](https://example.com/a%20%28b%29)');
+    expect(statuspageBodyToMarkdown('<a href="https://example.com/a (b)">x</a>')).toBe(
+      '[x](https://example.com/a%20%28b%29)',
+    );
   });
   it('does not let text written as Markdown form a link', () => {
     expect(statuspageBodyToMarkdown('[x](javascript:alert(1))')).toBe('[x\\](javascript:alert(1))');
     expect(statuspageBodyToMarkdown('[x]: javascript:alert(1)')).toBe('[x\\]: javascript:alert(1)');
   });
   it('turns paragraphs, breaks, emphasis and lists into Markdown', () => {
-    expect(statuspageBodyToMarkdown('<p>One <strong>bold</strong> and <em>soft</em>.</p><p>Two<br>lines<br/>here</p>')).toBe(
-      'One **bold** and *soft*.\n\nTwo\nlines\nhere',
-    );
-    expect(statuspageBodyToMarkdown('Affected:\n<ul>\n  <li>EU</li>\n  <li>US <ul><li>east</li></ul></li>\n</ul>\nDone')).toBe(
-      'Affected:\n\n- EU\n- US\n  - east\n\nDone',
-    );
+    expect(
+      statuspageBodyToMarkdown('<p>One <strong>bold</strong> and <em>soft</em>.</p><p>Two<br>lines<br/>here</p>'),
+    ).toBe('One **bold** and *soft*.\n\nTwo\nlines\nhere');
+    expect(
+      statuspageBodyToMarkdown('Affected:\n<ul>\n  <li>EU</li>\n  <li>US <ul><li>east</li></ul></li>\n</ul>\nDone'),
+    ).toBe('Affected:\n\n- EU\n- US\n  - east\n\nDone');
     expect(statuspageBodyToMarkdown('<ol><li>first</li><li>second</li></ol>')).toBe('1. first\n2. second');
     expect(statuspageBodyToMarkdown('<b> </b>x<!-- a comment -->y')).toBe('xy');
   });
@@ -292,7 +364,9 @@ describe('mergeTimelineYaml', () => {
     expect(parsed).toHaveLength(5);
     expect(result.text).toMatch(/^- at: "2024-01-30T09:14:00.000-08:00"$/m);
     // A multi-line body is a literal block, so its line breaks are visible as they are.
-    expect(result.text).toContain('  body: |-\n    We are investigating elevated error rates on the Widgets API.\n    Affected regions:\n');
+    expect(result.text).toContain(
+      '  body: |-\n    We are investigating elevated error rates on the Widgets API.\n    Affected regions:\n',
+    );
   });
 
   it('keeps hand-written entries and text, refreshes the matching entry, inserts the rest in time order', () => {
@@ -316,10 +390,24 @@ describe('mergeTimelineYaml', () => {
       confidence_note: 'copied by hand before the import existed',
       refs: ['#12'],
       backfilled: true,
-      components: [{ name: 'Widgets API', from: 'operational', to: 'partial_outage' }, { name: 'Dashboard', to: 'degraded_performance' }],
+      components: [
+        { name: 'Widgets API', from: 'operational', to: 'partial_outage' },
+        { name: 'Dashboard', to: 'degraded_performance' },
+      ],
     });
     // Added fields go where the schema puts them, not after refs.
-    expect(Object.keys(matched[0]!)).toEqual(['at', 'kind', 'title', 'body', 'components', 'source', 'confidence', 'confidence_note', 'backfilled', 'refs']);
+    expect(Object.keys(matched[0]!)).toEqual([
+      'at',
+      'kind',
+      'title',
+      'body',
+      'components',
+      'source',
+      'confidence',
+      'confidence_note',
+      'backfilled',
+      'refs',
+    ]);
 
     const times = timelineSchema.parse(entries).map((e) => e.at.ms);
     expect(times).toEqual([...times].sort((a, b) => a - b));
@@ -367,7 +455,10 @@ describe('the statuspage source', () => {
 
 describe('validateTimelineText', () => {
   it('reports problems with file and line', () => {
-    const problems = validateTimelineText('- at: "2024-01-30T10:20"\n  kind: resolved\n  title: x\n  source: https://a.example.com\n  confidence: verified\n', 't.yaml');
+    const problems = validateTimelineText(
+      '- at: "2024-01-30T10:20"\n  kind: resolved\n  title: x\n  source: https://a.example.com\n  confidence: verified\n',
+      't.yaml',
+    );
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatchObject({ file: 't.yaml', line: 1, field: '[0].at' });
   });

@@ -41,6 +41,8 @@ describe('timelineProblems', () => {
       { at: '2024-01-01T09:00:00Z', kind: 'note', title: 'Same' },
       { at: '2024-01-01T09:00:00+00:00', kind: 'note', title: 'Same' },
     ]);
-    expect(timelineProblems(t)).toEqual([{ index: 1, field: 'title', message: expect.stringContaining('repeats entry [0]') }]);
+    expect(timelineProblems(t)).toEqual([
+      { index: 1, field: 'title', message: expect.stringContaining('repeats entry [0]') },
+    ]);
   });
 });

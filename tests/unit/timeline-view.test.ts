@@ -19,7 +19,13 @@ const rows = timelineRows(items, zone);
 
 describe('timelineRows', () => {
   it('separates days in the incident zone, not in UTC', () => {
-    expect(rows.map((r) => r.day)).toEqual(['Monday, 20 March 2023', undefined, undefined, undefined, 'Wednesday, 22 March 2023']);
+    expect(rows.map((r) => r.day)).toEqual([
+      'Monday, 20 March 2023',
+      undefined,
+      undefined,
+      undefined,
+      'Wednesday, 22 March 2023',
+    ]);
   });
   it('shows the gap since the previous exact entry', () => {
     expect(rows.map((r) => r.gap)).toEqual([undefined, '+2 h 30 min', '+6 h 30 min', '+7 h 54 min', undefined]);

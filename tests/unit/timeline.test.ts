@@ -13,7 +13,14 @@ describe('mergeTimeline', () => {
   ]);
   const h = history([
     { type: 'issue', number: 7, title: 'Bug', opened: '2023-03-17', closed: '2023-03-22T16:00:00Z' },
-    { type: 'pull', number: 8, title: 'Fix', opened: '2023-03-22', merged: '2023-03-22T16:03:50Z', closed: '2023-03-22T16:03:50Z' },
+    {
+      type: 'pull',
+      number: 8,
+      title: 'Fix',
+      opened: '2023-03-22',
+      merged: '2023-03-22T16:03:50Z',
+      closed: '2023-03-22T16:03:50Z',
+    },
     { type: 'release', tag: 'v1.0.1', title: 'widget 1.0.1', published: '2023-03-22T16:03:50Z' },
     { type: 'advisory', id: 'CVE-2023-28858', title: 'Advisory', published: '2023-03-26T19:15:00Z' },
   ]);
@@ -73,8 +80,14 @@ describe('mergeTimeline', () => {
       { at: '2023-03-21T00:54:00Z', kind: 'update', title: 'evening of the 20th in PDT' },
       { at: '2023-03-21', precision: 'day', kind: 'note', title: 'the 21st' },
     ]);
-    expect(mergeTimeline(late, history([]), zone).map((i) => i.title)).toEqual(['evening of the 20th in PDT', 'the 21st']);
-    expect(mergeTimeline(late, history([]), 'UTC').map((i) => i.title)).toEqual(['the 21st', 'evening of the 20th in PDT']);
+    expect(mergeTimeline(late, history([]), zone).map((i) => i.title)).toEqual([
+      'evening of the 20th in PDT',
+      'the 21st',
+    ]);
+    expect(mergeTimeline(late, history([]), 'UTC').map((i) => i.title)).toEqual([
+      'the 21st',
+      'evening of the 20th in PDT',
+    ]);
   });
 });
 
@@ -84,7 +97,9 @@ describe('historyEvents', () => {
     expect(historyEvents(issue!, 'acme/widget')).toEqual([]);
   });
   it('names items of other repositories in full', () => {
-    const [pr] = history([{ type: 'pull', repo: 'other/repo', number: 5, title: 'X', merged: '2023-01-01T00:00:00Z' }]).items;
+    const [pr] = history([
+      { type: 'pull', repo: 'other/repo', number: 5, title: 'X', merged: '2023-01-01T00:00:00Z' },
+    ]).items;
     expect(historyEvents(pr!, 'acme/widget')[0]!.title).toBe('PR other/repo#5 merged: X');
   });
 });

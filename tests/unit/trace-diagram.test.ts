@@ -21,7 +21,10 @@ describe('traceSequenceDiagram', () => {
     ]);
   });
   it('keeps the proxy order without a delay, and one participant per connection', () => {
-    const source = traceSequenceDiagram({ omitted: 3, messages: [...naive.messages, { conn: 2, dir: 'c2s', t: 700, text: 'PING' }] })!;
+    const source = traceSequenceDiagram({
+      omitted: 3,
+      messages: [...naive.messages, { conn: 2, dir: 'c2s', t: 700, text: 'PING' }],
+    })!;
     expect(source).toContain('participant C2 as Client, connection 2');
     expect(source.indexOf('#quot;alice-data#quot;')).toBeLessThan(source.indexOf('GET owner:bob'));
     expect(source).toContain('Note over R: 3 more message(s) not recorded');
@@ -32,7 +35,9 @@ describe('traceSequenceDiagram', () => {
       { conclusion: 'LEAK: GET owner:bob returned "alice-data", the reply meant for the cancelled GET' },
     )!;
     expect(source).toContain('SET k #quot;a#59;b#35;c#lt;d#gt;#quot;');
-    expect(source).toContain('Note over C1,R: LEAK: GET owner:bob returned #quot;alice-data#quot;<br/>the reply meant for the cancelled GET');
+    expect(source).toContain(
+      'Note over C1,R: LEAK: GET owner:bob returned #quot;alice-data#quot;<br/>the reply meant for the cancelled GET',
+    );
   });
   it('has nothing to draw for an empty trace', () => {
     expect(traceSequenceDiagram({ omitted: 0, messages: [] })).toBeUndefined();

@@ -16,21 +16,30 @@ interface Workflow {
   jobs: Record<string, { needs?: string | string[]; strategy?: { matrix: Record<string, unknown[]> }; steps: Step[] }>;
 }
 
-const load = (name: string) => parse(readFileSync(join(projectRoot, '.github/workflows', name), 'utf8'), { strict: true, uniqueKeys: true }) as Workflow;
-const scripts = Object.keys((JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts);
+const load = (name: string) =>
+  parse(readFileSync(join(projectRoot, '.github/workflows', name), 'utf8'), {
+    strict: true,
+    uniqueKeys: true,
+  }) as Workflow;
+const scripts = Object.keys(
+  (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts,
+);
 
 describe('workflows', () => {
-  it.each(['deploy.yml', 'repros.yml'])('%s: every job has steps, and every npm run names a script of package.json', (name) => {
-    const workflow = load(name);
-    expect(Object.keys(workflow.jobs).length).toBeGreaterThan(0);
-    for (const job of Object.values(workflow.jobs)) {
-      expect(job.steps.length).toBeGreaterThan(0);
-      for (const step of job.steps) {
-        expect(step.uses ?? step.run, JSON.stringify(step)).toBeTruthy();
-        for (const [, script] of (step.run ?? '').matchAll(/npm run (\S+)/g)) expect(scripts).toContain(script);
+  it.each(['deploy.yml', 'repros.yml'])(
+    '%s: every job has steps, and every npm run names a script of package.json',
+    (name) => {
+      const workflow = load(name);
+      expect(Object.keys(workflow.jobs).length).toBeGreaterThan(0);
+      for (const job of Object.values(workflow.jobs)) {
+        expect(job.steps.length).toBeGreaterThan(0);
+        for (const step of job.steps) {
+          expect(step.uses ?? step.run, JSON.stringify(step)).toBeTruthy();
+          for (const [, script] of (step.run ?? '').matchAll(/npm run (\S+)/g)) expect(scripts).toContain(script);
+        }
       }
-    }
-  });
+    },
+  );
 
   it('repros.yml: N shard jobs each run --shard i/N with --out, and the merge job waits for all of them and merges with --check', () => {
     const { jobs, on } = load('repros.yml');
@@ -38,9 +47,14 @@ describe('workflows', () => {
     const shards = jobs.shard!.strategy!.matrix.shard!;
     expect(shards).toEqual(Array.from({ length: shards.length }, (_, i) => i + 1));
     const run = jobs.shard!.steps.map((s) => s.run ?? '').find((r) => r.includes('--shard'))!;
-    expect(run).toBe(`npm run repro -- --shard \${{ matrix.shard }}/${shards.length} --out shard-\${{ matrix.shard }}.json`);
+    expect(run).toBe(
+      `npm run repro -- --shard \${{ matrix.shard }}/${shards.length} --out shard-\${{ matrix.shard }}.json`,
+    );
     const upload = jobs.shard!.steps.find((s) => s.uses?.startsWith('actions/upload-artifact'))!;
-    expect(upload.with).toMatchObject({ name: 'repro-shard-${{ matrix.shard }}', path: 'shard-${{ matrix.shard }}.json' });
+    expect(upload.with).toMatchObject({
+      name: 'repro-shard-${{ matrix.shard }}',
+      path: 'shard-${{ matrix.shard }}.json',
+    });
 
     expect(jobs.merge!.needs).toBe('shard');
     const download = jobs.merge!.steps.find((s) => s.uses?.startsWith('actions/download-artifact'))!;

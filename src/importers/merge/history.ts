@@ -40,8 +40,34 @@ export interface HistoryMergeResult {
 
 /** The order of historyItemSchema's fields, for fields added to an existing item. */
 const HISTORY_FIELD_ORDER = [
-  'type', 'number', 'tag', 'sha', 'id', 'repo', 'aliases', 'title', 'author', 'url', 'opened', 'merged', 'closed', 'committed', 'published',
-  'state', 'target_branch', 'merge_commit', 'severity', 'cvss', 'affected', 'fixed_in', 'labels', 'relations', 'confidence', 'note', 'source', 'outcome',
+  'type',
+  'number',
+  'tag',
+  'sha',
+  'id',
+  'repo',
+  'aliases',
+  'title',
+  'author',
+  'url',
+  'opened',
+  'merged',
+  'closed',
+  'committed',
+  'published',
+  'state',
+  'target_branch',
+  'merge_commit',
+  'severity',
+  'cvss',
+  'affected',
+  'fixed_in',
+  'labels',
+  'relations',
+  'confidence',
+  'note',
+  'source',
+  'outcome',
 ];
 
 /** Fields only a pull request has; an item the source now calls an issue must not keep them. */
@@ -61,7 +87,10 @@ export function sameRepo(a: string | undefined, b: string | undefined): boolean 
  * the file's main repository, which need not be the one the item was read from.
  */
 export function importedKey(item: ImportedHistoryItem, mainRepo: string): string {
-  const written = { ...item.fields, repo: sameRepo(item.repo, mainRepo) ? undefined : item.repo } as unknown as HistoryItem;
+  const written = {
+    ...item.fields,
+    repo: sameRepo(item.repo, mainRepo) ? undefined : item.repo,
+  } as unknown as HistoryItem;
   return historyKey(written, mainRepo);
 }
 
@@ -100,12 +129,22 @@ function quoteTimestamps(node: unknown): void {
  * written. An item that fixes an item in the file (or in this import) gets a `fixes` relation
  * to it. `file` names the file in errors.
  */
-export function mergeHistoryYaml(existingText: string | undefined, imported: readonly ImportedHistoryItem[], repo: string, file = 'history.yaml'): HistoryMergeResult {
+export function mergeHistoryYaml(
+  existingText: string | undefined,
+  imported: readonly ImportedHistoryItem[],
+  repo: string,
+  file = 'history.yaml',
+): HistoryMergeResult {
   const source = existingText?.trim() ? existingText : undefined;
   const doc = parseDocument(source ?? '{}\n');
-  if (doc.errors.length) throw new ImportError(`the existing history is not valid YAML: ${doc.errors[0]!.message.split('\n')[0]}`, { file });
+  if (doc.errors.length)
+    throw new ImportError(`the existing history is not valid YAML: ${doc.errors[0]!.message.split('\n')[0]}`, { file });
   if (doc.contents === null) (doc as Document).contents = doc.createNode({});
-  if (!isMap(doc.contents)) throw new ImportError('the existing history is not a mapping with "repository" and "items"; fix it before importing', { file });
+  if (!isMap(doc.contents))
+    throw new ImportError(
+      'the existing history is not a mapping with "repository" and "items"; fix it before importing',
+      { file },
+    );
   const root = doc.contents as unknown as YAMLMap<unknown, unknown>;
   // An empty mapping or list is written `{}` or `[]`; what is added to it is written as blocks.
   if (root.items.length === 0) root.flow = false;
@@ -177,27 +216,41 @@ function sameKind(existing: unknown, type: ImportedHistoryItem['type']): boolean
 }
 
 /** Writes the source's fields onto an item; `foreignRepo` is written as `repo` on a new item from another repository. */
-function applyFields(doc: Document.Parsed | Document, node: YAMLMap, item: ImportedHistoryItem, foreignRepo: string | undefined): void {
+function applyFields(
+  doc: Document.Parsed | Document,
+  node: YAMLMap,
+  item: ImportedHistoryItem,
+  foreignRepo: string | undefined,
+): void {
   for (const [field, value] of Object.entries(item.fields)) {
     if (field === 'labels') {
       // The source's labels first, then any an author added by hand that the source does not have.
       const own = Array.isArray(value) ? value : [];
       const previous = node.get('labels');
-      const written = isSeq(previous) ? (previous.toJSON() as unknown[]).filter((l): l is string => typeof l === 'string') : [];
+      const written = isSeq(previous)
+        ? (previous.toJSON() as unknown[]).filter((l): l is string => typeof l === 'string')
+        : [];
       const labels = [...own, ...written.filter((l) => !own.includes(l))];
       if (labels.length === 0) node.delete('labels');
-      else if (JSON.stringify(labels) !== JSON.stringify(written)) setInOrder(node, 'labels', doc.createNode(labels, { flow: true }), HISTORY_FIELD_ORDER);
+      else if (JSON.stringify(labels) !== JSON.stringify(written))
+        setInOrder(node, 'labels', doc.createNode(labels, { flow: true }), HISTORY_FIELD_ORDER);
       continue;
     }
     if (value === null) node.delete(field);
     else setScalar(doc, node, field, value);
-    if (foreignRepo && (field === 'number' || field === 'tag')) setInOrder(node, 'repo', foreignRepo, HISTORY_FIELD_ORDER);
+    if (foreignRepo && (field === 'number' || field === 'tag'))
+      setInOrder(node, 'repo', foreignRepo, HISTORY_FIELD_ORDER);
   }
   if (item.type === 'issue') for (const field of PULL_ONLY_FIELDS) node.delete(field);
 }
 
 /** Sets a scalar field, leaving the written node (and its quoting) alone when the value is the same. */
-function setScalar(doc: Document.Parsed | Document, node: YAMLMap, field: string, value: string | number | string[]): void {
+function setScalar(
+  doc: Document.Parsed | Document,
+  node: YAMLMap,
+  field: string,
+  value: string | number | string[],
+): void {
   const current = node.get(field, true);
   if (current instanceof Scalar && current.value === value) return;
   setInOrder(node, field, doc.createNode(value), HISTORY_FIELD_ORDER);
@@ -207,7 +260,12 @@ function setScalar(doc: Document.Parsed | Document, node: YAMLMap, field: string
 function addRelation(doc: Document.Parsed | Document, node: YAMLMap, to: string): boolean {
   let relations: unknown = node.get('relations', true);
   const present = isSeq(relations) ? (relations.toJSON() as unknown[]) : [];
-  if (present.some((r) => isRecord(r) && r.type === 'fixes' && typeof r.to === 'string' && r.to.toLowerCase() === to.toLowerCase())) return false;
+  if (
+    present.some(
+      (r) => isRecord(r) && r.type === 'fixes' && typeof r.to === 'string' && r.to.toLowerCase() === to.toLowerCase(),
+    )
+  )
+    return false;
   if (!isSeq(relations)) {
     relations = doc.createNode([]) as YAMLSeq;
     setInOrder(node, 'relations', relations, HISTORY_FIELD_ORDER);

@@ -56,7 +56,20 @@ export interface TimelineMergeResult {
  */
 const REFRESHED_FIELDS = ['body', 'components', 'backfilled'] as const;
 /** The order of timelineEntrySchema's fields, for fields added to an existing entry. */
-const TIMELINE_FIELD_ORDER = ['at', 'precision', 'approximate', 'kind', 'title', 'body', 'components', 'source', 'confidence', 'confidence_note', 'backfilled', 'refs'];
+const TIMELINE_FIELD_ORDER = [
+  'at',
+  'precision',
+  'approximate',
+  'kind',
+  'title',
+  'body',
+  'components',
+  'source',
+  'confidence',
+  'confidence_note',
+  'backfilled',
+  'refs',
+];
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -86,9 +99,16 @@ export function mergeTimelineYaml(
 ): TimelineMergeResult {
   const source = existingText?.trim() ? existingText : undefined;
   const doc = parseDocument(source ?? '[]\n');
-  if (doc.errors.length) throw new ImportError(`the existing timeline is not valid YAML: ${doc.errors[0]!.message.split('\n')[0]}`, { file });
+  if (doc.errors.length)
+    throw new ImportError(`the existing timeline is not valid YAML: ${doc.errors[0]!.message.split('\n')[0]}`, {
+      file,
+    });
   if (doc.contents === null) (doc as Document).contents = doc.createNode([]);
-  if (!isSeq(doc.contents)) throw new ImportError('the existing timeline is not a list of entries; fix it (each entry starts with "- at:") before importing', { file });
+  if (!isSeq(doc.contents))
+    throw new ImportError(
+      'the existing timeline is not a list of entries; fix it (each entry starts with "- at:") before importing',
+      { file },
+    );
   const seq = doc.contents as YAMLSeq<unknown>;
   // An empty list is written `[]`; entries added to it are written as a block list.
   if (seq.items.length === 0) seq.flow = false;
@@ -103,11 +123,16 @@ export function mergeTimelineYaml(
   let updated = 0;
 
   const isOurs = (entry: unknown): entry is Record<string, unknown> =>
-    isRecord(entry) && typeof entry.source === 'string' && identity.sources.includes(entry.source) && (identity.kinds as readonly unknown[]).includes(entry.kind);
+    isRecord(entry) &&
+    typeof entry.source === 'string' &&
+    identity.sources.includes(entry.source) &&
+    (identity.kinds as readonly unknown[]).includes(entry.kind);
 
   for (const entry of imported) {
     const ms = exactMs(entry.at);
-    const index = existing.findIndex((old, i) => !matched.has(i) && isOurs(old) && old.kind === entry.kind && exactMs(old.at) === ms);
+    const index = existing.findIndex(
+      (old, i) => !matched.has(i) && isOurs(old) && old.kind === entry.kind && exactMs(old.at) === ms,
+    );
     if (index >= 0) {
       matched.add(index);
       const node = seq.items[index] as YAMLMap;
@@ -128,12 +153,21 @@ export function mergeTimelineYaml(
     plan.forEach((p, i) => {
       if (p.ms <= ms) after = i;
     });
-    const position = after >= 0 ? after + 1 : Math.max(0, plan.findIndex((p) => p.ms > ms));
+    const position =
+      after >= 0
+        ? after + 1
+        : Math.max(
+            0,
+            plan.findIndex((p) => p.ms > ms),
+          );
     plan.splice(position, 0, { added: entryNode(doc, entry), ms });
     added++;
   }
   if (added + matched.size !== imported.length) {
-    throw new ImportError(`internal error: ${imported.length} entries to write, but only ${added + matched.size} written`, { file });
+    throw new ImportError(
+      `internal error: ${imported.length} entries to write, but only ${added + matched.size} written`,
+      { file },
+    );
   }
 
   const stale = existing.flatMap((old, i) =>
@@ -162,7 +196,8 @@ function styleEntry(node: YAMLMap): void {
   // A body with line breaks is written as a literal block, which shows them as they are
   // (a folded block would re-wrap the text and hide where the breaks are).
   const body = node.get('body', true);
-  if (body instanceof Scalar && typeof body.value === 'string' && body.value.includes('\n')) body.type = Scalar.BLOCK_LITERAL;
+  if (body instanceof Scalar && typeof body.value === 'string' && body.value.includes('\n'))
+    body.type = Scalar.BLOCK_LITERAL;
 }
 
 /** Validates a timeline.yaml text with the same schema and messages as the site's build. */

@@ -23,7 +23,10 @@ const REPOSITORY = /^[\w.-]+\/[\w.-]+$/;
 export function parseRepository(text: string | undefined): string {
   const repo = text?.trim() ?? '';
   if (!REPOSITORY.test(repo)) {
-    throw new ImportError(`expected --repo as owner/name, e.g. redis/redis-py; found ${repo ? `"${repo}"` : 'nothing'}`, { field: '--repo' });
+    throw new ImportError(
+      `expected --repo as owner/name, e.g. redis/redis-py; found ${repo ? `"${repo}"` : 'nothing'}`,
+      { field: '--repo' },
+    );
   }
   return repo;
 }
@@ -42,17 +45,22 @@ export function parseItemList(values: readonly string[]): ItemRequest[] {
     const number = /^#?(\d+)$/.exec(text);
     if (number) {
       const n = Number(number[1]);
-      if (n <= 0 || !Number.isSafeInteger(n)) throw new ImportError(`"${text}" is not an issue or pull-request number`, { field: '--items' });
+      if (n <= 0 || !Number.isSafeInteger(n))
+        throw new ImportError(`"${text}" is not an issue or pull-request number`, { field: '--items' });
       if (!seen.has(`#${n}`)) requests.push({ kind: 'number', number: n });
       seen.add(`#${n}`);
     } else {
-      if (/[\s#]/.test(text)) throw new ImportError(`"${text}" is neither a number nor a release tag`, { field: '--items' });
+      if (/[\s#]/.test(text))
+        throw new ImportError(`"${text}" is neither a number nor a release tag`, { field: '--items' });
       if (!seen.has(text)) requests.push({ kind: 'tag', tag: text });
       seen.add(text);
     }
   }
   if (requests.length === 0) {
-    throw new ImportError('no items to import: give --items with issue or pull-request numbers and release tags, e.g. --items 2624,2641,v4.5.5', { field: '--items' });
+    throw new ImportError(
+      'no items to import: give --items with issue or pull-request numbers and release tags, e.g. --items 2624,2641,v4.5.5',
+      { field: '--items' },
+    );
   }
   return requests;
 }
@@ -157,7 +165,8 @@ function labelNames(labels: GitHubIssue['labels']): string[] {
 export function historyItemFromIssue(repo: string, issue: GitHubIssue, pull?: GitHubPull): ImportedHistoryItem {
   const where = `${repo}#${issue.number}`;
   const title = text(issue.title);
-  if (!title) throw new ImportError(`${where} has no title in GitHub's answer; is the API address right?`, { field: 'title' });
+  if (!title)
+    throw new ImportError(`${where} has no title in GitHub's answer; is the API address right?`, { field: 'title' });
   const isPull = isPullRequest(issue);
   if (isPull && !pull) throw new ImportError(`${where} is a pull request, but its /pulls details were not fetched`);
   const merged = isPull ? text(pull?.merged_at) : null;
@@ -171,16 +180,26 @@ export function historyItemFromIssue(repo: string, issue: GitHubIssue, pull?: Gi
     ...(isPull ? { merged } : {}),
     closed: text(issue.closed_at),
     state: merged ? 'merged' : text(pull?.state ?? issue.state),
-    ...(isPull ? { target_branch: text(pull?.base?.ref), merge_commit: merged ? text(pull?.merge_commit_sha) : null } : {}),
+    ...(isPull
+      ? { target_branch: text(pull?.base?.ref), merge_commit: merged ? text(pull?.merge_commit_sha) : null }
+      : {}),
     labels: labelNames(issue.labels),
   };
-  return { type: isPull ? 'pull' : 'issue', repo, fields, fixes: isPull ? closingReferences(issue.body ?? '', repo) : [] };
+  return {
+    type: isPull ? 'pull' : 'issue',
+    repo,
+    fields,
+    fixes: isPull ? closingReferences(issue.body ?? '', repo) : [],
+  };
 }
 
 /** Maps `GET /releases/tags/{tag}` to a history item; a release without a name is titled by its tag. */
 export function historyItemFromRelease(repo: string, release: GitHubRelease): ImportedHistoryItem {
   const tag = text(release.tag_name);
-  if (!tag) throw new ImportError(`a release of ${repo} has no tag_name in GitHub's answer; is the API address right?`, { field: 'tag_name' });
+  if (!tag)
+    throw new ImportError(`a release of ${repo} has no tag_name in GitHub's answer; is the API address right?`, {
+      field: 'tag_name',
+    });
   const fields: Record<string, HistoryFieldValue> = {
     type: 'release',
     tag,
@@ -250,9 +269,13 @@ export function describeGitHubFailure(failure: GitHubFailure): string {
   }
   const remaining = failure.header('x-ratelimit-remaining');
   const retryAfter = failure.header('retry-after');
-  const rateLimited = (status === 403 || status === 429) && (remaining === '0' || retryAfter !== null || /rate limit/i.test(message ?? ''));
+  const rateLimited =
+    (status === 403 || status === 429) &&
+    (remaining === '0' || retryAfter !== null || /rate limit/i.test(message ?? ''));
   if (rateLimited) {
-    const parts = [`GitHub's API rate limit is used up (HTTP ${status}${message ? `: ${message.split('.')[0]}` : ''}) while fetching ${what}.`];
+    const parts = [
+      `GitHub's API rate limit is used up (HTTP ${status}${message ? `: ${message.split('.')[0]}` : ''}) while fetching ${what}.`,
+    ];
     const reset = Number(failure.header('x-ratelimit-reset'));
     if (retryAfter !== null && Number.isFinite(Number(retryAfter))) {
       parts.push(`Wait ${Number(retryAfter)} s before trying again.`);
@@ -289,7 +312,8 @@ export interface GitHubRequest {
 }
 
 /** GitHub's answers for one requested item. */
-export type GitHubAnswer = { kind: 'issue'; issue: GitHubIssue; pull: GitHubPull | undefined } | { kind: 'release'; release: GitHubRelease };
+export type GitHubAnswer =
+  { kind: 'issue'; issue: GitHubIssue; pull: GitHubPull | undefined } | { kind: 'release'; release: GitHubRelease };
 
 /** How a request for `what` can fail, in words. */
 function githubRequest(request: GitHubRequest, what: string): JsonRequest {
@@ -297,10 +321,12 @@ function githubRequest(request: GitHubRequest, what: string): JsonRequest {
   return {
     headers: githubHeaders(token),
     failed: (failure) => describeGitHubFailure({ ...failure, what, authenticated: token !== undefined }),
-    notJson: ({ url, contentType }) => `${url} did not answer with JSON (${contentType}) for ${what}; is --api-url GitHub's API (${DEFAULT_GITHUB_API_URL})?`,
+    notJson: ({ url, contentType }) =>
+      `${url} did not answer with JSON (${contentType}) for ${what}; is --api-url GitHub's API (${DEFAULT_GITHUB_API_URL})?`,
     unreachable: ({ timedOut, reason, seconds }) => {
       if (timedOut) return `no answer from ${apiUrl} within ${seconds} s while fetching ${what}; check your connection`;
-      const hint = apiUrl === DEFAULT_GITHUB_API_URL ? 'check your internet connection' : 'check --api-url and your connection';
+      const hint =
+        apiUrl === DEFAULT_GITHUB_API_URL ? 'check your internet connection' : 'check --api-url and your connection';
       return `could not reach ${apiUrl} (${reason}) while fetching ${what}; ${hint}`;
     },
   };
@@ -318,11 +344,16 @@ export const github: HistorySource<GitHubRequest, GitHubAnswer[]> = {
     for (const item of request.items) {
       const ask = githubRequest(request, describeRequest(repo, item));
       if (item.kind === 'tag') {
-        answers.push({ kind: 'release', release: (await io.getJson(itemApiUrl(apiUrl, repo, item), ask)) as GitHubRelease });
+        answers.push({
+          kind: 'release',
+          release: (await io.getJson(itemApiUrl(apiUrl, repo, item), ask)) as GitHubRelease,
+        });
         continue;
       }
       const issue = (await io.getJson(itemApiUrl(apiUrl, repo, item), ask)) as GitHubIssue;
-      const pull = isPullRequest(issue) ? ((await io.getJson(pullApiUrl(apiUrl, repo, item.number), ask)) as GitHubPull) : undefined;
+      const pull = isPullRequest(issue)
+        ? ((await io.getJson(pullApiUrl(apiUrl, repo, item.number), ask)) as GitHubPull)
+        : undefined;
       answers.push({ kind: 'issue', issue, pull });
     }
     return answers;
@@ -330,7 +361,9 @@ export const github: HistorySource<GitHubRequest, GitHubAnswer[]> = {
 
   map(answers, { repo }) {
     return {
-      items: answers.map((a) => (a.kind === 'release' ? historyItemFromRelease(repo, a.release) : historyItemFromIssue(repo, a.issue, a.pull))),
+      items: answers.map((a) =>
+        a.kind === 'release' ? historyItemFromRelease(repo, a.release) : historyItemFromIssue(repo, a.issue, a.pull),
+      ),
       repository: repo,
       subject: repo,
     };

@@ -64,7 +64,9 @@ export function resolveStatuspageInput(input: string, incidentId?: string): Stat
   try {
     parsed = new URL(input);
   } catch {
-    throw new ImportError(`"${input}" is not a valid address. Give the status page's address, e.g. https://status.example.com/incidents/abc123`);
+    throw new ImportError(
+      `"${input}" is not a valid address. Give the status page's address, e.g. https://status.example.com/incidents/abc123`,
+    );
   }
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
     throw new ImportError(`"${input}" uses ${parsed.protocol}; only https:// (or http://) addresses can be read`);
@@ -75,14 +77,22 @@ export function resolveStatuspageInput(input: string, incidentId?: string): Stat
 
   const agree = (fromUrl: string): string => {
     if (wanted && wanted !== fromUrl) {
-      throw new ImportError(`the address names incident "${fromUrl}" but --incident says "${wanted}"; give only one of them, or make them agree`, { field: '--incident' });
+      throw new ImportError(
+        `the address names incident "${fromUrl}" but --incident says "${wanted}"; give only one of them, or make them agree`,
+        { field: '--incident' },
+      );
     }
     return fromUrl;
   };
 
   const single = API_SINGLE.exec(path);
   if (single) {
-    return { kind: 'url', url: `${origin}${path}`, incidentId: agree(decodeURIComponent(single[2]!)), pageUrl: origin + single[1]! };
+    return {
+      kind: 'url',
+      url: `${origin}${path}`,
+      incidentId: agree(decodeURIComponent(single[2]!)),
+      pageUrl: origin + single[1]!,
+    };
   }
   const list = API_ANY.exec(path);
   if (list) return { kind: 'url', url: `${origin}${path}`, incidentId: wanted, pageUrl: origin + list[1]! };
@@ -90,14 +100,24 @@ export function resolveStatuspageInput(input: string, incidentId?: string): Stat
   const page = INCIDENT_PAGE.exec(path);
   if (page) {
     const id = agree(decodeURIComponent(page[2]!));
-    return { kind: 'url', url: `${origin}${page[1]}/api/v2/incidents/${encodeURIComponent(id)}.json`, incidentId: id, pageUrl: origin + page[1]! };
+    return {
+      kind: 'url',
+      url: `${origin}${page[1]}/api/v2/incidents/${encodeURIComponent(id)}.json`,
+      incidentId: id,
+      pageUrl: origin + page[1]!,
+    };
   }
   if (!wanted) {
     throw new ImportError(
       `which incident? Add --incident <id> (the last part of the incident's address, e.g. abc123 in ${origin}${path}/incidents/abc123), or give the incident's address itself`,
     );
   }
-  return { kind: 'url', url: `${origin}${path}/api/v2/incidents/${encodeURIComponent(wanted)}.json`, incidentId: wanted, pageUrl: origin + path };
+  return {
+    kind: 'url',
+    url: `${origin}${path}/api/v2/incidents/${encodeURIComponent(wanted)}.json`,
+    incidentId: wanted,
+    pageUrl: origin + path,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -145,23 +165,37 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * Finds the incident in a Statuspage document: `{page, incident}` (one incident), or a list such
  * as `{page, incidents: [...]}` (`incidents.json`) or `{page, scheduled_maintenances: [...]}`.
  */
-export function findIncident(document: unknown, incidentId: string | undefined, origin: string): { incident: StatuspageIncident; page: StatuspagePage } {
+export function findIncident(
+  document: unknown,
+  incidentId: string | undefined,
+  origin: string,
+): { incident: StatuspageIncident; page: StatuspagePage } {
   if (!isRecord(document)) {
-    throw new ImportError(`${origin} is not a Statuspage API document: expected a JSON object with "incident" or "incidents"`, { file: origin });
+    throw new ImportError(
+      `${origin} is not a Statuspage API document: expected a JSON object with "incident" or "incidents"`,
+      { file: origin },
+    );
   }
   const page: StatuspagePage = isRecord(document.page) ? (document.page as StatuspagePage) : {};
   const single = document.incident ?? document.scheduled_maintenance;
   if (isRecord(single)) {
     const incident = checkIncident(single, origin);
     if (incidentId && incident.id !== incidentId) {
-      throw new ImportError(`${origin} holds incident "${incident.id}", not "${incidentId}"`, { file: origin, field: '--incident' });
+      throw new ImportError(`${origin} holds incident "${incident.id}", not "${incidentId}"`, {
+        file: origin,
+        field: '--incident',
+      });
     }
     return { incident, page };
   }
   const lists = [document.incidents, document.scheduled_maintenances].filter(Array.isArray) as unknown[][];
   if (lists.length === 0) {
     throw new ImportError(
-      `${origin} is not a Statuspage incidents document: found ${Object.keys(document).map((k) => `"${k}"`).join(', ') || 'an empty object'}, expected "incident" or "incidents"`,
+      `${origin} is not a Statuspage incidents document: found ${
+        Object.keys(document)
+          .map((k) => `"${k}"`)
+          .join(', ') || 'an empty object'
+      }, expected "incident" or "incidents"`,
       { file: origin },
     );
   }
@@ -177,7 +211,7 @@ export function findIncident(document: unknown, incidentId: string | undefined, 
   if (!found) {
     throw new ImportError(
       `incident "${incidentId}" is not in ${origin}, which lists ${candidates.length === 0 ? 'no incidents' : `${candidates.length}: ${ids.join(', ')}`}. ` +
-        'incidents.json holds only the most recent incidents; give the incident\'s own address (https://<status page>/incidents/<id>) instead',
+        "incidents.json holds only the most recent incidents; give the incident's own address (https://<status page>/incidents/<id>) instead",
       { file: origin, field: '--incident' },
     );
   }
@@ -186,11 +220,17 @@ export function findIncident(document: unknown, incidentId: string | undefined, 
 
 function checkIncident(value: Record<string, unknown>, origin: string): StatuspageIncident {
   if (typeof value.id !== 'string' || value.id === '') {
-    throw new ImportError(`${origin}: the incident has no "id"; is this a Statuspage API document?`, { file: origin, field: 'id' });
+    throw new ImportError(`${origin}: the incident has no "id"; is this a Statuspage API document?`, {
+      file: origin,
+      field: 'id',
+    });
   }
   const updates = value.incident_updates;
   if (updates !== undefined && updates !== null && !Array.isArray(updates)) {
-    throw new ImportError(`${origin}: incident "${value.id}" has "incident_updates" that is not a list`, { file: origin, field: 'incident_updates' });
+    throw new ImportError(`${origin}: incident "${value.id}" has "incident_updates" that is not a list`, {
+      file: origin,
+      field: 'incident_updates',
+    });
   }
   return value as unknown as StatuspageIncident;
 }
@@ -200,10 +240,17 @@ function checkIncident(value: Record<string, unknown>, origin: string): Statuspa
  * entries imported earlier (an author may have pasted the shortlink instead of the page address).
  * The page's `url` from the payload wins over the address the user typed, which may be a mirror.
  */
-export function incidentAddresses(incident: StatuspageIncident, page: StatuspagePage, pageUrlFromInput?: string): string[] {
-  const bases = [page.url, pageUrlFromInput].filter((u): u is string => typeof u === 'string' && /^https?:\/\//.test(u));
+export function incidentAddresses(
+  incident: StatuspageIncident,
+  page: StatuspagePage,
+  pageUrlFromInput?: string,
+): string[] {
+  const bases = [page.url, pageUrlFromInput].filter(
+    (u): u is string => typeof u === 'string' && /^https?:\/\//.test(u),
+  );
   const addresses = bases.map((base) => `${base.replace(/\/+$/, '')}/incidents/${encodeURIComponent(incident.id)}`);
-  if (typeof incident.shortlink === 'string' && /^https?:\/\//.test(incident.shortlink)) addresses.push(incident.shortlink);
+  if (typeof incident.shortlink === 'string' && /^https?:\/\//.test(incident.shortlink))
+    addresses.push(incident.shortlink);
   const unique = [...new Set(addresses)];
   if (unique.length === 0) {
     throw new ImportError(
@@ -252,7 +299,9 @@ export function timelineEntriesFromIncident(incident: StatuspageIncident, source
     const mapping = Object.hasOwn(STATUSPAGE_STATUSES, status) ? STATUSPAGE_STATUSES[status] : undefined;
     if (!mapping) {
       unknownStatuses.add(status || '(none)');
-      problems.push(`${where} has status ${update.status == null ? 'missing' : `"${update.status}"`}, which cannot be mapped to a timeline kind`);
+      problems.push(
+        `${where} has status ${update.status == null ? 'missing' : `"${update.status}"`}, which cannot be mapped to a timeline kind`,
+      );
     }
 
     const at = updateTime(update, where, problems);
@@ -264,12 +313,17 @@ export function timelineEntriesFromIncident(incident: StatuspageIncident, source
         continue;
       }
       if (!isComponentStatus(c.new_status)) {
-        problems.push(`${where}: component "${name}" has new_status ${JSON.stringify(c.new_status ?? null)}; expected one of ${COMPONENT_STATUSES.join(', ')}`);
+        problems.push(
+          `${where}: component "${name}" has new_status ${JSON.stringify(c.new_status ?? null)}; expected one of ${COMPONENT_STATUSES.join(', ')}`,
+        );
         continue;
       }
-      const from = c.old_status === null || c.old_status === undefined || c.old_status === '' ? undefined : c.old_status;
+      const from =
+        c.old_status === null || c.old_status === undefined || c.old_status === '' ? undefined : c.old_status;
       if (from !== undefined && !isComponentStatus(from)) {
-        problems.push(`${where}: component "${name}" has old_status "${from}"; expected one of ${COMPONENT_STATUSES.join(', ')}`);
+        problems.push(
+          `${where}: component "${name}" has old_status "${from}"; expected one of ${COMPONENT_STATUSES.join(', ')}`,
+        );
         continue;
       }
       components.push(from ? { name, from, to: c.new_status } : { name, to: c.new_status });
@@ -308,7 +362,11 @@ export function timelineEntriesFromIncident(incident: StatuspageIncident, source
   return entries.sort((a, b) => exactMs(a.at) - exactMs(b.at));
 }
 
-function updateTime(update: StatuspageUpdate, where: string, problems: string[]): { text: string; backdated: boolean } | undefined {
+function updateTime(
+  update: StatuspageUpdate,
+  where: string,
+  problems: string[],
+): { text: string; backdated: boolean } | undefined {
   const field = update.display_at ? 'display_at' : update.created_at ? 'created_at' : undefined;
   if (!field) {
     problems.push(`${where} has neither display_at nor created_at`);
@@ -322,25 +380,107 @@ function updateTime(update: StatuspageUpdate, where: string, problems: string[])
   }
   // display_at earlier than created_at means the update was posted later and backdated.
   const created = update.created_at ? parseTimestamp(update.created_at.trim()) : undefined;
-  const backdated = field === 'display_at' && created !== undefined && isInstant(created) && created.ms - parsed.ms > BACKDATED_AFTER_MS;
+  const backdated =
+    field === 'display_at' &&
+    created !== undefined &&
+    isInstant(created) &&
+    created.ms - parsed.ms > BACKDATED_AFTER_MS;
   return { text, backdated };
 }
-
 
 // ---------------------------------------------------------------------------------------------
 // HTML-ish bodies → plain Markdown
 // ---------------------------------------------------------------------------------------------
 
 /** Elements whose content is never text for a reader (and must never survive as markup). */
-const DROPPED_WITH_CONTENT = new Set(['script', 'style', 'iframe', 'object', 'embed', 'template', 'noscript', 'textarea', 'select', 'svg', 'math', 'head', 'title', 'noembed', 'noframes', 'frameset']);
+const DROPPED_WITH_CONTENT = new Set([
+  'script',
+  'style',
+  'iframe',
+  'object',
+  'embed',
+  'template',
+  'noscript',
+  'textarea',
+  'select',
+  'svg',
+  'math',
+  'head',
+  'title',
+  'noembed',
+  'noframes',
+  'frameset',
+]);
 const BLOCK_ELEMENTS = new Set([
-  'p', 'div', 'section', 'article', 'header', 'footer', 'aside', 'main', 'nav', 'blockquote', 'pre', 'table', 'thead', 'tbody', 'tr',
-  'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hr', 'ul', 'ol', 'dl', 'dd', 'dt', 'figure', 'figcaption', 'address', 'details', 'summary',
+  'p',
+  'div',
+  'section',
+  'article',
+  'header',
+  'footer',
+  'aside',
+  'main',
+  'nav',
+  'blockquote',
+  'pre',
+  'table',
+  'thead',
+  'tbody',
+  'tr',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'hr',
+  'ul',
+  'ol',
+  'dl',
+  'dd',
+  'dt',
+  'figure',
+  'figcaption',
+  'address',
+  'details',
+  'summary',
 ]);
 const NAMED_ENTITIES: Readonly<Record<string, string>> = {
-  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', ndash: '–', mdash: '—', hellip: '…', lsquo: '‘', rsquo: '’',
-  ldquo: '“', rdquo: '”', laquo: '«', raquo: '»', bull: '•', middot: '·', copy: '©', reg: '®', trade: '™', deg: '°', times: '×',
-  euro: '€', pound: '£', yen: '¥', cent: '¢', sect: '§', para: '¶', shy: '', zwnj: '', zwj: '', larr: '←', rarr: '→', uarr: '↑', darr: '↓',
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  nbsp: ' ',
+  ndash: '–',
+  mdash: '—',
+  hellip: '…',
+  lsquo: '‘',
+  rsquo: '’',
+  ldquo: '“',
+  rdquo: '”',
+  laquo: '«',
+  raquo: '»',
+  bull: '•',
+  middot: '·',
+  copy: '©',
+  reg: '®',
+  trade: '™',
+  deg: '°',
+  times: '×',
+  euro: '€',
+  pound: '£',
+  yen: '¥',
+  cent: '¢',
+  sect: '§',
+  para: '¶',
+  shy: '',
+  zwnj: '',
+  zwj: '',
+  larr: '←',
+  rarr: '→',
+  uarr: '↑',
+  darr: '↓',
 };
 /** A comment, a doctype or processing instruction, or a start or end tag with quoted attributes. */
 const TOKEN = /<!--[\s\S]*?(?:-->|$)|<[!?][^>]*>|<(\/?)([a-zA-Z][a-zA-Z\d-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>/g;
@@ -349,9 +489,11 @@ const TOKEN = /<!--[\s\S]*?(?:-->|$)|<[!?][^>]*>|<(\/?)([a-zA-Z][a-zA-Z\d-]*)((?
 export function decodeEntities(text: string): string {
   return text.replace(/&(#\d+|#x[\da-f]+|[a-z][a-z\d]*);/gi, (whole, ref: string) => {
     if (ref[0] === '#') {
-      const code = ref[1] === 'x' || ref[1] === 'X' ? Number.parseInt(ref.slice(2), 16) : Number.parseInt(ref.slice(1), 10);
+      const code =
+        ref[1] === 'x' || ref[1] === 'X' ? Number.parseInt(ref.slice(2), 16) : Number.parseInt(ref.slice(1), 10);
       // HTML maps NUL, surrogates and out-of-range values to the replacement character.
-      if (!Number.isFinite(code) || code === 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return '\uFFFD';
+      if (!Number.isFinite(code) || code === 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff))
+        return '\uFFFD';
       return String.fromCodePoint(code);
     }
     if (Object.hasOwn(NAMED_ENTITIES, ref)) return NAMED_ENTITIES[ref]!;
@@ -507,7 +649,9 @@ export function statuspageBodyToMarkdown(html: string): string {
       const inner = takeFrom(link.start);
       const plain = inner.map(partValue).join('').trim();
       // Brackets inside the label would end it early.
-      const label = renderParts(inner).trim().replace(/(?<!\\)([[\]])/g, '\\$1');
+      const label = renderParts(inner)
+        .trim()
+        .replace(/(?<!\\)([[\]])/g, '\\$1');
       if (link.href && plain && plain !== link.href) parts.push({ markup: `[${label}](${link.href})` });
       else if (link.href && !plain) parts.push({ text: link.href });
       else parts.push(...inner); // a bare address is linked by the renderer anyway
@@ -543,7 +687,6 @@ export function statuspageBodyToMarkdown(html: string): string {
     .replace(/\n{3,}/g, '\n\n')
     .trim();
 }
-
 
 // ---------------------------------------------------------------------------------------------
 // The source
@@ -585,8 +728,10 @@ export const statuspage: TimelineSource<StatuspageInput, StatuspagePayload> = {
   async read(input: StatuspageInput, io: ImportIO): Promise<StatuspagePayload> {
     if (input.kind === 'url') return { document: await io.getJson(input.url, statuspageRequest()), origin: input.url };
     const document = io.readJsonFile(input.path, {
-      missing: (path) => `no such file: ${path}. Give a status page address (https://…) or a JSON file saved from its API`,
-      notJson: (path, reason) => `${path} is not JSON (${reason}); save the API's answer (…/api/v2/incidents/<id>.json) as it is`,
+      missing: (path) =>
+        `no such file: ${path}. Give a status page address (https://…) or a JSON file saved from its API`,
+      notJson: (path, reason) =>
+        `${path} is not JSON (${reason}); save the API's answer (…/api/v2/incidents/<id>.json) as it is`,
     });
     return { document, origin: input.path };
   },

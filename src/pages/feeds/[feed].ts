@@ -4,7 +4,15 @@
  */
 import type { APIRoute, GetStaticPaths } from 'astro';
 import { publishedIncidents } from '../../view/published.ts';
-import { FEED_PATHS, feedSiteRoot, incidentsFeed, renderFeed, updatesFeed, type FeedFormat, type FeedName } from '../../exports/feeds.ts';
+import {
+  FEED_PATHS,
+  feedSiteRoot,
+  incidentsFeed,
+  renderFeed,
+  updatesFeed,
+  type FeedFormat,
+  type FeedName,
+} from '../../exports/feeds.ts';
 
 export const getStaticPaths = (() =>
   (Object.keys(FEED_PATHS) as FeedName[]).flatMap((name) =>

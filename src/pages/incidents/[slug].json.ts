@@ -17,5 +17,7 @@ export const GET: APIRoute<Props> = ({ props, site }) => {
   const document = incidentExport(props.incident, incidentPageUrl(root, props.incident.slug), incidentSchemaUrl(root));
   // A document that breaks the schema published beside it fails the build instead of shipping.
   incidentExportSchema.parse(document);
-  return new Response(`${JSON.stringify(document, null, 2)}\n`, { headers: { 'Content-Type': 'application/json; charset=utf-8' } });
+  return new Response(`${JSON.stringify(document, null, 2)}\n`, {
+    headers: { 'Content-Type': 'application/json; charset=utf-8' },
+  });
 };

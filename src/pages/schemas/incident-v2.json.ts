@@ -6,5 +6,7 @@ import { incidentExportJsonSchema } from '../../schemas/export.ts';
 export const GET: APIRoute = ({ site }) => {
   // The schema's $id is its own address; a path when no `site` is configured.
   const schema = incidentExportJsonSchema(incidentSchemaUrl(siteRoot(site, import.meta.env.BASE_URL)));
-  return new Response(`${JSON.stringify(schema, null, 2)}\n`, { headers: { 'Content-Type': 'application/schema+json; charset=utf-8' } });
+  return new Response(`${JSON.stringify(schema, null, 2)}\n`, {
+    headers: { 'Content-Type': 'application/schema+json; charset=utf-8' },
+  });
 };

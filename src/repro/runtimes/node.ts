@@ -22,14 +22,25 @@ export const node: RuntimeDriver = {
   async install({ dir, pkg, version, localFile, env, timeoutMs }) {
     mkdirSync(dir, { recursive: true });
     // A package.json makes this folder npm's prefix, so npm never walks up into a project.
-    writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ name: 'aftermath-repro-env', private: true }, null, 2)}\n`);
+    writeFileSync(
+      join(dir, 'package.json'),
+      `${JSON.stringify({ name: 'aftermath-repro-env', private: true }, null, 2)}\n`,
+    );
     const npm = env.REPRO_NPM || 'npm';
     // --no-audit/--no-fund only skip reports; registry and cache settings stay the user's.
-    const result = await runSupervised(npm, ['install', '--no-audit', '--no-fund', localFile ?? `${pkg}@${version}`], { cwd: dir, env, timeoutMs });
-    if (result.exitCode !== 0) return `npm could not install ${pkg}@${version}: ${npmProblem(result.stdout + result.stderr, result.timedOut, result.spawnError)}`;
+    const result = await runSupervised(npm, ['install', '--no-audit', '--no-fund', localFile ?? `${pkg}@${version}`], {
+      cwd: dir,
+      env,
+      timeoutMs,
+    });
+    if (result.exitCode !== 0)
+      return `npm could not install ${pkg}@${version}: ${npmProblem(result.stdout + result.stderr, result.timedOut, result.spawnError)}`;
     const manifest = join(dir, 'node_modules', pkg, 'package.json');
-    const installed = existsSync(manifest) ? (JSON.parse(readFileSync(manifest, 'utf8')) as { version?: string }).version : undefined;
-    if (installed !== version) return `npm installed ${pkg}@${installed ?? 'nothing'} when asked for ${version}${localFile ? ` (from ${localFile})` : ''}`;
+    const installed = existsSync(manifest)
+      ? (JSON.parse(readFileSync(manifest, 'utf8')) as { version?: string }).version
+      : undefined;
+    if (installed !== version)
+      return `npm installed ${pkg}@${installed ?? 'nothing'} when asked for ${version}${localFile ? ` (from ${localFile})` : ''}`;
     return packagesFromNpmLock(join(dir, 'package-lock.json'));
   },
   pinned: (dir, interpreter) => ({ interpreter, nodeModules: join(dir, 'node_modules') }),
@@ -39,9 +50,13 @@ export const node: RuntimeDriver = {
    * (which is set too, for require()).
    */
   command(environment, reproDir, entry, baseEnv) {
-    if (!environment.nodeModules) return { command: environment.interpreter, args: [join(reproDir, entry)], cwd: reproDir, env: { ...baseEnv } };
+    if (!environment.nodeModules)
+      return { command: environment.interpreter, args: [join(reproDir, entry)], cwd: reproDir, env: { ...baseEnv } };
     const { dir: stageDir, remove: stage } = makeTempDir('run');
-    cpSync(reproDir, stageDir, { recursive: true, filter: (src) => !['node_modules', 'results.json'].includes(basename(src)) || src === reproDir });
+    cpSync(reproDir, stageDir, {
+      recursive: true,
+      filter: (src) => !['node_modules', 'results.json'].includes(basename(src)) || src === reproDir,
+    });
     symlinkSync(environment.nodeModules, join(stageDir, 'node_modules'), 'dir');
     const env = { ...baseEnv, NODE_PATH: [environment.nodeModules, baseEnv.NODE_PATH].filter(Boolean).join(delimiter) };
     return { command: environment.interpreter, args: [join(stageDir, entry)], cwd: stageDir, env, stage };
@@ -65,7 +80,9 @@ export function packagesFromNpmLock(file: string): InstalledPackage[] {
     const name = path.split('node_modules/').at(-1);
     if (!path || !name || !entry.version) return [];
     // npm records sha512 in SRI form; only a sha256 fits the field, so others stay null.
-    const sha256 = entry.integrity?.startsWith('sha256-') ? Buffer.from(entry.integrity.slice(7), 'base64').toString('hex') : null;
+    const sha256 = entry.integrity?.startsWith('sha256-')
+      ? Buffer.from(entry.integrity.slice(7), 'base64').toString('hex')
+      : null;
     return [{ name, version: entry.version, source: entry.resolved ? packageSource(entry.resolved) : 'npm', sha256 }];
   });
 }
@@ -81,6 +98,15 @@ export function npmProblem(output: string, timedOut: boolean, spawnError?: strin
     .map((l) => l.replace(/^npm (error|ERR!)\s*/, ''))
     .filter((l) => l && !/complete log of this run|^code \S+$/.test(l));
   const code = /npm (?:error|ERR!) code (\S+)/.exec(output)?.[1];
-  const what = code && /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|ENETUNREACH|ECONNRESET/.test(code) ? 'no registry reachable' : code === 'E404' ? 'no such package or version on the registry' : code === 'ETARGET' ? 'no such version on the registry' : code === 'ENOTCACHED' ? 'not in the npm cache (npm is offline)' : 'failed';
+  const what =
+    code && /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|ENETUNREACH|ECONNRESET/.test(code)
+      ? 'no registry reachable'
+      : code === 'E404'
+        ? 'no such package or version on the registry'
+        : code === 'ETARGET'
+          ? 'no such version on the registry'
+          : code === 'ENOTCACHED'
+            ? 'not in the npm cache (npm is offline)'
+            : 'failed';
   return `${what} (${lines[0] ?? lastLine(output) ?? code ?? 'no output'})`;
 }

@@ -22,8 +22,13 @@ export const python: RuntimeDriver = {
     // config files itself, and an explicit flag here would silently override the user's setup.
     // --report: pip's own account of each file it installed (URL and hash), for the recording.
     const report = join(dir, 'pip-report.json');
-    const pip = await runSupervised(join(dir, 'bin', 'python'), ['-m', 'pip', 'install', '--disable-pip-version-check', '--report', report, `${pkg}==${version}`], { env, timeoutMs });
-    if (pip.exitCode !== 0) return `pip could not install ${pkg}==${version}: ${pipProblem(pip.stdout + pip.stderr, pip.timedOut, env)}`;
+    const pip = await runSupervised(
+      join(dir, 'bin', 'python'),
+      ['-m', 'pip', 'install', '--disable-pip-version-check', '--report', report, `${pkg}==${version}`],
+      { env, timeoutMs },
+    );
+    if (pip.exitCode !== 0)
+      return `pip could not install ${pkg}==${version}: ${pipProblem(pip.stdout + pip.stderr, pip.timedOut, env)}`;
     try {
       return packagesFromPipReport(JSON.parse(readFileSync(report, 'utf8')));
     } catch {
@@ -53,7 +58,8 @@ export function packagesFromPipReport(report: unknown): InstalledPackage[] {
     };
     if (!metadata?.name || !metadata.version || !info?.url) return [];
     const archive = info.archive_info;
-    const sha256 = archive?.hashes?.sha256 ?? (archive?.hash?.startsWith('sha256=') ? archive.hash.slice('sha256='.length) : null);
+    const sha256 =
+      archive?.hashes?.sha256 ?? (archive?.hash?.startsWith('sha256=') ? archive.hash.slice('sha256='.length) : null);
     return [{ name: metadata.name, version: metadata.version, source: packageSource(info.url), sha256 }];
   });
 }
@@ -64,12 +70,20 @@ export function pipProblem(output: string, timedOut: boolean, env: NodeJS.Proces
   const errors = output.split('\n').filter((l) => /^ERROR:/.test(l.trim()));
   const last = (errors.at(-1) ?? lastLine(output)).trim();
   let what = 'failed';
-  const unreachable = /Failed to establish a new connection|Name or service not known|Temporary failure in name resolution|Network is unreachable|ProxyError|Max retries exceeded/i.test(output);
+  const unreachable =
+    /Failed to establish a new connection|Name or service not known|Temporary failure in name resolution|Network is unreachable|ProxyError|Max retries exceeded/i.test(
+      output,
+    );
   const missing = /No matching distribution|Could not find a version/i.test(output);
   // pip tries every configured index; one can be unreachable while another answers without the version.
   const sawVersions = missing && !/from versions: none/.test(output);
-  if (unreachable && sawVersions) what = 'not on any index that answered, and at least one configured index was unreachable';
+  if (unreachable && sawVersions)
+    what = 'not on any index that answered, and at least one configured index was unreachable';
   else if (unreachable) what = 'no index reachable';
-  else if (missing) what = env.PIP_NO_INDEX && !/^(0|false|no|off)$/i.test(env.PIP_NO_INDEX) ? 'not in the find-links folders (PIP_NO_INDEX is set)' : 'no such version on the index';
+  else if (missing)
+    what =
+      env.PIP_NO_INDEX && !/^(0|false|no|off)$/i.test(env.PIP_NO_INDEX)
+        ? 'not in the find-links folders (PIP_NO_INDEX is set)'
+        : 'no such version on the index';
   return `${what} (${last})`;
 }

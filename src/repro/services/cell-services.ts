@@ -27,14 +27,21 @@ export interface CellServices {
  * Starts what `manifest.services` lists, the proxy configured for a cell with these parameter
  * values; on failure stops what did start and rethrows.
  */
-export async function startCellServices(manifest: ReproManifest, env: NodeJS.ProcessEnv, parameters: Record<string, string> = {}): Promise<CellServices> {
+export async function startCellServices(
+  manifest: ReproManifest,
+  env: NodeJS.ProcessEnv,
+  parameters: Record<string, string> = {},
+): Promise<CellServices> {
   const wantsProxy = manifest.services.includes('latency-proxy');
   const wantsCluster = manifest.services.includes('redis-cluster');
   if (wantsCluster && manifest.services.includes('redis')) {
-    throw new ServiceError('list redis or redis-cluster, not both: REDIS_HOST and REDIS_PORT can point at only one of them');
+    throw new ServiceError(
+      'list redis or redis-cluster, not both: REDIS_HOST and REDIS_PORT can point at only one of them',
+    );
   }
   const target = proxyTarget(manifest);
-  if (wantsProxy && target === undefined) throw new ServiceError('several services could sit behind the proxy: say which with proxy.target');
+  if (wantsProxy && target === undefined)
+    throw new ServiceError('several services could sit behind the proxy: say which with proxy.target');
   const specs = commandServices(manifest);
   const proxiedSpec = wantsProxy ? specs.find((spec) => spec.name === target) : undefined;
   // The proxy needs something to sit in front of; listing only the proxy implies redis.
@@ -61,13 +68,26 @@ export async function startCellServices(manifest: ReproManifest, env: NodeJS.Pro
     const failed = started.find((result) => result.status === 'rejected');
     if (failed) throw failed.reason;
     if (wantsCluster) {
-      redis = await startClusterBehind(wantsProxy && target === 'redis-cluster' ? settings : undefined, env, (made) => (proxy = made));
-      Object.assign(vars, { REDIS_HOST: redis.host, REDIS_PORT: String(redis.port), REDIS_DIRECT_PORT: String(redis.port), REDIS_CLUSTER: '1' });
+      redis = await startClusterBehind(
+        wantsProxy && target === 'redis-cluster' ? settings : undefined,
+        env,
+        (made) => (proxy = made),
+      );
+      Object.assign(vars, {
+        REDIS_HOST: redis.host,
+        REDIS_PORT: String(redis.port),
+        REDIS_DIRECT_PORT: String(redis.port),
+        REDIS_CLUSTER: '1',
+      });
       if (proxy) Object.assign(vars, { REDIS_PORT: String(proxy.port) }, proxyVars());
     }
     if (wantsRedis) {
       redis = await startRedis({ env });
-      Object.assign(vars, { REDIS_HOST: redis.host, REDIS_PORT: String(redis.port), REDIS_DIRECT_PORT: String(redis.port) });
+      Object.assign(vars, {
+        REDIS_HOST: redis.host,
+        REDIS_PORT: String(redis.port),
+        REDIS_DIRECT_PORT: String(redis.port),
+      });
       if (wantsProxy && target === 'redis') {
         proxy = await startLatencyProxy({ upstream: redis, ...settings! });
         Object.assign(vars, { REDIS_PORT: String(proxy.port) }, proxyVars());
@@ -78,7 +98,8 @@ export async function startCellServices(manifest: ReproManifest, env: NodeJS.Pro
       proxy = await startLatencyProxy({ upstream, ...settings! });
       Object.assign(vars, proxyVars());
     }
-    for (const service of commands) Object.assign(vars, service.env(service.name === proxiedSpec?.name ? proxy!.port : undefined));
+    for (const service of commands)
+      Object.assign(vars, service.env(service.name === proxiedSpec?.name ? proxy!.port : undefined));
   } catch (error) {
     await stop();
     throw error;
@@ -93,7 +114,11 @@ export async function startCellServices(manifest: ReproManifest, env: NodeJS.Pro
  * port, which must therefore be chosen before the node starts; if someone takes that port before
  * the proxy binds it, both start again on new ports.
  */
-async function startClusterBehind(settings: ProxySettings | undefined, env: NodeJS.ProcessEnv, onProxy: (proxy: LatencyProxy) => void): Promise<RedisService> {
+async function startClusterBehind(
+  settings: ProxySettings | undefined,
+  env: NodeJS.ProcessEnv,
+  onProxy: (proxy: LatencyProxy) => void,
+): Promise<RedisService> {
   if (!settings) return startRedisCluster({ env });
   let lastError: Error | undefined;
   for (let attempt = 0; attempt < 5; attempt++) {

@@ -60,7 +60,10 @@ const PLACEHOLDER = /\{([A-Za-z][A-Za-z0-9_]*(?::[a-z][a-z0-9_-]*)?)\}/g;
 
 /** The names of the ports `text` refers to: `port` for `{port}`, NAME for `{port:NAME}`. */
 export function portNames(text: string): string[] {
-  return [...text.matchAll(PLACEHOLDER)].map((m) => m[1]!).filter((name) => name === 'port' || name.startsWith('port:')).map((name) => (name === 'port' ? 'port' : name.slice(5)));
+  return [...text.matchAll(PLACEHOLDER)]
+    .map((m) => m[1]!)
+    .filter((name) => name === 'port' || name.startsWith('port:'))
+    .map((name) => (name === 'port' ? 'port' : name.slice(5)));
 }
 
 /** Fills in `{host}`, `{dir}`, `{port}`, `{port:NAME}` and `{PARAMETER}`; other braces stay text. */
@@ -101,11 +104,16 @@ function saysPortClash(text: string): boolean {
 }
 
 /** Starts the service and resolves once every readiness check passed; retries on a port clash. */
-export async function startCommandService(spec: CommandServiceManifest, options: StartCommandServiceOptions = {}): Promise<CommandService> {
+export async function startCommandService(
+  spec: CommandServiceManifest,
+  options: StartCommandServiceOptions = {},
+): Promise<CommandService> {
   const env = options.env ?? process.env;
   const binary = findExecutable(spec.command, env.PATH);
   if (!binary) {
-    throw new ServiceError(`service "${spec.name}": ${spec.command} not found on PATH: install it (e.g. its Debian package with apt-get), or give its full path in command`);
+    throw new ServiceError(
+      `service "${spec.name}": ${spec.command} not found on PATH: install it (e.g. its Debian package with apt-get), or give its full path in command`,
+    );
   }
   let lastError: Error | undefined;
   for (let attempt = 0; attempt < 5; attempt++) {
@@ -133,16 +141,28 @@ async function allocatePorts(names: Iterable<string>): Promise<Record<string, nu
   return ports;
 }
 
-async function startOnce(spec: CommandServiceManifest, binary: string, env: NodeJS.ProcessEnv, options: StartCommandServiceOptions): Promise<CommandService> {
+async function startOnce(
+  spec: CommandServiceManifest,
+  binary: string,
+  env: NodeJS.ProcessEnv,
+  options: StartCommandServiceOptions,
+): Promise<CommandService> {
   const readyPort = spec.ready.port === true ? 'port' : spec.ready.port;
-  const ports = await allocatePorts(new Set(['port', ...texts(spec).flatMap(portNames), ...(readyPort ? [readyPort] : [])]));
+  const ports = await allocatePorts(
+    new Set(['port', ...texts(spec).flatMap(portNames), ...(readyPort ? [readyPort] : [])]),
+  );
   const { dir, remove: removeDir } = makeTempDir('run');
   const values: PlaceholderValues = { host: SERVICE_HOST, dir, ports, parameters: options.parameters ?? {} };
   const fill = (text: string) => fillPlaceholders(text, values);
   const serverEnv = Object.fromEntries(Object.entries(spec.server_env).map(([key, value]) => [key, fill(value)]));
   // Its own process group (detached), so that stop() reaches whatever it forks; its working
   // folder is the private one, which is how a later run finds it if this one is SIGKILLed.
-  const child = spawn(binary, spec.args.map(fill), { cwd: dir, env: { ...env, ...serverEnv }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(binary, spec.args.map(fill), {
+    cwd: dir,
+    env: { ...env, ...serverEnv },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const log = boundedCapture(16 * 1024);
   const logPattern = spec.ready.log === undefined ? undefined : new RegExp(spec.ready.log);
   let logMatched = false;
@@ -202,7 +222,9 @@ async function startOnce(spec: CommandServiceManifest, binary: string, env: Node
   const probeBinary = spec.ready.probe && findExecutable(fill(spec.ready.probe[0]!), env.PATH);
   if (spec.ready.probe && !probeBinary) {
     await stop();
-    throw new ServiceError(`service "${spec.name}": the probe program ${spec.ready.probe[0]} not found on PATH: install it, or give its full path`);
+    throw new ServiceError(
+      `service "${spec.name}": the probe program ${spec.ready.probe[0]} not found on PATH: install it, or give its full path`,
+    );
   }
   const timeoutMs = spec.ready.timeout_s * 1000;
   const deadline = Date.now() + timeoutMs;
@@ -211,12 +233,19 @@ async function startOnce(spec: CommandServiceManifest, binary: string, env: Node
     if (!passed.port) passed.port = await portOpen(SERVICE_HOST, ports[readyPort!]!);
     if (!passed.log) passed.log = logMatched;
     if (!passed.probe && !exited) {
-      const probe = await runSupervised(probeBinary!, spec.ready.probe!.slice(1).map(fill), { cwd: dir, env: { ...env, ...serverEnv }, timeoutMs: Math.max(100, Math.min(2000, deadline - Date.now())), graceMs: 200 });
+      const probe = await runSupervised(probeBinary!, spec.ready.probe!.slice(1).map(fill), {
+        cwd: dir,
+        env: { ...env, ...serverEnv },
+        timeoutMs: Math.max(100, Math.min(2000, deadline - Date.now())),
+        graceMs: 200,
+      });
       passed.probe = probe.exitCode === 0;
     }
     if (passed.port && passed.log && passed.probe && !exited) break;
     if (exited || Date.now() > deadline) {
-      const why = exited ? `${spec.command} ${exited} before it was ready` : `not ready within ${spec.ready.timeout_s} s (waiting for ${waitingFor.join(' and ')})`;
+      const why = exited
+        ? `${spec.command} ${exited} before it was ready`
+        : `not ready within ${spec.ready.timeout_s} s (waiting for ${waitingFor.join(' and ')})`;
       const output = lastWords();
       await stop();
       if (exited && saysPortClash(output)) throw new PortClash(`${why}: ${output}`);
@@ -234,7 +263,9 @@ async function startOnce(spec: CommandServiceManifest, binary: string, env: Node
     pid,
     env: (clientPort) => {
       const forClient = { ...values, ports: { ...ports, port: clientPort ?? ports.port! } };
-      return Object.fromEntries(Object.entries(spec.env).map(([key, value]) => [key, fillPlaceholders(value, forClient)]));
+      return Object.fromEntries(
+        Object.entries(spec.env).map(([key, value]) => [key, fillPlaceholders(value, forClient)]),
+      );
     },
     output: () => log.result().text,
     stop,

@@ -32,17 +32,25 @@ export function resolveAmount(value: number | string, parameters: Record<string,
   const raw = parameters[name];
   const number = raw === undefined || raw.trim() === '' ? NaN : Number(raw);
   if (!(number >= 0)) {
-    throw new ServiceError(`proxy ${field} is ${value}, but this cell's ${name} is ${raw === undefined ? 'not set' : `"${raw}"`}: give ${name} numbers ≥ 0`);
+    throw new ServiceError(
+      `proxy ${field} is ${value}, but this cell's ${name} is ${raw === undefined ? 'not set' : `"${raw}"`}: give ${name} numbers ≥ 0`,
+    );
   }
   return number;
 }
 
 /** The proxy settings for a cell with these parameter values. */
-export function proxySettings(manifest: Pick<ReproManifest, 'proxy'>, parameters: Record<string, string> = {}): ProxySettings {
+export function proxySettings(
+  manifest: Pick<ReproManifest, 'proxy'>,
+  parameters: Record<string, string> = {},
+): ProxySettings {
   const proxy = manifest.proxy;
   const base = proxy?.delay_ms ?? 100;
   const faults = (proxy?.faults ?? []).map((fault, i) => {
-    const rule: FaultRule = { direction: fault.direction, ...(fault.connections ? { connections: fault.connections } : {}) };
+    const rule: FaultRule = {
+      direction: fault.direction,
+      ...(fault.connections ? { connections: fault.connections } : {}),
+    };
     for (const key of FAULT_AMOUNTS) {
       const value = fault[key];
       if (value !== undefined) rule[CAMEL[key]] = resolveAmount(value, parameters, `faults[${i}].${key}`);

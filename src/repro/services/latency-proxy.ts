@@ -94,7 +94,9 @@ function earliest(triggers: [CutAction, number | undefined][]): { at: number; ac
  * (with the base delay), the lowest bandwidth wins, and the earliest close/reset/stall wins.
  */
 export function planLane(faults: readonly FaultRule[], conn: number, dir: Direction, baseDelayMs: number): LanePlan {
-  const rules = faults.filter((f) => (f.direction === 'both' || f.direction === dir) && (!f.connections || f.connections.includes(conn)));
+  const rules = faults.filter(
+    (f) => (f.direction === 'both' || f.direction === dir) && (!f.connections || f.connections.includes(conn)),
+  );
   const sum = (key: 'latencyMs' | 'jitterMs') => rules.reduce((total, f) => total + (f[key] ?? 0), 0);
   const min = (key: keyof FaultRule) => minOf(rules.map((f) => f[key] as number | undefined));
   const cut = earliest([
@@ -141,7 +143,13 @@ const QUEUE_HIGH = 256 * 1024;
  * per lane, always armed for the head of the queue: per-chunk timers could fire out of order
  * when the clock rounds, and reordering bytes would corrupt the stream.
  */
-function createLane(source: Socket, dest: Socket, plan: LanePlan, random: () => number, onCut: (action: CutAction, forwarded: number) => void): Lane {
+function createLane(
+  source: Socket,
+  dest: Socket,
+  plan: LanePlan,
+  random: () => number,
+  onCut: (action: CutAction, forwarded: number) => void,
+): Lane {
   const queue: Item[] = [];
   let queuedBytes = 0;
   let lastDue = 0;
@@ -305,7 +313,10 @@ export async function startLatencyProxy(options: LatencyProxyOptions): Promise<L
       if (action === 'stall') (dir === 'c2s' ? c2s : s2c).stall();
       else finish(action);
     };
-    const plans = { c2s: planLane(faults, conn, 'c2s', options.upstreamDelayMs), s2c: planLane(faults, conn, 's2c', options.downstreamDelayMs) };
+    const plans = {
+      c2s: planLane(faults, conn, 'c2s', options.upstreamDelayMs),
+      s2c: planLane(faults, conn, 's2c', options.downstreamDelayMs),
+    };
     const c2s = createLane(client, upstream, plans.c2s, random, (action, n) => cut('c2s')(action, `after ${n} bytes`));
     const s2c = createLane(upstream, client, plans.s2c, random, (action, n) => cut('s2c')(action, `after ${n} bytes`));
     const handle = {
@@ -408,7 +419,9 @@ export async function startLatencyProxy(options: LatencyProxyOptions): Promise<L
       for (const timer of timers) clearTimeout(timer);
       for (const connection of connections) connection.cancel();
       for (const socket of sockets) socket.destroy();
-      return Promise.all([...servers].map((server) => new Promise<void>((resolve) => server.close(() => resolve())))).then(() => undefined);
+      return Promise.all(
+        [...servers].map((server) => new Promise<void>((resolve) => server.close(() => resolve()))),
+      ).then(() => undefined);
     },
   };
 }

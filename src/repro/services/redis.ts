@@ -42,7 +42,13 @@ export class ServiceError extends Error {
 
 /** Finds an executable the way a shell would: a path as is, a bare name along PATH. */
 export function findExecutable(name: string, pathVar = process.env.PATH ?? ''): string | undefined {
-  const candidates = isAbsolute(name) || name.includes('/') ? [name] : pathVar.split(delimiter).filter(Boolean).map((dir) => join(dir, name));
+  const candidates =
+    isAbsolute(name) || name.includes('/')
+      ? [name]
+      : pathVar
+          .split(delimiter)
+          .filter(Boolean)
+          .map((dir) => join(dir, name));
   for (const file of candidates) {
     try {
       accessSync(file, constants.X_OK);
@@ -61,7 +67,9 @@ export function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (address && typeof address !== 'string' ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        address && typeof address !== 'string' ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -224,10 +232,16 @@ function replyText(frame: RespFrame): string {
 async function assignAllSlots(host: string, port: number): Promise<void> {
   let reply = await redisCommand(host, port, ['CLUSTER', 'ADDSLOTSRANGE', '0', String(CLUSTER_SLOTS - 1)]);
   if (reply.kind === 'error' && /unknown subcommand/i.test(reply.text)) {
-    reply = await redisCommand(host, port, ['CLUSTER', 'ADDSLOTS', ...Array.from({ length: CLUSTER_SLOTS }, (_, slot) => String(slot))]);
+    reply = await redisCommand(host, port, [
+      'CLUSTER',
+      'ADDSLOTS',
+      ...Array.from({ length: CLUSTER_SLOTS }, (_, slot) => String(slot)),
+    ]);
   }
   if (reply.kind !== 'simple' || reply.text !== 'OK') {
-    throw new ServiceError(`redis-server in cluster mode refused to take all ${CLUSTER_SLOTS} slots on port ${port}: ${replyText(reply) || reply.kind}`);
+    throw new ServiceError(
+      `redis-server in cluster mode refused to take all ${CLUSTER_SLOTS} slots on port ${port}: ${replyText(reply) || reply.kind}`,
+    );
   }
 }
 
@@ -247,7 +261,9 @@ async function waitForClusterOk(host: string, port: number, timeoutMs: number): 
     }
     if (Date.now() > deadline) {
       const state = /^cluster_state:\S+/m.exec(last)?.[0] ?? last.trim().split('\n')[0];
-      throw new ServiceError(`redis-server in cluster mode did not reach cluster_state:ok within ${timeoutMs} ms on port ${port} (${state || 'no reply'})`);
+      throw new ServiceError(
+        `redis-server in cluster mode did not reach cluster_state:ok within ${timeoutMs} ms on port ${port} (${state || 'no reply'})`,
+      );
     }
     await sleep(20);
   }
@@ -257,7 +273,12 @@ async function waitForClusterOk(host: string, port: number, timeoutMs: number): 
  * Starts one redis-server on `port`; `extraArgs` adds options that need the server's private
  * folder (e.g. cluster mode's node file).
  */
-async function startOnce(binary: string, port: number, readyTimeoutMs: number, extraArgs: (dir: string) => string[] = () => []): Promise<RedisService> {
+async function startOnce(
+  binary: string,
+  port: number,
+  readyTimeoutMs: number,
+  extraArgs: (dir: string) => string[] = () => [],
+): Promise<RedisService> {
   const { dir, remove: removeDir } = makeTempDir('redis');
   const host = '127.0.0.1';
   // Not detached: a Ctrl-C in the terminal reaches redis-server too, a second safety net
@@ -265,7 +286,24 @@ async function startOnce(binary: string, port: number, readyTimeoutMs: number, e
   const child = spawn(
     binary,
     [
-      ...['--bind', host, '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no', '--logfile', '', '--protected-mode', 'yes'],
+      ...[
+        '--bind',
+        host,
+        '--port',
+        String(port),
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--dir',
+        dir,
+        '--daemonize',
+        'no',
+        '--logfile',
+        '',
+        '--protected-mode',
+        'yes',
+      ],
       ...extraArgs(dir),
     ],
     { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
@@ -309,7 +347,9 @@ async function startOnce(binary: string, port: number, readyTimeoutMs: number, e
       await stop();
       const output = log.result().text.trim().split('\n').slice(-3).join(' | ');
       throw new ServiceError(
-        exited ? `redis-server exited during startup on port ${port}: ${output || 'no output'}` : `redis-server did not answer PING within ${readyTimeoutMs} ms on port ${port}`,
+        exited
+          ? `redis-server exited during startup on port ${port}: ${output || 'no output'}`
+          : `redis-server did not answer PING within ${readyTimeoutMs} ms on port ${port}`,
       );
     }
     await sleep(20);

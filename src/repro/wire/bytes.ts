@@ -14,7 +14,16 @@ export const PREVIEW_CHARS = 60;
 export function printablePreview(bytes: Uint8Array, max = PREVIEW_CHARS): string {
   let out = '';
   for (const byte of bytes) {
-    const shown = byte === 13 ? '\\r' : byte === 10 ? '\\n' : byte === 9 ? '\\t' : byte >= 0x20 && byte < 0x7f ? String.fromCharCode(byte) : '·';
+    const shown =
+      byte === 13
+        ? '\\r'
+        : byte === 10
+          ? '\\n'
+          : byte === 9
+            ? '\\t'
+            : byte >= 0x20 && byte < 0x7f
+              ? String.fromCharCode(byte)
+              : '·';
     if (out.length + shown.length > max) return `${out}…`;
     out += shown;
   }

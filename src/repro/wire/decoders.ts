@@ -47,7 +47,9 @@ registerDecoder({
   summary: 'Redis messages (RESP2/RESP3), in the style of redis-cli',
   create(dir) {
     const decoder = new RespDecoder();
-    return { push: (chunk) => decoder.push(chunk).map((frame) => describeFrame(frame, dir === 'c2s' ? 'command' : 'reply')) };
+    return {
+      push: (chunk) => decoder.push(chunk).map((frame) => describeFrame(frame, dir === 'c2s' ? 'command' : 'reply')),
+    };
   },
 });
 

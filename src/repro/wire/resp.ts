@@ -127,7 +127,8 @@ function parseFrame(buf: Uint8Array, start: number, depth: number): Parsed {
 
 function parseBlob(buf: Uint8Array, type: string, line: string, next: number): Parsed {
   const length = Number(line);
-  if (!Number.isInteger(length) || length < -1) return { frame: { kind: 'invalid', text: `${type}${line}` }, end: next };
+  if (!Number.isInteger(length) || length < -1)
+    return { frame: { kind: 'invalid', text: `${type}${line}` }, end: next };
   if (length === -1) return { frame: { kind: 'nil' }, end: next };
   // The payload is followed by its own CRLF; wait until both have arrived.
   if (buf.length < next + length + 2) return undefined;
@@ -181,7 +182,6 @@ function inline(bytes: Uint8Array): RespFrame {
 }
 
 const MAX_TEXT = 160;
-
 
 /** Shows a word of a command bare when it is plain, quoted when it has spaces or odd bytes. */
 function word(data: Uint8Array): string {
@@ -240,7 +240,9 @@ function describe(frame: RespFrame, role: 'command' | 'reply', top: boolean): st
     }
     case 'map':
     case 'attribute': {
-      const inner = frame.entries.map(([k, v]) => `${describe(k, role, false)}: ${describe(v, role, false)}`).join(', ');
+      const inner = frame.entries
+        .map(([k, v]) => `${describe(k, role, false)}: ${describe(v, role, false)}`)
+        .join(', ');
       return `${frame.kind === 'attribute' ? '(attribute) ' : ''}{${inner}}`;
     }
   }

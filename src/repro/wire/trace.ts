@@ -57,18 +57,27 @@ export function decodeTrace(trace: WireTrace, maxMessages = 200, decoderName = '
     else messages.push(message);
   };
   const faults = trace.events.filter((e) => e.event === 'fault' && e.dir);
-  const items = [...trace.chunks.map((chunk) => ({ t: chunk.t, chunk })), ...faults.map((fault) => ({ t: fault.t, fault }))];
+  const items = [
+    ...trace.chunks.map((chunk) => ({ t: chunk.t, chunk })),
+    ...faults.map((fault) => ({ t: fault.t, fault })),
+  ];
   // Stable sort: a fault recorded after the chunk that triggered it stays after it.
   for (const item of items.sort((a, b) => a.t - b.t)) {
     if ('fault' in item) {
-      add({ conn: item.fault.conn, dir: item.fault.dir!, t: item.fault.t, text: `(fault) ${item.fault.detail ?? 'injected'}` });
+      add({
+        conn: item.fault.conn,
+        dir: item.fault.dir!,
+        t: item.fault.t,
+        text: `(fault) ${item.fault.detail ?? 'injected'}`,
+      });
       continue;
     }
     const { chunk } = item;
     const key = `${chunk.conn}/${chunk.dir}`;
     let stream = decoders.get(key);
     if (!stream) decoders.set(key, (stream = decoder.create(chunk.dir)));
-    for (const text of stream.push(Buffer.from(chunk.bytes, 'base64'))) add({ conn: chunk.conn, dir: chunk.dir, t: chunk.t, text });
+    for (const text of stream.push(Buffer.from(chunk.bytes, 'base64')))
+      add({ conn: chunk.conn, dir: chunk.dir, t: chunk.t, text });
   }
   return { messages, omitted };
 }

@@ -7,6 +7,12 @@ import { statuspageDocument } from '../../../exports/statuspage-api.ts';
 export const GET: APIRoute = async ({ site }) => {
   const incidents = (await publishedIncidents()).map((entry) => entry.data);
   // Without a configured `site`, page.url and each shortlink are paths (see siteRoot).
-  const document = statuspageDocument(incidents, { id: 'aftermath', name: 'Aftermath', root: siteRoot(site, import.meta.env.BASE_URL) });
-  return new Response(`${JSON.stringify(document, null, 2)}\n`, { headers: { 'Content-Type': 'application/json; charset=utf-8' } });
+  const document = statuspageDocument(incidents, {
+    id: 'aftermath',
+    name: 'Aftermath',
+    root: siteRoot(site, import.meta.env.BASE_URL),
+  });
+  return new Response(`${JSON.stringify(document, null, 2)}\n`, {
+    headers: { 'Content-Type': 'application/json; charset=utf-8' },
+  });
 };
