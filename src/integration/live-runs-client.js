@@ -195,6 +195,9 @@ function setup(controls) {
   }
 
   async function stop() {
+    // Whether this box's own run is the one being stopped: its stream reports the end itself,
+    // and usually before the answer to this request arrives.
+    const own = active;
     stopButton.disabled = true;
     say('Stopping…', 'running');
     const response = await fetch(`${endpoint}/stop`, {
@@ -205,7 +208,7 @@ function setup(controls) {
     const answer = await response.json().catch(() => ({}));
     if (!response.ok) say(`Stop refused (HTTP ${response.status}): ${answer.message}`, 'failed');
     // A run of this box reports its own end; for one started elsewhere, the answer says it.
-    else if (!active) say(`${answer.message}.`, 'stopped');
+    else if (!own) say(`${answer.message}.`, 'stopped');
   }
 
   box.addEventListener('click', (event) => {
