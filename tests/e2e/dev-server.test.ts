@@ -189,7 +189,7 @@ describe('npm run dev: a mistake is printed once, shown in the page, and gone wi
     // Both open pages show it; the incident keeps its last valid version meanwhile.
     await expect.poll(() => banner(incidentPage), poll).toContain(`${line}\n    ${message}`);
     await expect.poll(() => banner(indexPage), poll).toContain(line);
-    expect(await textOf(incidentPage, 'h1')).toBe('Checkout queue stalls after a consumer deploy');
+    await expect.poll(() => textOf(incidentPage, 'h1'), poll).toBe('Checkout queue stalls after a consumer deploy');
 
     edit('index.mdx', 'severity: SEV9', 'severity: SEV1');
     await expect.poll(() => textOf(incidentPage, '.incident-header .badge'), poll).toBe('SEV1 · critical');
@@ -234,7 +234,8 @@ describe('npm run dev: a mistake is printed once, shown in the page, and gone wi
         poll,
       )
       .toBe(0);
-    expect(await textOf(incidentPage)).toContain('Rollback finished, queue draining');
+    // The banner goes first; the page may still be reloading.
+    await expect.poll(() => textOf(incidentPage), poll).toContain('Rollback finished, queue draining');
   });
 
   it('an unknown component, with the components that exist', async () => {

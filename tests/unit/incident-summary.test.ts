@@ -31,8 +31,12 @@ describe('summary card', () => {
     });
     expect(answer(answers, 'trigger').at?.iso).toBe('2023-03-20T01:00:00-07:00');
     expect(answer(answers, 'ending')).toMatchObject({ text: 'ChatGPT is taken offline', from: 'timeline: mitigated' });
-    // Nothing in the flagship's data says these yet: shown as unknown, never guessed.
-    for (const key of ['root-cause', 'detection']) expect(answer(answers, key).text, key).toBeUndefined();
+    expect(answer(answers, 'root-cause')).toMatchObject({
+      text: flagship.frontmatter.root_cause,
+      from: 'frontmatter: root_cause',
+    });
+    // Nothing in the flagship's data says how it was detected: shown as unknown, never guessed.
+    expect(answer(answers, 'detection').text).toBeUndefined();
   });
 
   it('prefers the frontmatter answer when the author gives one', () => {
