@@ -61,7 +61,8 @@ const textOf = (page: Page, selector = 'body') =>
     .first()
     .innerText({ timeout: 2_000 })
     .catch(() => '');
-const poll = { timeout: 20_000, interval: 200 };
+// Generous: on a loaded 2-core machine a dev server can take many seconds to re-render after a save.
+const poll = { timeout: 60_000, interval: 250 };
 
 /** Waits until the server has printed `text` and a moment more, then counts it. */
 async function printedTimes(text: string): Promise<number> {

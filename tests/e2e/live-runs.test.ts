@@ -25,6 +25,7 @@ import {
 } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,7 +35,8 @@ import { isAlive, processesWithMarker, TEST_PYTHON, waitFor } from '../fixtures/
 import { buildSite, copyFixtureSite, launchChromium, projectRoot, runNode } from '../support/site.ts';
 
 const SLUG = '2024-01-01-desync';
-const SHOTS = '/tmp/shots-live';
+/** Screenshots of a run in progress and after, kept where AFTERMATH_SHOTS says (else removed with the test's folders). */
+const SHOTS = process.env.AFTERMATH_SHOTS ?? mkdtempSync(join(tmpdir(), 'aftermath-live-shots-'));
 const ENDPOINT = '/__aftermath/live-runs';
 
 const SLOW_MANIFEST = `title: A slow Python cell
@@ -235,6 +237,7 @@ describe('live runs in the dev server', () => {
     dev?.kill('SIGTERM');
     await new Promise((r) => (dev?.exitCode === null ? dev.once('exit', r) : r(undefined)));
     for (const dir of [root, tmp, cache]) rmSync(dir, { recursive: true, force: true });
+    if (!process.env.AFTERMATH_SHOTS) rmSync(SHOTS, { recursive: true, force: true });
   });
 
   const box = (id: string) => page.locator(`#repro-${id}`);
