@@ -6,45 +6,23 @@
  * open pages to show the change, without a restart. Then mistakes: each is printed once in the
  * server's output with file and line, shown in a banner on the page, and gone with the fix.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sourcesHash } from '../../src/archive/repro-record.ts';
-import { copyFixtureSite, launchChromium, projectRoot } from '../support/site.ts';
+import { copyFixtureSite, launchChromium, startDevServer, type DevServer } from '../support/site.ts';
 
 const SLUG = '2024-06-02-queue-backlog';
 const root = copyFixtureSite('dev-loop');
 const dir = join(root, 'content/incidents', SLUG);
 const repro = join(dir, 'repros/ack');
 
-let server: ChildProcess;
-let output = '';
+let dev: DevServer;
 let base = '';
 let browser: Browser;
 let incidentPage: Page;
 let indexPage: Page;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-/** The environment a user's shell gives `npm run dev`: none of Vitest's own variables. */
-function userEnvironment(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, ASTRO_TELEMETRY_DISABLED: '1', NO_COLOR: '1', FORCE_COLOR: '0' };
-  for (const name of ['NODE_ENV', 'BASE_URL', 'MODE', 'DEV', 'PROD', 'SSR', 'TEST']) delete env[name];
-  for (const name of Object.keys(env)) if (name.startsWith('VITEST')) delete env[name];
-  return env;
-}
 
 /** Replaces `from` in a file of the incident, failing loudly when the file no longer contains it. */
 function edit(file: string, from: string, to: string): void {
@@ -66,41 +44,14 @@ const poll = { timeout: 60_000, interval: 250 };
 
 /** Waits until the server has printed `text` and a moment more, then counts it. */
 async function printedTimes(text: string): Promise<number> {
-  await expect.poll(() => output.includes(text), poll).toBe(true);
+  await expect.poll(() => dev.output().includes(text), poll).toBe(true);
   await new Promise((r) => setTimeout(r, 1_500));
-  return output.split(text).length - 1;
+  return dev.output().split(text).length - 1;
 }
 
 beforeAll(async () => {
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  server = spawn(
-    process.execPath,
-    [
-      join(projectRoot, 'node_modules/astro/bin/astro.mjs'),
-      'dev',
-      '--root',
-      root,
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(port),
-    ],
-    {
-      cwd: root,
-      env: userEnvironment(),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  server.stdout!.on('data', (d) => (output += d));
-  server.stderr!.on('data', (d) => (output += d));
-  for (
-    const started = Date.now();
-    !output.includes(`${base}/`) && server.exitCode === null && Date.now() - started < 60_000;
-  ) {
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  expect(server.exitCode, output).toBe(null);
+  dev = await startDevServer(root);
+  base = dev.url;
   browser = await launchChromium();
   incidentPage = await browser.newPage();
   indexPage = await browser.newPage();
@@ -110,11 +61,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  if (server && server.exitCode === null && server.signalCode === null) {
-    const exited = new Promise((r) => server.once('exit', r));
-    server.kill('SIGTERM');
-    await exited;
-  }
+  await dev?.stop();
   rmSync(root, { recursive: true, force: true });
 });
 
@@ -209,7 +156,7 @@ describe('npm run dev: a mistake is printed once, shown in the page, and gone wi
   });
 
   it('a timestamp without an offset in timeline.yaml', async () => {
-    const before = output.length;
+    const before = dev.output().length;
     edit('timeline.yaml', 'at: "2024-06-02T10:55:00+02:00"', 'at: "2024-06-02T10:55:00"');
     await expect
       .poll(() => banner(incidentPage), poll)
@@ -219,10 +166,15 @@ describe('npm run dev: a mistake is printed once, shown in the page, and gone wi
         ),
       );
     await expect
-      .poll(() => output.slice(before), poll)
+      .poll(() => dev.output().slice(before), poll)
       .toMatch(/timeline\.yaml:\d+ {2}\[\d\]\.at\n {4}"2024-06-02T10:55:00" has no UTC offset/);
     await new Promise((r) => setTimeout(r, 1_500));
-    expect(output.slice(before).match(/has no UTC offset/g)).toHaveLength(1);
+    expect(
+      dev
+        .output()
+        .slice(before)
+        .match(/has no UTC offset/g),
+    ).toHaveLength(1);
 
     edit('timeline.yaml', 'at: "2024-06-02T10:55:00"', 'at: "2024-06-02T10:55:00+02:00"');
     await expect
@@ -263,7 +215,7 @@ describe('npm run dev: a mistake is printed once, shown in the page, and gone wi
   });
 
   it('kept the one server running throughout, its output free of stack traces', () => {
-    expect(server.exitCode).toBe(null);
-    expect(output).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+    expect(dev.process.exitCode).toBe(null);
+    expect(dev.output()).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
   });
 });

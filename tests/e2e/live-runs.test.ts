@@ -11,7 +11,6 @@
  * token, from another origin or host, or naming unknown ids are refused; a second run gets 409;
  * the controls say they need JavaScript when it is off; a build of the same site has no trace.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import {
   cpSync,
   existsSync,
@@ -24,15 +23,22 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sourcesHash } from '../../src/archive/repro-record.ts';
 import type { CellResult, ReproResults } from '../../src/schemas/repro-results.ts';
-import { isAlive, processesWithMarker, TEST_PYTHON, waitFor } from '../fixtures/repro/support.ts';
-import { buildSite, copyFixtureSite, launchChromium, projectRoot, runNode } from '../support/site.ts';
+import { isAlive, processesWithMarker, TEST_PYTHON } from '../fixtures/repro/support.ts';
+import {
+  buildSite,
+  copyFixtureSite,
+  launchChromium,
+  projectRoot,
+  runNode,
+  startDevServer,
+  type DevServer,
+} from '../support/site.ts';
 
 const SLUG = '2024-01-01-desync';
 /** Screenshots of a run in progress and after, kept where AFTERMATH_SHOTS says (else removed with the test's folders). */
@@ -67,17 +73,6 @@ time.sleep(float(os.environ["PAUSE"]))
 print("after the pause: GET owner ->", client.get("owner").decode())
 print("NOT REPRODUCED")
 `;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Processes whose working folder is inside `dir` (redis-server runs in its private folder). */
 function processesIn(dir: string): number[] {
@@ -128,9 +123,8 @@ describe('live runs in the dev server', () => {
   const marker = `aftermath-live-${process.pid}-${Date.now()}`;
   const tmp = mkdtempSync(join(projectRoot, `tests/fixtures/sites/.tmp-live-tmpdir-`));
   const cache = mkdtempSync(join(projectRoot, `tests/fixtures/sites/.tmp-live-cache-`));
-  let dev: ChildProcess;
+  let dev: DevServer;
   let url = '';
-  let output = '';
   let browser: Browser;
   let page: Page;
 
@@ -193,40 +187,13 @@ describe('live runs in the dev server', () => {
     };
     writeFileSync(join(slow, 'results.json'), `${JSON.stringify(record, null, 2)}\n`);
 
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      ASTRO_TELEMETRY_DISABLED: '1',
-      NO_COLOR: '1',
-      FORCE_COLOR: '0',
+    dev = await startDevServer(root, {
       REPRO_PYTHON: TEST_PYTHON,
       TMPDIR: tmp,
       XDG_CACHE_HOME: cache,
       AFTERMATH_TEST_MARKER: marker,
-    };
-    for (const name of ['NODE_ENV', 'BASE_URL', 'MODE', 'DEV', 'PROD', 'SSR', 'TEST']) delete env[name];
-    for (const name of Object.keys(env)) if (name.startsWith('VITEST')) delete env[name];
-    const port = await freePort();
-    dev = spawn(
-      process.execPath,
-      [
-        join(projectRoot, 'node_modules/astro/bin/astro.mjs'),
-        'dev',
-        '--root',
-        root,
-        '--host',
-        '127.0.0.1',
-        '--port',
-        String(port),
-      ],
-      { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    dev.stdout!.on('data', (d) => (output += d));
-    dev.stderr!.on('data', (d) => (output += d));
-    url = await waitFor(
-      () => /Local\s+(http:\/\/127\.0\.0\.1:\d+)\//.exec(output)?.[1],
-      60_000,
-      `astro dev to start:\n${output}`,
-    );
+    });
+    url = dev.url;
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1100, height: 1000 } });
     await page.goto(`${url}/incidents/${SLUG}/`);
@@ -234,8 +201,7 @@ describe('live runs in the dev server', () => {
 
   afterAll(async () => {
     await browser?.close();
-    dev?.kill('SIGTERM');
-    await new Promise((r) => (dev?.exitCode === null ? dev.once('exit', r) : r(undefined)));
+    await dev?.stop();
     for (const dir of [root, tmp, cache]) rmSync(dir, { recursive: true, force: true });
     if (!process.env.AFTERMATH_SHOTS) rmSync(SHOTS, { recursive: true, force: true });
   });

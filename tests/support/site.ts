@@ -2,10 +2,10 @@
  * Helpers for end-to-end tests: build a fixture site with the real Astro CLI, serve its
  * output over loopback, and drive Debian's Chromium through playwright-core.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { chromiumLaunchOptions } from '../../src/render/chromium.ts';
@@ -36,7 +36,7 @@ export interface CommandResult {
  * The environment a user's shell would give a command: Vitest's own variables (NODE_ENV=test,
  * BASE_URL, MODE, …) would otherwise leak into the Astro CLI and change what it builds.
  */
-function userEnvironment(): NodeJS.ProcessEnv {
+export function userEnvironment(): NodeJS.ProcessEnv {
   const env = { ...process.env };
   for (const name of ['NODE_ENV', 'BASE_URL', 'MODE', 'DEV', 'PROD', 'SSR', 'TEST']) delete env[name];
   for (const name of Object.keys(env)) if (name.startsWith('VITEST')) delete env[name];
@@ -140,4 +140,71 @@ export async function serveStatic(root: string, base = '/'): Promise<StaticServe
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: chromiumLaunchOptions.executablePath, args: chromiumLaunchOptions.args });
+}
+
+export interface DevServer {
+  /** `http://127.0.0.1:<port>` */
+  url: string;
+  /** Everything the server printed so far (stdout and stderr). */
+  output(): string;
+  process: ChildProcess;
+  /** SIGTERM, and wait for it to exit. */
+  stop(): Promise<void>;
+}
+
+/**
+ * `astro dev` for the site at `root` on a free loopback port, with a user's environment plus
+ * `env`; resolves once it says where it listens (or rejects with its output).
+ */
+export async function startDevServer(root: string, env: NodeJS.ProcessEnv = {}): Promise<DevServer> {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    [
+      join(projectRoot, 'node_modules/astro/bin/astro.mjs'),
+      'dev',
+      '--root',
+      root,
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+    ],
+    {
+      cwd: root,
+      env: { ...userEnvironment(), ASTRO_TELEMETRY_DISABLED: '1', NO_COLOR: '1', FORCE_COLOR: '0', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  const url = `http://127.0.0.1:${port}`;
+  for (const started = Date.now(); !output.includes(`${url}/`);) {
+    if (child.exitCode !== null || Date.now() - started > 60_000)
+      throw new Error(`astro dev did not start:\n${output}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    url,
+    output: () => output,
+    process: child,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createNetServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
 }

@@ -91,10 +91,10 @@ describe('services in repro.yaml', () => {
   });
 
   it('fills placeholders: ports by name, the folder, the host, parameters; other braces stay text', () => {
-    const values = { host: '127.0.0.1', dir: '/tmp/x', ports: { port: 1000, admin: 2000 }, parameters: { SIZE: '64' } };
+    const values = { host: '127.0.0.1', dir: 'run/x', ports: { port: 1000, admin: 2000 }, parameters: { SIZE: '64' } };
     expect(
       fillPlaceholders('--port={port} --admin {port:admin} --dir {dir}/d -s {SIZE} {"a": 1} {UNKNOWN}', values),
-    ).toBe('--port=1000 --admin 2000 --dir /tmp/x/d -s 64 {"a": 1} {UNKNOWN}');
+    ).toBe('--port=1000 --admin 2000 --dir run/x/d -s 64 {"a": 1} {UNKNOWN}');
     expect(portNames('{port} {port:admin} {dir} {port:bus}')).toEqual(['port', 'admin', 'bus']);
   });
 
