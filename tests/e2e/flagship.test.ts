@@ -166,3 +166,23 @@ it('embeds its repros with their recorded results: real releases, their provenan
   await expect(naive.locator('.verdict').textContent()).resolves.toBe('✗\u00a0reproduced');
   await page.close();
 });
+
+it('publishes a badge and a status per repro at stable addresses; the badge renders in Chromium', async () => {
+  const status = (await (await fetch(`${server.url}/badges/${slug}/cancel-race-proxy.json`)).json()) as {
+    subject: string;
+    state: string;
+    message: string;
+  };
+  expect(status).toMatchObject({ subject: 'redis 4.5.5', state: 'fixed' });
+  expect(status.message).toMatch(/^fixed · verified \d{4}-\d{2}-\d{2}$/);
+  const page = await browser.newPage();
+  await page.setContent(`<img alt="" src="${server.url}/badges/${slug}/cancel-race-proxy.svg">`);
+  const size = await page
+    .locator('img')
+    .evaluate((img: HTMLImageElement) => img.decode().then(() => [img.naturalWidth, img.naturalHeight]));
+  expect(size[1]).toBe(20);
+  expect(size[0]).toBeGreaterThan(150);
+  const svg = await (await fetch(`${server.url}/badges/${slug}/cancel-race-proxy.svg`)).text();
+  expect(svg).toContain(`aria-label="redis 4.5.5: ${status.message}"`);
+  await page.close();
+});
