@@ -127,6 +127,18 @@ describe('npm run dev: a save shows in the open pages without a restart', () => 
 
 describe('npm run dev: a mistake is printed once, shown in the page, and gone with its fix', () => {
   const banner = (page: Page) => textOf(page, '[data-dev-problems]');
+  /** Waits until the page shows no problem banner (a page mid-reload counts as still showing it). */
+  const bannerGone = (page: Page) =>
+    expect
+      .poll(
+        () =>
+          page
+            .locator('[data-dev-problems]')
+            .count()
+            .catch(() => 1),
+        poll,
+      )
+      .toBe(0);
 
   it('a severity outside SEV1–SEV4', async () => {
     const line = `content/incidents/${SLUG}/index.mdx:7  severity`;
@@ -141,16 +153,7 @@ describe('npm run dev: a mistake is printed once, shown in the page, and gone wi
 
     edit('index.mdx', 'severity: SEV9', 'severity: SEV1');
     await expect.poll(() => textOf(incidentPage, '.incident-header .badge'), poll).toBe('SEV1 · critical');
-    await expect
-      .poll(
-        () =>
-          incidentPage
-            .locator('[data-dev-problems]')
-            .count()
-            .catch(() => 1),
-        poll,
-      )
-      .toBe(0);
+    await bannerGone(incidentPage);
     await expect.poll(() => indexPage.locator('[data-dev-problems]').count(), poll).toBe(0);
     expect(await printedTimes('content problems fixed: the pages show the current files again')).toBe(1);
   });
@@ -177,16 +180,7 @@ describe('npm run dev: a mistake is printed once, shown in the page, and gone wi
     ).toHaveLength(1);
 
     edit('timeline.yaml', 'at: "2024-06-02T10:55:00"', 'at: "2024-06-02T10:55:00+02:00"');
-    await expect
-      .poll(
-        () =>
-          incidentPage
-            .locator('[data-dev-problems]')
-            .count()
-            .catch(() => 1),
-        poll,
-      )
-      .toBe(0);
+    await bannerGone(incidentPage);
     // The banner goes first; the page may still be reloading.
     await expect.poll(() => textOf(incidentPage), poll).toContain('Rollback finished, queue draining');
   });
@@ -201,16 +195,7 @@ describe('npm run dev: a mistake is printed once, shown in the page, and gone wi
     // The story cannot render with it, so the page is left out until the fix: no stack trace.
     await expect.poll(() => textOf(incidentPage, 'h1'), poll).not.toBe('Checkout queue stalls after a consumer deploy');
     edit('index.mdx', '<Nope />\n\n## Follow-up', '## Follow-up');
-    await expect
-      .poll(
-        () =>
-          incidentPage
-            .locator('[data-dev-problems]')
-            .count()
-            .catch(() => 1),
-        poll,
-      )
-      .toBe(0);
+    await bannerGone(incidentPage);
     await expect.poll(() => textOf(incidentPage, 'h1'), poll).toBe('Checkout queue stalls after a consumer deploy');
   });
 
