@@ -35,8 +35,8 @@ export default defineConfig(
     },
   },
   {
-    // Scripts that run in the browser (theme toggle, copy button, time zones).
-    files: ['src/components/**/*.astro', 'src/layouts/**/*.astro', 'public/**/*.js'],
+    // Scripts that run in the browser (theme toggle, copy button, time zones, dev-only clients).
+    files: ['src/components/**/*.astro', 'src/layouts/**/*.astro', 'public/**/*.js', 'src/integration/*-client.js'],
     languageOptions: { globals: { ...globals.browser } },
   },
   {

@@ -69,18 +69,27 @@ function incidentsLoader(): Loader {
       // The whole content folder: incidents, and the PII allowlist beside them. One save fires
       // several events (an editor's temporary file, then the file): they are read as one.
       const contentDir = join(root, 'content');
+      const read = () => {
+        try {
+          sync();
+        } catch (error) {
+          // A folder removed while it was read, say: the next save reads it again.
+          logger.error(`could not read the content folder: ${(error as Error).message}`);
+        }
+      };
       let pending: ReturnType<typeof setTimeout> | undefined;
+      let settle: ReturnType<typeof setTimeout> | undefined;
       watcher.add(contentDir);
       watcher.on('all', (_event, path) => {
         if (!path.startsWith(`${contentDir}/`)) return;
         clearTimeout(pending);
+        clearTimeout(settle);
         pending = setTimeout(() => {
-          try {
-            sync();
-          } catch (error) {
-            // A folder removed while it was read, say: the next save reads it again.
-            logger.error(`could not read the content folder: ${(error as Error).message}`);
-          }
+          read();
+          // A file read between its truncation and its new bytes may fire no later event that
+          // the watcher passes on (same mtime): one more read catches the save as it ended. An
+          // unchanged archive leaves the store, and the open pages, as they are.
+          settle = setTimeout(read, 500);
         }, 50);
       });
     },

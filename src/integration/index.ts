@@ -20,7 +20,7 @@ import { renderSocialCards } from './social-cards.ts';
 import { checkBuiltPage } from './built-page-checks.ts';
 import { formatProblems, type ContentProblem } from '../schemas/problems.ts';
 import { missingChromium } from '../render/chromium.ts';
-import { reloadOnDevProblems, reportDevProblems } from './dev-problems.ts';
+import { CONTENT_STAMP_ROUTE, reloadOnDevProblems, reportDevProblems } from './dev-problems.ts';
 import { stopWith } from './stop.ts';
 import remarkDevComponents from './remark-dev-components.ts';
 
@@ -40,7 +40,7 @@ export default function aftermath(): AstroIntegration {
   return {
     name: 'aftermath',
     hooks: {
-      'astro:config:setup': ({ config, updateConfig, command, logger }) => {
+      'astro:config:setup': ({ config, updateConfig, injectRoute, command, logger }) => {
         root = fileURLToPath(config.root);
         archive = readArchive(root);
         shareArchive(root, archive);
@@ -72,6 +72,12 @@ export default function aftermath(): AstroIntegration {
         });
         // In dev a page may render a just-saved story with an unknown component: a note, not a crash.
         if (command === 'dev') processor.options.remarkPlugins.push(remarkDevComponents);
+        if (command === 'dev')
+          injectRoute({
+            pattern: CONTENT_STAMP_ROUTE,
+            entrypoint: new URL('./content-stamp-route.ts', import.meta.url),
+            prerender: true,
+          });
         const hadProblem = (file: string) => diagramProblems.some((p) => p.file === relative(root, file));
         updateConfig({
           // Scripts go out as files, never inline, so a Content-Security-Policy needs no 'unsafe-inline'.

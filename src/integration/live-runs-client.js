@@ -1,4 +1,3 @@
-/* global document, location, DOMParser, HTMLElement */
 /**
  * The run controls of a repro box in `astro dev` (served by src/integration/live-runs.ts from
  * the dev server only; a build never contains this file). Without JavaScript the controls stay

@@ -82,6 +82,17 @@ describe('npm run dev: a save shows in the open pages without a restart', () => 
     await expect.poll(() => textOf(indexPage), poll).toContain('Checkout queue stalls after a consumer deploy');
   });
 
+  it('index.mdx: a page whose reload never arrives (its HMR WebSocket cut off) still shows the save', async () => {
+    const deaf = await browser.newPage();
+    // Playwright answers the page's WebSocket itself and sends nothing: Vite's reloads never reach it.
+    await deaf.routeWebSocket(/.*/, () => {});
+    await deaf.goto(`${base}/incidents/${SLUG}/`);
+    expect(await deaf.locator('meta[name="aftermath-content-stamp"]').count()).toBe(1);
+    edit('index.mdx', 'impact: Order confirmations delayed', 'impact: Order confirmations held back');
+    await expect.poll(() => textOf(deaf), poll).toContain('Order confirmations held back');
+    await deaf.close();
+  });
+
   it('index.mdx: a new sentence in the story', async () => {
     edit('index.mdx', 'Restore the acknowledgement', 'Page the on-call engineer and restore the acknowledgement');
     await expect

@@ -384,7 +384,7 @@ describe('live runs in the dev server', () => {
     await context.close();
   });
 
-  it('leaves no trace in a build: no endpoint, no script, no token, no control', async () => {
+  it('leaves no trace in a build: no endpoint, no script, no token, no control, no content stamp', async () => {
     const out = join(root, 'dist-live');
     const built = await buildSite(root, out);
     expect(built.code, built.stdout + built.stderr).toBe(0);
@@ -403,6 +403,7 @@ describe('live runs in the dev server', () => {
         'data-run-scope',
         'Run all cells',
         'data-token',
+        'aftermath-content-stamp',
       ])
         if (text.includes(needle)) hits.push(`${file}: ${needle}`);
     }
