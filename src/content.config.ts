@@ -29,6 +29,7 @@ function incidentsLoader(): Loader {
       const root = fileURLToPath(config.root);
       let first = true;
       let shown = new Map<string, IncidentRecord>();
+      let stored: string | undefined;
       const sync = () => {
         const { incidents, problems } = (first && takeSharedArchive(root)) || readArchive(root);
         first = false;
@@ -42,9 +43,17 @@ function incidentsLoader(): Loader {
           }
         }
         shown = current;
+        const entries = [...current.values()].map(({ body, ...data }) => ({
+          data,
+          digest: createHash('sha256').update(JSON.stringify(data)).update(body).digest('hex'),
+        }));
+        // A read that finds what the store already holds leaves it alone: rewriting it would
+        // reload every open page (Astro does so on each store write) for nothing.
+        const signature = entries.map((e) => e.digest).join();
+        if (signature === stored) return;
+        stored = signature;
         store.clear();
-        for (const { body, ...data } of current.values()) {
-          const digest = createHash('sha256').update(JSON.stringify(data)).update(body).digest('hex');
+        for (const { data, digest } of entries) {
           // No `body`: the MDX file itself is rendered (deferredRender), and nothing reads the
           // text from the store, which is written to disk and loaded again on every build.
           store.set({ id: data.slug, data, filePath: data.file, digest, deferredRender: true });
