@@ -31,7 +31,9 @@ import {
   type VerdictFlip,
 } from '../src/repro/results.ts';
 import { expandMatrix, ReproConfigError, runPlan, type PlanItem } from '../src/repro/runner.ts';
-import type { Cell, ReproResults } from '../src/schemas/repro-results.ts';
+import type { Cell, ReproResults, VersionRangeListing } from '../src/schemas/repro-results.ts';
+import { findInterpreter } from '../src/repro/environments.ts';
+import { listVersionsInRange, VersionListingError } from '../src/repro/version-range.ts';
 import { formatProblems } from '../src/schemas/problems.ts';
 
 const err = (text: string) => process.stderr.write(`${text}\n`);
@@ -174,6 +176,25 @@ async function main(): Promise<number> {
   if (leftovers.length)
     err(`removed ${leftovers.length} temp folder(s) left by a run that was killed: ${leftovers.join(', ')}`);
 
+  // A range runs what the index lists in it now (--check re-runs the versions recorded).
+  const listings = new Map<string, VersionRangeListing>();
+  for (const { repro } of values.check ? [] : selected) {
+    const pkg = repro.manifest.package;
+    if (pkg?.range === undefined) continue;
+    const interpreter = findInterpreter(repro.manifest.runtime, process.env);
+    if (typeof interpreter !== 'string') throw new UsageError(interpreter.missing);
+    err(`listing the releases of ${pkg.name} in ${pkg.range} with pip …`);
+    try {
+      const listing = await listVersionsInRange(interpreter, pkg.name, pkg.range, process.env);
+      pkg.versions = listing.versions;
+      listings.set(repro.dir, listing);
+      err(`      ${listing.versions.length} release(s): ${listing.versions.join(', ')}`);
+    } catch (error) {
+      if (error instanceof VersionListingError) throw new UsageError(`${repro.dir}: ${error.message}`);
+      throw error;
+    }
+  }
+
   // Plan every cell first: shards split the global list, so CI machines get equal shares.
   const plan: PlanItem[] = selected.map(({ incident, repro }) => {
     let matrix: Cell[];
@@ -194,13 +215,21 @@ async function main(): Promise<number> {
     return 0;
   }
 
-  const code = await executePlan(root, plan, { jobs, check: values.check, out: values.out, json: values.json });
+  const code = await executePlan(root, plan, {
+    jobs,
+    check: values.check,
+    out: values.out,
+    json: values.json,
+    listings,
+  });
   if (!values.watch || wasInterrupted()) return code;
   return watchRepros(root, plan, { jobs });
 }
 
 interface ExecuteOptions {
   jobs: number;
+  /** Per repro folder: the versions a range listed for this run. */
+  listings?: ReadonlyMap<string, VersionRangeListing>;
   check?: boolean;
   out?: string;
   json?: boolean;
@@ -242,7 +271,11 @@ async function executePlan(root: string, plan: PlanItem[], values: ExecuteOption
   for (const [i, run] of runs.entries()) {
     const { repro } = plan[i]!;
     if (!run.cells.length) continue;
-    const results = toResults(run, sourcesHash(resolve(root, repro.dir)));
+    const listing = values.listings?.get(repro.dir);
+    const results = {
+      ...toResults(run, sourcesHash(resolve(root, repro.dir))),
+      ...(listing && { versionRange: listing }),
+    };
     fresh.push(results);
     const recorded = readResults(root, repro.dir);
     if (values.check) checks.push(checkResults(recorded, results));

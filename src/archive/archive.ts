@@ -408,6 +408,10 @@ function readRepros(root: string, dir: string, problems: ContentProblem[]): Inci
       });
       continue;
     }
+    // A range runs the versions its recording listed (the runner lists them again when it records).
+    const listing = results?.versionRange;
+    if (manifest.package?.range !== undefined && listing?.range === manifest.package.range)
+      manifest.package.versions = listing.versions;
     repros.push({
       id,
       dir: reproDir,

@@ -9,6 +9,7 @@
 import type { CellResult, ReproResults } from '../schemas/repro-results.ts';
 import type { ReproManifest } from '../schemas/repro.ts';
 import { cellLabel, parametersText } from '../domain/repro-cells.ts';
+import { describeVersionMatrix, inVersionMatrix } from '../domain/version-matrix.ts';
 
 /** What a `<Verdict>` needs of a repro (a subset of the archive's IncidentRepro). */
 export interface CitableRepro {
@@ -129,10 +130,10 @@ export function resolveVerdict(
   }
   const ofVersion = results.cells.filter((c) => c.version === version);
   if (ofVersion.length === 0) {
-    const listed = repro.manifest.package?.versions ?? ['installed'];
-    const how = listed.includes(version)
+    const pkg = repro.manifest.package;
+    const how = inVersionMatrix(pkg, version)
       ? `Record it with ${command(version)} and commit results.json, or cite a recorded version`
-      : `${version} is not in ${repro.dir}/repro.yaml (package.versions: ${list(listed)}); add it there and record it with ${command(version)}, or cite a recorded version`;
+      : `${version} is not in ${repro.dir}/repro.yaml (package.versions: ${describeVersionMatrix(pkg)}); add it there and record it with ${command(version)}, or cite a recorded version`;
     return fail(
       `the repro "${repro.id}" has no recorded cell for version ${version} (recorded: ${list(versions)}). ${how}`,
     );

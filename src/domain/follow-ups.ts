@@ -18,6 +18,7 @@ import type { ContentProblem } from '../schemas/problems.ts';
 import type { CellResult } from '../schemas/repro-results.ts';
 import { historyKey, historyLabel, similarKeys } from './history-keys.ts';
 import { parametersText } from './repro-cells.ts';
+import { describeVersionMatrix, inVersionMatrix } from './version-matrix.ts';
 
 /** What evaluating a follow-up needs of a repro (a subset of the archive's IncidentRepro). */
 export interface EvidenceRepro {
@@ -273,9 +274,9 @@ function cellProblem(e: VerdictEvidence, repros: readonly EvidenceRepro[]): stri
   const repro = repros.find((r) => r.id === e.repro);
   if (!repro)
     return `there is no repro "${e.repro}" (this incident's repros: ${repros.map((r) => r.id).join(', ') || 'none'}). Fix the id, or add the repro under repros/${e.repro}/`;
-  const versions = repro.manifest.package?.versions ?? ['installed'];
-  if (!versions.includes(e.version))
-    return `${e.version} is not a version of the repro "${e.repro}" (${repro.dir}/repro.yaml lists: ${versions.join(', ')}). Cite one of those, or add it there and record it`;
+  const pkg = repro.manifest.package;
+  if (!inVersionMatrix(pkg, e.version))
+    return `${e.version} is not a version of the repro "${e.repro}" (${repro.dir}/repro.yaml runs: ${describeVersionMatrix(pkg)}). Cite one of those, or add it there and record it`;
   const declared = repro.manifest.parameters;
   const names = Object.keys(declared);
   const missing = names.filter((n) => !(n in e.params));

@@ -53,6 +53,16 @@ export function environmentKey(parts: {
     .slice(0, 20);
 }
 
+/** The interpreter a runtime's repros run with (its variable, else the default on PATH), or why there is none. */
+export function findInterpreter(runtime: RuntimeName, env: NodeJS.ProcessEnv): string | { missing: string } {
+  const variable = RUNTIMES[runtime].interpreterVariable;
+  const wanted = env[variable] || RUNTIME_DRIVERS[runtime].defaultInterpreter();
+  const found = findExecutable(wanted, env.PATH);
+  return found
+    ? realpathSync(found)
+    : { missing: `${runtime} interpreter "${wanted}" not found (set ${variable} to its path)` };
+}
+
 /**
  * Gets (or builds and caches) the environment for one version. `pkg` undefined or version
  * `installed` means the interpreter as it is.
@@ -65,12 +75,9 @@ export async function prepareEnvironment(
 ): Promise<EnvironmentResult> {
   const env = options.env ?? process.env;
   const driver = RUNTIME_DRIVERS[runtime];
-  const variable = RUNTIMES[runtime].interpreterVariable;
-  const wanted = env[variable] || driver.defaultInterpreter();
-  const found = findExecutable(wanted, env.PATH);
-  if (!found)
-    return { ok: false, reason: `${runtime} interpreter "${wanted}" not found (set ${variable} to its path)` };
-  const interpreter = realpathSync(found);
+  const found = findInterpreter(runtime, env);
+  if (typeof found !== 'string') return { ok: false, reason: found.missing };
+  const interpreter = found;
   const reported = await runSupervised(interpreter, driver.versionArgs, { env, timeoutMs: 30_000 });
   const interpreterVersion = reported.exitCode === 0 ? reported.stdout.trim() : '';
   if (!interpreterVersion)

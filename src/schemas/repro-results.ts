@@ -80,6 +80,17 @@ export const reproResultsSchema = z.object({
   /** sha256 over the repro folder's files (name and content), results.json excluded. */
   sourcesHash: z.string(),
   recordedAt: z.string(),
+  /** For a repro that gives a version range: what the index listed in it when this was recorded. */
+  versionRange: z
+    .object({
+      range: z.string(),
+      /** How the versions were listed (e.g. `pip index versions redis`). */
+      listedBy: z.string(),
+      /** The final releases in the range, oldest first: the versions the matrix ran. */
+      versions: z.array(z.string()),
+      listedAt: z.string(),
+    })
+    .optional(),
   cells: z.array(cellResult),
 });
 
@@ -92,5 +103,6 @@ export type DecodedTrace = z.output<typeof decodedTrace>;
 export type CellEnvironmentInfo = z.output<typeof cellEnvironment>;
 export type CellResult = z.output<typeof cellResult>;
 export type ReproResults = z.output<typeof reproResultsSchema>;
+export type VersionRangeListing = NonNullable<ReproResults['versionRange']>;
 /** One point of the matrix. */
 export type Cell = Pick<CellResult, 'version' | 'parameters'>;

@@ -1,4 +1,5 @@
 /** `content/incidents/<slug>/repros/<id>/repro.yaml`: how to run a reproduction and judge it. */
+import { validRange } from '@renovatebot/pep440';
 import { z } from 'astro/zod';
 import { RUNTIME_NAMES } from '../domain/runtimes.ts';
 import { nonEmpty } from './fields.ts';
@@ -239,9 +240,29 @@ export const reproSchema = z
     package: z
       .strictObject({
         name: nonEmpty('the package under test'),
-        /** Versions to try; "installed" means whatever the interpreter already has. */
-        versions: z.array(z.string().min(1)).min(1, { error: 'list at least one version (or "installed")' }),
+        /**
+         * Versions to try ("installed" means whatever the interpreter already has), or a range:
+         * every release the index lists in it is run (src/repro/version-range.ts).
+         */
+        versions: z.union(
+          [
+            z.array(z.string().min(1)).min(1, { error: 'list at least one version (or "installed")' }),
+            z.strictObject({
+              range: nonEmpty('a version range').refine((range) => validRange(range), {
+                error: 'expected a PEP 440 version range, comparisons separated by commas, e.g. ">=4.2.0,<=4.5.5"',
+              }),
+            }),
+          ],
+          { error: 'expected versions as a list, e.g. [4.5.4, 4.5.5], or a range, e.g. { range: ">=4.2.0,<=4.5.5" }' },
+        ),
+        /** An advisory id from history.yaml whose stated ranges the computed ones are shown beside. */
+        advisory: nonEmpty('an advisory id').optional(),
       })
+      // Everything downstream reads a list: a range's versions are those its recording ran
+      // (filled in by the archive from results.json) until the runner lists them afresh.
+      .transform(({ versions, ...rest }): { name: string; versions: string[]; range?: string; advisory?: string } =>
+        Array.isArray(versions) ? { ...rest, versions } : { ...rest, versions: [], range: versions.range },
+      )
       .optional(),
     /** Values to sweep: each name reaches the snippet as an environment variable. */
     parameters: z
@@ -321,6 +342,13 @@ function crossChecks(manifest: ReproManifest): CrossProblem[] {
   const parameters = manifest.parameters;
   const known = Object.keys(parameters);
   const knownText = known.length ? `the parameters are ${known.join(', ')}` : 'this repro has no parameters';
+
+  if (manifest.package?.range !== undefined && manifest.runtime !== 'python')
+    problems.push({
+      path: ['package', 'versions'],
+      message: `a version range is listed through pip, so only python repros can give one; list the ${manifest.runtime} versions to run`,
+      input: manifest.package.range,
+    });
 
   const names = new Set<string>();
   const envOwners = new Map<string, string>();

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultCacheDir, prepareEnvironment } from '../../src/repro/environments.ts';
 import { runRepro } from '../../src/repro/runner.ts';
+import { listVersionsInRange } from '../../src/repro/version-range.ts';
 import { buildWheel, PACKAGE, packNodePackage } from '../fixtures/repro/packages.ts';
 import { FIXTURE_ROOT, fixtureRepro, INCIDENT, tempDirs, TEST_PYTHON } from '../fixtures/repro/support.ts';
 
@@ -106,5 +107,26 @@ describe('node versions from npm tarballs (REPRO_NPM_TARBALLS, npm offline)', { 
       ok: true,
       environment: { cached: true, nodeModules: expect.stringMatching(/node_modules$/) },
     });
+  });
+});
+
+describe('a version range, listed by pip from a find-links folder', { timeout: 120_000 }, () => {
+  it('lists the final releases in the range, oldest first, and says why when it cannot', async () => {
+    const wheels = temps.make();
+    for (const version of ['1.0', '1.5', '2.0', '3.0rc1', '3.0']) buildWheel(wheels, version, version < '2');
+    const env = { ...process.env, PIP_NO_INDEX: '1', PIP_FIND_LINKS: wheels };
+    const listing = await listVersionsInRange(TEST_PYTHON, PACKAGE, '>=1.0,<3.1', env);
+    expect(listing).toMatchObject({
+      range: '>=1.0,<3.1',
+      listedBy: `pip index versions ${PACKAGE}`,
+      versions: ['1.0', '1.5', '2.0', '3.0'],
+    });
+    await expect(listVersionsInRange(TEST_PYTHON, PACKAGE, '>=4', env)).rejects.toThrow(
+      /no release of .* that pip lists is in >=4 \(pip lists 4: 3\.0, 2\.0, 1\.5, 1\.0\)/,
+    );
+    const empty = { ...env, PIP_FIND_LINKS: temps.make() };
+    await expect(listVersionsInRange(TEST_PYTHON, PACKAGE, '>=1', empty)).rejects.toThrow(
+      /pip could not list the versions of .*: not in the find-links folders \(PIP_NO_INDEX is set\)/,
+    );
   });
 });

@@ -371,3 +371,37 @@ describe('which service the proxy fronts', () => {
     ]);
   });
 });
+
+describe('package.versions as a range', () => {
+  it('accepts a PEP 440 range and leaves the list to the recording', () => {
+    const manifest = reproSchema.parse({
+      title: 'T',
+      runtime: 'python',
+      entry: 'main.py',
+      package: { name: 'redis', versions: { range: '>=4.2.0,<=4.5.5' }, advisory: 'CVE-2023-28859' },
+      expect: { reproduced: 'LEAK', not_reproduced: 'OK' },
+    });
+    expect(manifest.package).toEqual({
+      name: 'redis',
+      versions: [],
+      range: '>=4.2.0,<=4.5.5',
+      advisory: 'CVE-2023-28859',
+    });
+  });
+
+  it('reports a range pip cannot read, and a range on a runtime pip does not serve, at their line', () => {
+    expect(problemsOf(`${HEAD}package:\n  name: redis\n  versions: { range: "from 4.2 on" }\n`)).toEqual([
+      {
+        file: 'repro.yaml',
+        line: 7,
+        field: 'package.versions.range',
+        message:
+          'expected a PEP 440 version range, comparisons separated by commas, e.g. ">=4.2.0,<=4.5.5"; found "from 4.2 on"',
+      },
+    ]);
+    const node = `${HEAD.replace('runtime: python', 'runtime: node').replace('main.py', 'main.mjs')}package:\n  name: redis\n  versions: { range: ">=4" }\n`;
+    expect(problemsOf(node).map((p) => p.message)).toContain(
+      'a version range is listed through pip, so only python repros can give one; list the node versions to run; found ">=4"',
+    );
+  });
+});
