@@ -232,7 +232,11 @@ function readIncident(root: string, dir: string, problems: ContentProblem[]): Re
     else historyReadable = false;
   }
 
-  const repros = readRepros(root, dir, problems);
+  // Advisories by id and alias, for the ranges a repro compares with (none when history.yaml is broken).
+  const advisories = historyReadable
+    ? history.items.flatMap((item) => (item.type === 'advisory' ? [item.id, ...item.aliases] : []))
+    : undefined;
+  const repros = readRepros(root, dir, problems, advisories);
 
   // References are checked against whatever history parsed, so one typo is one message.
   const keys = new Map<string, number>();
@@ -373,7 +377,12 @@ function readIncident(root: string, dir: string, problems: ContentProblem[]): Re
   return { record, slugLine };
 }
 
-function readRepros(root: string, dir: string, problems: ContentProblem[]): IncidentRepro[] {
+function readRepros(
+  root: string,
+  dir: string,
+  problems: ContentProblem[],
+  advisories: readonly string[] | undefined,
+): IncidentRepro[] {
   const reprosDir = join(dir, 'repros');
   if (!existsSync(join(root, reprosDir))) return [];
   const repros: IncidentRepro[] = [];
@@ -397,6 +406,14 @@ function readRepros(root: string, dir: string, problems: ContentProblem[]): Inci
       });
       continue;
     }
+    const advisory = manifest.package?.advisory;
+    if (advisory !== undefined && advisories && !advisories.includes(advisory))
+      problems.push({
+        file: manifestFile,
+        line: doc.lineOf(['package', 'advisory']),
+        field: 'package.advisory',
+        message: `"${advisory}" is not an advisory in ${dir}/history.yaml (${advisories.length ? `its advisories: ${advisories.join(', ')}` : 'it lists none'}). Add the advisory there with its affected ranges, or fix the id`,
+      });
     let results: ReproResults | undefined;
     try {
       results = readResults(root, reproDir);

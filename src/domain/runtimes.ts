@@ -8,8 +8,15 @@ export const RUNTIMES = {
     highlight: 'python',
     interpreterVariable: 'REPRO_PYTHON',
     readerInterpreter: '/usr/bin/python3',
+    ecosystem: 'PyPI',
   },
-  node: { label: 'Node.js', highlight: 'ts', interpreterVariable: 'REPRO_NODE', readerInterpreter: undefined },
+  node: {
+    label: 'Node.js',
+    highlight: 'ts',
+    interpreterVariable: 'REPRO_NODE',
+    readerInterpreter: undefined,
+    ecosystem: 'npm',
+  },
 } as const satisfies Record<string, RuntimeInfo>;
 
 export interface RuntimeInfo {
@@ -21,6 +28,8 @@ export interface RuntimeInfo {
   interpreterVariable: string;
   /** The interpreter the page's command line suggests (Debian's, whose packages `installed` uses), if any. */
   readerInterpreter: string | undefined;
+  /** Where its packages come from, as OSV names the ecosystem. */
+  ecosystem: string;
 }
 
 export type RuntimeName = keyof typeof RUNTIMES;

@@ -39,6 +39,7 @@ import {
   type TranscriptView,
 } from './repro-view.ts';
 import { timelineRows, type TimelineRow } from './timeline-view.ts';
+import { affectedRangesView, type AffectedRangesView } from './affected-ranges-view.ts';
 import { openDiagramLink } from './diagram-files.ts';
 import { incidentSummaryCard, type SummaryAnswer } from './incident-summary.ts';
 
@@ -109,6 +110,8 @@ export interface ReproView<D extends IncidentDiagram = IncidentDiagram> {
   packageName: string;
   /** Told in the story with <Repro id>; the others are shown after it. */
   embedded: boolean;
+  /** For a repro that ran a version range: the affected intervals it found, beside the advisory's. */
+  ranges?: AffectedRangesView;
 }
 
 export interface ReproPageView extends ReproView<DrawnDiagram> {
@@ -243,6 +246,7 @@ function reproView(incident: IncidentData, repro: IncidentRepro): ReproView {
     rated: results?.cells.some((c) => c.tally) ?? false,
     packageName: manifest.package?.name ?? RUNTIMES[manifest.runtime].label,
     embedded: incident.embeddedRepros.includes(id),
+    ranges: affectedRangesView(repro, incident.history),
   };
 }
 

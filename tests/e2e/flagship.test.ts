@@ -1,5 +1,6 @@
 /** The bundled site as a new user gets it: the flagship incident builds and reads correctly. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import Ajv2020 from 'ajv/dist/2020.js';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -164,6 +165,49 @@ it('embeds its repros with their recorded results: real releases, their provenan
   );
   const naive = page.locator('#repro-resp-desync .repro-matrix tbody td.repro-cell').first();
   await expect(naive.locator('.verdict').textContent()).resolves.toBe('✗\u00a0reproduced');
+  await page.close();
+});
+
+it('computes the affected ranges of the proxied GET from a run over every release, beside CVE-2023-28859', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${server.url}/incidents/${slug}/`);
+  const ranges = page.locator('#repro-cancel-race-proxy .affected-ranges');
+  // Every final release from 4.2.0 to 4.5.5 ran: 21 rows, each a real verdict.
+  await expect(page.locator('#repro-cancel-race-proxy .repro-matrix tbody tr').count()).resolves.toBe(21);
+  await expect(ranges.textContent()).resolves.toMatch(/pip index versions redis\s*listed in\s*>=4\.2\.0,<=4\.5\.5/);
+  await expect(ranges.locator('dt:text-is("Measured here") + dd li').allTextContents()).resolves.toEqual([
+    '4.4.0 to 4.4.3 (fixed in 4.4.4)',
+    '4.5.0 to 4.5.3 (fixed in 4.5.4)',
+  ]);
+  await expect(ranges.locator('dt:has-text("Stated by") + dd li').allTextContents()).resolves.toEqual([
+    '>=4.2.0, <4.4.4',
+    '>=4.5.0, <4.5.4',
+  ]);
+  // Exactly where the measurements say: the advisory's 4.2.x-4.3.x never leaked here.
+  await expect(ranges.locator('.ranges-disagree li').allTextContents()).resolves.toEqual([
+    '4.2.0 to 4.3.6 (10 releases): CVE-2023-28859 states affected; every one ran without reproducing',
+  ]);
+
+  // The same ranges as an OSV document, valid against the official OSV schema.
+  const href = await ranges.locator('.ranges-export a').getAttribute('href');
+  expect(href).toBe(`/osv/${slug}.json`);
+  const doc = await (await fetch(`${server.url}${href}`)).json();
+  const schemaFile = join(projectRoot, '../shared/schemas/osv-schema.json');
+  if (!existsSync(schemaFile))
+    throw new Error(`the OSV schema is not at ${schemaFile} (see ../shared/schemas/README.md)`);
+  const ajv = new Ajv2020({ allErrors: true, strict: false });
+  ajv.addFormat('date-time', (text: string) => !Number.isNaN(Date.parse(text)));
+  ajv.addFormat('uri', (text: string) => URL.canParse(text));
+  const validate = ajv.compile(JSON.parse(readFileSync(schemaFile, 'utf8')));
+  expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+  expect(doc.related).toEqual(['CVE-2023-28859']);
+  expect(doc.affected[0].package).toEqual({ ecosystem: 'PyPI', name: 'redis' });
+  expect(doc.affected[0].ranges[0].events).toEqual([
+    { introduced: '4.4.0' },
+    { fixed: '4.4.4' },
+    { introduced: '4.5.0' },
+    { fixed: '4.5.4' },
+  ]);
   await page.close();
 });
 

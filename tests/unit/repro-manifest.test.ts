@@ -389,6 +389,19 @@ describe('package.versions as a range', () => {
     });
   });
 
+  it('reports an advisory that history.yaml does not hold, at its line', () => {
+    expect(problemsOf(`${HEAD}package:\n  name: redis\n  versions: ["1.0"]\n  advisory: CVE-2099-0001\n`)).toEqual([
+      {
+        file: 'repro.yaml',
+        line: 8,
+        field: 'package.advisory',
+        message: expect.stringMatching(
+          /^"CVE-2099-0001" is not an advisory in content\/incidents\/.*\/history\.yaml \(.*\)\. Add the advisory there with its affected ranges, or fix the id$/,
+        ),
+      },
+    ]);
+  });
+
   it('reports a range pip cannot read, and a range on a runtime pip does not serve, at their line', () => {
     expect(problemsOf(`${HEAD}package:\n  name: redis\n  versions: { range: "from 4.2 on" }\n`)).toEqual([
       {
