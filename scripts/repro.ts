@@ -25,6 +25,8 @@ import {
   MergeError,
   mergeResults,
   mergeShards,
+  recordRegressions,
+  regressionFromFlip,
   toResults,
   writeResults,
   type CheckOutcome,
@@ -46,6 +48,9 @@ const USAGE = `usage: npm run repro -- [incident] [repro] [options]
 
   --version v   only this package version of each repro
   --check       run, record nothing, fail if verdicts differ from results.json or it is stale
+  --record-regressions
+                with --check: add each flipped verdict, with both transcripts, to the repro's
+                regressions.json (the site shows a regression notice and a feed entry)
   --jobs n      cells to run at once (default: the number of cores, ${availableParallelism()} here)
   --shard i/n   only every n-th cell of the whole plan, starting at cell i (for CI)
   --out file    write this run's results to a file instead of recording them (a shard's output)
@@ -54,7 +59,8 @@ const USAGE = `usage: npm run repro -- [incident] [repro] [options]
 
   merge         join the --out files of every shard into results.json; a cell that is missing
                 from all shards, or that two shards disagree on, is an error; with --check, a
-                verdict that differs from the previous recording fails too (after writing)
+                verdict that differs from the previous recording fails too (after writing);
+                --record-regressions keeps each one in regressions.json as well
 
 environment:
   REPRO_PYTHON             python for runtime: python (default python3)
@@ -76,7 +82,7 @@ function matrixOrders(root: string): Map<string, string[]> {
   );
 }
 
-function merge(root: string, files: string[], check: boolean): number {
+function merge(root: string, files: string[], check: boolean, recordFound: boolean): number {
   if (!files.length)
     throw new UsageError('merge expects the --out files of the shards, e.g. npm run repro -- merge shards/*.json');
   const shards = files.map((file) => {
@@ -99,10 +105,20 @@ function merge(root: string, files: string[], check: boolean): number {
     return 1;
   }
   const flips: VerdictFlip[] = [];
+  const detectedAt = new Date().toISOString();
   for (const results of merged) {
     // Compared before writing: the merged recording replaces the one it is checked against.
-    flips.push(...checkResults(readResults(root, results.repro.dir), results).flips);
+    const found = checkResults(readResults(root, results.repro.dir), results).flips;
+    flips.push(...found);
     err(`recorded ${writeResults(root, results)} (${results.cells.length} cells)`);
+    if (recordFound && found.length)
+      err(
+        `recorded ${found.length} regression(s) in ${recordRegressions(
+          root,
+          results.repro.dir,
+          found.map((f) => regressionFromFlip(f, detectedAt)),
+        )}`,
+      );
   }
   for (const flip of flips) printFlip(flip);
   if (flips.length) err(`${flips.length} recorded verdict(s) flipped`);
@@ -135,6 +151,7 @@ async function main(): Promise<number> {
       out: { type: 'string' },
       json: { type: 'boolean', default: false },
       watch: { type: 'boolean', default: false },
+      'record-regressions': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -143,7 +160,9 @@ async function main(): Promise<number> {
     return 0;
   }
   const root = process.cwd();
-  if (positionals[0] === 'merge') return merge(root, positionals.slice(1), values.check);
+  if (values['record-regressions'] && !values.check)
+    throw new UsageError('--record-regressions records what --check finds: add --check');
+  if (positionals[0] === 'merge') return merge(root, positionals.slice(1), values.check, values['record-regressions']);
   if (positionals.length > 2)
     throw new UsageError(`expected at most an incident and a repro id; got ${positionals.join(' ')}`);
   const jobs = values.jobs === undefined ? availableParallelism() : Number(values.jobs);
@@ -220,6 +239,7 @@ async function main(): Promise<number> {
     check: values.check,
     out: values.out,
     json: values.json,
+    recordRegressions: values['record-regressions'],
     listings,
   });
   if (!values.watch || wasInterrupted()) return code;
@@ -228,6 +248,8 @@ async function main(): Promise<number> {
 
 interface ExecuteOptions {
   jobs: number;
+  /** With check: keep each flipped verdict in the repro's regressions.json. */
+  recordRegressions?: boolean;
   /** Per repro folder: the versions a range listed for this run. */
   listings?: ReadonlyMap<string, VersionRangeListing>;
   check?: boolean;
@@ -278,8 +300,19 @@ async function executePlan(root: string, plan: PlanItem[], values: ExecuteOption
     };
     fresh.push(results);
     const recorded = readResults(root, repro.dir);
-    if (values.check) checks.push(checkResults(recorded, results));
-    else if (!values.out) {
+    if (values.check) {
+      const outcome = checkResults(recorded, results);
+      checks.push(outcome);
+      if (values.recordRegressions && outcome.flips.length) {
+        const detectedAt = new Date().toISOString();
+        const file = recordRegressions(
+          root,
+          repro.dir,
+          outcome.flips.map((f) => regressionFromFlip(f, detectedAt)),
+        );
+        err(`      recorded ${outcome.flips.length} regression(s) in ${file}`);
+      }
+    } else if (!values.out) {
       const order = expandMatrix(repro.manifest).map(cellKey);
       err(`      recorded ${writeResults(root, mergeResults(recorded, results, order))}`);
     }

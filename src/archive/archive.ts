@@ -23,7 +23,8 @@ import { factsSchema, type Fact } from '../schemas/facts.ts';
 import { historySchema, type History } from '../schemas/history.ts';
 import { incidentSchema, type IncidentFrontmatter } from '../schemas/incident.ts';
 import { formatPath, parseYaml, problemsFromZod, type ContentProblem, type LocatedYaml } from '../schemas/problems.ts';
-import { isStale, readResults, RecordingError, sourcesHash } from './repro-record.ts';
+import { isStale, readRegressions, readResults, RecordingError, sourcesHash } from './repro-record.ts';
+import { REGRESSIONS_FILE, type Regression } from '../schemas/repro-regressions.ts';
 import { RESULTS_FILE, type ReproResults } from '../schemas/repro-results.ts';
 import { reproSchema, type ReproManifest } from '../schemas/repro.ts';
 import { timelineSchema, type TimelineEntry } from '../schemas/timeline.ts';
@@ -43,6 +44,8 @@ export interface IncidentRepro {
   results?: ReproResults;
   /** The snippet or manifest changed after the recording: its verdicts no longer vouch for it. */
   stale: boolean;
+  /** Verdicts a re-run found flipped since the recording (regressions.json), not yet recorded again. */
+  regressions: Regression[];
 }
 
 export interface IncidentRecord {
@@ -425,6 +428,17 @@ function readRepros(
       });
       continue;
     }
+    let regressions: Regression[] = [];
+    try {
+      // Open while the recording predates them: recording the repro again settles them.
+      regressions = readRegressions(root, reproDir).filter((r) => !results || r.detectedAt >= results.recordedAt);
+    } catch (error) {
+      if (!(error instanceof RecordingError)) throw error;
+      problems.push({
+        file: `${reproDir}/${REGRESSIONS_FILE}`,
+        message: `this list of regressions cannot be read: ${error.message}. Fix it, or delete it once the repro is recorded again`,
+      });
+    }
     // A range runs the versions its recording listed (the runner lists them again when it records).
     const listing = results?.versionRange;
     if (manifest.package?.range !== undefined && listing?.range === manifest.package.range)
@@ -436,6 +450,7 @@ function readRepros(
       source: readFileSync(join(root, reproDir, manifest.entry), 'utf8'),
       results,
       stale: results !== undefined && isStale(results, sourcesHash(join(root, reproDir))),
+      regressions,
     });
   }
   return repros;

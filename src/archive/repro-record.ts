@@ -2,13 +2,16 @@
  * Reading a repro's recording (`results.json`) back, and telling whether it still describes the
  * repro's files: a hash over the folder's sources, results.json and caches excluded.
  */
+import type { z } from 'astro/zod';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { RESULTS_FILE, reproResultsSchema, type ReproResults } from '../schemas/repro-results.ts';
+import { REGRESSIONS_FILE, regressionsSchema, type Regression } from '../schemas/repro-regressions.ts';
 
 // Caches and installs are not sources: a run must not make its own recording stale.
-const IGNORED = new Set([RESULTS_FILE, '__pycache__', 'node_modules', '.DS_Store']);
+// Nor is what a re-run found: a regression must not make the recording it contradicts look stale.
+const IGNORED = new Set([RESULTS_FILE, REGRESSIONS_FILE, '__pycache__', 'node_modules', '.DS_Store']);
 
 /**
  * Hashes every file under `dir` except results.json (and caches), sorted by relative path
@@ -49,7 +52,15 @@ export function resultsPath(root: string, reproDir: string): string {
  * a field missing) throws a RecordingError saying what is wrong with it.
  */
 export function readResults(root: string, reproDir: string): ReproResults | undefined {
-  const file = resultsPath(root, reproDir);
+  return readRecord(resultsPath(root, reproDir), reproResultsSchema);
+}
+
+/** The regressions a re-run recorded (none when there is no regressions.json); a broken file throws a RecordingError. */
+export function readRegressions(root: string, reproDir: string): Regression[] {
+  return readRecord(resolve(root, reproDir, REGRESSIONS_FILE), regressionsSchema)?.regressions ?? [];
+}
+
+function readRecord<S extends z.ZodType>(file: string, schema: S): z.output<S> | undefined {
   if (!existsSync(file)) return undefined;
   let data: unknown;
   try {
@@ -57,7 +68,7 @@ export function readResults(root: string, reproDir: string): ReproResults | unde
   } catch (error) {
     throw new RecordingError(`not valid JSON (${(error as Error).message})`);
   }
-  const parsed = reproResultsSchema.safeParse(data);
+  const parsed = schema.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new RecordingError(`${issue.path.join('.') || 'the document'}: ${issue.message}`);

@@ -27,6 +27,12 @@ export interface EvidenceRepro {
   manifest: { package?: { versions: string[] }; parameters: Record<string, (string | number)[]> };
   results?: { cells: Pick<CellResult, 'version' | 'parameters' | 'verdict' | 'reason'>[] };
   stale: boolean;
+  /** Cells a re-run found flipped since the recording (open regressions). */
+  regressions?: readonly {
+    cell: Pick<CellResult, 'version' | 'parameters'>;
+    detectedAt: string;
+    fresh: { verdict: string };
+  }[];
 }
 
 /** What a follow-up's evidence is checked against. */
@@ -179,6 +185,13 @@ function checkVerdict(e: VerdictEvidence, repros: readonly EvidenceRepro[]): Evi
   if (cell.verdict === 'error')
     return fail(`${where} ended in an error${cell.reason ? ` (${cell.reason})` : ''}, so it shows nothing`);
   if (cell.verdict !== e.verdict) return fail(`${where} is recorded as ${cell.verdict}, not ${e.verdict}`);
+  const regression = repro.regressions?.find(
+    (r) => r.cell.version === e.version && sameParameters(r.cell.parameters, e.params),
+  );
+  if (regression)
+    return fail(
+      `${where} is recorded as ${cell.verdict}, but a re-run on ${regression.detectedAt.slice(0, 10)} found it ${regression.fresh.verdict} (a regression)`,
+    );
   return { evidence: e, outcome: 'holds', label, detail: `recorded as ${cell.verdict}` };
 }
 

@@ -20,14 +20,17 @@ import { incidentDate, sortNewestFirst } from '../domain/incidents.ts';
 import { renderSafeMarkdown } from './safe-markdown.ts';
 import { severityLabel } from '../domain/severity.ts';
 import { mergeTimeline, type TimelineItem } from '../domain/timeline.ts';
+import { siteFollowUps, type FollowUpIncident, type SiteFollowUp } from '../view/follow-ups-view.ts';
+import { regressionRows, type RegressionView } from '../view/regressions-view.ts';
 
 export type FeedFormat = 'atom' | 'rss' | 'json';
-export type FeedName = 'incidents' | 'updates';
+export type FeedName = 'incidents' | 'updates' | 'follow-ups';
 
 /** Where each feed is published, relative to the site's root. */
 export const FEED_PATHS: Readonly<Record<FeedName, Readonly<Record<FeedFormat, string>>>> = {
   incidents: { atom: 'feeds/incidents.atom', rss: 'feeds/incidents.xml', json: 'feeds/incidents.json' },
   updates: { atom: 'feeds/updates.atom', rss: 'feeds/updates.xml', json: 'feeds/updates.json' },
+  'follow-ups': { atom: 'feeds/follow-ups.atom', rss: 'feeds/follow-ups.xml', json: 'feeds/follow-ups.json' },
 };
 
 export const FEED_CONTENT_TYPES: Readonly<Record<FeedFormat, string>> = {
@@ -36,7 +39,11 @@ export const FEED_CONTENT_TYPES: Readonly<Record<FeedFormat, string>> = {
   json: 'application/feed+json; charset=utf-8',
 };
 
-const FEED_TITLES: Readonly<Record<FeedName, string>> = { incidents: 'incidents', updates: 'status updates' };
+const FEED_TITLES: Readonly<Record<FeedName, string>> = {
+  incidents: 'incidents',
+  updates: 'status updates',
+  'follow-ups': 'follow-up status',
+};
 const FORMAT_TITLES: Readonly<Record<FeedFormat, string>> = { atom: 'Atom', rss: 'RSS', json: 'JSON Feed' };
 
 /** Every feed as a page's `<link rel="alternate">` announces it, under the site's base path. */
@@ -65,7 +72,7 @@ export function feedSiteRoot(site: URL | undefined, base: string): string {
  * How many items each feed carries: the newest ones. Readers fetch a feed again on every poll,
  * so it holds what is recent, not the archive (that is what the JSON exports are for).
  */
-export const FEED_LIMITS: Readonly<Record<FeedName, number>> = { incidents: 50, updates: 100 };
+export const FEED_LIMITS: Readonly<Record<FeedName, number>> = { incidents: 50, updates: 100, 'follow-ups': 100 };
 
 /** Used for a feed without items, so that an empty archive still gives the same bytes. */
 const EMPTY_FEED_UPDATED = new Date(0);
@@ -208,6 +215,25 @@ function updateEntry(incident: ExportableIncident, item: TimelineItem, root: str
   };
 }
 
+/** A re-run contradicted a recorded verdict: news for everyone who relied on it. */
+function regressionEntry(incident: ExportableIncident, regression: RegressionView, root: string): FeedEntry {
+  const fm = incident.frontmatter;
+  const page = incidentPageUrl(root, incident.slug);
+  const url = `${page}#repro-${regression.reproId}`;
+  return {
+    id: `${url}/regression/${regression.detectedAt}`,
+    link: url,
+    title: `${fm.title}: regression in "${regression.reproTitle}"`,
+    date: new Date(regression.detectedAt),
+    contentHtml: [
+      `<p><strong>Regression:</strong> ${escapeHtml(regression.text)}</p>`,
+      `<p>Incident: <a href="${escapeHtml(page)}">${escapeHtml(fm.title)}</a> (${escapeHtml(severityLabel(fm.severity))})</p>`,
+    ].join('\n'),
+    categories: [{ term: 'regression' }, { term: fm.severity }],
+    authors: [],
+  };
+}
+
 /**
  * One item per status-page timeline entry (investigating … postmortem) across incidents, the
  * newest {@link FEED_LIMITS} first; equal times go by incident slug, then later in the timeline first. Each item
@@ -223,17 +249,75 @@ export function updatesFeed(
   const updates = incidents.flatMap((incident) =>
     mergeTimeline(incident.timeline, incident.history, incident.frontmatter.timezone)
       .filter((item) => item.source === 'status-page')
-      .map((item, index) => ({ incident, item, index })),
+      .map((item, index) => ({ incident, ms: item.at.ms, index, entry: () => updateEntry(incident, item, root) })),
   );
-  updates.sort(
-    (a, b) => b.item.at.ms - a.item.at.ms || a.incident.slug.localeCompare(b.incident.slug) || b.index - a.index,
+  const regressions = incidents.flatMap((incident) =>
+    regressionRows(incident.repros ?? []).map((regression, index) => ({
+      incident,
+      ms: Date.parse(regression.detectedAt),
+      index,
+      entry: () => regressionEntry(incident, regression, root),
+    })),
   );
-  const entries = updates.slice(0, FEED_LIMITS.updates).map(({ incident, item }) => updateEntry(incident, item, root));
+  const all = [...updates, ...regressions];
+  all.sort((a, b) => b.ms - a.ms || a.incident.slug.localeCompare(b.incident.slug) || b.index - a.index);
+  const entries = all.slice(0, FEED_LIMITS.updates).map((u) => u.entry());
   return {
     title: `${siteName}: status updates`,
-    description: 'Status-page updates from every incident, newest first.',
+    description: 'Status-page updates, and reproductions whose recorded verdict a re-run contradicted, newest first.',
     home: root,
     links: feedLinks(root, 'updates'),
+    author: { name: siteName, url: root },
+    updated: newest(entries),
+    entries,
+  };
+}
+
+function followUpEntry(followUp: SiteFollowUp & { since: string }, root: string): FeedEntry {
+  const page = incidentPageUrl(root, followUp.incident.slug);
+  const url = `${page}#${followUp.anchor}`;
+  const evidence = followUp.evidence.map(
+    (e) => `<li>${escapeHtml(e.label)}: ${escapeHtml(e.outcome)}${e.detail ? `, ${escapeHtml(e.detail)}` : ''}</li>`,
+  );
+  return {
+    // A new status is a new item: the id carries the day it took effect.
+    id: `${url}/${followUp.status}/${followUp.since}`,
+    link: url,
+    title: `${followUp.incident.title}: ${followUp.title}: ${followUp.stateLabel}`,
+    date: new Date(`${followUp.since}T00:00:00Z`),
+    contentHtml: [
+      `<p><strong>${escapeHtml(followUp.stateLabel)}</strong> since ${escapeHtml(followUp.since)} · ${escapeHtml(followUp.kind)} · owner: ${escapeHtml(followUp.owner)}</p>`,
+      ...followUp.reasons.map((r) => `<p>${escapeHtml(r)}</p>`),
+      evidence.length ? `<ul>\n${evidence.join('\n')}\n</ul>` : '',
+      `<p>Incident: <a href="${escapeHtml(page)}">${escapeHtml(followUp.incident.title)}</a></p>`,
+    ]
+      .filter(Boolean)
+      .join('\n'),
+    categories: [{ term: followUp.state }, { term: followUp.kind }],
+    authors: [],
+  };
+}
+
+/**
+ * One item per follow-up whose status says since when it holds (`since` in actions.yaml), the
+ * newest first: its state as the evidence decides it (verified, contradicted, …) and why.
+ */
+export function followUpsFeed(
+  incidents: readonly FollowUpIncident[],
+  root: string,
+  today: number,
+  siteName = 'Aftermath',
+): FeedDocument {
+  const dated = siteFollowUps(incidents, today, root).filter(
+    (f): f is SiteFollowUp & { since: string } => f.since !== undefined,
+  );
+  dated.sort((a, b) => b.since.localeCompare(a.since) || a.incident.slug.localeCompare(b.incident.slug));
+  const entries = dated.slice(0, FEED_LIMITS['follow-ups']).map((f) => followUpEntry(f, root));
+  return {
+    title: `${siteName}: follow-up status`,
+    description: "Follow-ups' status as their evidence decides it (verified, contradicted, open …), newest first.",
+    home: root,
+    links: feedLinks(root, 'follow-ups'),
     author: { name: siteName, url: root },
     updated: newest(entries),
     entries,

@@ -4,8 +4,10 @@
  * and a fresh run compared with what was recorded.
  */
 import { renameSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { cellKey, cellLabel, isIntermittent, describeVerdict } from '../domain/repro-cells.ts';
-import { isStale, resultsPath } from '../archive/repro-record.ts';
+import { isStale, readRegressions, resultsPath } from '../archive/repro-record.ts';
+import { REGRESSIONS_FILE, type Regression } from '../schemas/repro-regressions.ts';
 import { RESULTS_FILE, type Cell, type CellResult, type ReproResults } from '../schemas/repro-results.ts';
 import type { ReproRun } from './runner.ts';
 
@@ -170,4 +172,37 @@ export function mergeShards(shards: ReproResults[][], orders: Map<string, string
 function keyToCell(key: string): Cell {
   const [version, parameters] = JSON.parse(key) as [string, [string, string][]];
   return { version, parameters: Object.fromEntries(parameters) };
+}
+
+/** A flip as regressions.json keeps it: the cell, both sides with their transcripts, and when it was found. */
+export function regressionFromFlip(flip: VerdictFlip, detectedAt: string): Regression {
+  const side = (cell: CellResult) => ({
+    verdict: cell.verdict,
+    ranAt: cell.ranAt,
+    imported: cell.environment.packageVersionImported,
+    stdout: cell.stdout,
+    ...(cell.reason && { reason: cell.reason }),
+  });
+  return {
+    cell: { version: flip.fresh.version, parameters: flip.fresh.parameters },
+    detectedAt,
+    recorded: side(flip.recorded),
+    fresh: side(flip.fresh),
+  };
+}
+
+/**
+ * Adds regressions to a repro's regressions.json (written atomically); the same cell found by
+ * the same run is kept once. Returns the file.
+ */
+export function recordRegressions(root: string, reproDir: string, found: readonly Regression[]): string {
+  const file = resolve(root, reproDir, REGRESSIONS_FILE);
+  const known = readRegressions(root, reproDir);
+  const key = (r: Regression) => JSON.stringify([cellKey(r.cell), r.fresh.ranAt]);
+  const seen = new Set(known.map(key));
+  const regressions = [...known, ...found.filter((r) => !seen.has(key(r)))];
+  const temp = `${file}.${process.pid}.tmp`;
+  writeFileSync(temp, `${JSON.stringify({ regressions }, null, 2)}\n`);
+  renameSync(temp, file);
+  return file;
 }

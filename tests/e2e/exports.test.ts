@@ -307,6 +307,9 @@ describe('feeds', () => {
       'application/atom+xml /feeds/updates.atom',
       'application/rss+xml /feeds/updates.xml',
       'application/feed+json /feeds/updates.json',
+      'application/atom+xml /feeds/follow-ups.atom',
+      'application/rss+xml /feeds/follow-ups.xml',
+      'application/feed+json /feeds/follow-ups.json',
     ]);
     for (const link of links) expect(existsSync(join(dist, link.split(' ')[1]!)), link).toBe(true);
   });

@@ -128,3 +128,70 @@ describe('follow-ups', () => {
     );
   }, 120_000);
 });
+
+describe('a regression found by a re-run', () => {
+  it('is said at the top of the incident, enters the updates feed, and contradicts the follow-up that relied on the cell', async () => {
+    const dir = join(root, 'content/incidents', FLAGSHIP, 'repros/cancel-race-proxy');
+    // The recording as committed (the test above doctored this copy).
+    cpSync(
+      join(projectRoot, 'content/incidents', FLAGSHIP, 'repros/cancel-race-proxy/results.json'),
+      join(dir, 'results.json'),
+    );
+    const recorded = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
+    const cell = recorded.cells.find((c: { version: string }) => c.version === '4.5.5');
+    const detectedAt = new Date(Date.parse(recorded.recordedAt) + 86_400_000).toISOString();
+    const side = (verdict: string, ranAt: string, stdout: string) => ({ verdict, ranAt, imported: '4.5.5', stdout });
+    writeFileSync(
+      join(dir, 'regressions.json'),
+      JSON.stringify({
+        regressions: [
+          {
+            cell: { version: '4.5.5', parameters: {} },
+            detectedAt,
+            recorded: side('not-reproduced', cell.ranAt, cell.stdout),
+            fresh: side('reproduced', detectedAt, 'imported redis 4.5.5\nLEAK: GET owner:bob returned alice-data\n'),
+          },
+        ],
+      }),
+    );
+    try {
+      const check = await runNode([join(projectRoot, 'scripts/check-content.ts')], { cwd: root });
+      expect(check.code).toBe(1);
+      expect(check.stderr).toContain(
+        `cancel-race-proxy 4.5.5 is recorded as not-reproduced, but a re-run on ${detectedAt.slice(0, 10)} found it reproduced (a regression)`,
+      );
+      const out = join(root, 'dist-regression');
+      const built = await buildSite(root, out);
+      expect(built.code, built.stdout + built.stderr).toBe(0);
+      const regressed = await serveStatic(out);
+      try {
+        const page = await browser.newPage();
+        await page.goto(`${regressed.url}/incidents/${FLAGSHIP}/`);
+        const notice = page.locator('.regression-notice');
+        await expect(notice.textContent()).resolves.toMatch(
+          /Regression:[\s\S]*Cancel between send and reply[\s\S]*4\.5\.5: recorded not reproduced \(ran .*\), now reproduced \(ran .*\)/,
+        );
+        await expect(notice.locator('a').getAttribute('href')).resolves.toBe('#repro-cancel-race-proxy');
+        await expect(page.locator('#follow-up-redis-py-disconnect-on-cancel .fu-state').textContent()).resolves.toBe(
+          'contradicted',
+        );
+        await page.close();
+        const updates = JSON.parse(readFileSync(join(out, 'feeds/updates.json'), 'utf8'));
+        const item = updates.items.find((i: { tags: string[] }) => i.tags.includes('regression'));
+        expect(item.title).toBe(
+          'ChatGPT, 20 March 2023: cancelled Redis requests served one user\'s data to another: regression in "Cancel between send and reply, made certain with a slow link"',
+        );
+        expect(item.url).toMatch(/#repro-cancel-race-proxy$/);
+        const followUps = JSON.parse(readFileSync(join(out, 'feeds/follow-ups.json'), 'utf8'));
+        const fix = followUps.items.find((i: { url: string }) =>
+          i.url.endsWith('#follow-up-redis-py-disconnect-on-cancel'),
+        );
+        expect(fix.tags).toContain('contradicted');
+      } finally {
+        await regressed.close();
+      }
+    } finally {
+      rmSync(join(dir, 'regressions.json'), { force: true });
+    }
+  }, 300_000);
+});

@@ -3,10 +3,11 @@
  * --check, --json, --shard, exit codes, and Ctrl-C in the middle of a cell.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { readArchive } from '../../src/archive/archive.ts';
 import type { ReproResults } from '../../src/schemas/repro-results.ts';
 import {
   copyFixtureSite,
@@ -78,6 +79,43 @@ describe('npm run repro', { timeout: 60_000 }, () => {
       expect(result.stderr).toMatch(/^repro check: 1 passed, 1 failed$/m);
     } finally {
       writeFileSync(file, original);
+    }
+  });
+
+  it('--check --record-regressions keeps each flip with both sides in regressions.json, which the archive reads as open', async () => {
+    const file = join(reproDir('echo-redis'), 'results.json');
+    const regressions = join(reproDir('echo-redis'), 'regressions.json');
+    await repro(INCIDENT, 'echo-redis');
+    const original = readFileSync(file, 'utf8');
+    const doctored = JSON.parse(original) as ReproResults;
+    Object.assign(doctored.cells[0]!, { verdict: 'reproduced', stdout: 'imported redis 4.3.4\nREPRODUCED\n' });
+    writeFileSync(file, JSON.stringify(doctored));
+    try {
+      expect((await repro(INCIDENT, 'echo-redis', '--record-regressions')).stderr).toMatch(
+        /--record-regressions records what --check finds: add --check/,
+      );
+      const result = await repro(INCIDENT, 'echo-redis', '--check', '--record-regressions');
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/recorded 1 regression\(s\) in .*regressions\.json/);
+      const [found, ...more] = JSON.parse(readFileSync(regressions, 'utf8')).regressions;
+      expect(more).toEqual([]);
+      expect(found).toMatchObject({
+        cell: { version: 'installed', parameters: { USER_ID: '1' } },
+        recorded: { verdict: 'reproduced', stdout: 'imported redis 4.3.4\nREPRODUCED\n' },
+        fresh: { verdict: 'not-reproduced', stdout: expect.stringContaining('NOT REPRODUCED') },
+      });
+      // Not a source: the recording it contradicts is not stale, and the regression is open on it.
+      const repros = readArchive(site).incidents.find((i) => i.slug === INCIDENT)!.repros;
+      const echo = repros.find((r) => r.id === 'echo-redis')!;
+      expect(echo.stale).toBe(false);
+      expect(echo.regressions.map((r) => r.fresh.verdict)).toEqual(['not-reproduced']);
+      // Recording the repro again settles it.
+      await repro(INCIDENT, 'echo-redis');
+      const again = readArchive(site).incidents.find((i) => i.slug === INCIDENT)!.repros;
+      expect(again.find((r) => r.id === 'echo-redis')!.regressions).toEqual([]);
+    } finally {
+      writeFileSync(file, original);
+      rmSync(regressions, { force: true });
     }
   });
 
@@ -287,8 +325,18 @@ describe('npm run repro', { timeout: 60_000 }, () => {
     const doc = JSON.parse(readFileSync(shard2, 'utf8')) as { results: ReproResults[] };
     Object.assign(doc.results[0]!.cells[0]!, { verdict: 'reproduced', stdout: 'imported redis 4.3.4\nREPRODUCED\n' });
     writeFileSync(shard2, JSON.stringify(doc));
-    const flipped = await repro('merge', '--check', join(out, 'shard-1.json'), shard2);
+    const flipped = await repro('merge', '--check', '--record-regressions', join(out, 'shard-1.json'), shard2);
     expect(flipped.code).toBe(1);
+    // What the scheduled workflow keeps: the flip, both sides, in the repro's regressions.json.
+    const regressions = join(reproDir('echo-redis'), 'regressions.json');
+    onTestFinished(() => rmSync(regressions, { force: true }));
+    expect(JSON.parse(readFileSync(regressions, 'utf8')).regressions).toMatchObject([
+      {
+        cell: { version: 'installed', parameters: { USER_ID: '2' } },
+        recorded: { verdict: 'not-reproduced' },
+        fresh: { verdict: 'reproduced', stdout: 'imported redis 4.3.4\nREPRODUCED\n' },
+      },
+    ]);
     expect(flipped.stderr).toMatch(
       /2024-01-01-repro-fixture\/echo-redis \[installed USER_ID=2\] flipped: recorded not-reproduced, now reproduced/,
     );

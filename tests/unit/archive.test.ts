@@ -158,6 +158,7 @@ describe('a valid archive', () => {
         source: 'print("OK")\n',
         results: undefined,
         stale: false,
+        regressions: [],
       },
     ]);
   });

@@ -254,7 +254,7 @@ describe('feed limits', () => {
 });
 
 describe('feedAlternates', () => {
-  it('announces the six feeds under the base path with their media types', () => {
+  it('announces the nine feeds under the base path with their media types', () => {
     const links = feedAlternates('/pm/');
     expect(links[0]).toEqual({
       href: '/pm/feeds/incidents.atom',
@@ -268,14 +268,12 @@ describe('feedAlternates', () => {
       '/pm/feeds/updates.atom',
       '/pm/feeds/updates.xml',
       '/pm/feeds/updates.json',
+      '/pm/feeds/follow-ups.atom',
+      '/pm/feeds/follow-ups.xml',
+      '/pm/feeds/follow-ups.json',
     ]);
-    expect(links.map((l) => l.type)).toEqual([
-      'application/atom+xml',
-      'application/rss+xml',
-      'application/feed+json',
-      'application/atom+xml',
-      'application/rss+xml',
-      'application/feed+json',
-    ]);
+    expect(links.map((l) => l.type)).toEqual(
+      Array(3).fill(['application/atom+xml', 'application/rss+xml', 'application/feed+json']).flat(),
+    );
   });
 });

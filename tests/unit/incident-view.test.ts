@@ -82,6 +82,7 @@ function incident(): IncidentRecord {
           cell('skipped', { version: '4.3.4', trace: { messages: [], omitted: 0 } }),
         ]),
         stale: false,
+        regressions: [],
       },
       {
         id: 'quiet',
@@ -89,6 +90,7 @@ function incident(): IncidentRecord {
         manifest: { ...manifest, title: 'Quiet' },
         source: 'pass',
         stale: false,
+        regressions: [],
       },
     ],
     embeddedRepros: ['race'],

@@ -59,6 +59,15 @@ describe('workflows', () => {
     expect(jobs.merge!.needs).toBe('shard');
     const download = jobs.merge!.steps.find((s) => s.uses?.startsWith('actions/download-artifact'))!;
     expect(download.with).toMatchObject({ pattern: 'repro-shard-*', path: 'shards', 'merge-multiple': true });
-    expect(jobs.merge!.steps.map((s) => s.run)).toContain('npm run repro -- merge --check shards/shard-*.json');
+    expect(jobs.merge!.steps.map((s) => s.run)).toContain(
+      'npm run repro -- merge --check --record-regressions shards/shard-*.json',
+    );
+    const results = jobs.merge!.steps.find((s) => s.uses?.startsWith('actions/upload-artifact'))!;
+    expect(String(results.with!.path).split('\n')).toEqual(
+      expect.arrayContaining([
+        'content/incidents/*/repros/*/results.json',
+        'content/incidents/*/repros/*/regressions.json',
+      ]),
+    );
   });
 });

@@ -1,5 +1,5 @@
 /**
- * `/feeds/<name>.<ext>`: the incidents and status-updates feeds, each as Atom 1.0 (`.atom`),
+ * `/feeds/<name>.<ext>`: the incidents, status-updates and follow-up feeds, each as Atom 1.0 (`.atom`),
  * RSS 2.0 (`.xml`) and JSON Feed 1.1 (`.json`); what they hold is built in src/exports/feeds.ts.
  */
 import type { APIRoute, GetStaticPaths } from 'astro';
@@ -7,6 +7,7 @@ import { publishedIncidents } from '../../view/published.ts';
 import {
   FEED_PATHS,
   feedSiteRoot,
+  followUpsFeed,
   incidentsFeed,
   renderFeed,
   updatesFeed,
@@ -26,7 +27,13 @@ export const GET: APIRoute<{ name: FeedName; format: FeedFormat }> = async ({ si
   const incidents = (await publishedIncidents()).map((entry) => entry.data);
   // Feeds need absolute links: without a configured `site` they point at the dev server.
   const root = feedSiteRoot(site, import.meta.env.BASE_URL);
-  const feed = props.name === 'incidents' ? incidentsFeed(incidents, root) : updatesFeed(incidents, root);
+  const feed =
+    props.name === 'incidents'
+      ? incidentsFeed(incidents, root)
+      : props.name === 'updates'
+        ? updatesFeed(incidents, root)
+        : // A follow-up's state depends on the day only through "overdue", which the feed does not show.
+          followUpsFeed(incidents, root, Date.now());
   const { body, contentType } = renderFeed(feed, props.format);
   return new Response(body, { headers: { 'Content-Type': contentType } });
 };
