@@ -35,7 +35,7 @@ import {
 import { expandMatrix, ReproConfigError, runPlan, type PlanItem } from '../src/repro/runner.ts';
 import type { Cell, ReproResults, VersionRangeListing } from '../src/schemas/repro-results.ts';
 import { findInterpreter } from '../src/repro/environments.ts';
-import { listVersionsInRange, VersionListingError } from '../src/repro/version-range.ts';
+import { latestRelease, listVersionsInRange, VersionListingError } from '../src/repro/version-range.ts';
 import { formatProblems } from '../src/schemas/problems.ts';
 
 const err = (text: string) => process.stderr.write(`${text}\n`);
@@ -214,6 +214,21 @@ async function main(): Promise<number> {
     }
   }
 
+  // `latest` is the newest release the index lists now, --check included: that is what a
+  // scheduled check is for (a new release that brings the bug back flips the cell).
+  const latest = new Map<string, string>();
+  for (const { repro } of selected) {
+    try {
+      const newest = await latestRelease(repro.manifest, process.env);
+      if (newest === undefined) continue;
+      latest.set(repro.dir, newest);
+      err(`latest ${repro.manifest.package!.name} is ${newest} (pip index versions)`);
+    } catch (error) {
+      if (error instanceof VersionListingError) throw new UsageError(`${repro.dir}: latest: ${error.message}`);
+      throw error;
+    }
+  }
+
   // Plan every cell first: shards split the global list, so CI machines get equal shares.
   const plan: PlanItem[] = selected.map(({ incident, repro }) => {
     let matrix: Cell[];
@@ -224,7 +239,7 @@ async function main(): Promise<number> {
       if (error instanceof ReproConfigError && selected.length > 1) matrix = [];
       else throw error;
     }
-    return { incident: incident.slug, repro, cells: matrix };
+    return { incident: incident.slug, repro, cells: matrix, latest: latest.get(repro.dir) };
   });
   let globalIndex = 0;
   for (const item of plan) item.cells = item.cells.filter(() => inShard(globalIndex++, shard));
@@ -378,7 +393,8 @@ async function watchRepros(root: string, plan: PlanItem[], values: ExecuteOption
       for (const id of ids) {
         const [incident, repro] = id.split('/') as [string, string];
         const fresh = incidents.find((i) => i.slug === incident)?.repros.find((r) => r.id === repro);
-        if (fresh) items.push({ incident, repro: fresh, cells: expandMatrix(fresh.manifest) });
+        const latest = plan.find((item) => item.repro.dir === fresh?.dir)?.latest;
+        if (fresh) items.push({ incident, repro: fresh, cells: expandMatrix(fresh.manifest), latest });
         else err(`${id}: its files have a problem now; fix them and save again (npm run check shows it)`);
       }
       if (items.length) await executePlan(root, items, { jobs: values.jobs });

@@ -41,8 +41,11 @@ export function reproStatus(
 ): ReproStatus {
   const versions = repro.manifest.package?.versions ?? ['installed'];
   const newest = versions.at(-1)!;
-  const subject = repro.manifest.package ? `${repro.manifest.package.name} ${newest}` : repro.id;
   const cells = (repro.results?.cells ?? []).filter((c) => c.version === newest);
+  // `latest` names no release: the badge says which one it was when it ran.
+  const imported = newest === 'latest' ? cells[0]?.environment.packageVersionImported : undefined;
+  const shown = imported ? `${imported} (latest)` : newest;
+  const subject = repro.manifest.package ? `${repro.manifest.package.name} ${shown}` : repro.id;
   const base = {
     incident,
     repro: repro.id,

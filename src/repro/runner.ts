@@ -105,6 +105,8 @@ export function judge(
   manifest: ReproManifest,
   cell: Cell,
   run: Pick<ProcessResult, 'exitCode' | 'signal' | 'timedOut' | 'stdout' | 'stderr' | 'spawnError'>,
+  /** The version the cell's environment pinned (for `latest`, the release it stood for). */
+  pinned: string | undefined = cell.version,
 ): { verdict: Verdict; reason?: string; imported: string | null } {
   const imported = importedVersion(run.stdout, manifest.package?.name);
   const reproduced = new RegExp(manifest.expect.reproduced, 'm').test(run.stdout);
@@ -117,8 +119,8 @@ export function judge(
       `timed out after ${manifest.timeout_s} s${reproduced || fine ? ' (a verdict pattern had matched before the timeout)' : ''}`,
     );
   // A pinned cell that imported another version would report the wrong version as tested.
-  if (manifest.package && cell.version !== 'installed' && imported !== null && imported !== cell.version) {
-    return error(`imported ${manifest.package.name} ${imported}, not the pinned ${cell.version}`);
+  if (manifest.package && cell.version !== 'installed' && imported !== null && imported !== pinned) {
+    return error(`imported ${manifest.package.name} ${imported}, not the pinned ${pinned}`);
   }
   if (reproduced)
     return { verdict: 'reproduced', imported, ...(run.exitCode ? { reason: `exit code ${run.exitCode}` } : {}) };
@@ -132,8 +134,9 @@ export function judge(
 }
 
 /**
- * What the manifest predicts for a cell: `expect.by_version` for its version (for `installed`,
- * for the version the snippet actually imported, since that differs between machines), else
+ * What the manifest predicts for a cell: `expect.by_version` for its version (for `installed`
+ * and `latest`, else for the version the snippet actually imported, since that differs between
+ * machines and days), else
  * `expect.by_parameter` for one of its parameter values. Skipped cells prove nothing either way.
  */
 export function expectationFor(
@@ -143,7 +146,9 @@ export function expectationFor(
   imported: string | null = null,
 ): { expected?: 'reproduced' | 'not-reproduced'; expectation: Expectation } {
   const { by_version, by_parameter } = manifest.expect;
-  const byImported = cell.version === 'installed' && imported ? by_version[imported] : undefined;
+  // `installed` and `latest` name no release: the one the snippet imported decides.
+  const byImported =
+    (cell.version === 'installed' || cell.version === 'latest') && imported ? by_version[imported] : undefined;
   const byParameter = Object.entries(by_parameter)
     .map(([name, values]) => values[cell.parameters[name] ?? ''])
     .find(Boolean);
@@ -195,6 +200,13 @@ export interface PlanItem {
   incident: string;
   repro: IncidentRepro;
   cells: Cell[];
+  /** The release a `latest` cell installs this time: the newest the index lists (the CLI asks pip). */
+  latest?: string;
+}
+
+/** The version a cell installs: its own, or for `latest` the release the plan resolved it to. */
+function installedVersion(item: PlanItem, cell: Cell): string | undefined {
+  return cell.version === 'latest' ? item.latest : cell.version;
 }
 
 /**
@@ -260,7 +272,11 @@ export async function runPlan(
       const name = `${item.incident}/${item.repro.id}`;
       options.onProgress?.({ type: 'start', repro: name, cell, index, total: tasks.length });
       const started = performance.now();
-      const result = await runCell(root, item, cell, await environmentFor(item.repro.manifest, cell.version), options);
+      const version = installedVersion(item, cell);
+      const prepared: EnvironmentResult = version
+        ? await environmentFor(item.repro.manifest, version)
+        : { ok: false, reason: 'no release was listed for latest (npm run repro lists the newest before it runs)' };
+      const result = await runCell(root, item, cell, prepared, options);
       // A cell cut short by Ctrl-C (or Stop) has no verdict worth reporting.
       if (wasInterrupted() || options.signal?.aborted) return;
       results[itemIndex]![slot] = result;
@@ -366,12 +382,13 @@ async function runCell(
 /** One run of the snippet with fresh services; a string when the services could not start. */
 async function runOnce(
   root: string,
-  { incident, repro }: PlanItem,
+  item: PlanItem,
   cell: Cell,
   environment: ReproEnvironment,
   options: RunReproOptions,
   info: CellEnvironmentInfo,
 ): Promise<SingleRun | string> {
+  const { incident, repro } = item;
   const manifest = repro.manifest;
   let services: CellServices;
   try {
@@ -394,7 +411,7 @@ async function runOnce(
       ...env,
       ...services.env,
       REPRO_PACKAGE: manifest.package?.name ?? '',
-      REPRO_PACKAGE_VERSION_EXPECTED: cell.version,
+      REPRO_PACKAGE_VERSION_EXPECTED: installedVersion(item, cell) ?? cell.version,
       ...cell.parameters,
     };
     const decoders = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
@@ -409,7 +426,7 @@ async function runOnce(
       onOutput,
       signal: options.signal,
     });
-    const judged = judge(manifest, cell, run);
+    const judged = judge(manifest, cell, run, installedVersion(item, cell));
     let trace = EMPTY_TRACE;
     if (services.proxy) {
       await services.proxy.close(); // the trace is complete once no connection can add to it

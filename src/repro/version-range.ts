@@ -8,7 +8,9 @@
 import { compare, satisfies } from '@renovatebot/pep440';
 import { join } from 'node:path';
 import type { VersionRangeListing } from '../schemas/repro-results.ts';
+import type { ReproManifest } from '../schemas/repro.ts';
 import { makeTempDir } from './cleanup.ts';
+import { findInterpreter } from './environments.ts';
 import { runSupervised } from './process.ts';
 import { lastLine } from './runtimes/driver.ts';
 import { pipProblem } from './runtimes/python.ts';
@@ -40,6 +42,18 @@ export class VersionListingError extends Error {
  * Lists the versions of `pkg` in `range` with pip, run from a throwaway venv of `interpreter`
  * (a system Python may have no pip of its own; a venv always has one).
  */
+/**
+ * What a repro's `latest` cell installs this time: the newest final release pip lists for its
+ * package; undefined when the repro does not ask for `latest`.
+ */
+export async function latestRelease(manifest: ReproManifest, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  const pkg = manifest.package;
+  if (!pkg?.versions.includes('latest')) return undefined;
+  const interpreter = findInterpreter(manifest.runtime, env);
+  if (typeof interpreter !== 'string') throw new VersionListingError(interpreter.missing);
+  return (await listVersionsInRange(interpreter, pkg.name, '>=0', env)).versions.at(-1)!;
+}
+
 export async function listVersionsInRange(
   interpreter: string,
   pkg: string,

@@ -241,8 +241,9 @@ export const reproSchema = z
       .strictObject({
         name: nonEmpty('the package under test'),
         /**
-         * Versions to try ("installed" means whatever the interpreter already has), or a range:
-         * every release the index lists in it is run (src/repro/version-range.ts).
+         * Versions to try ("installed" means whatever the interpreter already has; "latest" the
+         * newest release the index lists when the runner starts), or a range: every release the
+         * index lists in it is run (src/repro/version-range.ts).
          */
         versions: z.union(
           [
@@ -343,6 +344,15 @@ function crossChecks(manifest: ReproManifest): CrossProblem[] {
   const known = Object.keys(parameters);
   const knownText = known.length ? `the parameters are ${known.join(', ')}` : 'this repro has no parameters';
 
+  // A range that failed its own check reaches here untransformed: only a list is searched.
+  const versions: unknown = manifest.package?.versions;
+  const latest = Array.isArray(versions) ? versions.indexOf('latest') : -1;
+  if (latest >= 0 && manifest.runtime !== 'python')
+    problems.push({
+      path: ['package', 'versions', latest],
+      message: `latest is resolved through pip (the newest release it lists), so only python repros can ask for it; list the ${manifest.runtime} version to run`,
+      input: 'latest',
+    });
   if (manifest.package?.range !== undefined && manifest.runtime !== 'python')
     problems.push({
       path: ['package', 'versions'],

@@ -142,7 +142,7 @@ it('embeds its repros with their recorded results: real releases, their provenan
   // OpenAI's configuration: one measured row per version.
   for (const v of ['4.4.0', '4.5.1'])
     await expect(verdicts('cancel-race-cluster', v), v).resolves.toEqual(['✗ reproduced']);
-  for (const v of ['4.3.4', '4.4.4', '4.5.3', '4.5.4', '4.5.5'])
+  for (const v of ['4.3.4', '4.4.4', '4.5.3', '4.5.4', '4.5.5', 'latest'])
     await expect(verdicts('cancel-race-cluster', v), v).resolves.toEqual(['✓ not reproduced']);
   // The sweep: a rate in every cell, four delays across, the fixed versions never leaking.
   for (const v of ['4.3.4', '4.4.0', '4.5.1', '4.5.5']) {
@@ -228,5 +228,8 @@ it('publishes a badge and a status per repro at stable addresses; the badge rend
   expect(size[0]).toBeGreaterThan(150);
   const svg = await (await fetch(`${server.url}/badges/${slug}/cancel-race-proxy.svg`)).text();
   expect(svg).toContain(`aria-label="redis 4.5.5: ${status.message}"`);
+  // A matrix that ends in latest names the release latest was when it ran.
+  const cluster = await (await fetch(`${server.url}/badges/${slug}/cancel-race-cluster.json`)).json();
+  expect(cluster).toMatchObject({ subject: 'redis 4.5.5 (latest)', state: 'fixed' });
   await page.close();
 });

@@ -8,8 +8,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultCacheDir, prepareEnvironment } from '../../src/repro/environments.ts';
-import { runRepro } from '../../src/repro/runner.ts';
-import { listVersionsInRange } from '../../src/repro/version-range.ts';
+import { expandMatrix, runPlan, runRepro } from '../../src/repro/runner.ts';
+import { latestRelease, listVersionsInRange } from '../../src/repro/version-range.ts';
 import { buildWheel, PACKAGE, packNodePackage } from '../fixtures/repro/packages.ts';
 import { FIXTURE_ROOT, fixtureRepro, INCIDENT, tempDirs, TEST_PYTHON } from '../fixtures/repro/support.ts';
 
@@ -128,5 +128,49 @@ describe('a version range, listed by pip from a find-links folder', { timeout: 1
     await expect(listVersionsInRange(TEST_PYTHON, PACKAGE, '>=1', empty)).rejects.toThrow(
       /pip could not list the versions of .*: not in the find-links folders \(PIP_NO_INDEX is set\)/,
     );
+  });
+});
+
+describe('latest', { timeout: 120_000 }, () => {
+  it('installs the newest final release pip lists; the cell keeps the name latest and says what it imported', async () => {
+    const wheels = temps.make();
+    buildWheel(wheels, '1.0', true);
+    buildWheel(wheels, '2.0', false);
+    buildWheel(wheels, '3.0rc1', true);
+    const env = {
+      ...process.env,
+      REPRO_PYTHON: TEST_PYTHON,
+      PIP_NO_INDEX: '1',
+      PIP_FIND_LINKS: wheels,
+      XDG_CACHE_HOME: temps.make(),
+    };
+    const base = fixtureRepro('pinned-py');
+    const repro = {
+      ...base,
+      manifest: { ...base.manifest, package: { ...base.manifest.package!, versions: ['1.0', 'latest'] } },
+    };
+    const latest = await latestRelease(repro.manifest, env);
+    expect(latest).toBe('2.0');
+    const [run] = await runPlan(
+      FIXTURE_ROOT,
+      [{ incident: INCIDENT, repro, cells: expandMatrix(repro.manifest), latest }],
+      {
+        env,
+      },
+    );
+    expect(summary(run!.cells)).toEqual([
+      ['1.0', 'reproduced', 'met', '1.0'],
+      ['latest', 'not-reproduced', 'met', '2.0'],
+    ]);
+    // Without a resolved release the cell says why it did not run, instead of installing something else.
+    const [unresolved] = await runPlan(
+      FIXTURE_ROOT,
+      [{ incident: INCIDENT, repro, cells: [{ version: 'latest', parameters: {} }] }],
+      { env },
+    );
+    expect(unresolved!.cells[0]).toMatchObject({
+      verdict: 'skipped',
+      reason: expect.stringMatching(/no release was listed for latest/),
+    });
   });
 });

@@ -418,3 +418,16 @@ describe('package.versions as a range', () => {
     );
   });
 });
+
+describe('latest in package.versions', () => {
+  it('is a python matrix entry; a node repro is told to list its version', () => {
+    const node = `${HEAD.replace('runtime: python', 'runtime: node')}package:\n  name: left-pad\n  versions: ["1.3.0", latest]\n`;
+    expect(problemsOf(node)).toContainEqual({
+      file: 'repro.yaml',
+      line: 7,
+      field: 'package.versions[1]',
+      message:
+        'latest is resolved through pip (the newest release it lists), so only python repros can ask for it; list the node version to run; found "latest"',
+    });
+  });
+});
