@@ -158,7 +158,7 @@ export interface MatrixEntry {
 
 export interface MatrixRow {
   version: string;
-  /** `4.5.1`, or `installed (4.3.4)` when what "installed" meant is known. */
+  /** `4.5.1`, or `installed (4.3.4)` / `latest (4.5.5)` when what the name meant is known. */
   label: string;
   /** One per column; undefined where the recording has no such cell. */
   entries: (MatrixEntry | undefined)[];
@@ -282,14 +282,15 @@ export function reproMatrix(reproId: string, results: ReproResults): ReproMatrix
     const notes = new Set(row.entries.map((e) => (e?.cell.verdict === 'skipped' ? e.footnote : undefined)));
     const [only] = notes;
     if (columns.length > 1 && notes.size === 1 && only !== undefined) row.allSkipped = { footnote: only };
-    if (row.version === 'installed') {
+    // `installed` and `latest` name no release: the row says which one ran.
+    if (row.version === 'installed' || row.version === 'latest') {
       const imported = new Set(
         row.entries.flatMap((e) =>
           e && e.cell.verdict !== 'skipped' ? [e.cell.environment.packageVersionImported] : [],
         ),
       );
       const version = imported.size === 1 ? [...imported][0] : undefined;
-      if (version) row.label = `installed (${version})`;
+      if (version) row.label = `${row.version} (${version})`;
     }
   }
 

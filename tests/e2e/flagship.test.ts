@@ -142,7 +142,7 @@ it('embeds its repros with their recorded results: real releases, their provenan
   // OpenAI's configuration: one measured row per version.
   for (const v of ['4.4.0', '4.5.1'])
     await expect(verdicts('cancel-race-cluster', v), v).resolves.toEqual(['✗ reproduced']);
-  for (const v of ['4.3.4', '4.4.4', '4.5.3', '4.5.4', '4.5.5', 'latest'])
+  for (const v of ['4.3.4', '4.4.4', '4.5.3', '4.5.4', '4.5.5', 'latest (4.5.5)'])
     await expect(verdicts('cancel-race-cluster', v), v).resolves.toEqual(['✓ not reproduced']);
   // The sweep: a rate in every cell, four delays across, the fixed versions never leaking.
   for (const v of ['4.3.4', '4.4.0', '4.5.1', '4.5.5']) {
