@@ -121,7 +121,8 @@ describe('live runs in the dev server', () => {
   const results = (id: string) =>
     JSON.parse(readFileSync(join(incident, 'repros', id, 'results.json'), 'utf8')) as ReproResults;
   const marker = `aftermath-live-${process.pid}-${Date.now()}`;
-  const tmp = mkdtempSync(join(projectRoot, `tests/fixtures/sites/.tmp-live-tmpdir-`));
+  // Short: Chromium's socket in it must fit a Unix socket path (108 bytes) wherever the project is cloned.
+  const tmp = mkdtempSync(join(tmpdir(), 'aft-live-'));
   const cache = mkdtempSync(join(projectRoot, `tests/fixtures/sites/.tmp-live-cache-`));
   let dev: DevServer;
   let url = '';
