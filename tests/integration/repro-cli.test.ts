@@ -35,6 +35,15 @@ beforeAll(() => {
 const repro = (...args: string[]) => runNode([CLI, ...args], { cwd: site, env });
 const reproDir = (id: string) => join(site, 'content/incidents', INCIDENT, 'repros', id);
 
+/** Records echo-redis, then makes its first cell say "reproduced": a re-run flips it back. */
+async function recordWithFirstCellFlipped(): Promise<void> {
+  const file = join(reproDir('echo-redis'), 'results.json');
+  await repro(INCIDENT, 'echo-redis');
+  const doctored = JSON.parse(readFileSync(file, 'utf8')) as ReproResults;
+  Object.assign(doctored.cells[0]!, { verdict: 'reproduced', stdout: 'imported redis 4.3.4\nREPRODUCED\n' });
+  writeFileSync(file, JSON.stringify(doctored));
+}
+
 describe('npm run repro', { timeout: 60_000 }, () => {
   it('runs a matrix with progress on stderr, records results.json, and a --check passes', async () => {
     const first = await repro(INCIDENT, 'echo-redis');
@@ -62,12 +71,7 @@ describe('npm run repro', { timeout: 60_000 }, () => {
   });
 
   it('--check fails when a recorded verdict no longer holds, naming the cell and printing both transcripts', async () => {
-    const file = join(reproDir('echo-redis'), 'results.json');
-    await repro(INCIDENT, 'echo-redis');
-    const original = readFileSync(file, 'utf8');
-    const doctored = JSON.parse(original) as ReproResults;
-    Object.assign(doctored.cells[0]!, { verdict: 'reproduced', stdout: 'imported redis 4.3.4\nREPRODUCED\n' });
-    writeFileSync(file, JSON.stringify(doctored));
+    await recordWithFirstCellFlipped();
     try {
       const result = await repro(INCIDENT, 'echo-redis', '--check');
       expect(result.code).toBe(1);
@@ -78,18 +82,13 @@ describe('npm run repro', { timeout: 60_000 }, () => {
       expect(result.stderr).toMatch(/fresh transcript \(.*\):\n\s+\| imported redis \S+\n\s+\| NOT REPRODUCED/);
       expect(result.stderr).toMatch(/^repro check: 1 passed, 1 failed$/m);
     } finally {
-      writeFileSync(file, original);
+      await repro(INCIDENT, 'echo-redis');
     }
   });
 
   it('--check --record-regressions keeps each flip with both sides in regressions.json, which the archive reads as open', async () => {
-    const file = join(reproDir('echo-redis'), 'results.json');
     const regressions = join(reproDir('echo-redis'), 'regressions.json');
-    await repro(INCIDENT, 'echo-redis');
-    const original = readFileSync(file, 'utf8');
-    const doctored = JSON.parse(original) as ReproResults;
-    Object.assign(doctored.cells[0]!, { verdict: 'reproduced', stdout: 'imported redis 4.3.4\nREPRODUCED\n' });
-    writeFileSync(file, JSON.stringify(doctored));
+    await recordWithFirstCellFlipped();
     try {
       expect((await repro(INCIDENT, 'echo-redis', '--record-regressions')).stderr).toMatch(
         /--record-regressions records what --check finds: add --check/,
@@ -114,8 +113,8 @@ describe('npm run repro', { timeout: 60_000 }, () => {
       const again = readArchive(site).incidents.find((i) => i.slug === INCIDENT)!.repros;
       expect(again.find((r) => r.id === 'echo-redis')!.regressions).toEqual([]);
     } finally {
-      writeFileSync(file, original);
       rmSync(regressions, { force: true });
+      await repro(INCIDENT, 'echo-redis');
     }
   });
 
