@@ -71,13 +71,24 @@ environment:
   REPRO_NPM_TARBALLS       offline node mode: install pkg@v from <folder>/<pkg>-<v>.tgz when present
   PIP_INDEX_URL, PIP_FIND_LINKS, PIP_NO_INDEX, npm_config_*: passed to pip and npm untouched`;
 
-function matrixOrders(root: string): Map<string, string[]> {
+/**
+ * Every repro's full matrix, by `incident/id`. A range repro's versions are those the shards
+ * listed (a release published since the recording joins the matrix), else those recorded.
+ */
+function matrixOrders(root: string, listings: ReadonlyMap<string, VersionRangeListing>): Map<string, string[]> {
   const { incidents } = readArchive(root);
   return new Map(
     incidents.flatMap((incident) =>
-      incident.repros.map(
-        (repro) => [`${incident.slug}/${repro.id}`, expandMatrix(repro.manifest).map(cellKey)] as const,
-      ),
+      incident.repros.map((repro) => {
+        const name = `${incident.slug}/${repro.id}`;
+        const pkg = repro.manifest.package;
+        const listing = listings.get(name);
+        const manifest =
+          pkg?.range !== undefined && listing?.range === pkg.range
+            ? { ...repro.manifest, package: { ...pkg, versions: listing.versions } }
+            : repro.manifest;
+        return [name, expandMatrix(manifest).map(cellKey)] as const;
+      }),
     ),
   );
 }
@@ -92,7 +103,12 @@ function merge(root: string, files: string[], check: boolean, recordFound: boole
       throw new UsageError(`${file} is not a shard's --out file (${(error as Error).message})`);
     }
   });
-  const orders = matrixOrders(root);
+  const listings = new Map(
+    shards
+      .flat()
+      .flatMap((r) => (r.versionRange ? [[`${r.repro.incident}/${r.repro.id}`, r.versionRange] as const] : [])),
+  );
+  const orders = matrixOrders(root, listings);
   // Only the repros some shard ran: a workflow may shard one incident's repros.
   const ran = new Set(shards.flat().map((r) => `${r.repro.incident}/${r.repro.id}`));
   let merged: ReproResults[];
@@ -108,8 +124,11 @@ function merge(root: string, files: string[], check: boolean, recordFound: boole
   const detectedAt = new Date().toISOString();
   for (const results of merged) {
     // Compared before writing: the merged recording replaces the one it is checked against.
-    const found = checkResults(readResults(root, results.repro.dir), results).flips;
+    const checked = checkResults(readResults(root, results.repro.dir), results);
+    const found = checked.flips;
     flips.push(...found);
+    // A release new in a range, say: not a flip, but news worth a line.
+    for (const problem of checked.problems.filter((p) => p.includes(': not in the recording'))) err(`  + ${problem}`);
     err(`recorded ${writeResults(root, results)} (${results.cells.length} cells)`);
     if (recordFound && found.length)
       err(

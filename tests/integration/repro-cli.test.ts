@@ -19,6 +19,7 @@ import {
   TEST_PYTHON,
   waitFor,
 } from '../fixtures/repro/support.ts';
+import { buildWheel } from '../fixtures/repro/packages.ts';
 import { projectRoot, runNode } from '../support/site.ts';
 
 const CLI = join(projectRoot, 'scripts/repro.ts');
@@ -377,5 +378,52 @@ describe('npm run repro', { timeout: 60_000 }, () => {
     expect(await exited).toBe(130);
     expect(processesWithMarker(marker)).toEqual([]);
     expect(readdirSync(tmp)).toEqual([]);
+  });
+});
+
+describe('a version range through the CLI', { timeout: 180_000 }, () => {
+  it('records every release pip lists in it; a release published since joins the matrix in the weekly shard-and-merge run', async () => {
+    const rangeSite = copyFixtureSite(temps.make());
+    const dir = join(rangeSite, 'content/incidents', INCIDENT, 'repros/pinned-py');
+    const manifest = readFileSync(join(dir, 'repro.yaml'), 'utf8');
+    writeFileSync(
+      join(dir, 'repro.yaml'),
+      manifest.replace('versions: ["1.0", "2.0", "3.0"]', 'versions: { range: ">=1.0" }'),
+    );
+    const wheels = temps.make();
+    buildWheel(wheels, '1.0', true);
+    buildWheel(wheels, '2.0', false);
+    const rangeEnv = { ...env, PIP_NO_INDEX: '1', PIP_FIND_LINKS: wheels };
+    const run = (...args: string[]) => runNode([CLI, ...args], { cwd: rangeSite, env: rangeEnv });
+
+    const first = await run(INCIDENT, 'pinned-py');
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).toContain('listing the releases of aftermath-tinyrepro in >=1.0 with pip …');
+    expect(first.stderr).toContain('2 release(s): 1.0, 2.0');
+    const recorded = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as ReproResults;
+    expect(recorded.versionRange).toMatchObject({ range: '>=1.0', versions: ['1.0', '2.0'] });
+    expect(recorded.cells.map((c) => [c.version, c.verdict])).toEqual([
+      ['1.0', 'reproduced'],
+      ['2.0', 'not-reproduced'],
+    ]);
+    // --check re-runs what was recorded, even after a new release.
+    buildWheel(wheels, '2.1', true);
+    const check = await run(INCIDENT, 'pinned-py', '--check', '--json');
+    expect(check.code, check.stderr).toBe(0);
+    expect((JSON.parse(check.stdout) as { results: ReproResults[] }).results[0]!.cells).toHaveLength(2);
+
+    // The weekly workflow: shards list afresh, merge takes the new release in and says so.
+    const out = join(temps.make(), 'shard-1.json');
+    expect((await run(INCIDENT, 'pinned-py', '--shard', '1/1', '--out', out)).code).toBe(0);
+    const merged = await run('merge', '--check', out);
+    expect(merged.code, merged.stderr).toBe(0);
+    expect(merged.stderr).toMatch(/\+ .*pinned-py \[2\.1\]: not in the recording \(now reproduced\)/);
+    const after = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as ReproResults;
+    expect(after.cells.map((c) => [c.version, c.verdict])).toEqual([
+      ['1.0', 'reproduced'],
+      ['2.0', 'not-reproduced'],
+      ['2.1', 'reproduced'],
+    ]);
+    expect(after.versionRange!.versions).toEqual(['1.0', '2.0', '2.1']);
   });
 });
