@@ -190,6 +190,12 @@ function componentChangesHtml(changes: TimelineEntry['components']): string {
   return `<ul>\n${rows.join('\n')}\n</ul>`;
 }
 
+/** The closing line of an update or a regression: which incident, linked, and how severe. */
+function incidentLine(incident: ExportableIncident, root: string): string {
+  const fm = incident.frontmatter;
+  return `<p>Incident: <a href="${escapeHtml(incidentPageUrl(root, incident.slug))}">${escapeHtml(fm.title)}</a> (${escapeHtml(severityLabel(fm.severity))})</p>`;
+}
+
 function updateEntry(incident: ExportableIncident, item: TimelineItem, root: string): FeedEntry {
   const fm = incident.frontmatter;
   const url = `${incidentPageUrl(root, incident.slug)}#${item.id}`;
@@ -202,7 +208,7 @@ function updateEntry(incident: ExportableIncident, item: TimelineItem, root: str
       : `<p><strong>${status}:</strong> ${escapeHtml(item.title)}</p>`,
     item.body?.trim() ? renderSafeMarkdown(item.body).trim() : '',
     componentChangesHtml(item.components),
-    `<p>Incident: <a href="${escapeHtml(incidentPageUrl(root, incident.slug))}">${escapeHtml(fm.title)}</a> (${escapeHtml(severityLabel(fm.severity))})</p>`,
+    incidentLine(incident, root),
   ].filter(Boolean);
   return {
     id: url,
@@ -227,7 +233,7 @@ function regressionEntry(incident: ExportableIncident, regression: RegressionVie
     date: new Date(regression.detectedAt),
     contentHtml: [
       `<p><strong>Regression:</strong> ${escapeHtml(regression.text)}</p>`,
-      `<p>Incident: <a href="${escapeHtml(page)}">${escapeHtml(fm.title)}</a> (${escapeHtml(severityLabel(fm.severity))})</p>`,
+      incidentLine(incident, root),
     ].join('\n'),
     categories: [{ term: 'regression' }, { term: fm.severity }],
     authors: [],
@@ -235,7 +241,8 @@ function regressionEntry(incident: ExportableIncident, regression: RegressionVie
 }
 
 /**
- * One item per status-page timeline entry (investigating … postmortem) across incidents, the
+ * One item per status-page timeline entry (investigating … postmortem) and per open repro
+ * regression (regressions.json) across incidents, the
  * newest {@link FEED_LIMITS} first; equal times go by incident slug, then later in the timeline first. Each item
  * links to the entry's anchor on its incident page. A date known only to the day is midnight UTC.
  *
