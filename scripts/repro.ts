@@ -121,7 +121,6 @@ function merge(root: string, files: string[], check: boolean, recordFound: boole
     return 1;
   }
   const flips: VerdictFlip[] = [];
-  const detectedAt = new Date().toISOString();
   for (const results of merged) {
     // Compared before writing: the merged recording replaces the one it is checked against.
     const checked = checkResults(readResults(root, results.repro.dir), results);
@@ -130,18 +129,23 @@ function merge(root: string, files: string[], check: boolean, recordFound: boole
     // A release new in a range, say: not a flip, but news worth a line.
     for (const problem of checked.problems.filter((p) => p.includes(': not in the recording'))) err(`  + ${problem}`);
     err(`recorded ${writeResults(root, results)} (${results.cells.length} cells)`);
-    if (recordFound && found.length)
-      err(
-        `recorded ${found.length} regression(s) in ${recordRegressions(
-          root,
-          results.repro.dir,
-          found.map((f) => regressionFromFlip(f, detectedAt)),
-        )}`,
-      );
+    if (recordFound) keepRegressions(root, results.repro.dir, found);
   }
   for (const flip of flips) printFlip(flip);
   if (flips.length) err(`${flips.length} recorded verdict(s) flipped`);
   return check && flips.length ? 1 : 0;
+}
+
+/** `--record-regressions`: the flips of one repro, found now, into its regressions.json. */
+function keepRegressions(root: string, reproDir: string, flips: readonly VerdictFlip[]): void {
+  if (!flips.length) return;
+  const detectedAt = new Date().toISOString();
+  const file = recordRegressions(
+    root,
+    reproDir,
+    flips.map((f) => regressionFromFlip(f, detectedAt)),
+  );
+  err(`      recorded ${flips.length} regression(s) in ${file}`);
 }
 
 function printFlip(flip: VerdictFlip): void {
@@ -337,15 +341,7 @@ async function executePlan(root: string, plan: PlanItem[], values: ExecuteOption
     if (values.check) {
       const outcome = checkResults(recorded, results);
       checks.push(outcome);
-      if (values.recordRegressions && outcome.flips.length) {
-        const detectedAt = new Date().toISOString();
-        const file = recordRegressions(
-          root,
-          repro.dir,
-          outcome.flips.map((f) => regressionFromFlip(f, detectedAt)),
-        );
-        err(`      recorded ${outcome.flips.length} regression(s) in ${file}`);
-      }
+      if (values.recordRegressions) keepRegressions(root, repro.dir, outcome.flips);
     } else if (!values.out) {
       const order = expandMatrix(repro.manifest).map(cellKey);
       err(`      recorded ${writeResults(root, mergeResults(recorded, results, order))}`);
