@@ -79,6 +79,11 @@ describe('follow-ups', () => {
     await expect(overdue.textContent()).resolves.toContain('Alert on consumer lag');
     await expect(page.locator('[data-filter="status/done-stated"]').textContent()).resolves.toContain('(6)');
     await expect(page.locator('[data-filter="status/contradicted"]').evaluate((e) => e.tagName)).resolves.toBe('SPAN');
+    // The status feed, linked where the list is, with one item per dated follow-up.
+    const feedHref = await page.getByRole('link', { name: 'JSON Feed' }).getAttribute('href');
+    expect(feedHref).toBe('/feeds/follow-ups.json');
+    const feed = JSON.parse(readFileSync(join(root, 'dist', feedHref!), 'utf8'));
+    expect(feed.items.map((i: { tags: string[] }) => i.tags[0])).toEqual(['verified', ...Array(6).fill('done-stated')]);
     await page.locator('a[data-filter="status/verified"]').click();
     expect(page.url()).toBe(`${server.url}/follow-ups/status/verified/`);
     await expect(page.locator('[data-count="filtered"]').textContent()).resolves.toBe('1 follow-up');
