@@ -171,6 +171,20 @@ export function incidentMarkdown(view: IncidentPageView, body: string, pageUrl: 
           `\`${r.command}\``,
         ]),
       ),
+      // What a repro that ran a version range computed, beside the advisory it names.
+      ...view.repros.flatMap(({ repro, ranges }) =>
+        ranges
+          ? [
+              [
+                `**Affected ${ranges.packageName} versions, computed by running** every release in \`${ranges.range}\` (${ranges.count}, “${repro.manifest.title}”): ${ranges.intervals.map((i) => i.text).join('; ') || 'none reproduced'}.`,
+                ranges.advisory &&
+                  `${ranges.advisory.id} states ${ranges.advisory.stated.map((r) => `\`${r}\``).join(', ')}${ranges.advisory.disagreements.length ? `; they disagree on ${ranges.advisory.disagreements.map((d) => d.text).join('; ')}` : '; they agree on every release that ran'}.`,
+              ]
+                .filter(Boolean)
+                .join(' '),
+            ]
+          : [],
+      ),
     );
   }
   if (incident.facts.length > 0) {

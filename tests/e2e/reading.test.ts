@@ -262,6 +262,10 @@ describe('take it with you', () => {
     expect(story).toContain('```mermaid');
     expect(rows(tableAfter('Facts and their sources'))[0]![0]).toBe('1');
     expect(rows(tableAfter('Reproductions')).length).toBe(5);
+    // The computed ranges travel with it, beside the advisory's.
+    expect(markdown).toContain(
+      '**Affected redis versions, computed by running** every release in `>=4.2.0,<=4.5.5` (21, “Cancel between send and reply, made certain with a slow link”): 4.4.0 to 4.4.3 (fixed in 4.4.4); 4.5.0 to 4.5.3 (fixed in 4.5.4). CVE-2023-28859 states `>=4.2.0, <4.4.4`, `>=4.5.0, <4.5.4`; they disagree on 4.2.0 to 4.3.6 (10 releases): CVE-2023-28859 states affected; every one ran without reproducing.',
+    );
   });
 });
 
