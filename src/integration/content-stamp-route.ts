@@ -1,6 +1,6 @@
 /**
  * `astro dev` only (injected by the integration): the content stamp a page would be rendered
- * with now. Open pages poll it and reload when it differs from theirs (dev-reload-client.js).
+ * with now. An open page asks once connected and reloads when it differs from its own (dev-reload-client.js).
  */
 import type { APIRoute } from 'astro';
 import { getCollection } from 'astro:content';

@@ -6,7 +6,7 @@
  * page until they are fixed. Loader, integration and layout are separate module instances in
  * one process, hence the state on globalThis.
  */
-import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'vite';
 import { formatProblems, type ContentProblem } from '../schemas/problems.ts';
 
@@ -57,15 +57,17 @@ export function onDevProblemsChange(listener: (problems: readonly ContentProblem
 
 /** Where open pages ask for the current content stamp (an Astro route, injected in dev only). */
 export const CONTENT_STAMP_ROUTE = '/__aftermath/content-stamp.txt';
-/** The script that asks (served by the plugin below, outside the site's base path like Vite's own). */
-export const DEV_RELOAD_SCRIPT = '/__aftermath/dev-reload.js';
-const DEV_RELOAD_CLIENT = new URL('./dev-reload-client.js', import.meta.url);
-
+/**
+ * The script that asks (`astro dev` only), served by Vite's own file server so that it gets
+ * Vite's hot-reload API; a processed <script> would be bundled into every build, unused.
+ */
+export const DEV_RELOAD_SCRIPT = `/@fs${fileURLToPath(new URL('./dev-reload-client.js', import.meta.url))}`;
 /**
  * A Vite plugin for `astro dev`: open pages reload when the problems change, so the banner
  * appears on a mistake and goes with its fix without the author reloading. (A valid save
  * reloads them anyway: Astro does so when the content store changes.) Either reload is lost
- * when it reaches a page that is itself reloading, so pages also poll the content stamp.
+ * when it reaches a page that is itself loading; such a page asks for the content stamp once
+ * connected (dev-reload-client.js).
  */
 export function reloadOnDevProblems(): Plugin {
   return {
@@ -73,11 +75,6 @@ export function reloadOnDevProblems(): Plugin {
     configureServer(server) {
       const stop = onDevProblemsChange(() => server.hot.send({ type: 'full-reload', path: '*' }));
       server.httpServer?.once('close', stop);
-      server.middlewares.use((req, res, next) => {
-        if (req.url?.split('?')[0] !== DEV_RELOAD_SCRIPT) return next();
-        res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' });
-        res.end(readFileSync(DEV_RELOAD_CLIENT));
-      });
     },
   };
 }

@@ -1,20 +1,23 @@
-// `astro dev` only: reloads the page once the content it was rendered from has changed. Vite's
-// own reload after a save is lost when it arrives while the page is reloading; this check is not.
+// `astro dev` only (Base.astro loads it through Vite's file server, so it has import.meta.hot;
+// a build never contains it). Vite reloads open pages after a save, but a page
+// that is itself loading at that moment has no connection yet and never hears it. So once the
+// page's connection to the dev server is up (and again after a reconnect), it asks once whether
+// the content it was rendered from is still current, and reloads if not. From then on Vite's
+// own reloads reach it.
 const meta = document.querySelector('meta[name="aftermath-content-stamp"]');
-if (meta) {
-  const check = async () => {
-    if (!document.hidden) {
-      try {
-        const response = await fetch(meta.dataset.endpoint, { cache: 'no-store' });
-        if (response.ok && (await response.text()) !== meta.content) {
-          location.reload();
-          return;
-        }
-      } catch {
-        // The server restarts or is gone: try again later.
-      }
-    }
-    setTimeout(check, 1000);
-  };
-  setTimeout(check, 1000);
+let asked = 0;
+const check = async () => {
+  // The connection may open just before or just after this script runs: one question covers both.
+  if (Date.now() - asked < 1000) return;
+  asked = Date.now();
+  try {
+    const response = await fetch(meta.dataset.endpoint, { cache: 'no-store' });
+    if (response.ok && (await response.text()) !== meta.content) location.reload();
+  } catch {
+    // The server is restarting: Vite reloads the page when it is back.
+  }
+};
+if (meta && import.meta.hot) {
+  import.meta.hot.on('vite:ws:connect', check);
+  void check();
 }

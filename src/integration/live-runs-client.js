@@ -136,17 +136,11 @@ function setup(controls) {
   async function reloadBox(/** @type {string} */ recordedAt) {
     for (let attempt = 0; attempt < 40; attempt++) {
       const html = await (await fetch(location.href, { cache: 'no-store' })).text();
-      const page = new DOMParser().parseFromString(html, 'text/html');
-      const fresh = page.getElementById(box.id);
+      const fresh = new DOMParser().parseFromString(html, 'text/html').getElementById(box.id);
       const freshControls = fresh?.querySelector('[data-run-controls]');
       if (fresh && freshControls instanceof HTMLElement && freshControls.dataset.recordedAt === recordedAt) {
         const adopted = /** @type {HTMLElement} */ (document.importNode(fresh, true));
         box.replaceWith(adopted);
-        // The page now shows the new record: its content stamp is the fresh one, so the dev
-        // server's reload check (dev-reload-client.js) does not reload it from under the reader.
-        const stamp = 'meta[name="aftermath-content-stamp"]';
-        const freshStamp = page.querySelector(stamp)?.getAttribute('content');
-        if (freshStamp) document.querySelector(stamp)?.setAttribute('content', freshStamp);
         const next = adopted.querySelector('[data-run-controls]');
         if (next instanceof HTMLElement) setup(next);
         return;

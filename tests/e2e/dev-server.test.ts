@@ -82,15 +82,32 @@ describe('npm run dev: a save shows in the open pages without a restart', () => 
     await expect.poll(() => textOf(indexPage), poll).toContain('Checkout queue stalls after a consumer deploy');
   });
 
-  it('index.mdx: a page whose reload never arrives (its HMR WebSocket cut off) still shows the save', async () => {
-    const deaf = await browser.newPage();
-    // Playwright answers the page's WebSocket itself and sends nothing: Vite's reloads never reach it.
-    await deaf.routeWebSocket(/.*/, () => {});
-    await deaf.goto(`${base}/incidents/${SLUG}/`);
-    expect(await deaf.locator('meta[name="aftermath-content-stamp"]').count()).toBe(1);
+  it("index.mdx: a page that was loading when the save came still shows it (Vite's reload never reached it)", async () => {
+    const late = await browser.newPage();
+    // The page's HTML is fetched from the server now, before the save, and handed to the page
+    // only after it: meanwhile the page has no connection, so Vite's reload reaches no one.
+    let fetched!: () => void;
+    const htmlFetched = new Promise<void>((resolve) => (fetched = resolve));
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let first = true;
+    await late.route(`${base}/incidents/${SLUG}/`, async (route) => {
+      if (!first) return route.continue();
+      first = false;
+      const response = await route.fetch();
+      fetched();
+      await held;
+      await route.fulfill({ response });
+    });
+    const loading = late.goto(`${base}/incidents/${SLUG}/`);
+    await htmlFetched;
     edit('index.mdx', 'impact: Order confirmations delayed', 'impact: Order confirmations held back');
-    await expect.poll(() => textOf(deaf), poll).toContain('Order confirmations held back');
-    await deaf.close();
+    // The open page hears of it: the store was written and Vite's reload went out.
+    await expect.poll(() => textOf(incidentPage), poll).toContain('Order confirmations held back');
+    release();
+    await loading;
+    await expect.poll(() => textOf(late), poll).toContain('Order confirmations held back');
+    await late.close();
   });
 
   it('index.mdx: a new sentence in the story', async () => {
