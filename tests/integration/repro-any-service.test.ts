@@ -3,11 +3,10 @@
  * the real runner and the real CLI: verdicts as the manifests predict, traces that show the
  * faults, and Ctrl-C while two services run leaving no process and no temp folder.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { liveCount } from '../../src/repro/cleanup.ts';
 import { runRepro } from '../../src/repro/runner.ts';
 import {
@@ -18,11 +17,11 @@ import {
   isAlive,
   pgrep,
   processesWithMarker,
+  startReproCli,
   tempDirs,
   TEST_PYTHON,
   waitFor,
 } from '../fixtures/repro/support.ts';
-import { projectRoot } from '../support/site.ts';
 
 const temps = tempDirs();
 afterAll(() => temps.removeAll());
@@ -72,19 +71,9 @@ describe('fixture repros with services by command and faults', { timeout: 60_000
     const marker = `aftermath-anyservice-${process.pid}-${Date.now()}`;
     const tmp = temps.make(`${marker}-tmp-`);
     const state = join(temps.make(), 'state.json');
-    const child = spawn(process.execPath, [join(projectRoot, 'scripts/repro.ts'), INCIDENT, 'two-services'], {
+    const { child, stderr, exited } = startReproCli([INCIDENT, 'two-services'], {
       cwd: site,
       env: { ...env, TMPDIR: tmp, REPRO_TEST_STATE: state, AFTERMATH_TEST_MARKER: marker },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    onTestFinished(async () => {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGINT');
-        await exited;
-      }
     });
     const running = await waitFor(
       () => existsSync(state) && (JSON.parse(readFileSync(state, 'utf8')) as { pid: number; kv: number; web: number }),
@@ -97,7 +86,7 @@ describe('fixture repros with services by command and faults', { timeout: 60_000
     expect(readdirSync(tmp).filter((name) => name.startsWith('aftermath-run-'))).toHaveLength(2);
 
     child.kill('SIGINT');
-    expect(await exited, stderr).toBe(130);
+    expect(await exited, stderr()).toBe(130);
     expect(processesWithMarker(marker)).toEqual([]);
     expect(pgrep(`redis-server 127.0.0.1:${running.kv}`)).toEqual([]);
     expect(pgrep(`http.server ${running.web}`)).toEqual([]);

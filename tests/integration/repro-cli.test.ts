@@ -2,7 +2,6 @@
  * `npm run repro` as a user runs it, on a throwaway copy of the fixture site: recording,
  * --check, --json, --shard, exit codes, and Ctrl-C in the middle of a cell.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
@@ -15,6 +14,7 @@ import {
   isAlive,
   pgrep,
   processesWithMarker,
+  startReproCli,
   tempDirs,
   TEST_PYTHON,
   waitFor,
@@ -171,21 +171,10 @@ describe('npm run repro', { timeout: 60_000 }, () => {
     const marker = `aftermath-sigint-${process.pid}-${Date.now()}`;
     const tmp = temps.make(`${marker}-tmp-`);
     const state = join(temps.make(), 'state.json');
-    const child = spawn(process.execPath, [CLI, INCIDENT, 'slow', '--jobs', '2'], {
+    // Every process the run starts inherits the marker and TMPDIR, so both can be counted.
+    const { child, stderr, exited } = startReproCli([INCIDENT, 'slow', '--jobs', '2'], {
       cwd: site,
-      // Every process the run starts inherits the marker and TMPDIR, so both can be counted.
       env: { ...process.env, ...env, TMPDIR: tmp, REPRO_TEST_STATE: state, AFTERMATH_TEST_MARKER: marker },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    // If an assertion fails before our Ctrl-C, still stop the run (and what it started).
-    onTestFinished(async () => {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGINT');
-        await exited;
-      }
     });
 
     type State = { pid: number; child: number; redis: number; proxy: number };
@@ -211,7 +200,7 @@ describe('npm run repro', { timeout: 60_000 }, () => {
 
     child.kill('SIGINT');
     expect(await exited).toBe(130);
-    expect(stderr).toMatch(/interrupted: stopping snippets and services/);
+    expect(stderr()).toMatch(/interrupted: stopping snippets and services/);
     // After: nothing left running, no folder left, every port closed.
     expect(processesWithMarker(marker)).toEqual([]);
     for (const cell of cells) {
@@ -252,12 +241,10 @@ describe('npm run repro', { timeout: 60_000 }, () => {
     const marker = `aftermath-sigkill-${process.pid}-${Date.now()}`;
     const tmp = temps.make(`${marker}-tmp-`);
     const state = join(temps.make(), 'state.json');
-    const child = spawn(process.execPath, [CLI, INCIDENT, 'slow', '--jobs', '1'], {
+    const { child, exited } = startReproCli([INCIDENT, 'slow', '--jobs', '1'], {
       cwd: site,
       env: { ...process.env, ...env, TMPDIR: tmp, REPRO_TEST_STATE: state, AFTERMATH_TEST_MARKER: marker },
-      stdio: 'ignore',
     });
-    const exited = new Promise((resolve) => child.on('exit', resolve));
     const running = await waitFor(
       () =>
         existsSync(`${state}.a`) &&
@@ -350,28 +337,18 @@ describe('npm run repro', { timeout: 60_000 }, () => {
     const tmp = temps.make(`${marker}-tmp-`);
     const snippet = join(reproDir('echo-redis'), 'snippet.py');
     const original = readFileSync(snippet, 'utf8');
-    const child = spawn(process.execPath, [CLI, INCIDENT, 'echo-redis', '--watch', '--jobs', '1'], {
+    onTestFinished(() => writeFileSync(snippet, original));
+    const { child, stderr, exited } = startReproCli([INCIDENT, 'echo-redis', '--watch', '--jobs', '1'], {
       cwd: site,
       env: { ...process.env, ...env, TMPDIR: tmp, AFTERMATH_TEST_MARKER: marker },
-      stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    onTestFinished(async () => {
-      writeFileSync(snippet, original);
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGINT');
-        await exited;
-      }
-    });
-    const count = (text: string) => stderr.split(text).length - 1;
+    const count = (text: string) => stderr().split(text).length - 1;
     await waitFor(() => count('watching for changes') === 1, 30_000, 'the first run to finish');
     expect(count('recorded ')).toBe(1);
     writeFileSync(snippet, `${original}# edited while watching\n`);
     await waitFor(() => count('watching for changes') === 2, 30_000, 'the re-run after the edit');
     expect(count('recorded ')).toBe(2);
-    expect(stderr).toMatch(
+    expect(stderr()).toMatch(
       /\[2\/2 · [\d.]+ m?s\] 2024-01-01-repro-fixture\/echo-redis installed USER_ID=2 → not-reproduced/,
     );
     child.kill('SIGINT');
