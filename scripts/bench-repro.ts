@@ -10,6 +10,7 @@ import { formatElapsed } from '../src/domain/text.ts';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { readArchive } from '../src/archive/archive.ts';
+import { siteOptionsOrExit } from '../src/integration/site-options.ts';
 import { exitCleanlyOnSignals } from '../src/repro/cleanup.ts';
 import { formatTable, quantile, selectRepros, UsageError } from '../src/repro/cli.ts';
 import { cellKey, cellLabel } from '../src/domain/repro-cells.ts';
@@ -43,7 +44,7 @@ async function main(): Promise<number> {
   if (!Number.isInteger(runs) || runs < 1)
     throw new UsageError(`--runs expects a positive whole number; got "${values.runs}"`);
   const root = process.cwd();
-  const { incidents } = readArchive(root);
+  const { incidents } = readArchive(root, await siteOptionsOrExit(root));
   const selected = selectRepros(incidents, positionals[0] ?? FLAGSHIP, positionals[1]);
   if (!selected.length)
     throw new UsageError(`${positionals[0] ?? FLAGSHIP} has no repros yet; pass an incident and a repro id`);

@@ -4,6 +4,7 @@
  * with file, line and field.
  */
 import { readArchive } from '../src/archive/archive.ts';
+import { siteOptionsOrExit } from '../src/integration/site-options.ts';
 import { checkDiagrams } from '../src/view/incident-view.ts';
 import { closeDiagramBrowser } from '../src/render/diagrams.ts';
 import { formatProblems } from '../src/schemas/problems.ts';
@@ -11,7 +12,7 @@ import { contradictedFollowUps } from '../src/domain/follow-ups.ts';
 import { missingChromium } from '../src/render/chromium.ts';
 
 const root = process.cwd();
-const { incidents, problems } = readArchive(root);
+const { incidents, problems } = readArchive(root, await siteOptionsOrExit(root));
 // Diagrams are rendered in Chromium: without it, one line saying so instead of a stack trace.
 const chromium =
   incidents.some((i) => i.diagrams.length > 0) && missingChromium('npm run check renders Mermaid diagrams with it');

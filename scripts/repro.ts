@@ -16,6 +16,7 @@ import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { readArchive } from '../src/archive/archive.ts';
+import { siteOptionsOrExit } from '../src/integration/site-options.ts';
 import { clearLeftovers, exitCleanlyOnSignals, wasInterrupted } from '../src/repro/cleanup.ts';
 import { formatTable, inShard, parseShard, selectRepros, UsageError } from '../src/repro/cli.ts';
 import { readResults, sourcesHash } from '../src/archive/repro-record.ts';
@@ -76,7 +77,7 @@ environment:
  * listed (a release published since the recording joins the matrix), else those recorded.
  */
 function matrixOrders(root: string, listings: ReadonlyMap<string, VersionRangeListing>): Map<string, string[]> {
-  const { incidents } = readArchive(root);
+  const { incidents } = readArchive(root, siteOptions);
   return new Map(
     incidents.flatMap((incident) =>
       incident.repros.map((repro) => {
@@ -163,6 +164,9 @@ function printFlip(flip: VerdictFlip): void {
   );
 }
 
+/** The site's `aftermath({ … })` options, so the archive is read as the build reads it. */
+const siteOptions = await siteOptionsOrExit(process.cwd());
+
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
@@ -193,7 +197,7 @@ async function main(): Promise<number> {
     throw new UsageError(`--jobs expects a whole number of at least 1; got "${values.jobs}"`);
   const [incidentArg, reproArg] = positionals;
   const shard = parseShard(values.shard);
-  const archive = readArchive(root);
+  const archive = readArchive(root, siteOptions);
   if (archive.problems.length)
     err(`warning: incidents with content problems are left out:\n${formatProblems(archive.problems)}`);
   const selected = selectRepros(archive.incidents, incidentArg, reproArg);
@@ -403,7 +407,7 @@ async function watchRepros(root: string, plan: PlanItem[], values: ExecuteOption
     const ids = [...pending];
     pending.clear();
     running = running.then(async () => {
-      const { incidents } = readArchive(root);
+      const { incidents } = readArchive(root, siteOptions);
       const items: PlanItem[] = [];
       for (const id of ids) {
         const [incident, repro] = id.split('/') as [string, string];

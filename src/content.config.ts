@@ -5,7 +5,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readArchive, takeSharedArchive, type IncidentRecord } from './archive/archive.ts';
+import { readArchive, sharedArchiveOptions, takeSharedArchive } from './archive/archive.ts';
+import type { IncidentRecord } from './domain/incident-record.ts';
 import { ContentError, type ContentProblem } from './schemas/problems.ts';
 import { splitFrontmatter } from './domain/mdx-source.ts';
 import { reportDevProblems } from './integration/dev-problems.ts';
@@ -31,7 +32,8 @@ function incidentsLoader(): Loader {
       let shown = new Map<string, IncidentRecord>();
       let stored: string | undefined;
       const sync = () => {
-        const { incidents, problems } = (first && takeSharedArchive(root)) || readArchive(root);
+        const { incidents, problems } =
+          (first && takeSharedArchive(root)) || readArchive(root, sharedArchiveOptions(root));
         first = false;
         if (!watcher && problems.length > 0) throw new ContentError(problems);
         const current = new Map(incidents.map((incident) => [incident.dir, incident]));

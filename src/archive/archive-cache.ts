@@ -4,22 +4,21 @@
  * changed. Parsing YAML with positions and validating it was the largest cost of a warm build
  * of a large archive, and almost every folder is unchanged from one build to the next.
  *
- * An entry is named by a hash of every file in the folder (path and bytes) and of Aftermath's
- * own code and parsers, so a changed file, a changed schema or an upgraded `yaml` all miss.
+ * An entry is named by a hash of every file in the folder (path and bytes), the options that
+ * change a reading, and Aftermath's own code and parsers, so a changed file, a changed schema or
+ * an upgraded `yaml` all miss.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, posix } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { deserialize, serialize } from 'node:v8';
+import type { IncidentFolder } from './incident-folder.ts';
+import type { ArchiveOptions } from './readers/context.ts';
 import type { PiiFinding } from '../domain/pii.ts';
 import type { ContentProblem } from '../schemas/problems.ts';
 import { codeVersion, diskCache } from '../render/disk-cache.ts';
 
 /** The reader and what it imports decide what a reading holds (this cache's key). */
 export const ARCHIVE_CODE = ['archive/archive.ts'];
-
-/** Files no reader of an incident looks at: installs and bytecode a repro run may leave behind. */
-const IGNORED = new Set(['node_modules', '__pycache__']);
 
 export interface IncidentReading<T> {
   /** What the reader returned (undefined when the folder has problems that leave it out). */
@@ -29,24 +28,15 @@ export interface IncidentReading<T> {
   findings: PiiFinding[];
 }
 
-function folderKey(root: string, dir: string): string {
-  const hash = createHash('sha256').update(`${codeVersion(ARCHIVE_CODE)}\0${dir}\0`);
-  const walk = (rel: string) => {
-    for (const entry of readdirSync(join(root, rel), { withFileTypes: true }).sort((a, b) =>
-      a.name < b.name ? -1 : 1,
-    )) {
-      if (IGNORED.has(entry.name) || entry.name.endsWith('.pyc')) continue;
-      const path = posix.join(rel, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else
-        hash
-          .update(path)
-          .update('\0')
-          .update(readFileSync(join(root, path)))
-          .update('\0');
-    }
-  };
-  walk(dir);
+/**
+ * Every file the listing lets the reader see (path and bytes), what it refused (a link to
+ * outside names its target in a problem, never its bytes), and the options that change a reading.
+ */
+function folderKey(folder: IncidentFolder, options: ArchiveOptions): string {
+  const hash = createHash('sha256').update(`${codeVersion(ARCHIVE_CODE)}\0${folder.dir}\0`);
+  hash.update(JSON.stringify({ allowMdxCode: options.allowMdxCode === true })).update('\0');
+  for (const path of folder.files) hash.update(path).update('\0').update(folder.bytes(path)!).update('\0');
+  for (const problem of folder.problems) hash.update(JSON.stringify(problem)).update('\0');
   return hash.digest('hex');
 }
 
@@ -60,14 +50,14 @@ export interface ArchiveCacheStats {
  * very same files. `read` must depend only on the folder's files and Aftermath's code.
  */
 export function cachedReading<T>(
-  root: string,
-  dir: string,
+  folder: IncidentFolder,
+  options: ArchiveOptions,
   read: () => IncidentReading<T>,
   stats?: ArchiveCacheStats,
 ): IncidentReading<T> {
   if (!codeVersion(ARCHIVE_CODE) || process.env.AFTERMATH_ARCHIVE_CACHE === '0') return read();
   const cache = diskCache('archive', 'v8');
-  const key = folderKey(root, dir);
+  const key = folderKey(folder, options);
   if (cache.has(key)) {
     try {
       const reading = deserialize(readFileSync(cache.file(key))) as IncidentReading<T>;

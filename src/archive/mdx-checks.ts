@@ -1,15 +1,29 @@
 /**
- * Mistakes in an incident's MDX that would otherwise surface as a stack trace from the MDX
- * runtime, or not at all: a component the page does not provide (`<Nope />`), and what the
- * site's Content-Security-Policy silently blocks (a `<script>` element, a `javascript:` link).
- * Code (fenced blocks and inline spans) and comments are not read: they are shown, not run.
+ * What an incident's MDX may contain. Content is data: Markdown, the components the page
+ * registers with literal attributes, and plain HTML elements. Anything MDX would run on the
+ * machine that builds the site (an `import`, an `export`, a `{…}` expression, an attribute
+ * written as an expression) is a located problem, unless the site allows code in its options
+ * (`aftermath({ allowMdxCode: true })`). So are an unknown component, a component without the
+ * attribute it needs, what the site's Content-Security-Policy would silently block (a
+ * `<script>`, an `on…` handler) and a link or image that is not a published web address.
  */
+import { posix } from 'node:path';
+import { linkProblem } from '../domain/links.ts';
+import type { ComponentUse, Story } from './story.ts';
 
 /**
- * The components an incident's MDX may use: the ones src/pages/incidents/[slug].astro hands to
- * `<Content components={…} />` (a unit test keeps the two lists the same).
+ * The components an incident's MDX may use, with the attributes each needs: the ones
+ * src/pages/incidents/[slug].astro hands to `<Content components={…} />` (a unit test keeps
+ * the two lists the same).
  */
-export const MDX_COMPONENTS = ['Fact', 'Ref', 'Repro', 'Verdict'] as const;
+export const MDX_COMPONENT_ATTRIBUTES = {
+  Fact: { k: 'naming a fact in facts.yaml' },
+  Ref: { to: 'naming an item of history.yaml, such as "#2641" or "v4.5.5"' },
+  Repro: { id: 'naming a folder under repros/' },
+  // What a <Verdict> needs depends on the recording: ./verdict-refs.ts says it.
+  Verdict: {},
+} as const satisfies Record<string, Record<string, string>>;
+export const MDX_COMPONENTS = Object.keys(MDX_COMPONENT_ATTRIBUTES) as (keyof typeof MDX_COMPONENT_ATTRIBUTES)[];
 
 export interface MdxFinding {
   line: number;
@@ -17,68 +31,86 @@ export interface MdxFinding {
   message: string;
 }
 
-const COMPONENT = /<([A-Z][\w.]*)(?=[\s/>]|$)/g;
-const SCRIPT = /<script\b/gi;
-// [text](javascript:…), href="javascript:…", href={'javascript:…'} and <javascript:…>.
-const JAVASCRIPT_LINK = /(?:\]\(\s*<?|\bhref\s*=\s*\{?\s*["'`]?\s*|<)javascript:/gi;
+export interface MdxRules {
+  /** The site trusts its authors with code in MDX (`aftermath({ allowMdxCode: true })`). */
+  allowCode: boolean;
+  /** The story's folder relative to the project root, and the files in it (for local images). */
+  dir: string;
+  files: readonly string[];
+}
 
 export const unknownComponentMessage = (name: string): string =>
   `<${name}> is not a component an incident can use. The components are: ${MDX_COMPONENTS.join(', ')} (check the spelling and the capital letter)`;
 export const SCRIPT_MESSAGE =
   "a <script> element is not allowed in an incident: the site's Content-Security-Policy (script-src 'self') blocks inline scripts, so it would never run. Remove it";
-export const JAVASCRIPT_LINK_MESSAGE =
-  "a javascript: link is not allowed in an incident: the site's Content-Security-Policy blocks it, so it would do nothing when clicked. Link to an https:// address instead";
+const HANDLER_MESSAGE =
+  "an event-handler attribute (onclick, onload, …) is JavaScript: the site's Content-Security-Policy blocks it, so it would never run. Remove it";
+const OPT_IN =
+  'a site that trusts every author with code can allow it with aftermath({ allowMdxCode: true }) (see docs/content.md)';
+const ESM_MESSAGE = `import and export run code on the machine that builds the site (an import can read any file there, such as a key or a password file), so an incident's MDX may not use them. Use the components every incident has (${MDX_COMPONENTS.join(', ')}) and Markdown; ${OPT_IN}`;
+const EXPRESSION_MESSAGE = `{…} is JavaScript that runs on the machine that builds the site ({process.env.HOME} would publish its home folder, {process.env.TOKEN} a secret), so an incident's MDX may not use it. Write the text itself (write \\{ for a literal brace), or cite a value with <Fact k="…" />; ${OPT_IN}`;
 
-/** Names the MDX itself imports (`import Chart from '…'`): those are components too. */
-function importedNames(body: string): Set<string> {
-  const names = new Set<string>();
-  for (const m of body.matchAll(/^\s*import\s+([^'"]+?)\s+from\s/gm)) {
+export function mdxFindings(story: Story, rules: MdxRules): MdxFinding[] {
+  const findings: MdxFinding[] = [];
+  if (!rules.allowCode) {
+    for (const code of story.code)
+      findings.push({
+        line: code.line,
+        field: code.kind === 'esm' ? code.text : `expression ${code.text}`,
+        message: code.kind === 'esm' ? ESM_MESSAGE : EXPRESSION_MESSAGE,
+      });
+  }
+  const known = new Set<string>(MDX_COMPONENTS);
+  // With code allowed, what the MDX imports is a component too.
+  if (rules.allowCode) for (const code of story.code) for (const name of importedNames(code.value)) known.add(name);
+  for (const use of story.components) findings.push(...componentFindings(use, known, rules.allowCode));
+  for (const link of story.links) {
+    const problem = linkProblem(link.url, { inStory: true }) ?? localImageProblem(link.url, link.via, rules);
+    if (problem) findings.push({ line: link.line, field: link.via, message: problem });
+  }
+  return findings;
+}
+
+function componentFindings(use: ComponentUse, known: Set<string>, allowCode: boolean): MdxFinding[] {
+  const found: MdxFinding[] = [];
+  const add = (message: string) => found.push({ line: use.line, field: use.tag, message });
+  const name = use.name ?? '';
+  if (/^[A-Z]/.test(name) || name.includes('.')) {
+    if (!known.has(name.split('.')[0]!)) add(unknownComponentMessage(name));
+  } else if (name.toLowerCase() === 'script') add(SCRIPT_MESSAGE);
+  if (Object.keys(use.attributes).some((a) => /^on/i.test(a))) add(HANDLER_MESSAGE);
+  if (!allowCode && use.dynamic.length > 0)
+    add(
+      `${use.dynamic.map((a) => (a.startsWith('{') ? a : `${a}={…}`)).join(', ')}: an attribute written as an expression is JavaScript that runs on the machine that builds the site. Give its value as text (${use.dynamic[0]!.startsWith('{') ? 'name="…"' : `${use.dynamic[0]}="…"`}) or as a number; ${OPT_IN}`,
+    );
+  const needs = MDX_COMPONENT_ATTRIBUTES[name as keyof typeof MDX_COMPONENT_ATTRIBUTES] as
+    Record<string, string> | undefined;
+  for (const [attribute, what] of Object.entries(needs ?? {}))
+    if (typeof use.attributes[attribute] !== 'string' && !use.dynamic.includes(attribute))
+      add(`<${name}> needs ${attribute}="…" ${what}`);
+  return found;
+}
+
+/**
+ * An image in the story's own folder is bundled by the build: it must be a file of that folder
+ * (`../other-incident/x.png` would publish a file from elsewhere).
+ */
+function localImageProblem(url: string, via: string, rules: MdxRules): string | undefined {
+  if (via !== 'image' || /^[a-z][a-z0-9+.-]*:|^\/|^#/i.test(url)) return undefined;
+  const path = posix.normalize(posix.join(rules.dir, decodeURI(url.split(/[?#]/)[0]!)));
+  if (!path.startsWith(`${rules.dir}/`))
+    return `the image ${url} is outside this incident's folder. Copy it into the folder (next to index.mdx) and link to the copy`;
+  if (!rules.files.includes(path))
+    return `the image ${url} is not in this incident's folder (looked for ${path}). Add the file or fix the path`;
+  return undefined;
+}
+
+/** Names an `import` makes available (`import Chart, { Bar as B } from '…'` → Chart, B). */
+function importedNames(esm: string): string[] {
+  const names: string[] = [];
+  for (const m of esm.matchAll(/\bimport\s+([^'"]+?)\s+from\s/g)) {
     for (const name of m[1]!.replace(/[{}*]/g, ' ').split(/[\s,]+/))
-      if (/^[A-Z]/.test(name)) names.add(name.replace(/^.*\bas\s+/, ''));
+      if (/^[A-Z]/.test(name)) names.push(name.replace(/^.*\bas\s+/, ''));
   }
   return names;
-}
-
-/** The text of each line that MDX treats as markup: fences, inline code and comments blanked. */
-function markupLines(body: string): string[] {
-  const out: string[] = [];
-  let fence: string | undefined;
-  for (const line of body.split('\n')) {
-    const marker = /^\s*(`{3,}|~{3,})/.exec(line)?.[1];
-    if (fence) {
-      if (marker && marker[0] === fence[0] && marker.length >= fence.length) fence = undefined;
-      out.push('');
-      continue;
-    }
-    if (marker) {
-      fence = marker;
-      out.push('');
-      continue;
-    }
-    out.push(
-      line
-        .replace(/(`+)[^`]*?\1/g, '')
-        .replace(/\{\/\*.*?\*\/\}/g, '')
-        .replace(/<!--.*?-->/g, ''),
-    );
-  }
-  return out;
-}
-
-export function mdxFindings(body: string, bodyLine = 1): MdxFinding[] {
-  const known = new Set<string>([...MDX_COMPONENTS, ...importedNames(body)]);
-  const findings: MdxFinding[] = [];
-  markupLines(body).forEach((text, index) => {
-    const line = bodyLine + index;
-    for (const m of text.matchAll(COMPONENT)) {
-      const name = m[1]!;
-      if (!known.has(name.split('.')[0]!))
-        findings.push({ line, field: `<${name}>`, message: unknownComponentMessage(name) });
-    }
-    if (SCRIPT.test(text)) findings.push({ line, field: '<script>', message: SCRIPT_MESSAGE });
-    SCRIPT.lastIndex = 0;
-    if (JAVASCRIPT_LINK.test(text)) findings.push({ line, field: 'link', message: JAVASCRIPT_LINK_MESSAGE });
-    JAVASCRIPT_LINK.lastIndex = 0;
-  });
-  return findings;
 }

@@ -4,8 +4,9 @@
  * `content/pii-allowlist.yaml`, and turns what is left into content problems. Called from
  * readArchive, so the build, `npm run check` and the dev server all stop on a finding.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, posix } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { openIncidentFolder, type IncidentFolder } from './incident-folder.ts';
 import { mask, piiAllowlist, scanText, type PiiFinding } from '../domain/pii.ts';
 import { piiAllowEntrySchema, piiAllowlistSchema, type PiiAllowEntryInput } from '../schemas/pii-allowlist.ts';
 import { parseYaml, problemsFromZod, type ContentProblem, type LocatedYaml } from '../schemas/problems.ts';
@@ -13,39 +14,23 @@ import { parseYaml, problemsFromZod, type ContentProblem, type LocatedYaml } fro
 /** Relative to the project root. */
 export const PII_ALLOWLIST = 'content/pii-allowlist.yaml';
 
-/** Folders that hold tools' output, never content. Dot-folders and dotfiles are skipped too. */
-const SKIP_DIRS = new Set(['node_modules', '__pycache__']);
 const BINARY =
   /\.(?:png|jpe?g|gif|webp|avif|ico|bmp|pdf|zip|gz|tgz|xz|br|woff2?|ttf|otf|eot|mp3|mp4|webm|mov|wasm|pyc)$/i;
 
-/** Every text file in an incident folder, relative to the project root, with / separators, sorted. */
-export function incidentContentFiles(root: string, dir: string): string[] {
-  const files: string[] = [];
-  const walk = (rel: string) => {
-    for (const entry of readdirSync(join(root, rel), { withFileTypes: true }).sort((a, b) =>
-      a.name < b.name ? -1 : 1,
-    )) {
-      if (entry.name.startsWith('.')) continue;
-      const path = posix.join(rel, entry.name);
-      if (entry.isDirectory()) {
-        if (!SKIP_DIRS.has(entry.name)) walk(path);
-      } else if (entry.isFile() && !BINARY.test(entry.name)) files.push(path);
-    }
-  };
-  walk(dir.split(/[\\/]/).join('/'));
-  return files;
+/** Every text file of an incident folder's listing (dotfiles skipped), relative to the project root, sorted. */
+export function incidentContentFiles(folder: IncidentFolder): string[] {
+  return folder.files.filter((path) => !path.split('/').some((part) => part.startsWith('.')) && !BINARY.test(path));
 }
 
 /** The text of a file, or undefined for a binary one (a NUL byte in its first 8 KiB). */
-function readText(path: string): string | undefined {
-  const bytes = readFileSync(path);
+function readText(bytes: Buffer): string | undefined {
   if (bytes.subarray(0, 8192).includes(0)) return undefined;
   return bytes.toString('utf8');
 }
 
 export interface PiiLint {
-  /** Everything that looks like PII in one incident folder (relative to the root), allowed or not. */
-  scan(dir: string): PiiFinding[];
+  /** Everything that looks like PII in one incident folder, allowed or not. */
+  scan(folder: IncidentFolder): PiiFinding[];
   /** The findings the allowlist does not allow, as problems (and the entries that allowed one, as used). */
   allow(findings: readonly PiiFinding[]): ContentProblem[];
   /** `allow(scan(dir))`. */
@@ -58,9 +43,9 @@ export function piiLint(root: string, allowlistFile = PII_ALLOWLIST): PiiLint {
   const problems: ContentProblem[] = [];
   const { entries, doc } = readAllowlist(root, allowlistFile, problems);
   const allowlist = piiAllowlist(entries.map((e) => e.entry));
-  const scan = (dir: string) =>
-    incidentContentFiles(root, dir).flatMap((file) => {
-      const text = readText(join(root, file));
+  const scan = (folder: IncidentFolder) =>
+    incidentContentFiles(folder).flatMap((file) => {
+      const text = readText(folder.bytes(file)!);
       return text === undefined ? [] : scanText(text, file);
     });
   const allow = (findings: readonly PiiFinding[]) =>
@@ -68,7 +53,7 @@ export function piiLint(root: string, allowlistFile = PII_ALLOWLIST): PiiLint {
   return {
     scan,
     allow,
-    scanIncident: (dir) => allow(scan(dir)),
+    scanIncident: (dir) => allow(scan(openIncidentFolder(root, dir))),
     finish() {
       const stale = allowlist.stale().map((i): ContentProblem => {
         const { entry, index } = entries[i]!;

@@ -4,36 +4,31 @@
  */
 import type { z } from 'astro/zod';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
+import { openIncidentFolder } from './incident-folder.ts';
+import { formatPath, issueMessage } from '../schemas/problems.ts';
 import { RESULTS_FILE, reproResultsSchema, type ReproResults } from '../schemas/repro-results.ts';
 import { REGRESSIONS_FILE, regressionsSchema, type Regression } from '../schemas/repro-regressions.ts';
 
-// Caches and installs are not sources: a run must not make its own recording stale.
-// Nor is what a re-run found: a regression must not make the recording it contradicts look stale.
-const IGNORED = new Set([RESULTS_FILE, REGRESSIONS_FILE, '__pycache__', 'node_modules', '.DS_Store']);
+/** What a run writes is not a source: a re-run must not make its own recording look stale. */
+const IGNORED = new Set([RESULTS_FILE, REGRESSIONS_FILE]);
 
 /**
- * Hashes every file under `dir` except results.json (and caches), sorted by relative path
- * with `/` separators, each as `path NUL content NUL`, so a rename changes the hash too.
+ * Hashes every file under `dir` except results.json and regressions.json (installs and caches
+ * are never listed), sorted by relative path with `/` separators, each as `path NUL content
+ * NUL`, so a rename changes the hash too. The folder is listed like an incident's: a link that
+ * leaves it, loops or names a special file is not read.
  */
 export function sourcesHash(dir: string): string {
-  const files: string[] = [];
-  const walk = (current: string) => {
-    for (const name of readdirSync(current)) {
-      if (IGNORED.has(name) || name.endsWith('.pyc')) continue;
-      const path = join(current, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else files.push(relative(dir, path).split(sep).join('/'));
-    }
-  };
-  walk(dir);
+  const folder = openIncidentFolder(dirname(dir), basename(dir));
   const hash = createHash('sha256');
+  const files = folder.files.map((path) => path.slice(folder.dir.length + 1)).filter((file) => !IGNORED.has(file));
   for (const file of files.sort())
     hash
       .update(file)
       .update('\0')
-      .update(readFileSync(join(dir, file)))
+      .update(folder.bytes(`${folder.dir}/${file}`)!)
       .update('\0');
   return `sha256:${hash.digest('hex')}`;
 }
@@ -62,18 +57,23 @@ export function readRegressions(root: string, reproDir: string): Regression[] {
 
 function readRecord<S extends z.ZodType>(file: string, schema: S): z.output<S> | undefined {
   if (!existsSync(file)) return undefined;
+  const parsed = parseRecord(readFileSync(file, 'utf8'), schema);
+  if (typeof parsed === 'string') throw new RecordingError(parsed);
+  return parsed;
+}
+
+/** A recording's text as data, or what is wrong with it (a string). */
+export function parseRecord<S extends z.ZodType>(text: string, schema: S): z.output<S> | string {
   let data: unknown;
   try {
-    data = JSON.parse(readFileSync(file, 'utf8'));
+    data = JSON.parse(text);
   } catch (error) {
-    throw new RecordingError(`not valid JSON (${(error as Error).message})`);
+    return `not valid JSON (${(error as Error).message})`;
   }
   const parsed = schema.safeParse(data);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new RecordingError(`${issue.path.join('.') || 'the document'}: ${issue.message}`);
-  }
-  return parsed.data;
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  return `${formatPath(issue.path as PropertyKey[]) || 'the document'}: ${issueMessage(issue)}`;
 }
 
 /** A results.json that cannot be read as a recording. */

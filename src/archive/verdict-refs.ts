@@ -10,6 +10,7 @@ import type { CellResult, ReproResults } from '../schemas/repro-results.ts';
 import type { ReproManifest } from '../schemas/repro.ts';
 import { cellLabel, parametersText } from '../domain/repro-cells.ts';
 import { describeVersionMatrix, inVersionMatrix } from '../domain/version-matrix.ts';
+import { parseStory, type ComponentUse } from './story.ts';
 
 /** What a `<Verdict>` needs of a repro (a subset of the archive's IncidentRepro). */
 export interface CitableRepro {
@@ -37,46 +38,22 @@ export interface VerdictMention extends VerdictCitation {
 
 const ATTRIBUTES = ['repro', 'version', 'params'] as const;
 
-/** Blanks fenced code and inline code (keeping line breaks), where a tag is text, not a component. */
-function withoutCode(body: string): string {
-  let fence = '';
-  return body
-    .split('\n')
-    .map((line) => {
-      const marker = /^\s*(`{3,}|~{3,})/.exec(line)?.[1];
-      if (marker && (!fence || marker.startsWith(fence))) {
-        fence = fence ? '' : marker;
-        return '';
-      }
-      if (fence) return '';
-      return line.replace(/`[^`\n]*`/g, (m) => ' '.repeat(m.length));
-    })
-    .join('\n');
+/** A `<Verdict …/>` of the story as a citation; literal numbers are read as the text they show. */
+export function verdictMention(use: ComponentUse): VerdictMention {
+  const mention: VerdictMention = { line: use.line, tag: use.tag, dynamic: [] };
+  for (const name of ATTRIBUTES) {
+    const value = use.attributes[name];
+    if (use.dynamic.includes(name)) mention.dynamic.push(name);
+    else if (typeof value === 'string' || typeof value === 'number') mention[name] = String(value);
+  }
+  return mention;
 }
 
 /** Every `<Verdict …/>` in an MDX body, with its line; tags may span lines. */
 export function verdictMentions(body: string, bodyLine = 1): VerdictMention[] {
-  const text = withoutCode(body);
-  const found: VerdictMention[] = [];
-  for (const m of text.matchAll(/<Verdict\b((?:[^>"'{]|"[^"]*"|'[^']*'|\{[^}]*\})*)\/?>/g)) {
-    const attrs = m[1]!;
-    const mention: VerdictMention = {
-      line: bodyLine + text.slice(0, m.index).split('\n').length - 1,
-      tag: m[0].replace(/\s+/g, ' '),
-      dynamic: [],
-    };
-    for (const a of attrs.matchAll(
-      /([A-Za-z_][\w-]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|\{\s*(?:"([^"]*)"|'([^']*)'|([^}]*))\s*\})/g,
-    )) {
-      const name = a[1]!;
-      if (!(ATTRIBUTES as readonly string[]).includes(name)) continue;
-      const literal = a[2] ?? a[3] ?? a[4] ?? a[5];
-      if (literal === undefined) mention.dynamic.push(name);
-      else mention[name as (typeof ATTRIBUTES)[number]] = literal;
-    }
-    found.push(mention);
-  }
-  return found;
+  const story = parseStory(body, bodyLine);
+  if (!('components' in story)) return [];
+  return story.components.filter((c) => c.name === 'Verdict').map(verdictMention);
 }
 
 /** `SLEEP=0.000001 N=10` (spaces or commas between pairs) → { SLEEP: '0.000001', N: '10' }; a string says what is wrong. */
@@ -168,13 +145,12 @@ export interface VerdictFinding {
 
 /** Every citation in the body that names no recorded cell, located. */
 export function verdictFindings(
-  body: string,
-  bodyLine: number,
+  verdicts: readonly ComponentUse[],
   repros: readonly CitableRepro[],
   incident: string,
 ): VerdictFinding[] {
   const findings: VerdictFinding[] = [];
-  for (const mention of verdictMentions(body, bodyLine)) {
+  for (const mention of verdicts.map(verdictMention)) {
     if (mention.dynamic.length > 0) {
       findings.push({
         line: mention.line,

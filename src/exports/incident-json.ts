@@ -3,7 +3,7 @@
  * Pure: the endpoint passes in the loaded incident and its page's address, and writes the
  * result as JSON. The shape is {@link IncidentExport}, version 2 (`src/schemas/export.ts`).
  */
-import type { IncidentRecord } from '../archive/archive.ts';
+import type { IncidentRecord } from '../domain/incident-record.ts';
 import {
   INCIDENT_EXPORT_VERSION,
   INCIDENT_SCHEMA_PATH,

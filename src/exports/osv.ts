@@ -5,7 +5,7 @@
  * compared with are `related`, not `aliases`. Pure.
  */
 import { RUNTIMES } from '../domain/runtimes.ts';
-import type { IncidentRepro } from '../archive/archive.ts';
+import type { IncidentRepro } from '../domain/incident-record.ts';
 import type { AffectedRangesView } from '../view/affected-ranges-view.ts';
 
 export const OSV_SCHEMA_VERSION = '1.7.0';

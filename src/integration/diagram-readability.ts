@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright';
-import type { IncidentRecord } from '../archive/archive.ts';
+import type { IncidentRecord } from '../domain/incident-record.ts';
 import { cacheKey, diskCache } from '../render/disk-cache.ts';
 import { MIN_LABEL_PX, smallestLabels } from '../render/label-size.ts';
 import type { ContentProblem } from '../schemas/problems.ts';

@@ -8,7 +8,7 @@
 import { copyFileSync, existsSync, linkSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright';
-import type { IncidentRecord } from '../archive/archive.ts';
+import type { IncidentRecord } from '../domain/incident-record.ts';
 import { cacheKey, diskCache } from '../render/disk-cache.ts';
 import { pageFingerprint } from './diagram-readability.ts';
 import { distContext, DIST_ORIGIN } from './dist-browser.ts';

@@ -22,7 +22,7 @@ import { formatProblems, type ContentProblem } from '../schemas/problems.ts';
 import { missingChromium } from '../render/chromium.ts';
 import { CONTENT_STAMP_ROUTE, reloadOnDevProblems, reportDevProblems } from './dev-problems.ts';
 import { stopWith } from './stop.ts';
-import remarkDevComponents from './remark-dev-components.ts';
+import { OptionsError, resolveOptions, type AftermathOptions, type AftermathUserOptions } from '../schemas/options.ts';
 
 function htmlFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
@@ -30,20 +30,39 @@ function htmlFiles(dir: string): string[] {
     .map((e) => join(e.parentPath, e.name));
 }
 
-export default function aftermath(): AstroIntegration {
+export default function aftermath(
+  userOptions?: AftermathUserOptions,
+): AstroIntegration & { options: AftermathOptions; optionsError?: string } {
+  // A mistake in the options is said by the first hook, in Aftermath's words (a throw here would
+  // reach the author as Astro's "Unable to load your Astro config" and an empty stack trace).
+  let optionsError: string | undefined;
+  let options: AftermathOptions;
+  try {
+    options = resolveOptions(userOptions);
+  } catch (error) {
+    if (!(error instanceof OptionsError)) throw error;
+    optionsError = error.message;
+    options = resolveOptions();
+  }
   let root = '';
   let archive: Archive | undefined;
-  const diagramProblems: ContentProblem[] = [];
+  // Problems found while pages compile (a diagram that does not draw, MDX the guard refused).
+  const renderProblems: ContentProblem[] = [];
   const mdxStats = { hits: 0, misses: 0 };
   // Content cannot change during a build: the archive read before it is still current.
-  const published = () => (archive ?? readArchive(root)).incidents.filter((i) => isPublished(i.frontmatter, false));
+  const published = () =>
+    (archive ?? readArchive(root, options)).incidents.filter((i) => isPublished(i.frontmatter, false));
   return {
     name: 'aftermath',
+    // What `npm run check` and the CLI read from the site's config (src/integration/site-options.ts).
+    options,
+    optionsError,
     hooks: {
       'astro:config:setup': ({ config, updateConfig, injectRoute, command, logger }) => {
+        if (optionsError) stopWith(logger, optionsError);
         root = fileURLToPath(config.root);
-        archive = readArchive(root);
-        shareArchive(root, archive);
+        archive = readArchive(root, options);
+        shareArchive(root, archive, options);
         logger.info(`incident folders: ${archiveCacheStats.hits} from cache, ${archiveCacheStats.misses} read`);
         const { problems } = archive;
         if (command === 'build' && config.site?.includes('localhost')) {
@@ -64,21 +83,22 @@ export default function aftermath(): AstroIntegration {
         );
         if (chromium && command === 'build' && published().length > 0) stopWith(logger, chromium);
         if (chromium && command === 'dev') logger.warn(chromium);
-        const processor = markdownProcessor(root, (problem) => {
-          diagramProblems.push(problem);
-          // A missing Chromium was said once at start-up; every diagram would say it again.
-          if (command === 'dev' && !(chromium && problem.message.includes(chromium)))
-            logger.error(formatProblems([problem]));
+        const processor = markdownProcessor(root, {
+          allowCode: options.allowMdxCode,
+          onProblem(problem) {
+            renderProblems.push(problem);
+            // A missing Chromium was said once at start-up; every diagram would say it again.
+            if (command === 'dev' && !(chromium && problem.message.includes(chromium)))
+              logger.error(formatProblems([problem]));
+          },
         });
-        // In dev a page may render a just-saved story with an unknown component: a note, not a crash.
-        if (command === 'dev') processor.options.remarkPlugins.push(remarkDevComponents);
         if (command === 'dev')
           injectRoute({
             pattern: CONTENT_STAMP_ROUTE,
             entrypoint: new URL('./content-stamp-route.ts', import.meta.url),
             prerender: true,
           });
-        const hadProblem = (file: string) => diagramProblems.some((p) => p.file === relative(root, file));
+        const hadProblem = (file: string) => renderProblems.some((p) => p.file === relative(root, file));
         updateConfig({
           // Scripts go out as files, never inline, so a Content-Security-Policy needs no 'unsafe-inline'.
           // In dev, open pages reload when content problems appear or go (their banner changes).
@@ -95,7 +115,7 @@ export default function aftermath(): AstroIntegration {
       },
       // `astro dev` only: Run and Stop for every repro on a page (src/integration/live-runs.ts).
       'astro:server:setup': async ({ server, logger }) =>
-        (await import('./live-runs.ts')).setupLiveRuns(server, root, logger),
+        (await import('./live-runs.ts')).setupLiveRuns(server, root, logger, options),
       'astro:build:start': ({ logger }) => {
         // Every diagram the pages will show is known now: render the misses in one batch while
         // Astro bundles, so that pages find them in the cache instead of waiting for them.
@@ -105,7 +125,7 @@ export default function aftermath(): AstroIntegration {
       'astro:build:done': async ({ dir, logger }) => {
         await closeDiagramBrowser();
         const outDir = fileURLToPath(dir);
-        const problems: ContentProblem[] = [...diagramProblems];
+        const problems: ContentProblem[] = [...renderProblems];
         // Every page is read once: checked, and hashed for the search index's cache.
         const pages = createHash('sha256');
         for (const file of htmlFiles(outDir).sort()) {

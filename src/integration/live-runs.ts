@@ -23,7 +23,7 @@ import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AstroIntegrationLogger } from 'astro';
 import type { ViteDevServer } from 'vite';
-import { readArchive } from '../archive/archive.ts';
+import { readArchive, type ArchiveOptions } from '../archive/archive.ts';
 import { LIVE_RUNS_LOCALS, type LastLiveRun, type LiveRunsLocals } from '../view/repro-view.ts';
 import type { LiveEvent, LiveScope } from '../repro/live/session.ts';
 
@@ -108,7 +108,11 @@ interface Running {
 }
 
 /** The live-run state of one dev server. */
-export function liveRunsEndpoint(root: string, logger?: Pick<AstroIntegrationLogger, 'info' | 'warn'>) {
+export function liveRunsEndpoint(
+  root: string,
+  logger?: Pick<AstroIntegrationLogger, 'info' | 'warn'>,
+  options: ArchiveOptions = {},
+) {
   const token = randomBytes(32).toString('hex');
   const lastRuns: Record<string, LastLiveRun> = {};
   let running: Running | undefined;
@@ -134,7 +138,7 @@ export function liveRunsEndpoint(root: string, logger?: Pick<AstroIntegrationLog
     let found: ReturnType<typeof session.findRepro>;
     let cells: ReturnType<typeof session.cellsFor>;
     try {
-      found = session.findRepro(readArchive(root).incidents, request.incident, request.repro);
+      found = session.findRepro(readArchive(root, options).incidents, request.incident, request.repro);
       cells = session.cellsFor(found.repro, request.scope);
     } catch (error) {
       if (error instanceof session.LiveRunError) return reply(res, 404, error.message);
@@ -231,7 +235,8 @@ export function setupLiveRuns(
   server: Pick<ViteDevServer, 'middlewares'>,
   root: string,
   logger?: Pick<AstroIntegrationLogger, 'info' | 'warn'>,
+  options: ArchiveOptions = {},
 ): void {
-  const endpoint = liveRunsEndpoint(root, logger);
+  const endpoint = liveRunsEndpoint(root, logger, options);
   server.middlewares.use(endpoint.middleware);
 }

@@ -8,12 +8,20 @@ import rehypeAutolinkHeadings from 'rehype-autolink-headings';
 import type { ContentProblem } from '../schemas/problems.ts';
 import rehypeCode from './rehype-code.ts';
 import rehypeDiagrams from './rehype-diagrams.ts';
+import remarkContentGuard from './remark-content-guard.ts';
 
 /** This file and what it imports decide what compiled MDX looks like (the MDX cache's key). */
 export const MARKDOWN_CODE = ['integration/markdown.ts', 'integration/mdx-cache.ts'];
 
-export function markdownProcessor(root: string, onProblem: (problem: ContentProblem) => void) {
+export interface MarkdownOptions {
+  /** The site lets incident MDX run code (`aftermath({ allowMdxCode: true })`). */
+  allowCode: boolean;
+  onProblem(problem: ContentProblem): void;
+}
+
+export function markdownProcessor(root: string, { allowCode, onProblem }: MarkdownOptions) {
   return unified({
+    remarkPlugins: [[remarkContentGuard, { root, allowCode, onProblem }]],
     rehypePlugins: [
       // Mermaid fences are drawn by rehypeDiagrams; `math` is left alone as Astro would.
       [rehypeCode, { excludeLangs: ['mermaid', 'math'] }],

@@ -5,7 +5,7 @@
  */
 import type { AstroIntegrationLogger } from 'astro';
 import { chromium, type Browser } from 'playwright';
-import type { IncidentRecord } from '../archive/archive.ts';
+import type { IncidentRecord } from '../domain/incident-record.ts';
 import { chromiumLaunchOptions } from '../render/chromium.ts';
 import { MIN_LABEL_PX } from '../render/label-size.ts';
 import { ContentError } from '../schemas/problems.ts';

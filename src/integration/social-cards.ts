@@ -9,7 +9,7 @@ import { chromium } from 'playwright';
 import { incidentDateText, incidentDuration } from '../domain/incidents.ts';
 import { chromiumLaunchOptions, requireChromium } from '../render/chromium.ts';
 import { socialCardHtml } from '../render/social-card.ts';
-import type { IncidentRecord } from '../archive/archive.ts';
+import type { IncidentRecord } from '../domain/incident-record.ts';
 import { cacheKey, diskCache } from '../render/disk-cache.ts';
 
 export async function renderSocialCards(

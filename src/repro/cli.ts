@@ -2,7 +2,7 @@
  * Pieces shared by `npm run repro` and `npm run bench:repro`: choosing repros from the
  * archive by incident and id, shards, and plain-text tables.
  */
-import type { IncidentRecord, IncidentRepro } from '../archive/archive.ts';
+import type { IncidentRecord, IncidentRepro } from '../domain/incident-record.ts';
 
 export interface SelectedRepro {
   incident: IncidentRecord;

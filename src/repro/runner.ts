@@ -6,7 +6,7 @@ import os from 'node:os';
 import { basename, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { StringDecoder } from 'node:string_decoder';
-import type { IncidentRepro } from '../archive/archive.ts';
+import type { IncidentRepro } from '../domain/incident-record.ts';
 import type { ReproManifest } from '../schemas/repro.ts';
 import { wasInterrupted } from './cleanup.ts';
 import { RUNTIME_DRIVERS } from './runtimes/index.ts';

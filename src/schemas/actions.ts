@@ -6,7 +6,7 @@
  */
 import { z } from 'astro/zod';
 import { isInstant, parseDay, type Instant } from '../domain/time.ts';
-import { nonEmpty, slugWord, url } from './fields.ts';
+import { longText, nonEmpty, oneLine, slugWord, url } from './fields.ts';
 
 export const ACTIONS_FILE = 'actions.yaml';
 
@@ -98,9 +98,9 @@ const link = z.preprocess(
 export const followUpSchema = z
   .strictObject({
     id: slugWord,
-    title: nonEmpty('a title'),
+    title: oneLine('a title', 200),
     kind: z.enum(FOLLOW_UP_KINDS, { error: `expected kind to be one of: ${FOLLOW_UP_KINDS.join(', ')}` }),
-    owner: nonEmpty('an owner (a team, a person or an organisation)'),
+    owner: oneLine('an owner (a team, a person or an organisation)', 100),
     status: z.enum(FOLLOW_UP_STATUSES, { error: `expected status to be one of: ${FOLLOW_UP_STATUSES.join(', ')}` }),
     /** Why a follow-up will not be done (required with won't do); a note on the others. */
     reason: z.string().trim().min(1).optional(),
@@ -109,7 +109,7 @@ export const followUpSchema = z
     since: day.optional(),
     links: z.array(link, { error: 'expected links to be a list of URLs' }).default([]),
     evidence: z.array(evidence, { error: 'expected evidence to be a list' }).default([]),
-    note: z.string().optional(),
+    note: longText('a note', 2000).optional(),
   })
   .superRefine((f, ctx) => {
     if (f.status === "won't do" && !f.reason) {

@@ -4,7 +4,7 @@
  * the frontmatter, the timeline or the history, and the build fails when they disagree.
  */
 import { z } from 'astro/zod';
-import { nonEmpty, slugWord, url } from './fields.ts';
+import { longText, nonEmpty, oneLine, slugWord, url } from './fields.ts';
 
 /** Key moments of the frontmatter that a fact may bound when they are unknown. */
 export const BOUNDED_MOMENTS = ['detected', 'mitigated', 'resolved'] as const;
@@ -31,16 +31,16 @@ const binding = z.union(
 export const factSchema = z.strictObject({
   key: slugWord,
   /** The value as the text should show it; a timestamp when it is bound to a time. */
-  value: z.union([z.string(), z.number()], { error: 'expected the value as text or a number' }),
+  value: z.union([longText('the value', 400), z.number()], { error: 'expected the value as text or a number' }),
   /** How the prose shows the value when it differs (e.g. "01:00 Pacific time" for a timestamp). */
-  display: z.string().optional(),
+  display: oneLine('display', 200).optional(),
   /** What the value means, for the facts table (one short sentence). */
-  label: nonEmpty('a label saying what the value is'),
+  label: oneLine('a label saying what the value is', 400),
   source: url,
   confidence: z.enum(['verified', 'secondary', 'estimated'], {
     error: 'expected confidence to be verified, secondary or estimated (an unknown is not a fact: say it in the text)',
   }),
-  note: z.string().optional(),
+  note: longText('a note', 2000).optional(),
   /**
    * The fact bounds a key moment the frontmatter leaves unknown (e.g. "taken offline no earlier
    * than 10:00"): the header shows the bound instead of a bare "unknown", and when the moment is

@@ -4,6 +4,7 @@
  * `./problems.ts`.
  */
 import { z } from 'astro/zod';
+import { linkProblem } from '../domain/links.ts';
 import { isInstant, isTimeZone, parseDay, parseTimestamp, type Instant } from '../domain/time.ts';
 
 const EXAMPLE = '2023-03-20T01:00:00-07:00';
@@ -65,7 +66,42 @@ export const timeZone = z
     }
   });
 
-export const url = z.url({ error: 'expected an absolute URL starting with https:// or http://' });
+/**
+ * A published link: https:// or http:// only, with the story's rule and message
+ * (src/domain/links.ts), so `javascript:` is refused in YAML exactly as in the MDX.
+ */
+export const url = z.string({ error: 'expected an absolute URL starting with https:// or http://' }).check((ctx) => {
+  const problem =
+    linkProblem(ctx.value, { inStory: false }) ??
+    (URL.canParse(ctx.value) ? undefined : `"${ctx.value.slice(0, 80)}" is not a valid URL`);
+  if (problem) ctx.issues.push({ code: 'custom', input: ctx.value, message: problem });
+});
+
+/**
+ * Text shown on one line (a title, a label): not empty, no line break, and at most `max`
+ * characters, because it is a heading, a card or a link preview and the rest belongs in the body.
+ */
+export const oneLine = (what: string, max: number) =>
+  nonEmpty(what)
+    .refine((text) => !text.includes('\n'), { error: `${what} must fit on one line; say the rest in the body` })
+    .check(tooLong(max, ' (it is shown on one line: in headings, cards and link previews); say the rest in the body'));
+
+/** Longer text (a summary, a note, a body) with a generous limit, so a pasted file is caught. */
+export const longText = (what: string, max: number) =>
+  z.string({ error: `expected ${what} as text` }).check(tooLong(max, ''));
+
+/** A length limit that counts characters as a reader does (an emoji is one). */
+function tooLong(max: number, why: string) {
+  return (ctx: z.core.ParsePayload<string>) => {
+    const length = [...ctx.value].length;
+    if (length > max)
+      ctx.issues.push({
+        code: 'custom',
+        input: ctx.value,
+        message: `too long: ${length} characters, where at most ${max} fit${why}`,
+      });
+  };
+}
 
 export const nonEmpty = (what: string) =>
   z

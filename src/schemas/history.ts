@@ -1,6 +1,6 @@
 /** `content/incidents/<slug>/history.yaml`: the fix as the code host and advisories record it. */
 import { z } from 'astro/zod';
-import { confidence, nonEmpty, timestampOrDay, url } from './fields.ts';
+import { confidence, longText, nonEmpty, oneLine, timestampOrDay, url } from './fields.ts';
 
 export const RELATION_TYPES = [
   'fixes',
@@ -25,14 +25,14 @@ const relation = z.strictObject({
 
 const common = {
   repo: repository.optional(),
-  title: nonEmpty('a title'),
+  title: oneLine('a title', 300),
   author: z.string().optional(),
   url: url.optional(),
   state: z.string().optional(),
   labels: z.array(z.string()).default([]),
   relations: z.array(relation).default([]),
   confidence: confidence.default('verified'),
-  note: z.string().optional(),
+  note: longText('a note', 2000).optional(),
   source: z.string().optional(),
   /** A fix attempt that did not hold (shown differently in the fix graph). */
   outcome: z

@@ -70,14 +70,44 @@ export function parseYaml(text: string, file: string, lineOffset = 0): LocatedYa
       return {
         file,
         line: line + lineOffset,
-        message: `this is not valid YAML: ${reason}. Check indentation, the colon after each key, and quotes around values that contain ": " or "#"`,
+        message: /call stack/i.test(reason)
+          ? TOO_DEEP
+          : `this is not valid YAML: ${reason}. Check indentation, the colon after each key, and quotes around values that contain ": " or "#"`,
       };
     });
   }
-  return {
-    data: doc.toJS(),
-    lineOf: (path) => lineOfPath(doc, lineCounter, path, lineOffset),
-  };
+  const lineOf = (path: readonly PropertyKey[]) => lineOfPath(doc, lineCounter, path, lineOffset);
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch (error) {
+    // The yaml library stops an alias that expands without bound ("billion laughs"), and a
+    // structure nested deeper than the stack.
+    const message = (error as Error).message;
+    return [{ file, line: lineOf([]), message: /alias/i.test(message) ? TOO_MANY_ALIASES : TOO_DEEP }];
+  }
+  const deep = deepestPath(data, MAX_DEPTH);
+  if (deep) return [{ file, line: lineOf(deep), message: TOO_DEEP }];
+  return { data, lineOf };
+}
+
+/** Content never needs more: a repro's fault list is about five levels deep. */
+const MAX_DEPTH = 32;
+const MAX_ALIASES = 100;
+const TOO_DEEP = `this YAML is nested more than ${MAX_DEPTH} levels deep, which no content field needs. Check the indentation, and for a list of lists use "- item" lines`;
+const TOO_MANY_ALIASES = `this YAML uses aliases (*name) that would expand to more data than any content needs (an "alias bomb"). Write the values out instead of repeating them through aliases`;
+
+/** The path to the first value nested deeper than `max`, or undefined; iterative, so it cannot overflow. */
+function deepestPath(data: unknown, max: number): PropertyKey[] | undefined {
+  const stack: { value: unknown; path: PropertyKey[] }[] = [{ value: data, path: [] }];
+  while (stack.length > 0) {
+    const { value, path } = stack.pop()!;
+    if (value === null || typeof value !== 'object') continue;
+    if (path.length >= max) return path;
+    const entries = Array.isArray(value) ? value.map((v, i) => [i, v] as const) : Object.entries(value);
+    for (const [key, child] of entries) stack.push({ value: child, path: [...path, key] });
+  }
+  return undefined;
 }
 
 function lineOfPath(doc: Document, counter: LineCounter, path: readonly PropertyKey[], offset: number) {
@@ -154,14 +184,21 @@ export function problemsFromZod(error: z.ZodError, file: string, yaml?: LocatedY
         message: `unknown field "${key}": check the spelling, or remove it`,
       }));
     }
-    // Schemas give most fields a message of their own; where they do not, the schema library's
-    // default ("Invalid input: expected object, received undefined") is put in Aftermath's words.
-    let message = LIBRARY_WORDING.test(issue.message) ? inOurWords(issue) : issue.message;
+    let message = issueMessage(issue);
     if (!message.includes('found') && !message.startsWith('"')) {
       message = `${message}; ${describeInput(issue, path)}`;
     }
     return [{ file, line: yaml?.lineOf(path), field: formatPath(path) || undefined, message }];
   });
+}
+
+/**
+ * What a schema issue says. Schemas give most fields a message of their own; where they do not,
+ * the schema library's default ("Invalid input: expected object, received undefined") is put in
+ * Aftermath's words.
+ */
+export function issueMessage(issue: z.ZodError['issues'][number]): string {
+  return LIBRARY_WORDING.test(issue.message) ? inOurWords(issue) : issue.message;
 }
 
 /** How the schema library words its default messages ("Invalid input: …", "Too small: …"). */

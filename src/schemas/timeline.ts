@@ -1,6 +1,6 @@
 /** `content/incidents/<slug>/timeline.yaml`: the status page's updates and the postmortem's events. */
 import { z } from 'astro/zod';
-import { confidence, nonEmpty, timestamp, timestampOrDay, url } from './fields.ts';
+import { confidence, longText, oneLine, timestamp, timestampOrDay, url } from './fields.ts';
 import { isInstant, parseDay, type Instant } from '../domain/time.ts';
 
 export const STATUS_KINDS = ['investigating', 'identified', 'monitoring', 'update', 'resolved', 'postmortem'] as const;
@@ -24,7 +24,7 @@ export const COMPONENT_STATUSES = [
 ] as const;
 
 const componentChange = z.strictObject({
-  name: nonEmpty('a component name'),
+  name: oneLine('a component name', 80),
   from: z.enum(COMPONENT_STATUSES, { error: `expected one of: ${COMPONENT_STATUSES.join(', ')}` }).optional(),
   to: z.enum(COMPONENT_STATUSES, { error: `expected one of: ${COMPONENT_STATUSES.join(', ')}` }),
 });
@@ -37,12 +37,12 @@ export const timelineEntrySchema = z
     /** The time is an estimate (shown as "about"). */
     approximate: z.boolean().default(false),
     kind: z.enum(TIMELINE_KINDS, { error: `expected kind to be one of: ${TIMELINE_KINDS.join(', ')}` }),
-    title: nonEmpty('a title'),
-    body: z.string().optional(),
+    title: oneLine('a title', 200),
+    body: longText('the body', 8000).optional(),
     components: z.array(componentChange).default([]),
     source: url,
     confidence,
-    confidence_note: z.string().optional(),
+    confidence_note: longText('a confidence note', 1000).optional(),
     /** Written after the fact (for example a status update reconstructed later). */
     backfilled: z.boolean().default(false),
     /** Keys of related items in history.yaml, such as "#2641" or "v4.5.5". */

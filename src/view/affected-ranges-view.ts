@@ -10,7 +10,7 @@ import {
   type AffectedInterval,
   type RangeDisagreement,
 } from '../domain/affected-ranges.ts';
-import type { IncidentRepro } from '../archive/archive.ts';
+import type { IncidentRepro } from '../domain/incident-record.ts';
 import type { History, HistoryItem } from '../schemas/history.ts';
 
 type Advisory = Extract<HistoryItem, { type: 'advisory' }>;

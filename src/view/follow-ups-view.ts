@@ -3,7 +3,7 @@
  * fix-history rows and the repro boxes) and the site-wide `/follow-ups/` list with its counts and
  * filter pages (one static page per status or kind, so filtering needs no JavaScript).
  */
-import type { IncidentRecord } from '../archive/archive.ts';
+import type { IncidentRecord } from '../domain/incident-record.ts';
 import {
   evaluateFollowUp,
   FOLLOW_UP_KIND_LABELS,

@@ -7,7 +7,7 @@
 import type { Instant } from '../domain/time.ts';
 import { incidentDuration } from '../domain/incidents.ts';
 import type { TimelineEntry, TimelineKind } from '../schemas/timeline.ts';
-import type { IncidentRecord } from '../archive/archive.ts';
+import type { IncidentRecord } from '../domain/incident-record.ts';
 
 export interface SummaryAnswer {
   key: 'what' | 'who' | 'how-long' | 'trigger' | 'root-cause' | 'detection' | 'ending';

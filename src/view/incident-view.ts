@@ -4,7 +4,7 @@
  * Mermaid diagram, listed once here for the build's prerender, `npm run check` and the page itself.
  */
 import { join } from 'node:path';
-import type { IncidentRecord, IncidentRepro } from '../archive/archive.ts';
+import type { IncidentRecord, IncidentRepro } from '../domain/incident-record.ts';
 import { resolveVerdict, type VerdictCitation } from '../archive/verdict-refs.ts';
 import { momentBound } from '../domain/facts.ts';
 import { fixGraphDiagram, nodeLabel } from '../domain/fix-graph.ts';
@@ -168,9 +168,9 @@ export interface IncidentPageView extends Omit<IncidentView, 'fixHistory' | 'rep
   repros: ReproPageView[];
   /** The repro `<Repro id>` shows; throws for an id the incident does not have. */
   repro(id: string): ReproPageView;
-  /** The fact `<Fact k>` shows, or nothing for an unknown key (the archive check reports those). */
-  fact(key: string): FactCitation | undefined;
-  /** The history item `<Ref to>` cites (the archive check has made sure it exists). */
+  /** The fact `<Fact k>` shows; throws for an unknown key (the archive check reports those first). */
+  fact(key: string): FactCitation;
+  /** The history item `<Ref to>` cites; throws when there is none (the archive check reports those first). */
   ref(to: string): RefView;
   /** The recorded cell `<Verdict>` cites; throws when there is none. */
   verdict(citation: VerdictCitation): VerdictView;
@@ -333,14 +333,17 @@ export async function incidentPageView(incident: IncidentData): Promise<Incident
       if (!repro) throw new Error(`<Repro id="${id}" />: no repro "${id}" in ${incident.dir}/repros`);
       return repro;
     },
+    // A citation that names nothing fails the page: never an empty string in the prose.
     fact(key) {
       const index = facts.findIndex((f) => f.key === key);
-      return index < 0 ? undefined : { fact: facts[index]!, n: index + 1 };
+      if (index < 0) throw new Error(`${incident.file}: <Fact k="${key}" />: there is no fact "${key}" in facts.yaml`);
+      return { fact: facts[index]!, n: index + 1 };
     },
     ref(to) {
       const item = history.items.find((i) => historyKey(i, history.repository) === to);
-      const label = item?.type === 'pull' ? `PR ${to}` : item?.type === 'issue' ? `issue ${to}` : to;
-      return { label, url: item?.url, title: item?.title };
+      if (!item) throw new Error(`${incident.file}: <Ref to="${to}" />: "${to}" is not in history.yaml`);
+      const label = item.type === 'pull' ? `PR ${to}` : item.type === 'issue' ? `issue ${to}` : to;
+      return { label, url: item.url, title: item.title };
     },
     verdict(citation) {
       const resolved = resolveVerdict(citation, incident.repros, folder);

@@ -51,7 +51,6 @@ function resolveComponents(line: string, view: Pick<IncidentPageView, 'fact' | '
   return line.replace(/<(Fact|Ref|Verdict|Repro)\b[^>]*\/>/g, (tag, name: string) => {
     if (name === 'Fact') {
       const cited = view.fact(attribute(tag, 'k') ?? '');
-      if (!cited) return '';
       const label = cited.fact.confidence === 'verified' ? '' : ` (${CONFIDENCE_WORD[cited.fact.confidence]})`;
       return `${cited.fact.display ?? cited.fact.value}${label} [${cited.n}]`;
     }
@@ -60,11 +59,12 @@ function resolveComponents(line: string, view: Pick<IncidentPageView, 'fact' | '
       return ref.url ? `[${ref.label}](${ref.url})` : ref.label;
     }
     if (name === 'Verdict') {
-      try {
-        return `**${view.verdict({ repro: attribute(tag, 'repro'), version: attribute(tag, 'version'), params: attribute(tag, 'params') }).shown.text}**`;
-      } catch {
-        return '';
-      }
+      const citation = {
+        repro: attribute(tag, 'repro'),
+        version: attribute(tag, 'version'),
+        params: attribute(tag, 'params'),
+      };
+      return `**${view.verdict(citation).shown.text}**`;
     }
     const repro = view.repros.find((r) => r.id === attribute(tag, 'id'));
     return repro ? `*Reproduction “${repro.repro.manifest.title}”: see “Reproductions” below.*` : '';

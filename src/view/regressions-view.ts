@@ -2,7 +2,7 @@
  * The open regressions of an incident's repros, as the page's notice and the updates feed tell
  * them: which cell, what it was recorded as and when, what the re-run found and when.
  */
-import type { IncidentRepro } from '../archive/archive.ts';
+import type { IncidentRepro } from '../domain/incident-record.ts';
 import { cellLabel } from '../domain/repro-cells.ts';
 import { formatDateTime, isInstant, parseTimestamp } from '../domain/time.ts';
 import type { Regression } from '../schemas/repro-regressions.ts';

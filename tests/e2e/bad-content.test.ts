@@ -43,7 +43,7 @@ const cases: { name: string; mdx: string; extra?: Record<string, string>; expect
     name: 'an unknown component',
     mdx: good.replace('stopped acknowledging messages.', 'stopped acknowledging messages.\n\n<Nope />'),
     expect:
-      /^content\/incidents\/2024-06-02-bad\/index\.mdx:30 {2}<Nope>\n {4}<Nope> is not a component an incident can use\. The components are: Fact, Ref, Repro, Verdict \(check the spelling and the capital letter\)$/m,
+      /^content\/incidents\/2024-06-02-bad\/index\.mdx:30 {2}<Nope \/>\n {4}<Nope> is not a component an incident can use\. The components are: Fact, Ref, Repro, Verdict \(check the spelling and the capital letter\)$/m,
   },
   {
     name: 'a <script> element',
@@ -58,7 +58,7 @@ const cases: { name: string; mdx: string; extra?: Record<string, string>; expect
     name: 'a javascript: link',
     mdx: good.replace('stopped acknowledging messages.', 'stopped acknowledging [messages](javascript:alert(1)).'),
     expect:
-      /^content\/incidents\/2024-06-02-bad\/index\.mdx:28 {2}link\n {4}a javascript: link is not allowed in an incident: the site's Content-Security-Policy blocks it, so it would do nothing when clicked\. Link to an https:\/\/ address instead$/m,
+      /^content\/incidents\/2024-06-02-bad\/index\.mdx:28 {2}link\n {4}a javascript: link is not allowed in an incident: it would run script in the reader's browser \(the site's Content-Security-Policy blocks it, so it would do nothing when clicked\)\. Only https:\/\/ and http:\/\/ links are published; link to an https:\/\/ address instead$/m,
   },
 ];
 

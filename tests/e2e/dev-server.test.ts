@@ -6,7 +6,7 @@
  * open pages to show the change, without a restart. Then mistakes: each is printed once in the
  * server's output with file and line, shown in a banner on the page, and gone with the fix.
  */
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -49,8 +49,11 @@ async function printedTimes(text: string): Promise<number> {
   return dev.output().split(text).length - 1;
 }
 
+/** In the dev server's environment, as a deploy token would be; no page may ever show it. */
+const SECRET = 'AFTERMATH-DEV-SECRET-91c2';
+
 beforeAll(async () => {
-  dev = await startDevServer(root);
+  dev = await startDevServer(root, { AFTERMATH_TEST_TOKEN: SECRET });
   base = dev.url;
   browser = await launchChromium();
   incidentPage = await browser.newPage();
@@ -218,11 +221,27 @@ describe('npm run dev: a mistake is printed once, shown in the page, and gone wi
     await expect
       .poll(() => banner(incidentPage), poll)
       .toContain(
-        `content/incidents/${SLUG}/index.mdx:32  <Nope>\n    <Nope> is not a component an incident can use. The components are: Fact, Ref, Repro, Verdict`,
+        `content/incidents/${SLUG}/index.mdx:32  <Nope />\n    <Nope> is not a component an incident can use. The components are: Fact, Ref, Repro, Verdict`,
       );
     // The story cannot render with it, so the page is left out until the fix: no stack trace.
     await expect.poll(() => textOf(incidentPage, 'h1'), poll).not.toBe('Checkout queue stalls after a consumer deploy');
     edit('index.mdx', '<Nope />\n\n## Follow-up', '## Follow-up');
+    await bannerGone(incidentPage);
+    await expect.poll(() => textOf(incidentPage, 'h1'), poll).toBe('Checkout queue stalls after a consumer deploy');
+  });
+
+  it('code in the story and a link out of the folder: in the banner, never run or read', async () => {
+    writeFileSync(join(root, 'outside.txt'), `${SECRET}\n`);
+    symlinkSync(join(root, 'outside.txt'), join(repro, 'notes.txt'));
+    edit('index.mdx', '## Follow-up', 'Token: {process.env.AFTERMATH_TEST_TOKEN}\n\n## Follow-up');
+    await expect.poll(() => banner(incidentPage), poll).toContain(`content/incidents/${SLUG}/index.mdx:32  expression`);
+    await expect
+      .poll(() => banner(incidentPage), poll)
+      .toContain(`content/incidents/${SLUG}/repros/ack/notes.txt  link to`);
+    for (const page of [incidentPage, indexPage]) expect(await page.content()).not.toContain(SECRET);
+    expect(dev.output()).not.toContain(SECRET);
+    edit('index.mdx', 'Token: {process.env.AFTERMATH_TEST_TOKEN}\n\n## Follow-up', '## Follow-up');
+    rmSync(join(repro, 'notes.txt'));
     await bannerGone(incidentPage);
     await expect.poll(() => textOf(incidentPage, 'h1'), poll).toBe('Checkout queue stalls after a consumer deploy');
   });

@@ -3,7 +3,8 @@
  * names the file, the line, the field, and what to do. The base incident below is valid; each
  * case changes one thing in it.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -114,6 +115,14 @@ function writeIncident(files: Record<string, string | null> = {}, slug = SLUG): 
     mkdirSync(dirname(join(dir, name)), { recursive: true });
     writeFileSync(join(dir, name), text);
   }
+}
+
+/** The one problem the incident as it is now on disk has; any other problem fails the test with the full list. */
+function onlyProblemNow(): ContentProblem {
+  const { problems, incidents } = readArchive(root);
+  expect(problems).toHaveLength(1);
+  expect(incidents).toEqual([]);
+  return problems[0]!;
 }
 
 /** The one problem `files` causes; any other problem fails the test with the full list. */
@@ -368,11 +377,10 @@ describe('body problems', () => {
 
   it('a body of imports and comments only', () => {
     const body = '\nimport Ref from "../../../src/components/Ref.astro";\n\n{/* TODO */}\n';
-    expect(onlyProblem({ 'index.mdx': frontmatterOnly + body, 'history.yaml': null, 'timeline.yaml': null })).toEqual({
-      file: INDEX,
-      line: 21,
-      message: EMPTY_BODY,
-    });
+    writeIncident({ 'index.mdx': frontmatterOnly + body, 'history.yaml': null, 'timeline.yaml': null });
+    expect(readArchive(root, { allowMdxCode: true }).problems).toEqual([
+      { file: INDEX, line: 21, message: EMPTY_BODY },
+    ]);
   });
 
   it('<Ref to> naming a pull request that history.yaml does not list, at the line of the mention', () => {
@@ -400,7 +408,7 @@ describe('MDX the page cannot render or the CSP blocks', () => {
     ).toEqual({
       file: INDEX,
       line: 26,
-      field: '<Nope>',
+      field: '<Nope />',
       message: `<Nope> is not a component an incident can use. ${COMPONENTS}`,
     });
   });
@@ -419,23 +427,129 @@ describe('MDX the page cannot render or the CSP blocks', () => {
 
   it('a javascript: link, in Markdown or as an href, with the reason', () => {
     const message =
-      "a javascript: link is not allowed in an incident: the site's Content-Security-Policy blocks it, so it would do nothing when clicked. Link to an https:// address instead";
+      "a javascript: link is not allowed in an incident: it would run script in the reader's browser (the site's Content-Security-Policy blocks it, so it would do nothing when clicked). Only https:// and http:// links are published; link to an https:// address instead";
     expect(
       onlyProblem({ 'index.mdx': index('## What happened', '## What happened\n\n[click](javascript:alert(1))') }),
     ).toEqual({ file: INDEX, line: 24, field: 'link', message });
-    rmSync(join(root, 'content'), { recursive: true });
-    expect(
-      onlyProblem({ 'index.mdx': index('## What happened', '## What happened\n\n<a href="JavaScript:void(0)">x</a>') }),
-    ).toEqual({ file: INDEX, line: 24, field: 'link', message });
+    for (const link of ['<a href="JavaScript:void(0)">x</a>', '<a href="&#106;ava\tscript:x()">x</a>']) {
+      rmSync(join(root, 'content'), { recursive: true });
+      expect(onlyProblem({ 'index.mdx': index('## What happened', `## What happened\n\n${link}`) })).toEqual({
+        file: INDEX,
+        line: 24,
+        field: '<a href>',
+        message,
+      });
+    }
   });
 
-  it('leaves code, comments and imported components alone', () => {
+  it('leaves code and comments alone', () => {
     const body =
-      '## What happened\n\n`<Nope />` and `javascript:x`\n\n```html\n<script>x()</script>\n<Nope />\n```\n\n{/* <Nope /> */}\n\nimport Chart from "./chart.astro";\n\n<Chart />';
+      '## What happened\n\n`<Nope />` and `javascript:x` and `{process.env.HOME}`\n\n```html\n<script>x()</script>\n<Nope />\n{process.env.HOME}\n```\n\n{/* <Nope /> */}\n\nWrite to ops@example.com.';
     writeIncident({ 'index.mdx': index('## What happened', body) });
     expect(readArchive(root).problems).toEqual([]);
   });
+});
 
+describe('MDX that would run code on the machine that builds the site', () => {
+  const after = (text: string) => index('## What happened', `## What happened\n\n${text}`);
+  const OPT_IN = /aftermath\(\{ allowMdxCode: true \}\)/;
+
+  it.each([
+    [
+      'an import of a file',
+      'import secret from "/etc/hostname?raw"',
+      'import secret from "/etc/hostname?raw"',
+      /^import and export run code/,
+    ],
+    ['an export', 'export const x = 1', 'export const x = 1', /^import and export run code/],
+    [
+      'an expression reading the environment',
+      'Home is {process.env.HOME}.',
+      'expression {process.env.HOME}',
+      /^\{…\} is JavaScript/,
+    ],
+    ['a block expression', '{(() => 1)()}', 'expression {(() => 1)()}', /^\{…\} is JavaScript/],
+    [
+      'an attribute written as code',
+      '<Fact k={process.env.X} />',
+      '<Fact k={process.env.X} />',
+      /^k=\{…\}: an attribute written as an expression/,
+    ],
+    [
+      'a spread attribute',
+      '<Ref to="#12" {...process.env} />',
+      '<Ref to="#12" {...process.env} />',
+      /^\{\.\.\.process\.env\}: an attribute/,
+    ],
+  ])('%s, located, with what to do instead', (_, text, field, message) => {
+    const problem = onlyProblem({ 'index.mdx': after(text) });
+    expect(problem).toMatchObject({ file: INDEX, line: 24, field });
+    expect(problem.message).toMatch(message);
+    expect(problem.message).toMatch(OPT_IN);
+  });
+
+  it('accepts literal attributes: text, numbers, and lists or mappings of them', () => {
+    writeIncident({
+      'index.mdx': after(
+        '<Ref to="#12" /> <details open><summary>More</summary>x</details>\n\n<Ref to={"#12"} n={-4} x={{ a: [1, "b"], c: true }} />',
+      ),
+    });
+    expect(readArchive(root).problems).toEqual([]);
+  });
+
+  it('an event-handler attribute, even with text', () => {
+    expect(onlyProblem({ 'index.mdx': after('<span onclick="alert(1)">x</span>') })).toMatchObject({
+      field: '<span onclick="alert(1)">',
+      message: expect.stringMatching(/^an event-handler attribute/),
+    });
+  });
+
+  it('a component without the attribute it needs', () => {
+    expect(onlyProblem({ 'index.mdx': after('See <Fact />.') })).toMatchObject({
+      line: 24,
+      field: '<Fact />',
+      message: '<Fact> needs k="…" naming a fact in facts.yaml',
+    });
+  });
+
+  it('an image from outside the incident folder, or missing from it', () => {
+    expect(onlyProblem({ 'index.mdx': after('![x](../other/secret.png)') })).toMatchObject({
+      field: 'image',
+      message: expect.stringMatching(/^the image \.\.\/other\/secret\.png is outside this incident's folder/),
+    });
+    rmSync(join(root, 'content'), { recursive: true });
+    expect(onlyProblem({ 'index.mdx': after('![x](./gone.png)') })).toMatchObject({
+      message: expect.stringMatching(/^the image \.\/gone\.png is not in this incident's folder/),
+    });
+    rmSync(join(root, 'content'), { recursive: true });
+    writeIncident({ 'index.mdx': after('![x](./here.png)'), 'here.png': 'png' });
+    expect(readArchive(root).problems).toEqual([]);
+  });
+
+  it('MDX that does not parse, at its line, saying how to write the character itself', () => {
+    expect(onlyProblem({ 'index.mdx': after('Latency went from {300 to 900 ms.') })).toMatchObject({
+      line: 24,
+      field: 'MDX',
+      message: expect.stringMatching(
+        /^MDX cannot read this: .*write \\< and \\\{ where you mean the characters themselves$/,
+      ),
+    });
+  });
+
+  it('allows code when the site opts in, and imported names are components then', () => {
+    writeIncident({ 'index.mdx': after('import Chart from "./chart.astro";\n\n<Chart n={count} /> {1 + 1}') });
+    // Without the option: the import, the expression, the attribute, and Chart (imported by code that may not run).
+    expect(readArchive(root).problems.map((p) => p.field)).toEqual([
+      'import Chart from "./chart.astro";',
+      'expression {1 + 1}',
+      '<Chart n={count} />',
+      '<Chart n={count} />',
+    ]);
+    expect(readArchive(root, { allowMdxCode: true }).problems).toEqual([]);
+  });
+});
+
+describe('MDX, other rules', () => {
   it('knows the components the incident page hands to the MDX', async () => {
     const { MDX_COMPONENTS } = await import('../../src/archive/mdx-checks.ts');
     const page = readFileSync(resolve(import.meta.dirname, '../../src/pages/incidents/[slug].astro'), 'utf8');
@@ -687,8 +801,8 @@ describe('archive-level problems', () => {
 
   it('reads another incidents folder when told to', () => {
     writeIncident();
-    expect(readArchive(root, 'elsewhere').problems[0]!.file).toBe('elsewhere');
-    expect(readArchive(root, 'content/incidents').incidents).toHaveLength(1);
+    expect(readArchive(root, { incidentsDir: 'elsewhere' }).problems[0]!.file).toBe('elsewhere');
+    expect(readArchive(root, { incidentsDir: 'content/incidents' }).incidents).toHaveLength(1);
   });
 
   it('reports the problems of every incident in one pass', () => {
@@ -736,5 +850,227 @@ describe('checkDiagrams (real Mermaid in Chromium)', () => {
 
   it('renders nothing and reports nothing without diagrams', async () => {
     expect(await checkDiagrams([])).toEqual({ problems: [], count: 0 });
+  });
+});
+
+describe('nothing outside the incident folder is read', () => {
+  const SECRET = 'SECRET-FROM-OUTSIDE';
+  /** A file beside the incidents folder, as ~/.npmrc or /etc/passwd would be. */
+  const outside = () => {
+    mkdirSync(join(root, 'elsewhere/dir'), { recursive: true });
+    writeFileSync(join(root, 'elsewhere/secret.py'), `print("${SECRET}")\n`);
+    writeFileSync(join(root, 'elsewhere/dir/main.py'), `print("${SECRET}")\n`);
+    return join(root, 'elsewhere');
+  };
+  const everything = (archive: ReturnType<typeof readArchive>) => JSON.stringify(archive);
+
+  it('a snippet that is a link to a file outside, naming the link and its target', () => {
+    const dir = outside();
+    writeIncident({ 'repros/a/repro.yaml': VALID_REPRO });
+    symlinkSync(join(dir, 'secret.py'), join(root, DIR, 'repros/a/main.py'));
+    const archive = readArchive(root);
+    expect(archive.problems).toEqual([
+      {
+        file: `${DIR}/repros/a/main.py`,
+        field: `link to ${join(dir, 'secret.py')}`,
+        message: expect.stringMatching(
+          /^this is a link to .*elsewhere\/secret\.py, outside the incident's folder\. Nothing outside an incident's folder is read or published/,
+        ),
+      },
+    ]);
+    expect(everything(archive)).not.toContain(SECRET);
+  });
+
+  it('a folder that is a link to a folder outside', () => {
+    const dir = outside();
+    writeIncident();
+    mkdirSync(join(root, DIR, 'repros'));
+    symlinkSync(join(dir, 'dir'), join(root, DIR, 'repros/a'));
+    const archive = readArchive(root);
+    expect(archive.problems).toMatchObject([
+      { file: `${DIR}/repros/a`, message: expect.stringMatching(/outside the incident's folder/) },
+    ]);
+    expect(everything(archive)).not.toContain(SECRET);
+  });
+
+  it('a relative link that climbs out, and an incident folder that is itself a link', () => {
+    const dir = outside();
+    writeIncident({ 'repros/a/repro.yaml': VALID_REPRO });
+    symlinkSync('../../../../../elsewhere/secret.py', join(root, DIR, 'repros/a/main.py'));
+    symlinkSync(dir, join(root, 'content/incidents/2024-06-03-linked'));
+    const archive = readArchive(root);
+    expect(archive.problems.map((p) => p.file)).toEqual([
+      `${DIR}/repros/a/main.py`,
+      'content/incidents/2024-06-03-linked',
+    ]);
+    expect(archive.problems[1]!.message).toMatch(/^this incident folder is a link to .*, outside the incidents folder/);
+    expect(everything(archive)).not.toContain(SECRET);
+  });
+
+  it('a loop of links, and a link to a folder that contains it', () => {
+    writeIncident({ 'repros/a/repro.yaml': VALID_REPRO });
+    symlinkSync('other.py', join(root, DIR, 'repros/a/main.py'));
+    symlinkSync('main.py', join(root, DIR, 'repros/a/other.py'));
+    symlinkSync('..', join(root, DIR, 'repros/a/up'));
+    const problems = readArchive(root).problems;
+    expect(problems.filter((p) => /loop of links/.test(p.message)).map((p) => p.file)).toEqual([
+      `${DIR}/repros/a/main.py`,
+      `${DIR}/repros/a/other.py`,
+    ]);
+  });
+
+  it('links inside the folder are read like the files they name', () => {
+    writeIncident({ 'repros/a/repro.yaml': VALID_REPRO, 'repros/a/real.py': 'print("OK")\n' });
+    symlinkSync('real.py', join(root, DIR, 'repros/a/main.py'));
+    const { problems, incidents } = readArchive(root);
+    expect(problems).toEqual([]);
+    expect(incidents[0]!.repros[0]!.source).toBe('print("OK")\n');
+  });
+
+  it('a pipe is never opened (reading it would wait forever)', () => {
+    writeIncident();
+    execFileSync('mkfifo', [join(root, DIR, 'timeline.yaml.fifo')]);
+    expect(onlyProblem({})).toMatchObject({
+      file: `${DIR}/timeline.yaml.fifo`,
+      message: expect.stringMatching(/^this is not a regular file/),
+    });
+  });
+});
+
+describe('files a parser cannot read, located', () => {
+  it('invalid UTF-8, at its line and byte', () => {
+    const bytes = Buffer.concat([
+      Buffer.from(index('## What happened', '## What happened\n\nCaf')),
+      Buffer.from([0xe9]),
+    ]);
+    writeIncident();
+    writeFileSync(
+      join(root, INDEX),
+      Buffer.concat([
+        bytes.subarray(0, bytes.indexOf('Caf') + 3),
+        Buffer.from([0xe9, 0x0a]),
+        bytes.subarray(bytes.indexOf('Caf') + 3),
+      ]),
+    );
+    const problem = onlyProblemNow();
+    expect(problem).toMatchObject({ file: INDEX, line: 24 });
+    expect(problem.message).toMatch(
+      /^byte 4 of this line \(0xE9, byte \d+ of the file\) is not valid UTF-8\. .*save it again as UTF-8$/,
+    );
+  });
+
+  it('a UTF-16 file and a byte-order mark', () => {
+    writeIncident();
+    writeFileSync(
+      join(root, TIMELINE),
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(VALID_TIMELINE, 'utf16le')]),
+    );
+    expect(onlyProblemNow()).toMatchObject({
+      file: TIMELINE,
+      line: 1,
+      message: expect.stringMatching(/^this file is saved as UTF-16/),
+    });
+    writeFileSync(join(root, TIMELINE), Buffer.from(VALID_TIMELINE, 'utf16le'));
+    expect(onlyProblemNow()).toMatchObject({
+      file: TIMELINE,
+      message: expect.stringMatching(/^this file is saved as UTF-16/),
+    });
+    writeFileSync(join(root, TIMELINE), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(VALID_TIMELINE)]));
+    expect(onlyProblemNow()).toMatchObject({
+      file: TIMELINE,
+      line: 1,
+      message: expect.stringMatching(/byte-order mark/),
+    });
+  });
+
+  it('an empty file, and a folder where a file belongs', () => {
+    expect(
+      onlyProblem({ 'history.yaml': '', 'timeline.yaml': null, 'index.mdx': index('<Ref to="#12" />', 'a fix') }),
+    ).toMatchObject({
+      file: HISTORY,
+      line: 1,
+    });
+    rmSync(join(root, 'content'), { recursive: true });
+    writeIncident({ 'timeline.yaml': null });
+    mkdirSync(join(root, TIMELINE));
+    expect(onlyProblem({ 'timeline.yaml': null })).toEqual({
+      file: TIMELINE,
+      message: 'this is a folder, where a file of this name is expected. Remove or rename the folder',
+    });
+  });
+
+  it('a YAML alias bomb and a structure nested too deep, without running out of memory or stack', () => {
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x]', 'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]']
+      .concat(['c', 'd', 'e', 'f', 'g'].map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdef'[i]}`).join(', ')}]`))
+      .join('\n');
+    expect(onlyProblem({ 'history.yaml': bomb })).toMatchObject({
+      file: HISTORY,
+      line: 1,
+      message: expect.stringMatching(/alias bomb/),
+    });
+    rmSync(join(root, 'content'), { recursive: true });
+    expect(onlyProblem({ 'history.yaml': `${'['.repeat(50_000)}${']'.repeat(50_000)}` })).toMatchObject({
+      file: HISTORY,
+      message: expect.stringMatching(/^this YAML is nested more than 32 levels deep/),
+    });
+  });
+
+  it('a file too large for its kind', () => {
+    expect(onlyProblem({ 'timeline.yaml': `# ${'x'.repeat(2 * 1024 * 1024)}\n` })).toMatchObject({
+      file: TIMELINE,
+      message: expect.stringMatching(/^this file is 2\.0 MiB; a file of this kind may be at most 1\.0 MiB/),
+    });
+  });
+
+  it('a title, a label or a name too long to show on one line', () => {
+    expect(
+      onlyProblem({ 'index.mdx': index('title: Queue backlog delays orders', `title: ${'Long '.repeat(400)}`) }),
+    ).toMatchObject({
+      file: INDEX,
+      line: 2,
+      field: 'title',
+      message: expect.stringMatching(/^too long: 1999 characters, where at most 160 fit/),
+    });
+  });
+});
+
+describe('one rule for every link in YAML, as in the story', () => {
+  const JS = /^a javascript: link is not allowed in an incident/;
+  it.each([
+    [
+      'the frontmatter sources',
+      { 'index.mdx': index('url: https://example.com/postmortem', 'url: "javascript:alert(1)"') },
+      INDEX,
+      'sources[0].url',
+    ],
+    [
+      'a timeline source',
+      { 'timeline.yaml': timeline('source: https://example.com/postmortem', 'source: javascript:alert(1)') },
+      TIMELINE,
+      '[0].source',
+    ],
+    [
+      'a history URL',
+      { 'history.yaml': history('title: Acknowledge after processing', 'title: Ack\n    url: javascript:alert(1)') },
+      HISTORY,
+      'items[0].url',
+    ],
+  ])('%s', (_, files, file, field) => {
+    const problem = onlyProblem(files as Record<string, string>);
+    expect(problem).toMatchObject({ file, field });
+    expect(problem.message).toMatch(JS);
+  });
+
+  it('facts and follow-ups', () => {
+    const facts = `- key: share\n  value: "1.2%"\n  label: Share of users\n  source: javascript:alert(1)\n  confidence: verified\n`;
+    expect(onlyProblem({ 'facts.yaml': facts })).toMatchObject({
+      field: '[0].source',
+      message: expect.stringMatching(JS),
+    });
+    rmSync(join(root, 'content'), { recursive: true });
+    const actions = `- id: alerting\n  title: Alert on lag\n  kind: detect\n  owner: SRE\n  status: open\n  links: ["data:text/html,<b>x</b>"]\n`;
+    expect(onlyProblem({ 'actions.yaml': actions })).toMatchObject({
+      message: expect.stringMatching(/^a data: link is not allowed/),
+    });
   });
 });

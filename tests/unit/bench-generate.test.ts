@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readArchive, type IncidentRecord } from '../../src/archive/archive.ts';
+import { readArchive } from '../../src/archive/archive.ts';
+import type { IncidentRecord } from '../../src/domain/incident-record.ts';
 import {
   generateIncident,
   incidentSeed,

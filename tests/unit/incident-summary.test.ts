@@ -5,7 +5,7 @@ import { readArchive } from '../../src/archive/archive.ts';
 import { incidentSchema } from '../../src/schemas/incident.ts';
 import { incidentSummaryCard } from '../../src/view/incident-summary.ts';
 
-const flagship = readArchive(resolve(import.meta.dirname, '../..'), 'content/incidents').incidents.find(
+const flagship = readArchive(resolve(import.meta.dirname, '../..')).incidents.find(
   (i) => i.slug === '2023-03-20-chatgpt-redis-py',
 )!;
 const answer = (answers: ReturnType<typeof incidentSummaryCard>, key: string) => answers.find((a) => a.key === key)!;

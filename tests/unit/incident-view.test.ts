@@ -5,7 +5,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { readArchive, type IncidentRecord } from '../../src/archive/archive.ts';
+import { readArchive } from '../../src/archive/archive.ts';
+import type { IncidentRecord } from '../../src/domain/incident-record.ts';
 import type { CellResult, ReproResults } from '../../src/schemas/repro-results.ts';
 import { reproSchema } from '../../src/schemas/repro.ts';
 import { projectRoot } from '../support/site.ts';
@@ -160,7 +161,10 @@ describe('incidentPageView', () => {
   it('answers <Fact>, <Ref>, <Repro> and <Verdict> from the same computation', async () => {
     const page = await incidentPageView(incident());
     expect(page.fact('lag')).toMatchObject({ n: 1, fact: { value: '40 min' } });
-    expect(page.fact('nope')).toBeUndefined();
+    expect(() => page.fact('nope')).toThrow(
+      'content/incidents/2024-06-02-queue-backlog/index.mdx: <Fact k="nope" />: there is no fact "nope" in facts.yaml',
+    );
+    expect(() => page.ref('#404')).toThrow('"#404" is not in history.yaml');
     expect(page.ref('#12')).toEqual({
       label: 'PR #12',
       url: 'https://github.com/example/consumer/pull/12',

@@ -19,7 +19,7 @@ import { cellKey } from '../../src/domain/repro-cells.ts';
 import { lastRunText, LIVE_RUNS_LOCALS, liveRunsFrom } from '../../src/view/repro-view.ts';
 import type { CellResult } from '../../src/schemas/repro-results.ts';
 import { fixtureRepro } from '../fixtures/repro/support.ts';
-import type { IncidentRecord } from '../../src/archive/archive.ts';
+import type { IncidentRecord } from '../../src/domain/incident-record.ts';
 
 describe('who may use the endpoint', () => {
   it('knows loopback addresses and hosts', () => {

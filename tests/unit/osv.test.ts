@@ -1,22 +1,8 @@
-import Ajv2020 from 'ajv/dist/2020.js';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { IncidentRepro } from '../../src/archive/archive.ts';
+import type { IncidentRepro } from '../../src/domain/incident-record.ts';
 import { osvDocument } from '../../src/exports/osv.ts';
 import type { AffectedRangesView } from '../../src/view/affected-ranges-view.ts';
-import { projectRoot } from '../support/site.ts';
-
-const schemaFile = join(projectRoot, '../shared/schemas/osv-schema.json');
-
-function validator() {
-  if (!existsSync(schemaFile))
-    throw new Error(`the OSV schema is not at ${schemaFile} (see ../shared/schemas/README.md)`);
-  const ajv = new Ajv2020({ allErrors: true, strict: false });
-  ajv.addFormat('date-time', (text: string) => !Number.isNaN(Date.parse(text)));
-  ajv.addFormat('uri', (text: string) => URL.canParse(text));
-  return ajv.compile(JSON.parse(readFileSync(schemaFile, 'utf8')));
-}
+import { osvValidator } from '../support/osv.ts';
 
 const repro = {
   id: 'leak',
@@ -41,7 +27,7 @@ const ranges: AffectedRangesView = {
 describe('osvDocument', () => {
   it('ends an interval that no later release ran clean at its last affected version, and leaves unknowns out of versions', () => {
     const doc = osvDocument({ slug: 's', title: 'T', pageUrl: '/incidents/s/', repros: [{ repro, ranges }] });
-    const validate = validator();
+    const validate = osvValidator();
     expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
     const [affected] = doc.affected as {
       ranges: { events: unknown[] }[];

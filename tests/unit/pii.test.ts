@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openIncidentFolder } from '../../src/archive/incident-folder.ts';
 import { incidentContentFiles } from '../../src/archive/pii-scan.ts';
 import {
   allowPattern,
@@ -301,7 +302,7 @@ describe('scanText: the bundled incident', () => {
   });
 
   it('has no finding in any of its files, and scans them quickly', () => {
-    const files = incidentContentFiles(ROOT, FLAGSHIP);
+    const files = incidentContentFiles(openIncidentFolder(ROOT, FLAGSHIP));
     expect(files).toEqual(
       expect.arrayContaining([
         `${FLAGSHIP}/index.mdx`,

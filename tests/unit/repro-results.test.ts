@@ -132,7 +132,7 @@ describe('mergeResults / writeResults', () => {
     writeFileSync(file, '{ broken');
     expect(() => readResults(root, 'repros/r')).toThrow(/^not valid JSON \(/);
     writeFileSync(file, JSON.stringify({ ...doc, cells: [{ ...doc.cells[0], verdict: 'maybe' }] }));
-    expect(() => readResults(root, 'repros/r')).toThrow(/^cells\.0\.verdict: /);
+    expect(() => readResults(root, 'repros/r')).toThrow(/^cells\[0\]\.verdict: expected one of "reproduced", /);
   });
 });
 

@@ -23,7 +23,7 @@ import {
   tallyVerdict,
 } from '../../src/repro/runner.ts';
 import { reproSchema } from '../../src/schemas/repro.ts';
-import type { IncidentRecord } from '../../src/archive/archive.ts';
+import type { IncidentRecord } from '../../src/domain/incident-record.ts';
 
 const manifest = reproSchema.parse({
   title: 't',

@@ -21,6 +21,7 @@ import {
   verdictMentions,
   type CitableRepro,
 } from '../../src/archive/verdict-refs.ts';
+import { parseStory } from '../../src/archive/story.ts';
 import type { CellResult, ReproResults } from '../../src/schemas/repro-results.ts';
 import { reproSchema } from '../../src/schemas/repro.ts';
 
@@ -398,7 +399,10 @@ describe('<Verdict> citations', () => {
   it('reports every citation without a recorded cell, located', () => {
     const body =
       'Fine: <Verdict repro="proxy" version="4.5.1" />.\n\nMissing: <Verdict repro="proxy" version="4.4.4" />.\n<Verdict repro={x} />';
-    expect(verdictFindings(body, 12, repros, 'i')).toEqual([
+    const story = parseStory(body, 12);
+    if (!('components' in story)) throw new Error('the body does not parse');
+    const verdicts = story.components.filter((c) => c.name === 'Verdict');
+    expect(verdictFindings(verdicts, repros, 'i')).toEqual([
       {
         line: 14,
         field: '<Verdict repro="proxy" version="4.4.4" />',

@@ -176,9 +176,9 @@ describe('npm run new (scripts/new-incident.ts)', () => {
   it('writes into --dir, creating it, and joins an unquoted title', () => {
     const result = runNew(['Disk', 'full', '--date', '2023-01-05', '--dir', 'site/incidents']);
     expect(result.code).toBe(0);
-    expect(readArchive(root, 'site/incidents').incidents.map((i) => [i.slug, i.frontmatter.title])).toEqual([
-      ['2023-01-05-disk-full', 'Disk full'],
-    ]);
+    expect(
+      readArchive(root, { incidentsDir: 'site/incidents' }).incidents.map((i) => [i.slug, i.frontmatter.title]),
+    ).toEqual([['2023-01-05-disk-full', 'Disk full']]);
   });
 
   it('refuses to overwrite an existing incident, and leaves it untouched', () => {

@@ -9,10 +9,14 @@ import {
   timestampOrDay,
   url,
 } from '../../src/schemas/fields.ts';
+import { linkProblem } from '../../src/domain/links.ts';
 import { historyItemSchema, historySchema } from '../../src/schemas/history.ts';
 import { incidentSchema } from '../../src/schemas/incident.ts';
 import { reproSchema } from '../../src/schemas/repro.ts';
 import { timelineEntrySchema, timelineSchema } from '../../src/schemas/timeline.ts';
+
+/** What the story says of a link it may not publish. */
+const mdxLinkMessage = (href: string) => linkProblem(href, { inStory: true })!;
 
 /** Each issue as `path: message`, the way a test can compare it exactly. */
 function issues(schema: z.ZodType, input: unknown): string[] {
@@ -85,7 +89,21 @@ describe('timeZone, url, slugWord, confidence', () => {
   });
   it('wants absolute URLs', () => {
     expect(url.parse('https://example.com/a')).toBe('https://example.com/a');
-    expect(issues(url, 'example.com')).toEqual([': expected an absolute URL starting with https:// or http://']);
+    expect(url.parse('http://example.com/a')).toBe('http://example.com/a');
+    expect(issues(url, 'example.com')).toEqual([
+      ': expected an absolute URL starting with https:// or http://; found "example.com"',
+    ]);
+    expect(issues(url, 'https://exa mple.com')).toEqual([': "https://exa mple.com" is not a valid URL']);
+  });
+  it('publishes https:// and http:// only, with the message the story gives', () => {
+    const story = mdxLinkMessage('javascript:alert(1)');
+    expect(issues(url, 'javascript:alert(1)')).toEqual([`: ${story}`]);
+    // A browser ignores control characters and case in a scheme; so does the rule.
+    for (const sneaky of ['JavaScript:alert(1)', 'java\tscript:alert(1)', ' javascript:alert(1)'])
+      expect(issues(url, sneaky)[0], sneaky).toMatch(/^: a javascript: link is not allowed/);
+    expect(issues(url, 'data:text/html,<b>x</b>')[0]).toMatch(/^: a data: link is not allowed/);
+    expect(issues(url, 'file:///etc/passwd')[0]).toMatch(/^: a file: link is not allowed/);
+    expect(issues(url, 'mailto:ops@example.com')[0]).toMatch(/^: a mailto: link is not allowed/);
   });
   it('wants lower-case hyphenated words', () => {
     expect(slugWord.parse('data-exposure')).toBe('data-exposure');

@@ -1,5 +1,5 @@
 /** The GitHub Actions workflows: valid YAML, and consistent with the scripts they call. */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -11,10 +11,18 @@ interface Step {
   run?: string;
   with?: Record<string, unknown>;
 }
+interface Job {
+  needs?: string | string[];
+  permissions?: Record<string, string>;
+  strategy?: { matrix: Record<string, unknown[]> };
+  steps: Step[];
+}
 interface Workflow {
   on: Record<string, unknown>;
-  jobs: Record<string, { needs?: string | string[]; strategy?: { matrix: Record<string, unknown[]> }; steps: Step[] }>;
+  permissions?: Record<string, string>;
+  jobs: Record<string, Job>;
 }
+const WORKFLOWS = readdirSync(join(projectRoot, '.github/workflows')).filter((f) => f.endsWith('.yml'));
 
 const load = (name: string) =>
   parse(readFileSync(join(projectRoot, '.github/workflows', name), 'utf8'), {
@@ -26,20 +34,49 @@ const scripts = Object.keys(
 );
 
 describe('workflows', () => {
-  it.each(['deploy.yml', 'repros.yml'])(
-    '%s: every job has steps, and every npm run names a script of package.json',
-    (name) => {
-      const workflow = load(name);
-      expect(Object.keys(workflow.jobs).length).toBeGreaterThan(0);
-      for (const job of Object.values(workflow.jobs)) {
-        expect(job.steps.length).toBeGreaterThan(0);
-        for (const step of job.steps) {
-          expect(step.uses ?? step.run, JSON.stringify(step)).toBeTruthy();
-          for (const [, script] of (step.run ?? '').matchAll(/npm run (\S+)/g)) expect(scripts).toContain(script);
-        }
+  it('are the three the docs describe', () => {
+    expect(WORKFLOWS.sort()).toEqual(['check.yml', 'deploy.yml', 'repros.yml']);
+  });
+
+  /**
+   * A job that runs the project's code on content (build, check, repros) reads what any pull
+   * request may have put in an incident folder: it gets no secret, no token in its checkout and
+   * no permission beyond reading the repository.
+   */
+  it.each(WORKFLOWS)('%s: content is built without secrets or write access, never on pull_request_target', (name) => {
+    const workflow = load(name);
+    expect(Object.keys(workflow.on)).not.toContain('pull_request_target');
+    expect(workflow.permissions ?? {}).toEqual({});
+    for (const [id, job] of Object.entries(workflow.jobs)) {
+      const runsContent = job.steps.some((s) => /npm (run|install|test)/.test(s.run ?? ''));
+      if (!runsContent) continue;
+      expect(job.permissions, `${name} ${id}`).toEqual({ contents: 'read' });
+      for (const step of job.steps) {
+        expect(JSON.stringify(step), `${name} ${id}`).not.toMatch(/secrets\.|github\.token|GITHUB_TOKEN/);
+        if (step.uses?.startsWith('actions/checkout'))
+          expect(step.with?.['persist-credentials'], `${name} ${id}`).toBe(false);
       }
-    },
-  );
+    }
+  });
+
+  it('check.yml checks and builds every pull request', () => {
+    const { on, jobs } = load('check.yml');
+    expect(Object.keys(on)).toEqual(['pull_request']);
+    const runs = jobs.check!.steps.map((s) => s.run ?? '');
+    expect(runs).toEqual(expect.arrayContaining(['npm run check', 'npm run build']));
+  });
+
+  it.each(WORKFLOWS)('%s: every job has steps, and every npm run names a script of package.json', (name) => {
+    const workflow = load(name);
+    expect(Object.keys(workflow.jobs).length).toBeGreaterThan(0);
+    for (const job of Object.values(workflow.jobs)) {
+      expect(job.steps.length).toBeGreaterThan(0);
+      for (const step of job.steps) {
+        expect(step.uses ?? step.run, JSON.stringify(step)).toBeTruthy();
+        for (const [, script] of (step.run ?? '').matchAll(/npm run (\S+)/g)) expect(scripts).toContain(script);
+      }
+    }
+  });
 
   it('repros.yml: N shard jobs each run --shard i/N with --out, and the merge job waits for all of them and merges with --check', () => {
     const { jobs, on } = load('repros.yml');

@@ -6,7 +6,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import type { IncidentRecord, IncidentRepro } from '../../archive/archive.ts';
+import type { IncidentRecord, IncidentRepro } from '../../domain/incident-record.ts';
 import { readResults, sourcesHash } from '../../archive/repro-record.ts';
 import { cellKey, cellLabel } from '../../domain/repro-cells.ts';
 import type { Cell, CellResult, Verdict } from '../../schemas/repro-results.ts';

@@ -1,0 +1,76 @@
+/**
+ * What every reader of one incident file shares: the confined folder it reads from, the list
+ * problems go into, and the site's options. A reader returns what it read, or undefined when
+ * the file is broken (its problems say why); it never throws on content.
+ */
+import type { z } from 'astro/zod';
+import type { IncidentFolder } from '../incident-folder.ts';
+import { parseYaml, problemsFromZod, type ContentProblem, type LocatedYaml } from '../../schemas/problems.ts';
+
+export interface ArchiveOptions {
+  /** The incidents folder, relative to the site's root. */
+  incidentsDir?: string;
+  /** The site lets MDX run code (`aftermath({ allowMdxCode: true })`). */
+  allowMdxCode?: boolean;
+}
+
+export interface ReadContext {
+  root: string;
+  folder: IncidentFolder;
+  problems: ContentProblem[];
+  options: ArchiveOptions;
+}
+
+/** The text of a file the incident may have; undefined (with a problem when broken) otherwise. */
+export function readText(ctx: ReadContext, file: string): string | undefined {
+  if (ctx.folder.isFolder(file)) {
+    ctx.problems.push({
+      file,
+      message: `this is a folder, where a file of this name is expected. Remove or rename the folder`,
+    });
+    return undefined;
+  }
+  return ctx.folder.text(file, ctx.problems);
+}
+
+/** A YAML file of the incident, parsed with positions; undefined when absent or broken. */
+export function readYaml(ctx: ReadContext, file: string): LocatedYaml | undefined {
+  const text = readText(ctx, file);
+  if (text === undefined) return undefined;
+  const parsed = parseYaml(text, file);
+  if (Array.isArray(parsed)) {
+    ctx.problems.push(...parsed);
+    return undefined;
+  }
+  return parsed;
+}
+
+interface Schema<T> {
+  safeParse(
+    data: unknown,
+    params?: { reportInput?: boolean },
+  ): { success: true; data: T } | { success: false; error: z.ZodError };
+}
+
+/** `yaml`'s data through `schema`; undefined, with located problems, when it does not fit. */
+export function validate<T>(
+  schema: Schema<T>,
+  yaml: LocatedYaml,
+  file: string,
+  problems: ContentProblem[],
+): T | undefined {
+  const result = schema.safeParse(yaml.data ?? undefined, { reportInput: true });
+  if (result.success) return result.data;
+  problems.push(...problemsFromZod(result.error, file, yaml));
+  return undefined;
+}
+
+/** A YAML file read and validated: `{ doc, data }`, or undefined when absent or broken. */
+export function readYamlAs<T>(
+  ctx: ReadContext,
+  file: string,
+  schema: Schema<T>,
+): { doc: LocatedYaml; data?: T } | undefined {
+  const doc = readYaml(ctx, file);
+  return doc && { doc, data: validate(schema, doc, file, ctx.problems) };
+}
