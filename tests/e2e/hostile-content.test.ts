@@ -172,6 +172,31 @@ const CASES: HostileCase[] = [
       'm',
     ),
   },
+  {
+    slug: '2024-06-16-deep-yaml',
+    make: (dir) => writeFileSync(join(dir, 'history.yaml'), `items: ${'['.repeat(40_000)}${']'.repeat(40_000)}\n`),
+    says: new RegExp(
+      `^${where('2024-06-16-deep-yaml', 'history.yaml')}:1\\n {4}this YAML is nested more than 32 levels deep`,
+      'm',
+    ),
+  },
+  {
+    slug: '2024-06-17-byte-order-mark',
+    make: (dir) =>
+      writeFileSync(join(dir, 'timeline.yaml'), `\uFEFF${readFileSync(join(dir, 'timeline.yaml'), 'utf8')}`),
+    says: new RegExp(
+      `^${where('2024-06-17-byte-order-mark', 'timeline.yaml')}:1\\n {4}this file starts with a byte-order mark`,
+      'm',
+    ),
+  },
+  {
+    slug: '2024-06-18-empty-file',
+    make: (dir) => writeFileSync(join(dir, 'timeline.yaml'), ''),
+    says: new RegExp(
+      `^${where('2024-06-18-empty-file', 'timeline.yaml')}:1\\n {4}expected timeline\\.yaml to be a list of entries`,
+      'm',
+    ),
+  },
 ];
 
 let root: string;
