@@ -56,3 +56,36 @@ export function incidentDateText(incident: IncidentSummary): string {
 export function isPublished(frontmatter: { draft: boolean }, developing: boolean): boolean {
   return developing || !frontmatter.draft;
 }
+
+/** What {@link incidentAsOf} reads: every dated thing an incident records. */
+export interface DatedIncident extends IncidentSummary {
+  history: { items: readonly Record<string, unknown>[] };
+  repros: readonly { results?: { recordedAt: string }; regressions: readonly { detectedAt: string }[] }[];
+  followUps: readonly { since?: Instant }[];
+}
+
+const HISTORY_DATES = ['opened', 'merged', 'closed', 'committed', 'published'] as const;
+
+/**
+ * The day of the newest dated thing the incident records (a key moment, a timeline entry, a
+ * history item, a repro recording or regression, a follow-up's status), `YYYY-MM-DD` in UTC:
+ * what a printed copy is "as of". It depends on the content alone, never on when the site is
+ * built, so an unchanged incident prints the same document every day.
+ */
+export function incidentAsOf(incident: DatedIncident): string | undefined {
+  const fm = incident.frontmatter;
+  const times: number[] = [fm.started, fm.detected, fm.mitigated, fm.resolved].flatMap((at) => (at ? [at.ms] : []));
+  for (const entry of incident.timeline) times.push(entry.at.ms);
+  for (const item of incident.history.items)
+    for (const field of HISTORY_DATES) {
+      const at = item[field] as Instant | undefined;
+      if (at) times.push(at.ms);
+    }
+  for (const repro of incident.repros) {
+    if (repro.results) times.push(Date.parse(repro.results.recordedAt));
+    for (const r of repro.regressions) times.push(Date.parse(r.detectedAt));
+  }
+  for (const f of incident.followUps) if (f.since) times.push(f.since.ms);
+  const newest = Math.max(...times.filter(Number.isFinite));
+  return Number.isFinite(newest) ? new Date(newest).toISOString().slice(0, 10) : undefined;
+}

@@ -6,6 +6,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, normalize } from 'node:path';
 import type { Browser, BrowserContext, BrowserContextOptions } from 'playwright';
+import type { PageKind } from '../render/chromium-pool.ts';
 
 export const DIST_ORIGIN = 'http://aftermath.build';
 
@@ -48,4 +49,17 @@ export async function distContext(
     });
   });
   return context;
+}
+
+/** A pool page (../render/chromium-pool.ts) that serves `outDir`, in a context of its own with `options`. */
+export function distPage(outDir: string, options: BrowserContextOptions = {}): PageKind {
+  return {
+    name: `dist ${outDir} ${JSON.stringify(options)}`,
+    async open(browser) {
+      const context = await distContext(browser, outDir, options);
+      const page = await context.newPage();
+      page.once('close', () => void context.close().catch(() => {}));
+      return page;
+    },
+  };
 }

@@ -1,94 +1,84 @@
 /**
  * Each incident's PDF, `dist/incidents/<slug>.pdf`, printed from its built page by Chromium: the
  * print stylesheet (no navigation, light colours), every <details> opened, diagrams kept as
- * vectors, links kept, page numbers and the page's address and build date in the footer. PDFs are
- * cached on disk by the page's HTML and stylesheets and the build date, so an unchanged incident
- * costs nothing on the next build of the day.
+ * vectors, links kept, page numbers, and the page's address and the incident's "as of" date in
+ * the footer. A PDF is kept on disk under a hash of what decides it (the page, its stylesheets,
+ * its address, that date and this module), never of the day it is built: an unchanged incident
+ * is printed once, whatever day the site is rebuilt. Pages print several at once (the pool).
  */
-import { copyFileSync, existsSync, linkSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright';
+import type { Page } from 'playwright';
+import { incidentAsOf } from '../domain/incidents.ts';
 import type { IncidentRecord } from '../domain/incident-record.ts';
-import { cacheKey, diskCache } from '../render/disk-cache.ts';
+import type { ChromiumPool } from '../render/chromium-pool.ts';
+import { cacheKey, codeVersion, diskCache } from '../render/disk-cache.ts';
 import { pageFingerprint } from './diagram-readability.ts';
-import { distContext, DIST_ORIGIN } from './dist-browser.ts';
+import { distPage, DIST_ORIGIN } from './dist-browser.ts';
+import { escapeHtml } from '../domain/text.ts';
 
-const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
-
-/** The footer Chromium prints on every page: where the document comes from, when it was built, page n of m. */
-export function pdfFooter(source: string, builtOn: string): string {
+/** The footer Chromium prints on every page: where the document comes from, as of when, page n of m. */
+export function pdfFooter(source: string, asOf: string | undefined): string {
   return `<div style="font: 8px system-ui, sans-serif; color: #4f5863; width: 100%; margin: 0 12mm; display: flex; justify-content: space-between; gap: 8mm">
-  <span>${escapeHtml(source)} · built ${escapeHtml(builtOn)}</span>
+  <span>${escapeHtml(source)}${asOf ? ` · as of ${escapeHtml(asOf)}` : ''}</span>
   <span style="white-space: nowrap">Page <span class="pageNumber"></span> of <span class="totalPages"></span></span>
 </div>`;
 }
 
-export async function printIncidentPdf(
-  browser: Browser,
-  outDir: string,
-  slug: string,
-  source: string,
-  builtOn: string,
-): Promise<Buffer> {
-  const context = await distContext(browser, outDir, { viewport: { width: 1280, height: 900 }, colorScheme: 'light' });
-  try {
-    const page = await context.newPage();
-    await page.goto(`${DIST_ORIGIN}/incidents/${slug}/`, { waitUntil: 'load' });
-    await page.evaluate(() => {
-      for (const details of document.querySelectorAll('details')) details.open = true;
-    });
-    return await page.pdf({
-      format: 'A4',
-      printBackground: true,
-      displayHeaderFooter: true,
-      headerTemplate: '<span></span>',
-      footerTemplate: pdfFooter(source, builtOn),
-      margin: { top: '14mm', bottom: '16mm', left: '12mm', right: '12mm' },
-      tagged: true,
-      outline: true,
-    });
-  } finally {
-    await context.close();
-  }
+async function printOn(page: Page, slug: string, footer: string): Promise<Buffer> {
+  await page.goto(`${DIST_ORIGIN}/incidents/${slug}/`, { waitUntil: 'load' });
+  await page.evaluate(() => {
+    for (const details of document.querySelectorAll('details')) details.open = true;
+  });
+  return page.pdf({
+    format: 'A4',
+    printBackground: true,
+    displayHeaderFooter: true,
+    headerTemplate: '<span></span>',
+    footerTemplate: footer,
+    margin: { top: '14mm', bottom: '16mm', left: '12mm', right: '12mm' },
+    tagged: true,
+    outline: true,
+  });
+}
+
+export interface PdfStats {
+  printed: number;
+  cached: number;
+  files: string[];
 }
 
 export async function renderIncidentPdfs(
-  browser: () => Promise<Browser>,
+  pool: ChromiumPool,
   incidents: readonly IncidentRecord[],
   outDir: string,
-  builtOn = new Date().toISOString().slice(0, 10),
-): Promise<{ printed: number; cached: number; files: string[] }> {
+): Promise<PdfStats> {
   const cache = diskCache('pdf', 'pdf');
-  let printed = 0;
-  let cached = 0;
-  const files: string[] = [];
-  for (const incident of incidents) {
-    const pageFile = join(outDir, 'incidents', incident.slug, 'index.html');
-    if (!existsSync(pageFile)) continue;
-    const html = readFileSync(pageFile, 'utf8');
-    // The page's public address when the site has one, else its path.
-    const source = /<link rel="canonical" href="([^"]+)"/.exec(html)?.[1] ?? `/incidents/${incident.slug}/`;
-    const key = cacheKey('incident-pdf-1', pageFingerprint(outDir, html), source, builtOn);
-    const target = join(outDir, 'incidents', `${incident.slug}.pdf`);
-    if (cache.has(key)) {
-      linkOrCopy(cache.file(key), target);
-      cached++;
-    } else {
-      const pdf = await printIncidentPdf(await browser(), outDir, incident.slug, source, builtOn);
+  const version = codeVersion(['integration/incident-pdf.ts']) ?? 'unversioned';
+  const kind = distPage(outDir, { viewport: { width: 1280, height: 900 }, colorScheme: 'light' });
+  const stats: PdfStats = { printed: 0, cached: 0, files: [] };
+  await Promise.all(
+    incidents.map(async (incident) => {
+      const pageFile = join(outDir, 'incidents', incident.slug, 'index.html');
+      if (!existsSync(pageFile)) return;
+      const html = readFileSync(pageFile, 'utf8');
+      // The page's public address when the site has one, else its path.
+      const source = /<link rel="canonical" href="([^"]+)"/.exec(html)?.[1] ?? `/incidents/${incident.slug}/`;
+      const footer = pdfFooter(source, incidentAsOf(incident));
+      const key = cacheKey('incident-pdf-2', version, pageFingerprint(outDir, html), footer);
+      const target = join(outDir, 'incidents', `${incident.slug}.pdf`);
+      stats.files.push(target);
+      if (cache.has(key)) {
+        cache.placeAt(key, target);
+        stats.cached++;
+        return;
+      }
+      const pdf = await pool.run(kind, (page) => printOn(page, incident.slug, footer), 'PDFs are printed with it');
       cache.write(key, pdf);
       writeFileSync(target, pdf);
-      printed++;
-    }
-    files.push(target);
-  }
-  return { printed, cached, files };
-}
-
-/** dist/ is emptied before each build, so a hard link is always a new file; across file systems, a copy. */
-function linkOrCopy(from: string, to: string) {
-  try {
-    linkSync(from, to);
-  } catch {
-    copyFileSync(from, to);
-  }
+      stats.printed++;
+    }),
+  );
+  stats.files.sort();
+  return stats;
 }

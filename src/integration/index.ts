@@ -3,20 +3,22 @@
  * configures Markdown (Shiki themes, build-time Mermaid), and refuses to finish a build whose
  * output is silently broken. Astro logs some rendering errors and still exits 0; this does not.
  */
-import type { AstroIntegration } from 'astro';
+import type { AstroIntegration, AstroIntegrationLogger } from 'astro';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { archiveCacheStats, readArchive, shareArchive, type Archive } from '../archive/archive.ts';
 import { incidentDiagrams } from '../view/incident-view.ts';
-import { closeDiagramBrowser, diagramStats, prerenderDiagrams } from '../render/diagrams.ts';
+import { diagramStats, diagramTiming, prerenderDiagrams } from '../render/diagrams.ts';
 import { isPublished } from '../domain/incidents.ts';
 import { markdownProcessor } from './markdown.ts';
 import { codeStats } from '../render/code-highlight.ts';
 import { cachedMdxProcessor } from './mdx-cache.ts';
 import { writeSearchIndex } from './search-index.ts';
-import { renderSocialCards } from './social-cards.ts';
+import { placeCards, renderSocialCards, type CardStats } from './social-cards.ts';
+import { createBuildReport } from './build-report.ts';
+import { sharedChromiumPool } from '../render/chromium-pool.ts';
 import { checkBuiltPage } from './built-page-checks.ts';
 import { formatProblems, type ContentProblem } from '../schemas/problems.ts';
 import { missingChromium } from '../render/chromium.ts';
@@ -48,7 +50,11 @@ export default function aftermath(
   let archive: Archive | undefined;
   // Problems found while pages compile (a diagram that does not draw, MDX the guard refused).
   const renderProblems: ContentProblem[] = [];
-  const mdxStats = { hits: 0, misses: 0 };
+  const mdxStats = { hits: 0, misses: 0, ms: 0, compiling: 0, since: 0 };
+  const report = createBuildReport();
+  const pool = sharedChromiumPool();
+  let pagesStarted = 0;
+  let cards: Promise<CardStats> | undefined;
   // Content cannot change during a build: the archive read before it is still current.
   const published = () =>
     (archive ?? readArchive(root, options)).incidents.filter((i) => isPublished(i.frontmatter, false));
@@ -61,7 +67,9 @@ export default function aftermath(
       'astro:config:setup': ({ config, updateConfig, injectRoute, command, logger }) => {
         if (optionsError) stopWith(logger, optionsError);
         root = fileURLToPath(config.root);
+        const reading = performance.now();
         archive = readArchive(root, options);
+        report.add('archive', performance.now() - reading);
         shareArchive(root, archive, options);
         logger.info(`incident folders: ${archiveCacheStats.hits} from cache, ${archiveCacheStats.misses} read`);
         const { problems } = archive;
@@ -117,42 +125,63 @@ export default function aftermath(
       'astro:server:setup': async ({ server, logger }) =>
         (await import('./live-runs.ts')).setupLiveRuns(server, root, logger, options),
       'astro:build:start': ({ logger }) => {
+        pagesStarted = performance.now();
         // Every diagram the pages will show is known now: render the misses in one batch while
-        // Astro bundles, so that pages find them in the cache instead of waiting for them.
+        // Astro bundles, so that pages find them in the cache instead of waiting for them. The
+        // social cards need nothing but the records: they are drawn meanwhile too.
         const started = prerenderDiagrams(published().flatMap(incidentDiagrams));
         if (started > 0) logger.info(`diagrams: rendering ${started} new or changed diagram(s) ahead of the pages`);
+        cards = report.time('social cards', () => renderSocialCards(pool, published()));
+        cards.catch(() => {}); // awaited, and its failure reported, when the pages are written
       },
       'astro:build:done': async ({ dir, logger }) => {
-        await closeDiagramBrowser();
-        const outDir = fileURLToPath(dir);
-        const problems: ContentProblem[] = [...renderProblems];
-        // Every page is read once: checked, and hashed for the search index's cache.
-        const pages = createHash('sha256');
-        for (const file of htmlFiles(outDir).sort()) {
-          const page = relative(outDir, file);
-          const html = readFileSync(file, 'utf8');
-          pages.update(page).update('\0').update(html).update('\0');
-          for (const finding of checkBuiltPage(page, html)) {
-            problems.push({ file: `dist/${page}`, message: finding.message });
-          }
+        report.add('pages', performance.now() - pagesStarted);
+        try {
+          await finishBuild(fileURLToPath(dir), logger);
+        } finally {
+          await pool.close();
         }
-        if (problems.length > 0) stopWith(logger, formatProblems(problems));
-        const [search, cards] = await Promise.all([
-          writeSearchIndex(outDir, pages.digest('hex')),
-          renderSocialCards(published(), outDir),
-        ]);
-        logger.info(
-          search.cached
-            ? 'search: index from cache (no page changed)'
-            : `search: index built from ${search.indexed} page(s)`,
-        );
-        logger.info(`social cards: ${cards.cached} from cache, ${cards.rendered} rendered`);
-        await (await import('./reading-outputs.ts')).buildReadingOutputs(published(), outDir, logger); // diagram text check, PDFs
-        logger.info(`diagrams: ${diagramStats.hits} from cache, ${diagramStats.misses} rendered`);
-        logger.info(`code blocks: ${codeStats.hits} from cache, ${codeStats.misses} highlighted`);
-        logger.info(`MDX files: ${mdxStats.hits} from cache, ${mdxStats.misses} compiled`);
-        logger.info('content checks passed: no unrendered diagram, no empty page');
       },
     },
   };
+
+  /** After the pages are written: check them, then the search index, cards, label check and PDFs. */
+  async function finishBuild(outDir: string, logger: AstroIntegrationLogger) {
+    const problems: ContentProblem[] = [...renderProblems];
+    // Every page is read once: checked, and hashed for the search index's cache.
+    const pages = createHash('sha256');
+    for (const file of htmlFiles(outDir).sort()) {
+      const page = relative(outDir, file);
+      const html = readFileSync(file, 'utf8');
+      pages.update(page).update('\0').update(html).update('\0');
+      for (const finding of checkBuiltPage(page, html)) {
+        problems.push({ file: `dist/${page}`, message: finding.message });
+      }
+    }
+    if (problems.length > 0) stopWith(logger, formatProblems(problems));
+    const search = await report.time('search', () => writeSearchIndex(outDir, pages.digest('hex')));
+    report.count('search', search.cached ? 1 : 0, search.cached ? 0 : 1);
+    logger.info(
+      search.cached
+        ? 'search: index from cache (no page changed)'
+        : `search: index built from ${search.indexed} page(s)`,
+    );
+    const drawn = await cards!;
+    placeCards(published(), outDir);
+    report.count('social cards', drawn.cached, drawn.rendered);
+    logger.info(`social cards: ${drawn.cached} from cache, ${drawn.rendered} rendered`);
+    // The diagram text check and the PDFs.
+    await (await import('./reading-outputs.ts')).buildReadingOutputs(pool, published(), outDir, logger, report);
+    report.add('diagrams', diagramTiming.busyMs);
+    report.add('MDX', mdxStats.ms);
+    report.count('archive', archiveCacheStats.hits, archiveCacheStats.misses);
+    report.count('MDX', mdxStats.hits, mdxStats.misses);
+    report.count('code', codeStats.hits, codeStats.misses);
+    report.count('diagrams', diagramStats.hits, diagramStats.misses);
+    logger.info(`diagrams: ${diagramStats.hits} from cache, ${diagramStats.misses} rendered`);
+    logger.info(`code blocks: ${codeStats.hits} from cache, ${codeStats.misses} highlighted`);
+    logger.info(`MDX files: ${mdxStats.hits} from cache, ${mdxStats.misses} compiled`);
+    for (const line of report.lines()) logger.info(line);
+    logger.info('content checks passed: no unrendered diagram, no empty page');
+  }
 }

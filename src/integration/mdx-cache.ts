@@ -15,13 +15,25 @@ type Processor = ReturnType<typeof unified>;
 type MdxRenderer = Awaited<ReturnType<NonNullable<Processor['createMdxRenderer']>>>;
 type MdxRenderResult = Awaited<ReturnType<MdxRenderer['process']>>;
 
+export interface MdxStats {
+  hits: number;
+  misses: number;
+  ms: number;
+  compiling: number;
+  since: number;
+}
+
 export interface MdxCacheOptions {
   /**
    * Whether compiling this file reported a content problem. Such a result (a page with a visible
    * error in place of a diagram, say) is never kept: the next build must find the problem again.
    */
   hadProblem(filePath: string): boolean;
-  stats: { hits: number; misses: number };
+  /**
+   * Hits, misses, and the time any compile was in flight (`compiling` and `since` keep count):
+   * compiles overlap, and a compile waits for its diagrams, so this is wall time, not work.
+   */
+  stats: MdxStats;
 }
 
 /** Bumped when what an entry holds changes shape. */
@@ -52,8 +64,15 @@ export function cachedMdxProcessor(processor: Processor, options: MdxCacheOption
               // An unreadable entry (a disk error, say): compile afresh and replace it.
             }
           }
-          const result = await renderer.process(content, filePath, frontmatter);
-          options.stats.misses++;
+          const { stats } = options;
+          if (stats.compiling++ === 0) stats.since = performance.now();
+          let result: MdxRenderResult;
+          try {
+            result = await renderer.process(content, filePath, frontmatter);
+          } finally {
+            if (--stats.compiling === 0) stats.ms += performance.now() - stats.since;
+          }
+          stats.misses++;
           if (!options.hadProblem(filePath)) cache.write(key, JSON.stringify(result));
           return result;
         },

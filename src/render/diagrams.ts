@@ -11,6 +11,7 @@
 import { compactSvg } from './svg-compact.ts';
 import { sizeDiagram } from './diagram-size.ts';
 import { cacheKey as hashKey, diskCache } from './disk-cache.ts';
+import { sharedChromiumPool } from './chromium-pool.ts';
 import { createMermaidBrowser, MERMAID_CONFIG, mermaidVersion, type MermaidBrowser } from './mermaid-browser.ts';
 
 const cache = diskCache('diagrams', 'svg');
@@ -48,6 +49,8 @@ interface DiagramState {
   queue: Pending[];
   timer?: ReturnType<typeof setTimeout>;
   firstQueuedAt: number;
+  /** Batches in flight, since when, and the time any was (for the build's timings). */
+  timing: { drawing: number; since: number; busyMs: number };
 }
 const state: DiagramState = ((globalThis as { __aftermathDiagrams?: DiagramState }).__aftermathDiagrams ??= {
   stats: { hits: 0, misses: 0 },
@@ -55,6 +58,7 @@ const state: DiagramState = ((globalThis as { __aftermathDiagrams?: DiagramState
   counted: new Set(),
   queue: [],
   firstQueuedAt: 0,
+  timing: { drawing: 0, since: 0, busyMs: 0 },
 });
 
 /** Cache hits and misses of this build (misses are diagrams rendered), one per distinct diagram. */
@@ -69,7 +73,19 @@ const BATCH_PREFIX = 'aftermath-diagram';
 const cacheKey = ({ source, prefix }: DiagramRequest) =>
   hashKey(RENDER_VERSION, mermaidVersion, JSON.stringify(MERMAID_CONFIG), prefix, source);
 
+/** How long diagrams were being drawn in this process: the time any batch was in flight. */
+export const diagramTiming = state.timing;
+
 async function renderBatch(batch: Pending[]) {
+  if (state.timing.drawing++ === 0) state.timing.since = performance.now();
+  try {
+    await drawBatch(batch);
+  } finally {
+    if (--state.timing.drawing === 0) state.timing.busyMs += performance.now() - state.timing.since;
+  }
+}
+
+async function drawBatch(batch: Pending[]) {
   state.browser ??= createMermaidBrowser();
   const results = await state.browser
     .render(
@@ -159,7 +175,7 @@ export function prerenderDiagrams(requests: readonly DiagramRequest[]): number {
   return started;
 }
 
-/** Closes the diagram browser, if one is open (it also closes itself when idle). */
+/** Closes the process's Chromium, if one is open (it also closes itself when idle). */
 export async function closeDiagramBrowser(): Promise<void> {
-  await state.browser?.close();
+  await sharedChromiumPool().close();
 }

@@ -6,7 +6,7 @@
  * stale, only unused; deleting the folder is always safe.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -22,6 +22,12 @@ export interface DiskCache {
   has(key: string): boolean;
   read(key: string): string | undefined;
   write(key: string, data: string | Uint8Array): void;
+  /**
+   * Puts an entry at `target` (a file of dist/): a hard link, which costs nothing where copying a
+   * thousand PDFs takes seconds, or a copy across file systems. dist/ is emptied before each
+   * build, so the link is always a new file.
+   */
+  placeAt(key: string, target: string): void;
 }
 
 export function cacheKey(...parts: string[]): string {
@@ -45,6 +51,13 @@ export function diskCache(
       const temp = `${file(key)}.${process.pid}.tmp`;
       writeFileSync(temp, data);
       renameSync(temp, file(key));
+    },
+    placeAt(key, target) {
+      try {
+        linkSync(file(key), target);
+      } catch {
+        copyFileSync(file(key), target);
+      }
     },
   };
 }

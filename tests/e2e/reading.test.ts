@@ -15,11 +15,14 @@ import { extractText, getDocumentProxy } from 'unpdf';
 import { unified } from 'unified';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readArchive } from '../../src/archive/archive.ts';
-import { checkDiagramReadability, measureIncidentDiagrams } from '../../src/integration/diagram-readability.ts';
+import { incidentAsOf } from '../../src/domain/incidents.ts';
+import { checkDiagramReadability, drawnLabel, pageDiagrams } from '../../src/integration/diagram-readability.ts';
+import { createChromiumPool } from '../../src/render/chromium-pool.ts';
 import { MIN_LABEL_PX, smallestLabels } from '../../src/render/label-size.ts';
 import { buildSite, launchChromium, projectRoot, serveStatic, type StaticServer } from '../support/site.ts';
 
 const slug = '2023-03-20-chatgpt-redis-py';
+const flagship = () => readArchive(siteRoot).incidents.find((i) => i.slug === slug)!;
 const siteRoot = mkdtempSync(join(projectRoot, 'tests/fixtures/sites/.tmp-reading-'));
 const outDir = mkdtempSync(join(tmpdir(), 'aftermath-reading-'));
 let server: StaticServer;
@@ -124,6 +127,34 @@ describe('every diagram readable', () => {
         'trace-resp-desync',
       ]);
       for (const m of measured) expect(m.px, `${m.id} at ${width} px`).toBeGreaterThanOrEqual(MIN_LABEL_PX);
+      // The build computes these sizes from each SVG and its figure's column instead of loading
+      // every page: the computation must give what Chromium measures, diagram by diagram.
+      const columns = await page.evaluate(() =>
+        [...document.querySelectorAll('figure.diagram')].map((figure) => {
+          const svg = figure.querySelector('svg')!;
+          const box = getComputedStyle(figure);
+          const style = getComputedStyle(svg);
+          return {
+            id: svg.id,
+            width: figure.clientWidth - parseFloat(box.paddingLeft) - parseFloat(box.paddingRight),
+            padding: parseFloat(style.paddingLeft) + parseFloat(style.paddingRight),
+          };
+        }),
+      );
+      const html = readFileSync(join(outDir, 'incidents', slug, 'index.html'), 'utf8');
+      const computed = pageDiagrams(html).map((d) => ({
+        id: d.id,
+        ...drawnLabel(
+          d,
+          columns.find((c) => c.id === d.id)!,
+        ),
+      }));
+      expect(computed.map((c) => c.id).sort()).toEqual(measured.map((m) => m.id).sort());
+      for (const c of computed) {
+        const m = measured.find((x) => x.id === c.id)!;
+        expect(Math.abs(c.px - m.px), `${c.id} at ${width} px: computed ${c.px}, measured ${m.px}`).toBeLessThan(0.05);
+        expect(Math.abs(c.width - m.width), `${c.id} at ${width} px`).toBeLessThanOrEqual(1);
+      }
       // Wide diagrams leave the text column (at most the content column), and scroll inside their box.
       if (width === 1280) {
         const prose = await page
@@ -164,7 +195,7 @@ describe('every diagram readable', () => {
 
   it('has the build check every diagram, and report one drawn too small with its file and line', async () => {
     expect(buildLog).toMatch(
-      /diagram text: 1 page\(s\) measured, 0 from cache; every label at least 11 px at 1280 and 390 px|diagram text: 0 page\(s\) measured, 1 from cache/,
+      /diagram text: 7 diagram\(s\), every label at least 11 px at 1280 and 390 px \(\d+ column width\(s\) measured, \d+ from cache\)/,
     );
     // The same page, with a stylesheet that squeezes every diagram into 200 px.
     const squeezed = mkdtempSync(join(tmpdir(), 'aftermath-squeezed-'));
@@ -179,11 +210,12 @@ describe('every diagram readable', () => {
         ),
       );
       const incident = readArchive(siteRoot).incidents.find((i) => i.slug === slug)!;
-      const { problems } = await checkDiagramReadability(
-        async () => browser as unknown as Parameters<typeof measureIncidentDiagrams>[0],
-        [incident],
-        squeezed,
+      const pool = createChromiumPool({ size: 1 });
+      const { problems, measuredPages } = await checkDiagramReadability(pool, [incident], squeezed).finally(() =>
+        pool.close(),
       );
+      // The squeezing stylesheet sizes the diagrams otherwise than the model: the page is measured.
+      expect(measuredPages).toBe(1);
       const stateDiagram = problems.find((p) => p.message.startsWith('diagram "mermaid-1"'));
       expect(stateDiagram?.file).toBe(`content/incidents/${slug}/index.mdx`);
       expect(stateDiagram?.line).toBeGreaterThan(200);
@@ -303,8 +335,8 @@ describe('the PDF', () => {
     expect(totalPages).toBeGreaterThan(10);
     // Line breaks and hyphenation differ between the page and the PDF: compare without whitespace.
     const squeeze = (s: string) => s.replace(/\s+/g, '');
-    // The footer (address, build date, page n of m) lands between pages: left out of the comparison.
-    const all = squeeze(text.replace(/https:\/\/\S+ · built \d{4}-\d{2}-\d{2} Page \d+ of \d+/g, ''));
+    // The footer (address, "as of" date, page n of m) lands between pages: left out of the comparison.
+    const all = squeeze(text.replace(/https:\/\/\S+ · as of \d{4}-\d{2}-\d{2} Page \d+ of \d+/g, ''));
     expect(headings.filter((h) => !all.includes(squeeze(h)))).toEqual([]);
     // Diagram labels are text in the PDF, so the diagrams went in as vectors, not pictures.
     expect([...new Set(labels)].filter((l) => !all.includes(squeeze(l)))).toEqual([]);
@@ -313,7 +345,8 @@ describe('the PDF', () => {
     expect(text).toContain('Page 1 of');
     expect(text).toContain(`Page ${totalPages} of ${totalPages}`);
     expect(text).toMatch(
-      new RegExp(`https://postmortems\\.example\\.com/incidents/${slug}/ · built \\d{4}-\\d{2}-\\d{2}`),
+      // The newest dated thing the incident records (its repro recordings), never the build date.
+      new RegExp(`https://postmortems\\.example\\.com/incidents/${slug}/ · as of ${incidentAsOf(flagship())}`),
     );
     const links = (await (await pdf.getPage(1)).getAnnotations()).filter(
       (a: { subtype?: string; url?: string }) => a.subtype === 'Link' && a.url,

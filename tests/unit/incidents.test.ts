@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   incidentDate,
   incidentDateText,
+  incidentAsOf,
   incidentDuration,
   sortNewestFirst,
   type IncidentSummary,
@@ -100,5 +101,37 @@ describe('incidentDuration', () => {
       { at: '2023-03-21T00:00:00Z', kind: 'impact-end' },
     ]);
     expect(incidentDuration(dayOnly)).toEqual({ text: 'unknown', basis: 'unknown' });
+  });
+});
+
+describe('incidentAsOf', () => {
+  const at = (iso: string) => ({ iso, ms: Date.parse(iso), precision: 'exact' as const });
+  const base = {
+    slug: 'x',
+    frontmatter: { started: at('2024-06-02T09:00:00Z'), detected: null, mitigated: null, resolved: null } as never,
+    timeline: [{ at: at('2024-06-02T11:00:00Z') }] as never,
+    history: { items: [] as Record<string, unknown>[] },
+    repros: [] as { results?: { recordedAt: string }; regressions: { detectedAt: string }[] }[],
+    followUps: [] as { since?: ReturnType<typeof at> }[],
+  };
+  it('is the day of the newest dated thing the incident records, never the day of the build', () => {
+    expect(incidentAsOf(base)).toBe('2024-06-02');
+    expect(
+      incidentAsOf({
+        ...base,
+        history: { items: [{ merged: at('2024-07-01T10:00:00Z') }] },
+        repros: [{ results: { recordedAt: '2026-11-28T06:00:00.000Z' }, regressions: [] }],
+        followUps: [{ since: at('2025-01-01T00:00:00Z') }],
+      }),
+    ).toBe('2026-11-28');
+  });
+  it('is undefined for an incident that records no date', () => {
+    expect(
+      incidentAsOf({
+        ...base,
+        frontmatter: { started: null, detected: null, mitigated: null, resolved: null } as never,
+        timeline: [],
+      }),
+    ).toBeUndefined();
   });
 });

@@ -15,7 +15,7 @@ const entries = () => readdirSync(join(work, 'mdx')).filter((f) => f.endsWith('.
 
 /** A fresh wrapper around the real unified() MDX pipeline, as each build makes one. */
 async function build(hadProblem: (file: string) => boolean = () => false) {
-  const stats = { hits: 0, misses: 0 };
+  const stats = { hits: 0, misses: 0, ms: 0, compiling: 0, since: 0 };
   const processor = cachedMdxProcessor(unified(), { hadProblem, stats });
   const renderer = await processor.createMdxRenderer!({ syntaxHighlight: false }, { optimize: false });
   return {
@@ -30,7 +30,7 @@ describe('compiled MDX cache', () => {
   beforeAll(async () => {
     const cold = await build();
     first = await cold.process(SOURCE, '/site/content/a/index.mdx');
-    expect(cold.stats).toEqual({ hits: 0, misses: 1 });
+    expect(cold.stats).toMatchObject({ hits: 0, misses: 1 });
   });
 
   it('compiles with the real pipeline, then serves the same module to the next build', async () => {
@@ -39,7 +39,7 @@ describe('compiled MDX cache', () => {
     expect(first.code).toMatch(/export function getHeadings\(\)/);
     const warm = await build();
     expect(await warm.process(SOURCE, '/site/content/a/index.mdx')).toEqual(first);
-    expect(warm.stats).toEqual({ hits: 1, misses: 0 });
+    expect(warm.stats).toMatchObject({ hits: 1, misses: 0 });
   });
 
   it('compiles again when the text, the file or the frontmatter differ', async () => {
@@ -48,7 +48,7 @@ describe('compiled MDX cache', () => {
     expect(changed.code).toContain('One more line.');
     await next.process(SOURCE, '/site/content/b/index.mdx');
     await next.process(SOURCE, '/site/content/a/index.mdx', { title: 'Other' });
-    expect(next.stats).toEqual({ hits: 0, misses: 3 });
+    expect(next.stats).toMatchObject({ hits: 0, misses: 3 });
   });
 
   it('never keeps a file whose compilation reported a problem', async () => {
@@ -56,7 +56,7 @@ describe('compiled MDX cache', () => {
     const broken = await build((file) => file.endsWith('broken/index.mdx'));
     await broken.process('Broken page.\n', '/site/content/broken/index.mdx');
     await broken.process('Broken page.\n', '/site/content/broken/index.mdx');
-    expect(broken.stats).toEqual({ hits: 0, misses: 2 });
+    expect(broken.stats).toMatchObject({ hits: 0, misses: 2 });
     expect(entries()).toHaveLength(before);
   });
 });

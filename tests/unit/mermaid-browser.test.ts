@@ -1,8 +1,9 @@
 /** The long-lived Mermaid page: real Chromium, real `mermaid`. */
 import { afterAll, expect, it } from 'vitest';
+import { createChromiumPool } from '../../src/render/chromium-pool.ts';
 import { createMermaidBrowser, MermaidRenderError } from '../../src/render/mermaid-browser.ts';
 
-const browser = createMermaidBrowser({ idleMs: 200 });
+const browser = createMermaidBrowser({ pool: createChromiumPool({ size: 2, idleMs: 200 }) });
 afterAll(() => browser.close());
 
 const FLOW = 'flowchart LR\n  Client --> Proxy --> Redis';
@@ -28,6 +29,18 @@ it('draws each diagram with its own id, and a diagram after others exactly as in
   expect(reason).toBeInstanceOf(MermaidRenderError);
   expect(reason.message).toMatch(/Parse error on line 2/);
   expect(fulfilled(batch[2]!).replaceAll('one-2', 'one-0')).toBe(alonesvg);
+}, 60_000);
+
+it('shares a long batch over the pages, numbering ids as one batch, a failure staying with its diagram', async () => {
+  const sources = Array.from({ length: 10 }, (_, i) => (i === 7 ? BROKEN : `flowchart LR\n  A${i} --> B${i}`));
+  const results = await browser.render(sources, 'many');
+  expect(results.map((r) => r.status)).toEqual(sources.map((_, i) => (i === 7 ? 'rejected' : 'fulfilled')));
+  results.forEach((r, i) => {
+    if (r.status === 'fulfilled') {
+      expect(r.value).toMatch(new RegExp(`^<svg[^>]* id="many-${i}"`));
+      expect(r.value).toContain(`A${i}`);
+    }
+  });
 }, 60_000);
 
 it('starts a new browser after being closed, or after closing itself when idle', async () => {
