@@ -1,7 +1,14 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readArchive } from '../../src/archive/archive.ts';
-import { factFindings, factMentions, momentBound, normalizePercent, percentMentions } from '../../src/domain/facts.ts';
+import {
+  cardFieldFacts,
+  factFindings,
+  factMentions,
+  momentBound,
+  normalizePercent,
+  percentMentions,
+} from '../../src/domain/facts.ts';
 import { historyKey } from '../../src/domain/history-keys.ts';
 import { reportToFixRelease } from '../../src/domain/metrics.ts';
 import { factsSchema } from '../../src/schemas/facts.ts';
@@ -76,6 +83,98 @@ describe('factFindings', () => {
     expect(factFindings([...facts, facts[1]!], base)).toEqual([
       { fact: 3, field: 'key', message: 'the key "share" is already used by fact [1]' },
     ]);
+  });
+});
+
+describe('facts that answer the summary card', () => {
+  const cause = factsSchema.parse([
+    {
+      key: 'cause',
+      value: 'a regular expression that backtracks',
+      label: 'Root cause, in the postmortem',
+      source: 'https://example.com/pm',
+      confidence: 'verified',
+      matches: [{ frontmatter: 'root_cause' }],
+    },
+    {
+      key: 'first-page',
+      value: '2023-03-20T01:03:00-07:00',
+      label: 'First page',
+      source: 'https://example.com/pm',
+      confidence: 'estimated',
+      matches: [{ frontmatter: 'detection' }, { frontmatter: 'detected' }],
+    },
+  ]);
+
+  it('accepts a binding to each card field', () => {
+    for (const field of ['trigger', 'root_cause', 'detection', 'resolution'])
+      expect(
+        factsSchema.safeParse([
+          {
+            key: 'k',
+            value: 'v',
+            label: 'l',
+            source: 'https://example.com',
+            confidence: 'verified',
+            matches: [{ frontmatter: field }],
+          },
+        ]).success,
+        field,
+      ).toBe(true);
+  });
+
+  it('reports a card field the frontmatter leaves out although a fact answers it, naming the field and the fix', () => {
+    const findings = factFindings(cause, {
+      ...base,
+      frontmatter: frontmatter({
+        started: '2023-03-20T08:00:00Z',
+        detected: '2023-03-20T01:03:00-07:00',
+        summary: 'x',
+      }),
+    });
+    expect(findings).toEqual([
+      { fact: 0, field: 'matches[0]', message: expect.stringContaining('the frontmatter has no root_cause') },
+      { fact: 1, field: 'matches[0]', message: expect.stringContaining('the frontmatter has no detection') },
+    ]);
+    expect(findings[0]!.message).toContain('"Root cause"');
+    expect(findings[0]!.message).toContain('"unknown"');
+    expect(findings[0]!.message).toContain('Add root_cause:');
+  });
+
+  it("accepts the card field in the author's own words: the line is not compared with the value", () => {
+    expect(
+      factFindings(cause, {
+        ...base,
+        frontmatter: frontmatter({
+          started: '2023-03-20T08:00:00Z',
+          detected: '2023-03-20T01:03:00-07:00',
+          summary: 'x',
+          root_cause: 'One rule’s regular expression backtracked without bound',
+          detection: 'A page about three minutes after the deploy',
+        }),
+      }),
+    ).toEqual([]);
+  });
+
+  it('still compares a moment bound beside a card field', () => {
+    const findings = factFindings(cause, {
+      ...base,
+      frontmatter: frontmatter({
+        started: '2023-03-20T08:00:00Z',
+        detected: '2023-03-20T01:10:00-07:00',
+        summary: 'x',
+        root_cause: 'r',
+        detection: 'd',
+      }),
+    });
+    expect(findings).toEqual([
+      { fact: 1, field: 'matches[1]', message: expect.stringContaining("the frontmatter's detected") },
+    ]);
+  });
+
+  it('lists the facts bound to a card field, with their place in facts.yaml', () => {
+    expect(cardFieldFacts(cause, 'root_cause').map((f) => [f.fact.key, f.index])).toEqual([['cause', 0]]);
+    expect(cardFieldFacts(cause, 'trigger')).toEqual([]);
   });
 });
 
