@@ -3,7 +3,7 @@
  * frontmatter, timeline.yaml, history.yaml and the prose. Pure; the archive reader turns the
  * findings into located content problems.
  */
-import { CARD_FIELDS, type CardField, type Fact } from '../schemas/facts.ts';
+import { CARD_FIELDS, type CardField, type Fact, type FrontmatterBinding } from '../schemas/facts.ts';
 import type { History } from '../schemas/history.ts';
 import type { IncidentFrontmatter } from '../schemas/incident.ts';
 import type { TimelineEntry } from '../schemas/timeline.ts';
@@ -76,8 +76,11 @@ function isCardField(name: string): name is CardField {
   return (CARD_FIELDS as readonly string[]).includes(name);
 }
 
-/** The facts bound to a card field (`matches: [{ frontmatter: root_cause }]`), with their index in facts.yaml. */
-export function cardFieldFacts(facts: readonly Fact[], name: CardField): { fact: Fact; index: number }[] {
+/**
+ * The facts bound to a frontmatter field (`matches: [{ frontmatter: root_cause }]`), with their
+ * index in facts.yaml: what the summary card and the header's key moments cite.
+ */
+export function factsBoundTo(facts: readonly Fact[], name: FrontmatterBinding): { fact: Fact; index: number }[] {
   return facts.flatMap((fact, index) =>
     fact.matches.some((b) => 'frontmatter' in b && b.frontmatter === name) ? [{ fact, index }] : [],
   );

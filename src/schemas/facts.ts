@@ -18,20 +18,22 @@ export const BOUNDED_MOMENTS = ['detected', 'mitigated', 'resolved'] as const;
 export const CARD_FIELDS = ['trigger', 'root_cause', 'detection', 'resolution'] as const;
 export type CardField = (typeof CARD_FIELDS)[number];
 
+/** The frontmatter fields a fact may restate (compared with its value) or answer (the card's lines). */
+const FRONTMATTER_BINDINGS = [
+  'started',
+  'detected',
+  'mitigated',
+  'resolved',
+  'timezone',
+  'severity',
+  'title',
+  ...CARD_FIELDS,
+] as const;
+export type FrontmatterBinding = (typeof FRONTMATTER_BINDINGS)[number];
+
 const binding = z.union(
   [
-    z.strictObject({
-      frontmatter: z.enum([
-        'started',
-        'detected',
-        'mitigated',
-        'resolved',
-        'timezone',
-        'severity',
-        'title',
-        ...CARD_FIELDS,
-      ]),
-    }),
+    z.strictObject({ frontmatter: z.enum(FRONTMATTER_BINDINGS) }),
     z.strictObject({ timeline: z.strictObject({ kind: nonEmpty('a timeline kind'), title: z.string().optional() }) }),
     z.strictObject({
       history: z.strictObject({

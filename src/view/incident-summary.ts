@@ -6,7 +6,7 @@
  * (`matches: [{ frontmatter: root_cause }]`) carries those facts, so the card cites them.
  */
 import type { Instant } from '../domain/time.ts';
-import { CARD_LABELS, cardFieldFacts } from '../domain/facts.ts';
+import { CARD_LABELS, factsBoundTo } from '../domain/facts.ts';
 import { incidentDuration } from '../domain/incidents.ts';
 import type { CardField, Fact } from '../schemas/facts.ts';
 import type { TimelineEntry, TimelineKind } from '../schemas/timeline.ts';
@@ -53,7 +53,7 @@ export function incidentSummaryCard(
       ? {
           text: fm[field],
           from: `frontmatter: ${field}`,
-          facts: cardFieldFacts(facts, field).map(({ fact, index }) => ({ fact, n: index + 1 })),
+          facts: factsBoundTo(facts, field).map(({ fact, index }) => ({ fact, n: index + 1 })),
         }
       : undefined;
   const answers: (Omit<SummaryAnswer, 'facts'> & { facts?: SummaryAnswer['facts'] })[] = [

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readArchive } from '../../src/archive/archive.ts';
 import {
-  cardFieldFacts,
+  factsBoundTo,
   factFindings,
   factMentions,
   momentBound,
@@ -173,8 +173,8 @@ describe('facts that answer the summary card', () => {
   });
 
   it('lists the facts bound to a card field, with their place in facts.yaml', () => {
-    expect(cardFieldFacts(cause, 'root_cause').map((f) => [f.fact.key, f.index])).toEqual([['cause', 0]]);
-    expect(cardFieldFacts(cause, 'trigger')).toEqual([]);
+    expect(factsBoundTo(cause, 'root_cause').map((f) => [f.fact.key, f.index])).toEqual([['cause', 0]]);
+    expect(factsBoundTo(cause, 'trigger')).toEqual([]);
   });
 });
 
