@@ -385,6 +385,49 @@ describe('flagship content', () => {
     expect(item('#2641').note).toMatch(/nothing is\s+closed on that path/);
   });
 
+  it('says of the five lessons and verdicts (issue 24) only what their sources support', () => {
+    const item = (heading: string, start: string) =>
+      section(heading)
+        .split('\n- ')
+        .find((p) => p.startsWith(start))!;
+    // 1. The bug was public before the outage; the page dates it instead of saying the outage made it visible.
+    const well = item('## What went well', '**The open-source side shipped a first fix two days after the outage.**');
+    for (const key of ['issue-2579-opened', 'issue-2624-opened', 'pr-2641-merged', 'pr-2695-merged'])
+      expect(well, key).toContain(`<Fact k="${key}" />`);
+    expect(well).toMatch(/"swiftly\s+addressing the bug"/);
+    expect(body).not.toMatch(/once the outage made the bug visible/);
+    // 2. The test did not detect the bug; that it passes either way is labelled as a reading.
+    const wrong = item('## What went wrong', '**The first fix was incomplete, and its test did not detect the bug.**');
+    expect(wrong).toMatch(/this page's reading of the test's code/);
+    expect(body).not.toMatch(/could not fail/);
+    // 3. Expectations exist for 15 of the 21 proxied cells, and all 15 are met.
+    const lessons = section('## Lessons');
+    expect(lessons).toMatch(
+      /each of the 15 releases with a recorded expectation ended with the\s+verdict expected of it/,
+    );
+    expect(lessons).toMatch(/the\s+other six, 4\.2\.1 to 4\.3\.3, have no recorded expectation/);
+    expect(body).not.toMatch(/every proxied cell ends with the verdict/);
+    const proxy = flagship.repros.find((r) => r.id === 'cancel-race-proxy')!;
+    const cells = proxy.results!.cells;
+    expect(cells).toHaveLength(21);
+    expect(cells.filter((c) => c.expectation === 'met')).toHaveLength(15);
+    expect(cells.filter((c) => c.expectation === 'none').map((c) => c.version)).toEqual([
+      '4.2.1',
+      '4.2.2',
+      '4.3.0',
+      '4.3.1',
+      '4.3.2',
+      '4.3.3',
+    ]);
+    // 4. The trigger was OpenAI's own server change, not a change in traffic; the pairing is labelled.
+    expect(lessons).toMatch(/OpenAI's own server change/);
+    expect(lessons).toMatch(/by this page's\s+choice/);
+    expect(body).not.toMatch(/A change in traffic turns latent bugs into incidents/);
+    // 5. What the redundant check achieves is labelled as an inference.
+    expect(lessons).toMatch(/OpenAI\s+says only that it added the checks/);
+    expect(lessons).toMatch(/error instead of an exposure is this page's inference/);
+  });
+
   it('cites #2665 for the proxy, quotes the original evidence and carries the impact qualifier', () => {
     const sources = flagship.frontmatter.sources.map((s) => s.url);
     expect(sources.indexOf('https://github.com/redis/redis-py/issues/2665')).toBeLessThan(
