@@ -44,7 +44,13 @@ describe('Cloudflare, 2 July 2019', () => {
     expect(fact('waf-reenabled').value).toBe('2019-07-02T14:52:00Z');
     expect(incident.timeline.find((e) => e.kind === 'trigger')!.at.iso).toBe('2019-07-02T13:42:00Z');
     expect(incident.timeline.find((e) => e.kind === 'impact-end')!.at.iso).toBe('2019-07-02T14:09:00Z');
-    expect(incident.timeline.find((e) => e.kind === 'resolved')!.at.iso).toBe('2019-07-02T14:52:00Z');
+    // 14:52 is the WAF switched back on (from Cloudflare's accounts); 14:57 the status page's resolution.
+    expect(incident.frontmatter.resolved?.iso).toBe('2019-07-02T14:52:00Z');
+    expect(incident.timeline.find((e) => e.kind === 'deploy')!.at.iso).toBe('2019-07-02T14:52:00Z');
+    expect(incident.timeline.find((e) => e.kind === 'resolved')!).toMatchObject({
+      at: { iso: '2019-07-02T14:57:00Z' },
+      title: 'The status page marks the incident resolved',
+    });
     expect(fact('pr-merged').value).toBe('2019-07-02T13:31:00Z');
     expect(fact('ci-passed').value).toBe('2019-07-02T13:37:00Z');
     expect(fact('waf-identified').value).toBe('2019-07-02T14:00:00Z');
@@ -209,6 +215,7 @@ describe('Cloudflare, 2 July 2019', () => {
     expect(byKey.get('root-cause')!.facts.map((f) => f.fact.key)).toEqual(['root-cause']);
     expect(byKey.get('detection')!.facts.map((f) => f.fact.key)).toEqual(['first-page']);
     expect(byKey.get('trigger')!.facts.map((f) => f.fact.key)).toEqual(['deployed-change']);
+    expect(byKey.get('ending')!.facts.map((f) => f.fact.key)).toEqual(['waf-reenabled']);
     expect(fact('root-cause').note).toContain('single WAF rule that contained');
     for (const a of answers) expect(a.text ?? a.at, a.key).toBeTruthy();
   });
