@@ -3,7 +3,7 @@
  * frontmatter, timeline.yaml, history.yaml and the prose. Pure; the archive reader turns the
  * findings into located content problems.
  */
-import type { Fact } from '../schemas/facts.ts';
+import { CARD_FIELDS, type CardField, type Fact, type FrontmatterBinding } from '../schemas/facts.ts';
 import type { History } from '../schemas/history.ts';
 import type { IncidentFrontmatter } from '../schemas/incident.ts';
 import type { TimelineEntry } from '../schemas/timeline.ts';
@@ -64,6 +64,28 @@ export function percentMentions(body: string, bodyLine = 1): Located<string>[] {
   return found;
 }
 
+/** How the summary card names each one-line field (src/view/incident-summary.ts shows them). */
+export const CARD_LABELS: Readonly<Record<CardField, string>> = {
+  trigger: 'Trigger',
+  root_cause: 'Root cause',
+  detection: 'How it was detected',
+  resolution: 'How it ended',
+};
+
+function isCardField(name: string): name is CardField {
+  return (CARD_FIELDS as readonly string[]).includes(name);
+}
+
+/**
+ * The facts bound to a frontmatter field (`matches: [{ frontmatter: root_cause }]`), with their
+ * index in facts.yaml: what the summary card and the header's key moments cite.
+ */
+export function factsBoundTo(facts: readonly Fact[], name: FrontmatterBinding): { fact: Fact; index: number }[] {
+  return facts.flatMap((fact, index) =>
+    fact.matches.some((b) => 'frontmatter' in b && b.frontmatter === name) ? [{ fact, index }] : [],
+  );
+}
+
 export interface FactContext {
   frontmatter: IncidentFrontmatter;
   timeline: readonly TimelineEntry[];
@@ -93,7 +115,15 @@ export function factFindings(facts: readonly Fact[], ctx: FactContext): FactFind
   facts.forEach((fact, i) => {
     fact.matches.forEach((binding, j) => {
       const field = `matches[${j}]`;
-      if ('frontmatter' in binding) {
+      if ('frontmatter' in binding && isCardField(binding.frontmatter)) {
+        const name = binding.frontmatter;
+        if (!ctx.frontmatter[name])
+          findings.push({
+            fact: i,
+            field,
+            message: `the fact "${fact.key}" answers the summary card's "${CARD_LABELS[name]}", but the frontmatter has no ${name}, so the card would not show that answer (it says "unknown" when nothing else answers it). Add ${name}: a one-line answer drawn from this fact; the card cites the fact beside it`,
+          });
+      } else if ('frontmatter' in binding) {
         const other = (ctx.frontmatter as Record<string, unknown>)[binding.frontmatter];
         if (!agree(fact.value, other))
           findings.push({

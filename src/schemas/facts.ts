@@ -9,11 +9,31 @@ import { longText, nonEmpty, oneLine, slugWord, url } from './fields.ts';
 /** Key moments of the frontmatter that a fact may bound when they are unknown. */
 export const BOUNDED_MOMENTS = ['detected', 'mitigated', 'resolved'] as const;
 
+/**
+ * The summary card's one-line frontmatter fields. A fact bound to one of them supports the card's
+ * answer: the field must then be given (or the card would say "unknown" although the fact answers
+ * it), and the card cites the fact. The line is the author's own summary, so it is not compared
+ * with the fact's value.
+ */
+export const CARD_FIELDS = ['trigger', 'root_cause', 'detection', 'resolution'] as const;
+export type CardField = (typeof CARD_FIELDS)[number];
+
+/** The frontmatter fields a fact may restate (compared with its value) or answer (the card's lines). */
+const FRONTMATTER_BINDINGS = [
+  'started',
+  'detected',
+  'mitigated',
+  'resolved',
+  'timezone',
+  'severity',
+  'title',
+  ...CARD_FIELDS,
+] as const;
+export type FrontmatterBinding = (typeof FRONTMATTER_BINDINGS)[number];
+
 const binding = z.union(
   [
-    z.strictObject({
-      frontmatter: z.enum(['started', 'detected', 'mitigated', 'resolved', 'timezone', 'severity', 'title']),
-    }),
+    z.strictObject({ frontmatter: z.enum(FRONTMATTER_BINDINGS) }),
     z.strictObject({ timeline: z.strictObject({ kind: nonEmpty('a timeline kind'), title: z.string().optional() }) }),
     z.strictObject({
       history: z.strictObject({

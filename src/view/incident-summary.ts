@@ -2,10 +2,13 @@
  * The summary card under an incident's title: the first questions a reader has (what broke, for
  * whom, how long, the trigger, the root cause, how it was detected, how it ended), each answered
  * from the incident's data — frontmatter first, then the timeline's kinds — or "unknown", with
- * where the answer came from. Nothing is typed twice.
+ * where the answer came from. Nothing is typed twice. A one-line answer that facts.yaml supports
+ * (`matches: [{ frontmatter: root_cause }]`) carries those facts, so the card cites them.
  */
 import type { Instant } from '../domain/time.ts';
+import { CARD_LABELS, factsBoundTo } from '../domain/facts.ts';
 import { incidentDuration } from '../domain/incidents.ts';
+import type { CardField, Fact } from '../schemas/facts.ts';
 import type { TimelineEntry, TimelineKind } from '../schemas/timeline.ts';
 import type { IncidentRecord } from '../domain/incident-record.ts';
 
@@ -18,6 +21,8 @@ export interface SummaryAnswer {
   at?: Instant;
   /** Where the answer comes from, e.g. `frontmatter: impact` or `timeline: trigger`. */
   from?: string;
+  /** The sourced facts that support a one-line answer, with their numbers in the facts table. */
+  facts: { fact: Fact; n: number }[];
 }
 
 function fromTimeline(
@@ -32,16 +37,26 @@ function fromTimeline(
 }
 
 export function incidentSummaryCard(
-  incident: Pick<IncidentRecord, 'slug' | 'frontmatter' | 'timeline'>,
+  incident: Pick<IncidentRecord, 'slug' | 'frontmatter' | 'timeline'> & Partial<Pick<IncidentRecord, 'facts'>>,
 ): SummaryAnswer[] {
   const fm = incident.frontmatter;
   const { timeline } = incident;
+  const facts = incident.facts ?? [];
   const duration = incidentDuration(incident);
   const given = (text: string | undefined, field: string) =>
     text ? { text, from: `frontmatter: ${field}` } : undefined;
   const moment = (at: Instant | null | undefined, field: string) =>
     at ? { at, from: `frontmatter: ${field}` } : undefined;
-  return [
+  // A card field's own line, with the facts bound to it (the archive requires the line when one is).
+  const line = (field: CardField) =>
+    fm[field]
+      ? {
+          text: fm[field],
+          from: `frontmatter: ${field}`,
+          facts: factsBoundTo(facts, field).map(({ fact, index }) => ({ fact, n: index + 1 })),
+        }
+      : undefined;
+  const answers: (Omit<SummaryAnswer, 'facts'> & { facts?: SummaryAnswer['facts'] })[] = [
     { key: 'what', label: 'What broke', ...given(fm.components.join(', ') || undefined, 'components') },
     { key: 'who', label: 'For whom', ...given(fm.impact, 'impact') },
     {
@@ -57,19 +72,20 @@ export function incidentSummaryCard(
                 : 'frontmatter: started → resolved',
           }),
     },
-    { key: 'trigger', label: 'Trigger', ...(given(fm.trigger, 'trigger') ?? fromTimeline(timeline, ['trigger'])) },
-    { key: 'root-cause', label: 'Root cause', ...given(fm.root_cause, 'root_cause') },
+    { key: 'trigger', label: CARD_LABELS.trigger, ...(line('trigger') ?? fromTimeline(timeline, ['trigger'])) },
+    { key: 'root-cause', label: CARD_LABELS.root_cause, ...line('root_cause') },
     {
       key: 'detection',
-      label: 'How it was detected',
-      ...(given(fm.detection, 'detection') ?? fromTimeline(timeline, ['detected']) ?? moment(fm.detected, 'detected')),
+      label: CARD_LABELS.detection,
+      ...(line('detection') ?? fromTimeline(timeline, ['detected']) ?? moment(fm.detected, 'detected')),
     },
     {
       key: 'ending',
-      label: 'How it ended',
-      ...(given(fm.resolution, 'resolution') ??
+      label: CARD_LABELS.resolution,
+      ...(line('resolution') ??
         fromTimeline(timeline, ['resolved', 'mitigated']) ??
         moment(fm.resolved ?? fm.mitigated, fm.resolved ? 'resolved' : 'mitigated')),
     },
   ];
+  return answers.map((a) => ({ ...a, facts: a.facts ?? [] }));
 }

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import type { IncidentRecord, IncidentRepro } from '../domain/incident-record.ts';
 import { resolveVerdict, type VerdictCitation } from '../archive/verdict-refs.ts';
-import { momentBound } from '../domain/facts.ts';
+import { factsBoundTo, momentBound } from '../domain/facts.ts';
 import { fixGraphDiagram, nodeLabel } from '../domain/fix-graph.ts';
 import { historyKey } from '../domain/history-keys.ts';
 import { incidentDuration, type DurationSummary } from '../domain/incidents.ts';
@@ -132,6 +132,12 @@ export interface HeaderView {
   metrics: Metric[];
   /** For a key moment the frontmatter leaves unknown, the bound a sourced fact sets on it. */
   bounds: Record<'detected' | 'mitigated' | 'resolved', MomentBoundView | undefined>;
+  /**
+   * For a key moment the frontmatter gives, the fact that states it (`matches: [{ frontmatter:
+   * detected }]`): the header cites it, with its confidence when it is not verified, so a time
+   * that is a secondary report or this page's arithmetic is labelled where it is shown.
+   */
+  sourced: Record<'started' | 'detected' | 'mitigated' | 'resolved', FactCitation | undefined>;
   /** The summary card's answers (./incident-summary.ts). */
   summary: SummaryAnswer[];
 }
@@ -257,10 +263,21 @@ function headerView(incident: IncidentData): HeaderView {
     const found = momentBound(incident.facts, moment);
     return found && { side: found.side, at: found.at, fact: found.fact, n: found.index + 1 };
   };
+  const sourced = (moment: 'started' | 'detected' | 'mitigated' | 'resolved'): FactCitation | undefined => {
+    if (!fm[moment]) return undefined;
+    const [found] = factsBoundTo(incident.facts, moment);
+    return found && { fact: found.fact, n: found.index + 1 };
+  };
   return {
     duration: incidentDuration(incident),
     metrics: incidentMetrics(fm, incident.timeline, incident.history),
     bounds: { detected: bound('detected'), mitigated: bound('mitigated'), resolved: bound('resolved') },
+    sourced: {
+      started: sourced('started'),
+      detected: sourced('detected'),
+      mitigated: sourced('mitigated'),
+      resolved: sourced('resolved'),
+    },
     summary: incidentSummaryCard(incident),
   };
 }

@@ -1074,3 +1074,32 @@ describe('one rule for every link in YAML, as in the story', () => {
     });
   });
 });
+
+describe('a fact that answers the summary card', () => {
+  const facts = [
+    '- key: cause',
+    '  value: the consumer acknowledged before processing',
+    '  label: Root cause, in the postmortem',
+    '  source: https://example.com/postmortem',
+    '  confidence: verified',
+    '  matches:',
+    '    - frontmatter: root_cause',
+    '',
+  ].join('\n');
+
+  it('is a located problem while the frontmatter leaves the card field out', () => {
+    const problem = onlyProblem({ 'facts.yaml': facts });
+    expect(problem).toMatchObject({ file: `${DIR}/facts.yaml`, line: 7, field: '[0].matches[0]' });
+    expect(problem.message).toMatch(/the frontmatter has no root_cause, so the card would not show that answer/);
+  });
+
+  it('is cited by the card once the frontmatter gives the line', () => {
+    writeIncident({
+      'facts.yaml': facts,
+      'index.mdx': VALID_INDEX.replace('tags:', 'root_cause: The consumer acknowledged messages too early\ntags:'),
+    });
+    const { problems, incidents } = readArchive(root);
+    expect(problems).toEqual([]);
+    expect(incidents[0]!.frontmatter.root_cause).toBe('The consumer acknowledged messages too early');
+  });
+});

@@ -1,7 +1,14 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readArchive } from '../../src/archive/archive.ts';
-import { factFindings, factMentions, momentBound, normalizePercent, percentMentions } from '../../src/domain/facts.ts';
+import {
+  factsBoundTo,
+  factFindings,
+  factMentions,
+  momentBound,
+  normalizePercent,
+  percentMentions,
+} from '../../src/domain/facts.ts';
 import { historyKey } from '../../src/domain/history-keys.ts';
 import { reportToFixRelease } from '../../src/domain/metrics.ts';
 import { factsSchema } from '../../src/schemas/facts.ts';
@@ -76,6 +83,98 @@ describe('factFindings', () => {
     expect(factFindings([...facts, facts[1]!], base)).toEqual([
       { fact: 3, field: 'key', message: 'the key "share" is already used by fact [1]' },
     ]);
+  });
+});
+
+describe('facts that answer the summary card', () => {
+  const cause = factsSchema.parse([
+    {
+      key: 'cause',
+      value: 'a regular expression that backtracks',
+      label: 'Root cause, in the postmortem',
+      source: 'https://example.com/pm',
+      confidence: 'verified',
+      matches: [{ frontmatter: 'root_cause' }],
+    },
+    {
+      key: 'first-page',
+      value: '2023-03-20T01:03:00-07:00',
+      label: 'First page',
+      source: 'https://example.com/pm',
+      confidence: 'estimated',
+      matches: [{ frontmatter: 'detection' }, { frontmatter: 'detected' }],
+    },
+  ]);
+
+  it('accepts a binding to each card field', () => {
+    for (const field of ['trigger', 'root_cause', 'detection', 'resolution'])
+      expect(
+        factsSchema.safeParse([
+          {
+            key: 'k',
+            value: 'v',
+            label: 'l',
+            source: 'https://example.com',
+            confidence: 'verified',
+            matches: [{ frontmatter: field }],
+          },
+        ]).success,
+        field,
+      ).toBe(true);
+  });
+
+  it('reports a card field the frontmatter leaves out although a fact answers it, naming the field and the fix', () => {
+    const findings = factFindings(cause, {
+      ...base,
+      frontmatter: frontmatter({
+        started: '2023-03-20T08:00:00Z',
+        detected: '2023-03-20T01:03:00-07:00',
+        summary: 'x',
+      }),
+    });
+    expect(findings).toEqual([
+      { fact: 0, field: 'matches[0]', message: expect.stringContaining('the frontmatter has no root_cause') },
+      { fact: 1, field: 'matches[0]', message: expect.stringContaining('the frontmatter has no detection') },
+    ]);
+    expect(findings[0]!.message).toContain('"Root cause"');
+    expect(findings[0]!.message).toContain('"unknown"');
+    expect(findings[0]!.message).toContain('Add root_cause:');
+  });
+
+  it("accepts the card field in the author's own words: the line is not compared with the value", () => {
+    expect(
+      factFindings(cause, {
+        ...base,
+        frontmatter: frontmatter({
+          started: '2023-03-20T08:00:00Z',
+          detected: '2023-03-20T01:03:00-07:00',
+          summary: 'x',
+          root_cause: 'One rule’s regular expression backtracked without bound',
+          detection: 'A page about three minutes after the deploy',
+        }),
+      }),
+    ).toEqual([]);
+  });
+
+  it('still compares a moment bound beside a card field', () => {
+    const findings = factFindings(cause, {
+      ...base,
+      frontmatter: frontmatter({
+        started: '2023-03-20T08:00:00Z',
+        detected: '2023-03-20T01:10:00-07:00',
+        summary: 'x',
+        root_cause: 'r',
+        detection: 'd',
+      }),
+    });
+    expect(findings).toEqual([
+      { fact: 1, field: 'matches[1]', message: expect.stringContaining("the frontmatter's detected") },
+    ]);
+  });
+
+  it('lists the facts bound to a card field, with their place in facts.yaml', () => {
+    expect(factsBoundTo(cause, 'root_cause').map((f) => [f.fact.key, f.index])).toEqual([['cause', 0]]);
+    expect(factsBoundTo(cause, 'trigger')).toEqual([]);
   });
 });
 
@@ -284,6 +383,49 @@ describe('flagship content', () => {
     expect(body).toContain('Poisoned --> Idle: shielded read finishes (cluster from 4.4.3 and 4.5.3');
     expect(body).not.toMatch(/Poisoned --> Desynchronised:[^\n]*4\.4\.0 to 4\.4\.3/);
     expect(item('#2641').note).toMatch(/nothing is\s+closed on that path/);
+  });
+
+  it('says of the five lessons and verdicts (issue 24) only what their sources support', () => {
+    const item = (heading: string, start: string) =>
+      section(heading)
+        .split('\n- ')
+        .find((p) => p.startsWith(start))!;
+    // 1. The bug was public before the outage; the page dates it instead of saying the outage made it visible.
+    const well = item('## What went well', '**The open-source side shipped a first fix two days after the outage.**');
+    for (const key of ['issue-2579-opened', 'issue-2624-opened', 'pr-2641-merged', 'pr-2695-merged'])
+      expect(well, key).toContain(`<Fact k="${key}" />`);
+    expect(well).toMatch(/"swiftly\s+addressing the bug"/);
+    expect(body).not.toMatch(/once the outage made the bug visible/);
+    // 2. The test did not detect the bug; that it passes either way is labelled as a reading.
+    const wrong = item('## What went wrong', '**The first fix was incomplete, and its test did not detect the bug.**');
+    expect(wrong).toMatch(/this page's reading of the test's code/);
+    expect(body).not.toMatch(/could not fail/);
+    // 3. Expectations exist for 15 of the 21 proxied cells, and all 15 are met.
+    const lessons = section('## Lessons');
+    expect(lessons).toMatch(
+      /each of the 15 releases with a recorded expectation ended with the\s+verdict expected of it/,
+    );
+    expect(lessons).toMatch(/the\s+other six, 4\.2\.1 to 4\.3\.3, have no recorded expectation/);
+    expect(body).not.toMatch(/every proxied cell ends with the verdict/);
+    const proxy = flagship.repros.find((r) => r.id === 'cancel-race-proxy')!;
+    const cells = proxy.results!.cells;
+    expect(cells).toHaveLength(21);
+    expect(cells.filter((c) => c.expectation === 'met')).toHaveLength(15);
+    expect(cells.filter((c) => c.expectation === 'none').map((c) => c.version)).toEqual([
+      '4.2.1',
+      '4.2.2',
+      '4.3.0',
+      '4.3.1',
+      '4.3.2',
+      '4.3.3',
+    ]);
+    // 4. The trigger was OpenAI's own server change, not a change in traffic; the pairing is labelled.
+    expect(lessons).toMatch(/OpenAI's own server change/);
+    expect(lessons).toMatch(/by this page's\s+choice/);
+    expect(body).not.toMatch(/A change in traffic turns latent bugs into incidents/);
+    // 5. What the redundant check achieves is labelled as an inference.
+    expect(lessons).toMatch(/OpenAI\s+says only that it added the checks/);
+    expect(lessons).toMatch(/error instead of an exposure is this page's inference/);
   });
 
   it('cites #2665 for the proxy, quotes the original evidence and carries the impact qualifier', () => {

@@ -7,12 +7,17 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readArchive } from '../../src/archive/archive.ts';
+import { factsBoundTo } from '../../src/domain/facts.ts';
+import { CARD_FIELDS } from '../../src/schemas/facts.ts';
+import { incidentSummaryCard } from '../../src/view/incident-summary.ts';
 
 const slug = '2023-06-29-github-edge-failover';
 const root = resolve(import.meta.dirname, '../..');
 const { incidents, problems } = readArchive(root);
 const incident = incidents.find((i) => i.slug === slug)!;
 const fact = (key: string) => incident.facts.find((f) => f.key === key)!;
+const REPORT = 'https://github.blog/2023-07-12-github-availability-report-june-2023/';
+const STATUS = 'https://www.githubstatus.com/incidents/gqx5l06jjxhp';
 
 type Update = {
   status: string;
@@ -53,10 +58,7 @@ describe('GitHub, 29 June 2023', () => {
 
   it('has one imported timeline entry per status update, with its time and text', () => {
     const imported = incident.timeline.filter(
-      (e) =>
-        e.source === 'https://www.githubstatus.com/incidents/gqx5l06jjxhp' &&
-        e.kind !== 'impact-start' &&
-        e.kind !== 'impact-end',
+      (e) => e.source === STATUS && e.kind !== 'impact-start' && e.kind !== 'impact-end',
     );
     expect(imported).toHaveLength(api.incident.incident_updates.length);
     for (const update of api.incident.incident_updates) {
@@ -80,6 +82,127 @@ describe('GitHub, 29 June 2023', () => {
     expect(fact('revert-within').value).toBe('two minutes');
     expect(Date.parse(String(fact('writeup-edited').value))).toBe(Date.parse(resolvedUpdate.updated_at));
     expect(incident.frontmatter.started?.iso).toBe('2023-06-29T17:39:00Z');
+  });
+
+  it("adds GitHub's availability report as a primary source: about 32 minutes, and its two start times", () => {
+    const report = incident.frontmatter.sources.find((x) => x.url === REPORT)!;
+    expect(report).toMatchObject({ publisher: 'GitHub' });
+    expect(report.note).toMatch(/A primary source/);
+    expect(report.note).toMatch(/stops in the\s+middle of the June 29 section/);
+    expect(fact('report-length')).toMatchObject({
+      value: 'approximately 32 minutes',
+      source: REPORT,
+      confidence: 'verified',
+    });
+    expect(fact('report-body-start')).toMatchObject({
+      value: '2023-06-29T17:39:00Z',
+      source: REPORT,
+      confidence: 'verified',
+    });
+    expect(fact('report-heading-start')).toMatchObject({
+      value: '2023-06-29T14:50:00Z',
+      source: REPORT,
+      confidence: 'verified',
+    });
+    expect(fact('report-heading-start').label).toContain('June 29 14:50 UTC (lasting 32 minutes)');
+    expect(fact('report-heading-start').note).toMatch(/that choice is this page's/);
+    expect(fact('facility-ha')).toMatchObject({ source: REPORT, confidence: 'verified' });
+    expect(fact('facility-ha').value).toMatch(
+      /high availability \(HA\) architecture alongside the first edge facility/,
+    );
+    expect(fact('failover-validation')).toMatchObject({
+      value: 'part of the facility validation steps',
+      source: REPORT,
+    });
+    // Both start times are on the page, the disagreement named, and the choice labelled.
+    const body = incident.body;
+    for (const key of [
+      'report-length',
+      'report-heading-start',
+      'report-body-start',
+      'facility-ha',
+      'failover-validation',
+    ])
+      expect(body, key).toContain(`<Fact k="${key}" />`);
+    expect(body).toMatch(/the report disagrees with itself/);
+    expect(body).toMatch(/that is this page's choice/);
+    expect(body).toMatch(/we performed a live failover t"/);
+    // What each source adds is said; "everything from the status page" is gone.
+    expect(body).toContain('## Two sources, and what each adds');
+    const text = [body, incident.frontmatter.summary, JSON.stringify(incident.facts)].join('\n');
+    expect(text).not.toMatch(/Everything known comes from the status page/);
+    expect(text).not.toMatch(/known only through GitHub's status page/);
+    expect(text).not.toMatch(/The one primary source/);
+    // The status page's HTML copy is cited and said to agree.
+    expect(incident.frontmatter.sources.find((x) => x.url === STATUS)!.note).toMatch(/stored copy of this HTML page/);
+  });
+
+  it("labels the 33-minute subtraction wherever it is used, beside the report's 32", () => {
+    expect(fact('outage-length')).toMatchObject({ value: '33 minutes', confidence: 'estimated' });
+    expect(fact('outage-length').label).toMatch(/this page's subtraction/);
+    expect(fact('outage-length').note).toMatch(/^Arithmetic/);
+    const { summary, impact } = incident.frontmatter;
+    for (const [name, line] of [
+      ['summary', summary],
+      ['impact', impact],
+    ] as const) {
+      expect(line, name).toMatch(/32 minutes/);
+      expect(line, name).toMatch(/33 by this page's subtraction/);
+    }
+    expect(incident.body).toMatch(/<Fact k="outage-length" \/> \(this\s+page's arithmetic/);
+  });
+
+  it('removes the unlabelled readings, and draws no more than the sources say', () => {
+    const body = incident.body;
+    const text = [body, JSON.stringify(incident.timeline)].join('\n');
+    expect(text).not.toMatch(/did not\s+matter while the primary facility was there/);
+    expect(text).not.toMatch(/most of the half hour/);
+    expect(text).not.toMatch(/the rest of the time went to/);
+    expect(text).not.toMatch(/Ten minutes later, the root cause had been identified/);
+    expect(text).not.toMatch(/over the next quarter\s+of an hour/);
+    expect(text).not.toMatch(/A failover is only tested when it is used/);
+    expect(body).toMatch(/this page's reading of "prevented it\s+from properly functioning as the primary facility"/);
+    const diagram = /```mermaid\n([\s\S]*?)```/.exec(body)![1]!;
+    // The fault is the facility's, not an edge from it to GitHub's services, and the primary is not shown serving during the test.
+    expect(diagram).toMatch(/network pathing configuration issue \(where, not published\)/);
+    expect(diagram).not.toMatch(/-x\s*G/);
+    expect(diagram).not.toMatch(/GitHub services/);
+    const during = diagram.slice(diagram.indexOf('subgraph during'));
+    expect(during).not.toMatch(/P2\s*-->/);
+    expect(during).toMatch(/P2\[Primary edge facility, brought back online by the revert\]/);
+  });
+
+  it('has a trigger in the timeline, approximate and labelled, since its minute is not published', () => {
+    const trigger = incident.timeline.find((e) => e.kind === 'trigger')!;
+    expect(trigger).toMatchObject({ approximate: true, confidence: 'estimated', source: REPORT });
+    expect(trigger.at.iso).toBe('2023-06-29T17:39:00Z');
+    expect(trigger.confidence_note).toMatch(/^inference/);
+  });
+
+  it('answers the summary card from bound facts: no field says "unknown" where one exists', () => {
+    const answers = incidentSummaryCard(incident);
+    const byKey = new Map(answers.map((a) => [a.key, a]));
+    const keyOf = {
+      trigger: 'trigger',
+      root_cause: 'root-cause',
+      detection: 'detection',
+      resolution: 'ending',
+    } as const;
+    for (const field of CARD_FIELDS) {
+      const bound = factsBoundTo(incident.facts, field);
+      expect(bound.length, field).toBeGreaterThan(0);
+      const a = byKey.get(keyOf[field])!;
+      expect(a.text, field).toBe(incident.frontmatter[field]);
+      expect(
+        a.facts.map((f) => f.fact.key),
+        field,
+      ).toEqual(bound.map((b) => b.fact.key));
+    }
+    expect(byKey.get('trigger')!.facts.map((f) => f.fact.key)).toEqual(['failover-test']);
+    expect(byKey.get('root-cause')!.facts.map((f) => f.fact.key)).toEqual(['root-cause']);
+    expect(fact('root-cause').value).toMatch(/network pathing configuration issue/);
+    expect(fact('alerted').note).toContain('We were immediately notified');
+    for (const a of answers) expect(a.text ?? a.at, a.key).toBeTruthy();
   });
 
   it('labels the inferences: the status-page lag, the edit, the mitigation bound, the length', () => {

@@ -52,6 +52,23 @@ describe('summary card', () => {
     expect(answer(answers, 'trigger')).toMatchObject({ text: 'A server change', from: 'frontmatter: trigger' });
   });
 
+  it('cites the facts bound to a one-line answer, by their number in the facts table, and no others', () => {
+    const fm = { ...flagship.frontmatter, detection: 'Users reported seeing other users’ chat titles' };
+    const bound = {
+      ...flagship.facts[1]!,
+      key: 'users-reported',
+      matches: [{ frontmatter: 'detection' as const }, { frontmatter: 'root_cause' as const }],
+    };
+    const facts = [flagship.facts[0]!, bound];
+    const answers = incidentSummaryCard({ slug: flagship.slug, frontmatter: fm, timeline: flagship.timeline, facts });
+    expect(answer(answers, 'detection').facts).toEqual([{ fact: bound, n: 2 }]);
+    expect(answer(answers, 'root-cause').facts).toEqual([{ fact: bound, n: 2 }]);
+    for (const key of ['what', 'who', 'how-long', 'trigger', 'ending'])
+      expect(answer(answers, key).facts, key).toEqual([]);
+    // The flagship binds no fact to its card: nothing is cited that facts.yaml does not tie to the field.
+    for (const a of incidentSummaryCard(flagship)) expect(a.facts, a.key).toEqual([]);
+  });
+
   it('takes the optional one-line fields, and says what is wrong with a multi-line or empty one', () => {
     const base = {
       title: 't',

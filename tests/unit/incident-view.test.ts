@@ -102,6 +102,7 @@ function incident(): IncidentRecord {
         value: '40 min',
         source: 'https://status.example.com/x',
         confidence: 'secondary',
+        matches: [],
       } as IncidentRecord['facts'][number],
     ],
   };
@@ -240,5 +241,24 @@ describe('one list, one renderer', () => {
     for (const file of files('src/components')) {
       expect(text(file), file).not.toMatch(/getEntry|getCollection|render\/diagrams|render\/code-highlight/);
     }
+  });
+});
+
+describe('the header’s key moments', () => {
+  const { incidents } = readArchive(projectRoot);
+  const flagship = incidents.find((i) => i.slug === '2023-03-20-chatgpt-redis-py')!;
+
+  it('cites the fact that states a known moment, with its number in the facts table', () => {
+    const { header } = incidentView(flagship);
+    const n = flagship.facts.findIndex((f) => f.key === 'trigger-time') + 1;
+    expect(header.sourced.started).toMatchObject({ fact: { key: 'trigger-time' }, n });
+    // Mitigation is unknown there: the bound speaks for it, not a citation of a time.
+    expect(header.sourced.mitigated).toBeUndefined();
+    expect(header.bounds.mitigated).toMatchObject({ fact: { key: 'offline-not-before' } });
+  });
+
+  it('cites nothing where no fact states the moment', () => {
+    const bare = { ...flagship, facts: [] };
+    expect(Object.values(incidentView(bare).header.sourced)).toEqual([undefined, undefined, undefined, undefined]);
   });
 });
