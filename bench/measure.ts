@@ -12,11 +12,13 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { machineBusyMs, treeAccounting } from './cgroup.ts';
 import { parseTimeV } from './report.ts';
 
 export const TIME_BIN = '/usr/bin/time';
 export const hasTimeV = process.platform === 'linux' && existsSync(TIME_BIN);
 const PAGE_SIZE = 4096;
+let groups = 0;
 
 export interface Measured {
   code: number | null;
@@ -25,8 +27,16 @@ export interface Measured {
   stdout: string;
   stderr: string;
   wallMs: number;
-  /** User + system CPU time of the command and its descendants; null without /usr/bin/time. */
+  /**
+   * User + system CPU time of the command and every process it started, Chromium's included:
+   * from a control group where one can be made (./cgroup.ts), else from /usr/bin/time, which
+   * misses re-parented processes; null without either.
+   */
   cpuMs: number | null;
+  /** Where cpuMs comes from: `cgroup v1`, `cgroup v2` or `time -v`. */
+  cpuSource: string | null;
+  /** CPU time the whole machine spent while the command ran (/proc/stat), for the check on an idle machine. */
+  machineCpuMs: number | null;
   peakTreeRssBytes: number;
   largestProcessRssBytes: number;
 }
@@ -76,7 +86,13 @@ export function runMeasured(
   options: { cwd: string; env: NodeJS.ProcessEnv; timeFile?: string; intervalMs?: number },
 ): Promise<Measured> {
   const useTime = hasTimeV && options.timeFile !== undefined;
-  const [bin, argv] = useTime ? [TIME_BIN, ['-v', '-o', options.timeFile!, command, ...args]] : [command, args];
+  const group = options.timeFile ? treeAccounting(`aftermath-bench-${process.pid}-${++groups}`) : undefined;
+  const timed: [string, string[]] = useTime
+    ? [TIME_BIN, ['-v', '-o', options.timeFile!, command, ...args]]
+    : [command, args];
+  const wrapped = group?.wrap(...timed);
+  const [bin, argv] = wrapped ? [wrapped.command, wrapped.args] : timed;
+  const machineAtStart = machineBusyMs();
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(bin, argv, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -88,8 +104,10 @@ export function runMeasured(
       if (child.pid === undefined || process.platform !== 'linux') return;
       let rss = 0;
       // The `time` wrapper itself is not part of the build; its children are.
-      for (const pid of tree(child.pid)) {
-        if (useTime && pid === child.pid) continue;
+      // The group's members when there is one (Chromium's re-parented helpers included), else the tree.
+      for (const pid of group ? group.pids() : tree(child.pid)) {
+        // The `time` wrapper (and the shell that joins the group, which execs it) is not part of the build.
+        if ((useTime || group) && pid === child.pid) continue;
         const r = rssOf(pid);
         rss += r;
         largest = Math.max(largest, r);
@@ -101,6 +119,7 @@ export function runMeasured(
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', (error) => {
       clearInterval(timer);
+      group?.remove();
       reject(error);
     });
     child.on('close', (code, childSignal) => {
@@ -116,6 +135,13 @@ export function runMeasured(
         signal ??= /Command terminated by signal (\d+)/.exec(report)?.[1] ?? null;
         rmSync(options.timeFile!, { force: true });
       }
+      let cpuSource: string | null = cpuMs === null ? null : 'time -v';
+      if (group) {
+        cpuMs = Math.round(group.read().cpuMs);
+        cpuSource = group.kind;
+        group.remove();
+      }
+      const machineAtEnd = machineBusyMs();
       resolve({
         code,
         signal,
@@ -123,6 +149,9 @@ export function runMeasured(
         stderr,
         wallMs,
         cpuMs,
+        cpuSource,
+        machineCpuMs:
+          machineAtStart === null || machineAtEnd === null ? null : Math.round(machineAtEnd - machineAtStart),
         peakTreeRssBytes: Math.max(peakRss, exact ?? 0),
         largestProcessRssBytes: Math.max(largest, exact ?? 0),
       });

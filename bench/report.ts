@@ -3,8 +3,13 @@
  * and the Markdown tables. Pure; scripts/bench.ts does the measuring.
  */
 import { formatElapsed } from '../src/domain/text.ts';
+import { CACHES, PHASES, type CacheName, type Phase } from '../src/integration/build-report.ts';
 
-export const STATES = ['cold', 'warm', 'touch'] as const;
+/**
+ * cold: nothing cached; warm: a second build, nothing changed; touch: one diagram of one incident
+ * edited; next day: a warm build whose clock says tomorrow (what a daily deploy would see).
+ */
+export const STATES = ['cold', 'warm', 'touch', 'next day'] as const;
 export type BuildState = (typeof STATES)[number];
 
 export interface DiagramCounts {
@@ -15,8 +20,16 @@ export interface DiagramCounts {
 export interface BuildMeasurement {
   /** Wall-clock time of the `astro build` process, milliseconds (median over repeats). */
   wallMs: number;
-  /** User plus system CPU time of the build and its descendants (from /usr/bin/time), ms; null without it. */
+  /** User plus system CPU time of every process of the build, Chromium included, ms; null when not measurable. */
   cpuMs: number | null;
+  /** How cpuMs was counted: a control group (every process) or `time -v` (waited-for children only). */
+  cpuSource?: string | null;
+  /** CPU time the whole machine spent during the build (/proc/stat): cpuMs's check on an idle machine. */
+  machineCpuMs?: number | null;
+  /** Wall time of each phase the build reports (Aftermath only), ms. */
+  phases?: Partial<Record<Phase, number>>;
+  /** Hits and misses of each of Aftermath's caches. */
+  cacheCounts?: Partial<Record<CacheName, [number, number]>>;
   /** HTML pages in dist/. */
   pages: number;
   msPerPage: number;
@@ -47,6 +60,10 @@ export interface SizeResult {
   baseline: Record<BuildState, BuildMeasurement>;
   /** Aftermath divided by baseline, per state. */
   ratios: Record<BuildState, Ratios>;
+  /** The peer (Starlight with rehype-mermaid) over the same incidents, with `--peer`. */
+  peer?: Record<BuildState, BuildMeasurement>;
+  /** Aftermath divided by the peer, per state. */
+  peerRatios?: Record<BuildState, Ratios>;
 }
 
 export interface AssetWeight {
@@ -150,6 +167,13 @@ export function combineRepeats(runs: readonly Omit<BuildMeasurement, 'samples' |
     msPerPage: msPerPage(wallMs, last.pages),
     peakTreeRssBytes: Math.round(median(runs.map((r) => r.peakTreeRssBytes))),
     largestProcessRssBytes: Math.round(median(runs.map((r) => r.largestProcessRssBytes))),
+    machineCpuMs:
+      last.machineCpuMs == null ? last.machineCpuMs : Math.round(median(runs.map((r) => r.machineCpuMs ?? 0))),
+    phases:
+      last.phases &&
+      Object.fromEntries(
+        Object.keys(last.phases).map((p) => [p, Math.round(median(runs.map((r) => r.phases?.[p as Phase] ?? 0)))]),
+      ),
     samples: { wallMs: runs.map((r) => r.wallMs), cpuMs: cpus },
   };
 }
@@ -215,6 +239,7 @@ function row(cells: string[]): string {
 
 /** The builds table: one row per size and state, Aftermath beside the plain-Astro baseline. */
 export function buildsTable(sizes: readonly SizeResult[]): string {
+  const withPeer = sizes.some((s) => s.peer);
   const header = [
     'incidents',
     'state',
@@ -232,6 +257,7 @@ export function buildsTable(sizes: readonly SizeResult[]): string {
     'wall ×',
     'CPU ×',
     'RSS ×',
+    ...(withPeer ? ['peer wall', 'peer CPU', 'wall × peer'] : []),
   ];
   const lines = [row(header), row(header.map((_, i) => (i < 2 ? '---' : '---:')))];
   const cpu = (ms: number | null) => (ms === null ? '–' : formatElapsed(ms));
@@ -258,10 +284,45 @@ export function buildsTable(sizes: readonly SizeResult[]): string {
           formatRatio(r.wall),
           formatRatio(r.cpu),
           formatRatio(r.peakTreeRss),
+          ...(withPeer
+            ? size.peer
+              ? [
+                  formatElapsed(size.peer[state].wallMs),
+                  cpu(size.peer[state].cpuMs),
+                  formatRatio(size.peerRatios![state].wall),
+                ]
+              : ['–', '–', '–']
+            : []),
         ]),
       );
     }
   }
+  return lines.join('\n');
+}
+
+/**
+ * Where Aftermath's builds spend their time, phase by phase (wall time; phases overlap, so they
+ * do not add up to the build), and how many of each cache's lookups missed.
+ */
+export function phasesTable(sizes: readonly SizeResult[]): string {
+  const header = ['incidents', 'state', ...PHASES, 'cache misses'];
+  const lines = [row(header), row(header.map((_, i) => (i < 2 ? '---' : '---:')))];
+  for (const size of sizes)
+    for (const state of STATES) {
+      const m = size.aftermath[state];
+      if (!m.phases) continue;
+      const misses = CACHES.filter((c) => (m.cacheCounts?.[c]?.[1] ?? 0) > 0)
+        .map((c) => `${c} ${m.cacheCounts![c]![1]}`)
+        .join(', ');
+      lines.push(
+        row([
+          String(size.incidents),
+          state,
+          ...PHASES.map((p) => (m.phases![p] === undefined ? '–' : formatElapsed(Math.round(m.phases![p]!)))),
+          misses || 'none',
+        ]),
+      );
+    }
   return lines.join('\n');
 }
 
@@ -276,6 +337,21 @@ export function coldDiagramCost(size: SizeResult): { wallMs: number; cpuMs: numb
   if (misses === 0) return null;
   const cpuMs = cold.cpuMs !== null && warm.cpuMs !== null ? Math.round((cold.cpuMs - warm.cpuMs) / misses) : null;
   return { wallMs: Math.round((cold.wallMs - warm.wallMs) / misses), cpuMs };
+}
+
+/**
+ * How the build's counted CPU compares with what the whole machine spent meanwhile, over every
+ * build: on an otherwise idle machine the two should be close (the check that no process of the
+ * build goes uncounted).
+ */
+export function cpuCheck(sizes: readonly SizeResult[]): string | undefined {
+  const builds = sizes.flatMap((s) => STATES.flatMap((state) => [s.aftermath[state], s.baseline[state]]));
+  const counted = builds.filter((b) => b.cpuMs != null && b.machineCpuMs != null);
+  if (counted.length === 0) return undefined;
+  const sum = (f: (b: BuildMeasurement) => number) => counted.reduce((t, b) => t + f(b), 0);
+  const share = sum((b) => b.cpuMs!) / sum((b) => b.machineCpuMs!);
+  const sources = [...new Set(counted.map((b) => b.cpuSource ?? 'unknown'))].join(', ');
+  return `CPU is counted with ${sources}; over these builds it is ${Math.round(share * 100)}% of what the whole machine spent meanwhile (/proc/stat), so on an idle machine little of a build's work goes uncounted.`;
 }
 
 /** The page-weight table of the flagship incident page. */
@@ -345,7 +421,13 @@ export function markdownReport(results: BenchResults): string {
     '',
     buildsTable(results.sizes),
     '',
+    '## Where the time goes (Aftermath)',
+    '',
+    phasesTable(results.sizes),
+    '',
   ];
+  const check = cpuCheck(results.sizes);
+  if (check) parts.push(check, '');
   const costs = results.sizes.flatMap((size) => {
     const cost = coldDiagramCost(size);
     return cost

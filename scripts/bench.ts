@@ -3,7 +3,10 @@
  * synthetic incidents, cold, warm and after one diagram changed, against plain Astro building
  * the same MDX; and what the flagship incident page weighs.
  *
- *   npm run bench -- [--sizes 10,100,1000] [--repeat 1] [--keep] [--out bench-results] [--seed 7] [--no-flagship]
+ *   npm run bench -- [--sizes 10,100,1000] [--repeat 1] [--peer] [--keep] [--out bench-results] [--seed 7] [--no-flagship]
+ *
+ * `--peer` adds a third site, the same incidents as a Starlight site with rehype-mermaid (its
+ * packages installed from npm into the run's folder, bench/peer.ts), built in the same run.
  *
  * Writes <out>/bench-<time>.{json,md} and <out>/latest.{json,md}, and prints the tables.
  * `--report a.json[,b.json]` prints the tables of earlier runs again (merged), without building.
@@ -29,6 +32,8 @@ import {
   type SizeResult,
 } from '../bench/report.ts';
 import { measurePageWeight } from '../bench/weight.ts';
+import { installPeer, writePeerSite } from '../bench/peer.ts';
+import { parseBuildReport } from '../src/integration/build-report.ts';
 import { dirBytes, hasTimeV, htmlPages, runMeasured } from '../bench/measure.ts';
 import {
   astroBin,
@@ -42,7 +47,7 @@ import {
 } from '../bench/sites.ts';
 
 const USAGE =
-  'usage: npm run bench -- [--sizes 10,100,1000] [--repeat 1] [--keep] [--out bench-results] [--seed 7] [--no-flagship] | --report a.json[,b.json]';
+  'usage: npm run bench -- [--sizes 10,100,1000] [--repeat 1] [--peer] [--keep] [--out bench-results] [--seed 7] [--no-flagship] | --report a.json[,b.json]';
 const FLAGSHIP = '2023-03-20-chatgpt-redis-py';
 
 let args: ReturnType<typeof parse>;
@@ -55,6 +60,7 @@ function parse() {
       seed: { type: 'string', default: '7' },
       repeat: { type: 'string', default: '1' },
       'no-flagship': { type: 'boolean', default: false },
+      peer: { type: 'boolean', default: false },
       report: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -156,12 +162,16 @@ async function build(root: string, outDir: string, env: NodeJS.ProcessEnv, label
     throw new Error(`${label}: astro build ${why}\n${output.split('\n').slice(-40).join('\n')}`);
   }
   const d = parseDiagramCounts(run.stdout);
+  const report = parseBuildReport(run.stdout);
   log(
     `${label}: ${formatElapsed(run.wallMs)}, ${pages} pages${d ? `, diagrams ${d.hits} cached / ${d.misses} rendered` : ''}`,
   );
   return {
     wallMs: run.wallMs,
     cpuMs: run.cpuMs,
+    cpuSource: run.cpuSource,
+    machineCpuMs: run.machineCpuMs,
+    ...(Object.keys(report.timings).length ? { phases: report.timings, cacheCounts: report.caches } : {}),
     pages,
     peakTreeRssBytes: run.peakTreeRssBytes,
     largestProcessRssBytes: run.largestProcessRssBytes,
@@ -171,44 +181,77 @@ async function build(root: string, outDir: string, env: NodeJS.ProcessEnv, label
   };
 }
 
+type Site = 'aftermath' | 'baseline' | 'peer';
+
+/** The folder the peer's packages are installed in, once per run (`--peer`). */
+let peerDir: string | undefined;
+
 async function benchSize(count: number): Promise<SizeResult & { touched: string }> {
   const t0 = performance.now();
   const sites = writeSites(work, count, seed);
   const generateMs = Math.round(performance.now() - t0);
   log(`${count} incidents generated in ${formatElapsed(generateMs)}`);
-  const aftermathEnv = childEnv({ AFTERMATH_DIAGRAM_CACHE: sites.diagramCache });
-  const baselineEnv = childEnv();
-  const aDist = join(sites.aftermath, 'dist');
-  const bDist = join(sites.baseline, 'dist');
-  const runs = { aftermath: { cold: [], warm: [], touch: [] }, baseline: { cold: [], warm: [], touch: [] } } as Record<
-    'aftermath' | 'baseline',
-    Record<BuildState, Run[]>
-  >;
+  if (args.peer && !peerDir) {
+    peerDir = join(work, 'peer');
+    log('installing the peer (Starlight, rehype-mermaid) from npm …');
+    installPeer(peerDir);
+  }
+  const peerSite = peerDir && writePeerSite(peerDir, join(sites.aftermath, 'content/incidents'), count);
+  // A "next day" build reads a clock one day ahead (bench/next-day.mjs); the others read the real one.
+  const nextDay = {
+    NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import=${join(projectRoot, 'bench/next-day.mjs')}`,
+  };
+  const roots: Record<Site, string | undefined> = {
+    aftermath: sites.aftermath,
+    baseline: sites.baseline,
+    peer: peerSite,
+  };
+  const env = (site: Site, state: BuildState) =>
+    childEnv({
+      ...(site === 'aftermath' ? { AFTERMATH_DIAGRAM_CACHE: sites.diagramCache } : {}),
+      ...(state === 'next day' ? nextDay : {}),
+    });
+  const runs = Object.fromEntries(
+    (['aftermath', 'baseline', 'peer'] as const).map((site) => [site, Object.fromEntries(STATES.map((s) => [s, []]))]),
+  ) as unknown as Record<Site, Record<BuildState, Run[]>>;
   for (let r = 1; r <= repeat; r++) {
     const of = repeat > 1 ? ` (${r}/${repeat})` : '';
     for (const state of STATES) {
       if (state === 'cold') {
         clearCaches(work, sites.aftermath, sites.cacheRoot);
         clearCaches(work, sites.baseline);
+        if (peerSite) clearCaches(work, peerSite);
       }
-      if (state === 'touch') touch(sites.touched.file, r);
-      runs.aftermath[state].push(
-        await build(sites.aftermath, aDist, aftermathEnv, `${count} incidents, Aftermath, ${state}${of}`),
-      );
-      runs.baseline[state].push(
-        await build(sites.baseline, bDist, baselineEnv, `${count} incidents, baseline, ${state}${of}`),
-      );
+      if (state === 'touch') {
+        touch(sites.touched.file, r);
+        if (peerSite) touch(join(peerSite, 'src/content/docs', `${sites.touched.slug}.mdx`), r);
+      }
+      for (const site of ['aftermath', 'baseline', 'peer'] as const) {
+        const root = roots[site];
+        if (!root) continue;
+        runs[site][state].push(
+          await build(root, join(root, 'dist'), env(site, state), `${count} incidents, ${site}, ${state}${of}`),
+        );
+      }
     }
   }
   if (!args.keep) removeSites(work, sites);
-  const combine = (site: 'aftermath' | 'baseline') =>
+  const combine = (site: Site) =>
     Object.fromEntries(STATES.map((s) => [s, combineRepeats(runs[site][s])])) as Record<BuildState, BuildMeasurement>;
   const aftermath = combine('aftermath');
   const baseline = combine('baseline');
-  const ratios = Object.fromEntries(
-    STATES.map((s) => [s, ratiosFor(aftermath[s], baseline[s])]),
-  ) as SizeResult['ratios'];
-  return { incidents: count, generateMs, touched: sites.touched.slug, aftermath, baseline, ratios };
+  const peer = peerSite ? combine('peer') : undefined;
+  const ratiosTo = (other: Record<BuildState, BuildMeasurement>) =>
+    Object.fromEntries(STATES.map((s) => [s, ratiosFor(aftermath[s], other[s])])) as SizeResult['ratios'];
+  return {
+    incidents: count,
+    generateMs,
+    touched: sites.touched.slug,
+    aftermath,
+    baseline,
+    ratios: ratiosTo(baseline),
+    ...(peer ? { peer, peerRatios: ratiosTo(peer) } : {}),
+  };
 }
 
 /** A normal build of the project itself (its own config and content) into a scratch folder. */
@@ -247,8 +290,10 @@ const results: BenchResults & { sizes: (SizeResult & { touched: string })[] } = 
   sizes: [],
   flagship: null,
   notes: [
-    'Builds run one after another. Wall time depends on what else the machine runs (see the load average); CPU time (user + system of the build and its descendants, from /usr/bin/time) moves much less. With --repeat N each cell is the median of N builds; all samples are in the JSON.',
-    'cold: no dist/, no .astro/ or Vite cache, empty diagram cache. warm: a second build with nothing changed. touch: after one Mermaid diagram of one incident was edited.',
+    'Builds run one after another. Wall time depends on what else the machine runs (see the load average); CPU time moves much less. With --repeat N each cell is the median of N builds; all samples are in the JSON.',
+    'cold: no dist/, no .astro/ or Vite cache, empty diagram cache. warm: a second build with nothing changed. touch: after one Mermaid diagram of one incident was edited. next day: another build with nothing changed whose clock reads one day later (bench/next-day.mjs), as a daily deploy would run it.',
+    "CPU is counted in a control group made for each build where the machine allows it (bench/cgroup.ts), so Chromium's processes, re-parented and reaped outside the build, are counted too; where it does not, /usr/bin/time counts only the children the build waited for, and undercounts. Peak RSS sums the same processes.",
+    'With --peer: the same incidents as a Starlight 0.42.9 site with rehype-mermaid 3.0.0 drawing the Mermaid fences as inline SVG, with the Astro, Mermaid and Playwright versions Aftermath uses (bench/peer.ts). It has no diagram cache, so warm builds draw every diagram again.',
     'pages counts every HTML file in dist/ (incident pages plus index, tag, component, filter and search pages for Aftermath; one page per incident for the baseline); ms/page is wall time divided by it.',
     'peak RSS (tree) is the highest sum of resident memory over the build process and all its descendants (Chromium for diagrams), sampled every 250 ms from /proc (and never below the exact peak of the largest single process from /usr/bin/time); pages shared between processes (as Chromium does) count once per process, so it overstates real use somewhat. largestProcessRssBytes in the JSON is the biggest single process (usually the Node process of Astro).',
     'The baseline is plain Astro with @astrojs/mdx over the same MDX files: default Markdown and Shiki, Mermaid fences left as code blocks (no diagrams, no timeline, fix history, feeds, exports, search or checks), and a stand-in for <Ref>.',

@@ -30,7 +30,11 @@ import type { LiveEvent, LiveScope } from '../repro/live/session.ts';
 /** Under Vite's own `/__` prefix: no page or public file of a site can live there. */
 export const LIVE_RUNS_PATH = '/__aftermath/live-runs';
 export const TOKEN_HEADER = 'x-aftermath-run-token';
-const CLIENT_SCRIPT = new URL('./live-runs-client.js', import.meta.url);
+/** The controls' script and style, served to the dev server's own pages only (never in a build). */
+const CLIENT_FILES: Record<string, { file: URL; type: string } | undefined> = {
+  'client.js': { file: new URL('./live-runs-client.js', import.meta.url), type: 'text/javascript; charset=utf-8' },
+  'client.css': { file: new URL('./live-runs.css', import.meta.url), type: 'text/css; charset=utf-8' },
+};
 const LOCALS_SYMBOL = Symbol.for('astro.locals');
 const MAX_BODY = 4096;
 const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
@@ -117,7 +121,13 @@ export function liveRunsEndpoint(
   const lastRuns: Record<string, LastLiveRun> = {};
   let running: Running | undefined;
 
-  const locals: LiveRunsLocals = { token, endpoint: LIVE_RUNS_PATH, script: `${LIVE_RUNS_PATH}/client.js`, lastRuns };
+  const locals: LiveRunsLocals = {
+    token,
+    endpoint: LIVE_RUNS_PATH,
+    script: `${LIVE_RUNS_PATH}/client.js`,
+    style: `${LIVE_RUNS_PATH}/client.css`,
+    lastRuns,
+  };
 
   const current = (): Running | undefined => running;
   const busy = (res: ServerResponse, other: Running) =>
@@ -205,9 +215,10 @@ export function liveRunsEndpoint(
       }
       if (!local) return reply(res, 403, "live runs answer this dev server's own pages on a loopback address only");
       const path = url.split('?')[0];
-      if (path === `${LIVE_RUNS_PATH}/client.js` && req.method === 'GET') {
-        res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' });
-        res.end(readFileSync(CLIENT_SCRIPT));
+      const asset = CLIENT_FILES[path.slice(LIVE_RUNS_PATH.length + 1)];
+      if (asset && req.method === 'GET') {
+        res.writeHead(200, { 'content-type': asset.type, 'cache-control': 'no-store' });
+        res.end(readFileSync(asset.file));
         return;
       }
       if (req.method !== 'POST') return reply(res, 405, 'POST only');

@@ -5,6 +5,7 @@
  */
 import { rehypeHeadingIds, unified } from '@astrojs/markdown-remark';
 import rehypeAutolinkHeadings from 'rehype-autolink-headings';
+import rehypeExternalLinks from 'rehype-external-links';
 import type { ContentProblem } from '../schemas/problems.ts';
 import rehypeCode from './rehype-code.ts';
 import rehypeDiagrams from './rehype-diagrams.ts';
@@ -35,6 +36,8 @@ export function markdownProcessor(root: string, { allowCode, onProblem }: Markdo
         },
       ],
       [rehypeDiagrams, { root, onProblem }],
+      // An off-site link in the story opens like every other on the site: no opener, no referrer.
+      [rehypeExternalLinks, { rel: ['noopener', 'noreferrer'] }],
     ],
   });
 }

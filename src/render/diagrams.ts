@@ -16,8 +16,12 @@ import { createMermaidBrowser, MERMAID_CONFIG, mermaidVersion, type MermaidBrows
 
 const cache = diskCache('diagrams', 'svg');
 
-/** Bump when what is stored changes (post-processing, renderer), so old entries miss. */
-const RENDER_VERSION = 'page-4';
+/**
+ * Bump when what is stored changes (post-processing, renderer), so old entries miss. (Not a hash
+ * of the code: the pages' bundled copy of this module cannot read its sources, and both copies
+ * must name an SVG alike.)
+ */
+const RENDER_VERSION = 'page-9';
 
 export interface DiagramRequest {
   source: string;

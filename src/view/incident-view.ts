@@ -24,7 +24,8 @@ import type { History } from '../schemas/history.ts';
 import type { ContentProblem } from '../schemas/problems.ts';
 import type { CellResult } from '../schemas/repro-results.ts';
 import {
-  cellAnchor,
+  cellHref,
+  cellSlugs,
   cellProvenance,
   inlineVerdict,
   reproMatrix,
@@ -80,7 +81,9 @@ export interface FixHistoryView<D extends IncidentDiagram = IncidentDiagram> {
 
 export interface RanCell {
   cell: CellResult;
-  anchor: string;
+  /** The address part of the cell's own page (see cellSlugs), and the page, relative to the incident's page. */
+  slug: string;
+  page: string;
   transcript: TranscriptView;
   packages: (ProvenanceText & { underTest: boolean })[];
   /** `exit 1 · 2.3 s · 2024-02-02 10:00 UTC`'s parts. */
@@ -114,7 +117,10 @@ export interface ReproView<D extends IncidentDiagram = IncidentDiagram> {
   ranges?: AffectedRangesView;
 }
 
-export interface ReproPageView extends ReproView<DrawnDiagram> {
+export type ReproPageView = ReproView<DrawnDiagram>;
+
+/** A repro's own page: its snippet highlighted, its packages and every cell's transcript. */
+export interface ReproDetailsView extends ReproView {
   /** The snippet, highlighted. */
   snippetHtml: string;
 }
@@ -230,6 +236,7 @@ function reproView(incident: IncidentData, repro: IncidentRepro): ReproView {
   const ran = results
     ? results.cells.map((cell, index) => ({ cell, index })).filter(({ cell }) => cell.verdict !== 'skipped')
     : [];
+  const slugs = results ? cellSlugs(results.cells) : [];
   return {
     id,
     repro,
@@ -241,7 +248,8 @@ function reproView(incident: IncidentData, repro: IncidentRepro): ReproView {
     provenance: results ? versionProvenance(results, manifest) : [],
     ran: ran.map(({ cell, index }) => ({
       cell,
-      anchor: cellAnchor(id, index),
+      slug: slugs[index]!,
+      page: cellHref(id, slugs[index]!),
       transcript: transcriptView(cell, manifest),
       packages: cellProvenance(cell, manifest),
       exit: String(cell.exitCode ?? 'none'),
@@ -323,21 +331,13 @@ export async function standaloneDiagram(diagram: IncidentDiagram): Promise<strin
 
 /**
  * The page's view: `incidentView` with the diagrams it draws itself rendered (through the
- * cached renderer), the snippets highlighted, and the lookups the prose's components use.
+ * cached renderer), and the lookups the prose's components use.
  */
 export async function incidentPageView(incident: IncidentData): Promise<IncidentPageView> {
   const view = incidentView(incident);
   const [graph, repros] = await Promise.all([
     draw(view.fixHistory.graph),
-    Promise.all(
-      view.repros.map(async (r): Promise<ReproPageView> => {
-        const [trace, snippetHtml] = await Promise.all([
-          draw(r.trace),
-          highlightCode(r.repro.source, RUNTIMES[r.repro.manifest.runtime].highlight),
-        ]);
-        return { ...r, trace, snippetHtml };
-      }),
-    ),
+    Promise.all(view.repros.map(async (r): Promise<ReproPageView> => ({ ...r, trace: await draw(r.trace) }))),
   ]);
   const { facts, history } = incident;
   const folder = incident.dir.split('/').pop() ?? incident.slug;
@@ -371,6 +371,16 @@ export async function incidentPageView(incident: IncidentData): Promise<Incident
       };
     },
   };
+}
+
+/** Every repro of an incident with its snippet highlighted: what the repros' own pages show. */
+export async function reproDetailsViews(incident: IncidentData): Promise<ReproDetailsView[]> {
+  return Promise.all(
+    incidentView(incident).repros.map(async (r) => ({
+      ...r,
+      snippetHtml: await highlightCode(r.repro.source, RUNTIMES[r.repro.manifest.runtime].highlight),
+    })),
+  );
 }
 
 /**

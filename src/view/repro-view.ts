@@ -138,8 +138,8 @@ export function countsText(counts: Partial<Record<Verdict, number>>): string {
 
 export interface MatrixEntry {
   cell: CellResult;
-  /** The id of the cell's transcript on the page. */
-  anchor: string;
+  /** The cell's own page (its transcript), relative to the incident's page: `repros/proxy/4.5.1/`. */
+  page: string;
   /** `✗ reproduced 9/10`. */
   text: string;
   /** The same in parts, for a cell that may wrap: `✗`, `reproduced`, `9/10`. */
@@ -192,9 +192,33 @@ export interface ReproMatrix {
   violated: number;
 }
 
-/** The anchor of a cell's transcript: stable across builds, unique on the page. */
-export function cellAnchor(reproId: string, index: number): string {
-  return `repro-${reproId}-cell-${index + 1}`;
+/**
+ * The address part of a cell's own page (`4.5.1`, `4.5.1-sleep-0.000001`): its version and
+ * parameters, readable and stable across recordings. Every cell of a recording gets a distinct
+ * one; a rare clash after the characters a URL cannot hold are replaced takes the cell's number.
+ */
+export function cellSlugs(cells: readonly Pick<CellResult, 'version' | 'parameters'>[]): string[] {
+  const slug = (cell: Pick<CellResult, 'version' | 'parameters'>) =>
+    [
+      cell.version,
+      ...Object.entries(cell.parameters)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .flat(),
+    ]
+      .join('-')
+      .toLowerCase()
+      .replace(/[^a-z0-9.]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'cell';
+  const slugs = cells.map(slug);
+  return slugs.map((s, i) => (slugs.indexOf(s) === i ? s : `${s}-${i + 1}`));
+}
+
+/**
+ * Where a cell's own page is (its transcript, packages and run), relative to its incident's page
+ * (`<base>incidents/<incident>/`), which every link to it is on or under.
+ */
+export function cellHref(reproId: string, slug: string): string {
+  return `repros/${reproId}/${slug}/`;
 }
 
 function escapeRegExp(text: string): string {
@@ -209,6 +233,7 @@ function genericReason(cell: CellResult): string {
 }
 
 export function reproMatrix(reproId: string, results: ReproResults): ReproMatrix {
+  const slugs = cellSlugs(results.cells);
   const parameterNames = [...new Set(results.cells.flatMap((c) => Object.keys(c.parameters)))];
   const columns: MatrixColumn[] = [];
   const columnIndex = new Map<string, number>();
@@ -266,7 +291,7 @@ export function reproMatrix(reproId: string, results: ReproResults): ReproMatrix
       .join('; ');
     row.entries[columnIndex.get(parametersKey(cell.parameters))!] = {
       cell,
-      anchor: cellAnchor(reproId, index),
+      page: cellHref(reproId, slugs[index]!),
       text: verdictText(cell),
       mark: VERDICT_MARK[cell.verdict],
       word: VERDICT_WORD[cell.verdict],
@@ -484,9 +509,10 @@ export interface LastLiveRun {
 export interface LiveRunsLocals {
   /** The dev server's per-server secret, sent back in a header with every run request. */
   token: string;
-  /** Where run and stop requests go, and the controls' script. */
+  /** Where run and stop requests go, and the controls' script and style. */
   endpoint: string;
   script: string;
+  style: string;
   /** By `incident/repro`. */
   lastRuns: Record<string, LastLiveRun>;
 }

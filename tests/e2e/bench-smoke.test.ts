@@ -24,7 +24,7 @@ beforeAll(async () => {
 }, 30 * 60_000);
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-const STATES = ['cold', 'warm', 'touch'] as const;
+const STATES = ['cold', 'warm', 'touch', 'next day'] as const;
 
 function expectPlausible(m: BuildMeasurement, label: string) {
   for (const field of [
@@ -80,6 +80,27 @@ describe('npm run bench -- --sizes 10', () => {
       for (const key of ['wall', 'peakTreeRss', 'distBytes'] as const)
         expect(size.ratios[state][key], `${state} ${key}`).toBeGreaterThan(0);
     }
+  });
+
+  it('counts the CPU of every process of a build, and says how', () => {
+    for (const state of STATES) {
+      const m = size.aftermath[state];
+      if (m.cpuSource) expect(m.cpuSource).toMatch(/^(cgroup v1|cgroup v2|time -v)$/);
+      expect(m.machineCpuMs ?? 1).toBeGreaterThan(0);
+    }
+    expect(readFileSync(join(out, 'latest.md'), 'utf8')).toContain('## Where the time goes (Aftermath)');
+  });
+
+  it('takes everything from its caches when nothing changed, also the next day: no PDF printed, no diagram measured', () => {
+    for (const state of ['warm', 'next day'] as const) {
+      const counts = size.aftermath[state].cacheCounts!;
+      expect(Object.keys(counts).sort(), state).toEqual(
+        ['MDX', 'PDF', 'archive', 'code', 'diagrams', 'label check', 'search', 'social cards'].sort(),
+      );
+      for (const [cache, [, misses]] of Object.entries(counts)) expect(misses, `${state}: ${cache}`).toBe(0);
+    }
+    const cold = size.aftermath.cold.phases!;
+    for (const phase of ['archive', 'pages', 'diagrams', 'PDF'] as const) expect(cold[phase], phase).toBeGreaterThan(0);
   });
 
   it('renders every diagram cold, none warm, and only the edited one after the touch', () => {

@@ -238,7 +238,7 @@ describe('npm run dev: a mistake is printed once, shown in the page, and gone wi
     await expect
       .poll(() => banner(incidentPage), poll)
       .toContain(`content/incidents/${SLUG}/repros/ack/notes.txt  link to`);
-    for (const page of [incidentPage, indexPage]) expect(await page.content()).not.toContain(SECRET);
+    for (const page of [incidentPage, indexPage]) expect(await textOf(page)).not.toContain(SECRET);
     expect(dev.output()).not.toContain(SECRET);
     edit('index.mdx', 'Token: {process.env.AFTERMATH_TEST_TOKEN}\n\n## Follow-up', '## Follow-up');
     rmSync(join(repro, 'notes.txt'));

@@ -322,8 +322,9 @@ describe('the PDF', () => {
             .filter((t) => t.length > 1),
         ),
       );
+    // What the page folds away: the bodies of timeline entries.
     const hidden = await page
-      .locator('details.repro-transcript:not([open]) .transcript')
+      .locator('details.tl-details:not([open]) > :not(summary)')
       .evaluateAll((bodies) => bodies.map((b) => (b.textContent ?? '').trim().slice(0, 80)).filter(Boolean));
     await page.context().close();
     expect(hidden.length).toBeGreaterThan(3);
@@ -340,7 +341,7 @@ describe('the PDF', () => {
     expect(headings.filter((h) => !all.includes(squeeze(h)))).toEqual([]);
     // Diagram labels are text in the PDF, so the diagrams went in as vectors, not pictures.
     expect([...new Set(labels)].filter((l) => !all.includes(squeeze(l)))).toEqual([]);
-    // Every collapsed detail was opened: the transcripts folded away on the page are in the PDF.
+    // Every collapsed detail was opened: what the page folds away is in the PDF.
     expect(hidden.filter((t) => !all.includes(squeeze(t)))).toEqual([]);
     expect(text).toContain('Page 1 of');
     expect(text).toContain(`Page ${totalPages} of ${totalPages}`);

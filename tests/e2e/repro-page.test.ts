@@ -190,36 +190,43 @@ describe('a recorded matrix and the prose that cites it', () => {
     }
   });
 
-  it("opens a reproduced cell's transcript on the wrong value the next caller got, with the packages it ran", async () => {
+  it("opens a reproduced cell's own page on the wrong value the next caller got, with the packages it ran", async () => {
     const page = await open();
     const link = page.locator('#repro-proxy .repro-matrix tbody tr:has(th:text-is("4.5.1")) a.verdict');
-    await expect(link.getAttribute('href')).resolves.toBe('#repro-proxy-cell-3');
+    await expect(link.getAttribute('href')).resolves.toBe('repros/proxy/4.5.1/');
+    // No script: the cell is a plain link to a page of its own.
     await link.click();
-    // No script: following the cell's link opens the closed <details> around its transcript.
-    const transcript = page.locator('.repro-transcript:has(#repro-proxy-cell-3)');
-    await expect(transcript.evaluate((el) => (el as HTMLDetailsElement).open)).resolves.toBe(true);
-    await expect(page.locator('#repro-proxy-cell-3').isVisible()).resolves.toBe(true);
-    const first = (await page.locator('#repro-proxy-cell-3 > :first-child').textContent())!.replace(/\s+/g, ' ').trim();
+    await page.waitForURL(`${server.url}/incidents/${slug}/repros/proxy/4.5.1/`);
+    await expect(text(page, 'h1')).resolves.toEqual(['4.5.1: ✗ reproduced']);
+    const first = (await page.locator('.transcript-body > :first-child').textContent())!.replace(/\s+/g, ' ').trim();
     expect(first).toBe(
       "What showed the bug: LEAK: GET owner:bob returned b'alice-data', the reply meant for the cancelled GET",
     );
-    await expect(transcript.locator('pre.transcript mark').textContent()).resolves.toContain("returned b'alice-data'");
-    await expect(transcript.locator('pre.transcript').textContent()).resolves.toBe(
+    await expect(page.locator('pre.transcript mark').textContent()).resolves.toContain("returned b'alice-data'");
+    await expect(page.locator('pre.transcript').textContent()).resolves.toBe(
       "imported redis 4.5.1\ncancelled the GET after 0.15s\nbar: b'foo'\nLEAK: GET owner:bob returned b'alice-data', the reply meant for the cancelled GET",
     );
-    const redis = transcript.locator('.provenance .provenance-under-test');
+    const redis = page.locator('.provenance .provenance-under-test');
     await expect(redis.textContent()).resolves.toMatch(/^redis 4\.5\.1 · wheel sha256 [0-9a-f]{8}…$/);
     await expect(redis.getAttribute('title')).resolves.toMatch(
       /^redis 4\.5\.1 from redis-4\.5\.1-py3-none-any\.whl, sha256 [0-9a-f]{64}$/,
     );
-    // The provenance list under the matrix: each version once, short form and the whole of it.
-    const list = page.locator('#repro-sweep .repro-provenance');
-    await expect(text(page, '#repro-sweep .repro-provenance dt')).resolves.toEqual(['4.3.4', '4.5.1']);
-    await expect(list.locator('dd.provenance-under-test code').first().textContent()).resolves.toMatch(
+    // Back to the repro it belongs to, on the incident page.
+    await expect(page.locator('.cell-page a').first().getAttribute('href')).resolves.toBe(
+      `/incidents/${slug}/#repro-proxy`,
+    );
+    // The repro's own page: each version's packages once, and a link to every cell that ran.
+    await page.goto(`${server.url}/incidents/${slug}/repros/sweep/`);
+    await expect(text(page, '.repro-provenance dt')).resolves.toEqual(['4.3.4', '4.5.1']);
+    await expect(page.locator('dd.provenance-under-test code').first().textContent()).resolves.toMatch(
       /^redis 4\.3\.4 from redis-4\.3\.4-py3-none-any\.whl, sha256 [0-9a-f]{64}$/,
     );
     // Skipped cells have no transcript of their own: their reason is the note, not a list of copies.
-    await expect(page.locator('#repro-sweep .repro-transcript').count()).resolves.toBe(6);
+    await expect(page.locator('.repro-cells li a').count()).resolves.toBe(6);
+    for (const href of await page
+      .locator('.repro-cells li a')
+      .evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href)))
+      expect((await page.request.get(href)).status(), href).toBe(200);
     await page.close();
   });
 

@@ -6,6 +6,7 @@ import {
   combineRepeats,
   formatBytes,
   markdownReport,
+  phasesTable,
   median,
   mergeResults,
   repeatsText,
@@ -152,16 +153,27 @@ const size: SizeResult = {
     cold: measurement(),
     warm: measurement({ diagrams: { hits: 30, misses: 0 } }),
     touch: measurement({ diagrams: { hits: 29, misses: 1 } }),
+    'next day': measurement({
+      diagrams: { hits: 30, misses: 0 },
+      phases: { archive: 400, pages: 2100, PDF: 20 },
+      cacheCounts: {
+        diagrams: [30, 0] as [number, number],
+        PDF: [10, 0] as [number, number],
+        'label check': [2, 1] as [number, number],
+      },
+    }),
   },
   baseline: {
     cold: measurement({ diagrams: null, wallMs: 2_000 }),
     warm: measurement({ diagrams: null }),
     touch: measurement({ diagrams: null }),
+    'next day': measurement({ diagrams: null }),
   },
   ratios: {
     cold: { wall: 5, cpu: 1, peakTreeRss: 1, distBytes: 1 },
     warm: { wall: 1, cpu: 1, peakTreeRss: 1, distBytes: 1 },
     touch: { wall: null, cpu: 1, peakTreeRss: 1, distBytes: 1 },
+    'next day': { wall: 1, cpu: 1, peakTreeRss: 1, distBytes: 1 },
   },
 };
 
@@ -201,7 +213,7 @@ describe('coldDiagramCost', () => {
 describe('tables', () => {
   it('has one row per size and state', () => {
     const lines = buildsTable([size]).split('\n');
-    expect(lines).toHaveLength(2 + 3);
+    expect(lines).toHaveLength(2 + 4);
     expect(lines[2]).toMatch(
       /^\| 10 \| cold \| 50 \| 10\.0 s \| 8\.0 s \| 200\.0 \| 1\.0 GiB \| 4\.0 MiB \| 0 \/ 30 \| 2\.0 s \|/,
     );
@@ -210,6 +222,22 @@ describe('tables', () => {
     expect(lines[4]).toContain('| 29 / 1 |');
     expect(lines[4]).toMatch(/\| – \| 1\.00× \| 1\.00× \|$/);
     for (const line of lines) expect(line.split('|').length).toBe(lines[0]!.split('|').length);
+    expect(lines[0]).not.toContain('peer');
+  });
+  it('adds the peer beside the baseline when the run has one', () => {
+    const withPeer = { ...size, peer: size.baseline, peerRatios: size.ratios };
+    const lines = buildsTable([withPeer]).split('\n');
+    expect(lines[0]).toMatch(/\| peer wall \| peer CPU \| wall × peer \|$/);
+    expect(lines[2]).toMatch(/\| 2\.0 s \| 8\.0 s \| 5\.00× \|$/);
+  });
+  it('shows where the time went, phase by phase, and which caches missed', () => {
+    const lines = phasesTable([size]).split('\n');
+    // Only builds that reported their phases (the next-day one here).
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toBe(
+      '| incidents | state | archive | pages | MDX | diagrams | social cards | search | label check | PDF | cache misses |',
+    );
+    expect(lines[2]).toBe('| 10 | next day | 400 ms | 2.1 s | – | – | – | – | – | 20 ms | label check 1 |');
   });
   it('weighs the page by kind, leaving out empty "other"', () => {
     const table = weightTable(weight);

@@ -23,8 +23,15 @@ vi.mock('../../src/render/code-highlight.ts', () => ({
   highlightCode: vi.fn(async (code: string) => `<pre>${code}</pre>`),
 }));
 
-const { checkDiagrams, incidentDiagrams, incidentPageView, incidentView, pageView, providePageView } =
-  await import('../../src/view/incident-view.ts');
+const {
+  checkDiagrams,
+  incidentDiagrams,
+  incidentPageView,
+  incidentView,
+  pageView,
+  providePageView,
+  reproDetailsViews,
+} = await import('../../src/view/incident-view.ts');
 
 const env = {
   runtime: 'python' as const,
@@ -142,7 +149,8 @@ describe('incidentPageView', () => {
       /^<svg id="fix-graph"><\/svg><a class="diagram-open" href="\.\.\/\.\.\/diagrams\/[0-9a-f]{20}\.svg">/,
     );
     expect(page.repro('race').trace?.svg).toMatch(/^<svg id="trace-race"><\/svg><a class="diagram-open" /);
-    expect(page.repro('race').snippetHtml).toBe('<pre>print("LEAK: x")</pre>');
+    const [details] = (await reproDetailsViews(incident())).filter((r) => r.id === 'race');
+    expect(details!.snippetHtml).toBe('<pre>print("LEAK: x")</pre>');
   });
 
   it('computes the rows and boxes the components print', async () => {
@@ -152,8 +160,8 @@ describe('incidentPageView', () => {
     const race = page.repro('race');
     expect(race.embedded).toBe(true);
     expect(race.command).toBe('REPRO_PYTHON=/usr/bin/python3 npm run repro -- 2024-06-02-queue-backlog race');
-    expect(race.ran.map((r) => [r.anchor, r.exit, r.seconds, r.ranAt])).toEqual([
-      ['repro-race-cell-1', '0', '0.9', '2026-11-22 06:50 UTC'],
+    expect(race.ran.map((r) => [r.slug, r.page, r.exit, r.seconds, r.ranAt])).toEqual([
+      ['4.5.1', 'repros/race/4.5.1/', '0', '0.9', '2026-11-22 06:50 UTC'],
     ]);
     expect(race.skipped).toBe(1);
     expect(page.repro('quiet').summary.state).toBe('not-run');

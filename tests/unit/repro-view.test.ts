@@ -2,6 +2,7 @@ import { reproCommand } from '../../src/domain/runtimes.ts';
 import { describe, expect, it } from 'vitest';
 import {
   cellProvenance,
+  cellSlugs,
   countsText,
   decidingLine,
   inlineVerdict,
@@ -138,6 +139,19 @@ const sweep = results([
   cell('skipped', { version: '4.5.5', parameters: { SLEEP: '0.000001' }, reason: skipReason('4.5.5') }),
 ]);
 
+describe('cellSlugs', () => {
+  it('names a cell by its version and parameters, readable in an address, each one distinct', () => {
+    expect(
+      cellSlugs([
+        { version: '4.5.1', parameters: {} },
+        { version: '4.5.1', parameters: { SLEEP: '0.000001', MODE: 'a b' } },
+        { version: 'latest', parameters: { N: '100' } },
+        { version: '4.5.1', parameters: { SLEEP: '0.000001', MODE: 'a/b' } },
+      ]),
+    ).toEqual(['4.5.1', '4.5.1-mode-a-b-sleep-0.000001', 'latest-n-100', '4.5.1-mode-a-b-sleep-0.000001-4']);
+  });
+});
+
 describe('reproMatrix', () => {
   it('puts versions down and parameter values across, one entry per cell', () => {
     const m = reproMatrix('sweep', sweep);
@@ -149,7 +163,8 @@ describe('reproMatrix', () => {
       ['✗', 'reproduced', '9/10 · 1 failed'],
       ['!', 'error', undefined],
     ]);
-    expect(m.rows[0]!.entries[1]!.anchor).toBe('repro-sweep-cell-2');
+    // Each cell links to its own page, named by its version and parameters.
+    expect(m.rows[0]!.entries[1]!.page).toBe('repros/sweep/4.3.4-sleep-0.000001/');
   });
   it('makes a contradicted expectation stand out, in words', () => {
     const m = reproMatrix('sweep', sweep);

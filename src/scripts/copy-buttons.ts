@@ -1,0 +1,17 @@
+/** Copy buttons (CopyButton.astro): shown only where the clipboard can be written. */
+export {};
+
+for (const button of document.querySelectorAll<HTMLButtonElement>('button.copy-button')) {
+  if (!navigator.clipboard) continue;
+  button.hidden = false;
+  const label = button.textContent;
+  button.addEventListener('click', async () => {
+    try {
+      await navigator.clipboard.writeText(button.dataset.copy ?? '');
+      button.textContent = 'Copied';
+    } catch {
+      button.textContent = 'Copy failed: select the text instead';
+    }
+    setTimeout(() => (button.textContent = label), 2000);
+  });
+}
