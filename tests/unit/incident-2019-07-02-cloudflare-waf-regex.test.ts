@@ -20,6 +20,11 @@ const incident = incidents.find((i) => i.slug === slug)!;
 const fact = (key: string) => incident.facts.find((f) => f.key === key)!;
 const body = incident.body;
 const POSTMORTEM = 'https://blog.cloudflare.com/details-of-the-cloudflare-outage-on-july-2-2019/';
+/** The archived copy of the postmortem's English page, of which only the opening could be read. */
+const MEGALODON =
+  'https://megalodon.jp/ref/2019-0714-0056-06/https:/blog.cloudflare.com:443/details-of-the-cloudflare-outage-on-july-2-2019/';
+/** Cloudflare's later post saying the WAF moved to an RE2-inspired engine in July 2019. */
+const WAF_FASTER = 'https://blog.cloudflare.com/making-the-waf-40-faster/';
 /** The stored copies without a public address that quote the postmortem, by the names the notes use. */
 const COPIES = /EP02 ledger|PIR copy|Chinese reader's post/;
 
@@ -92,8 +97,9 @@ describe('Cloudflare, 2 July 2019', () => {
 
   it('labels every figure read in a third-party copy as secondary, and only Cloudflare-read facts as verified', () => {
     const verified = incident.facts.filter((f) => f.confidence === 'verified');
-    expect(verified.map((f) => f.key)).toEqual(['postmortem-published']);
-    for (const f of verified) expect(f.source).toMatch(/^https:\/\/blog\.cloudflare\.com/);
+    // Only what was read on Cloudflare's own later post; the postmortem's date is secondary.
+    expect(verified.map((f) => f.key)).toEqual(['engine-switched', 'waf-faster-title-figure']);
+    for (const f of verified) expect(f.source).toBe(WAF_FASTER);
     // A fact known only through a copy without a public address cites the postmortem, is
     // secondary (or this page's arithmetic), and names the copy it was read in.
     for (const f of incident.facts.filter((x) => x.source === POSTMORTEM)) {
@@ -107,13 +113,77 @@ describe('Cloudflare, 2 July 2019', () => {
     for (const e of incident.timeline.filter((x) => !x.source.includes('blog.cloudflare.com')))
       expect(e.confidence).not.toBe('verified');
     const primary = incident.frontmatter.sources.find((s) => s.url === POSTMORTEM)!;
-    expect(primary.note).toMatch(/No stored copy of the blog page itself was found/);
+    expect(primary.note).toMatch(/only the opening was read, in an archived copy on\s+megalodon\.jp/);
     // Which copies could and could not be read is said in the text.
     const sources = body.slice(body.indexOf('## Sources'), body.indexOf('## Root cause'));
-    expect(sources).toMatch(/The English blog post itself: not read/);
-    expect(sources).toMatch(/Internet\s+Archive capture/);
+    expect(sources).toMatch(/The English blog post itself: only its opening/);
+    expect(sources).toContain(`(${MEGALODON})`);
+    expect(sources).toMatch(/captured on\s+megalodon\.jp on 14 July 2019/);
+    expect(sources).toMatch(/Nothing after that was read in it/);
+    expect(sources).toMatch(/Internet Archive capture/);
     expect(sources).toContain('EP02');
     expect(sources).toContain('Post-Incident Reviews');
+    // The EP02 ledger states three of the seven follow-ups, not all of them.
+    expect(sources).toMatch(/with the states of three of\s+the seven follow-ups/);
+    expect(sources).not.toMatch(/with the follow-ups' states/);
+    expect(String(fact('first-page').note) + body).not.toMatch(/No stored copy of the (blog )?page/);
+  });
+
+  it('cites the megalodon.jp archive of the English postmortem, saying that only its opening was read', () => {
+    const mega = incident.frontmatter.sources.find((s) => s.url === MEGALODON)!;
+    expect(mega).toMatchObject({ publisher: 'megalodon.jp', kind: 'other' });
+    expect(mega.title).toMatch(/archived copy, 14 July 2019/);
+    expect(mega.note).toMatch(/Only its\s+opening could be read/);
+    expect(mega.note).toMatch(/nothing after it was read here/);
+    for (const file of ['facts.yaml', 'timeline.yaml']) {
+      const text = readFileSync(resolve(root, 'content/incidents', slug, file), 'utf8');
+      expect(text, file).toMatch(/megalodon\.jp/);
+      expect(text, file).not.toMatch(/No stored copy of the (postmortem's )?blog\s+(# )?page/);
+    }
+  });
+
+  it('dates the postmortem 12 July 2019 from secondary sources that agree, not from a copy nobody can read again', () => {
+    expect(fact('postmortem-published')).toMatchObject({
+      value: '2019-07-12',
+      confidence: 'secondary',
+      source: 'https://simonwillison.net/2019/Jul/12/details-cloudflare-outage-july-2-2019',
+    });
+    const note = String(fact('postmortem-published').note);
+    expect(note).toContain('12th July 2019');
+    expect(note).toContain('"SourcePublishedAt":"2019-07-12T15:45:21Z"');
+    expect(note).toMatch(/EP02 ledger/);
+    expect(note).toMatch(/megalodon\.jp capture of the English page, made on 14 July 2019/);
+    const published = incident.timeline.find((e) => e.title === 'Cloudflare publishes the detailed postmortem')!;
+    expect(published).toMatchObject({ confidence: 'secondary', source: POSTMORTEM });
+    // No fact or timeline entry rests on the Chinese edition that could not be found again.
+    const zh = 'https://blog.cloudflare.com:8443/zh-cn/details-of-the-cloudflare-outage-on-july-2-2019';
+    expect(incident.facts.filter((f) => f.source === zh)).toEqual([]);
+    expect(incident.timeline.filter((e) => e.source === zh)).toEqual([]);
+  });
+
+  it('records that Cloudflare later said the WAF moved to an RE2-inspired engine in July 2019, with its source and date', () => {
+    expect(fact('engine-switched')).toMatchObject({
+      value: 'from a regular expression engine based on PCRE to one inspired by RE2',
+      source: WAF_FASTER,
+      confidence: 'verified',
+    });
+    expect(fact('engine-switched').label).toMatch(/"back in July 2019"/);
+    expect(fact('engine-switched').note).toContain('Back in July 2019, the WAF transitioned from');
+    expect(fact('engine-switched').note).toMatch(/not that it is re2 or the Rust regex crate/);
+    expect(fact('waf-faster-published')).toMatchObject({
+      value: '2020-07-01',
+      confidence: 'secondary',
+      source: 'https://plushcap.com/analysis/cloudflare/making-the-waf-40-faster',
+    });
+    expect(fact('waf-faster-published').note).toContain('Date published July 1, 2020');
+    for (const key of ['engine-switched', 'waf-faster-published']) expect(body).toContain(`<Fact k="${key}" />`);
+    const text = [body, JSON.stringify(incident.facts), JSON.stringify(incident.followUps)].join('\n');
+    expect(text).not.toMatch(/Whether and when (that|the switch) happened/);
+    expect(text).not.toMatch(/Whether the switch was made, and when, is not known/);
+    expect(text).not.toMatch(/No source read here says what became of them after that day/);
+    const said = incident.timeline.find((e) => e.source === WAF_FASTER)!;
+    expect(said).toMatchObject({ kind: 'communication', at: { iso: '2020-07-01' }, confidence: 'secondary' });
+    expect(said.confidence_note).toMatch(/plushcap/);
   });
 
   it("states each of the appendix's step counts with its pattern and input, and shows the 90/555 contradiction", () => {
@@ -146,8 +216,9 @@ describe('Cloudflare, 2 July 2019', () => {
     const expected = [
       ['restore-cpu-protection', 'done', undefined, '("Done")'],
       ['inspect-waf-rules', 'done', undefined, '("Inspection complete")'],
-      ['profile-rules-in-tests', 'in progress', '2019-07-19', '("ETA: July 19")'],
-      ['linear-time-regex-engine', 'in progress', '2019-07-31', '("ETA: July 31")'],
+      // A passed ETA is in the note, not a due date: the item's fate after 12 July 2019 is not known.
+      ['profile-rules-in-tests', 'in progress', undefined, '("ETA: July 19")'],
+      ['linear-time-regex-engine', 'done', undefined, 'in "Making the WAF 40% faster" (2020)'],
       ['staged-rule-rollouts', 'open', undefined, 'with no state'],
       ['dashboard-api-off-edge', 'open', undefined, 'with no state'],
       ['automate-status-page', 'open', undefined, 'with no state'],
@@ -157,9 +228,14 @@ describe('Cloudflare, 2 July 2019', () => {
       const f = incident.followUps.find((x) => x.id === id)!;
       expect(f.status, id).toBe(status);
       expect(f.due?.iso, id).toBe(due);
-      expect(f.since?.iso, id).toBe('2019-07-12');
+      expect(f.since?.iso, id).toBe(id === 'linear-time-regex-engine' ? '2020-07-01' : '2019-07-12');
       expect(f.owner).toBe('Cloudflare');
-      expect(f.evidence, id).toEqual([expect.objectContaining({ kind: 'stated', source: POSTMORTEM })]);
+      expect(f.evidence, id).toEqual([
+        expect.objectContaining({
+          kind: 'stated',
+          source: id === 'linear-time-regex-engine' ? WAF_FASTER : POSTMORTEM,
+        }),
+      ]);
       expect(f.evidence[0]!.kind === 'stated' && f.evidence[0]!.stated, id).toContain(stated);
       expect(f.note, id).toBeTruthy();
     }
@@ -167,12 +243,20 @@ describe('Cloudflare, 2 July 2019', () => {
       expect(incident.followUps.find((x) => x.id === id)!.note).toMatch(
         /this page's default, not the postmortem's word/,
       );
-    expect(incident.followUps.find((f) => f.id === 'profile-rules-in-tests')!.note).toMatch(/paraphrasing notes/);
+    const profiling = incident.followUps.find((f) => f.id === 'profile-rules-in-tests')!;
+    expect(profiling.note).toMatch(/paraphrasing notes/);
+    expect(profiling.note).toMatch(/The ETA was 19 July 2019/);
+    expect(profiling.note).toMatch(/not shown as\s+overdue/);
+    const engine = incident.followUps.find((f) => f.id === 'linear-time-regex-engine')!;
+    expect(engine.evidence[0]!.kind === 'stated' && engine.evidence[0]!.stated).toMatch(/inspired by RE2 in July 2019/);
+    expect(engine.note).toMatch(/"inspired by RE2"/);
+    expect(engine.note).toMatch(/\(ETA: July 31\)/);
+    expect(engine.links.map((l) => l.url)).toEqual([POSTMORTEM]);
     expect(incident.followUps.map((f) => evaluateFollowUp(f, incident).state)).toEqual([
       'done-stated',
       'done-stated',
       'in-progress',
-      'in-progress',
+      'done-stated',
       'open',
       'open',
       'open',
@@ -181,20 +265,21 @@ describe('Cloudflare, 2 July 2019', () => {
     expect(body).not.toMatch(/not available in a stored copy/);
   });
 
-  it('puts the seven follow-ups on /follow-ups/, with the incident and the ETAs past as overdue', () => {
+  it('puts the seven follow-ups on /follow-ups/, with the incident, and calls none of them overdue', () => {
     const rows = siteFollowUps(incidents, Date.parse('2026-01-01'), '/').filter((r) => r.incident.slug === slug);
     expect(rows.map((r) => [r.id, r.stateLabel, r.overdue])).toEqual([
       ['restore-cpu-protection', 'done (stated)', false],
       ['inspect-waf-rules', 'done (stated)', false],
-      ['profile-rules-in-tests', 'in progress', true],
-      ['linear-time-regex-engine', 'in progress', true],
+      ['profile-rules-in-tests', 'in progress', false],
+      ['linear-time-regex-engine', 'done (stated)', false],
       ['staged-rule-rollouts', 'open', false],
       ['dashboard-api-off-edge', 'open', false],
       ['automate-status-page', 'open', false],
     ]);
     for (const r of rows) {
       expect(r.incident.href).toBe(`/incidents/${slug}/`);
-      expect(r.evidence[0]!.href).toBe(POSTMORTEM);
+      expect(r.evidence[0]!.href).toBe(r.id === 'linear-time-regex-engine' ? WAF_FASTER : POSTMORTEM);
+      expect(r.due, r.id).toBeUndefined();
     }
   });
 
@@ -245,6 +330,31 @@ describe('Cloudflare, 2 July 2019', () => {
     expect(fact('kill-executed').note).toMatch(/This page reads\s+"That" as the recovery/);
     for (const key of ['status-investigating', 'status-monitoring', 'status-resolved'])
       expect(fact(key).note, key).toMatch(/The Register/);
+    // Digital Journal is credited only with the times it gives (14:15 and 14:57, not 13:52).
+    expect(body).toMatch(/The Register, on 2 July, reported the same three times, and Digital Journal the last two/);
+    expect(body).not.toMatch(/The Register and Digital Journal reported the same times/);
+    const dj = incident.frontmatter.sources.find((s) => s.publisher === 'Digital Journal')!;
+    expect(dj.note).toMatch(/not\s+the 13:52 update/);
+    const reg = incident.frontmatter.sources.find((s) => s.publisher === 'The Register')!;
+    expect(reg.url).toBe('https://www.theregister.com/2019/07/02/cloudflare_down/');
+    expect(reg.note).toMatch(/stored copy of this address/);
+    // "At the worst point" is not the cited source's wording; where "at its worst" is, it is attributed.
+    expect(fact('traffic-drop').label).not.toMatch(/worst/);
+    expect(fact('traffic-drop').note).toMatch(/"at\s+its worst"/);
+    expect([body, incident.frontmatter.impact].join('\n')).not.toMatch(/at the worst point/);
+    // The refactoring's purpose in the postmortem's words.
+    expect(body).not.toMatch(/a\s+refactoring whose purpose was/);
+    expect(body).toMatch(/"part of making the WAF use less CPU"/);
+    // The alert for the traffic drop: only a paraphrase gives a time, and it is not used.
+    expect(body).toMatch(/one paraphrasing note\s+prints 13:45 for it, without a quotation/);
+    expect(fact('first-page').note).toMatch(/"13:45 — Global traffic drop alert fires" without a quotation/);
+    // Each entry names the copies that hold what it says.
+    const kill = incident.timeline.find((e) => e.title === 'The global WAF kill is executed')!;
+    expect(kill.confidence_note).toMatch(/The time 14:07: the PIR copy/);
+    expect(kill.confidence_note).toMatch(/Jira, the build system and the rarely used bypass\s+in the EP02 ledger only/);
+    const firstPost = incident.timeline.find((e) => e.at.iso === '2019-07-02' && e.kind === 'communication')!;
+    expect(firstPost.confidence_note).toMatch(/plushcap/);
+    expect(firstPost.confidence_note).toMatch(/techecho/);
     expect(incident.frontmatter.sources.map((s) => s.publisher)).toEqual(
       expect.arrayContaining(['The Register', 'Digital Journal']),
     );

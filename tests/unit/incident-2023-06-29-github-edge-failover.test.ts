@@ -88,7 +88,9 @@ describe('GitHub, 29 June 2023', () => {
     const report = incident.frontmatter.sources.find((x) => x.url === REPORT)!;
     expect(report).toMatchObject({ publisher: 'GitHub' });
     expect(report.note).toMatch(/A primary source/);
-    expect(report.note).toMatch(/stops in the\s+middle of the June 29 section/);
+    // What could not be read is put down to the search tool's excerpts, not to the copies.
+    expect(report.note).toMatch(/returns only an opening excerpt of a stored page/);
+    expect(report.note).toMatch(/stop in the middle of the June 29 section/);
     expect(fact('report-length')).toMatchObject({
       value: 'approximately 32 minutes',
       source: REPORT,
@@ -106,14 +108,26 @@ describe('GitHub, 29 June 2023', () => {
     });
     expect(fact('report-heading-start').label).toContain('June 29 14:50 UTC (lasting 32 minutes)');
     expect(fact('report-heading-start').note).toMatch(/that choice is this page's/);
-    expect(fact('facility-ha')).toMatchObject({ source: REPORT, confidence: 'verified' });
+    // The two phrases only the first reading saw could not be read again: secondary, with where
+    // they were reported and which stored copies were tried.
+    expect(fact('facility-ha')).toMatchObject({ source: REPORT, confidence: 'secondary' });
     expect(fact('facility-ha').value).toMatch(
       /high availability \(HA\) architecture alongside the first edge facility/,
     );
     expect(fact('failover-validation')).toMatchObject({
       value: 'part of the facility validation steps',
       source: REPORT,
+      confidence: 'secondary',
     });
+    for (const key of ['facility-ha', 'failover-validation']) {
+      expect(fact(key).note, key).toMatch(/^Reported, not re-read/);
+      expect(fact(key).note, key).toMatch(/first research reading/);
+    }
+    expect(fact('facility-ha').note).toContain('blog-github-com-develop.go-vip.co');
+    expect(fact('facility-ha').note).toContain(
+      'github.blog/news-insights/company-news/github-availability-report-june-2023/',
+    );
+    expect(fact('facility-ha').note).toContain('github.blog/2023-07-12-github-availability-report-june-2023/');
     // Both start times are on the page, the disagreement named, and the choice labelled.
     const body = incident.body;
     for (const key of [
@@ -127,6 +141,7 @@ describe('GitHub, 29 June 2023', () => {
     expect(body).toMatch(/the report disagrees with itself/);
     expect(body).toMatch(/that is this page's choice/);
     expect(body).toMatch(/we performed a live failover t"/);
+    expect(body).toMatch(/The search tool returns only an opening excerpt of each stored\s+copy/);
     // What each source adds is said; "everything from the status page" is gone.
     expect(body).toContain('## Two sources, and what each adds');
     const text = [body, incident.frontmatter.summary, JSON.stringify(incident.facts)].join('\n');
@@ -135,6 +150,52 @@ describe('GitHub, 29 June 2023', () => {
     expect(text).not.toMatch(/The one primary source/);
     // The status page's HTML copy is cited and said to agree.
     expect(incident.frontmatter.sources.find((x) => x.url === STATUS)!.note).toMatch(/stored copy of this HTML page/);
+  });
+
+  it("gives the report heading's distance from the body's start and from the first update by correct, labelled subtraction", () => {
+    const minutes = (a: string, b: string) => (Date.parse(b) - Date.parse(a)) / 60_000;
+    const heading = String(fact('report-heading-start').value);
+    // 14:50 -> 17:39 is 2 h 49 min; 14:50 -> 17:52 (the first update) is 3 h 02 min, not "almost three hours".
+    expect(minutes(heading, String(fact('report-body-start').value))).toBe(2 * 60 + 49);
+    expect(Math.floor(minutes(heading, api.incident.started_at))).toBe(3 * 60 + 2);
+    expect(fact('heading-before-body')).toMatchObject({ value: '2 h 49 min', confidence: 'estimated' });
+    expect(fact('heading-before-first-update')).toMatchObject({ value: '3 h 02 min', confidence: 'estimated' });
+    for (const key of ['heading-before-body', 'heading-before-first-update']) {
+      expect(fact(key).note, key).toMatch(/^Arithmetic/);
+      expect(fact(key).label, key).toMatch(/this page's subtraction/);
+      expect(incident.body, key).toContain(`<Fact k="${key}" />`);
+    }
+    expect(incident.body).toMatch(/\(both this page's subtraction\)/);
+    expect(incident.body).not.toMatch(/almost three hours before the\s+first status update/);
+  });
+
+  it('says only what the sources say: the regions, the impact level, the write-up, the components, the title', () => {
+    const { title, summary } = incident.frontmatter;
+    const body = incident.body;
+    const text = [title, summary, body].join('\n');
+    // Both sources say GitHub was down in parts of North and South America, not everywhere.
+    expect(title).toMatch(/took GitHub down in parts of the Americas$/);
+    expect(title).not.toMatch(/offline/);
+    // The write-up's 15-word sentence is not copied without quotation marks.
+    expect(text).not.toMatch(/GitHub was down in parts of North\s+America, particularly the US East coast/);
+    expect(text).toMatch(/parts of\s+North and South America, above all on the US East coast/);
+    // The impact level is the incident's final value, not a value at opening.
+    expect(body).not.toMatch(/an impact level of/);
+    expect(body).toMatch(/The incident's recorded impact level is "<Fact k="impact-level" \/>"/);
+    expect(fact('impact-level').label).toMatch(/only its final value/);
+    // The write-up is what the resolving update holds now, edited the next morning.
+    expect(text).not.toMatch(/posted with the resolution/);
+    expect(text).not.toMatch(/with the\s+write-up as the resolving update/);
+    expect(summary).toMatch(/the write-up that is now the text of its resolving update/);
+    expect(fact('resolved-at').label).toMatch(/last edited the next morning/);
+    // Updates list every component, including those whose status did not change.
+    expect(body).toMatch(/each with the components it lists/);
+    expect(body).not.toMatch(/each with the components it changed/);
+    // "Neither source" only for what both sources' readable parts lack.
+    expect(text).not.toMatch(/Neither source/);
+    expect(text).not.toMatch(/every stored copy/i);
+    expect(body).toMatch(/Neither the write-up nor the readable part of the report/);
+    expect(JSON.stringify(incident.timeline)).not.toMatch(/Neither\s+source/);
   });
 
   it("labels the 33-minute subtraction wherever it is used, beside the report's 32", () => {
