@@ -6,13 +6,19 @@
  * versions Aftermath uses, so only the site generator differs) and go with it.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { chromiumLaunchOptions } from '../src/render/chromium.ts';
 
 const require = createRequire(import.meta.url);
-const version = (pkg: string) => (require(`${pkg}/package.json`) as { version: string }).version;
+/** The version installed here, from the package's own package.json (not every package exports it). */
+function version(pkg: string): string {
+  let dir = dirname(require.resolve(pkg));
+  while (!existsSync(join(dir, 'package.json')) || JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name !== pkg)
+    dir = dirname(dir);
+  return (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version;
+}
 
 /** What the peer is built with; Starlight and rehype-mermaid are the versions the issue measured. */
 export function peerPackages(): Record<string, string> {

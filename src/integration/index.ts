@@ -15,7 +15,7 @@ import { isPublished } from '../domain/incidents.ts';
 import { markdownProcessor } from './markdown.ts';
 import { codeStats } from '../render/code-highlight.ts';
 import { cachedMdxProcessor } from './mdx-cache.ts';
-import { writeSearchIndex } from './search-index.ts';
+import { searchRelevant, writeSearchIndex } from './search-index.ts';
 import { placeCards, renderSocialCards, type CardStats } from './social-cards.ts';
 import { createBuildReport } from './build-report.ts';
 import { sharedChromiumPool } from '../render/chromium-pool.ts';
@@ -153,7 +153,7 @@ export default function aftermath(
     for (const file of htmlFiles(outDir).sort()) {
       const page = relative(outDir, file);
       const html = readFileSync(file, 'utf8');
-      pages.update(page).update('\0').update(html).update('\0');
+      pages.update(page).update('\0').update(searchRelevant(html)).update('\0');
       for (const finding of checkBuiltPage(page, html)) {
         problems.push({ file: `dist/${page}`, message: finding.message });
       }

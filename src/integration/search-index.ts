@@ -38,6 +38,16 @@ async function runPagefind(outDir: string): Promise<number> {
 }
 
 /**
+ * What of a built page the index depends on: the page without its drawn diagrams and the links
+ * to their files. Pagefind indexes neither (text inside an inline SVG is not indexed, an href is
+ * not), so editing a diagram does not build the index again; tests/unit/search-index.test.ts runs
+ * Pagefind on two pages that differ only there and finds the same index.
+ */
+export function searchRelevant(html: string): string {
+  return html.replace(/<svg\b[\s\S]*?<\/svg>/g, '').replace(/(<a class="diagram-open" href=")[^"]*"/g, '$1"');
+}
+
+/**
  * Writes dist/pagefind/. `pagesDigest` is a hash of every HTML page of the build (path and
  * bytes), which the caller computes while it reads the pages anyway.
  */

@@ -5,11 +5,11 @@
  *
  * Pages are kept ready by kind (a page with Mermaid loaded, a page that serves the built site,
  * a card-sized page): a task asks for a kind, gets an idle page of it or a new one, and gives it
- * back. The browser closes itself after a few idle seconds (the dev server draws on demand) and
- * on `close()`. `AFTERMATH_CHROMIUM_PAGES` sets the number of pages at once.
+ * back. The browser closes itself after ten idle seconds (the dev server draws on demand; a build
+ * keeps it from its first diagrams to its last PDF) and on `close()`. `AFTERMATH_CHROMIUM_PAGES` sets the number of pages at once.
  */
 import { availableParallelism } from 'node:os';
-import { chromium, type Browser, type Page } from 'playwright';
+import type { Browser, Page } from 'playwright';
 import { chromiumLaunchOptions, requireChromium } from './chromium.ts';
 
 /** How a page of one kind is made ready; a kind is named so its idle pages can be found again. */
@@ -32,7 +32,7 @@ export function poolSize(): number {
   return Math.max(1, Math.min(4, availableParallelism()));
 }
 
-export function createChromiumPool({ size = poolSize(), idleMs = 3000 } = {}): ChromiumPool {
+export function createChromiumPool({ size = poolSize(), idleMs = 10_000 } = {}): ChromiumPool {
   let browser: Promise<Browser> | undefined;
   const idle = new Map<string, Page[]>();
   const waiting: (() => void)[] = [];
@@ -70,7 +70,11 @@ export function createChromiumPool({ size = poolSize(), idleMs = 3000 } = {}): C
         page = idle.get(kind.name)?.pop();
         if (!page || page.isClosed()) {
           requireChromium(needs);
-          const current = (browser ??= chromium.launch(chromiumLaunchOptions));
+          // Playwright is loaded when a page is first needed: a build whose outputs all come from
+          // the caches never pays for it.
+          const current = (browser ??= import('playwright').then(({ chromium }) =>
+            chromium.launch(chromiumLaunchOptions),
+          ));
           try {
             page = await kind.open(await current);
           } catch (error) {

@@ -99,6 +99,15 @@ describe('npm run bench -- --sizes 10', () => {
       );
       for (const [cache, [, misses]] of Object.entries(counts)) expect(misses, `${state}: ${cache}`).toBe(0);
     }
+    // One diagram edited: that incident's reading, MDX, diagram and PDF are redone, nothing else
+    // (the search index does not read diagrams; the label check's columns are unchanged).
+    const touched = Object.entries(size.aftermath.touch.cacheCounts!).filter(([, [, misses]]) => misses > 0);
+    expect(Object.fromEntries(touched.map(([cache, [, misses]]) => [cache, misses]))).toEqual({
+      archive: 1,
+      MDX: 1,
+      diagrams: 1,
+      PDF: 1,
+    });
     const cold = size.aftermath.cold.phases!;
     for (const phase of ['archive', 'pages', 'diagrams', 'PDF'] as const) expect(cold[phase], phase).toBeGreaterThan(0);
   });
