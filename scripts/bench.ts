@@ -95,7 +95,7 @@ if (args.report) {
 }
 
 const outDir = resolve(projectRoot, args.out);
-// Inside the project (gitignored): the sites' srcDir must be reachable by a relative path.
+// Inside this checkout (gitignored), where the sites' `import aftermath from 'aftermath'` finds it.
 const work = join(projectRoot, 'tests/fixtures/sites', `.tmp-bench-${Date.now()}-${process.pid}`);
 mkdirSync(work, { recursive: true });
 

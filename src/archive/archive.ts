@@ -11,7 +11,7 @@ import type { IncidentRecord } from '../domain/incident-record.ts';
 import type { ContentProblem } from '../schemas/problems.ts';
 import { cachedReading, type ArchiveCacheStats } from './archive-cache.ts';
 import { openIncidentFolder } from './incident-folder.ts';
-import { piiLint } from './pii-scan.ts';
+import { piiAllowlistFile, piiLint } from './pii-scan.ts';
 import { readIncident, type ReadIncident } from './read-incident.ts';
 import type { ArchiveOptions } from './readers/context.ts';
 
@@ -53,7 +53,7 @@ export function sharedArchiveOptions(root: string): ArchiveOptions {
 export const archiveCacheStats: ArchiveCacheStats = { hits: 0, misses: 0 };
 
 export function readArchive(root: string, options: ArchiveOptions = {}): Archive {
-  const incidentsDir = options.incidentsDir ?? INCIDENTS_DIR;
+  const incidentsDir = options.incidents ?? INCIDENTS_DIR;
   const base = join(root, incidentsDir);
   const problems: ContentProblem[] = [];
   let realBase: string;
@@ -65,7 +65,7 @@ export function readArchive(root: string, options: ArchiveOptions = {}): Archive
       problems: [
         {
           file: incidentsDir,
-          message: 'the incidents folder does not exist. Create one incident with: npm run new -- "Title"',
+          message: 'the incidents folder does not exist. Create the first incident with: npx aftermath new "Title"',
         },
       ],
     };
@@ -73,8 +73,8 @@ export function readArchive(root: string, options: ArchiveOptions = {}): Archive
   const read: ReadIncident[] = [];
   // PII lint (src/archive/pii-scan.ts): every file of every incident is scanned for email
   // addresses, card numbers, tokens and phone numbers; a finding not allowed by
-  // content/pii-allowlist.yaml is a problem, and its incident is left out like any other.
-  const pii = piiLint(root);
+  // pii-allowlist.yaml (beside the incidents folder) is a problem, and its incident is left out.
+  const pii = piiLint(root, piiAllowlistFile(incidentsDir));
   for (const name of readdirSync(base).sort()) {
     if (name.startsWith('.') || name.startsWith('_')) continue;
     const rel = relative(root, join(base, name)).split(sep).join('/');

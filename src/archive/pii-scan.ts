@@ -2,17 +2,22 @@
  * The PII lint's file side (issue #6): walks an incident folder, scans every content file in it
  * (index.mdx, every .yaml, repro snippets, results.json: every text file), applies
  * `content/pii-allowlist.yaml`, and turns what is left into content problems. Called from
- * readArchive, so the build, `npm run check` and the dev server all stop on a finding.
+ * readArchive, so the build, `npx aftermath check` and the dev server all stop on a finding.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { openIncidentFolder, type IncidentFolder } from './incident-folder.ts';
 import { mask, piiAllowlist, scanText, type PiiFinding } from '../domain/pii.ts';
 import { piiAllowEntrySchema, piiAllowlistSchema, type PiiAllowEntryInput } from '../schemas/pii-allowlist.ts';
 import { parseYaml, problemsFromZod, type ContentProblem, type LocatedYaml } from '../schemas/problems.ts';
 
-/** Relative to the project root. */
+/** Relative to the project root: beside the default incidents folder. */
 export const PII_ALLOWLIST = 'content/pii-allowlist.yaml';
+
+/** The allowlist sits beside the incidents folder, whatever the site calls it. */
+export function piiAllowlistFile(incidentsDir: string): string {
+  return posix.join(posix.dirname(incidentsDir), 'pii-allowlist.yaml');
+}
 
 const BINARY =
   /\.(?:png|jpe?g|gif|webp|avif|ico|bmp|pdf|zip|gz|tgz|xz|br|woff2?|ttf|otf|eot|mp3|mp4|webm|mov|wasm|pyc)$/i;

@@ -1,5 +1,5 @@
 /**
- * The files of a new, empty incident, as `npm run new` writes them. Pure: it only builds text,
+ * The files of a new, empty incident, as `aftermath new` writes them. Pure: it only builds text,
  * so the same output can be checked by readArchive in tests before anything touches the disk.
  *
  * The result passes validation as it is: times not yet known are `unknown`, the timeline and
@@ -64,7 +64,7 @@ export function scaffoldIncident({
 }: ScaffoldOptions): ScaffoldedIncident {
   const trimmedTitle = title.trim();
   if (!trimmedTitle)
-    throw new ScaffoldError('the title must not be empty, e.g. npm run new -- "Queue backlog delays orders"');
+    throw new ScaffoldError('the title must not be empty, e.g. npx aftermath new "Queue backlog delays orders"');
   if (!isTimeZone(timezone)) {
     throw new ScaffoldError(
       `"${timezone}" is not an IANA time zone; give --timezone as a name such as America/Los_Angeles, Europe/Berlin or UTC`,
@@ -114,7 +114,7 @@ sources: []
 draft: true
 ---
 
-{/* Scaffolded by npm run new. Replace every TODO, then run npm run check. */}
+{/* Scaffolded by npx aftermath new. Replace every TODO, then run npx aftermath check. */}
 
 ## What happened
 

@@ -91,7 +91,7 @@ export function resolveVerdict(
       `there is no repro "${citation.repro}" to cite (this incident's repros: ${list(known)}). Fix the id, or add the repro under repros/${citation.repro}/`,
     );
   const command = (version?: string) =>
-    `npm run repro -- ${incident} ${repro.id}${version ? ` --version ${version}` : ''}`;
+    `npx aftermath repro ${incident} ${repro.id}${version ? ` --version ${version}` : ''}`;
   const results = repro.results;
   if (!results || results.cells.length === 0) {
     return fail(

@@ -3,7 +3,7 @@
  * pull request is not merged, the cited verdict was recorded otherwise, is missing, skipped or
  * stale) is contradicted; one whose checkable evidence all holds is verified by evidence; done
  * with only statements is "done (stated)". Pure: the archive reports bad references with
- * {@link followUpFindings}, the page, the export and `npm run check` use {@link evaluateFollowUp}.
+ * {@link followUpFindings}, the page, the export and `npx aftermath check` use {@link evaluateFollowUp}.
  */
 import {
   ACTIONS_FILE,
@@ -43,7 +43,7 @@ export interface EvidenceContext {
 
 export type LocatedEvidence = Evidence & { line?: number };
 
-/** A follow-up with the lines of actions.yaml it and its evidence start on (for `npm run check`). */
+/** A follow-up with the lines of actions.yaml it and its evidence start on (for `npx aftermath check`). */
 export interface LocatedFollowUp extends Omit<FollowUp, 'evidence'> {
   line?: number;
   evidence: LocatedEvidence[];
@@ -265,7 +265,7 @@ export function followUpFindings(followUps: readonly FollowUp[], context: Eviden
           const near = similarKeys(e.key, items.keys());
           findings.push({
             path,
-            message: `"${e.key}" is not in history.yaml. Add it there (by hand or with npm run import:github), or fix the key${near.length ? ` (did you mean ${near.map((k) => `"${k}"`).join(' or ')}?)` : ''}`,
+            message: `"${e.key}" is not in history.yaml. Add it there (by hand or with npx aftermath import github), or fix the key${near.length ? ` (did you mean ${near.map((k) => `"${k}"`).join(' or ')}?)` : ''}`,
           });
         } else if (item.type === 'issue' || item.type === 'advisory') {
           findings.push({
@@ -314,7 +314,7 @@ export interface FollowUpSource extends EvidenceContext {
 
 /**
  * Every follow-up marked done whose evidence does not hold, as a problem located at its first
- * failing piece of evidence in actions.yaml: what `npm run check` reports and fails on.
+ * failing piece of evidence in actions.yaml: what `npx aftermath check` reports and fails on.
  */
 export function contradictedFollowUps(incidents: readonly FollowUpSource[]): ContentProblem[] {
   return incidents.flatMap((incident) =>

@@ -21,7 +21,7 @@ export interface IncidentRepro {
   manifest: ReproManifest;
   /** The entry file's text, shown on the page. */
   source: string;
-  /** What `npm run repro` last recorded, if it ever ran. */
+  /** What `npx aftermath repro` last recorded, if it ever ran. */
   results?: ReproResults;
   /** The snippet or manifest changed after the recording: its verdicts no longer vouch for it. */
   stale: boolean;

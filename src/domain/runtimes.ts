@@ -39,7 +39,7 @@ export const RUNTIME_NAMES = Object.keys(RUNTIMES) as [RuntimeName, ...RuntimeNa
 export function reproCommand(incident: string, id: string, runtime: RuntimeName): string {
   const info: RuntimeInfo = RUNTIMES[runtime];
   const prefix = info.readerInterpreter ? `${info.interpreterVariable}=${info.readerInterpreter} ` : '';
-  return `${prefix}npm run repro -- ${incident} ${id}`;
+  return `${prefix}npx aftermath repro ${incident} ${id}`;
 }
 
 /** `Python`, `Node.js`; a recording from a runtime this version does not know keeps its own name. */

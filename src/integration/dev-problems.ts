@@ -9,6 +9,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'vite';
 import { formatProblems, type ContentProblem } from '../schemas/problems.ts';
+import { packageFile } from '../package-root.ts';
 
 interface DevProblemsState {
   problems: ContentProblem[];
@@ -61,7 +62,7 @@ export const CONTENT_STAMP_ROUTE = '/__aftermath/content-stamp.txt';
  * The script that asks (`astro dev` only), served by Vite's own file server so that it gets
  * Vite's hot-reload API; a processed <script> would be bundled into every build, unused.
  */
-export const DEV_RELOAD_SCRIPT = `/@fs${fileURLToPath(new URL('./dev-reload-client.js', import.meta.url))}`;
+export const DEV_RELOAD_SCRIPT = `/@fs${fileURLToPath(packageFile('src/integration/dev-reload-client.js'))}`;
 /**
  * A Vite plugin for `astro dev`: open pages reload when the problems change, so the banner
  * appears on a mistake and goes with its fix without the author reloading. (A valid save

@@ -20,7 +20,7 @@ import { cacheKey, diskCache } from '../render/disk-cache.ts';
 import { MIN_LABEL_PX, smallestLabels } from '../render/label-size.ts';
 import type { ContentProblem } from '../schemas/problems.ts';
 import { incidentDiagrams } from '../view/incident-view.ts';
-import { distFile, distPage, DIST_ORIGIN } from './dist-browser.ts';
+import { distFile, distPage, incidentPageAddress, type BuiltSite } from './dist-browser.ts';
 
 /** The page widths a reader is checked at: a laptop and a phone. */
 export const CHECKED_WIDTHS = [1280, 390] as const;
@@ -199,17 +199,17 @@ interface BuiltPage {
 export async function checkDiagramReadability(
   pool: ChromiumPool,
   incidents: readonly IncidentRecord[],
-  outDir: string,
+  site: BuiltSite,
 ): Promise<ReadabilityResult> {
   const pages = incidents.flatMap((incident): BuiltPage[] => {
     try {
-      const html = readFileSync(join(outDir, 'incidents', incident.slug, 'index.html'), 'utf8');
-      return [{ incident, html, layout: pageLayout(outDir, html), diagrams: pageDiagrams(html) }];
+      const html = readFileSync(join(site.dir, 'incidents', incident.slug, 'index.html'), 'utf8');
+      return [{ incident, html, layout: pageLayout(site.dist, html), diagrams: pageDiagrams(html) }];
     } catch {
       return [];
     }
   });
-  const columns = await columnsFor(pool, outDir, pages);
+  const columns = await columnsFor(pool, site, pages);
   const result: ReadabilityResult = {
     problems: [],
     diagrams: 0,
@@ -223,7 +223,7 @@ export async function checkDiagramReadability(
     for (const pageWidth of CHECKED_WIDTHS) {
       // Where a stylesheet sizes a kind of figure otherwise than the model, measure the page itself.
       const measured = page.diagrams.some((d) => !columns.of(page.layout, d.figure, pageWidth))
-        ? await measurePage(pool, outDir, page.incident.slug, pageWidth)
+        ? await measurePage(pool, site, page.incident.slug, pageWidth)
         : undefined;
       if (measured) measuredPages.add(page.incident.slug);
       for (const diagram of page.diagrams) {
@@ -233,7 +233,7 @@ export async function checkDiagramReadability(
         if (!drawn || drawn.px >= MIN_LABEL_PX) continue;
         const source = sources.find((d) => d.prefix === diagram.id);
         result.problems.push({
-          file: source?.file ?? `dist/incidents/${page.incident.slug}/index.html`,
+          file: source?.file ?? `dist${site.base}incidents/${page.incident.slug}/index.html`,
           line: source?.line,
           message: `diagram "${diagram.id}" draws its smallest label at ${drawn.px.toFixed(1)} px on a ${pageWidth} px wide page (drawn ${drawn.width} px wide); labels must be at least ${MIN_LABEL_PX} px. Shorten its labels or split it; Aftermath lets a diagram scroll rather than shrink, so this usually means its own text is set smaller than ${MIN_LABEL_PX} px.`,
         });
@@ -245,9 +245,9 @@ export async function checkDiagramReadability(
 }
 
 /** Every diagram of a built page, measured where the page draws it (../render/label-size.ts). */
-export function measurePage(pool: ChromiumPool, outDir: string, slug: string, width: number) {
-  return pool.run(distPage(outDir, { viewport: { width, height: 900 } }), async (page) => {
-    await page.goto(`${DIST_ORIGIN}/incidents/${slug}/`, { waitUntil: 'load' });
+export function measurePage(pool: ChromiumPool, site: BuiltSite, slug: string, width: number) {
+  return pool.run(distPage(site.dist, { viewport: { width, height: 900 } }), async (page) => {
+    await page.goto(incidentPageAddress(site, slug), { waitUntil: 'load' });
     return page.evaluate(smallestLabels, 'figure.diagram svg[id]');
   });
 }
@@ -258,7 +258,7 @@ export function measurePage(pool: ChromiumPool, outDir: string, slug: string, wi
  * page draws at another width than the model says gets no column (`of` returns undefined): its
  * diagrams are measured page by page.
  */
-async function columnsFor(pool: ChromiumPool, outDir: string, pages: readonly BuiltPage[]) {
+async function columnsFor(pool: ChromiumPool, site: BuiltSite, pages: readonly BuiltPage[]) {
   const cache = diskCache('checks', 'json');
   const found = new Map<string, Column | null>();
   const id = (layout: string, figure: string, width: number) =>
@@ -285,8 +285,8 @@ async function columnsFor(pool: ChromiumPool, outDir: string, pages: readonly Bu
   await Promise.all(
     [...wanted.values()].map(async ({ page, width, figures }) => {
       const kinds = [...figures];
-      const samples = await pool.run(distPage(outDir, { viewport: { width, height: 900 } }), async (browserPage) => {
-        await browserPage.goto(`${DIST_ORIGIN}/incidents/${page.incident.slug}/`, { waitUntil: 'load' });
+      const samples = await pool.run(distPage(site.dist, { viewport: { width, height: 900 } }), async (browserPage) => {
+        await browserPage.goto(incidentPageAddress(site, page.incident.slug), { waitUntil: 'load' });
         return measureColumns(browserPage, kinds);
       });
       kinds.forEach((figure, i) => {

@@ -10,6 +10,25 @@ import type { PageKind } from '../render/chromium-pool.ts';
 
 export const DIST_ORIGIN = 'http://aftermath.build';
 
+/**
+ * Where a build put Aftermath's pages: `dist` is Astro's whole output folder (its scripts and
+ * styles are there), `dir` the folder of Aftermath's `base` under it, and `base` that path.
+ */
+export interface BuiltSite {
+  dist: string;
+  dir: string;
+  base: string;
+}
+
+export function builtSite(dist: string, base: string): BuiltSite {
+  return { dist, dir: join(dist, base), base };
+}
+
+/** The address an incident's built page is opened at. */
+export function incidentPageAddress(site: BuiltSite, slug: string): string {
+  return `${DIST_ORIGIN}${site.base}incidents/${slug}/`;
+}
+
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.css': 'text/css',

@@ -14,7 +14,7 @@ import type { IncidentRecord } from '../domain/incident-record.ts';
 import type { ChromiumPool } from '../render/chromium-pool.ts';
 import { cacheKey, codeVersion, diskCache } from '../render/disk-cache.ts';
 import { pageFingerprint } from './diagram-readability.ts';
-import { distPage, DIST_ORIGIN } from './dist-browser.ts';
+import { distPage, incidentPageAddress, type BuiltSite } from './dist-browser.ts';
 import { escapeHtml } from '../domain/text.ts';
 
 /** The footer Chromium prints on every page: where the document comes from, as of when, page n of m. */
@@ -25,8 +25,8 @@ export function pdfFooter(source: string, asOf: string | undefined): string {
 </div>`;
 }
 
-async function printOn(page: Page, slug: string, footer: string): Promise<Buffer> {
-  await page.goto(`${DIST_ORIGIN}/incidents/${slug}/`, { waitUntil: 'load' });
+async function printOn(page: Page, address: string, footer: string): Promise<Buffer> {
+  await page.goto(address, { waitUntil: 'load' });
   await page.evaluate(() => {
     for (const details of document.querySelectorAll('details')) details.open = true;
   });
@@ -51,29 +51,29 @@ export interface PdfStats {
 export async function renderIncidentPdfs(
   pool: ChromiumPool,
   incidents: readonly IncidentRecord[],
-  outDir: string,
+  site: BuiltSite,
 ): Promise<PdfStats> {
   const cache = diskCache('pdf', 'pdf');
   const version = codeVersion(['integration/incident-pdf.ts']) ?? 'unversioned';
-  const kind = distPage(outDir, { viewport: { width: 1280, height: 900 }, colorScheme: 'light' });
+  const kind = distPage(site.dist, { viewport: { width: 1280, height: 900 }, colorScheme: 'light' });
   const stats: PdfStats = { printed: 0, cached: 0, files: [] };
   await Promise.all(
     incidents.map(async (incident) => {
-      const pageFile = join(outDir, 'incidents', incident.slug, 'index.html');
+      const pageFile = join(site.dir, 'incidents', incident.slug, 'index.html');
       if (!existsSync(pageFile)) return;
       const html = readFileSync(pageFile, 'utf8');
       // The page's public address when the site has one, else its path.
-      const source = /<link rel="canonical" href="([^"]+)"/.exec(html)?.[1] ?? `/incidents/${incident.slug}/`;
+      const source = /<link rel="canonical" href="([^"]+)"/.exec(html)?.[1] ?? `${site.base}incidents/${incident.slug}/`;
       const footer = pdfFooter(source, incidentAsOf(incident));
-      const key = cacheKey('incident-pdf-2', version, pageFingerprint(outDir, html), footer);
-      const target = join(outDir, 'incidents', `${incident.slug}.pdf`);
+      const key = cacheKey('incident-pdf-2', version, pageFingerprint(site.dist, html), footer);
+      const target = join(site.dir, 'incidents', `${incident.slug}.pdf`);
       stats.files.push(target);
       if (cache.has(key)) {
         cache.placeAt(key, target);
         stats.cached++;
         return;
       }
-      const pdf = await pool.run(kind, (page) => printOn(page, incident.slug, footer), 'PDFs are printed with it');
+      const pdf = await pool.run(kind, (page) => printOn(page, incidentPageAddress(site, incident.slug), footer), 'PDFs are printed with it');
       cache.write(key, pdf);
       writeFileSync(target, pdf);
       stats.printed++;

@@ -1,8 +1,11 @@
 /**
- * The Aftermath Astro integration: validates the whole archive before anything is built,
- * configures Markdown (Shiki themes, build-time Mermaid), and refuses to finish a build whose
- * output is silently broken. Astro logs some rendering errors and still exits 0; this does not.
+ * The Aftermath Astro integration, `import aftermath from 'aftermath'`: adds every page of the
+ * postmortems to the site (under its `base` option), validates the whole archive before anything
+ * is built, configures Markdown (highlighted code, build-time Mermaid), and refuses to finish a
+ * build whose output is silently broken. Astro logs some rendering errors and still exits 0;
+ * this does not.
  */
+import mdx from '@astrojs/mdx';
 import type { AstroIntegration, AstroIntegrationLogger } from 'astro';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -25,6 +28,23 @@ import { missingChromium } from '../render/chromium.ts';
 import { CONTENT_STAMP_ROUTE, reloadOnDevProblems, reportDevProblems } from './dev-problems.ts';
 import { stopWith } from './stop.ts';
 import { OptionsError, resolveOptions, type AftermathOptions, type AftermathUserOptions } from '../schemas/options.ts';
+import { aftermathRoutes } from './routes.ts';
+import { siteSetupProblems } from './site-setup.ts';
+import { virtualModules } from './virtual-modules.ts';
+import { builtSite, type BuiltSite } from './dist-browser.ts';
+import { packageFile } from '../package-root.ts';
+
+export type { AftermathUserOptions as AftermathOptions } from '../schemas/options.ts';
+
+/** Astro 7 warns about its own head-injection directive in every MDX entry (withastro/astro#18087). */
+interface BundlerWarning {
+  code?: string;
+  message: string;
+}
+function quietHeadInjectWarning(warning: BundlerWarning, warn: (warning: BundlerWarning) => void) {
+  if (warning.code === 'MODULE_LEVEL_DIRECTIVE' && warning.message.includes('astro:head-inject')) return;
+  warn(warning);
+}
 
 function htmlFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
@@ -60,13 +80,16 @@ export default function aftermath(
     (archive ?? readArchive(root, options)).incidents.filter((i) => isPublished(i.frontmatter, false));
   return {
     name: 'aftermath',
-    // What `npm run check` and the CLI read from the site's config (src/integration/site-options.ts).
+    // What `npx aftermath check` and the CLI read from the site's config (src/integration/site-options.ts).
     options,
     optionsError,
     hooks: {
       'astro:config:setup': ({ config, updateConfig, injectRoute, command, logger }) => {
         if (optionsError) stopWith(logger, optionsError);
         root = fileURLToPath(config.root);
+        const setup = siteSetupProblems(root, config.srcDir, options);
+        if (setup.length > 0) stopWith(logger, `aftermath: the site is not set up yet\n${setup.map((p) => `  ${p}`).join('\n')}`);
+        for (const route of aftermathRoutes(options.base)) injectRoute(route);
         const reading = performance.now();
         archive = readArchive(root, options);
         report.add('archive', performance.now() - reading);
@@ -85,9 +108,7 @@ export default function aftermath(
           else stopWith(logger, formatProblems(problems));
         }
         const chromium = missingChromium(
-          command === 'dev'
-            ? 'npm run dev draws Mermaid diagrams with it'
-            : 'npm run build draws Mermaid diagrams and social cards with it',
+          command === 'dev' ? 'astro dev draws Mermaid diagrams with it' : 'astro build draws Mermaid diagrams with it',
         );
         if (chromium && command === 'build' && published().length > 0) stopWith(logger, chromium);
         if (chromium && command === 'dev') logger.warn(chromium);
@@ -103,14 +124,31 @@ export default function aftermath(
         if (command === 'dev')
           injectRoute({
             pattern: CONTENT_STAMP_ROUTE,
-            entrypoint: new URL('./content-stamp-route.ts', import.meta.url),
+            entrypoint: packageFile('src/integration/content-stamp-route.ts'),
             prerender: true,
           });
         const hadProblem = (file: string) => renderProblems.some((p) => p.file === relative(root, file));
+        const integrations = config.integrations.map((i) => i.name);
         updateConfig({
-          // Scripts go out as files, never inline, so a Content-Security-Policy needs no 'unsafe-inline'.
-          // In dev, open pages reload when content problems appear or go (their banner changes).
-          vite: { build: { assetsInlineLimit: 0 }, plugins: command === 'dev' ? [reloadOnDevProblems()] : [] },
+          // Incidents are MDX: the site need not add @astrojs/mdx itself (Starlight does the same).
+          integrations: integrations.includes('@astrojs/mdx') ? [] : [mdx()],
+          vite: {
+            plugins: [
+              virtualModules(options, {
+                root,
+                astroBase: config.base,
+                sitemap: integrations.includes('@astrojs/sitemap'),
+              }),
+              // In dev, open pages reload when content problems appear or go (their banner changes).
+              ...(command === 'dev' ? [reloadOnDevProblems()] : []),
+            ],
+            build: {
+              // Scripts go out as files, never inline, so a Content-Security-Policy needs no 'unsafe-inline'.
+              assetsInlineLimit: 0,
+              // Vite passes onwarn on to the bundler, though its type leaves it out.
+              rolldownOptions: { onwarn: quietHeadInjectWarning } as object,
+            },
+          },
           markdown: {
             // Code is highlighted by rehypeCode above (Astro's Shiki, cached); Astro's own pass would
             // tokenize every block again on every build.
@@ -131,13 +169,14 @@ export default function aftermath(
         // social cards need nothing but the records: they are drawn meanwhile too.
         const started = prerenderDiagrams(published().flatMap(incidentDiagrams));
         if (started > 0) logger.info(`diagrams: rendering ${started} new or changed diagram(s) ahead of the pages`);
-        cards = report.time('social cards', () => renderSocialCards(pool, published()));
+        if (!options.socialCards) return;
+        cards = report.time('social cards', () => renderSocialCards(pool, published(), options.title));
         cards.catch(() => {}); // awaited, and its failure reported, when the pages are written
       },
       'astro:build:done': async ({ dir, logger }) => {
         report.add('pages', performance.now() - pagesStarted);
         try {
-          await finishBuild(fileURLToPath(dir), logger);
+          await finishBuild(builtSite(fileURLToPath(dir), options.base), logger);
         } finally {
           await pool.close();
         }
@@ -145,33 +184,39 @@ export default function aftermath(
     },
   };
 
-  /** After the pages are written: check them, then the search index, cards, label check and PDFs. */
-  async function finishBuild(outDir: string, logger: AstroIntegrationLogger) {
+  /**
+   * After the pages are written: check Aftermath's pages (not the site's own), then the search
+   * index, cards, label check and PDFs, all under Aftermath's base in dist/.
+   */
+  async function finishBuild(site: BuiltSite, logger: AstroIntegrationLogger) {
     const problems: ContentProblem[] = [...renderProblems];
     // Every page is read once: checked, and hashed for the search index's cache.
     const pages = createHash('sha256');
-    for (const file of htmlFiles(outDir).sort()) {
-      const page = relative(outDir, file);
+    for (const file of htmlFiles(site.dir).sort()) {
+      const page = relative(site.dir, file);
       const html = readFileSync(file, 'utf8');
       pages.update(page).update('\0').update(searchRelevant(html)).update('\0');
       for (const finding of checkBuiltPage(page, html)) {
-        problems.push({ file: `dist/${page}`, message: finding.message });
+        problems.push({ file: `dist${site.base}${page}`, message: finding.message });
       }
     }
     if (problems.length > 0) stopWith(logger, formatProblems(problems));
-    const search = await report.time('search', () => writeSearchIndex(outDir, pages.digest('hex')));
+    const search = await report.time('search', () => writeSearchIndex(site.dir, pages.digest('hex')));
     report.count('search', search.cached ? 1 : 0, search.cached ? 0 : 1);
     logger.info(
       search.cached
         ? 'search: index from cache (no page changed)'
         : `search: index built from ${search.indexed} page(s)`,
     );
-    const drawn = await cards!;
-    placeCards(published(), outDir);
-    report.count('social cards', drawn.cached, drawn.rendered);
-    logger.info(`social cards: ${drawn.cached} from cache, ${drawn.rendered} rendered`);
+    if (cards) {
+      const drawn = await cards;
+      placeCards(published(), site.dir, options.title);
+      report.count('social cards', drawn.cached, drawn.rendered);
+      logger.info(`social cards: ${drawn.cached} from cache, ${drawn.rendered} rendered`);
+    }
     // The diagram text check and the PDFs.
-    await (await import('./reading-outputs.ts')).buildReadingOutputs(pool, published(), outDir, logger, report);
+    const reading = await import('./reading-outputs.ts');
+    await reading.buildReadingOutputs(pool, published(), site, logger, report, options.pdf);
     report.add('diagrams', diagramTiming.busyMs);
     report.add('MDX', mdxStats.ms);
     report.count('archive', archiveCacheStats.hits, archiveCacheStats.misses);

@@ -26,14 +26,15 @@ import type { ViteDevServer } from 'vite';
 import { readArchive, type ArchiveOptions } from '../archive/archive.ts';
 import { LIVE_RUNS_LOCALS, type LastLiveRun, type LiveRunsLocals } from '../view/repro-view.ts';
 import type { LiveEvent, LiveScope } from '../repro/live/session.ts';
+import { packageFile } from '../package-root.ts';
 
 /** Under Vite's own `/__` prefix: no page or public file of a site can live there. */
 export const LIVE_RUNS_PATH = '/__aftermath/live-runs';
 export const TOKEN_HEADER = 'x-aftermath-run-token';
 /** The controls' script and style, served to the dev server's own pages only (never in a build). */
 const CLIENT_FILES: Record<string, { file: URL; type: string } | undefined> = {
-  'client.js': { file: new URL('./live-runs-client.js', import.meta.url), type: 'text/javascript; charset=utf-8' },
-  'client.css': { file: new URL('./live-runs.css', import.meta.url), type: 'text/css; charset=utf-8' },
+  'client.js': { file: packageFile('src/integration/live-runs-client.js'), type: 'text/javascript; charset=utf-8' },
+  'client.css': { file: packageFile('src/integration/live-runs.css'), type: 'text/css; charset=utf-8' },
 };
 const LOCALS_SYMBOL = Symbol.for('astro.locals');
 const MAX_BODY = 4096;

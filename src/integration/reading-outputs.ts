@@ -10,22 +10,25 @@ import { MIN_LABEL_PX } from '../render/label-size.ts';
 import { ContentError } from '../schemas/problems.ts';
 import type { BuildReport } from './build-report.ts';
 import { CHECKED_WIDTHS, checkDiagramReadability } from './diagram-readability.ts';
+import type { BuiltSite } from './dist-browser.ts';
 import { renderIncidentPdfs } from './incident-pdf.ts';
 
 export async function buildReadingOutputs(
   pool: ChromiumPool,
   incidents: readonly IncidentRecord[],
-  outDir: string,
+  site: BuiltSite,
   logger: AstroIntegrationLogger,
   report: BuildReport,
+  pdf: boolean,
 ): Promise<void> {
-  const check = await report.time('label check', () => checkDiagramReadability(pool, incidents, outDir));
+  const check = await report.time('label check', () => checkDiagramReadability(pool, incidents, site));
   report.count('label check', check.cached, check.measured);
   if (check.problems.length > 0) throw new ContentError(check.problems);
   logger.info(
     `diagram text: ${check.diagrams} diagram(s), every label at least ${MIN_LABEL_PX} px at ${CHECKED_WIDTHS.join(' and ')} px (${check.measured} column width(s) measured, ${check.cached} from cache)`,
   );
-  const pdfs = await report.time('PDF', () => renderIncidentPdfs(pool, incidents, outDir));
+  if (!pdf) return;
+  const pdfs = await report.time('PDF', () => renderIncidentPdfs(pool, incidents, site));
   report.count('PDF', pdfs.cached, pdfs.printed);
-  logger.info(`PDFs: ${pdfs.cached} from cache, ${pdfs.printed} printed (dist/incidents/<slug>.pdf)`);
+  logger.info(`PDFs: ${pdfs.cached} from cache, ${pdfs.printed} printed (dist${site.base}incidents/<slug>.pdf)`);
 }

@@ -1,6 +1,6 @@
 /**
  * The options a site gives `aftermath({ … })` in its astro.config, for the commands that run
- * outside Astro (`npm run check`, the repro runner), so that they read the archive exactly as
+ * outside Astro (`npx aftermath check`, the repro runner), so that they read the archive exactly as
  * the build does.
  */
 import { existsSync } from 'node:fs';

@@ -23,12 +23,16 @@ export interface CardStats {
 }
 
 /** Draws the missing cards into the cache; `placeCards` puts them in dist/ once it exists. */
-export async function renderSocialCards(pool: ChromiumPool, incidents: readonly IncidentRecord[]): Promise<CardStats> {
+export async function renderSocialCards(
+  pool: ChromiumPool,
+  incidents: readonly IncidentRecord[],
+  site: string,
+): Promise<CardStats> {
   const cache = diskCache('cards', 'png');
   const stats: CardStats = { rendered: 0, cached: 0 };
   await Promise.all(
     incidents.map(async (incident) => {
-      const html = cardHtml(incident);
+      const html = cardHtml(incident, site);
       const key = cacheKey(html);
       if (cache.has(key)) {
         stats.cached++;
@@ -50,11 +54,11 @@ export async function renderSocialCards(pool: ChromiumPool, incidents: readonly 
 }
 
 /** Puts each incident's card (drawn by `renderSocialCards`) at `dist/og/<slug>.png`. */
-export function placeCards(incidents: readonly IncidentRecord[], outDir: string): void {
+export function placeCards(incidents: readonly IncidentRecord[], outDir: string, site: string): void {
   const cache = diskCache('cards', 'png');
   mkdirSync(join(outDir, 'og'), { recursive: true });
   for (const incident of incidents) {
-    const key = cacheKey(cardHtml(incident));
+    const key = cacheKey(cardHtml(incident, site));
     const target = join(outDir, 'og', `${incident.slug}.png`);
     // renderSocialCards drew every card or failed the build: a missing one is Aftermath's bug.
     if (!cache.has(key))
@@ -63,7 +67,7 @@ export function placeCards(incidents: readonly IncidentRecord[], outDir: string)
   }
 }
 
-function cardHtml(incident: IncidentRecord): string {
+function cardHtml(incident: IncidentRecord, site: string): string {
   const duration = incidentDuration(incident);
   return socialCardHtml({
     title: incident.frontmatter.title,
@@ -71,5 +75,6 @@ function cardHtml(incident: IncidentRecord): string {
     severity: incident.frontmatter.severity,
     date: incidentDateText(incident),
     duration: duration.basis === 'unknown' ? 'duration unknown' : `${duration.text} (${duration.basis})`,
+    site,
   });
 }

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, linkSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { packageFile } from '../package-root.ts';
 
 /**
  * AFTERMATH_DIAGRAM_CACHE names the diagram folder; the other caches sit beside it.
@@ -115,7 +116,7 @@ export function codeClosure(src: string, entries: string[]): string[] {
 export function codeVersion(entries: string[]): string | undefined {
   const memo = entries.join('\0');
   if (!versions.has(memo)) {
-    const src = fileURLToPath(new URL('..', import.meta.url));
+    const src = fileURLToPath(packageFile('src/'));
     if (!existsSync(join(src, 'render', 'disk-cache.ts'))) versions.set(memo, null);
     else {
       const hash = createHash('sha256');

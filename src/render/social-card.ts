@@ -12,6 +12,8 @@ export interface SocialCardData {
   severity: Severity;
   date: string;
   duration: string;
+  /** The site's title (`aftermath({ title })`), at the foot of the card. */
+  site: string;
 }
 
 export function socialCardHtml(card: SocialCardData): string {
@@ -29,6 +31,6 @@ export function socialCardHtml(card: SocialCardData): string {
   <div class="meta"><span class="sev">${escapeHtml(severityLabel(card.severity))}</span><span>${escapeHtml(card.date)}</span><span>${escapeHtml(card.duration)}</span></div>
   <h1>${escapeHtml(card.title)}</h1>
   <p>${escapeHtml(card.impact)}</p>
-  <div class="brand">Aftermath · incident postmortem</div>
+  <div class="brand">${escapeHtml(card.site)} · incident postmortem</div>
 </body></html>`;
 }

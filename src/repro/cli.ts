@@ -1,5 +1,5 @@
 /**
- * Pieces shared by `npm run repro` and `npm run bench:repro`: choosing repros from the
+ * Pieces shared by `npx aftermath repro` and `npm run bench:repro`: choosing repros from the
  * archive by incident and id, shards, and plain-text tables.
  */
 import type { IncidentRecord, IncidentRepro } from '../domain/incident-record.ts';

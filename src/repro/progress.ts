@@ -1,5 +1,5 @@
 /**
- * What `npm run repro` says while it works: on a terminal, one status line redrawn in place
+ * What `npx aftermath repro` says while it works: on a terminal, one status line redrawn in place
  * (cells done, the ones running, elapsed time and an estimate); elsewhere (CI logs) nothing but
  * the plain per-cell lines.
  */

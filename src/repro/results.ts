@@ -80,7 +80,7 @@ export function checkResults(recorded: ReproResults | undefined, fresh: ReproRes
       flips: [],
       notes: [],
       problems: [
-        `${name}: no ${RESULTS_FILE} recorded; run npm run repro -- ${fresh.repro.incident} ${fresh.repro.id} and commit it`,
+        `${name}: no ${RESULTS_FILE} recorded; run npx aftermath repro ${fresh.repro.incident} ${fresh.repro.id} and commit it`,
       ],
     };
   const problems: string[] = [];

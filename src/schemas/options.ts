@@ -5,8 +5,79 @@
 import { z } from 'astro/zod';
 import { formatPath } from './problems.ts';
 
+/** A path inside the site's project, as written in astro.config.mjs. */
+const projectPath = (option: string, example: string) =>
+  z
+    .string({ error: `expected ${option} as a path relative to the project's root, e.g. '${example}'` })
+    .trim()
+    .min(1, `expected ${option} as a path relative to the project's root, e.g. '${example}'`)
+    .refine((path) => !path.startsWith('/') && !path.split(/[\\/]/).includes('..'), {
+      error: `${option} must be a path inside the project, relative to its root (e.g. '${example}'), without a leading / or ..`,
+    })
+    .transform((path) => path.replace(/^\.\//, '').replace(/\/+$/, ''));
+
+const linkSchema = z.strictObject(
+  {
+    label: z.string({ error: 'expected a label, the text of the link' }).trim().min(1, 'expected a label'),
+    href: z
+      .string({ error: "expected href, e.g. 'https://status.example.com' or '/docs/'" })
+      .refine((href) => /^(https?:\/\/|\/)/.test(href), {
+        error: "expected href to start with https://, http:// or / (e.g. '/docs/')",
+      }),
+  },
+  { error: "expected a link as { label: 'Status page', href: 'https://status.example.com' }" },
+);
+
+/** The components a site may replace with its own (see docs/extending.md). */
+export const OVERRIDABLE_COMPONENTS = ['Header', 'Footer'] as const;
+
 export const optionsSchema = z.strictObject(
   {
+    /** The site's name: the header, every page's title and the feeds. */
+    title: z.string({ error: "expected title as text, e.g. 'Acme postmortems'" }).trim().min(1).default('Postmortems'),
+    /** One sentence under the title on the front page, and the feeds' description. */
+    description: z
+      .string({ error: 'expected description as one sentence of text' })
+      .trim()
+      .min(1)
+      .default('What went wrong, how it was fixed, and the repros that prove it.'),
+    /** An image shown before the title in the header (and used as the favicon when it is an SVG). */
+    logo: z
+      .strictObject(
+        {
+          src: projectPath('logo.src', 'src/assets/logo.svg'),
+          alt: z.string({ error: 'expected logo.alt, the text a screen reader says' }).default(''),
+        },
+        { error: "expected logo as { src: 'src/assets/logo.svg', alt: 'Acme' }" },
+      )
+      .optional(),
+    /** Links added to the header after Incidents and Tags (a status page, the team's docs). */
+    nav: z.array(linkSchema, { error: 'expected nav as a list of { label, href } links' }).max(8).default([]),
+    /**
+     * The path the postmortems are mounted under inside the Astro site, e.g. '/postmortems/'
+     * beside a team's existing pages. Astro's own `base` (a GitHub project page) comes before it.
+     */
+    base: z
+      .string({ error: "expected base as a path, e.g. '/postmortems/'" })
+      .regex(/^\/([a-z0-9][a-z0-9._-]*\/)*$/i, {
+        error: "expected base as a path that starts and ends with /, e.g. '/postmortems/' (or '/' for the whole site)",
+      })
+      .default('/'),
+    /** The incidents folder, relative to the project's root. */
+    incidents: projectPath('incidents', 'content/incidents').default('content/incidents'),
+    /** A PDF of each incident page (Chromium prints it at build time). */
+    pdf: z.boolean({ error: 'expected pdf to be true or false' }).default(true),
+    /** A social card (the image a link preview shows) for each incident, drawn at build time. */
+    socialCards: z.boolean({ error: 'expected socialCards to be true or false' }).default(true),
+    /** The site's own components in place of Aftermath's, by name: { Header: './src/Header.astro' }. */
+    components: z
+      .strictObject(
+        Object.fromEntries(
+          OVERRIDABLE_COMPONENTS.map((name) => [name, projectPath(`components.${name}`, `src/${name}.astro`).optional()]),
+        ) as Record<(typeof OVERRIDABLE_COMPONENTS)[number], z.ZodOptional<ReturnType<typeof projectPath>>>,
+        { error: `expected components as { Header: 'src/MyHeader.astro' } (any of ${OVERRIDABLE_COMPONENTS.join(', ')})` },
+      )
+      .default({}),
     /**
      * Lets incident MDX run code at build time: `import`, `export`, `{…}` expressions and
      * attributes written as expressions. Off by default: content is data, and a pull request
@@ -14,7 +85,7 @@ export const optionsSchema = z.strictObject(
      */
     allowMdxCode: z.boolean({ error: 'expected allowMdxCode to be true or false' }).default(false),
   },
-  { error: 'expected the options as an object, e.g. aftermath({ allowMdxCode: false })' },
+  { error: "expected the options as an object, e.g. aftermath({ title: 'Acme postmortems' })" },
 );
 
 export type AftermathUserOptions = z.input<typeof optionsSchema>;
@@ -37,9 +108,16 @@ export function resolveOptions(input: unknown = {}): AftermathOptions {
     const path = formatPath(issue.path as PropertyKey[]);
     const message =
       issue.code === 'unrecognized_keys'
-        ? `unknown option${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}: check the spelling (the options are: ${Object.keys(optionsSchema.shape).join(', ')})`
+        ? `unknown option${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}: check the spelling (the options${path ? ` of ${path}` : ''} are: ${knownKeys(issue.path as PropertyKey[]).join(', ')})`
         : issue.message;
     return `  ${path ? `${path}: ` : ''}${message}`;
   });
   throw new OptionsError(`aftermath(): invalid options in astro.config\n${lines.join('\n')}`);
+}
+
+function knownKeys(path: PropertyKey[]): string[] {
+  if (path[0] === 'components') return [...OVERRIDABLE_COMPONENTS];
+  if (path[0] === 'logo') return ['src', 'alt'];
+  if (path[0] === 'nav') return ['label', 'href'];
+  return Object.keys(optionsSchema.shape);
 }

@@ -1,6 +1,6 @@
 /**
  * Content problems: what went wrong, where, and what to do. Every validation path in
- * Aftermath reports through {@link ContentProblem} so the build, `npm run check` and the dev
+ * Aftermath reports through {@link ContentProblem} so the build, `npx aftermath check` and the dev
  * server all print the same friendly, path-prefixed messages (never a bare stack trace).
  */
 import type { z } from 'astro/zod';

@@ -1,6 +1,6 @@
 /**
  * `content/incidents/<slug>/repros/<id>/regressions.json`: verdicts a re-run found flipped
- * (`npm run repro -- --check --record-regressions`, which the scheduled workflow runs). Each
+ * (`npx aftermath repro --check --record-regressions`, which the scheduled workflow runs). Each
  * entry keeps both sides with their transcripts. The site shows a regression notice until the
  * repro is recorded again after it was found; the updates feed carries each one as news.
  */

@@ -296,7 +296,7 @@ export const reproSchema = z
       reproduced: pattern,
       /** A pattern in stdout meaning "behaved correctly". */
       not_reproduced: pattern,
-      /** The verdict a correct claim predicts per version; a mismatch fails `npm run repro`. */
+      /** The verdict a correct claim predicts per version; a mismatch fails `npx aftermath repro`. */
       by_version: z.record(z.string(), z.enum(['reproduced', 'not-reproduced'])).default({}),
       /** The verdict predicted per parameter value, e.g. { STRATEGY: { naive: reproduced } }. */
       by_parameter: z.record(z.string(), z.record(z.string(), z.enum(['reproduced', 'not-reproduced']))).default({}),

@@ -1,7 +1,7 @@
 /**
  * An incident record turned into everything its page shows: header, timeline rows, fix history,
  * each repro's box, the lookups the prose's <Fact>, <Ref>, <Repro> and <Verdict> use, and every
- * Mermaid diagram, listed once here for the build's prerender, `npm run check` and the page itself.
+ * Mermaid diagram, listed once here for the build's prerender, `npx aftermath check` and the page itself.
  */
 import { join } from 'node:path';
 import type { IncidentRecord, IncidentRepro } from '../domain/incident-record.ts';
@@ -315,7 +315,7 @@ export function incidentView(incident: IncidentData): IncidentView {
   };
 }
 
-/** Every diagram an incident's page shows: what the build prerenders and `npm run check` renders. */
+/** Every diagram an incident's page shows: what the build prerenders and `npx aftermath check` renders. */
 export function incidentDiagrams(incident: IncidentData): IncidentDiagram[] {
   return incidentView(incident).diagrams;
 }

@@ -6,7 +6,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildSite, copyFixtureSite, projectRoot, runNode } from '../support/site.ts';
+import { buildSite, copyFixtureSite, projectRoot, runNode, aftermathBin } from '../support/site.ts';
 
 const made: string[] = [];
 afterAll(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
@@ -77,7 +77,7 @@ describe.each(cases)('$name', ({ mdx, extra, expect: message }) => {
 
   it('fails npm run check the same way', async () => {
     const root = siteWith(mdx, extra);
-    const result = await runNode([join(projectRoot, 'scripts/check-content.ts')], { cwd: root });
+    const result = await runNode([aftermathBin, 'check'], { cwd: root });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(message);
   });
@@ -113,7 +113,7 @@ describe('Chromium missing (CHROMIUM_PATH pointing at a file that does not exist
 
   it('stops npm run check with one line', async () => {
     const root = siteWith(good);
-    const result = await runNode([join(projectRoot, 'scripts/check-content.ts')], { cwd: root, env });
+    const result = await runNode([aftermathBin, 'check'], { cwd: root, env });
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(`${line('npm run check renders Mermaid diagrams with it')}\n`);
   });

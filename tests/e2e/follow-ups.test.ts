@@ -17,8 +17,7 @@ import {
   projectRoot,
   runNode,
   serveStatic,
-  type StaticServer,
-} from '../support/site.ts';
+  type StaticServer, aftermathBin } from '../support/site.ts';
 
 const FLAGSHIP = '2023-03-20-chatgpt-redis-py';
 const QUEUE = '2024-06-02-queue-backlog';
@@ -117,7 +116,7 @@ describe('follow-ups', () => {
 
   it('fails npm run check with the reason when a recorded verdict flips', async () => {
     const results = join(root, 'content/incidents', FLAGSHIP, 'repros/cancel-race-proxy/results.json');
-    const check = () => runNode([join(projectRoot, 'scripts/check-content.ts')], { cwd: root });
+    const check = () => runNode([aftermathBin, 'check'], { cwd: root });
     const before = await check();
     expect(before.code, before.stderr).toBe(0);
     const recorded = JSON.parse(readFileSync(results, 'utf8'));
@@ -160,7 +159,7 @@ describe('a regression found by a re-run', () => {
       }),
     );
     try {
-      const check = await runNode([join(projectRoot, 'scripts/check-content.ts')], { cwd: root });
+      const check = await runNode([aftermathBin, 'check'], { cwd: root });
       expect(check.code).toBe(1);
       expect(check.stderr).toContain(
         `cancel-race-proxy 4.5.5 is recorded as not-reproduced, but a re-run on ${detectedAt.slice(0, 10)} found it reproduced (a regression)`,

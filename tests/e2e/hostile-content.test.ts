@@ -8,7 +8,8 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildSite, copyFixtureSite, projectRoot, runNode, type CommandResult } from '../support/site.ts';
+import { buildSite, copyFixtureSite, projectRoot, runNode, type CommandResult, aftermathBin } from '../support/site.ts';
+import { optionsSchema } from '../../src/schemas/options.ts';
 
 const SECRET = 'AFTERMATH-TEST-SECRET-7f3a';
 const BASE = 'content/incidents/2024-06-02-bad';
@@ -217,7 +218,7 @@ beforeAll(async () => {
   const env = { AFTERMATH_TEST_TOKEN: SECRET };
   [build, check] = await Promise.all([
     buildSite(root, undefined, env),
-    runNode([join(projectRoot, 'scripts/check-content.ts')], { cwd: root, env }),
+    runNode([aftermathBin, 'check'], { cwd: root, env }),
   ]);
 }, 120_000);
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -252,7 +253,7 @@ describe('a site that trusts its authors with code says so in its options', () =
     const site = copyFixtureSite('bad-content');
     made.push(site);
     const config = join(site, 'astro.config.mjs');
-    writeFileSync(config, readFileSync(config, 'utf8').replace('aftermath()', `aftermath(${options})`));
+    writeFileSync(config, readFileSync(config, 'utf8').replace("aftermath({ title: 'Aftermath' })", `aftermath(${options})`));
     addToStory(join(site, BASE), story);
     return site;
   };
@@ -263,7 +264,7 @@ describe('a site that trusts its authors with code says so in its options', () =
     const site = withOptions('{ allowMdxCode: true }', 'Six times seven is {6 * 7}.');
     const [built, checked] = await Promise.all([
       buildSite(site),
-      runNode([join(projectRoot, 'scripts/check-content.ts')], { cwd: site }),
+      runNode([aftermathBin, 'check'], { cwd: site }),
     ]);
     expect(built.code, built.stdout + built.stderr).toBe(0);
     expect(checked.code, checked.stderr).toBe(0);
@@ -276,9 +277,9 @@ describe('a site that trusts its authors with code says so in its options', () =
     const site = withOptions('{ allowMdxcode: true }', 'Plain text.');
     const [built, checked] = await Promise.all([
       buildSite(site),
-      runNode([join(projectRoot, 'scripts/check-content.ts')], { cwd: site }),
+      runNode([aftermathBin, 'check'], { cwd: site }),
     ]);
-    const message = 'unknown option allowMdxcode: check the spelling (the options are: allowMdxCode)';
+    const message = `unknown option allowMdxcode: check the spelling (the options are: ${Object.keys(optionsSchema.shape).join(', ')})`;
     expect(built.code).not.toBe(0);
     expect(built.stdout + built.stderr).toContain(message);
     expect(built.stdout + built.stderr).not.toMatch(STACK);

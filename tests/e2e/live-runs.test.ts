@@ -37,8 +37,7 @@ import {
   projectRoot,
   runNode,
   startDevServer,
-  type DevServer,
-} from '../support/site.ts';
+  type DevServer, aftermathBin } from '../support/site.ts';
 
 const SLUG = '2024-01-01-desync';
 /** Screenshots of a run in progress and after, kept where AFTERMATH_SHOTS says (else removed with the test's folders). */
@@ -136,7 +135,7 @@ describe('live runs in the dev server', () => {
       join(incident, 'repros/desync/desync.ts'),
     );
     // A real record of the desync repro, doctored to say "not reproduced": the live run must flip it back.
-    const run = await runNode([join(projectRoot, 'scripts/repro.ts'), SLUG, 'desync'], {
+    const run = await runNode([aftermathBin, 'repro', SLUG, 'desync'], {
       cwd: root,
       env: { XDG_CACHE_HOME: cache },
     });

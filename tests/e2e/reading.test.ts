@@ -19,7 +19,7 @@ import { incidentAsOf } from '../../src/domain/incidents.ts';
 import { checkDiagramReadability, drawnLabel, pageDiagrams } from '../../src/integration/diagram-readability.ts';
 import { createChromiumPool } from '../../src/render/chromium-pool.ts';
 import { MIN_LABEL_PX, smallestLabels } from '../../src/render/label-size.ts';
-import { buildSite, launchChromium, projectRoot, serveStatic, type StaticServer } from '../support/site.ts';
+import { buildSite, launchChromium, projectRoot, serveStatic, writeSiteConfig, type StaticServer } from '../support/site.ts';
 
 const slug = '2023-03-20-chatgpt-redis-py';
 const flagship = () => readArchive(siteRoot).incidents.find((i) => i.slug === slug)!;
@@ -32,14 +32,7 @@ let buildLog = '';
 beforeAll(async () => {
   mkdirSync(join(siteRoot, 'content/incidents'), { recursive: true });
   cpSync(join(projectRoot, 'content/incidents', slug), join(siteRoot, 'content/incidents', slug), { recursive: true });
-  writeFileSync(
-    join(siteRoot, 'astro.config.mjs'),
-    `import { defineConfig } from 'astro/config';
-import mdx from '@astrojs/mdx';
-import aftermath from '../../../../src/integration/index.ts';
-export default defineConfig({ site: 'https://postmortems.example.com', srcDir: '../../../../src', publicDir: '../../../../public', trailingSlash: 'always', integrations: [aftermath(), mdx()] });
-`,
-  );
+  writeSiteConfig(siteRoot, "site: 'https://postmortems.example.com', trailingSlash: 'always'");
   const result = await buildSite(siteRoot, outDir);
   buildLog = result.stdout + result.stderr;
   expect(result.code, buildLog).toBe(0);

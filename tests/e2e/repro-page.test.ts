@@ -19,8 +19,7 @@ import {
   projectRoot,
   runNode,
   serveStatic,
-  type StaticServer,
-} from '../support/site.ts';
+  type StaticServer, aftermathBin } from '../support/site.ts';
 
 describe('a repro run by the real runner', () => {
   const root = copyFixtureSite('repro-run');
@@ -34,7 +33,7 @@ describe('a repro run by the real runner', () => {
       join(incident, 'repros/desync/desync.ts'),
     );
     cpSync(join(incident, 'repros/desync'), join(incident, 'repros/never-run'), { recursive: true });
-    const run = await runNode([join(projectRoot, 'scripts/repro.ts'), '2024-01-01-desync', 'desync'], { cwd: root });
+    const run = await runNode([aftermathBin, 'repro', '2024-01-01-desync', 'desync'], { cwd: root });
     expect(run.code, run.stderr).toBe(0);
     browser = await launchChromium();
   }, 180_000);
@@ -282,7 +281,7 @@ describe('a recorded matrix and the prose that cites it', () => {
     expect(output).toMatch(unrecorded.message);
     expect(output).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
     // npm run check says the same before any build.
-    const check = await runNode([join(projectRoot, 'scripts/check-content.ts')], { cwd: root });
+    const check = await runNode([aftermathBin, 'check'], { cwd: root });
     expect(check.code).toBe(1);
     expect(check.stderr).toMatch(unrecorded.message);
   }, 120_000);

@@ -1,5 +1,5 @@
 /**
- * Runs `scripts/import-statuspage.ts` and `scripts/import-github.ts` as a user would (a child
+ * Runs `aftermath import statuspage` and `aftermath import github` as a user would (a child
  * Node process), against a local HTTP server that answers with the recorded payloads in
  * tests/fixtures/payloads. Nothing here touches the network beyond 127.0.0.1.
  */
@@ -17,8 +17,8 @@ import { timelineSchema } from '../../src/schemas/timeline.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const payloads = join(root, 'tests/fixtures/payloads');
-const STATUSPAGE_SCRIPT = join(root, 'scripts/import-statuspage.ts');
-const GITHUB_SCRIPT = join(root, 'scripts/import-github.ts');
+const STATUSPAGE = ['import', 'statuspage'];
+const GITHUB = ['import', 'github'];
 /** When the fake GitHub's rate limit resets: 2030-01-01T00:00:00Z. */
 const RATE_LIMIT_RESET = 1893456000;
 
@@ -121,10 +121,13 @@ interface Run {
 }
 
 /** Runs a script with Node, as `npm run import:…` does, without any GITHUB_TOKEN from the caller. */
-function run(script: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
+function run(command: string[], args: string[], env: Record<string, string> = {}): Promise<Run> {
   const { GITHUB_TOKEN: _ignored, ...inherited } = process.env;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, ...args], { cwd: work, env: { ...inherited, ...env } });
+    const child = spawn(process.execPath, [join(root, 'bin/aftermath.js'), ...command, ...args], {
+      cwd: work,
+      env: { ...inherited, ...env },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -137,9 +140,9 @@ function run(script: string, args: string[], env: Record<string, string> = {}): 
 const timelineOut = () => join(work, 'incident/timeline.yaml');
 const historyOut = () => join(work, 'incident/history.yaml');
 
-describe('npm run import:statuspage', () => {
+describe('aftermath import statuspage', () => {
   it('imports an incident from its page address into a new timeline.yaml', async () => {
-    const result = await run(STATUSPAGE_SCRIPT, [`${base}/incidents/fx3nq8mw0t2k`, '--out', timelineOut()]);
+    const result = await run(STATUSPAGE, [`${base}/incidents/fx3nq8mw0t2k`, '--out', timelineOut()]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('"Elevated error rates on the Widgets API" (fx3nq8mw0t2k): 5 update(s): 5 added');
@@ -161,7 +164,7 @@ describe('npm run import:statuspage', () => {
       '# Pacific time.\n- at: "2024-01-30T08:55:00-08:00"\n  kind: trigger\n  title: A config push raises the error rate\n' +
       '  source: https://blog.example.com/2024/widgets-api-errors\n  confidence: verified\n';
     writeFileSync(timelineOut(), handWritten);
-    const first = await run(STATUSPAGE_SCRIPT, [
+    const first = await run(STATUSPAGE, [
       `${base}/api/v2/incidents.json`,
       '--incident',
       'fx3nq8mw0t2k',
@@ -174,7 +177,7 @@ describe('npm run import:statuspage', () => {
     expect(written.startsWith(handWritten)).toBe(true);
     expect(timelineSchema.parse(parse(written))).toHaveLength(6);
 
-    const second = await run(STATUSPAGE_SCRIPT, [
+    const second = await run(STATUSPAGE, [
       `${base}/api/v2/incidents.json`,
       '--incident',
       'fx3nq8mw0t2k',
@@ -187,7 +190,7 @@ describe('npm run import:statuspage', () => {
   });
 
   it('prints the timeline when there is no --out, and reads a saved JSON file', async () => {
-    const result = await run(STATUSPAGE_SCRIPT, [join(payloads, 'statuspage/maintenance-m4n5b6v7c8x9.json')]);
+    const result = await run(STATUSPAGE, [join(payloads, 'statuspage/maintenance-m4n5b6v7c8x9.json')]);
     expect(result.code).toBe(0);
     expect(timelineSchema.parse(parse(result.stdout)).map((e) => e.title)).toEqual([
       'Scheduled',
@@ -199,21 +202,21 @@ describe('npm run import:statuspage', () => {
   });
 
   it('says which address answered 404', async () => {
-    const result = await run(STATUSPAGE_SCRIPT, [`${base}/incidents/doesnotexist`, '--out', timelineOut()]);
+    const result = await run(STATUSPAGE, [`${base}/incidents/doesnotexist`, '--out', timelineOut()]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`incident not found: ${base}/api/v2/incidents/doesnotexist.json answered 404`);
     expect(existsSync(timelineOut())).toBe(false);
   });
 
   it('lists the incidents found when the id is not in incidents.json', async () => {
-    const result = await run(STATUSPAGE_SCRIPT, [`${base}/api/v2/incidents.json`, '--incident', 'nope12345678']);
+    const result = await run(STATUSPAGE, [`${base}/api/v2/incidents.json`, '--incident', 'nope12345678']);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('incident "nope12345678" is not in');
     expect(result.stderr).toContain('which lists 2: q8w7e6r5t4y3, fx3nq8mw0t2k');
   });
 
   it('fails on an unknown status without writing anything', async () => {
-    const result = await run(STATUSPAGE_SCRIPT, [`${base}/incidents/z9y8x7w6v5u4`, '--out', timelineOut()]);
+    const result = await run(STATUSPAGE, [`${base}/incidents/z9y8x7w6v5u4`, '--out', timelineOut()]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('has status "degraded"');
     expect(result.stderr).toContain('Accepted: investigating, identified, monitoring, update, resolved, postmortem');
@@ -221,7 +224,7 @@ describe('npm run import:statuspage', () => {
   });
 
   it('says when the answer is not JSON', async () => {
-    const result = await run(STATUSPAGE_SCRIPT, [`${base}/incidents/htmlpage1234`]);
+    const result = await run(STATUSPAGE, [`${base}/incidents/htmlpage1234`]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(
       'did not answer with JSON (text/html; charset=utf-8; it starts with "<!DOCTYPE html>',
@@ -229,7 +232,7 @@ describe('npm run import:statuspage', () => {
   });
 
   it('says when the status page cannot be reached', async () => {
-    const result = await run(STATUSPAGE_SCRIPT, [`${closedPortUrl}/incidents/fx3nq8mw0t2k`]);
+    const result = await run(STATUSPAGE, [`${closedPortUrl}/incidents/fx3nq8mw0t2k`]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(
       `could not reach ${closedPortUrl}/api/v2/incidents/fx3nq8mw0t2k.json (ECONNREFUSED)`,
@@ -241,12 +244,12 @@ describe('npm run import:statuspage', () => {
       timelineOut(),
       '- at: "2024-01-30T08:55"\n  kind: trigger\n  title: x\n  source: https://a.example.com\n  confidence: verified\n',
     );
-    const invalid = await run(STATUSPAGE_SCRIPT, [`${base}/incidents/fx3nq8mw0t2k`, '--out', timelineOut()]);
+    const invalid = await run(STATUSPAGE, [`${base}/incidents/fx3nq8mw0t2k`, '--out', timelineOut()]);
     expect(invalid.code).toBe(1);
     expect(invalid.stderr).toMatch(/fix .*timeline\.yaml before importing into it/);
     expect(invalid.stderr).toContain('has no UTC offset');
 
-    const missing = await run(STATUSPAGE_SCRIPT, [
+    const missing = await run(STATUSPAGE, [
       `${base}/incidents/fx3nq8mw0t2k`,
       '--out',
       join(work, 'no-such-incident/timeline.yaml'),
@@ -256,23 +259,23 @@ describe('npm run import:statuspage', () => {
   });
 
   it('explains its usage', async () => {
-    const none = await run(STATUSPAGE_SCRIPT, []);
+    const none = await run(STATUSPAGE, []);
     expect(none.code).toBe(2);
-    expect(none.stderr).toContain('Usage: npm run import:statuspage');
-    const unknown = await run(STATUSPAGE_SCRIPT, [`${base}/incidents/fx3nq8mw0t2k`, '--incdent', 'x']);
+    expect(none.stderr).toContain('usage: aftermath import statuspage');
+    const unknown = await run(STATUSPAGE, [`${base}/incidents/fx3nq8mw0t2k`, '--incdent', 'x']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("Unknown option '--incdent'");
-    const noIncident = await run(STATUSPAGE_SCRIPT, [base]);
+    const noIncident = await run(STATUSPAGE, [base]);
     expect(noIncident.code).toBe(2);
     expect(noIncident.stderr).toContain('which incident? Add --incident <id>');
   });
 });
 
-describe('npm run import:github', () => {
+describe('aftermath import github', () => {
   const apiUrl = () => `${base}/api/v3`;
 
   it('imports issues, pull requests and a release into a new history.yaml', async () => {
-    const result = await run(GITHUB_SCRIPT, [
+    const result = await run(GITHUB, [
       '--repo',
       'example-org/widget',
       '--items',
@@ -318,7 +321,7 @@ describe('npm run import:github', () => {
       'repository: example-org/widget\nitems:\n  - type: issue\n    number: 2624\n    title: Old\n    note: Found by a customer.\n    outcome: landed\n' +
       '  - type: advisory\n    id: CVE-2024-0001\n    title: An advisory nobody asked about\n';
     writeFileSync(historyOut(), handWritten);
-    const result = await run(GITHUB_SCRIPT, [
+    const result = await run(GITHUB, [
       '--repo',
       'example-org/widget',
       '--items',
@@ -345,7 +348,7 @@ describe('npm run import:github', () => {
   });
 
   it('sends the token from --token or GITHUB_TOKEN as a bearer token', async () => {
-    const flag = await run(GITHUB_SCRIPT, [
+    const flag = await run(GITHUB, [
       '--repo',
       'example-org/widget',
       '--items',
@@ -357,7 +360,7 @@ describe('npm run import:github', () => {
     ]);
     expect(flag.code).toBe(0);
     expect(parse(flag.stdout).items[0].tag).toBe('v4.5.5');
-    const env = await run(GITHUB_SCRIPT, ['--repo', 'example-org/widget', '--items', 'v4.5.5', '--api-url', apiUrl()], {
+    const env = await run(GITHUB, ['--repo', 'example-org/widget', '--items', 'v4.5.5', '--api-url', apiUrl()], {
       GITHUB_TOKEN: 'from-env',
     });
     expect(env.code).toBe(0);
@@ -365,7 +368,7 @@ describe('npm run import:github', () => {
   });
 
   it('names the missing item on 404', async () => {
-    const result = await run(GITHUB_SCRIPT, [
+    const result = await run(GITHUB, [
       '--repo',
       'example-org/widget',
       '--items',
@@ -378,12 +381,12 @@ describe('npm run import:github', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('example-org/widget#9999 not found: check the repository and number');
     expect(existsSync(historyOut())).toBe(false);
-    const tag = await run(GITHUB_SCRIPT, ['--repo', 'example-org/widget', '--items', 'v0.0.0', '--api-url', apiUrl()]);
+    const tag = await run(GITHUB, ['--repo', 'example-org/widget', '--items', 'v0.0.0', '--api-url', apiUrl()]);
     expect(tag.stderr).toContain('example-org/widget release v0.0.0 not found: check the repository and the tag');
   });
 
   it('says when the rate limit resets and that a token raises it', async () => {
-    const result = await run(GITHUB_SCRIPT, ['--repo', 'example-org/limited', '--items', '1', '--api-url', apiUrl()]);
+    const result = await run(GITHUB, ['--repo', 'example-org/limited', '--items', '1', '--api-url', apiUrl()]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("GitHub's API rate limit is used up (HTTP 403");
     expect(result.stderr).toContain(`It resets at ${new Date(RATE_LIMIT_RESET * 1000).toISOString()}`);
@@ -393,7 +396,7 @@ describe('npm run import:github', () => {
   });
 
   it('explains a rejected token without printing it', async () => {
-    const result = await run(GITHUB_SCRIPT, [
+    const result = await run(GITHUB, [
       '--repo',
       'example-org/widget',
       '--items',
@@ -409,7 +412,7 @@ describe('npm run import:github', () => {
   });
 
   it('says when GitHub cannot be reached', async () => {
-    const result = await run(GITHUB_SCRIPT, [
+    const result = await run(GITHUB, [
       '--repo',
       'example-org/widget',
       '--items',
@@ -424,11 +427,11 @@ describe('npm run import:github', () => {
   });
 
   it('explains its usage', async () => {
-    const noRepo = await run(GITHUB_SCRIPT, ['--items', '1']);
+    const noRepo = await run(GITHUB, ['--items', '1']);
     expect(noRepo.code).toBe(2);
     expect(noRepo.stderr).toContain('give the repository with --repo owner/name');
-    expect(noRepo.stderr).toContain('Usage: npm run import:github');
-    const badRepo = await run(GITHUB_SCRIPT, ['--repo', 'widget', '--items', '1']);
+    expect(noRepo.stderr).toContain('usage: aftermath import github');
+    const badRepo = await run(GITHUB, ['--repo', 'widget', '--items', '1']);
     expect(badRepo.code).toBe(2);
     expect(badRepo.stderr).toContain('expected --repo as owner/name');
   });

@@ -1,5 +1,5 @@
 /**
- * `npm run repro` as a user runs it, on a throwaway copy of the fixture site: recording,
+ * `aftermath repro` as a user runs it, on a throwaway copy of the fixture site: recording,
  * --check, --json, --shard, exit codes, and Ctrl-C in the middle of a cell.
  */
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,7 +22,8 @@ import {
 import { buildWheel } from '../fixtures/repro/packages.ts';
 import { projectRoot, runNode } from '../support/site.ts';
 
-const CLI = join(projectRoot, 'scripts/repro.ts');
+/** `aftermath repro`, as a site runs it. */
+const REPRO = [aftermathBin, 'repro'];
 const temps = tempDirs();
 afterAll(() => temps.removeAll());
 
@@ -33,7 +34,7 @@ beforeAll(() => {
   env = { REPRO_PYTHON: TEST_PYTHON, XDG_CACHE_HOME: temps.make() };
 });
 
-const repro = (...args: string[]) => runNode([CLI, ...args], { cwd: site, env });
+const repro = (...args: string[]) => runNode([...REPRO, ...args], { cwd: site, env });
 const reproDir = (id: string) => join(site, 'content/incidents', INCIDENT, 'repros', id);
 
 /** Records echo-redis, then makes its first cell say "reproduced": a re-run flips it back. */
@@ -45,7 +46,7 @@ async function recordWithFirstCellFlipped(): Promise<void> {
   writeFileSync(file, JSON.stringify(doctored));
 }
 
-describe('npm run repro', { timeout: 60_000 }, () => {
+describe('aftermath repro', { timeout: 60_000 }, () => {
   it('runs a matrix with progress on stderr, records results.json, and a --check passes', async () => {
     const first = await repro(INCIDENT, 'echo-redis');
     expect(first.code, first.stderr).toBe(0);
@@ -151,7 +152,7 @@ describe('npm run repro', { timeout: 60_000 }, () => {
     } finally {
       writeFileSync(manifest, original);
     }
-    const noRedis = await runNode([CLI, INCIDENT, 'echo-redis'], {
+    const noRedis = await runNode([...REPRO, INCIDENT, 'echo-redis'], {
       cwd: site,
       env: { ...env, REDIS_SERVER: '/nonexistent/redis-server' },
     });
@@ -226,7 +227,7 @@ describe('npm run repro', { timeout: 60_000 }, () => {
     const tmp = temps.make(`${marker}-tmp-`);
     const redisBefore = pgrep('^redis-server 127\\.0\\.0\\.1:').length;
     const result = await runNode(
-      [CLI, INCIDENT, 'echo-redis', '--jobs', '2', '--out', join(temps.make(), 'out.json')],
+      [...REPRO, INCIDENT, 'echo-redis', '--jobs', '2', '--out', join(temps.make(), 'out.json')],
       { cwd: site, env: { ...env, TMPDIR: tmp, AFTERMATH_TEST_MARKER: marker } },
     );
     expect(result.code, result.stderr).toBe(0);
@@ -262,7 +263,7 @@ describe('npm run repro', { timeout: 60_000 }, () => {
     expect(pgrep(`redis-server 127.0.0.1:${running.redis}`)).toHaveLength(1);
 
     const next = await runNode(
-      [CLI, INCIDENT, 'echo-redis', '--shard', '1/2', '--out', join(temps.make(), 'out.json')],
+      [...REPRO, INCIDENT, 'echo-redis', '--shard', '1/2', '--out', join(temps.make(), 'out.json')],
       { cwd: site, env: { ...env, TMPDIR: tmp } },
     );
     expect(next.code, next.stderr).toBe(0);
@@ -371,7 +372,7 @@ describe('a version range through the CLI', { timeout: 180_000 }, () => {
     buildWheel(wheels, '1.0', true);
     buildWheel(wheels, '2.0', false);
     const rangeEnv = { ...env, PIP_NO_INDEX: '1', PIP_FIND_LINKS: wheels };
-    const run = (...args: string[]) => runNode([CLI, ...args], { cwd: rangeSite, env: rangeEnv });
+    const run = (...args: string[]) => runNode([...REPRO, ...args], { cwd: rangeSite, env: rangeEnv });
 
     const first = await run(INCIDENT, 'pinned-py');
     expect(first.code, first.stderr).toBe(0);

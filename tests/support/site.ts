@@ -3,7 +3,7 @@
  * output over loopback, and drive Debian's Chromium through playwright-core.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve } from 'node:path';
@@ -12,10 +12,12 @@ import { chromiumLaunchOptions } from '../../src/render/chromium.ts';
 
 export const projectRoot = resolve(import.meta.dirname, '../..');
 const astroBin = join(projectRoot, 'node_modules/astro/bin/astro.mjs');
+/** The `aftermath` command, as a site's package.json runs it. */
+export const aftermathBin = join(projectRoot, 'bin/aftermath.js');
 
 /**
- * A throwaway copy of the committed fixture site `tests/fixtures/sites/<name>`, next to it (so its
- * astro.config.mjs finds Aftermath's src/ by the same relative path), for a test that changes it.
+ * A throwaway copy of the committed fixture site `tests/fixtures/sites/<name>`, next to it (inside
+ * this checkout, where `import aftermath from 'aftermath'` finds it), for a test that changes it.
  */
 export function copyFixtureSite(name: string): string {
   const root = mkdtempSync(join(projectRoot, `tests/fixtures/sites/.tmp-${name}-`));
@@ -24,6 +26,22 @@ export function copyFixtureSite(name: string): string {
     filter: (path) => !/[\\/](dist|\.astro|node_modules)$/.test(path),
   });
   return root;
+}
+
+/**
+ * A team's site scaffolding in `root`: astro.config.mjs with `config` (the fields before
+ * `integrations`) and `aftermath(options)`, and the src/content.config.ts every site has.
+ */
+export function writeSiteConfig(root: string, config = '', options = "{ title: 'Aftermath' }"): void {
+  mkdirSync(join(root, 'src'), { recursive: true });
+  writeFileSync(
+    join(root, 'astro.config.mjs'),
+    `import { defineConfig } from 'astro/config';
+import aftermath from 'aftermath';
+export default defineConfig({ ${config ? `${config}, ` : ''}integrations: [aftermath(${options})] });
+`,
+  );
+  writeFileSync(join(root, 'src/content.config.ts'), "export { collections } from 'aftermath/collections';\n");
 }
 
 export interface CommandResult {
@@ -156,33 +174,30 @@ export interface DevServer {
  * `astro dev` for the site at `root` on a free loopback port, with a user's environment plus
  * `env`; resolves once it says where it listens (or rejects with its output).
  */
-export async function startDevServer(root: string, env: NodeJS.ProcessEnv = {}): Promise<DevServer> {
+/**
+ * `astro dev` for the site at `root` on a free loopback port, or `command` (e.g. a site's own
+ * `npm run dev --`) given the same --host and --port.
+ */
+export async function startDevServer(
+  root: string,
+  env: NodeJS.ProcessEnv = {},
+  { command }: { command?: string[] } = {},
+): Promise<DevServer> {
   const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    [
-      join(projectRoot, 'node_modules/astro/bin/astro.mjs'),
-      'dev',
-      '--root',
-      root,
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(port),
-    ],
-    {
-      cwd: root,
-      env: { ...userEnvironment(), ASTRO_TELEMETRY_DISABLED: '1', NO_COLOR: '1', FORCE_COLOR: '0', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const [program, ...args] = command ?? [process.execPath, join(projectRoot, 'node_modules/astro/bin/astro.mjs'), 'dev', '--root', root];
+  const child = spawn(program!, [...args, '--host', '127.0.0.1', '--port', String(port)], {
+    cwd: root,
+    env: { ...userEnvironment(), ASTRO_TELEMETRY_DISABLED: '1', NO_COLOR: '1', FORCE_COLOR: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, so that stopping it stops what it started (npm, then Astro).
+    detached: true,
+  });
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
   const url = `http://127.0.0.1:${port}`;
-  for (const started = Date.now(); !output.includes(`${url}/`);) {
-    if (child.exitCode !== null || Date.now() - started > 60_000)
-      throw new Error(`astro dev did not start:\n${output}`);
+  for (const started = Date.now(); !output.includes(`${url}/`); ) {
+    if (child.exitCode !== null || Date.now() - started > 60_000) throw new Error(`astro dev did not start:\n${output}`);
     await new Promise((r) => setTimeout(r, 200));
   }
   return {
@@ -192,7 +207,7 @@ export async function startDevServer(root: string, env: NodeJS.ProcessEnv = {}):
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
+      process.kill(-child.pid!, 'SIGTERM');
       await exited;
     },
   };

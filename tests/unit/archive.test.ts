@@ -388,7 +388,7 @@ describe('body problems', () => {
       file: INDEX,
       line: 24,
       field: '<Ref to>',
-      message: `"#9999" is not in ${HISTORY}. Add it there (by hand or with npm run import:github), or fix the reference`,
+      message: `"#9999" is not in ${HISTORY}. Add it there (by hand or with npx aftermath import github), or fix the reference`,
     });
   });
 
@@ -657,7 +657,7 @@ describe('timeline.yaml problems', () => {
       file: TIMELINE,
       line: 8,
       field: '[0].refs[1]',
-      message: `"#40" is not in ${HISTORY}. Add it there (by hand or with npm run import:github), or fix the reference`,
+      message: `"#40" is not in ${HISTORY}. Add it there (by hand or with npx aftermath import github), or fix the reference`,
     });
   });
 });
@@ -668,7 +668,7 @@ describe('history.yaml problems', () => {
       file: HISTORY,
       line: 9,
       field: 'items[0].relations[0].to',
-      message: `"#10" is not in ${HISTORY}. Add it there (by hand or with npm run import:github), or fix the reference`,
+      message: `"#10" is not in ${HISTORY}. Add it there (by hand or with npx aftermath import github), or fix the reference`,
     });
   });
 
@@ -765,7 +765,7 @@ describe('archive-level problems', () => {
     expect(onlyProblem({ 'index.mdx': null })).toEqual({
       file: DIR,
       message:
-        'this incident folder has no index.mdx. Add one, or scaffold a new incident with: npm run new -- "Title"',
+        'this incident folder has no index.mdx. Add one, or scaffold a new incident with: npx aftermath new "Title"',
     });
   });
 
@@ -793,7 +793,7 @@ describe('archive-level problems', () => {
       problems: [
         {
           file: 'content/incidents',
-          message: 'the incidents folder does not exist. Create one incident with: npm run new -- "Title"',
+          message: 'the incidents folder does not exist. Create the first incident with: npx aftermath new "Title"',
         },
       ],
     });
@@ -801,8 +801,8 @@ describe('archive-level problems', () => {
 
   it('reads another incidents folder when told to', () => {
     writeIncident();
-    expect(readArchive(root, { incidentsDir: 'elsewhere' }).problems[0]!.file).toBe('elsewhere');
-    expect(readArchive(root, { incidentsDir: 'content/incidents' }).incidents).toHaveLength(1);
+    expect(readArchive(root, { incidents: 'elsewhere' }).problems[0]!.file).toBe('elsewhere');
+    expect(readArchive(root, { incidents: 'content/incidents' }).incidents).toHaveLength(1);
   });
 
   it('reports the problems of every incident in one pass', () => {

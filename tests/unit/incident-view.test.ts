@@ -159,7 +159,7 @@ describe('incidentPageView', () => {
     expect(page.timeline.length).toBeGreaterThan(0);
     const race = page.repro('race');
     expect(race.embedded).toBe(true);
-    expect(race.command).toBe('REPRO_PYTHON=/usr/bin/python3 npm run repro -- 2024-06-02-queue-backlog race');
+    expect(race.command).toBe('REPRO_PYTHON=/usr/bin/python3 npx aftermath repro 2024-06-02-queue-backlog race');
     expect(race.ran.map((r) => [r.slug, r.page, r.exit, r.seconds, r.ranAt])).toEqual([
       ['4.5.1', 'repros/race/4.5.1/', '0', '0.9', '2026-11-22 06:50 UTC'],
     ]);
@@ -238,11 +238,11 @@ describe('one list, one renderer', () => {
     ).toEqual(['src/integration/rehype-diagrams.ts', 'src/view/incident-view.ts']);
   });
 
-  it('hands that list to the build’s prerender and to npm run check', () => {
+  it('hands that list to the build’s prerender and to aftermath check', () => {
     expect(text('src/integration/index.ts')).toMatch(
       /import \{ incidentDiagrams \} from '\.\.\/view\/incident-view\.ts'[\s\S]*prerenderDiagrams\(published\(\)\.flatMap\(incidentDiagrams\)\)/,
     );
-    expect(text('scripts/check-content.ts')).toContain("import { checkDiagrams } from '../src/view/incident-view.ts'");
+    expect(text('src/cli/check.ts')).toContain("import { checkDiagrams } from '../view/incident-view.ts'");
   });
 
   it('leaves the components as templates: no collection lookups, no rendering', () => {

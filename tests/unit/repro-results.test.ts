@@ -103,7 +103,7 @@ describe('isStale / checkResults', () => {
     expect(stale).toMatchObject({ ok: false, stale: true });
     expect(stale.problems[0]).toMatch(/stale/);
     expect(checkResults(undefined, results('h', [])).problems[0]).toMatch(
-      /no results\.json recorded; run npm run repro -- inc r/,
+      /no results\.json recorded; run npx aftermath repro inc r/,
     );
   });
 });

@@ -96,8 +96,8 @@ describe('small helpers', () => {
     expect(
       shortReason('pip could not install redis==4.5.1: no index reachable (ERROR: No matching distribution)'),
     ).toBe('pip could not install redis==4.5.1: no index reachable');
-    expect(reproCommand('inc', 'r', manifest.runtime)).toBe('REPRO_PYTHON=/usr/bin/python3 npm run repro -- inc r');
-    expect(reproCommand('inc', 'r', 'node')).toBe('npm run repro -- inc r');
+    expect(reproCommand('inc', 'r', manifest.runtime)).toBe('REPRO_PYTHON=/usr/bin/python3 npx aftermath repro inc r');
+    expect(reproCommand('inc', 'r', 'node')).toBe('npx aftermath repro inc r');
   });
 });
 
@@ -392,16 +392,16 @@ describe('<Verdict> citations', () => {
       'there is no repro "nope" to cite (this incident\'s repros: sweep, proxy, unrun). Fix the id, or add the repro under repros/nope/',
     );
     expect(message({ repro: 'unrun' })).toBe(
-      'the repro "unrun" has no recorded results (content/incidents/i/repros/unrun/results.json), so there is no verdict to cite. Run npm run repro -- i unrun and commit its results.json',
+      'the repro "unrun" has no recorded results (content/incidents/i/repros/unrun/results.json), so there is no verdict to cite. Run npx aftermath repro i unrun and commit its results.json',
     );
     expect(message({ repro: 'proxy', version: '4.4.4' })).toBe(
-      'the repro "proxy" has no recorded cell for version 4.4.4 (recorded: 4.5.1). Record it with npm run repro -- i proxy --version 4.4.4 and commit results.json, or cite a recorded version',
+      'the repro "proxy" has no recorded cell for version 4.4.4 (recorded: 4.5.1). Record it with npx aftermath repro i proxy --version 4.4.4 and commit results.json, or cite a recorded version',
     );
     expect(message({ repro: 'proxy', version: '9.9.9' })).toMatch(
       /9\.9\.9 is not in content\/incidents\/i\/repros\/proxy\/repro\.yaml \(package\.versions: 4\.5\.1, 4\.4\.4\); add it there/,
     );
     expect(message({ repro: 'sweep', version: '4.5.1', params: 'SLEEP=0.5' })).toBe(
-      'the repro "sweep" has no recorded cell for 4.5.1 with SLEEP=0.5 (recorded for 4.5.1: SLEEP=0.001, SLEEP=0.000001). Fix params="…", or add the value to content/incidents/i/repros/sweep/repro.yaml and record it with npm run repro -- i sweep --version 4.5.1',
+      'the repro "sweep" has no recorded cell for 4.5.1 with SLEEP=0.5 (recorded for 4.5.1: SLEEP=0.001, SLEEP=0.000001). Fix params="…", or add the value to content/incidents/i/repros/sweep/repro.yaml and record it with npx aftermath repro i sweep --version 4.5.1',
     );
     expect(message({ repro: 'sweep', version: '4.5.1' })).toBe(
       'the repro "sweep" recorded 2 cells for 4.5.1; say which with params="…" (one of: SLEEP=0.001, SLEEP=0.000001)',

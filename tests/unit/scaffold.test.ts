@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readArchive } from '../../src/archive/archive.ts';
 import { scaffoldIncident, ScaffoldError, titleSlug as slugify, todayIn } from '../../src/archive/scaffold.ts';
 
-const SCRIPT = resolve(import.meta.dirname, '../../scripts/new-incident.ts');
+const AFTERMATH = resolve(import.meta.dirname, '../../bin/aftermath.js');
 
 let root: string;
 beforeEach(() => {
@@ -22,7 +22,7 @@ function writeScaffold(files: Record<string, string>, slug: string): void {
 }
 
 function runNew(args: string[]) {
-  const result = spawnSync(process.execPath, [SCRIPT, ...args], {
+  const result = spawnSync(process.execPath, [AFTERMATH, 'new', ...args], {
     cwd: root,
     encoding: 'utf8',
     env: { ...process.env, NO_COLOR: '1' },
@@ -132,7 +132,7 @@ describe('scaffoldIncident', () => {
   it('refuses bad options with a message that says what to pass', () => {
     const attempt = (options: Parameters<typeof scaffoldIncident>[0]) => () => scaffoldIncident(options);
     expect(attempt({ title: '  ', date: '2024-06-02' })).toThrow(
-      new ScaffoldError('the title must not be empty, e.g. npm run new -- "Queue backlog delays orders"'),
+      new ScaffoldError('the title must not be empty, e.g. npx aftermath new "Queue backlog delays orders"'),
     );
     expect(attempt({ title: 'X', date: '2024-6-2' })).toThrow(
       '"2024-6-2" is not a date; give --date as YYYY-MM-DD, e.g. 2024-06-02',
@@ -146,7 +146,7 @@ describe('scaffoldIncident', () => {
   });
 });
 
-describe('npm run new (scripts/new-incident.ts)', () => {
+describe('aftermath new', () => {
   it('creates an incident that readArchive accepts, and says what to do next', () => {
     mkdirSync(join(root, 'content/incidents'), { recursive: true });
     const result = runNew([
@@ -163,7 +163,7 @@ describe('npm run new (scripts/new-incident.ts)', () => {
     const dir = 'content/incidents/2024-06-02-queue-backlog-delays-orders';
     expect(result.stdout).toMatch(new RegExp(`^Created ${dir}/ \\(index\\.mdx, timeline\\.yaml, history\\.yaml\\)\\n`));
     expect(result.stdout).toContain('Next steps:');
-    expect(result.stdout).toContain('npm run check');
+    expect(result.stdout).toContain('npx aftermath check');
     expect(readdirSync(join(root, dir)).sort()).toEqual(['history.yaml', 'index.mdx', 'timeline.yaml']);
 
     const { problems, incidents } = readArchive(root);
@@ -177,7 +177,7 @@ describe('npm run new (scripts/new-incident.ts)', () => {
     const result = runNew(['Disk', 'full', '--date', '2023-01-05', '--dir', 'site/incidents']);
     expect(result.code).toBe(0);
     expect(
-      readArchive(root, { incidentsDir: 'site/incidents' }).incidents.map((i) => [i.slug, i.frontmatter.title]),
+      readArchive(root, { incidents: 'site/incidents' }).incidents.map((i) => [i.slug, i.frontmatter.title]),
     ).toEqual([['2023-01-05-disk-full', 'Disk full']]);
   });
 
@@ -189,7 +189,7 @@ describe('npm run new (scripts/new-incident.ts)', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toBe(
-      'npm run new: content/incidents/2024-06-02-queue-backlog already exists; nothing was written. Edit that incident, or pick another title or --date.\n',
+      'aftermath new: content/incidents/2024-06-02-queue-backlog already exists; nothing was written. Edit that incident, or pick another title or --date.\n',
     );
     expect(readdirSync(dir)).toEqual(['index.mdx']);
     expect(readFileSync(join(dir, 'index.mdx'), 'utf8')).toBe('mine\n');
@@ -198,11 +198,11 @@ describe('npm run new (scripts/new-incident.ts)', () => {
   it('exits 1 with the reason and usage on bad input', () => {
     const noTitle = runNew([]);
     expect(noTitle.code).toBe(1);
-    expect(noTitle.stderr).toMatch(/^npm run new: give the incident a title\.\n\nusage: npm run new -- "Title"/);
+    expect(noTitle.stderr).toMatch(/^aftermath new: give the incident a title\.\n\nusage: aftermath new "Title"/);
 
     const badZone = runNew(['X', '--timezone', 'PST']);
     expect(badZone.code).toBe(1);
-    expect(badZone.stderr).toMatch(/^npm run new: "PST" is not an IANA time zone/);
+    expect(badZone.stderr).toMatch(/^aftermath new: "PST" is not an IANA time zone/);
 
     const unknownOption = runNew(['X', '--sevrity', 'SEV1']);
     expect(unknownOption.code).toBe(1);

@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { SITE_SCRIPTS } from '../../src/cli/init.ts';
 import { projectRoot } from '../support/site.ts';
 
 interface Step {
@@ -66,16 +67,27 @@ describe('workflows', () => {
     expect(runs).toEqual(expect.arrayContaining(['npm run check', 'npm run build']));
   });
 
-  it.each(WORKFLOWS)('%s: every job has steps, and every npm run names a script of package.json', (name) => {
-    const workflow = load(name);
-    expect(Object.keys(workflow.jobs).length).toBeGreaterThan(0);
-    for (const job of Object.values(workflow.jobs)) {
-      expect(job.steps.length).toBeGreaterThan(0);
-      for (const step of job.steps) {
-        expect(step.uses ?? step.run, JSON.stringify(step)).toBeTruthy();
-        for (const [, script] of (step.run ?? '').matchAll(/npm run (\S+)/g)) expect(scripts).toContain(script);
+  it.each(WORKFLOWS)(
+    "%s: every job has steps, and every npm run names a script of this package.json and of a new site's",
+    (name) => {
+      const workflow = load(name);
+      expect(Object.keys(workflow.jobs).length).toBeGreaterThan(0);
+      for (const job of Object.values(workflow.jobs)) {
+        expect(job.steps.length).toBeGreaterThan(0);
+        for (const step of job.steps) {
+          expect(step.uses ?? step.run, JSON.stringify(step)).toBeTruthy();
+          for (const [, script] of (step.run ?? '').matchAll(/npm run (\S+)/g)) {
+            expect(scripts).toContain(script);
+            expect(Object.keys(SITE_SCRIPTS)).toContain(script);
+          }
+        }
       }
-    }
+    },
+  );
+
+  it.each(WORKFLOWS)("%s is the one aftermath init gives a team's site (this repository's site is one)", (name) => {
+    const template = readFileSync(join(projectRoot, 'templates/site/.github/workflows', name), 'utf8');
+    expect(template).toBe(readFileSync(join(projectRoot, '.github/workflows', name), 'utf8'));
   });
 
   it('repros.yml: N shard jobs each run --shard i/N with --out, and the merge job waits for all of them and merges with --check', () => {

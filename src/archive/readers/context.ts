@@ -8,8 +8,8 @@ import type { IncidentFolder } from '../incident-folder.ts';
 import { parseYaml, problemsFromZod, type ContentProblem, type LocatedYaml } from '../../schemas/problems.ts';
 
 export interface ArchiveOptions {
-  /** The incidents folder, relative to the site's root. */
-  incidentsDir?: string;
+  /** The incidents folder, relative to the site's root (`aftermath({ incidents })`). */
+  incidents?: string;
   /** The site lets MDX run code (`aftermath({ allowMdxCode: true })`). */
   allowMdxCode?: boolean;
 }

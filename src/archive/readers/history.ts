@@ -39,7 +39,7 @@ export function readHistory(ctx: ReadContext): HistoryFile {
   });
   const unknownRef = (ref: string) => {
     const near = similarKeys(ref, keys.keys());
-    return `"${ref}" is not in ${file}. Add it there (by hand or with npm run import:github), or fix the reference${near.length ? ` (did you mean ${near.map((k) => `"${k}"`).join(' or ')}?)` : ''}`;
+    return `"${ref}" is not in ${file}. Add it there (by hand or with npx aftermath import github), or fix the reference${near.length ? ` (did you mean ${near.map((k) => `"${k}"`).join(' or ')}?)` : ''}`;
   };
   const found: HistoryFile = { file, history, doc: read?.doc, readable, keys: new Set(keys.keys()), unknownRef };
   if (readable) {

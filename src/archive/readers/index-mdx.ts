@@ -29,7 +29,7 @@ export function readIndexMdx(ctx: ReadContext): IndexMdx | undefined {
     problems.push({
       file: folder.dir,
       message:
-        'this incident folder has no index.mdx. Add one, or scaffold a new incident with: npm run new -- "Title"',
+        'this incident folder has no index.mdx. Add one, or scaffold a new incident with: npx aftermath new "Title"',
     });
     return undefined;
   }

@@ -53,7 +53,7 @@ export function readRepros(ctx: ReadContext, advisories: readonly string[] | und
       ctx,
       posix.join(dir, RESULTS_FILE),
       reproResultsSchema,
-      `Re-record it with npm run repro -- ${folder.dir.split('/').at(-1)} ${id} (or delete it to show the repro as not yet run)`,
+      `Re-record it with npx aftermath repro ${folder.dir.split('/').at(-1)} ${id} (or delete it to show the repro as not yet run)`,
     );
     if (results === null) continue;
     // Open while the recording predates them: recording the repro again settles them.

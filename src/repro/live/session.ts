@@ -1,7 +1,7 @@
 /**
  * A live run for `astro dev`: the cells a page asked for, run by the real runner
  * with their output streamed as it arrives, then recorded in results.json exactly as
- * `npm run repro` records them. The HTTP side (token, loopback, one run at a time) is
+ * `npx aftermath repro` records them. The HTTP side (token, loopback, one run at a time) is
  * src/integration/live-runs.ts; this side never sees a request, only archive records.
  */
 import { availableParallelism } from 'node:os';
@@ -77,7 +77,7 @@ export type LiveEvent =
 export interface LiveRunOptions {
   signal: AbortSignal;
   onEvent: (event: LiveEvent) => void;
-  /** Cells at once; default as `npm run repro`: the number of cores. */
+  /** Cells at once; default as `npx aftermath repro`: the number of cores. */
   jobs?: number;
   env?: NodeJS.ProcessEnv;
 }
@@ -143,7 +143,7 @@ export async function runLive(
     });
     if (signal.aborted) return await stopped();
     if (!run?.cells.length) throw new Error('no cell ran');
-    // As `npm run repro` records: merged into the previous recording, in matrix order.
+    // As `npx aftermath repro` records: merged into the previous recording, in matrix order.
     const previous = readResults(root, repro.dir);
     const results = mergeResults(
       previous,

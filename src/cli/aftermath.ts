@@ -1,0 +1,103 @@
+/**
+ * `aftermath <command>`: the one command a site's authors run (bin/aftermath.js starts it). Each
+ * command is a module of this folder with `run(args)`, loaded only when it is the one asked for,
+ * so `aftermath new` does not load the repro runner.
+ */
+import { readFileSync } from 'node:fs';
+import { packageFile } from '../package-root.ts';
+
+interface Command {
+  /** How it is called, for the overview. */
+  synopsis: string;
+  summary: string;
+  load(): Promise<{ run(args: string[]): Promise<void> }>;
+}
+
+const COMMANDS: Record<string, Command> = {
+  init: {
+    synopsis: 'init <folder>',
+    summary: 'a new site: package.json, astro.config.mjs, one incident, workflows, README',
+    load: () => import('./init.ts'),
+  },
+  new: {
+    synopsis: 'new "Title"',
+    summary: "an incident's folder, ready to fill in",
+    load: () => import('./new.ts'),
+  },
+  check: {
+    synopsis: 'check',
+    summary: 'validate every incident and draw every diagram; exit 1 on any problem',
+    load: () => import('./check.ts'),
+  },
+  repro: {
+    synopsis: 'repro [incident] [repro]',
+    summary: 'run the repros and record their verdicts (--check re-runs them; merge joins shards)',
+    load: () => import('./repro.ts'),
+  },
+  'import statuspage': {
+    synopsis: 'import statuspage <address>',
+    summary: "a status page's updates into an incident's timeline.yaml",
+    load: () => import('./import-statuspage.ts'),
+  },
+  'import github': {
+    synopsis: 'import github --repo o/n',
+    summary: "issues, pull requests and releases into an incident's history.yaml",
+    load: () => import('./import-github.ts'),
+  },
+};
+
+const version: string = JSON.parse(readFileSync(packageFile('package.json'), 'utf8')).version;
+
+function overview(): string {
+  const width = Math.max(...Object.values(COMMANDS).map((c) => c.synopsis.length));
+  return `aftermath ${version}: incident postmortems as a static site
+
+usage: aftermath <command> [options]
+
+${Object.values(COMMANDS)
+  .map((c) => `  ${c.synopsis.padEnd(width)}  ${c.summary}`)
+  .join('\n')}
+
+Each command explains its options: aftermath <command> --help. The site itself is built and
+served by Astro: npm run build, npm run dev.`;
+}
+
+/** The command a command line names (`import` takes a second word), and its own arguments. */
+function commandOf(args: string[]): { name: string; rest: string[] } | undefined {
+  const [first, second] = args;
+  if (first === 'import' && second && !second.startsWith('-'))
+    return { name: `import ${second}`, rest: args.slice(2) };
+  return first === undefined ? undefined : { name: first, rest: args.slice(1) };
+}
+
+export async function main(args: string[]): Promise<void> {
+  const asked = commandOf(args);
+  if (!asked || ['help', '--help', '-h'].includes(asked.name)) {
+    console.log(overview());
+    return;
+  }
+  if (['--version', '-v', 'version'].includes(asked.name)) {
+    console.log(version);
+    return;
+  }
+  const command = COMMANDS[asked.name];
+  if (!command) {
+    const known = Object.keys(COMMANDS).join(', ');
+    process.stderr.write(
+      `aftermath: there is no command "${asked.name === 'import' ? 'import' : asked.name}"${asked.name === 'import' ? ' without a source (statuspage or github)' : ''}. The commands are: ${known}.\n\n${overview()}\n`,
+    );
+    process.exitCode = 2;
+    return;
+  }
+  try {
+    await (await command.load()).run(asked.rest);
+  } catch (error) {
+    // An option the command does not have: said in one line, with the way to its help.
+    const code = (error as { code?: string }).code;
+    if (!code?.startsWith('ERR_PARSE_ARGS')) throw error;
+    process.stderr.write(`aftermath ${asked.name}: ${(error as Error).message}. See aftermath ${asked.name} --help\n`);
+    process.exitCode = 2;
+  }
+}
+
+await main(process.argv.slice(2));

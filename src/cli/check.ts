@@ -1,0 +1,50 @@
+/**
+ * `aftermath check`: validates every incident folder and renders every Mermaid diagram, reports
+ * follow-ups contradicted by their evidence, then prints all problems at once with file, line
+ * and field. Exit code 1 when there is any.
+ */
+import { parseArgs } from 'node:util';
+import { readArchive } from '../archive/archive.ts';
+import { siteOptionsOrExit } from '../integration/site-options.ts';
+import { checkDiagrams } from '../view/incident-view.ts';
+import { closeDiagramBrowser } from '../render/diagrams.ts';
+import { formatProblems } from '../schemas/problems.ts';
+import { contradictedFollowUps } from '../domain/follow-ups.ts';
+import { missingChromium } from '../render/chromium.ts';
+
+export const USAGE = `usage: aftermath check
+
+  Validates every incident (frontmatter, timeline, history, facts, follow-ups, repros), draws
+  every Mermaid diagram, and prints every problem with its file and line. Exit code 1 if any.`;
+
+/** `aftermath check` */
+export async function run(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { help: { type: 'boolean', short: 'h', default: false } } });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const root = process.cwd();
+  const { incidents, problems } = readArchive(root, await siteOptionsOrExit(root));
+  // Diagrams are rendered in Chromium: without it, one line saying so instead of a stack trace.
+  const chromium =
+    incidents.some((i) => i.diagrams.length > 0) && missingChromium('aftermath check draws Mermaid diagrams with it');
+  if (chromium) {
+    if (problems.length > 0) process.stderr.write(`\n${formatProblems(problems)}\n`);
+    process.stderr.write(`${chromium}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  const diagrams = await checkDiagrams(incidents);
+  await closeDiagramBrowser();
+  problems.push(...diagrams.problems);
+  // A follow-up marked done whose evidence no longer holds (a verdict flipped, a PR not merged).
+  problems.push(...contradictedFollowUps(incidents));
+
+  if (problems.length > 0) {
+    process.stderr.write(`\n${formatProblems(problems)}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  console.log(`content OK: ${incidents.length} incident(s), ${diagrams.count} diagram(s) checked`);
+}

@@ -1,0 +1,49 @@
+/**
+ * Every page and file Aftermath adds to a site, injected under the site's `base` option (so a
+ * team's own pages stay theirs). Paths are relative to that base; entry points to src/routes/.
+ */
+import type { InjectedRoute } from 'astro';
+import { packageFile } from '../package-root.ts';
+
+interface AftermathRoute {
+  /** Relative to the base, e.g. `incidents/[slug]/`; empty for the base itself. */
+  path: string;
+  /** Relative to src/routes/. */
+  entrypoint: string;
+  /** Injected only when the option is on. */
+  when?: 'rootOfSite';
+}
+
+const ROUTES: AftermathRoute[] = [
+  { path: '', entrypoint: 'index.astro' },
+  { path: 'incidents/[slug]', entrypoint: 'incidents/[slug].astro' },
+  { path: 'incidents/[slug].json', entrypoint: 'incidents/[slug].json.ts' },
+  { path: 'incidents/[slug].md', entrypoint: 'incidents/[slug].md.ts' },
+  { path: 'incidents/[slug]/repros/[repro]', entrypoint: 'incidents/[slug]/repros/[repro]/index.astro' },
+  { path: 'incidents/[slug]/repros/[repro]/[cell]', entrypoint: 'incidents/[slug]/repros/[repro]/[cell].astro' },
+  { path: '[facet]/[value]', entrypoint: '[facet]/[value].astro' },
+  { path: 'tags', entrypoint: 'tags/index.astro' },
+  { path: 'follow-ups', entrypoint: 'follow-ups/index.astro' },
+  { path: 'follow-ups/[facet]/[value]', entrypoint: 'follow-ups/[facet]/[value].astro' },
+  { path: 'search', entrypoint: 'search.astro' },
+  { path: 'feeds/[feed]', entrypoint: 'feeds/[feed].ts' },
+  { path: 'api/v2/incidents.json', entrypoint: 'api/v2/incidents.json.ts' },
+  { path: 'osv/[slug].json', entrypoint: 'osv/[slug].json.ts' },
+  { path: 'badges/[slug]/[repro].json', entrypoint: 'badges/[slug]/[repro].json.ts' },
+  { path: 'badges/[slug]/[repro].svg', entrypoint: 'badges/[slug]/[repro].svg.ts' },
+  { path: 'diagrams/[name].svg', entrypoint: 'diagrams/[name].svg.ts' },
+  { path: 'schemas/incident-v2.json', entrypoint: 'schemas/incident-v2.json.ts' },
+  { path: 'theme.js', entrypoint: 'theme.js.ts' },
+  { path: 'favicon.svg', entrypoint: 'favicon.svg.ts' },
+  // A static host serves one 404 page for the whole site: Aftermath's only when the site is its own.
+  { path: '404', entrypoint: '404.astro', when: 'rootOfSite' },
+];
+
+/** The routes for a site whose postmortems live under `base` ('/' or e.g. '/postmortems/'). */
+export function aftermathRoutes(base: string): InjectedRoute[] {
+  return ROUTES.filter((route) => route.when !== 'rootOfSite' || base === '/').map((route) => ({
+    pattern: `${base}${route.path}`,
+    entrypoint: packageFile(`src/routes/${route.entrypoint}`),
+    prerender: true,
+  }));
+}

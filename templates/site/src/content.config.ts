@@ -1,0 +1,2 @@
+// Gives Astro the incidents under content/incidents/.
+export { collections } from 'aftermath/collections';
