@@ -108,6 +108,10 @@ export default function aftermath(
           });
         const hadProblem = (file: string) => renderProblems.some((p) => p.file === relative(root, file));
         updateConfig({
+          // A page whose data and code did not change since the last build is copied from it, not
+          // rendered again (src/view/page-keys.ts gives every page its key). Astro keeps the copies
+          // in its cache folder, node_modules/.astro/.
+          experimental: { incrementalBuild: true },
           // Scripts go out as files, never inline, so a Content-Security-Policy needs no 'unsafe-inline'.
           // In dev, open pages reload when content problems appear or go (their banner changes).
           vite: { build: { assetsInlineLimit: 0 }, plugins: command === 'dev' ? [reloadOnDevProblems()] : [] },

@@ -5,6 +5,7 @@ import { incidentPageUrl, siteRoot } from '../../exports/incident-json.ts';
 import { incidentPageView } from '../../view/incident-view.ts';
 import { incidentMarkdown } from '../../view/markdown-export.ts';
 import { publishedIncidents } from '../../view/published.ts';
+import { incidentPageKey } from '../../view/page-keys.ts';
 
 // The stories as written (the content store keeps no body: Astro renders the MDX files themselves).
 const sources = import.meta.glob<string>('/content/incidents/*/index.mdx', {
@@ -15,7 +16,11 @@ const sources = import.meta.glob<string>('/content/incidents/*/index.mdx', {
 
 export async function getStaticPaths() {
   const incidents = await publishedIncidents();
-  return incidents.map((entry) => ({ params: { slug: entry.id }, props: { incident: entry.data } }));
+  return incidents.map((entry) => ({
+    params: { slug: entry.id },
+    props: { incident: entry.data },
+    cacheKey: incidentPageKey(entry),
+  }));
 }
 
 type Props = InferGetStaticPropsType<typeof getStaticPaths>;
