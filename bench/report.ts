@@ -42,6 +42,8 @@ export interface BuildMeasurement {
   diagrams: DiagramCounts | null;
   /** Every "<name>: N from cache, M rendered" line of the build (diagrams, social cards, …). */
   caches: Record<string, DiagramCounts>;
+  /** Routes Astro copied from the last build (incremental build) and routes it rendered. */
+  routes?: { copied: number; rendered: number };
   /** Each repeat's wall and CPU time, in run order. */
   samples: { wallMs: number[]; cpuMs: (number | null)[] };
 }
@@ -129,6 +131,13 @@ export function parseCacheCounts(output: string): Record<string, DiagramCounts> 
   ))
     out[m[1]!] = { hits: Number(m[2]), misses: Number(m[3]) };
   return out;
+}
+
+/** Astro's list of generated routes: those marked (cached) or (restored) were copied from the last build. */
+export function parseAstroRoutes(output: string): { copied: number; rendered: number } {
+  const routes = [...output.matchAll(/[├└]─ \/\S+(.*)$/gm)];
+  const copied = routes.filter((m) => /\((cached|restored)\)/.test(m[1]!)).length;
+  return { copied, rendered: routes.length - copied };
 }
 
 /** Peak RSS (bytes) and user + system CPU time (ms) from `/usr/bin/time -v`'s report. */
@@ -302,10 +311,11 @@ export function buildsTable(sizes: readonly SizeResult[]): string {
 
 /**
  * Where Aftermath's builds spend their time, phase by phase (wall time; phases overlap, so they
- * do not add up to the build), and how many of each cache's lookups missed.
+ * do not add up to the build), how many routes Astro's incremental build copied from the last
+ * build instead of rendering, and how many of each cache's lookups missed.
  */
 export function phasesTable(sizes: readonly SizeResult[]): string {
-  const header = ['incidents', 'state', ...PHASES, 'cache misses'];
+  const header = ['incidents', 'state', ...PHASES, 'routes copied / rendered', 'cache misses'];
   const lines = [row(header), row(header.map((_, i) => (i < 2 ? '---' : '---:')))];
   for (const size of sizes)
     for (const state of STATES) {
@@ -319,6 +329,7 @@ export function phasesTable(sizes: readonly SizeResult[]): string {
           String(size.incidents),
           state,
           ...PHASES.map((p) => (m.phases![p] === undefined ? '–' : formatElapsed(Math.round(m.phases![p]!)))),
+          m.routes ? `${m.routes.copied} / ${m.routes.rendered}` : '–',
           misses || 'none',
         ]),
       );

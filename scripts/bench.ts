@@ -21,6 +21,7 @@ import {
   combineRepeats,
   markdownReport,
   mergeResults,
+  parseAstroRoutes,
   parseCacheCounts,
   parseDiagramCounts,
   parseSizes,
@@ -178,6 +179,7 @@ async function build(root: string, outDir: string, env: NodeJS.ProcessEnv, label
     distBytes: dirBytes(outDir),
     diagrams: d,
     caches: parseCacheCounts(run.stdout),
+    routes: parseAstroRoutes(run.stdout),
   };
 }
 

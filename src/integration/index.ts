@@ -130,6 +130,10 @@ export default function aftermath(
         const hadProblem = (file: string) => renderProblems.some((p) => p.file === relative(root, file));
         const integrations = config.integrations.map((i) => i.name);
         updateConfig({
+          // A page whose data and code did not change since the last build is copied from it, not
+          // rendered again (src/view/page-keys.ts gives every page its key). Astro keeps the copies
+          // in its cache folder, node_modules/.astro/.
+          experimental: { incrementalBuild: true },
           // Incidents are MDX: the site need not add @astrojs/mdx itself (Starlight does the same).
           integrations: integrations.includes('@astrojs/mdx') ? [] : [mdx()],
           vite: {

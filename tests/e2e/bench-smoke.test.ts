@@ -112,6 +112,20 @@ describe('npm run bench -- --sizes 10', () => {
     for (const phase of ['archive', 'pages', 'diagrams', 'PDF'] as const) expect(cold[phase], phase).toBeGreaterThan(0);
   });
 
+  it("renders no incident's pages again when nothing changed: Astro copies them from the last build", () => {
+    const { cold, warm, touch } = size.aftermath;
+    const nextDay = size.aftermath['next day'];
+    expect(cold.routes!.copied).toBe(0);
+    const routes = cold.routes!.rendered;
+    // What is left to render: the pages without a key (index, search, tags, follow-ups, 404, the API and the schema).
+    for (const m of [warm, nextDay]) expect(m.routes).toEqual({ copied: routes - 7, rendered: 7 });
+    // One incident's story edited: its page, exports, badges, repro page and diagram file, and the
+    // pages that list every incident, are rendered; the other incidents' pages are copied.
+    expect(touch.routes!.rendered).toBeGreaterThan(7);
+    expect(touch.routes!.copied).toBeGreaterThan(0);
+    expect(touch.routes!.copied + touch.routes!.rendered).toBe(routes);
+  });
+
   it('renders every diagram cold, none warm, and only the edited one after the touch', () => {
     const { cold, warm, touch } = size.aftermath;
     // Two Mermaid fences per incident, all distinct, plus the diagrams Aftermath draws from data

@@ -89,11 +89,22 @@ export function runNode(
  * from one folder delete each other's chunks. Each build therefore runs from a scratch folder
  * of its own inside the project (where node_modules still resolves), removed afterwards; the
  * diagram cache stays the project's (its writes are atomic, so builds can share it).
+ *
+ * Astro's incremental build keeps the pages it copies in the site's node_modules/.astro/, and two
+ * builds of one site at once (tests of the same fixture with different base paths) would copy
+ * each other's pages: every build renders every page (`--force`) unless `incremental` asks
+ * for the copies (tests/e2e/incremental-build.test.ts, on a copy of its own).
  */
-export async function buildSite(root: string, outDir?: string, env: NodeJS.ProcessEnv = {}): Promise<CommandResult> {
+export async function buildSite(
+  root: string,
+  outDir?: string,
+  env: NodeJS.ProcessEnv = {},
+  { incremental = false } = {},
+): Promise<CommandResult> {
   const cwd = mkdtempSync(join(projectRoot, 'tests/fixtures/sites/.tmp-build-'));
+  const args = ['build', '--root', root, ...(outDir ? ['--outDir', outDir] : []), ...(incremental ? [] : ['--force'])];
   try {
-    return await runNode([astroBin, 'build', '--root', root, ...(outDir ? ['--outDir', outDir] : [])], {
+    return await runNode([astroBin, ...args], {
       cwd,
       env: {
         AFTERMATH_DIAGRAM_CACHE:

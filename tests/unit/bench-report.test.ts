@@ -10,6 +10,7 @@ import {
   median,
   mergeResults,
   repeatsText,
+  parseAstroRoutes,
   parseCacheCounts,
   parseDiagramCounts,
   parseSizes,
@@ -156,6 +157,7 @@ const size: SizeResult = {
     'next day': measurement({
       diagrams: { hits: 30, misses: 0 },
       phases: { archive: 400, pages: 2100, PDF: 20 },
+      routes: { copied: 90, rendered: 7 },
       cacheCounts: {
         diagrams: [30, 0] as [number, number],
         PDF: [10, 0] as [number, number],
@@ -235,9 +237,19 @@ describe('tables', () => {
     // Only builds that reported their phases (the next-day one here).
     expect(lines).toHaveLength(3);
     expect(lines[0]).toBe(
-      '| incidents | state | archive | pages | MDX | diagrams | social cards | search | label check | PDF | cache misses |',
+      '| incidents | state | archive | pages | MDX | diagrams | social cards | search | label check | PDF | routes copied / rendered | cache misses |',
     );
-    expect(lines[2]).toBe('| 10 | next day | 400 ms | 2.1 s | – | – | – | – | – | 20 ms | label check 1 |');
+    expect(lines[2]).toBe('| 10 | next day | 400 ms | 2.1 s | – | – | – | – | – | 20 ms | 90 / 7 | label check 1 |');
+  });
+  it("reads Astro's route list: copied from the last build, or rendered", () => {
+    const log = [
+      '12:00:01   ├─ /index.html (+7ms)',
+      '12:00:01   ├─ /incidents/a/index.html (restored)',
+      '12:00:01   ├─ /incidents/a.json (cached)',
+      '12:00:01   └─ /tags/index.html (+5ms)',
+      '12:00:01 [build] 3 page(s) built in 1.00s',
+    ].join('\n');
+    expect(parseAstroRoutes(log)).toEqual({ copied: 2, rendered: 2 });
   });
   it('weighs the page by kind, leaving out empty "other"', () => {
     const table = weightTable(weight);

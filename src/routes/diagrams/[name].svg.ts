@@ -10,7 +10,8 @@ export async function getStaticPaths() {
     for (const diagram of incidentDiagrams(entry.data))
       diagrams.set(diagramFileName(diagram).replace(/\.svg$/, ''), diagram);
   }
-  return [...diagrams].map(([name, diagram]) => ({ params: { name }, props: { diagram } }));
+  // The file's name is a hash of the diagram's source: it is the key.
+  return [...diagrams].map(([name, diagram]) => ({ params: { name }, props: { diagram }, cacheKey: name }));
 }
 
 type Props = InferGetStaticPropsType<typeof getStaticPaths>;

@@ -15,14 +15,18 @@ import {
   type FeedFormat,
   type FeedName,
 } from '../../exports/feeds.ts';
+import { archivePageKey } from '../../view/page-keys.ts';
 
-export const getStaticPaths = (() =>
-  (Object.keys(FEED_PATHS) as FeedName[]).flatMap((name) =>
+export const getStaticPaths = (async () => {
+  const cacheKey = archivePageKey(await publishedIncidents());
+  return (Object.keys(FEED_PATHS) as FeedName[]).flatMap((name) =>
     (Object.keys(FEED_PATHS[name]) as FeedFormat[]).map((format) => ({
       params: { feed: FEED_PATHS[name][format].replace(/^feeds\//, '') },
       props: { name, format },
+      cacheKey,
     })),
-  )) satisfies GetStaticPaths;
+  );
+}) satisfies GetStaticPaths;
 
 export const GET: APIRoute<{ name: FeedName; format: FeedFormat }> = async ({ site, props }) => {
   const incidents = (await publishedIncidents()).map((entry) => entry.data);

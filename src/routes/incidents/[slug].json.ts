@@ -4,10 +4,15 @@ import type { APIRoute, InferGetStaticPropsType } from 'astro';
 import { publishedIncidents } from '../../view/published.ts';
 import { incidentExport, incidentPageUrl, incidentSchemaUrl, siteRoot } from '../../exports/incident-json.ts';
 import { incidentExportSchema } from '../../schemas/export.ts';
+import { incidentPageKey } from '../../view/page-keys.ts';
 
 export async function getStaticPaths() {
   const incidents = await publishedIncidents();
-  return incidents.map((entry) => ({ params: { slug: entry.id }, props: { incident: entry.data } }));
+  return incidents.map((entry) => ({
+    params: { slug: entry.id },
+    props: { incident: entry.data },
+    cacheKey: incidentPageKey(entry),
+  }));
 }
 
 type Props = InferGetStaticPropsType<typeof getStaticPaths>;

@@ -8,11 +8,16 @@ import { incidentPageUrl, siteRoot } from '../../exports/incident-json.ts';
 import { incidentPageView } from '../../view/incident-view.ts';
 import { incidentMarkdown } from '../../view/markdown-export.ts';
 import { publishedIncidents } from '../../view/published.ts';
+import { incidentPageKey } from '../../view/page-keys.ts';
 
 
 export async function getStaticPaths() {
   const incidents = await publishedIncidents();
-  return incidents.map((entry) => ({ params: { slug: entry.id }, props: { incident: entry.data } }));
+  return incidents.map((entry) => ({
+    params: { slug: entry.id },
+    props: { incident: entry.data },
+    cacheKey: incidentPageKey(entry),
+  }));
 }
 
 type Props = InferGetStaticPropsType<typeof getStaticPaths>;

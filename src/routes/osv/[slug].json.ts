@@ -5,6 +5,7 @@ import { incidentPageUrl, siteRoot } from '../../exports/incident-json.ts';
 import { osvDocument } from '../../exports/osv.ts';
 import { affectedRangesView } from '../../view/affected-ranges-view.ts';
 import { publishedIncidents } from '../../view/published.ts';
+import { incidentPageKey } from '../../view/page-keys.ts';
 
 export async function getStaticPaths() {
   const incidents = await publishedIncidents();
@@ -13,7 +14,9 @@ export async function getStaticPaths() {
       const ranges = affectedRangesView(repro, entry.data.history);
       return ranges ? [{ repro, ranges }] : [];
     });
-    return repros.length > 0 ? [{ params: { slug: entry.id }, props: { incident: entry.data, repros } }] : [];
+    return repros.length > 0
+      ? [{ params: { slug: entry.id }, props: { incident: entry.data, repros }, cacheKey: incidentPageKey(entry) }]
+      : [];
   });
 }
 

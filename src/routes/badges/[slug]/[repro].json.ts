@@ -2,6 +2,7 @@
 import type { APIRoute, InferGetStaticPropsType } from 'astro';
 import { reproStatus } from '../../../exports/repro-badge.ts';
 import { publishedIncidents } from '../../../view/published.ts';
+import { incidentPageKey } from '../../../view/page-keys.ts';
 
 export async function getStaticPaths() {
   const incidents = await publishedIncidents();
@@ -9,6 +10,7 @@ export async function getStaticPaths() {
     entry.data.repros.map((repro) => ({
       params: { slug: entry.id, repro: repro.id },
       props: { status: reproStatus(entry.id, repro) },
+      cacheKey: incidentPageKey(entry),
     })),
   );
 }
