@@ -1,8 +1,8 @@
 /**
  * `npm pack` (prepack): compiles what Node runs from an installed package to lib/
  * (tsconfig.lib.json), because Node does not strip types from files under node_modules.
- * `--clean` (postpack) removes lib/ again, so that a checkout always runs its TypeScript source
- * (index.js and bin/aftermath.js take lib/ when it is there).
+ * `--clean` (postpack) removes lib/ again: a checkout runs its TypeScript source in any case
+ * (index.js and bin/aftermath.js take lib/ only when installed under node_modules).
  */
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';

@@ -5,6 +5,7 @@
  */
 import type { z } from 'astro/zod';
 import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import { formatChangeFor, formatChangeMessage, type FormatChange } from './format-changes.ts';
 
 export interface ContentProblem {
   /** Path relative to the project root, e.g. `content/incidents/x/timeline.yaml`. */
@@ -162,6 +163,27 @@ function describeInput(issue: z.ZodError['issues'][number], path: readonly Prope
 }
 
 /** Turns Zod issues into problems located in the YAML they came from. */
+/**
+ * A field the schema does not know: a spelling mistake, or a field an Aftermath release renamed
+ * or removed (./format-changes.ts), which the message then names with the release.
+ */
+export function unknownFieldProblem(
+  file: string,
+  path: PropertyKey[],
+  yaml?: LocatedYaml,
+  changes?: readonly FormatChange[],
+): ContentProblem {
+  const field = formatPath(path);
+  const key = String(path.at(-1));
+  const change = formatChangeFor(file, field, changes);
+  return {
+    file,
+    line: yaml?.lineOf(path),
+    field,
+    message: change ? formatChangeMessage(key, change) : `unknown field "${key}": check the spelling, or remove it`,
+  };
+}
+
 export function problemsFromZod(error: z.ZodError, file: string, yaml?: LocatedYaml): ContentProblem[] {
   return error.issues.flatMap((issue) => {
     // A union reports each branch; the first branch's own issues are the most specific.
@@ -177,12 +199,7 @@ export function problemsFromZod(error: z.ZodError, file: string, yaml?: LocatedY
     const path = issue.path as PropertyKey[];
     if (issue.code === 'unrecognized_keys') {
       // One problem per key, located at the key itself: that is the line the author must edit.
-      return issue.keys.map((key) => ({
-        file,
-        line: yaml?.lineOf([...path, key]),
-        field: formatPath([...path, key]),
-        message: `unknown field "${key}": check the spelling, or remove it`,
-      }));
+      return issue.keys.map((key) => unknownFieldProblem(file, [...path, key], yaml));
     }
     let message = issueMessage(issue);
     if (!message.includes('found') && !message.startsWith('"')) {

@@ -6,7 +6,7 @@
  */
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { extractText, getDocumentProxy } from 'unpdf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -35,8 +35,10 @@ function filesOf(dir: string): string[] {
 beforeAll(async () => {
   packed = await packAftermath(work);
   mkdirSync(site);
+  // What the registry would answer, from this repository's lockfile (tests stay offline).
   writeSiteManifest(site, packed);
-  ok(await npm(['ci', '--offline', '--no-audit', '--no-fund']));
+  // The README's command (plus --offline).
+  ok(await npm(['install', '--offline', '--no-audit', '--no-fund', `../${basename(packed.tarball)}`]));
 }, 300_000);
 
 afterAll(async () => {
@@ -105,17 +107,23 @@ describe('a team site from aftermath init', { timeout: 300_000 }, () => {
       ]),
     );
     const pkg = JSON.parse(readFileSync(join(site, 'package.json'), 'utf8'));
-    expect(pkg.dependencies.aftermath).toBe(`file:../${packed.tarball.split('/').at(-1)}`);
+    expect(pkg.dependencies.aftermath).toBe(`file:../${basename(packed.tarball)}`);
     expect(pkg.scripts).toMatchObject({ build: 'astro build', dev: 'astro dev', test: 'aftermath check && aftermath repro --check' });
     expect(readFileSync(join(site, 'astro.config.mjs'), 'utf8')).toContain('title: "Acme postmortems"');
     expect(result.stdout).toContain('npm install');
     ok(await npm(['install', '--offline', '--no-audit', '--no-fund']));
   });
 
-  it('npm run build builds it: the example incident, its diagram, PDF and search', async () => {
-    const result = await npm(['run', 'build']);
-    ok(result);
-    console.log(`from aftermath init to a built site: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  it('npm start builds it and serves it: the example incident, its diagram, PDF and search', async () => {
+    const served = await startDevServer(site, {}, { command: ['npm', 'start', '--'], startupMs: 240_000 });
+    try {
+      console.log(`from aftermath init to a built site: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      const response = await fetch(`${served.url}/incidents/${EXAMPLE}/`);
+      expect(response.status).toBe(200);
+      expect(await response.text()).toContain('Example: payment retries overload the database after a failover');
+    } finally {
+      await served.stop();
+    }
     const page = readFileSync(join(site, 'dist/incidents', EXAMPLE, 'index.html'), 'utf8');
     expect(page).toContain('Example: payment retries overload the database after a failover');
     expect(page).toContain('<svg');
@@ -193,7 +201,7 @@ describe('an upgrade', { timeout: 600_000 }, () => {
     const version = `${major}.${minor}.${patch! + 1}`;
     writeFileSync(join(next, 'package.json'), JSON.stringify({ ...pkg, version }, null, 2));
     const upgraded = await packAftermath(work, next);
-    ok(await npm(['install', '--offline', '--no-audit', '--no-fund', `../${upgraded.tarball.split('/').at(-1)}`]));
+    ok(await npm(['install', '--offline', '--no-audit', '--no-fund', `../${basename(upgraded.tarball)}`]));
     expect(JSON.parse(readFileSync(join(site, 'node_modules/aftermath/package.json'), 'utf8')).version).toBe(version);
 
     ok(await npm(['run', 'build']));

@@ -187,12 +187,12 @@ export interface DevServer {
  */
 /**
  * `astro dev` for the site at `root` on a free loopback port, or `command` (e.g. a site's own
- * `npm run dev --`) given the same --host and --port.
+ * `npm run dev --`) given the same --host and --port; it has `startupMs` to print its address.
  */
 export async function startDevServer(
   root: string,
   env: NodeJS.ProcessEnv = {},
-  { command }: { command?: string[] } = {},
+  { command, startupMs = 60_000 }: { command?: string[]; startupMs?: number } = {},
 ): Promise<DevServer> {
   const port = await freePort();
   const [program, ...args] = command ?? [process.execPath, join(projectRoot, 'node_modules/astro/bin/astro.mjs'), 'dev', '--root', root];
@@ -208,7 +208,8 @@ export async function startDevServer(
   child.stderr!.on('data', (d) => (output += d));
   const url = `http://127.0.0.1:${port}`;
   for (const started = Date.now(); !output.includes(`${url}/`); ) {
-    if (child.exitCode !== null || Date.now() - started > 60_000) throw new Error(`astro dev did not start:\n${output}`);
+    if (child.exitCode !== null || Date.now() - started > startupMs)
+      throw new Error(`${command?.join(' ') ?? 'astro dev'} did not start:\n${output}`);
     await new Promise((r) => setTimeout(r, 200));
   }
   return {

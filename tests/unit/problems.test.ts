@@ -7,9 +7,11 @@ import {
   formatProblems,
   parseYaml,
   problemsFromZod,
+  unknownFieldProblem,
   type ContentProblem,
   type LocatedYaml,
 } from '../../src/schemas/problems.ts';
+import { FORMAT_CHANGES } from '../../src/schemas/format-changes.ts';
 
 function located(text: string, lineOffset = 0): LocatedYaml {
   const parsed = parseYaml(text, 'f.yaml', lineOffset);
@@ -255,5 +257,30 @@ describe("problemsFromZod: the schema library's default wording", () => {
       'expected a list ("- item" lines or [a, b]); found "x"',
       'expected text; found a list',
     ]);
+  });
+});
+
+describe('a field a release renamed or removed', () => {
+  const changes = [{ file: 'timeline.yaml', field: '[].type', since: '0.3.0', change: 'renamed to "kind"' }];
+  const yaml = parseYaml('- at: "2024-06-02T09:00:00Z"\n  type: deploy\n', 'timeline.yaml');
+
+  it('says which release changed it, where it is written', () => {
+    expect(unknownFieldProblem('content/incidents/x/timeline.yaml', [0, 'type'], yaml, changes)).toEqual({
+      file: 'content/incidents/x/timeline.yaml',
+      line: 2,
+      field: '[0].type',
+      message:
+        '"type" was renamed to "kind" in Aftermath 0.3.0; see the notes for 0.3.0 in Aftermath\'s docs/upgrading.md',
+    });
+  });
+
+  it('is an unknown field like any other in a file the change does not concern', () => {
+    expect(unknownFieldProblem('content/incidents/x/history.yaml', [0, 'type'], yaml, changes).message).toBe(
+      'unknown field "type": check the spelling, or remove it',
+    );
+  });
+
+  it('has no entry yet: every release so far reads the files of the ones before it', () => {
+    expect(FORMAT_CHANGES).toEqual([]);
   });
 });
