@@ -70,6 +70,8 @@ describe('Cloudflare, 2 July 2019', () => {
       source: POSTMORTEM,
     });
     expect(fact('first-page-delay').note).toContain('Three minutes later the first PagerDuty page went out');
+    // The card's detection line cites the quoted "three minutes" as well as the arithmetic on it.
+    expect(fact('first-page-delay').matches).toEqual([{ frontmatter: 'detection' }]);
     expect(fact('first-page')).toMatchObject({
       value: '2019-07-02T13:45:00Z',
       display: 'about 13:45 UTC',
@@ -98,7 +100,7 @@ describe('Cloudflare, 2 July 2019', () => {
   it('labels every figure read in a third-party copy as secondary, and only Cloudflare-read facts as verified', () => {
     const verified = incident.facts.filter((f) => f.confidence === 'verified');
     // Only what was read on Cloudflare's own later post; the postmortem's date is secondary.
-    expect(verified.map((f) => f.key)).toEqual(['engine-switched', 'waf-faster-title-figure']);
+    expect(verified.map((f) => f.key)).toEqual(['engine-switched', 're2-linear-time', 'waf-faster-title-figure']);
     for (const f of verified) expect(f.source).toBe(WAF_FASTER);
     // A fact known only through a copy without a public address cites the postmortem, is
     // secondary (or this page's arithmetic), and names the copy it was read in.
@@ -186,15 +188,14 @@ describe('Cloudflare, 2 July 2019', () => {
     expect(said.confidence_note).toMatch(/plushcap/);
   });
 
-  it("states each of the appendix's step counts with its pattern and input, and shows the 90/555 contradiction", () => {
+  it("states each of the appendix's step counts with its pattern and input: 90 steps for x=x on the semicolon pattern", () => {
     const steps: [string, string, RegExp][] = [
       ['steps-x-eq-x', '23', /\.\*\.\*=\.\* against "x=x"/],
       ['steps-x-eq-xx', '33', /"x=xx"/],
       ['steps-x-eq-xxx', '45', /"x=xxx"/],
       ['steps-x-eq-20x', '555', /\.\*\.\*=\.\* against "x=" followed by 20 x's/],
       ['steps-20x-no-match', '4,067', /20 x's alone/],
-      ['steps-semicolon-x-eq-x', '90', /\.\*\.\*=\.\*; against "x=x".*instead of 23/],
-      ['steps-semicolon-x-eq-x-later', '555', /semicolon pattern against "x=x".*later paragraph/],
+      ['steps-semicolon-x-eq-x', '90', /\.\*\.\*=\.\*; against "x=x".*worked example.*instead of 23/],
       ['steps-semicolon-x-eq-20x', '5,353', /\.\*\.\*=\.\*; against "x=" followed by 20 x's/],
     ];
     for (const [key, value, label] of steps) {
@@ -202,14 +203,43 @@ describe('Cloudflare, 2 July 2019', () => {
       expect(fact(key).label, key).toMatch(label);
       expect(body, key).toContain(`<Fact k="${key}" />`);
     }
-    expect(fact('steps-semicolon-x-eq-x').note).toContain('To match x=x takes 90');
-    expect(fact('steps-semicolon-x-eq-x').note).toMatch(/EP02 ledger, the only stored copy/);
-    expect(fact('steps-semicolon-x-eq-x-later').note).toContain('x=x still takes 555 steps');
-    expect(fact('steps-semicolon-x-eq-x-later').note).toMatch(/plausible reading, not\s+something the postmortem says/);
-    expect(body).toMatch(/the appendix states two figures for one case/);
-    expect(body).toMatch(/that is this page's reading/);
+    // The page's figure for x=x on the semicolon pattern is the worked example's 90, in the table and the prose.
+    expect(body).toContain('| `.*.*=.*;` | `x=x` | <Fact k="steps-semicolon-x-eq-x" /> ("instead of 23") |');
+    expect(body).toMatch(/90 steps for `x=x`, "instead of 23", and 5,353 for `x=` followed by twenty `x`/);
+    // No fact gives 555 for x=x: the later paragraph's figure is only a note, with the copies named.
+    expect(incident.facts.map((f) => f.key)).not.toContain('steps-semicolon-x-eq-x-later');
+    expect(body).not.toContain('steps-semicolon-x-eq-x-later');
+    for (const f of incident.facts.filter((x) => /against "x=x"/.test(x.label)))
+      expect(['23', '90'], f.key).toContain(String(f.value));
+    const note = String(fact('steps-semicolon-x-eq-x').note);
+    expect(note).toContain('To match x=x takes 90');
+    expect(note).toMatch(/EP02 ledger, the only stored copy/);
+    expect(note).toMatch(/Apparent inconsistency in the source/);
+    expect(note).toContain('x=x still takes 555 steps');
+    expect(note).toMatch(/PerlMonks node 11102903/);
+    expect(note).toMatch(/This page does not use 555 for x=x/);
+    expect(body).toMatch(
+      /"x=x still takes 555 steps" in both copies of it read here \(PerlMonks\s+node 11102903 and the EP02 ledger\)/,
+    );
+    expect(body).toMatch(/are an apparent inconsistency in\s+the source/);
+    expect(body).toMatch(/this page gives the worked example.s 90 for `x=x`, not 555/);
+    expect(body).not.toMatch(/the appendix states two figures for one case/);
     // The old claim, 555 for the semicolon example with nothing said of 90, is gone.
     expect(body).not.toMatch(/matching it against `x=x` takes <Fact k="steps-x-eq-x" \/> steps/);
+  });
+
+  it("says RE2's time is linear in the input for a given expression, in Cloudflare's own words", () => {
+    expect(fact('re2-linear-time')).toMatchObject({
+      value: "RE2's guarantees of a linear time execution with the size of the input",
+      source: WAF_FASTER,
+      confidence: 'verified',
+    });
+    expect(fact('re2-linear-time').note).toContain(
+      "something we expected given RE2's guarantees of a linear time execution with the size of the input",
+    );
+    expect(body).toContain('<Fact k="re2-linear-time" />');
+    expect(body).toMatch(/For a given expression, its time grows in\s+proportion to the length of the text/);
+    expect(body).not.toMatch(/whatever the expression/);
   });
 
   it("lists the postmortem's seven improvements as follow-ups, with the states it gives on 12 July 2019", () => {
@@ -245,6 +275,15 @@ describe('Cloudflare, 2 July 2019', () => {
       );
     const profiling = incident.followUps.find((f) => f.id === 'profile-rules-in-tests')!;
     expect(profiling.note).toMatch(/paraphrasing notes/);
+    // The 19 July ETA is known only from paraphrasing notes, and says so wherever it appears.
+    expect(profiling.evidence[0]!.kind === 'stated' && profiling.evidence[0]!.stated).toMatch(
+      /as two paraphrasing notes give it/,
+    );
+    expect(profiling.note).toMatch(/not a quotation of the\s+postmortem/);
+    const changed = body.slice(body.indexOf('## What changed'));
+    expect(changed).toMatch(/two paraphrasing notes give an ETA of 19 July/);
+    expect(changed).toMatch(/ETA, as those notes give it/);
+    expect(changed).not.toMatch(/each\s+with an ETA later that month/);
     expect(profiling.note).toMatch(/The ETA was 19 July 2019/);
     expect(profiling.note).toMatch(/not shown as\s+overdue/);
     const engine = incident.followUps.find((f) => f.id === 'linear-time-regex-engine')!;
@@ -298,7 +337,7 @@ describe('Cloudflare, 2 July 2019', () => {
       ).toEqual(bound.map((b) => b.fact.key));
     }
     expect(byKey.get('root-cause')!.facts.map((f) => f.fact.key)).toEqual(['root-cause']);
-    expect(byKey.get('detection')!.facts.map((f) => f.fact.key)).toEqual(['first-page']);
+    expect(byKey.get('detection')!.facts.map((f) => f.fact.key)).toEqual(['first-page-delay', 'first-page']);
     expect(byKey.get('trigger')!.facts.map((f) => f.fact.key)).toEqual(['deployed-change']);
     expect(byKey.get('ending')!.facts.map((f) => f.fact.key)).toEqual(['waf-reenabled']);
     expect(fact('root-cause').note).toContain('single WAF rule that contained');
@@ -326,12 +365,13 @@ describe('Cloudflare, 2 July 2019', () => {
     expect(text).not.toMatch(/rather than find and roll back/);
     expect(text).not.toMatch(/staying flat/);
     expect(text).not.toMatch(/known only from a reprint/);
+    expect(text).not.toMatch(/only in a reprint/);
     expect(text).not.toMatch(/in English, German, Japanese, French and Chinese/);
     expect(fact('kill-executed').note).toMatch(/This page reads\s+"That" as the recovery/);
     for (const key of ['status-investigating', 'status-monitoring', 'status-resolved'])
       expect(fact(key).note, key).toMatch(/The Register/);
     // Digital Journal is credited only with the times it gives (14:15 and 14:57, not 13:52).
-    expect(body).toMatch(/The Register, on 2 July, reported the same three times, and Digital Journal the last two/);
+    expect(body).toMatch(/Digital Journal gives the last two times/);
     expect(body).not.toMatch(/The Register and Digital Journal reported the same times/);
     const dj = incident.frontmatter.sources.find((s) => s.publisher === 'Digital Journal')!;
     expect(dj.note).toMatch(/not\s+the 13:52 update/);
@@ -341,6 +381,12 @@ describe('Cloudflare, 2 July 2019', () => {
     // "At the worst point" is not the cited source's wording; where "at its worst" is, it is attributed.
     expect(fact('traffic-drop').label).not.toMatch(/worst/);
     expect(fact('traffic-drop').note).toMatch(/"at\s+its worst"/);
+    // Packt Hub's copy was read: the note no longer says it could not be brought back.
+    expect(fact('traffic-drop').note).toMatch(
+      /Packt Hub, read in a stored copy, quotes the post word for word: "At its worst\s+traffic dropped by 82%"/,
+    );
+    expect(fact('traffic-drop').note).not.toMatch(/not brought back/);
+    expect(incident.frontmatter.sources.find((s) => s.publisher === 'Packt Hub')).toMatchObject({ kind: 'news' });
     expect([body, incident.frontmatter.impact].join('\n')).not.toMatch(/at the worst point/);
     // The refactoring's purpose in the postmortem's words.
     expect(body).not.toMatch(/a\s+refactoring whose purpose was/);
@@ -360,6 +406,38 @@ describe('Cloudflare, 2 July 2019', () => {
     );
   });
 
+  it('says no copy of the status page was read, and dates its updates from the news reports that were', () => {
+    const bullet = body.slice(body.indexOf('- **The status page.**'), body.indexOf('- **A severity.**'));
+    expect(bullet).toMatch(
+      /No copy of the incident's page on cloudflarestatus\.com, live or archived,\s+could be read here/,
+    );
+    expect(bullet).toContain('(https://news.ycombinator.com/item?id=20334924)');
+    // The Register: 13:52, a fix by 14:15, resolved by 14:57.
+    expect(bullet).toContain('(https://www.theregister.com/2019/07/02/cloudflare_down/)');
+    expect(bullet).toMatch(
+      /updated its status page at 13:52 UTC, had a fix in by 14:15 and declared the\s+incident resolved by 14:57/,
+    );
+    // TechTudo: the first update at 10:52 Brasília time and the fix message at about 11:15, converted to UTC.
+    expect(bullet).toMatch(/10:52 Brasília time \(13:52 UTC by this\s+page's conversion\)/);
+    expect(bullet).toMatch(/about\s+11:15 \(14:15 UTC\)/);
+    expect(bullet).toMatch(/chkaja\.com .* was read in\s+an earlier pass but not found again/s);
+    const techtudo = incident.frontmatter.sources.find((s) => s.publisher === 'TechTudo')!;
+    expect(techtudo).toMatchObject({
+      url: 'https://www.techtudo.com.br/noticias/2019/07/cloudflare-fica-instavel-e-deixa-varios-sites-fora-do-ar.ghtml',
+      kind: 'news',
+    });
+    expect(techtudo.note).toMatch(/10:52 Brasília time/);
+    expect(fact('status-investigating').value).toBe('2019-07-02T13:52:00Z');
+    expect(fact('status-monitoring').value).toBe('2019-07-02T14:15:00Z');
+    expect(fact('status-resolved').value).toBe('2019-07-02T14:57:00Z');
+    expect(fact('status-investigating').note).toContain('10h52');
+    expect(fact('status-monitoring').note).toContain('Por volta das 11h15');
+    for (const key of ['status-investigating', 'status-monitoring', 'status-resolved'])
+      expect(fact(key).note, key).toMatch(/not\s+found again in the latest one/);
+    for (const kind of ['investigating', 'monitoring', 'resolved'])
+      expect(incident.timeline.find((e) => e.kind === kind)!.confidence_note, kind).toMatch(/not found again/);
+  });
+
   it('keeps the published expression, and the repro runs exactly that expression', () => {
     const regex = String(fact('waf-regex').value);
     expect(regex).toContain('.*(?:.*=.*)');
@@ -374,6 +452,10 @@ describe('Cloudflare, 2 July 2019', () => {
     expect(fact('kill-executed').note).toMatch(/occurred at 1409 UTC/);
     expect(body).toMatch(/Read as the kill, the two would differ by two minutes/);
     expect(body).toMatch(/SEV1 is this page's rating/);
+    // iTWire read the first post's "That occurred at 1409" as the kill.
+    expect(fact('kill-executed').note).toMatch(/iTWire/);
+    expect(fact('kill-executed').note).toContain('"stopped all the rulesets seven minutes later"');
+    expect(body).toMatch(/iTWire's\s+report of the first post reads it that way/);
     for (const f of incident.facts.filter((x) => x.confidence === 'estimated'))
       expect(f.note, f.key).toMatch(/^(Inference|Arithmetic)/);
   });

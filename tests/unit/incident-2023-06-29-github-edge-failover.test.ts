@@ -80,7 +80,7 @@ describe('GitHub, 29 June 2023', () => {
     expect(first.affected_components!.every((c) => c.new_status === 'major_outage')).toBe(true);
     expect(resolvedUpdate.body).toContain('Within two minutes of being alerted');
     expect(fact('revert-within').value).toBe('two minutes');
-    expect(Date.parse(String(fact('writeup-edited').value))).toBe(Date.parse(resolvedUpdate.updated_at));
+    expect(Date.parse(String(fact('writeup-updated').value))).toBe(Date.parse(resolvedUpdate.updated_at));
     expect(incident.frontmatter.started?.iso).toBe('2023-06-29T17:39:00Z');
   });
 
@@ -108,26 +108,35 @@ describe('GitHub, 29 June 2023', () => {
     });
     expect(fact('report-heading-start').label).toContain('June 29 14:50 UTC (lasting 32 minutes)');
     expect(fact('report-heading-start').note).toMatch(/that choice is this page's/);
-    // The two phrases only the first reading saw could not be read again: secondary, with where
-    // they were reported and which stored copies were tried.
-    expect(fact('facility-ha')).toMatchObject({ source: REPORT, confidence: 'secondary' });
-    expect(fact('facility-ha').value).toMatch(
-      /high availability \(HA\) architecture alongside the first edge facility/,
-    );
+    // The two phrases are read in the stored copy of the report itself: verified, quoted in the notes.
+    expect(fact('facility-ha')).toMatchObject({
+      value: 'in a high availability (HA) architecture alongside the first edge facility',
+      source: REPORT,
+      confidence: 'verified',
+    });
     expect(fact('failover-validation')).toMatchObject({
       value: 'part of the facility validation steps',
       source: REPORT,
-      confidence: 'secondary',
+      confidence: 'verified',
     });
-    for (const key of ['facility-ha', 'failover-validation']) {
-      expect(fact(key).note, key).toMatch(/^Reported, not re-read/);
-      expect(fact(key).note, key).toMatch(/first research reading/);
-    }
-    expect(fact('facility-ha').note).toContain('blog-github-com-develop.go-vip.co');
     expect(fact('facility-ha').note).toContain(
-      'github.blog/news-insights/company-news/github-availability-report-june-2023/',
+      'has been actively routing production traffic since then in a high availability (HA) architecture alongside the first edge facility.',
     );
     expect(fact('facility-ha').note).toContain('github.blog/2023-07-12-github-availability-report-june-2023/');
+    expect(fact('failover-validation').note).toContain(
+      '"As part of the facility validation steps, we performed a live failover t"',
+    );
+    for (const key of ['facility-ha', 'failover-validation']) expect(fact(key).note, key).not.toMatch(/not re-read/);
+    // No hedge on the report's reading remains anywhere on the page.
+    const everywhere = [
+      incident.body,
+      JSON.stringify(incident.facts),
+      JSON.stringify(incident.timeline),
+      JSON.stringify(incident.frontmatter.sources),
+    ].join('\n');
+    expect(everywhere).not.toMatch(/earlier reading|as first read|first reading|same reading|could not be read again/);
+    expect(incident.body).toMatch(/<Fact k="facility-ha" \/>, according to GitHub's availability report/);
+    expect(incident.body).toMatch(/<Fact k="failover-validation" \/> in the report's words/);
     // Both start times are on the page, the disagreement named, and the choice labelled.
     const body = incident.body;
     for (const key of [
@@ -183,11 +192,26 @@ describe('GitHub, 29 June 2023', () => {
     expect(body).not.toMatch(/an impact level of/);
     expect(body).toMatch(/The incident's recorded impact level is "<Fact k="impact-level" \/>"/);
     expect(fact('impact-level').label).toMatch(/only its final value/);
-    // The write-up is what the resolving update holds now, edited the next morning.
+    // The write-up is what the resolving update holds now; its record was last updated the next morning.
     expect(text).not.toMatch(/posted with the resolution/);
     expect(text).not.toMatch(/with the\s+write-up as the resolving update/);
     expect(summary).toMatch(/the write-up that is now the text of its resolving update/);
-    expect(fact('resolved-at').label).toMatch(/last edited the next morning/);
+    expect(fact('resolved-at').label).toMatch(/its record last updated the next morning/);
+    // updated_at shows that the record changed, not that the text was edited.
+    expect(text).not.toMatch(/edited the next morning|last\s+edited/);
+    expect(JSON.stringify(incident.facts)).not.toMatch(/last edited|Last edit/);
+    expect(body).toMatch(/its record was last updated the next morning/);
+    expect(body).toMatch(/was last updated at <Fact k="writeup-updated" \/>/);
+    const updatedNote = incident.timeline.find(
+      (e) => e.title === "The resolved update's record is last updated the next morning",
+    )!;
+    expect(updatedNote).toMatchObject({
+      kind: 'note',
+      confidence: 'estimated',
+      at: { iso: '2023-06-30T09:50:00.368Z' },
+    });
+    expect(updatedNote.body).toMatch(/It does not say what changed then/);
+    expect(fact('writeup-updated').note).toContain('"updated_at": "2023-06-30T09:50:00.368Z"');
     // Updates list every component, including those whose status did not change.
     expect(body).toMatch(/each with the components it lists/);
     expect(body).not.toMatch(/each with the components it changed/);
