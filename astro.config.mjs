@@ -13,5 +13,11 @@ export default defineConfig({
   // src/ is Aftermath's own code; the site's few files (its content.config.ts) live in site/.
   srcDir: './site',
   trailingSlash: 'always',
-  integrations: [aftermath({ title: 'Aftermath', description: 'Incident postmortems with their timelines, fix history and verified reproductions.' }), sitemap()],
+  integrations: [
+    aftermath({
+      title: 'Aftermath',
+      description: 'Incident postmortems with their timelines, fix history and verified reproductions.',
+    }),
+    sitemap(),
+  ],
 });

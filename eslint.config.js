@@ -36,7 +36,7 @@ export default defineConfig(
   },
   {
     // Scripts that run in the browser (theme toggle, copy button, time zones, dev-only clients).
-    files: ['src/components/**/*.astro', 'src/layouts/**/*.astro', 'public/**/*.js', 'src/integration/*-client.js'],
+    files: ['src/components/**/*.astro', 'src/layouts/**/*.astro', 'src/scripts/*.js', 'src/integration/*-client.js'],
     languageOptions: { globals: { ...globals.browser } },
   },
   {

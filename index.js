@@ -6,7 +6,9 @@ import { existsSync } from 'node:fs';
 import { sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const installed = fileURLToPath(import.meta.url).split(sep).includes('node_modules');
+const installed = fileURLToPath(import.meta.url)
+  .split(sep)
+  .includes('node_modules');
 const compiled = new URL('./lib/integration/index.js', import.meta.url);
 if (installed && !existsSync(compiled))
   throw new Error('aftermath: this copy has no lib/ folder: it was packed without its prepack step (npm pack runs it)');

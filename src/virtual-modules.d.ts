@@ -11,3 +11,10 @@ declare module 'virtual:aftermath/components/Footer' {
   const Footer: (props: Record<string, never>) => unknown;
   export default Footer;
 }
+
+// .astro files, for the TypeScript files that re-export them (src/components/index.ts). `astro
+// check` resolves the files themselves; plain tsc, which cannot, sees them as components.
+declare module '*.astro' {
+  const Component: (props: Record<string, unknown>) => unknown;
+  export default Component;
+}

@@ -16,7 +16,7 @@ interface Command {
 const COMMANDS: Record<string, Command> = {
   init: {
     synopsis: 'init <folder>',
-    summary: 'a new site: package.json, astro.config.mjs, one incident, workflows, README',
+    summary: 'a new site: its config, an example incident, workflows and README',
     load: () => import('./init.ts'),
   },
   new: {
@@ -31,7 +31,7 @@ const COMMANDS: Record<string, Command> = {
   },
   repro: {
     synopsis: 'repro [incident] [repro]',
-    summary: 'run the repros and record their verdicts (--check re-runs them; merge joins shards)',
+    summary: 'run the repros, record their verdicts (--check: re-run and compare)',
     load: () => import('./repro.ts'),
   },
   'import statuspage': {
@@ -65,8 +65,7 @@ served by Astro: npm run build, npm run dev.`;
 /** The command a command line names (`import` takes a second word), and its own arguments. */
 function commandOf(args: string[]): { name: string; rest: string[] } | undefined {
   const [first, second] = args;
-  if (first === 'import' && second && !second.startsWith('-'))
-    return { name: `import ${second}`, rest: args.slice(2) };
+  if (first === 'import' && second && !second.startsWith('-')) return { name: `import ${second}`, rest: args.slice(2) };
   return first === undefined ? undefined : { name: first, rest: args.slice(1) };
 }
 
@@ -82,9 +81,10 @@ export async function main(args: string[]): Promise<void> {
   }
   const command = COMMANDS[asked.name];
   if (!command) {
-    const known = Object.keys(COMMANDS).join(', ');
     process.stderr.write(
-      `aftermath: there is no command "${asked.name === 'import' ? 'import' : asked.name}"${asked.name === 'import' ? ' without a source (statuspage or github)' : ''}. The commands are: ${known}.\n\n${overview()}\n`,
+      asked.name === 'import'
+        ? 'aftermath import: say where from: aftermath import statuspage <address> or aftermath import github --repo owner/name\n'
+        : `aftermath: there is no command "${asked.name}". The commands are: ${Object.keys(COMMANDS).join(', ')} (aftermath --help says what each does)\n`,
     );
     process.exitCode = 2;
     return;

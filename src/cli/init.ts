@@ -64,7 +64,11 @@ function readPackageJson(file: string): PackageJson | undefined {
 
 /** The site's package.json: its own fields kept, Aftermath's scripts and dependencies added. */
 function sitePackage(existing: PackageJson | undefined, folder: string, aftermathSpec: string | undefined) {
-  const name = basename(folder).toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[._-]+/, '') || 'postmortems';
+  const name =
+    basename(folder)
+      .toLowerCase()
+      .replace(/[^a-z0-9._-]+/g, '-')
+      .replace(/^[._-]+/, '') || 'postmortems';
   const pkg: PackageJson = { name, private: true, ...existing, type: 'module' };
   const clashes = Object.keys(SITE_SCRIPTS).filter((s) => pkg.scripts?.[s] && pkg.scripts[s] !== SITE_SCRIPTS[s]);
   if (clashes.length > 0)
@@ -132,7 +136,9 @@ export async function run(args: string[]): Promise<void> {
     return;
   }
   if (positionals.length !== 1) {
-    process.stderr.write(`aftermath init: give the folder for the new site, e.g. aftermath init postmortems\n\n${USAGE}\n`);
+    process.stderr.write(
+      `aftermath init: give the folder for the new site, e.g. aftermath init postmortems\n\n${USAGE}\n`,
+    );
     process.exitCode = 2;
     return;
   }

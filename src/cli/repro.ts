@@ -41,7 +41,6 @@ import { formatProblems } from '../schemas/problems.ts';
 
 const err = (text: string) => process.stderr.write(`${text}\n`);
 
-
 const USAGE = `usage: aftermath repro [incident] [repro] [options]
        aftermath repro merge <shard.json>...
 
@@ -96,7 +95,13 @@ function matrixOrders(
   );
 }
 
-function merge(root: string, siteOptions: ArchiveOptions, files: string[], check: boolean, recordFound: boolean): number {
+function merge(
+  root: string,
+  siteOptions: ArchiveOptions,
+  files: string[],
+  check: boolean,
+  recordFound: boolean,
+): number {
   if (!files.length)
     throw new UsageError('merge expects the --out files of the shards, e.g. aftermath repro merge shards/*.json');
   const shards = files.map((file) => {
@@ -191,7 +196,8 @@ async function main(args: string[]): Promise<number> {
   const siteOptions = await siteOptionsOrExit(root);
   if (values['record-regressions'] && !values.check)
     throw new UsageError('--record-regressions records what --check finds: add --check');
-  if (positionals[0] === 'merge') return merge(root, siteOptions, positionals.slice(1), values.check, values['record-regressions']);
+  if (positionals[0] === 'merge')
+    return merge(root, siteOptions, positionals.slice(1), values.check, values['record-regressions']);
   if (positionals.length > 2)
     throw new UsageError(`expected at most an incident and a repro id; got ${positionals.join(' ')}`);
   const jobs = values.jobs === undefined ? availableParallelism() : Number(values.jobs);

@@ -63,7 +63,8 @@ export async function renderIncidentPdfs(
       if (!existsSync(pageFile)) return;
       const html = readFileSync(pageFile, 'utf8');
       // The page's public address when the site has one, else its path.
-      const source = /<link rel="canonical" href="([^"]+)"/.exec(html)?.[1] ?? `${site.base}incidents/${incident.slug}/`;
+      const source =
+        /<link rel="canonical" href="([^"]+)"/.exec(html)?.[1] ?? `${site.base}incidents/${incident.slug}/`;
       const footer = pdfFooter(source, incidentAsOf(incident));
       const key = cacheKey('incident-pdf-2', version, pageFingerprint(site.dist, html), footer);
       const target = join(site.dir, 'incidents', `${incident.slug}.pdf`);
@@ -73,7 +74,11 @@ export async function renderIncidentPdfs(
         stats.cached++;
         return;
       }
-      const pdf = await pool.run(kind, (page) => printOn(page, incidentPageAddress(site, incident.slug), footer), 'PDFs are printed with it');
+      const pdf = await pool.run(
+        kind,
+        (page) => printOn(page, incidentPageAddress(site, incident.slug), footer),
+        'PDFs are printed with it',
+      );
       cache.write(key, pdf);
       writeFileSync(target, pdf);
       stats.printed++;

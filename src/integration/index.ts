@@ -15,7 +15,7 @@ import { archiveCacheStats, readArchive, shareArchive, type Archive } from '../a
 import { incidentDiagrams } from '../view/incident-view.ts';
 import { diagramStats, diagramTiming, prerenderDiagrams } from '../render/diagrams.ts';
 import { isPublished } from '../domain/incidents.ts';
-import { markdownProcessor } from './markdown.ts';
+import { incidentsOnly, markdownProcessor } from './markdown.ts';
 import { codeStats } from '../render/code-highlight.ts';
 import { cachedMdxProcessor } from './mdx-cache.ts';
 import { searchRelevant, writeSearchIndex } from './search-index.ts';
@@ -35,6 +35,9 @@ import { builtSite, type BuiltSite } from './dist-browser.ts';
 import { packageFile } from '../package-root.ts';
 
 export type { AftermathUserOptions as AftermathOptions } from '../schemas/options.ts';
+
+/** The chunks Astro makes of the <script>s in Aftermath's components (one per component that has one). */
+const AFTERMATH_SCRIPT_CHUNK = /(^|\/)(Base|search|ReproRunControls)\.astro_astro_type_script_/;
 
 /** Astro 7 warns about its own head-injection directive in every MDX entry (withastro/astro#18087). */
 interface BundlerWarning {
@@ -88,7 +91,8 @@ export default function aftermath(
         if (optionsError) stopWith(logger, optionsError);
         root = fileURLToPath(config.root);
         const setup = siteSetupProblems(root, config.srcDir, options);
-        if (setup.length > 0) stopWith(logger, `aftermath: the site is not set up yet\n${setup.map((p) => `  ${p}`).join('\n')}`);
+        if (setup.length > 0)
+          stopWith(logger, `aftermath: the site is not set up yet\n${setup.map((p) => `  ${p}`).join('\n')}`);
         for (const route of aftermathRoutes(options.base)) injectRoute(route);
         const reading = performance.now();
         archive = readArchive(root, options);
@@ -108,7 +112,9 @@ export default function aftermath(
           else stopWith(logger, formatProblems(problems));
         }
         const chromium = missingChromium(
-          command === 'dev' ? 'astro dev draws Mermaid diagrams with it' : 'astro build draws Mermaid diagrams with it',
+          command === 'dev'
+            ? 'npm run dev draws Mermaid diagrams with it'
+            : `npm run build draws Mermaid diagrams${options.socialCards ? ' and social cards' : ''} with it`,
         );
         if (chromium && command === 'build' && published().length > 0) stopWith(logger, chromium);
         if (chromium && command === 'dev') logger.warn(chromium);
@@ -147,19 +153,22 @@ export default function aftermath(
               ...(command === 'dev' ? [reloadOnDevProblems()] : []),
             ],
             build: {
-              // Scripts go out as files, never inline, so a Content-Security-Policy needs no 'unsafe-inline'.
-              assetsInlineLimit: 0,
+              // Aftermath's scripts go out as files, never inline: its pages' Content-Security-Policy
+              // allows no inline script. The rest of the site (Starlight's pages, say) as Vite decides.
+              assetsInlineLimit: (file: string) => (AFTERMATH_SCRIPT_CHUNK.test(file) ? false : undefined),
               // Vite passes onwarn on to the bundler, though its type leaves it out.
               rolldownOptions: { onwarn: quietHeadInjectWarning } as object,
             },
           },
           markdown: {
-            // Code is highlighted by rehypeCode above (Astro's Shiki, cached); Astro's own pass would
-            // tokenize every block again on every build.
-            syntaxHighlight: false,
-            // A build compiles only the MDX that changed since the last one (see mdx-cache.ts); in
+            // Incidents with Aftermath's pipeline, the site's other Markdown with its own. A build
+            // compiles only the incident MDX that changed since the last one (see mdx-cache.ts); in
             // dev, where Aftermath's own plugins may be edited, everything is compiled.
-            processor: command === 'build' ? cachedMdxProcessor(processor, { hadProblem, stats: mdxStats }) : processor,
+            processor: incidentsOnly(
+              config.markdown.processor,
+              command === 'build' ? cachedMdxProcessor(processor, { hadProblem, stats: mdxStats }) : processor,
+              join(root, options.incidents),
+            ),
           },
         });
       },

@@ -1,9 +1,12 @@
 /**
  * The Markdown pipeline incident MDX is compiled with: code highlighted through the cache,
  * heading ids and anchors, and Mermaid fences drawn at build time. Astro 7's default Markdown
- * engine ignores rehype plugins, so this is a unified() processor handed to Astro.
+ * engine ignores rehype plugins, so this is a unified() processor, handed to Astro in front of
+ * the site's own for the incidents folder alone (`incidentsOnly`).
  */
 import { rehypeHeadingIds, unified } from '@astrojs/markdown-remark';
+import type { AstroConfig } from 'astro';
+import { sep } from 'node:path';
 import rehypeAutolinkHeadings from 'rehype-autolink-headings';
 import rehypeExternalLinks from 'rehype-external-links';
 import type { ContentProblem } from '../schemas/problems.ts';
@@ -40,4 +43,35 @@ export function markdownProcessor(root: string, { allowCode, onProblem }: Markdo
       [rehypeExternalLinks, { rel: ['noopener', 'noreferrer'] }],
     ],
   });
+}
+
+type Processor = ReturnType<typeof unified>;
+type SiteProcessor = AstroConfig['markdown']['processor'];
+
+/**
+ * The site's own Markdown processor, with Aftermath's in front of it for the incidents only: an
+ * MDX file under the incidents folder is compiled by Aftermath's pipeline (its code highlighting,
+ * so without Astro's own Shiki pass), every other file (a Starlight site's docs, say) by the
+ * site's processor exactly as configured. `name` and `options` stay the site's, so that an
+ * integration that adds its plugins to the site's processor after Aftermath's (Starlight does)
+ * still reaches it, and those plugins never touch an incident.
+ */
+export function incidentsOnly(site: SiteProcessor, own: Processor, incidentsDir: string): SiteProcessor {
+  const isIncident = (filePath: string) => filePath.startsWith(`${incidentsDir}${sep}`);
+  return {
+    name: site.name,
+    options: site.options,
+    createRenderer: (shared) => site.createRenderer(shared),
+    async createMdxRenderer(shared, mdx) {
+      const ours = await own.createMdxRenderer!({ ...shared, syntaxHighlight: false }, mdx);
+      const theirs = site.createMdxRenderer ? await site.createMdxRenderer(shared, mdx) : undefined;
+      return {
+        process(content, filePath, frontmatter) {
+          if (isIncident(filePath)) return ours.process(content, filePath, frontmatter);
+          if (!theirs) throw new Error(`the site's Markdown processor "${site.name}" cannot render MDX (${filePath})`);
+          return theirs.process(content, filePath, frontmatter);
+        },
+      };
+    },
+  };
 }

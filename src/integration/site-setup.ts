@@ -18,7 +18,9 @@ export function siteSetupProblems(root: string, srcDir: URL, options: AftermathO
   const configFile = CONTENT_CONFIGS.map((name) => join(src, name)).find((file) => existsSync(file));
   const where = relative(root, join(src, 'content.config.ts'));
   if (!configFile) {
-    problems.push(`${where} is missing: Astro finds the incidents through it. Create it with this line:\n    ${COLLECTIONS_LINE}`);
+    problems.push(
+      `${where} is missing: Astro finds the incidents through it. Create it with this line:\n    ${COLLECTIONS_LINE}`,
+    );
   } else if (!readFileSync(configFile, 'utf8').includes('aftermath/collections')) {
     problems.push(
       `${relative(root, configFile)} does not give Astro Aftermath's incidents collection. Add this line (or, beside collections of your own, spread them in: { ...collections, blog }):\n    ${COLLECTIONS_LINE}`,
@@ -26,10 +28,14 @@ export function siteSetupProblems(root: string, srcDir: URL, options: AftermathO
   }
   const files: [string, string | undefined][] = [
     ['logo.src', options.logo?.src],
-    ...Object.entries(options.components).map(([name, file]): [string, string | undefined] => [`components.${name}`, file]),
+    ...Object.entries(options.components).map(([name, file]): [string, string | undefined] => [
+      `components.${name}`,
+      file,
+    ]),
   ];
   for (const [option, file] of files) {
-    if (file && !existsSync(join(root, file))) problems.push(`${option}: ${file} does not exist (paths are relative to the project's root)`);
+    if (file && !existsSync(join(root, file)))
+      problems.push(`${option}: ${file} does not exist (paths are relative to the project's root)`);
   }
   return problems;
 }

@@ -33,9 +33,7 @@ export interface SiteConfig {
 
 const CONFIG = 'virtual:aftermath/config';
 
-export const AFTERMATH_VERSION: string = JSON.parse(
-  readFileSync(packageFile('package.json'), 'utf8'),
-).version;
+export const AFTERMATH_VERSION: string = JSON.parse(readFileSync(packageFile('package.json'), 'utf8')).version;
 const COMPONENT = 'virtual:aftermath/components/';
 
 /** Astro's base ('/' or '/repo', with or without a slash) and Aftermath's, as one path. */

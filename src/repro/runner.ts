@@ -275,7 +275,10 @@ export async function runPlan(
       const version = installedVersion(item, cell);
       const prepared: EnvironmentResult = version
         ? await environmentFor(item.repro.manifest, version)
-        : { ok: false, reason: 'no release was listed for latest (npx aftermath repro lists the newest before it runs)' };
+        : {
+            ok: false,
+            reason: 'no release was listed for latest (npx aftermath repro lists the newest before it runs)',
+          };
       const result = await runCell(root, item, cell, prepared, options);
       // A cell cut short by Ctrl-C (or Stop) has no verdict worth reporting.
       if (wasInterrupted() || options.signal?.aborted) return;

@@ -73,9 +73,14 @@ export const optionsSchema = z.strictObject(
     components: z
       .strictObject(
         Object.fromEntries(
-          OVERRIDABLE_COMPONENTS.map((name) => [name, projectPath(`components.${name}`, `src/${name}.astro`).optional()]),
+          OVERRIDABLE_COMPONENTS.map((name) => [
+            name,
+            projectPath(`components.${name}`, `src/${name}.astro`).optional(),
+          ]),
         ) as Record<(typeof OVERRIDABLE_COMPONENTS)[number], z.ZodOptional<ReturnType<typeof projectPath>>>,
-        { error: `expected components as { Header: 'src/MyHeader.astro' } (any of ${OVERRIDABLE_COMPONENTS.join(', ')})` },
+        {
+          error: `expected components as { Header: 'src/MyHeader.astro' } (any of ${OVERRIDABLE_COMPONENTS.join(', ')})`,
+        },
       )
       .default({}),
     /**

@@ -115,7 +115,7 @@ describe('Chromium missing (CHROMIUM_PATH pointing at a file that does not exist
     const root = siteWith(good);
     const result = await runNode([aftermathBin, 'check'], { cwd: root, env });
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe(`${line('npm run check renders Mermaid diagrams with it')}\n`);
+    expect(result.stderr).toBe(`${line('aftermath check draws Mermaid diagrams with it')}\n`);
   });
 
   it('says so in one line when npm run dev starts, and keeps serving', async () => {

@@ -17,7 +17,9 @@ import {
   projectRoot,
   runNode,
   serveStatic,
-  type StaticServer, aftermathBin } from '../support/site.ts';
+  type StaticServer,
+  aftermathBin,
+} from '../support/site.ts';
 
 const FLAGSHIP = '2023-03-20-chatgpt-redis-py';
 const QUEUE = '2024-06-02-queue-backlog';

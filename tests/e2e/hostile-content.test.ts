@@ -8,7 +8,7 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildSite, copyFixtureSite, projectRoot, runNode, type CommandResult, aftermathBin } from '../support/site.ts';
+import { aftermathBin, buildSite, copyFixtureSite, runNode, type CommandResult } from '../support/site.ts';
 import { optionsSchema } from '../../src/schemas/options.ts';
 
 const SECRET = 'AFTERMATH-TEST-SECRET-7f3a';
@@ -253,7 +253,10 @@ describe('a site that trusts its authors with code says so in its options', () =
     const site = copyFixtureSite('bad-content');
     made.push(site);
     const config = join(site, 'astro.config.mjs');
-    writeFileSync(config, readFileSync(config, 'utf8').replace("aftermath({ title: 'Aftermath' })", `aftermath(${options})`));
+    writeFileSync(
+      config,
+      readFileSync(config, 'utf8').replace("aftermath({ title: 'Aftermath' })", `aftermath(${options})`),
+    );
     addToStory(join(site, BASE), story);
     return site;
   };
@@ -262,10 +265,7 @@ describe('a site that trusts its authors with code says so in its options', () =
 
   it('allowMdxCode: true builds an expression, and npm run check reads the same option', async () => {
     const site = withOptions('{ allowMdxCode: true }', 'Six times seven is {6 * 7}.');
-    const [built, checked] = await Promise.all([
-      buildSite(site),
-      runNode([aftermathBin, 'check'], { cwd: site }),
-    ]);
+    const [built, checked] = await Promise.all([buildSite(site), runNode([aftermathBin, 'check'], { cwd: site })]);
     expect(built.code, built.stdout + built.stderr).toBe(0);
     expect(checked.code, checked.stderr).toBe(0);
     expect(readFileSync(join(site, 'dist/incidents/2024-06-02-bad/index.html'), 'utf8')).toContain(
@@ -275,10 +275,7 @@ describe('a site that trusts its authors with code says so in its options', () =
 
   it('a misspelt option stops build and check with the option named, no stack trace', async () => {
     const site = withOptions('{ allowMdxcode: true }', 'Plain text.');
-    const [built, checked] = await Promise.all([
-      buildSite(site),
-      runNode([aftermathBin, 'check'], { cwd: site }),
-    ]);
+    const [built, checked] = await Promise.all([buildSite(site), runNode([aftermathBin, 'check'], { cwd: site })]);
     const message = `unknown option allowMdxcode: check the spelling (the options are: ${Object.keys(optionsSchema.shape).join(', ')})`;
     expect(built.code).not.toBe(0);
     expect(built.stdout + built.stderr).toContain(message);

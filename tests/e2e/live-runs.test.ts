@@ -37,7 +37,9 @@ import {
   projectRoot,
   runNode,
   startDevServer,
-  type DevServer, aftermathBin } from '../support/site.ts';
+  type DevServer,
+  aftermathBin,
+} from '../support/site.ts';
 
 const SLUG = '2024-01-01-desync';
 /** Screenshots of a run in progress and after, kept where AFTERMATH_SHOTS says (else removed with the test's folders). */

@@ -4,7 +4,17 @@
  * real interface: `aftermath init`, `npm run build`, `npm run dev` with live reload,
  * `npx aftermath new`, `npx aftermath repro`, `npm test`, and an upgrade to the next version.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -67,15 +77,21 @@ describe('the package', () => {
         'templates/site/.github/workflows/deploy.yml',
       ]),
     );
-    const outside = packed.files.filter((f) => !/^(index\.js|package\.json|LICENSE|README\.md|(bin|lib|src|templates)\/)/.test(f));
+    const outside = packed.files.filter(
+      (f) => !/^(index\.js|package\.json|LICENSE|README\.md|(bin|lib|src|templates)\/)/.test(f),
+    );
     expect(outside).toEqual([]);
-    expect(packed.files.filter((f) => /(^|\/)(tests?|content|docs|bench)\//.test(f) && !f.startsWith('templates/'))).toEqual([]);
+    expect(
+      packed.files.filter((f) => /(^|\/)(tests?|content|docs|bench)\//.test(f) && !f.startsWith('templates/')),
+    ).toEqual([]);
     expect(packed.size).toBeLessThan(1024 * 1024);
   });
 
   it('installs without this repository: nothing resolves into it', () => {
     expect(relative(projectRoot, site).startsWith('..')).toBe(true);
-    expect(readFileSync(join(site, 'node_modules/aftermath/package.json'), 'utf8')).toContain(`"version": "${packed.version}"`);
+    expect(readFileSync(join(site, 'node_modules/aftermath/package.json'), 'utf8')).toContain(
+      `"version": "${packed.version}"`,
+    );
     expect(existsSync(join(site, 'node_modules/aftermath/lib/cli/aftermath.js'))).toBe(true);
   });
 });
@@ -108,7 +124,11 @@ describe('a team site from aftermath init', { timeout: 300_000 }, () => {
     );
     const pkg = JSON.parse(readFileSync(join(site, 'package.json'), 'utf8'));
     expect(pkg.dependencies.aftermath).toBe(`file:../${basename(packed.tarball)}`);
-    expect(pkg.scripts).toMatchObject({ build: 'astro build', dev: 'astro dev', test: 'aftermath check && aftermath repro --check' });
+    expect(pkg.scripts).toMatchObject({
+      build: 'astro build',
+      dev: 'astro dev',
+      test: 'aftermath check && aftermath repro --check',
+    });
     expect(readFileSync(join(site, 'astro.config.mjs'), 'utf8')).toContain('title: "Acme postmortems"');
     expect(result.stdout).toContain('npm install');
     ok(await npm(['install', '--offline', '--no-audit', '--no-fund']));
@@ -155,7 +175,11 @@ describe('a team site from aftermath init', { timeout: 300_000 }, () => {
   });
 
   it('npx aftermath new scaffolds an incident that aftermath check accepts', async () => {
-    const result = await run('npx', ['--offline', 'aftermath', 'new', 'Disk full on the build farm', '--date', '2026-02-03'], site);
+    const result = await run(
+      'npx',
+      ['--offline', 'aftermath', 'new', 'Disk full on the build farm', '--date', '2026-02-03'],
+      site,
+    );
     ok(result);
     expect(existsSync(join(site, 'content/incidents/2026-02-03-disk-full-on-the-build-farm/index.mdx'))).toBe(true);
     ok(await aftermath(['check']));
@@ -166,8 +190,8 @@ describe('a team site from aftermath init', { timeout: 300_000 }, () => {
     ok(result);
     const recorded = JSON.parse(
       readFileSync(join(site, 'content/incidents', EXAMPLE, 'repros/retry-jitter/results.json'), 'utf8'),
-    ) as { cells: { params: Record<string, string>; verdict: string }[] };
-    expect(Object.fromEntries(recorded.cells.map((c) => [c.params.JITTER, c.verdict]))).toEqual({
+    ) as { cells: { parameters: Record<string, string>; verdict: string }[] };
+    expect(Object.fromEntries(recorded.cells.map((c) => [c.parameters.JITTER, c.verdict]))).toEqual({
       none: 'reproduced',
       full: 'not-reproduced',
     });
@@ -185,7 +209,10 @@ describe('a team site from aftermath init', { timeout: 300_000 }, () => {
 
 describe('an upgrade', { timeout: 600_000 }, () => {
   it('is a version bump: content untouched, the build succeeds, pages differ only in the version', async () => {
-    const contentBefore = filesOf(join(site, 'content')).map((f) => [f, readFileSync(join(site, 'content', f), 'utf8')]);
+    const contentBefore = filesOf(join(site, 'content')).map((f) => [
+      f,
+      readFileSync(join(site, 'content', f), 'utf8'),
+    ]);
     ok(await npm(['run', 'build']));
     const before = join(work, 'dist-before');
     cpSync(join(site, 'dist'), before, { recursive: true });
@@ -193,7 +220,17 @@ describe('an upgrade', { timeout: 600_000 }, () => {
     // The same tree with the next version number, packed as a release would be.
     const next = join(work, 'next');
     mkdirSync(next);
-    for (const entry of ['index.js', 'bin', 'src', 'templates', 'scripts', 'tsconfig.json', 'tsconfig.lib.json', 'README.md', 'LICENSE'])
+    for (const entry of [
+      'index.js',
+      'bin',
+      'src',
+      'templates',
+      'scripts',
+      'tsconfig.json',
+      'tsconfig.lib.json',
+      'README.md',
+      'LICENSE',
+    ])
       cpSync(join(projectRoot, entry), join(next, entry), { recursive: true });
     symlinkSync(join(projectRoot, 'node_modules'), join(next, 'node_modules'));
     const pkg = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8'));
@@ -214,7 +251,11 @@ describe('an upgrade', { timeout: 600_000 }, () => {
       if (file.endsWith('.pdf')) {
         // A PDF records when it was printed; what it says must not change.
         const text = async (dir: string) =>
-          (await extractText(await getDocumentProxy(new Uint8Array(readFileSync(join(dir, file)))), { mergePages: true })).text;
+          (
+            await extractText(await getDocumentProxy(new Uint8Array(readFileSync(join(dir, file)))), {
+              mergePages: true,
+            })
+          ).text;
         expect(await text(after), file).toBe(await text(before));
         continue;
       }

@@ -19,7 +19,15 @@ import { incidentAsOf } from '../../src/domain/incidents.ts';
 import { checkDiagramReadability, drawnLabel, pageDiagrams } from '../../src/integration/diagram-readability.ts';
 import { createChromiumPool } from '../../src/render/chromium-pool.ts';
 import { MIN_LABEL_PX, smallestLabels } from '../../src/render/label-size.ts';
-import { buildSite, launchChromium, projectRoot, serveStatic, writeSiteConfig, type StaticServer } from '../support/site.ts';
+import {
+  buildSite,
+  launchChromium,
+  projectRoot,
+  serveStatic,
+  writeSiteConfig,
+  type StaticServer,
+} from '../support/site.ts';
+import { builtSite } from '../../src/integration/dist-browser.ts';
 
 const slug = '2023-03-20-chatgpt-redis-py';
 const flagship = () => readArchive(siteRoot).incidents.find((i) => i.slug === slug)!;
@@ -204,9 +212,11 @@ describe('every diagram readable', () => {
       );
       const incident = readArchive(siteRoot).incidents.find((i) => i.slug === slug)!;
       const pool = createChromiumPool({ size: 1 });
-      const { problems, measuredPages } = await checkDiagramReadability(pool, [incident], squeezed).finally(() =>
-        pool.close(),
-      );
+      const { problems, measuredPages } = await checkDiagramReadability(
+        pool,
+        [incident],
+        builtSite(squeezed, '/'),
+      ).finally(() => pool.close());
       // The squeezing stylesheet sizes the diagrams otherwise than the model: the page is measured.
       expect(measuredPages).toBe(1);
       const stateDiagram = problems.find((p) => p.message.startsWith('diagram "mermaid-1"'));

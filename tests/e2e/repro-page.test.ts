@@ -19,7 +19,9 @@ import {
   projectRoot,
   runNode,
   serveStatic,
-  type StaticServer, aftermathBin } from '../support/site.ts';
+  type StaticServer,
+  aftermathBin,
+} from '../support/site.ts';
 
 describe('a repro run by the real runner', () => {
   const root = copyFixtureSite('repro-run');
@@ -64,7 +66,7 @@ describe('a repro run by the real runner', () => {
     await expect(repro.locator('svg#trace-desync').count()).resolves.toBe(1);
     await expect(repro.locator('figure.trace-diagram').textContent()).resolves.toContain('reply to GET owner:alice');
     await expect(repro.locator('.repro-command code').textContent()).resolves.toBe(
-      'npm run repro -- 2024-01-01-desync desync',
+      'npx aftermath repro 2024-01-01-desync desync',
     );
     // The repro the story does not embed is shown after it, honestly unrun.
     await expect(page.locator('#repro-never-run .repro-not-run').textContent()).resolves.toContain('Not yet run.');
@@ -270,7 +272,7 @@ describe('a recorded matrix and the prose that cites it', () => {
     from: '<Verdict repro="proxy" version="4.5.4" />',
     to: '<Verdict repro="proxy" version="4.4.4" />',
     message:
-      /content\/incidents\/2024-02-02-matrix\/index\.mdx:14 {2}<Verdict repro="proxy" version="4\.4\.4" \/>\n {4}the repro "proxy" has no recorded cell for version 4\.4\.4 \(recorded: installed, 4\.4\.0, 4\.5\.1, 4\.5\.4\)\. 4\.4\.4 is not in content\/incidents\/2024-02-02-matrix\/repros\/proxy\/repro\.yaml \(package\.versions: installed, 4\.4\.0, 4\.5\.1, 4\.5\.4\); add it there and record it with npm run repro -- 2024-02-02-matrix proxy --version 4\.4\.4, or cite a recorded version/,
+      /content\/incidents\/2024-02-02-matrix\/index\.mdx:14 {2}<Verdict repro="proxy" version="4\.4\.4" \/>\n {4}the repro "proxy" has no recorded cell for version 4\.4\.4 \(recorded: installed, 4\.4\.0, 4\.5\.1, 4\.5\.4\)\. 4\.4\.4 is not in content\/incidents\/2024-02-02-matrix\/repros\/proxy\/repro\.yaml \(package\.versions: installed, 4\.4\.0, 4\.5\.1, 4\.5\.4\); add it there and record it with npx aftermath repro 2024-02-02-matrix proxy --version 4\.4\.4, or cite a recorded version/,
   };
 
   it('fails the build when the prose cites a version that has no recorded cell, naming the file, line, component and fix', async () => {

@@ -412,14 +412,7 @@ describe('aftermath import github', () => {
   });
 
   it('says when GitHub cannot be reached', async () => {
-    const result = await run(GITHUB, [
-      '--repo',
-      'example-org/widget',
-      '--items',
-      '2624',
-      '--api-url',
-      closedPortUrl,
-    ]);
+    const result = await run(GITHUB, ['--repo', 'example-org/widget', '--items', '2624', '--api-url', closedPortUrl]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(
       `could not reach ${closedPortUrl} (ECONNREFUSED) while fetching example-org/widget#2624; check --api-url`,

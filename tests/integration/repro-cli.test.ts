@@ -20,7 +20,7 @@ import {
   waitFor,
 } from '../fixtures/repro/support.ts';
 import { buildWheel } from '../fixtures/repro/packages.ts';
-import { projectRoot, runNode } from '../support/site.ts';
+import { aftermathBin, runNode } from '../support/site.ts';
 
 /** `aftermath repro`, as a site runs it. */
 const REPRO = [aftermathBin, 'repro'];

@@ -118,8 +118,9 @@ export function writeSiteManifest(dir: string, packed: Packed): void {
     bin: Record<string, string>;
     license: string;
   };
-  const lock = (JSON.parse(readFileSync(join(projectRoot, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockEntry> })
-    .packages;
+  const lock = (
+    JSON.parse(readFileSync(join(projectRoot, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockEntry> }
+  ).packages;
   const spec = `file:${basename(packed.tarball)}`;
   const dependencies = { aftermath: spec, astro: own.peerDependencies.astro! };
   writeFileSync(

@@ -195,7 +195,13 @@ export async function startDevServer(
   { command, startupMs = 60_000 }: { command?: string[]; startupMs?: number } = {},
 ): Promise<DevServer> {
   const port = await freePort();
-  const [program, ...args] = command ?? [process.execPath, join(projectRoot, 'node_modules/astro/bin/astro.mjs'), 'dev', '--root', root];
+  const [program, ...args] = command ?? [
+    process.execPath,
+    join(projectRoot, 'node_modules/astro/bin/astro.mjs'),
+    'dev',
+    '--root',
+    root,
+  ];
   const child = spawn(program!, [...args, '--host', '127.0.0.1', '--port', String(port)], {
     cwd: root,
     env: { ...userEnvironment(), ASTRO_TELEMETRY_DISABLED: '1', NO_COLOR: '1', FORCE_COLOR: '0', ...env },
@@ -207,7 +213,7 @@ export async function startDevServer(
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
   const url = `http://127.0.0.1:${port}`;
-  for (const started = Date.now(); !output.includes(`${url}/`); ) {
+  for (const started = Date.now(); !output.includes(`${url}/`);) {
     if (child.exitCode !== null || Date.now() - started > startupMs)
       throw new Error(`${command?.join(' ') ?? 'astro dev'} did not start:\n${output}`);
     await new Promise((r) => setTimeout(r, 200));

@@ -552,7 +552,7 @@ describe('MDX that would run code on the machine that builds the site', () => {
 describe('MDX, other rules', () => {
   it('knows the components the incident page hands to the MDX', async () => {
     const { MDX_COMPONENTS } = await import('../../src/archive/mdx-checks.ts');
-    const page = readFileSync(resolve(import.meta.dirname, '../../src/pages/incidents/[slug].astro'), 'utf8');
+    const page = readFileSync(resolve(import.meta.dirname, '../../src/routes/incidents/[slug].astro'), 'utf8');
     const given = /<Content components=\{\{([^}]*)\}\}/
       .exec(page)?.[1]
       ?.split(',')

@@ -262,7 +262,7 @@ describe("problemsFromZod: the schema library's default wording", () => {
 
 describe('a field a release renamed or removed', () => {
   const changes = [{ file: 'timeline.yaml', field: '[].type', since: '0.3.0', change: 'renamed to "kind"' }];
-  const yaml = parseYaml('- at: "2024-06-02T09:00:00Z"\n  type: deploy\n', 'timeline.yaml');
+  const yaml = located('- at: "2024-06-02T09:00:00Z"\n  type: deploy\n');
 
   it('says which release changed it, where it is written', () => {
     expect(unknownFieldProblem('content/incidents/x/timeline.yaml', [0, 'type'], yaml, changes)).toEqual({

@@ -8,7 +8,9 @@ it('puts the facts a preview needs on the card, escaped', () => {
     severity: 'SEV2',
     date: '2024-06-02',
     duration: '2 h',
+    site: 'Acme & co postmortems',
   });
+  expect(html).toContain('Acme &amp; co postmortems · incident postmortem');
   expect(html).toContain('Outage &lt;b&gt;&quot;bold&quot;&lt;/b&gt;');
   expect(html).toContain('Users &amp; admins');
   expect(html).toContain('SEV2 · major');

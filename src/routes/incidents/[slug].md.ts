@@ -10,7 +10,6 @@ import { incidentMarkdown } from '../../view/markdown-export.ts';
 import { publishedIncidents } from '../../view/published.ts';
 import { incidentPageKey } from '../../view/page-keys.ts';
 
-
 export async function getStaticPaths() {
   const incidents = await publishedIncidents();
   return incidents.map((entry) => ({

@@ -1,0 +1,46 @@
+/** The `aftermath` command's own words: its overview, its version, and a mistyped command. */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { aftermathBin, projectRoot } from '../support/site.ts';
+
+const run = (...args: string[]) => {
+  const result = spawnSync(process.execPath, [aftermathBin, ...args], { encoding: 'utf8', cwd: projectRoot });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+};
+const { version } = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string };
+
+describe('aftermath', () => {
+  it("lists its commands, one line each, in a terminal's width", () => {
+    for (const args of [[], ['--help'], ['help']]) {
+      const { code, stdout } = run(...args);
+      expect(code).toBe(0);
+      expect(stdout).toContain(`aftermath ${version}`);
+      for (const command of ['init <folder>', 'new "Title"', 'check', 'repro', 'import statuspage', 'import github'])
+        expect(stdout).toContain(`  ${command}`);
+      for (const line of stdout.split('\n')) expect(line.length, line).toBeLessThanOrEqual(100);
+    }
+  });
+
+  it('says its version', () => {
+    expect(run('--version').stdout.trim()).toBe(version);
+  });
+
+  it('names a command it does not have, and an import without a source, in one line, exit 2', () => {
+    const unknown = run('publish');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toBe(
+      'aftermath: there is no command "publish". The commands are: init, new, check, repro, import statuspage, import github (aftermath --help says what each does)\n',
+    );
+    const bare = run('import');
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toMatch(/^aftermath import: say where from/);
+  });
+
+  it("points at the command's help for an option it does not know", () => {
+    const result = run('check', '--verbose');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe("aftermath check: Unknown option '--verbose'. See aftermath check --help\n");
+  });
+});
