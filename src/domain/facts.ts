@@ -3,7 +3,8 @@
  * frontmatter, timeline.yaml, history.yaml and the prose. Pure; the archive reader turns the
  * findings into located content problems.
  */
-import { CARD_FIELDS, type CardField, type Fact, type FrontmatterBinding } from '../schemas/facts.ts';
+import type { Fact, FrontmatterBinding } from '../schemas/facts.ts';
+import { CARD_FIELDS, type CardField } from './card-fields.ts';
 import type { History } from '../schemas/history.ts';
 import type { IncidentFrontmatter } from '../schemas/incident.ts';
 import type { TimelineEntry } from '../schemas/timeline.ts';

@@ -5,20 +5,16 @@
  * with only statements is "done (stated)". Pure: the archive reports bad references with
  * {@link followUpFindings}, the page, the export and `npx aftermath check` use {@link evaluateFollowUp}.
  */
-import {
-  ACTIONS_FILE,
-  type Evidence,
-  type FollowUp,
-  type FollowUpKind,
-  type FollowUpStatus,
-  type VerdictEvidence,
-} from '../schemas/actions.ts';
+import type { Evidence, FollowUp, FollowUpKind, FollowUpStatus, VerdictEvidence } from '../schemas/actions.ts';
 import type { History, HistoryItem } from '../schemas/history.ts';
 import type { ContentProblem } from '../schemas/problems.ts';
 import type { CellResult } from '../schemas/repro-results.ts';
 import { historyKey, historyLabel, similarKeys } from './history-keys.ts';
 import { parametersText } from './repro-cells.ts';
 import { describeVersionMatrix, inVersionMatrix } from './version-matrix.ts';
+
+/** The file of an incident folder that lists its follow-ups. */
+export const ACTIONS_FILE = 'actions.yaml';
 
 /** What evaluating a follow-up needs of a repro (a subset of the archive's IncidentRepro). */
 export interface EvidenceRepro {

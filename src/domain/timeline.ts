@@ -6,7 +6,8 @@
 import { historyKey, historyLabel } from './history-keys.ts';
 import { slugify } from './slug.ts';
 import type { History, HistoryItem } from '../schemas/history.ts';
-import { STATUS_KINDS, type TimelineEntry } from '../schemas/timeline.ts';
+import type { TimelineEntry } from '../schemas/timeline.ts';
+import { STATUS_KINDS } from './timeline-kinds.ts';
 import { sortKey, type Instant } from './time.ts';
 
 /** Where an entry came from; pages draw one lane (badge) per source. */

@@ -8,8 +8,6 @@ import { z } from 'astro/zod';
 import { isInstant, parseDay, type Instant } from '../domain/time.ts';
 import { longText, nonEmpty, oneLine, slugWord, url } from './fields.ts';
 
-export const ACTIONS_FILE = 'actions.yaml';
-
 export const FOLLOW_UP_KINDS = ['prevent', 'detect', 'mitigate', 'process', 'investigate'] as const;
 export const FOLLOW_UP_STATUSES = ['open', 'in progress', 'done', "won't do"] as const;
 

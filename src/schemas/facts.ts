@@ -5,18 +5,12 @@
  */
 import { z } from 'astro/zod';
 import { longText, nonEmpty, oneLine, slugWord, url } from './fields.ts';
+import { CARD_FIELDS } from '../domain/card-fields.ts';
 
 /** Key moments of the frontmatter that a fact may bound when they are unknown. */
 export const BOUNDED_MOMENTS = ['detected', 'mitigated', 'resolved'] as const;
 
-/**
- * The summary card's one-line frontmatter fields. A fact bound to one of them supports the card's
- * answer: the field must then be given (or the card would say "unknown" although the fact answers
- * it), and the card cites the fact. The line is the author's own summary, so it is not compared
- * with the fact's value.
- */
-export const CARD_FIELDS = ['trigger', 'root_cause', 'detection', 'resolution'] as const;
-export type CardField = (typeof CARD_FIELDS)[number];
+export { CARD_FIELDS, type CardField } from '../domain/card-fields.ts';
 
 /** The frontmatter fields a fact may restate (compared with its value) or answer (the card's lines). */
 const FRONTMATTER_BINDINGS = [

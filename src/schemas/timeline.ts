@@ -2,19 +2,9 @@
 import { z } from 'astro/zod';
 import { confidence, longText, oneLine, timestamp, timestampOrDay, url } from './fields.ts';
 import { isInstant, parseDay, type Instant } from '../domain/time.ts';
+import { STATUS_KINDS, TIMELINE_KINDS } from '../domain/timeline-kinds.ts';
 
-export const STATUS_KINDS = ['investigating', 'identified', 'monitoring', 'update', 'resolved', 'postmortem'] as const;
-export const EVENT_KINDS = [
-  'trigger',
-  'impact-start',
-  'impact-end',
-  'detected',
-  'mitigated',
-  'deploy',
-  'communication',
-  'note',
-] as const;
-export const TIMELINE_KINDS = [...STATUS_KINDS, ...EVENT_KINDS] as const;
+export { EVENT_KINDS, STATUS_KINDS, TIMELINE_KINDS } from '../domain/timeline-kinds.ts';
 export const COMPONENT_STATUSES = [
   'operational',
   'degraded_performance',

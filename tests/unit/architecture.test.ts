@@ -89,6 +89,20 @@ describe('architecture', () => {
     'src/archive/archive-cache.ts → src/render/disk-cache.ts',
     'src/integration/live-runs.ts → src/repro/live/session.ts',
   ]);
+  // Schemas validate with the domain's rules (time, links), so the domain takes nothing but types
+  // from the schemas: one direction between the two, the way the flow runs.
+  it('lets the domain take only types from the schemas', () => {
+    const wrong: string[] = [];
+    for (const file of files.filter((f) => room(f) === 'domain')) {
+      const text = readFileSync(join(projectRoot, file), 'utf8');
+      for (const m of text.matchAll(/^(import|export)(\s+type)?\s[^;]*?from\s+['"](\.{1,2}\/[^'"]+)['"]/gm)) {
+        const target = relative(projectRoot, resolve(projectRoot, dirname(file), m[3]!));
+        if (room(target) === 'schemas' && !m[2]) wrong.push(`${file} → ${target}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
   it('imports only along the flow', () => {
     const wrong: string[] = [];
     for (const [file, targets] of graph) {

@@ -2,7 +2,8 @@
 import { posix } from 'node:path';
 import type { IncidentRepro } from '../../domain/incident-record.ts';
 import { followUpFindings, locateFollowUps, type LocatedFollowUp } from '../../domain/follow-ups.ts';
-import { actionsSchema, ACTIONS_FILE } from '../../schemas/actions.ts';
+import { actionsSchema } from '../../schemas/actions.ts';
+import { ACTIONS_FILE } from '../../domain/follow-ups.ts';
 import { formatPath } from '../../schemas/problems.ts';
 import type { HistoryFile } from './history.ts';
 import { readYamlAs, type ReadContext } from './context.ts';
