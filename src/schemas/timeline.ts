@@ -2,7 +2,7 @@
 import { z } from 'astro/zod';
 import { confidence, longText, oneLine, timestamp, timestampOrDay, url } from './fields.ts';
 import { isInstant, parseDay, type Instant } from '../domain/time.ts';
-import { STATUS_KINDS, TIMELINE_KINDS } from '../domain/timeline-kinds.ts';
+import { TIMELINE_KINDS } from '../domain/timeline-kinds.ts';
 
 export { EVENT_KINDS, STATUS_KINDS, TIMELINE_KINDS } from '../domain/timeline-kinds.ts';
 export const COMPONENT_STATUSES = [
