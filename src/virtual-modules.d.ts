@@ -3,6 +3,10 @@ declare module 'virtual:aftermath/config' {
   const config: import('./integration/virtual-modules.ts').SiteConfig;
   export default config;
 }
+declare module 'virtual:aftermath/mdx-components' {
+  const components: Record<string, (props: Record<string, unknown>) => unknown>;
+  export default components;
+}
 declare module 'virtual:aftermath/components/Header' {
   const Header: (props: Record<string, never>) => unknown;
   export default Header;

@@ -12,6 +12,7 @@ import type { ContentProblem } from '../schemas/problems.ts';
 import { cachedReading, type ArchiveCacheStats } from './archive-cache.ts';
 import { openIncidentFolder } from './incident-folder.ts';
 import { piiAllowlistFile, piiLint } from './pii-scan.ts';
+import { mdxComponents } from './mdx/registry.ts';
 import { readIncident, type ReadIncident } from './read-incident.ts';
 import type { ArchiveOptions } from './readers/context.ts';
 
@@ -75,6 +76,7 @@ export function readArchive(root: string, options: ArchiveOptions = {}): Archive
   // addresses, card numbers, tokens and phone numbers; a finding not allowed by
   // pii-allowlist.yaml (beside the incidents folder) is a problem, and its incident is left out.
   const pii = piiLint(root, piiAllowlistFile(incidentsDir));
+  const components = mdxComponents(root, options.mdxComponents);
   for (const name of readdirSync(base).sort()) {
     if (name.startsWith('.') || name.startsWith('_')) continue;
     const rel = relative(root, join(base, name)).split(sep).join('/');
@@ -90,7 +92,7 @@ export function readArchive(root: string, options: ArchiveOptions = {}): Archive
       options,
       () => {
         const found: ContentProblem[] = [];
-        const ctx = { root, folder, problems: found, options };
+        const ctx = { root, folder, problems: found, options, components };
         return { incident: readIncident(ctx), problems: found, findings: pii.scan(folder) };
       },
       archiveCacheStats,

@@ -9,27 +9,10 @@
  */
 import { posix } from 'node:path';
 import { linkProblem } from '../domain/links.ts';
+import type { MdxComponent, MdxFinding } from './mdx/component.ts';
 import type { ComponentUse, Story } from './story.ts';
 
-/**
- * The components an incident's MDX may use, with the attributes each needs: the ones
- * src/pages/incidents/[slug].astro hands to `<Content components={…} />` (a unit test keeps
- * the two lists the same).
- */
-export const MDX_COMPONENT_ATTRIBUTES = {
-  Fact: { k: 'naming a fact in facts.yaml' },
-  Ref: { to: 'naming an item of history.yaml, such as "#2641" or "v4.5.5"' },
-  Repro: { id: 'naming a folder under repros/' },
-  // What a <Verdict> needs depends on the recording: ./verdict-refs.ts says it.
-  Verdict: {},
-} as const satisfies Record<string, Record<string, string>>;
-export const MDX_COMPONENTS = Object.keys(MDX_COMPONENT_ATTRIBUTES) as (keyof typeof MDX_COMPONENT_ATTRIBUTES)[];
-
-export interface MdxFinding {
-  line: number;
-  field: string;
-  message: string;
-}
+export type { MdxFinding } from './mdx/component.ts';
 
 export interface MdxRules {
   /** The site trusts its authors with code in MDX (`aftermath({ allowMdxCode: true })`). */
@@ -37,17 +20,20 @@ export interface MdxRules {
   /** The story's folder relative to the project root, and the files in it (for local images). */
   dir: string;
   files: readonly string[];
+  /** The site's components (./mdx/registry.ts). */
+  components: readonly MdxComponent[];
 }
 
-export const unknownComponentMessage = (name: string): string =>
-  `<${name}> is not a component an incident can use. The components are: ${MDX_COMPONENTS.join(', ')} (check the spelling and the capital letter)`;
+export const unknownComponentMessage = (name: string, components: readonly Pick<MdxComponent, 'name'>[]): string =>
+  `<${name}> is not a component an incident can use. The components are: ${components.map((c) => c.name).join(', ')} (check the spelling and the capital letter)`;
 export const SCRIPT_MESSAGE =
   "a <script> element is not allowed in an incident: the site's Content-Security-Policy (script-src 'self') blocks inline scripts, so it would never run. Remove it";
 const HANDLER_MESSAGE =
   "an event-handler attribute (onclick, onload, …) is JavaScript: the site's Content-Security-Policy blocks it, so it would never run. Remove it";
 const OPT_IN =
   'a site that trusts every author with code can allow it with aftermath({ allowMdxCode: true }) (see docs/content.md)';
-const ESM_MESSAGE = `import and export run code on the machine that builds the site (an import can read any file there, such as a key or a password file), so an incident's MDX may not use them. Use the components every incident has (${MDX_COMPONENTS.join(', ')}) and Markdown; ${OPT_IN}`;
+const esmMessage = (components: readonly MdxComponent[]) =>
+  `import and export run code on the machine that builds the site (an import can read any file there, such as a key or a password file), so an incident's MDX may not use them. Use the components every incident has (${components.map((c) => c.name).join(', ')}) and Markdown; ${OPT_IN}`;
 const EXPRESSION_MESSAGE = `{…} is JavaScript that runs on the machine that builds the site ({process.env.HOME} would publish its home folder, {process.env.TOKEN} a secret), so an incident's MDX may not use it. Write the text itself (write \\{ for a literal brace), or cite a value with <Fact k="…" />; ${OPT_IN}`;
 
 export function mdxFindings(story: Story, rules: MdxRules): MdxFinding[] {
@@ -57,13 +43,13 @@ export function mdxFindings(story: Story, rules: MdxRules): MdxFinding[] {
       findings.push({
         line: code.line,
         field: code.kind === 'esm' ? code.text : `expression ${code.text}`,
-        message: code.kind === 'esm' ? ESM_MESSAGE : EXPRESSION_MESSAGE,
+        message: code.kind === 'esm' ? esmMessage(rules.components) : EXPRESSION_MESSAGE,
       });
   }
-  const known = new Set<string>(MDX_COMPONENTS);
+  const known = new Map(rules.components.map((c) => [c.name, c]));
   // With code allowed, what the MDX imports is a component too.
-  if (rules.allowCode) for (const code of story.code) for (const name of importedNames(code.value)) known.add(name);
-  for (const use of story.components) findings.push(...componentFindings(use, known, rules.allowCode));
+  const imported = new Set(rules.allowCode ? story.code.flatMap((code) => importedNames(code.value)) : []);
+  for (const use of story.components) findings.push(...componentFindings(use, known, imported, rules));
   for (const link of story.links) {
     const problem = linkProblem(link.url, { inStory: true }) ?? localImageProblem(link.url, link.via, rules);
     if (problem) findings.push({ line: link.line, field: link.via, message: problem });
@@ -71,21 +57,25 @@ export function mdxFindings(story: Story, rules: MdxRules): MdxFinding[] {
   return findings;
 }
 
-function componentFindings(use: ComponentUse, known: Set<string>, allowCode: boolean): MdxFinding[] {
+function componentFindings(
+  use: ComponentUse,
+  known: ReadonlyMap<string, MdxComponent>,
+  imported: ReadonlySet<string>,
+  { allowCode, components }: MdxRules,
+): MdxFinding[] {
   const found: MdxFinding[] = [];
   const add = (message: string) => found.push({ line: use.line, field: use.tag, message });
   const name = use.name ?? '';
   if (/^[A-Z]/.test(name) || name.includes('.')) {
-    if (!known.has(name.split('.')[0]!)) add(unknownComponentMessage(name));
+    const base = name.split('.')[0]!;
+    if (!known.has(base) && !imported.has(base)) add(unknownComponentMessage(name, components));
   } else if (name.toLowerCase() === 'script') add(SCRIPT_MESSAGE);
   if (Object.keys(use.attributes).some((a) => /^on/i.test(a))) add(HANDLER_MESSAGE);
   if (!allowCode && use.dynamic.length > 0)
     add(
       `${use.dynamic.map((a) => (a.startsWith('{') ? a : `${a}={…}`)).join(', ')}: an attribute written as an expression is JavaScript that runs on the machine that builds the site. Give its value as text (${use.dynamic[0]!.startsWith('{') ? 'name="…"' : `${use.dynamic[0]}="…"`}) or as a number; ${OPT_IN}`,
     );
-  const needs = MDX_COMPONENT_ATTRIBUTES[name as keyof typeof MDX_COMPONENT_ATTRIBUTES] as
-    Record<string, string> | undefined;
-  for (const [attribute, what] of Object.entries(needs ?? {}))
+  for (const [attribute, what] of Object.entries(known.get(name)?.attributes ?? {}))
     if (typeof use.attributes[attribute] !== 'string' && !use.dynamic.includes(attribute))
       add(`<${name}> needs ${attribute}="…" ${what}`);
   return found;

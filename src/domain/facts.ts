@@ -9,7 +9,7 @@ import type { History } from '../schemas/history.ts';
 import type { IncidentFrontmatter } from '../schemas/incident.ts';
 import type { TimelineEntry } from '../schemas/timeline.ts';
 import { historyKey } from './history-keys.ts';
-import { componentMentions, type Located } from './mdx-source.ts';
+import type { Located } from './mdx-source.ts';
 import { isInstant, parseDay, parseTimestamp, type Instant } from './time.ts';
 
 export interface FactFinding {
@@ -91,8 +91,6 @@ export interface FactContext {
   frontmatter: IncidentFrontmatter;
   timeline: readonly TimelineEntry[];
   history: History;
-  /** `<Fact k="…" />` uses in the body. */
-  mentions: Located<string>[];
   /** Percentages written out in the body. */
   percents: Located<string>[];
 }
@@ -188,14 +186,6 @@ export function factFindings(facts: readonly Fact[], ctx: FactContext): FactFind
       });
   });
 
-  for (const mention of ctx.mentions) {
-    if (!byKey.has(mention.value))
-      findings.push({
-        line: mention.line,
-        field: '<Fact k>',
-        message: `there is no fact "${mention.value}" in facts.yaml. Add it with its source, or fix the key`,
-      });
-  }
   const percents = new Set(facts.map((f) => normalizePercent(String(f.value))).filter((v) => v.endsWith('%')));
   const checkPercent = (p: Located<string>, where: string) => {
     if (!percents.has(p.value))
@@ -226,9 +216,4 @@ export function momentBound(
     if (at) return { fact, index, side: fact.bound.side, at };
   }
   return undefined;
-}
-
-/** Every `<Fact k="…" />` in the body, with its line. */
-export function factMentions(body: string, bodyLine = 1): Located<string>[] {
-  return componentMentions(body, 'Fact', 'k', bodyLine);
 }

@@ -37,21 +37,6 @@ export function mermaidBlocks(body: string, bodyLine = 1): Located<string>[] {
   return blocks;
 }
 
-/** Every `<Ref to="…" />` in the body, with its line. */
-export function refMentions(body: string, bodyLine = 1): Located<string>[] {
-  return componentMentions(body, 'Ref', 'to', bodyLine);
-}
-
-/** Every `<Tag attr="value" …>` in the body (an MDX component with a literal attribute), with its line. */
-export function componentMentions(body: string, tag: string, attr: string, bodyLine = 1): Located<string>[] {
-  const pattern = new RegExp(`<${tag}\\s+[^>]*?\\b${attr}=["']([^"']+)["']`, 'g');
-  const found: Located<string>[] = [];
-  body.split('\n').forEach((text, index) => {
-    for (const m of text.matchAll(pattern)) found.push({ value: m[1]!, line: bodyLine + index });
-  });
-  return found;
-}
-
 /** True when the body has something to read besides imports, exports and comments. */
 export function hasReadableBody(body: string): boolean {
   const text = body

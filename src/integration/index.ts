@@ -16,6 +16,7 @@ import { incidentDiagrams } from '../view/incident-view.ts';
 import { diagramStats, diagramTiming, prerenderDiagrams } from '../render/diagrams.ts';
 import { isPublished } from '../domain/incidents.ts';
 import { incidentsOnly, markdownProcessor } from './markdown.ts';
+import { mdxComponents } from '../archive/mdx/registry.ts';
 import { codeStats } from '../render/code-highlight.ts';
 import { cachedMdxProcessor } from './mdx-cache.ts';
 import { searchRelevant, writeSearchIndex } from './search-index.ts';
@@ -118,8 +119,10 @@ export default function aftermath(
         );
         if (chromium && command === 'build' && published().length > 0) stopWith(logger, chromium);
         if (chromium && command === 'dev') logger.warn(chromium);
+        const components = mdxComponents(root, options.mdxComponents);
         const processor = markdownProcessor(root, {
           allowCode: options.allowMdxCode,
+          components,
           onProblem(problem) {
             renderProblems.push(problem);
             // A missing Chromium was said once at start-up; every diagram would say it again.
@@ -148,6 +151,7 @@ export default function aftermath(
                 root,
                 astroBase: config.base,
                 sitemap: integrations.includes('@astrojs/sitemap'),
+                mdxComponents: components,
               }),
               // In dev, open pages reload when content problems appear or go (their banner changes).
               ...(command === 'dev' ? [reloadOnDevProblems()] : []),

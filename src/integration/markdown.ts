@@ -13,6 +13,7 @@ import type { ContentProblem } from '../schemas/problems.ts';
 import rehypeCode from './rehype-code.ts';
 import rehypeDiagrams from './rehype-diagrams.ts';
 import remarkContentGuard from './remark-content-guard.ts';
+import type { MdxComponent } from '../archive/mdx/component.ts';
 
 /** This file and what it imports decide what compiled MDX looks like (the MDX cache's key). */
 export const MARKDOWN_CODE = ['integration/markdown.ts', 'integration/mdx-cache.ts'];
@@ -20,12 +21,14 @@ export const MARKDOWN_CODE = ['integration/markdown.ts', 'integration/mdx-cache.
 export interface MarkdownOptions {
   /** The site lets incident MDX run code (`aftermath({ allowMdxCode: true })`). */
   allowCode: boolean;
+  /** The components an incident may use. */
+  components: readonly Pick<MdxComponent, 'name'>[];
   onProblem(problem: ContentProblem): void;
 }
 
-export function markdownProcessor(root: string, { allowCode, onProblem }: MarkdownOptions) {
+export function markdownProcessor(root: string, { allowCode, components, onProblem }: MarkdownOptions) {
   return unified({
-    remarkPlugins: [[remarkContentGuard, { root, allowCode, onProblem }]],
+    remarkPlugins: [[remarkContentGuard, { root, allowCode, components, onProblem }]],
     rehypePlugins: [
       // Mermaid fences are drawn by rehypeDiagrams; `math` is left alone as Astro would.
       [rehypeCode, { excludeLangs: ['mermaid', 'math'] }],

@@ -10,13 +10,16 @@
  */
 import type { Root } from 'mdast';
 import { relative } from 'node:path';
-import { MDX_COMPONENTS, unknownComponentMessage } from '../archive/mdx-checks.ts';
+import { unknownComponentMessage } from '../archive/mdx-checks.ts';
+import type { MdxComponent } from '../archive/mdx/component.ts';
 import { attributeRunsCode, expressionRunsCode } from '../archive/story.ts';
 import type { ContentProblem } from '../schemas/problems.ts';
 
 export interface ContentGuardOptions {
   root: string;
   allowCode: boolean;
+  /** The components an incident may use (src/archive/mdx/registry.ts). */
+  components: readonly Pick<MdxComponent, 'name'>[];
   onProblem(problem: ContentProblem): void;
 }
 
@@ -34,7 +37,7 @@ const FLOW = new Set(['mdxJsxFlowElement', 'mdxFlowExpression', 'mdxjsEsm']);
 const JSX = new Set(['mdxJsxFlowElement', 'mdxJsxTextElement']);
 
 /** Why this node may not be compiled as written, or undefined. */
-function refusal(node: MdxNode, allowCode: boolean): string | undefined {
+function refusal(node: MdxNode, { allowCode, components }: ContentGuardOptions): string | undefined {
   if (!allowCode) {
     if (node.type === 'mdxjsEsm')
       return 'import and export are not allowed in an incident (they run code at build time)';
@@ -44,8 +47,8 @@ function refusal(node: MdxNode, allowCode: boolean): string | undefined {
       return `<${node.name}> has an attribute written as code, which is not allowed in an incident (it runs at build time)`;
   }
   const name = node.name ?? '';
-  if (JSX.has(node.type) && /^[A-Z]/.test(name) && !(MDX_COMPONENTS as readonly string[]).includes(name.split('.')[0]!))
-    return allowCode ? undefined : unknownComponentMessage(name);
+  if (JSX.has(node.type) && /^[A-Z]/.test(name) && !components.some((c) => c.name === name.split('.')[0]))
+    return allowCode ? undefined : unknownComponentMessage(name, components);
   return undefined;
 }
 
@@ -54,7 +57,7 @@ export default function remarkContentGuard(options: ContentGuardOptions) {
     const where = file.path ? relative(options.root, file.path) : 'unknown file';
     const walk = (node: MdxNode) => {
       node.children?.forEach((child, index) => {
-        const message = refusal(child, options.allowCode);
+        const message = refusal(child, options);
         if (message === undefined) return walk(child);
         options.onProblem({ file: where, line: child.position?.start.line, message });
         const flow = FLOW.has(child.type);

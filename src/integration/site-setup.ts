@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AftermathOptions } from '../schemas/options.ts';
+import { BUILT_IN_MDX_COMPONENTS } from '../archive/mdx/registry.ts';
 
 export const COLLECTIONS_LINE = "export { collections } from 'aftermath/collections';";
 const CONTENT_CONFIGS = ['content.config.ts', 'content.config.mts', 'content.config.js', 'content.config.mjs'];
@@ -32,7 +33,17 @@ export function siteSetupProblems(root: string, srcDir: URL, options: AftermathO
       `components.${name}`,
       file,
     ]),
+    ...Object.entries(options.mdxComponents).map(([name, c]): [string, string] => [
+      `mdxComponents.${name}.component`,
+      c.component,
+    ]),
   ];
+  const ownNames = BUILT_IN_MDX_COMPONENTS.map((c) => c.name);
+  for (const name of Object.keys(options.mdxComponents))
+    if (ownNames.includes(name))
+      problems.push(
+        `mdxComponents.${name}: ${name} is one of Aftermath's own components (${ownNames.join(', ')}); give yours another name`,
+      );
   for (const [option, file] of files) {
     if (file && !existsSync(join(root, file)))
       problems.push(`${option}: ${file} does not exist (paths are relative to the project's root)`);

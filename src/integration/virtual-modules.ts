@@ -5,12 +5,16 @@
  *   the title, description, logo and navigation, and which outputs exist (PDF, social cards).
  * - `virtual:aftermath/components/<Name>`: the site's own component where `components` names
  *   one, Aftermath's otherwise.
+ * - `virtual:aftermath/mdx-components`: every component an incident's MDX may use, by name
+ *   (src/archive/mdx/registry.ts: Aftermath's and the site's).
  */
 import type { Plugin } from 'vite';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OVERRIDABLE_COMPONENTS, type AftermathOptions } from '../schemas/options.ts';
+import type { MdxComponent } from '../archive/mdx/component.ts';
+import type { SiteMdxComponent } from '../archive/mdx/registry.ts';
 import { packageFile } from '../package-root.ts';
 
 /** What `virtual:aftermath/config` exports (src/virtual-modules.d.ts declares the same). */
@@ -29,9 +33,12 @@ export interface SiteConfig {
   root: string;
   /** Aftermath's version, printed in the footer and the generator tag. */
   version: string;
+  /** The MDX components the site adds (`aftermath({ mdxComponents })`), for the Markdown export. */
+  mdxComponents: Readonly<Record<string, SiteMdxComponent>>;
 }
 
 const CONFIG = 'virtual:aftermath/config';
+const MDX_COMPONENTS = 'virtual:aftermath/mdx-components';
 
 export const AFTERMATH_VERSION: string = JSON.parse(readFileSync(packageFile('package.json'), 'utf8')).version;
 const COMPONENT = 'virtual:aftermath/components/';
@@ -43,7 +50,7 @@ export function joinBase(astroBase: string, aftermathBase: string): string {
 
 export function virtualModules(
   options: AftermathOptions,
-  site: { root: string; astroBase: string; sitemap: boolean },
+  site: { root: string; astroBase: string; sitemap: boolean; mdxComponents: readonly MdxComponent[] },
 ): Plugin {
   const config = {
     base: joinBase(site.astroBase, options.base),
@@ -55,6 +62,7 @@ export function virtualModules(
     sitemap: site.sitemap,
     root: site.root,
     version: AFTERMATH_VERSION,
+    mdxComponents: options.mdxComponents,
   } satisfies Omit<SiteConfig, 'logo'>;
   const modules = new Map<string, string>();
   const logo = options.logo
@@ -64,6 +72,13 @@ export function virtualModules(
       ]
     : [`export default ${JSON.stringify(config)};`];
   modules.set(CONFIG, logo.join('\n'));
+  modules.set(
+    MDX_COMPONENTS,
+    [
+      ...site.mdxComponents.map((c) => `import ${c.name} from ${JSON.stringify(fileURLToPath(c.file))};`),
+      `export default { ${site.mdxComponents.map((c) => c.name).join(', ')} };`,
+    ].join('\n'),
+  );
   for (const name of OVERRIDABLE_COMPONENTS) {
     const own = options.components[name];
     const file = own ? join(site.root, own) : fileURLToPath(packageFile(`src/components/Site${name}.astro`));

@@ -28,7 +28,21 @@ const linkSchema = z.strictObject(
   { error: "expected a link as { label: 'Status page', href: 'https://status.example.com' }" },
 );
 
-/** The components a site may replace with its own (see docs/extending.md). */
+const mdxComponentSchema = z.strictObject(
+  {
+    component: projectPath('component', 'src/components/Alert.astro'),
+    attributes: z
+      .record(
+        z.string().regex(/^[a-z][A-Za-z0-9-]*$/, { error: 'an attribute is written in lower case, e.g. kind' }),
+        z.string({ error: 'expected what the attribute names, e.g. "info, warning or danger"' }),
+      )
+      .default({}),
+    markdown: z.string({ error: 'expected markdown as text, e.g. "> **{kind}**: {text}"' }).optional(),
+  },
+  { error: "expected a component as { component: 'src/components/Alert.astro', attributes: { kind: '…' } }" },
+);
+
+/** The components a site may replace with its own (see docs/configuration.md). */
 export const OVERRIDABLE_COMPONENTS = ['Header', 'Footer'] as const;
 
 export const optionsSchema = z.strictObject(
@@ -81,6 +95,16 @@ export const optionsSchema = z.strictObject(
         {
           error: `expected components as { Header: 'src/MyHeader.astro' } (any of ${OVERRIDABLE_COMPONENTS.join(', ')})`,
         },
+      )
+      .default({}),
+    /** Components for the incidents' MDX, by name: { Alert: { component: 'src/components/Alert.astro' } }. */
+    mdxComponents: z
+      .record(
+        z
+          .string()
+          .regex(/^[A-Z][A-Za-z0-9]*$/, { error: "a component's name starts with a capital letter, e.g. Alert" }),
+        mdxComponentSchema,
+        { error: "expected mdxComponents as { Alert: { component: 'src/components/Alert.astro' } }" },
       )
       .default({}),
     /**

@@ -8,6 +8,7 @@
 import { severityLabel } from '../domain/severity.ts';
 import { formatDateTime, isUtc, type Instant } from '../domain/time.ts';
 import type { IncidentPageView } from './incident-view.ts';
+import type { MdxComponent, StoryLookups } from '../archive/mdx/component.ts';
 import { CONFIDENCE_WORD, SOURCE_LABEL } from './timeline-view.ts';
 
 /** A table cell: one line, pipes escaped. */
@@ -21,17 +22,17 @@ export function table(head: string[], rows: (string | number | undefined)[][]): 
   return [line(head), `| ${head.map(() => '---').join(' | ')} |`, ...rows.map(line)].join('\n');
 }
 
-const attribute = (tag: string, name: string) =>
-  new RegExp(`\\b${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|\\{["']([^"']*)["']\\})`)
-    .exec(tag)
-    ?.slice(1)
-    .find((v) => v !== undefined);
+/** The literal attributes of a tag as written: name="x", name='x' or name={"x"}. */
+const attributesOf = (tag: string): Record<string, string> =>
+  Object.fromEntries(
+    [...tag.matchAll(/([A-Za-z][\w-]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|\{["']([^"']*)["']\})/g)].map((m) => [
+      m[1]!,
+      m[2] ?? m[3] ?? m[4] ?? '',
+    ]),
+  );
 
-/** The MDX body as plain Markdown: imports dropped, Aftermath's components replaced by what they show. */
-export function storyMarkdown(
-  body: string,
-  view: Pick<IncidentPageView, 'fact' | 'ref' | 'verdict' | 'repros'>,
-): string {
+/** The MDX body as plain Markdown: imports dropped, each component replaced by what it shows. */
+export function storyMarkdown(body: string, view: StoryLookups, components: readonly MdxComponent[]): string {
   const lines = body.split('\n');
   let fenced = false;
   const out: string[] = [];
@@ -39,7 +40,7 @@ export function storyMarkdown(
     if (/^\s*(```|~~~)/.test(line)) fenced = !fenced;
     if (!fenced && /^(import|export)\s/.test(line)) continue;
     // The story sits under "## Story": its headings go one level down.
-    out.push(fenced ? line : resolveComponents(line.replace(/^(#{1,5}) /, '#$1 '), view));
+    out.push(fenced ? line : resolveComponents(line.replace(/^(#{1,5}) /, '#$1 '), view, components));
   }
   return out
     .join('\n')
@@ -47,27 +48,13 @@ export function storyMarkdown(
     .trim();
 }
 
-function resolveComponents(line: string, view: Pick<IncidentPageView, 'fact' | 'ref' | 'verdict' | 'repros'>): string {
-  return line.replace(/<(Fact|Ref|Verdict|Repro)\b[^>]*\/>/g, (tag, name: string) => {
-    if (name === 'Fact') {
-      const cited = view.fact(attribute(tag, 'k') ?? '');
-      const label = cited.fact.confidence === 'verified' ? '' : ` (${CONFIDENCE_WORD[cited.fact.confidence]})`;
-      return `${cited.fact.display ?? cited.fact.value}${label} [${cited.n}]`;
-    }
-    if (name === 'Ref') {
-      const ref = view.ref(attribute(tag, 'to') ?? '');
-      return ref.url ? `[${ref.label}](${ref.url})` : ref.label;
-    }
-    if (name === 'Verdict') {
-      const citation = {
-        repro: attribute(tag, 'repro'),
-        version: attribute(tag, 'version'),
-        params: attribute(tag, 'params'),
-      };
-      return `**${view.verdict(citation).shown.text}**`;
-    }
-    const repro = view.repros.find((r) => r.id === attribute(tag, 'id'));
-    return repro ? `*Reproduction “${repro.repro.manifest.title}”: see “Reproductions” below.*` : '';
+/** Each self-closing component of a line, as its module writes it in Markdown (src/archive/mdx/). */
+function resolveComponents(line: string, view: StoryLookups, components: readonly MdxComponent[]): string {
+  const byName = new Map(components.map((c) => [c.name, c]));
+  return line.replace(/<([A-Z][A-Za-z0-9]*)\b[^>]*\/>/g, (tag, name: string) => {
+    const component = byName.get(name);
+    if (!component) return tag;
+    return component.markdown(attributesOf(tag), view);
   });
 }
 
@@ -76,7 +63,12 @@ const when = (at: Instant | null | undefined, zone: string) =>
     ? `${formatDateTime(at, zone)}${at.precision === 'exact' && !isUtc(zone) ? ` (${formatDateTime(at, 'UTC')})` : ''}`
     : 'unknown';
 
-export function incidentMarkdown(view: IncidentPageView, body: string, pageUrl: string): string {
+export function incidentMarkdown(
+  view: IncidentPageView,
+  body: string,
+  pageUrl: string,
+  components: readonly MdxComponent[],
+): string {
   const { incident } = view;
   const fm = incident.frontmatter;
   const zone = fm.timezone;
@@ -124,7 +116,7 @@ export function incidentMarkdown(view: IncidentPageView, body: string, pageUrl: 
         metrics.map((m) => [m.label, m.text, m.from && m.to ? `${m.from.label} → ${m.to.label}` : '']),
       ),
     );
-  sections.push('## Story', storyMarkdown(body, view));
+  sections.push('## Story', storyMarkdown(body, view, components));
   sections.push(
     '## Timeline',
     `Times in ${zone}, with UTC.`,

@@ -26,14 +26,7 @@ export const SOURCE_LABEL: Record<TimelineSource, string> = {
   advisory: 'Advisory',
 };
 
-/**
- * How a value that was not read in a primary source is labelled wherever it appears (timeline
- * rows, facts in the prose, the facts table): "estimated" values are this site's inferences.
- */
-export const CONFIDENCE_WORD: Record<'secondary' | 'estimated', string> = {
-  secondary: 'secondary source',
-  estimated: 'inference',
-};
+export { CONFIDENCE_WORD } from '../domain/confidence.ts';
 
 const dayFormatters = new Map<string, Intl.DateTimeFormat>();
 function dayName(at: Instant, zone: string): string {

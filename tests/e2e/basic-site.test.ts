@@ -91,6 +91,15 @@ describe('incident page', () => {
     );
   });
 
+  it("draws the site's own MDX component on the page and writes it into the Markdown export", async () => {
+    const page = await open(path);
+    const shown = await page.locator('.prose .on-call').textContent();
+    expect(shown?.replace(/\s+/g, ' ').trim()).toBe('paged: checkout-primary');
+    const markdown = await (await fetch(server.url + '/incidents/2024-06-02-queue-backlog.md')).text();
+    expect(markdown).toContain('stopped acknowledging messages. (paged: checkout-primary)');
+    expect(markdown).not.toContain('<OnCall');
+  });
+
   it('says unknown rather than inventing a time', async () => {
     const page = await open('/incidents/2022-11-08-dns-expiry/');
     const detected = page.locator('dt:text-is("Detected") + dd');

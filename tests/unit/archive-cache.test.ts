@@ -10,10 +10,14 @@ import { afterAll, beforeEach, expect, it } from 'vitest';
 
 const work = mkdtempSync(join(tmpdir(), 'aftermath-archive-cache-'));
 process.env.AFTERMATH_DIAGRAM_CACHE = join(work, 'cache/diagrams');
-const { readArchive, archiveCacheStats } = await import('../../src/archive/archive.ts');
+const { readArchive: readArchiveWith, archiveCacheStats } = await import('../../src/archive/archive.ts');
+const { loadSiteOptions } = await import('../../src/integration/site-options.ts');
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 const fixture = resolve(import.meta.dirname, '../fixtures/sites/basic/content');
+// The fixture site registers a component of its own; its incidents are read with its options.
+const siteOptions = await loadSiteOptions(resolve(fixture, '..'));
+const readArchive = (at: string, options = siteOptions) => readArchiveWith(at, options);
 const QUEUE = 'content/incidents/2024-06-02-queue-backlog';
 let root: string;
 beforeEach(() => {
@@ -34,6 +38,14 @@ it('reads each folder once, then takes the same result from the cache', () => {
   const second = readArchive(root);
   expect(archiveCacheStats).toEqual({ hits: 2, misses: 2 });
   expect(second).toEqual(first);
+});
+
+it("reads the folders again when the site's components change, not from what the old ones found", () => {
+  expect(readArchive(root).problems).toEqual([]);
+  // The same files, read by a site that no longer registers <OnCall>: the story is now wrong.
+  const { problems } = readArchive(root, { ...siteOptions, mdxComponents: {} });
+  expect(archiveCacheStats).toEqual({ hits: 0, misses: 4 });
+  expect(problems).toMatchObject([{ file: `${QUEUE}/index.mdx`, field: '<OnCall rotation="checkout-primary" />' }]);
 });
 
 it('reads a folder again when any of its files changes, and only that folder', () => {

@@ -38,11 +38,14 @@ describe('cache keys', () => {
         'integration/remark-content-guard.ts',
       ]),
     );
-    // The guard reads MDX as the archive does (what is code, which components exist): those two
-    // modules decide what it takes out, so they belong in the key; nothing else of the archive does.
+    // The guard reads MDX as the archive does (what is code, which components exist): those
+    // modules (and the component contract they share) decide what it takes out, so they belong in
+    // the key; the readers of the archive's YAML and the runner do not.
     expect(files.filter((f) => /^(repro|importers|exports|archive)\//.test(f))).toEqual([
       'archive/mdx-checks.ts',
+      'archive/mdx/component.ts',
       'archive/story.ts',
+      'archive/verdict-refs.ts',
     ]);
   });
 

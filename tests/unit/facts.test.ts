@@ -1,14 +1,7 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readArchive } from '../../src/archive/archive.ts';
-import {
-  factsBoundTo,
-  factFindings,
-  factMentions,
-  momentBound,
-  normalizePercent,
-  percentMentions,
-} from '../../src/domain/facts.ts';
+import { factsBoundTo, factFindings, momentBound, normalizePercent, percentMentions } from '../../src/domain/facts.ts';
 import { historyKey } from '../../src/domain/history-keys.ts';
 import { reportToFixRelease } from '../../src/domain/metrics.ts';
 import { factsSchema } from '../../src/schemas/facts.ts';
@@ -37,7 +30,6 @@ const base = {
   frontmatter: frontmatter({ started: '2023-03-20T08:00:00Z', summary: 'About 1.2 % of users.' }),
   timeline: timeline([{ at: '2023-03-20T01:00:00-07:00', kind: 'trigger' }]),
   history: history([{ type: 'pull', number: 2641, title: 'Fix', merged: '2023-03-22T16:03:50Z' }]),
-  mentions: [],
   percents: [],
 };
 
@@ -63,10 +55,6 @@ describe('factFindings', () => {
     expect(findings.map((f) => f.fact)).toEqual([0, 2]);
     expect(findings[0]!.message).toContain('no "trigger" entry');
     expect(findings[1]!.message).toContain("history.yaml's #2641 merged is 2023-03-23T16:03:50Z");
-  });
-  it('reports an unknown fact key cited in the text, with its line', () => {
-    const findings = factFindings(facts, { ...base, mentions: factMentions('Text <Fact k="nope" />.', 40) });
-    expect(findings).toEqual([{ line: 40, field: '<Fact k>', message: expect.stringContaining('no fact "nope"') }]);
   });
   it('reports a percentage in the prose or summary that no fact backs', () => {
     const findings = factFindings(facts, {

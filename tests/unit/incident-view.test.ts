@@ -9,7 +9,11 @@ import { readArchive } from '../../src/archive/archive.ts';
 import type { IncidentRecord } from '../../src/domain/incident-record.ts';
 import type { CellResult, ReproResults } from '../../src/schemas/repro-results.ts';
 import { reproSchema } from '../../src/schemas/repro.ts';
+import { loadSiteOptions } from '../../src/integration/site-options.ts';
 import { projectRoot } from '../support/site.ts';
+
+// The fixture site registers a component of its own; its incidents are read with its options.
+const basicSiteOptions = await loadSiteOptions(join(projectRoot, 'tests/fixtures/sites/basic'));
 
 const rendered: { source: string; prefix: string }[] = [];
 vi.mock('../../src/render/diagrams.ts', () => ({
@@ -68,7 +72,8 @@ const results = (cells: CellResult[]): ReproResults => ({
 
 /** The basic fixture's incident (one ```mermaid fence, a fix graph) with two repros, one recorded with a trace. */
 function incident(): IncidentRecord {
-  const { incidents, problems } = readArchive(join(projectRoot, 'tests/fixtures/sites/basic'));
+  const site = join(projectRoot, 'tests/fixtures/sites/basic');
+  const { incidents, problems } = readArchive(site, basicSiteOptions);
   expect(problems).toEqual([]);
   const base = incidents.find((i) => i.slug === '2024-06-02-queue-backlog')!;
   const manifest = reproSchema.parse({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hasReadableBody, mermaidBlocks, refMentions, splitFrontmatter } from '../../src/domain/mdx-source.ts';
+import { hasReadableBody, mermaidBlocks, splitFrontmatter } from '../../src/domain/mdx-source.ts';
 
 describe('splitFrontmatter', () => {
   it('separates the YAML from the body and says where the body starts', () => {
@@ -52,21 +52,6 @@ describe('mermaidBlocks', () => {
 
   it('takes an unclosed fence to the end of the body', () => {
     expect(mermaidBlocks('```mermaid\ngraph TD\nA-->B')).toEqual([{ value: 'graph TD\nA-->B', line: 1 }]);
-  });
-});
-
-describe('refMentions', () => {
-  it('finds every <Ref to> with its file line, in either quote style', () => {
-    const body = 'First <Ref to="#2624" />.\n\nThen <Ref to=\'v4.5.5\'/> and <Ref label="x" to="CVE-2023-28858" />.\n';
-    expect(refMentions(body, 45)).toEqual([
-      { value: '#2624', line: 45 },
-      { value: 'v4.5.5', line: 47 },
-      { value: 'CVE-2023-28858', line: 47 },
-    ]);
-  });
-
-  it('ignores other components and plain text', () => {
-    expect(refMentions('<Reference to="#1" /> and Ref to="#2"\n')).toEqual([]);
   });
 });
 

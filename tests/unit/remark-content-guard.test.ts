@@ -4,6 +4,7 @@
  */
 import { compile } from '@mdx-js/mdx';
 import { describe, expect, it } from 'vitest';
+import { BUILT_IN_MDX_COMPONENTS } from '../../src/archive/mdx/registry.ts';
 import remarkContentGuard from '../../src/integration/remark-content-guard.ts';
 import type { ContentProblem } from '../../src/schemas/problems.ts';
 
@@ -13,7 +14,15 @@ async function compiled(mdx: string, allowCode = false) {
     { value: mdx, path: '/site/content/incidents/x/index.mdx' },
     {
       remarkPlugins: [
-        [remarkContentGuard, { root: '/site', allowCode, onProblem: (p: ContentProblem) => problems.push(p) }],
+        [
+          remarkContentGuard,
+          {
+            root: '/site',
+            allowCode,
+            components: BUILT_IN_MDX_COMPONENTS,
+            onProblem: (p: ContentProblem) => problems.push(p),
+          },
+        ],
       ],
     },
   );

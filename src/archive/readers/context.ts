@@ -5,6 +5,8 @@
  */
 import type { z } from 'astro/zod';
 import type { IncidentFolder } from '../incident-folder.ts';
+import type { MdxComponent } from '../mdx/component.ts';
+import type { SiteMdxComponent } from '../mdx/registry.ts';
 import { parseYaml, problemsFromZod, type ContentProblem, type LocatedYaml } from '../../schemas/problems.ts';
 
 export interface ArchiveOptions {
@@ -12,6 +14,8 @@ export interface ArchiveOptions {
   incidents?: string;
   /** The site lets MDX run code (`aftermath({ allowMdxCode: true })`). */
   allowMdxCode?: boolean;
+  /** MDX components the site adds (`aftermath({ mdxComponents })`). */
+  mdxComponents?: Readonly<Record<string, SiteMdxComponent>>;
 }
 
 export interface ReadContext {
@@ -19,6 +23,8 @@ export interface ReadContext {
   folder: IncidentFolder;
   problems: ContentProblem[];
   options: ArchiveOptions;
+  /** Every MDX component the story may use: Aftermath's and the site's (../mdx/registry.ts). */
+  components: readonly MdxComponent[];
 }
 
 /** The text of a file the incident may have; undefined (with a problem when broken) otherwise. */

@@ -1,7 +1,7 @@
 /**
  * `facts.yaml`: sourced facts, checked against the frontmatter, the timeline and the history
- * they restate, and every `<Fact k>` in the story resolved (without facts.yaml, a citation
- * names nothing: it is a problem, never an empty string on the page).
+ * they restate, and the percentages the story writes out. (Each `<Fact k>` of the story is
+ * checked by the component itself, ../mdx/fact.ts.)
  */
 import { posix } from 'node:path';
 import { factFindings, percentMentions } from '../../domain/facts.ts';
@@ -12,25 +12,31 @@ import type { IndexMdx } from './index-mdx.ts';
 import type { HistoryFile } from './history.ts';
 import { readYamlAs, type ReadContext } from './context.ts';
 
-export function readFacts(ctx: ReadContext, index: IndexMdx, timeline: TimelineEntry[], history: HistoryFile): Fact[] {
+export interface FactsFile {
+  facts: Fact[];
+  /** The incident has a facts.yaml (possibly broken: its problems say so). */
+  exists: boolean;
+}
+
+export function readFacts(
+  ctx: ReadContext,
+  index: IndexMdx,
+  timeline: TimelineEntry[],
+  history: HistoryFile,
+): FactsFile {
   const file = posix.join(ctx.folder.dir, 'facts.yaml');
   const exists = ctx.folder.has(file) || ctx.folder.isFolder(file);
   const read = exists ? readYamlAs(ctx, file, factsSchema) : undefined;
   const facts = read?.data ?? [];
-  if (!index.frontmatter || !history.readable || (exists && read?.data === undefined)) return facts;
-  const mentions = (index.story?.components ?? [])
-    .filter((c) => c.name === 'Fact' && typeof c.attributes.k === 'string')
-    .map((c) => ({ value: c.attributes.k as string, line: c.line }));
+  // Percentages must be cited once an incident keeps its facts in facts.yaml.
+  if (!exists || !index.frontmatter || !history.readable || read?.data === undefined) return { facts, exists };
   const findings = factFindings(facts, {
     frontmatter: index.frontmatter,
     timeline,
     history: history.history,
-    mentions,
     percents: percentMentions(index.body, index.bodyLine),
   });
-  // Without facts.yaml only citations are checked: percentages must be cited once an incident
-  // keeps its facts in facts.yaml.
-  for (const f of exists ? findings : findings.filter((f) => f.field === '<Fact k>')) {
+  for (const f of findings) {
     if (f.fact !== undefined && read) {
       const path = (f.field ?? '')
         .split(/[[\].]+/)
@@ -45,11 +51,13 @@ export function readFacts(ctx: ReadContext, index: IndexMdx, timeline: TimelineE
     } else if (f.field === 'summary' || f.field === 'impact') {
       ctx.problems.push({ file: index.file, line: index.yaml?.lineOf([f.field]), field: f.field, message: f.message });
     } else {
-      const message = exists
-        ? f.message
-        : f.message.replace('in facts.yaml', `in ${file} (this incident has no facts.yaml yet)`);
-      ctx.problems.push({ file: index.file, line: f.line, field: f.field, message } satisfies ContentProblem);
+      ctx.problems.push({
+        file: index.file,
+        line: f.line,
+        field: f.field,
+        message: f.message,
+      } satisfies ContentProblem);
     }
   }
-  return facts;
+  return { facts, exists };
 }

@@ -64,7 +64,12 @@ export function readIndexMdx(ctx: ReadContext): IndexMdx | undefined {
   const story = parseStory(split.body, split.bodyLine);
   if ('components' in story) {
     read.story = story;
-    const rules = { allowCode: ctx.options.allowMdxCode === true, dir: folder.dir, files: folder.files };
+    const rules = {
+      allowCode: ctx.options.allowMdxCode === true,
+      dir: folder.dir,
+      files: folder.files,
+      components: ctx.components,
+    };
     for (const f of mdxFindings(story, rules)) problems.push({ file, ...f });
   } else {
     problems.push({

@@ -7,6 +7,7 @@ import { splitFrontmatter } from '../../domain/mdx-source.ts';
 import { incidentPageUrl, siteRoot } from '../../exports/incident-json.ts';
 import { incidentPageView } from '../../view/incident-view.ts';
 import { incidentMarkdown } from '../../view/markdown-export.ts';
+import { mdxComponents } from '../../archive/mdx/registry.ts';
 import { publishedIncidents } from '../../view/published.ts';
 import { incidentPageKey } from '../../view/page-keys.ts';
 
@@ -28,7 +29,8 @@ export const GET: APIRoute<Props> = async ({ props, site }) => {
   const body = splitFrontmatter(readFileSync(join(config.root, incident.file), 'utf8'))?.body ?? '';
   const view = await incidentPageView(incident);
   const pageUrl = incidentPageUrl(siteRoot(site, config.base), incident.slug);
-  return new Response(incidentMarkdown(view, body, pageUrl), {
+  const components = mdxComponents(config.root, config.mdxComponents);
+  return new Response(incidentMarkdown(view, body, pageUrl, components), {
     headers: { 'Content-Type': 'text/markdown; charset=utf-8' },
   });
 };
