@@ -34,9 +34,13 @@ export interface IncidentReading<T> {
  */
 function folderKey(folder: IncidentFolder, options: ArchiveOptions): string {
   const hash = createHash('sha256').update(`${codeVersion(ARCHIVE_CODE)}\0${folder.dir}\0`);
-  // The options that change what a reading finds: code allowed or not, and the site's components
-  // (a name registered, or an attribute made required, changes the problems of the same files).
-  const settings = { allowMdxCode: options.allowMdxCode === true, mdxComponents: options.mdxComponents ?? {} };
+  // The options that change what a reading finds: code allowed or not, the site's components and
+  // services (a name registered, or a declaration changed, changes what the same files say).
+  const settings = {
+    allowMdxCode: options.allowMdxCode === true,
+    mdxComponents: options.mdxComponents ?? {},
+    services: options.services ?? {},
+  };
   hash.update(JSON.stringify(settings)).update('\0');
   for (const path of folder.files) hash.update(path).update('\0').update(folder.bytes(path)!).update('\0');
   for (const problem of folder.problems) hash.update(JSON.stringify(problem)).update('\0');

@@ -3,6 +3,7 @@
  * between them resolved. Returns the record, or undefined when any problem leaves it out; the
  * problems go into the list the caller gave, so an author fixes them all in one pass.
  */
+import { posix } from 'node:path';
 import { mermaidBlocks } from '../domain/mdx-source.ts';
 import type { IncidentRecord } from '../domain/incident-record.ts';
 import type { ContentProblem } from '../schemas/problems.ts';
@@ -42,6 +43,9 @@ export function readIncident(ctx: ReadContext): ReadIncident | undefined {
     dir: folder.dir,
     history: history.readable ? history : undefined,
     repros,
+    reproFolders: folder
+      .entries(posix.join(folder.dir, 'repros'))
+      .flatMap((entry) => (entry.folder ? [entry.name] : [])),
     facts: facts.exists ? facts.facts : undefined,
   };
   for (const component of ctx.components) {

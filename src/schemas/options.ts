@@ -4,6 +4,7 @@
  */
 import { z } from 'astro/zod';
 import { formatPath } from './problems.ts';
+import { SERVICES, siteService } from './repro.ts';
 
 /** A path inside the site's project, as written in astro.config.mjs. */
 const projectPath = (option: string, example: string) =>
@@ -105,6 +106,24 @@ export const optionsSchema = z.strictObject(
           .regex(/^[A-Z][A-Za-z0-9]*$/, { error: "a component's name starts with a capital letter, e.g. Alert" }),
         mdxComponentSchema,
         { error: "expected mdxComponents as { Alert: { component: 'src/components/Alert.astro' } }" },
+      )
+      .default({}),
+    /**
+     * Services the site's repros list by name, each declared once like a service by command in
+     * repro.yaml: { postgres: { command: 'postgres', args: [...], ready: { probe: [...] } } }.
+     */
+    services: z
+      .record(
+        z
+          .string()
+          .regex(/^[a-z][a-z0-9-]*$/, {
+            error: 'a service\'s name is lower case letters, digits and "-", e.g. postgres',
+          })
+          .refine((name) => !(SERVICES as readonly string[]).includes(name), {
+            error: `this name belongs to a built-in service (${SERVICES.join(', ')}): choose another`,
+          }),
+        siteService,
+        { error: "expected services as { postgres: { command: 'postgres', args: [...] } }" },
       )
       .default({}),
     /**

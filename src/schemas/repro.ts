@@ -128,12 +128,34 @@ export const commandService = z.strictObject(
 );
 export type CommandServiceManifest = z.output<typeof commandService>;
 
-const service = byKind(
-  z.enum(SERVICES, {
-    error: `expected services from: ${SERVICES.join(', ')}, or a service declared by command (a mapping with name and command)`,
-  }),
-  commandService,
-);
+/**
+ * A service a site declares once in its config (`aftermath({ services: { postgres: {…} } })`)
+ * and its repros list by name: a service by command without its name, which is the key.
+ */
+export const siteService = commandService.omit({ name: true });
+export type SiteServiceManifest = z.output<typeof siteService>;
+
+/**
+ * One entry of `services`: a built-in or a site's service by name (a site's becomes its full
+ * declaration, so the runner and the checks see it as if the repro had declared it), or a
+ * service declared by command in the repro itself.
+ */
+function serviceEntry(site: Readonly<Record<string, SiteServiceManifest>>) {
+  const names = [...SERVICES, ...Object.keys(site)];
+  const declared = Object.keys(site).length
+    ? `one the site declares (${Object.keys(site).join(', ')})`
+    : 'one the site declares in its config (aftermath({ services }))';
+  return byKind(
+    z
+      .enum(names as [string, ...string[]], {
+        error: `expected a built-in service (${SERVICES.join(', ')}), ${declared}, or a service declared here by command (a mapping with name and command)`,
+      })
+      .transform((name): NamedService | CommandServiceManifest =>
+        Object.hasOwn(site, name) ? { name, ...site[name]! } : (name as NamedService),
+      ),
+    commandService,
+  );
+}
 
 /** Fields of a fault that are amounts (numbers or a parameter), in the order they are documented. */
 export const FAULT_AMOUNTS = [
@@ -221,91 +243,108 @@ const proxy = z
   .transform((p) => ({ ...p, delay_ms: p.delay_ms ?? (p.faults.length || p.refuse ? 0 : 100) }));
 export type ProxyManifest = z.output<typeof proxy>;
 
-export const reproSchema = z
-  .strictObject({
-    title: nonEmpty('a title'),
-    description: z.string().optional(),
-    runtime: z.enum(RUNTIME_NAMES, { error: `expected runtime to be one of: ${RUNTIME_NAMES.join(', ')}` }),
-    /**
-     * The file to run, relative to the repro's folder and inside it: everything a repro needs is
-     * in its folder, which is what decides whether a recording is stale.
-     */
-    entry: nonEmpty('the entry file').refine(
-      (path) => !/^([\\/]|[a-zA-Z]:)/.test(path) && !path.split(/[\\/]/).includes('..'),
-      {
-        error:
-          'the entry file must be inside the repro folder (a relative path without ".."); copy shared code into the folder',
-      },
-    ),
-    package: z
-      .strictObject({
-        name: nonEmpty('the package under test'),
-        /**
-         * Versions to try ("installed" means whatever the interpreter already has; "latest" the
-         * newest release the index lists when the runner starts), or a range: every release the
-         * index lists in it is run (src/repro/version-range.ts).
-         */
-        versions: z.union(
-          [
-            z.array(z.string().min(1)).min(1, { error: 'list at least one version (or "installed")' }),
-            z.strictObject({
-              range: nonEmpty('a version range').refine((range) => validRange(range), {
-                error: 'expected a PEP 440 version range, comparisons separated by commas, e.g. ">=4.2.0,<=4.5.5"',
-              }),
-            }),
-          ],
-          { error: 'expected versions as a list, e.g. [4.5.4, 4.5.5], or a range, e.g. { range: ">=4.2.0,<=4.5.5" }' },
-        ),
-        /** An advisory id from history.yaml whose stated ranges the computed ones are shown beside. */
-        advisory: nonEmpty('an advisory id').optional(),
-      })
-      // Everything downstream reads a list: a range's versions are those its recording ran
-      // (filled in by the archive from results.json) until the runner lists them afresh.
-      .transform(({ versions, ...rest }): { name: string; versions: string[]; range?: string; advisory?: string } =>
-        Array.isArray(versions) ? { ...rest, versions } : { ...rest, versions: [], range: versions.range },
-      )
-      .optional(),
-    /** Values to sweep: each name reaches the snippet as an environment variable. */
-    parameters: z
-      .record(
-        z.string().regex(PARAMETER_NAME, { error: 'parameter names are environment variable names, e.g. SLEEP' }),
-        z.array(z.union([z.string(), z.number()])).min(1),
-      )
-      .default({}),
-    /** Built-in services by name, and servers declared by command, in one list. */
-    services: z.array(service, { error: 'expected services as a list, e.g. [redis, latency-proxy]' }).default([]),
-    /** The latency proxy's delays and faults (with latency-proxy in services). */
-    proxy: proxy.optional(),
-    /**
-     * Runs per cell, each with fresh services: a race reports a rate ("reproduced 9/10") and the
-     * cell is reproduced when at least one run reproduced.
-     */
-    repeat: z
-      .number({ error: 'expected repeat as a whole number of runs per cell' })
-      .int({ error: 'repeat must be a whole number' })
-      .min(1, { error: 'repeat must be at least 1' })
-      .max(100, { error: 'repeat must be at most 100 runs per cell' })
-      .default(1),
-    timeout_s: z
-      .number({ error: 'expected timeout_s as a number of seconds' })
-      .positive({ error: 'timeout_s must be more than 0 seconds' })
-      .max(3600, { error: 'timeout_s must be at most 3600 seconds (one hour)' })
-      .default(60),
-    expect: z.strictObject({
-      /** A pattern in stdout meaning "the bug showed itself". */
-      reproduced: pattern,
-      /** A pattern in stdout meaning "behaved correctly". */
-      not_reproduced: pattern,
-      /** The verdict a correct claim predicts per version; a mismatch fails `npx aftermath repro`. */
-      by_version: z.record(z.string(), z.enum(['reproduced', 'not-reproduced'])).default({}),
-      /** The verdict predicted per parameter value, e.g. { STRATEGY: { naive: reproduced } }. */
-      by_parameter: z.record(z.string(), z.record(z.string(), z.enum(['reproduced', 'not-reproduced']))).default({}),
-    }),
-  })
-  .superRefine((manifest, ctx) => {
-    for (const problem of crossChecks(manifest)) ctx.addIssue({ code: 'custom', ...problem });
-  });
+const schemas = new WeakMap<object, ReturnType<typeof reproSchemaWith>>();
 
+/** repro.yaml's schema for a site: its services by name are known (one schema per site, kept). */
+export function reproSchemaFor(siteServices: Readonly<Record<string, SiteServiceManifest>> = NO_SITE_SERVICES) {
+  let schema = schemas.get(siteServices);
+  if (!schema) schemas.set(siteServices, (schema = reproSchemaWith(siteServices)));
+  return schema;
+}
+const NO_SITE_SERVICES: Readonly<Record<string, SiteServiceManifest>> = {};
+
+const reproSchemaWith = (siteServices: Readonly<Record<string, SiteServiceManifest>>) =>
+  z
+    .strictObject({
+      title: nonEmpty('a title'),
+      description: z.string().optional(),
+      runtime: z.enum(RUNTIME_NAMES, { error: `expected runtime to be one of: ${RUNTIME_NAMES.join(', ')}` }),
+      /**
+       * The file to run, relative to the repro's folder and inside it: everything a repro needs is
+       * in its folder, which is what decides whether a recording is stale.
+       */
+      entry: nonEmpty('the entry file').refine(
+        (path) => !/^([\\/]|[a-zA-Z]:)/.test(path) && !path.split(/[\\/]/).includes('..'),
+        {
+          error:
+            'the entry file must be inside the repro folder (a relative path without ".."); copy shared code into the folder',
+        },
+      ),
+      package: z
+        .strictObject({
+          name: nonEmpty('the package under test'),
+          /**
+           * Versions to try ("installed" means whatever the interpreter already has; "latest" the
+           * newest release the index lists when the runner starts), or a range: every release the
+           * index lists in it is run (src/repro/version-range.ts).
+           */
+          versions: z.union(
+            [
+              z.array(z.string().min(1)).min(1, { error: 'list at least one version (or "installed")' }),
+              z.strictObject({
+                range: nonEmpty('a version range').refine((range) => validRange(range), {
+                  error: 'expected a PEP 440 version range, comparisons separated by commas, e.g. ">=4.2.0,<=4.5.5"',
+                }),
+              }),
+            ],
+            {
+              error: 'expected versions as a list, e.g. [4.5.4, 4.5.5], or a range, e.g. { range: ">=4.2.0,<=4.5.5" }',
+            },
+          ),
+          /** An advisory id from history.yaml whose stated ranges the computed ones are shown beside. */
+          advisory: nonEmpty('an advisory id').optional(),
+        })
+        // Everything downstream reads a list: a range's versions are those its recording ran
+        // (filled in by the archive from results.json) until the runner lists them afresh.
+        .transform(({ versions, ...rest }): { name: string; versions: string[]; range?: string; advisory?: string } =>
+          Array.isArray(versions) ? { ...rest, versions } : { ...rest, versions: [], range: versions.range },
+        )
+        .optional(),
+      /** Values to sweep: each name reaches the snippet as an environment variable. */
+      parameters: z
+        .record(
+          z.string().regex(PARAMETER_NAME, { error: 'parameter names are environment variable names, e.g. SLEEP' }),
+          z.array(z.union([z.string(), z.number()])).min(1),
+        )
+        .default({}),
+      /** Built-in services by name, and servers declared by command, in one list. */
+      services: z
+        .array(serviceEntry(siteServices), { error: 'expected services as a list, e.g. [redis, latency-proxy]' })
+        .default([]),
+      /** The latency proxy's delays and faults (with latency-proxy in services). */
+      proxy: proxy.optional(),
+      /**
+       * Runs per cell, each with fresh services: a race reports a rate ("reproduced 9/10") and the
+       * cell is reproduced when at least one run reproduced.
+       */
+      repeat: z
+        .number({ error: 'expected repeat as a whole number of runs per cell' })
+        .int({ error: 'repeat must be a whole number' })
+        .min(1, { error: 'repeat must be at least 1' })
+        .max(100, { error: 'repeat must be at most 100 runs per cell' })
+        .default(1),
+      timeout_s: z
+        .number({ error: 'expected timeout_s as a number of seconds' })
+        .positive({ error: 'timeout_s must be more than 0 seconds' })
+        .max(3600, { error: 'timeout_s must be at most 3600 seconds (one hour)' })
+        .default(60),
+      expect: z.strictObject({
+        /** A pattern in stdout meaning "the bug showed itself". */
+        reproduced: pattern,
+        /** A pattern in stdout meaning "behaved correctly". */
+        not_reproduced: pattern,
+        /** The verdict a correct claim predicts per version; a mismatch fails `npx aftermath repro`. */
+        by_version: z.record(z.string(), z.enum(['reproduced', 'not-reproduced'])).default({}),
+        /** The verdict predicted per parameter value, e.g. { STRATEGY: { naive: reproduced } }. */
+        by_parameter: z.record(z.string(), z.record(z.string(), z.enum(['reproduced', 'not-reproduced']))).default({}),
+      }),
+    })
+    .superRefine((manifest, ctx) => {
+      for (const problem of crossChecks(manifest)) ctx.addIssue({ code: 'custom', ...problem });
+    });
+
+/** repro.yaml's schema where the site declares no services of its own. */
+export const reproSchema = reproSchemaFor();
 export type ReproManifest = z.output<typeof reproSchema>;
 
 /** Variables the runner itself sets for the snippet; a service's env may not take them. */

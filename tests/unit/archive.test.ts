@@ -11,6 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readArchive } from '../../src/archive/archive.ts';
 import { checkDiagrams } from '../../src/view/incident-view.ts';
 import type { ContentProblem } from '../../src/schemas/problems.ts';
+import { siteService } from '../../src/schemas/repro.ts';
 
 const SLUG = '2024-06-02-queue-backlog';
 const DIR = `content/incidents/${SLUG}`;
@@ -576,6 +577,46 @@ describe('MDX, other rules', () => {
     const page = readFileSync(resolve(import.meta.dirname, '../../src/routes/incidents/[slug].astro'), 'utf8');
     expect(page).toContain("import mdxComponents from 'virtual:aftermath/mdx-components';");
     expect(page).toContain('<Content components={mdxComponents} />');
+  });
+});
+
+describe("a site's own services", () => {
+  const services = {
+    'session-cache': siteService.parse({
+      command: 'redis-server',
+      args: ['--port', '{port}'],
+      env: { CACHE_PORT: '{port}' },
+    }),
+  };
+  const REPRO_FILE = `content/incidents/${SLUG}/repros/a/repro.yaml`;
+
+  it('are listed by name and reach the runner as their whole declaration; an undeclared name says what exists', () => {
+    writeIncident({
+      'repros/a/repro.yaml': `${VALID_REPRO}services: [session-cache]\n`,
+      'repros/a/main.py': 'print(1)\n',
+    });
+    const { problems, incidents } = readArchive(root, { services });
+    expect(problems).toEqual([]);
+    expect(incidents[0]!.repros[0]!.manifest.services).toEqual([
+      { name: 'session-cache', ...services['session-cache'] },
+    ]);
+    expect(readArchive(root).problems).toEqual([
+      {
+        file: REPRO_FILE,
+        line: 7,
+        field: 'services[0]',
+        message:
+          'expected a built-in service (redis, redis-cluster, latency-proxy), one the site declares in its config (aftermath({ services })), or a service declared here by command (a mapping with name and command); found "session-cache"',
+      },
+    ]);
+  });
+
+  it("are checked with the repro's other services (two that set the same variable)", () => {
+    const repro = `${VALID_REPRO}services:\n  - session-cache\n  - name: other\n    command: redis-server\n    env: { CACHE_PORT: "{port}" }\n`;
+    writeIncident({ 'repros/a/repro.yaml': repro, 'repros/a/main.py': 'print(1)\n' });
+    expect(readArchive(root, { services }).problems).toMatchObject([
+      { file: REPRO_FILE, field: 'services[1].env.CACHE_PORT', message: expect.stringContaining('session-cache') },
+    ]);
   });
 });
 

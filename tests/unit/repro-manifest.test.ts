@@ -121,7 +121,7 @@ services:
         line: 9,
         field: 'services[1]',
         message:
-          'expected services from: redis, redis-cluster, latency-proxy, or a service declared by command (a mapping with name and command); found "postgres"',
+          'expected a built-in service (redis, redis-cluster, latency-proxy), one the site declares in its config (aftermath({ services })), or a service declared here by command (a mapping with name and command); found "postgres"',
       },
       {
         file: 'repro.yaml',

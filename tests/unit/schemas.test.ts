@@ -326,7 +326,7 @@ describe('reproSchema', () => {
     ).toEqual([
       'runtime: expected runtime to be one of: python, node',
       'parameters.sleep: Invalid key in record',
-      'services.0: expected services from: redis, redis-cluster, latency-proxy, or a service declared by command (a mapping with name and command)',
+      'services.0: expected a built-in service (redis, redis-cluster, latency-proxy), one the site declares in its config (aftermath({ services })), or a service declared here by command (a mapping with name and command)',
       'timeout_s: timeout_s must be more than 0 seconds',
       'expect.reproduced: expected a valid regular expression',
       'expect.by_version.4.5.4: Invalid option: expected one of "reproduced"|"not-reproduced"',

@@ -22,7 +22,10 @@ export interface StoryContext {
   dir: string;
   /** The keys of history.yaml and the message for one that is not there; undefined when it is unreadable. */
   history?: { keys: ReadonlySet<string>; unknownRef(ref: string): string };
+  /** The repros as read (those with problems left out). */
   repros: readonly IncidentRepro[];
+  /** Every folder under repros/, read or not (a broken repro.yaml is its own problem). */
+  reproFolders: readonly string[];
   /** facts.yaml's facts; undefined when the incident has no facts.yaml. */
   facts?: readonly Fact[];
 }

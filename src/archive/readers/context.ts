@@ -3,6 +3,7 @@
  * problems go into, and the site's options. A reader returns what it read, or undefined when
  * the file is broken (its problems say why); it never throws on content.
  */
+import type { SiteServiceManifest } from '../../schemas/repro.ts';
 import type { z } from 'astro/zod';
 import type { IncidentFolder } from '../incident-folder.ts';
 import type { MdxComponent } from '../mdx/component.ts';
@@ -16,6 +17,8 @@ export interface ArchiveOptions {
   allowMdxCode?: boolean;
   /** MDX components the site adds (`aftermath({ mdxComponents })`). */
   mdxComponents?: Readonly<Record<string, SiteMdxComponent>>;
+  /** Services the site's repros list by name (`aftermath({ services })`). */
+  services?: Readonly<Record<string, SiteServiceManifest>>;
 }
 
 export interface ReadContext {

@@ -6,7 +6,7 @@ import { posix } from 'node:path';
 import type { IncidentRepro } from '../../domain/incident-record.ts';
 import { REGRESSIONS_FILE, regressionsSchema, type Regression } from '../../schemas/repro-regressions.ts';
 import { RESULTS_FILE, reproResultsSchema, type ReproResults } from '../../schemas/repro-results.ts';
-import { reproSchema } from '../../schemas/repro.ts';
+import { reproSchemaFor } from '../../schemas/repro.ts';
 import { isStale, parseRecord, sourcesHash } from '../repro-record.ts';
 import { readText, readYamlAs, type ReadContext } from './context.ts';
 
@@ -26,7 +26,7 @@ export function readRepros(ctx: ReadContext, advisories: readonly string[] | und
       problems.push({ file: dir, message: 'this repro folder has no repro.yaml describing how to run it' });
       continue;
     }
-    const read = readYamlAs(ctx, manifestFile, reproSchema);
+    const read = readYamlAs(ctx, manifestFile, reproSchemaFor(ctx.options.services));
     const manifest = read?.data;
     if (!manifest) continue;
     const entry = posix.normalize(posix.join(dir, manifest.entry));
