@@ -9,6 +9,7 @@
 import type { CellResult, ReproResults } from '../schemas/repro-results.ts';
 import type { ReproManifest } from '../schemas/repro.ts';
 import { cellLabel, parametersText } from '../domain/repro-cells.ts';
+import { versionSchemeOf } from '../domain/runtimes.ts';
 import { describeVersionMatrix, inVersionMatrix } from '../domain/version-matrix.ts';
 import { parseStory, type ComponentUse } from './story.ts';
 
@@ -16,7 +17,7 @@ import { parseStory, type ComponentUse } from './story.ts';
 export interface CitableRepro {
   id: string;
   dir: string;
-  manifest: Pick<ReproManifest, 'package' | 'parameters'>;
+  manifest: Pick<ReproManifest, 'runtime' | 'package' | 'parameters'>;
   results?: ReproResults;
   stale: boolean;
 }
@@ -108,7 +109,7 @@ export function resolveVerdict(
   const ofVersion = results.cells.filter((c) => c.version === version);
   if (ofVersion.length === 0) {
     const pkg = repro.manifest.package;
-    const how = inVersionMatrix(pkg, version)
+    const how = inVersionMatrix(pkg, version, versionSchemeOf(repro.manifest.runtime))
       ? `Record it with ${command(version)} and commit results.json, or cite a recorded version`
       : `${version} is not in ${repro.dir}/repro.yaml (package.versions: ${describeVersionMatrix(pkg)}); add it there and record it with ${command(version)}, or cite a recorded version`;
     return fail(

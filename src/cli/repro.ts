@@ -237,12 +237,12 @@ async function main(args: string[]): Promise<number> {
     if (pkg?.range === undefined) continue;
     const interpreter = findInterpreter(repro.manifest.runtime, process.env);
     if (typeof interpreter !== 'string') throw new UsageError(interpreter.missing);
-    err(`listing the releases of ${pkg.name} in ${pkg.range} with pip …`);
+    err(`listing the releases of ${pkg.name} in ${pkg.range} …`);
     try {
-      const listing = await listVersionsInRange(interpreter, pkg.name, pkg.range, process.env);
+      const listing = await listVersionsInRange(repro.manifest.runtime, interpreter, pkg.name, pkg.range, process.env);
       pkg.versions = listing.versions;
       listings.set(repro.dir, listing);
-      err(`      ${listing.versions.length} release(s): ${listing.versions.join(', ')}`);
+      err(`      ${listing.versions.length} release(s) (${listing.listedBy}): ${listing.versions.join(', ')}`);
     } catch (error) {
       if (error instanceof VersionListingError) throw new UsageError(`${repro.dir}: ${error.message}`);
       throw error;
@@ -257,7 +257,7 @@ async function main(args: string[]): Promise<number> {
       const newest = await latestRelease(repro.manifest, process.env);
       if (newest === undefined) continue;
       latest.set(repro.dir, newest);
-      err(`latest ${repro.manifest.package!.name} is ${newest} (pip index versions)`);
+      err(`latest ${repro.manifest.package!.name} is ${newest} (the newest final release its index lists)`);
     } catch (error) {
       if (error instanceof VersionListingError) throw new UsageError(`${repro.dir}: latest: ${error.message}`);
       throw error;

@@ -3,8 +3,8 @@
  * an advisory states. Only versions that ran count: an error or a skipped cell is "unknown",
  * never silently "fixed". With parameters, a version is affected when any of its cells reproduced.
  */
-import { compare, satisfies } from '@renovatebot/pep440';
 import type { CellResult } from '../schemas/repro-results.ts';
+import type { VersionScheme } from './version-schemes/scheme.ts';
 
 export type VersionOutcome = 'affected' | 'unaffected' | 'unknown';
 
@@ -21,7 +21,10 @@ export interface AffectedInterval {
 }
 
 /** What each version's cells say, oldest version first (pinned versions only: `installed` and `latest` name no release). */
-export function versionOutcomes(cells: readonly Pick<CellResult, 'version' | 'verdict'>[]): [string, VersionOutcome][] {
+export function versionOutcomes(
+  cells: readonly Pick<CellResult, 'version' | 'verdict'>[],
+  scheme: VersionScheme,
+): [string, VersionOutcome][] {
   const byVersion = new Map<string, VersionOutcome>();
   for (const cell of cells) {
     if (cell.version === 'installed' || cell.version === 'latest') continue;
@@ -32,7 +35,7 @@ export function versionOutcomes(cells: readonly Pick<CellResult, 'version' | 've
     else if (previous === 'unknown' || outcome === 'unknown') byVersion.set(cell.version, 'unknown');
     else byVersion.set(cell.version, 'unaffected');
   }
-  return [...byVersion].sort(([a], [b]) => compare(a, b));
+  return [...byVersion].sort(([a], [b]) => scheme.compare(a, b));
 }
 
 /** Maximal runs of affected versions; unknown versions between two affected ones stay inside (and are named). */
@@ -89,14 +92,15 @@ export interface AdvisoryComparison {
 }
 
 /** Whether an advisory's stated ranges (e.g. `>=4.2.0, <4.4.4`) include `version`. */
-export function statedAffected(stated: readonly string[], version: string): boolean {
-  return stated.some((range) => satisfies(version, range));
+export function statedAffected(stated: readonly string[], version: string, scheme: VersionScheme): boolean {
+  return stated.some((range) => scheme.satisfies(version, range));
 }
 
 /** Where the measured outcomes and the advisory's stated ranges part, in runs of neighbouring versions. */
 export function compareWithAdvisory(
   outcomes: readonly [string, VersionOutcome][],
   stated: readonly string[],
+  scheme: VersionScheme,
 ): AdvisoryComparison {
   let agreeing = 0;
   const disagreements: RangeDisagreement[] = [];
@@ -106,7 +110,7 @@ export function compareWithAdvisory(
       current = undefined;
       continue;
     }
-    const says = statedAffected(stated, version);
+    const says = statedAffected(stated, version, scheme);
     const kind =
       says && outcome === 'unaffected' ? 'stated-only' : !says && outcome === 'affected' ? 'measured-only' : undefined;
     if (!kind) {

@@ -11,6 +11,7 @@ import type { ContentProblem } from '../schemas/problems.ts';
 import type { CellResult } from '../schemas/repro-results.ts';
 import { historyKey, historyLabel, similarKeys } from './history-keys.ts';
 import { parametersText } from './repro-cells.ts';
+import { versionSchemeOf } from './runtimes.ts';
 import { describeVersionMatrix, inVersionMatrix } from './version-matrix.ts';
 
 /** The file of an incident folder that lists its follow-ups. */
@@ -20,7 +21,11 @@ export const ACTIONS_FILE = 'actions.yaml';
 export interface EvidenceRepro {
   id: string;
   dir: string;
-  manifest: { package?: { versions: string[] }; parameters: Record<string, (string | number)[]> };
+  manifest: {
+    runtime: string;
+    package?: { versions: string[]; range?: string };
+    parameters: Record<string, (string | number)[]>;
+  };
   results?: { cells: Pick<CellResult, 'version' | 'parameters' | 'verdict' | 'reason'>[] };
   stale: boolean;
   /** Cells a re-run found flipped since the recording (open regressions). */
@@ -284,7 +289,7 @@ function cellProblem(e: VerdictEvidence, repros: readonly EvidenceRepro[]): stri
   if (!repro)
     return `there is no repro "${e.repro}" (this incident's repros: ${repros.map((r) => r.id).join(', ') || 'none'}). Fix the id, or add the repro under repros/${e.repro}/`;
   const pkg = repro.manifest.package;
-  if (!inVersionMatrix(pkg, e.version))
+  if (!inVersionMatrix(pkg, e.version, versionSchemeOf(repro.manifest.runtime)))
     return `${e.version} is not a version of the repro "${e.repro}" (${repro.dir}/repro.yaml runs: ${describeVersionMatrix(pkg)}). Cite one of those, or add it there and record it`;
   const declared = repro.manifest.parameters;
   const names = Object.keys(declared);

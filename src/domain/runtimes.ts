@@ -1,3 +1,7 @@
+import { pep440 } from './version-schemes/pep440.ts';
+import type { VersionScheme } from './version-schemes/scheme.ts';
+import { semverScheme } from './version-schemes/semver.ts';
+
 /**
  * The languages a repro can be written in, as the schema and the page know them. Adding one is
  * an entry here, a driver in src/repro/runtimes/ and its registration in that folder's index.
@@ -9,6 +13,7 @@ export const RUNTIMES = {
     interpreterVariable: 'REPRO_PYTHON',
     readerInterpreter: '/usr/bin/python3',
     ecosystem: 'PyPI',
+    versionScheme: pep440,
   },
   node: {
     label: 'Node.js',
@@ -16,6 +21,7 @@ export const RUNTIMES = {
     interpreterVariable: 'REPRO_NODE',
     readerInterpreter: undefined,
     ecosystem: 'npm',
+    versionScheme: semverScheme,
   },
 } as const satisfies Record<string, RuntimeInfo>;
 
@@ -30,6 +36,8 @@ export interface RuntimeInfo {
   readerInterpreter: string | undefined;
   /** Where its packages come from, as OSV names the ecosystem. */
   ecosystem: string;
+  /** How its packages' versions and ranges are written and ordered. */
+  versionScheme: VersionScheme;
 }
 
 export type RuntimeName = keyof typeof RUNTIMES;
@@ -45,4 +53,9 @@ export function reproCommand(incident: string, id: string, runtime: RuntimeName)
 /** `Python`, `Node.js`; a recording from a runtime this version does not know keeps its own name. */
 export function runtimeLabel(runtime: string): string {
   return (RUNTIMES as Record<string, RuntimeInfo>)[runtime]?.label ?? runtime;
+}
+
+/** The version scheme of a runtime's packages (a runtime this version does not know: PEP 440). */
+export function versionSchemeOf(runtime: string): VersionScheme {
+  return (RUNTIMES as Record<string, RuntimeInfo>)[runtime]?.versionScheme ?? pep440;
 }

@@ -2,7 +2,7 @@
  * Which package versions a repro's matrix holds: the versions its manifest lists, or for a
  * range every final release in it (those its recording ran are filled in by the archive).
  */
-import { satisfies } from '@renovatebot/pep440';
+import type { VersionScheme } from './version-schemes/scheme.ts';
 
 export interface MatrixPackage {
   versions: readonly string[];
@@ -10,9 +10,9 @@ export interface MatrixPackage {
 }
 
 /** Whether `version` belongs to the matrix: listed, or a final release inside the range. */
-export function inVersionMatrix(pkg: MatrixPackage | undefined, version: string): boolean {
+export function inVersionMatrix(pkg: MatrixPackage | undefined, version: string, scheme: VersionScheme): boolean {
   if (!pkg) return version === 'installed';
-  return pkg.versions.includes(version) || (pkg.range !== undefined && satisfies(version, pkg.range));
+  return pkg.versions.includes(version) || (pkg.range !== undefined && scheme.satisfies(version, pkg.range));
 }
 
 /** The matrix's versions in words, for messages: `4.5.4, 4.5.5` or `the releases in >=4.2.0,<=4.5.5`. */

@@ -1,7 +1,6 @@
 /** `content/incidents/<slug>/repros/<id>/repro.yaml`: how to run a reproduction and judge it. */
-import { validRange } from '@renovatebot/pep440';
 import { z } from 'astro/zod';
-import { RUNTIME_NAMES } from '../domain/runtimes.ts';
+import { RUNTIME_NAMES, versionSchemeOf } from '../domain/runtimes.ts';
 import { nonEmpty } from './fields.ts';
 
 /** Services known by name; any other server is declared by command (see {@link commandService}). */
@@ -282,9 +281,8 @@ const reproSchemaWith = (siteServices: Readonly<Record<string, SiteServiceManife
             [
               z.array(z.string().min(1)).min(1, { error: 'list at least one version (or "installed")' }),
               z.strictObject({
-                range: nonEmpty('a version range').refine((range) => validRange(range), {
-                  error: 'expected a PEP 440 version range, comparisons separated by commas, e.g. ">=4.2.0,<=4.5.5"',
-                }),
+                // Checked against the runtime's version scheme (crossChecks).
+                range: nonEmpty('a version range'),
               }),
             ],
             {
@@ -383,20 +381,14 @@ function crossChecks(manifest: ReproManifest): CrossProblem[] {
   const known = Object.keys(parameters);
   const knownText = known.length ? `the parameters are ${known.join(', ')}` : 'this repro has no parameters';
 
-  // A range that failed its own check reaches here untransformed: only a list is searched.
-  const versions: unknown = manifest.package?.versions;
-  const latest = Array.isArray(versions) ? versions.indexOf('latest') : -1;
-  if (latest >= 0 && manifest.runtime !== 'python')
+  // Ranges are written in the runtime's own scheme: PEP 440 for Python, npm's semver for Node.
+  const scheme = versionSchemeOf(manifest.runtime);
+  const range = manifest.package?.range;
+  if (range !== undefined && !scheme.validRange(range))
     problems.push({
-      path: ['package', 'versions', latest],
-      message: `latest is resolved through pip (the newest release it lists), so only python repros can ask for it; list the ${manifest.runtime} version to run`,
-      input: 'latest',
-    });
-  if (manifest.package?.range !== undefined && manifest.runtime !== 'python')
-    problems.push({
-      path: ['package', 'versions'],
-      message: `a version range is listed through pip, so only python repros can give one; list the ${manifest.runtime} versions to run`,
-      input: manifest.package.range,
+      path: ['package', 'versions', 'range'],
+      message: `expected a ${scheme.name} version range for a ${manifest.runtime} repro, e.g. "${scheme.rangeExample}"`,
+      input: range,
     });
 
   const names = new Set<string>();

@@ -2,6 +2,7 @@
  * What a repro that ran a version range found, as the page and the OSV export show it: the
  * affected intervals, how they were computed, and where the advisory it names says otherwise.
  */
+import { versionSchemeOf } from '../domain/runtimes.ts';
 import {
   affectedIntervals,
   compareWithAdvisory,
@@ -50,7 +51,8 @@ export function affectedRangesView(repro: IncidentRepro, history: History): Affe
   const pkg = repro.manifest.package;
   const listing = repro.results?.versionRange;
   if (!pkg?.range || !listing || listing.range !== pkg.range) return undefined;
-  const outcomes = versionOutcomes(repro.results!.cells);
+  const scheme = versionSchemeOf(repro.manifest.runtime);
+  const outcomes = versionOutcomes(repro.results!.cells, scheme);
   const unknown = outcomes.filter(([, o]) => o === 'unknown').map(([v]) => v);
   const advisory = history.items.find(
     (item): item is Advisory =>
@@ -58,7 +60,7 @@ export function affectedRangesView(repro: IncidentRepro, history: History): Affe
       pkg.advisory !== undefined &&
       (item.id === pkg.advisory || item.aliases.includes(pkg.advisory)),
   );
-  const comparison = advisory && compareWithAdvisory(outcomes, advisory.affected);
+  const comparison = advisory && compareWithAdvisory(outcomes, advisory.affected, scheme);
   return {
     packageName: pkg.name,
     range: listing.range,

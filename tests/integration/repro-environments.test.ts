@@ -4,6 +4,8 @@
  * REPRO_NPM_TARBALLS with npm offline. Real venvs, real pip, real npm.
  */
 import { createHash } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -108,6 +110,29 @@ describe('node versions from npm tarballs (REPRO_NPM_TARBALLS, npm offline)', { 
       environment: { cached: true, nodeModules: expect.stringMatching(/node_modules$/) },
     });
   });
+
+  it('lists the tarballs offline for a range and latest; the latest cell installs the newest and says so', async () => {
+    const listing = await listVersionsInRange('node', process.execPath, PACKAGE, '>=1.0.0, <3', env);
+    expect(listing).toMatchObject({
+      versions: ['1.0.0', '2.0.0'],
+      listedBy: `the ${PACKAGE} tarballs in REPRO_NPM_TARBALLS`,
+    });
+    const base = fixtureRepro('pinned-node');
+    const repro = {
+      ...base,
+      manifest: { ...base.manifest, package: { ...base.manifest.package!, versions: ['latest'] } },
+    };
+    const latest = await latestRelease(repro.manifest, env);
+    expect(latest).toBe('2.0.0');
+    const [run] = await runPlan(
+      FIXTURE_ROOT,
+      [{ incident: INCIDENT, repro, cells: expandMatrix(repro.manifest), latest }],
+      {
+        env,
+      },
+    );
+    expect(summary(run!.cells)).toEqual([['latest', 'not-reproduced', 'met', '2.0.0']]);
+  });
 });
 
 describe('a version range, listed by pip from a find-links folder', { timeout: 120_000 }, () => {
@@ -115,18 +140,57 @@ describe('a version range, listed by pip from a find-links folder', { timeout: 1
     const wheels = temps.make();
     for (const version of ['1.0', '1.5', '2.0', '3.0rc1', '3.0']) buildWheel(wheels, version, version < '2');
     const env = { ...process.env, PIP_NO_INDEX: '1', PIP_FIND_LINKS: wheels };
-    const listing = await listVersionsInRange(TEST_PYTHON, PACKAGE, '>=1.0,<3.1', env);
+    const listing = await listVersionsInRange('python', TEST_PYTHON, PACKAGE, '>=1.0,<3.1', env);
     expect(listing).toMatchObject({
       range: '>=1.0,<3.1',
       listedBy: `pip index versions ${PACKAGE}`,
       versions: ['1.0', '1.5', '2.0', '3.0'],
     });
-    await expect(listVersionsInRange(TEST_PYTHON, PACKAGE, '>=4', env)).rejects.toThrow(
-      /no release of .* that pip lists is in >=4 \(pip lists 4: 3\.0, 2\.0, 1\.5, 1\.0\)/,
+    await expect(listVersionsInRange('python', TEST_PYTHON, PACKAGE, '>=4', env)).rejects.toThrow(
+      /no release of .* is in >=4: pip index versions .* lists 4 \(3\.0, 2\.0, 1\.5, 1\.0\)/,
     );
     const empty = { ...env, PIP_FIND_LINKS: temps.make() };
-    await expect(listVersionsInRange(TEST_PYTHON, PACKAGE, '>=1', empty)).rejects.toThrow(
+    await expect(listVersionsInRange('python', TEST_PYTHON, PACKAGE, '>=1', empty)).rejects.toThrow(
       /pip could not list the versions of .*: not in the find-links folders \(PIP_NO_INDEX is set\)/,
+    );
+  });
+});
+
+describe('a Node range listed by npm from the registry the user configured', { timeout: 60_000 }, () => {
+  it('asks the registry with npm view, orders as semver does and leaves pre-releases out; says why when it cannot', async () => {
+    // A loopback registry: npm's own settings (npm_config_registry) point it there, as a user's .npmrc would.
+    const listed = ['1.0.0', '1.10.0', '1.9.0', '2.0.0', '3.0.0-rc.1'];
+    const requests: string[] = [];
+    const registry = createServer((request, response) => {
+      requests.push(request.url ?? '');
+      const versions = Object.fromEntries(listed.map((version) => [version, { name: PACKAGE, version }]));
+      response.setHeader('content-type', 'application/json');
+      response.end(JSON.stringify({ name: PACKAGE, 'dist-tags': { latest: '2.0.0' }, versions }));
+    });
+    await new Promise<void>((resolve) => registry.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = registry.address() as AddressInfo;
+      const env = { ...process.env, npm_config_registry: `http://127.0.0.1:${port}/`, npm_config_cache: temps.make() };
+      const listing = await listVersionsInRange('node', process.execPath, PACKAGE, '>=1.0.0 <4', env);
+      expect(listing).toMatchObject({
+        versions: ['1.0.0', '1.9.0', '1.10.0', '2.0.0'],
+        listedBy: `npm view ${PACKAGE} versions`,
+      });
+      expect(requests).toEqual([`/${PACKAGE}`]);
+      await expect(listVersionsInRange('node', process.execPath, PACKAGE, '>=5', env)).rejects.toThrow(
+        `no release of ${PACKAGE} is in >=5: npm view ${PACKAGE} versions lists 5 (1.0.0, 1.9.0, 1.10.0, 2.0.0, 3.0.0-rc.1)`,
+      );
+    } finally {
+      registry.close();
+    }
+    const unreachable = {
+      ...process.env,
+      npm_config_registry: 'http://127.0.0.1:9/',
+      npm_config_cache: temps.make(),
+      npm_config_fetch_retries: '0',
+    };
+    await expect(listVersionsInRange('node', process.execPath, PACKAGE, '>=1', unreachable)).rejects.toThrow(
+      new RegExp(`^npm could not list the versions of ${PACKAGE}: no registry reachable`),
     );
   });
 });

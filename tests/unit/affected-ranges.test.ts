@@ -6,6 +6,8 @@ import {
   versionOutcomes,
 } from '../../src/domain/affected-ranges.ts';
 import type { Verdict } from '../../src/schemas/repro-results.ts';
+import { pep440 } from '../../src/domain/version-schemes/pep440.ts';
+import { semverScheme } from '../../src/domain/version-schemes/semver.ts';
 
 const cells = (list: [string, Verdict][]) => list.map(([version, verdict]) => ({ version, verdict }));
 
@@ -24,7 +26,7 @@ const flagship = cells([
 
 describe('affected ranges from a recorded matrix', () => {
   it('orders versions as PEP 440 does and finds each interval with its first bad and first good release', () => {
-    const outcomes = versionOutcomes([...flagship].reverse());
+    const outcomes = versionOutcomes([...flagship].reverse(), pep440);
     expect(outcomes.map(([v]) => v)).toEqual([
       '4.2.0',
       '4.3.6',
@@ -49,6 +51,7 @@ describe('affected ranges from a recorded matrix', () => {
         ['1.2.0', 'reproduced'],
         ['1.3.0', 'skipped'],
       ]),
+      pep440,
     );
     const [interval] = affectedIntervals(outcomes);
     expect(interval).toMatchObject({ introduced: '1.0.0', lastAffected: '1.2.0', unknown: ['1.1.0', '1.3.0'] });
@@ -63,6 +66,7 @@ describe('affected ranges from a recorded matrix', () => {
           ['2.0.0', 'not-reproduced'],
           ['2.0.0', 'reproduced'],
         ]),
+        pep440,
       ),
     ).toEqual([['2.0.0', 'affected']]);
     expect(
@@ -71,6 +75,7 @@ describe('affected ranges from a recorded matrix', () => {
           ['2.0.0', 'not-reproduced'],
           ['2.0.0', 'error'],
         ]),
+        pep440,
       ),
     ).toEqual([['2.0.0', 'unknown']]);
   });
@@ -78,13 +83,51 @@ describe('affected ranges from a recorded matrix', () => {
 
 describe('compareWithAdvisory', () => {
   it('finds where CVE-2023-28859 states more than was measured: 4.2.0 to 4.3.6', () => {
-    const comparison = compareWithAdvisory(versionOutcomes(flagship), ['>=4.2.0, <4.4.4', '>=4.5.0, <4.5.4']);
+    const comparison = compareWithAdvisory(
+      versionOutcomes(flagship, pep440),
+      ['>=4.2.0, <4.4.4', '>=4.5.0, <4.5.4'],
+      pep440,
+    );
     expect(comparison.disagreements).toEqual([{ kind: 'stated-only', versions: ['4.2.0', '4.3.6'] }]);
     expect(comparison.agreeing).toBe(7);
   });
 
   it('also finds versions measured affected that the advisory leaves out', () => {
-    const comparison = compareWithAdvisory(versionOutcomes(flagship), ['>=4.4.0, <4.4.4']);
+    const comparison = compareWithAdvisory(versionOutcomes(flagship, pep440), ['>=4.4.0, <4.4.4'], pep440);
     expect(comparison.disagreements).toEqual([{ kind: 'measured-only', versions: ['4.5.0', '4.5.3'] }]);
+  });
+});
+
+describe("a Node package's versions (npm's semver)", () => {
+  const node = cells([
+    ['1.10.0', 'not-reproduced'],
+    ['1.9.0', 'reproduced'],
+    ['1.2.0', 'reproduced'],
+    ['2.0.0-rc.1', 'not-reproduced'],
+    ['1.11.0', 'not-reproduced'],
+  ]);
+
+  it('orders releases as npm does (1.9.0 before 1.10.0, a pre-release before its release)', () => {
+    expect(versionOutcomes(node, semverScheme).map(([v]) => v)).toEqual([
+      '1.2.0',
+      '1.9.0',
+      '1.10.0',
+      '1.11.0',
+      '2.0.0-rc.1',
+    ]);
+    const [interval] = affectedIntervals(versionOutcomes(node, semverScheme));
+    expect(intervalText(interval!)).toBe('1.2.0 to 1.9.0 (fixed in 1.10.0)');
+  });
+
+  it("reads an advisory's ranges written with commas or as npm writes them", () => {
+    const outcomes = versionOutcomes(node, semverScheme);
+    for (const stated of [['>=1.0.0, <1.10.0'], ['>=1.0.0 <1.10.0'], ['^1.0.0 <1.10.0']])
+      expect(compareWithAdvisory(outcomes, stated, semverScheme).disagreements).toEqual([]);
+    expect(compareWithAdvisory(outcomes, ['<1.9.0'], semverScheme).disagreements).toEqual([
+      { kind: 'measured-only', versions: ['1.9.0'] },
+    ]);
+    expect(semverScheme.validRange('>=1.2.0, <2')).toBe(true);
+    expect(semverScheme.validRange('>=1.2.0,,<<2')).toBe(false);
+    expect(pep440.validRange('^1.2.0')).toBe(false);
   });
 });

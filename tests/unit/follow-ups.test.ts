@@ -29,7 +29,7 @@ const cell = (version: string, verdict: 'reproduced' | 'not-reproduced' | 'skipp
 const repro = (cells: ReturnType<typeof cell>[], stale = false): EvidenceRepro => ({
   id: 'race',
   dir: 'content/incidents/x/repros/race',
-  manifest: { package: { versions: ['2.0.0', '2.0.1', '2.0.2'] }, parameters: {} },
+  manifest: { runtime: 'node', package: { versions: ['2.0.0', '2.0.1', '2.0.2'] }, parameters: {} },
   results: { cells },
   stale,
 });

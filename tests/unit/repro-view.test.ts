@@ -323,6 +323,7 @@ describe('<Verdict> citations', () => {
       id: 'sweep',
       dir: 'content/incidents/i/repros/sweep',
       manifest: {
+        runtime: 'python',
         package: { name: 'redis', versions: ['4.3.4', '4.4.0', '4.5.1', '4.5.5'] },
         parameters: { SLEEP: [0.001, 0.000001] },
       },
@@ -332,11 +333,16 @@ describe('<Verdict> citations', () => {
     {
       id: 'proxy',
       dir: 'content/incidents/i/repros/proxy',
-      manifest: { package: { name: 'redis', versions: ['4.5.1', '4.4.4'] }, parameters: {} },
+      manifest: { runtime: 'python', package: { name: 'redis', versions: ['4.5.1', '4.4.4'] }, parameters: {} },
       results: results([cell('reproduced', { version: '4.5.1' })]),
       stale: false,
     },
-    { id: 'unrun', dir: 'content/incidents/i/repros/unrun', manifest: { parameters: {} }, stale: false },
+    {
+      id: 'unrun',
+      dir: 'content/incidents/i/repros/unrun',
+      manifest: { runtime: 'python', parameters: {} },
+      stale: false,
+    },
   ];
   const resolve = (c: Parameters<typeof resolveVerdict>[0]) => resolveVerdict(c, repros, 'i');
   const message = (c: Parameters<typeof resolveVerdict>[0]) => {

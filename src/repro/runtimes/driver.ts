@@ -43,6 +43,21 @@ export interface StartCommand {
   stage?: () => void;
 }
 
+/** Why listing a package's versions failed, in words the user can act on. */
+export class VersionListingError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'VersionListingError';
+  }
+}
+
+/** Every version the package index lists for a package, and how it was asked. */
+export interface VersionListing {
+  versions: string[];
+  /** For the record and the page: `pip index versions redis`. */
+  listedBy: string;
+}
+
 export interface RuntimeDriver {
   /** The interpreter to look for when the user set none. */
   defaultInterpreter(): string;
@@ -54,6 +69,11 @@ export interface RuntimeDriver {
   localSource?(pkg: string, version: string, env: NodeJS.ProcessEnv): string | undefined;
   /** Builds the environment: what was installed, or the installer's reason why it could not be. */
   install(request: InstallRequest): Promise<InstalledPackage[] | string>;
+  /**
+   * Every version the user's package index lists for `pkg` (ranges and `latest` choose among
+   * them), with the user's own index settings; throws a VersionListingError that says why not.
+   */
+  listVersions(pkg: string, interpreter: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<VersionListing>;
   /** The interpreter (and module folder) of an environment built in `dir`. */
   pinned(dir: string, interpreter: string): Pick<ReproEnvironment, 'interpreter' | 'nodeModules'>;
   /** How to start `entry` (a path inside `reproDir`) in `environment`. */

@@ -3,14 +3,15 @@
  * configuration. Offline: with REPRO_NPM_TARBALLS=<folder>, `pkg@v` is installed from
  * `<folder>/<pkg>-<v>.tgz` (the name `npm pack` gives it) when that file exists.
  */
-import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, delimiter, join } from 'node:path';
 import type { InstalledPackage } from '../../schemas/repro-results.ts';
 import { makeTempDir } from '../cleanup.ts';
 import { runSupervised } from '../process.ts';
-import { lastLine, packageSource, type RuntimeDriver } from './driver.ts';
+import { lastLine, packageSource, VersionListingError, type RuntimeDriver, type VersionListing } from './driver.ts';
 
 export const node: RuntimeDriver = {
+  listVersions: listWithNpm,
   defaultInterpreter: () => process.execPath,
   versionArgs: ['-p', 'process.versions.node'],
   spec: (pkg, version) => `${pkg}@${version}`,
@@ -62,6 +63,47 @@ export const node: RuntimeDriver = {
     return { command: environment.interpreter, args: [join(stageDir, entry)], cwd: stageDir, env, stage };
   },
 };
+
+/**
+ * The versions the registry lists (`npm view <pkg> versions`, with the user's registry and
+ * cache settings); offline, with REPRO_NPM_TARBALLS, the versions whose tarballs are in that
+ * folder, which is what the installs would use.
+ */
+async function listWithNpm(
+  pkg: string,
+  _interpreter: string,
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+): Promise<VersionListing> {
+  if (env.REPRO_NPM_TARBALLS) {
+    const prefix = tarballName(pkg, '').slice(0, -'.tgz'.length);
+    const versions = existsSync(env.REPRO_NPM_TARBALLS)
+      ? readdirSync(env.REPRO_NPM_TARBALLS)
+          .filter((file) => file.startsWith(prefix) && file.endsWith('.tgz'))
+          .map((file) => file.slice(prefix.length, -'.tgz'.length))
+      : [];
+    if (versions.length === 0)
+      throw new VersionListingError(
+        `no tarball of ${pkg} (${prefix}<version>.tgz) in REPRO_NPM_TARBALLS=${env.REPRO_NPM_TARBALLS}; unset it to ask the registry`,
+      );
+    return { versions, listedBy: `the ${pkg} tarballs in REPRO_NPM_TARBALLS` };
+  }
+  const npm = env.REPRO_NPM || 'npm';
+  const listed = await runSupervised(npm, ['view', pkg, 'versions', '--json'], { env, timeoutMs });
+  let versions: unknown;
+  try {
+    versions = listed.exitCode === 0 ? JSON.parse(listed.stdout) : undefined;
+  } catch {
+    versions = undefined;
+  }
+  // npm prints a single version as a string, several as a list.
+  if (typeof versions === 'string') versions = [versions];
+  if (!Array.isArray(versions) || versions.length === 0)
+    throw new VersionListingError(
+      `npm could not list the versions of ${pkg}: ${npmProblem(listed.stdout + listed.stderr, listed.timedOut, listed.spawnError)}`,
+    );
+  return { versions: versions.map(String), listedBy: `npm view ${pkg} versions` };
+}
 
 /** The file name `npm pack` gives a package: `@scope/pkg` → `scope-pkg-1.0.0.tgz`. */
 export function tarballName(pkg: string, version: string): string {

@@ -6,10 +6,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { InstalledPackage } from '../../schemas/repro-results.ts';
+import { makeTempDir } from '../cleanup.ts';
 import { runSupervised } from '../process.ts';
-import { lastLine, packageSource, type RuntimeDriver } from './driver.ts';
+import { lastLine, packageSource, VersionListingError, type RuntimeDriver, type VersionListing } from './driver.ts';
 
 export const python: RuntimeDriver = {
+  listVersions: listWithPip,
   defaultInterpreter: () => 'python3',
   versionArgs: ['-c', 'import sys; print("%d.%d.%d" % sys.version_info[:3])'],
   spec: (pkg, version) => `${pkg}==${version}`,
@@ -86,4 +88,45 @@ export function pipProblem(output: string, timedOut: boolean, env: NodeJS.Proces
         ? 'not in the find-links folders (PIP_NO_INDEX is set)'
         : 'no such version on the index';
   return `${what} (${last})`;
+}
+
+/**
+ * The versions pip lists (`pip index versions`, honouring PIP_INDEX_URL, PIP_FIND_LINKS,
+ * PIP_NO_INDEX and pip.conf exactly as the installs do), run from a throwaway venv of
+ * `interpreter`: a system Python may have no pip of its own; a venv always has one.
+ */
+async function listWithPip(
+  pkg: string,
+  interpreter: string,
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+): Promise<VersionListing> {
+  const temp = makeTempDir('run');
+  try {
+    const venv = await runSupervised(interpreter, ['-m', 'venv', temp.dir], { env, timeoutMs });
+    if (venv.exitCode !== 0)
+      throw new VersionListingError(
+        `could not create a venv with ${interpreter} to list ${pkg}'s versions (${lastLine(venv.stderr + venv.stdout) || `exit ${venv.exitCode}`}); on Debian: apt-get install python3-venv`,
+      );
+    const args = ['-m', 'pip', 'index', 'versions', '--disable-pip-version-check', pkg];
+    const listed = await runSupervised(join(temp.dir, 'bin', 'python'), args, { env, timeoutMs });
+    const versions = listed.exitCode === 0 ? parsePipIndexVersions(listed.stdout) : undefined;
+    if (!versions)
+      throw new VersionListingError(
+        `pip could not list the versions of ${pkg}: ${pipProblem(listed.stdout + listed.stderr, listed.timedOut, env)}`,
+      );
+    return { versions, listedBy: `pip index versions ${pkg}` };
+  } finally {
+    temp.remove();
+  }
+}
+
+/** The versions pip lists for `pkg`, from a line `Available versions: 4.5.5, 4.5.4, …`. */
+export function parsePipIndexVersions(output: string): string[] | undefined {
+  const line = output.split('\n').find((l) => l.startsWith('Available versions:'));
+  return line
+    ?.slice('Available versions:'.length)
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
 }
