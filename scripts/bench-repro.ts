@@ -15,7 +15,8 @@ import { exitCleanlyOnSignals } from '../src/repro/cleanup.ts';
 import { formatTable, quantile, selectRepros, UsageError } from '../src/repro/cli.ts';
 import { cellKey, cellLabel } from '../src/domain/repro-cells.ts';
 import type { Verdict } from '../src/schemas/repro-results.ts';
-import { expandMatrix, ReproConfigError, runRepro } from '../src/repro/runner.ts';
+import { ReproConfigError, runPlan } from '../src/repro/runner.ts';
+import { planRun } from '../src/repro/plan.ts';
 
 const FLAGSHIP = '2023-03-20-chatgpt-redis-py';
 const err = (text: string) => process.stderr.write(`${text}\n`);
@@ -49,14 +50,14 @@ async function main(): Promise<number> {
   if (!selected.length)
     throw new UsageError(`${positionals[0] ?? FLAGSHIP} has no repros yet; pass an incident and a repro id`);
 
+  // The recorded versions, as a --check runs them (the same planner as the CLI's).
+  const plan = await planRun(selected, { check: true, version: values.version, env: process.env, say: err });
   const stats = new Map<string, CellStats>();
   const started = performance.now();
   for (let run = 1; run <= runs; run++) {
-    for (const { incident, repro } of selected) {
-      const name = `${incident.slug}/${repro.id}`;
-      const cells = expandMatrix(repro.manifest, { version: values.version });
-      const result = await runRepro(root, incident.slug, repro, {
-        cells,
+    for (const item of plan.items) {
+      const name = `${item.incident}/${item.repro.id}`;
+      const [result] = await runPlan(root, [item], {
         onProgress: (event) => {
           if (event.type !== 'done') return;
           const key = `${name} ${cellKey(event.cell)}`;
@@ -71,7 +72,7 @@ async function main(): Promise<number> {
           s.cellMs.push(event.elapsedMs);
         },
       });
-      err(`run ${run}/${runs} ${name}: ${result.cells.map((c) => `${cellLabel(c)}=${c.verdict}`).join(', ')}`);
+      err(`run ${run}/${runs} ${name}: ${result!.cells.map((c) => `${cellLabel(c)}=${c.verdict}`).join(', ')}`);
     }
   }
 

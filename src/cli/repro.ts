@@ -18,7 +18,8 @@ import { parseArgs } from 'node:util';
 import { readArchive, type ArchiveOptions } from '../archive/archive.ts';
 import { siteOptionsOrExit } from '../integration/site-options.ts';
 import { clearLeftovers, exitCleanlyOnSignals, wasInterrupted } from '../repro/cleanup.ts';
-import { formatTable, inShard, parseShard, selectRepros, UsageError } from '../repro/cli.ts';
+import { formatTable, parseShard, selectRepros, UsageError } from '../repro/cli.ts';
+import { planRun } from '../repro/plan.ts';
 import { readResults, sourcesHash } from '../archive/repro-record.ts';
 import { cellKey, cellLabel, describeVerdict } from '../domain/repro-cells.ts';
 import {
@@ -34,9 +35,7 @@ import {
   type VerdictFlip,
 } from '../repro/results.ts';
 import { expandMatrix, ReproConfigError, runPlan, type PlanItem } from '../repro/runner.ts';
-import type { Cell, ReproResults, VersionRangeListing } from '../schemas/repro-results.ts';
-import { findInterpreter } from '../repro/environments.ts';
-import { latestRelease, listVersionsInRange, VersionListingError } from '../repro/version-range.ts';
+import type { ReproResults, VersionRangeListing } from '../schemas/repro-results.ts';
 import { formatProblems } from '../schemas/problems.ts';
 
 const err = (text: string) => process.stderr.write(`${text}\n`);
@@ -230,55 +229,17 @@ async function main(args: string[]): Promise<number> {
   if (leftovers.length)
     err(`removed ${leftovers.length} temp folder(s) left by a run that was killed: ${leftovers.join(', ')}`);
 
-  // A range runs what the index lists in it now (--check re-runs the versions recorded).
-  const listings = new Map<string, VersionRangeListing>();
-  for (const { repro } of values.check ? [] : selected) {
-    const pkg = repro.manifest.package;
-    if (pkg?.range === undefined) continue;
-    const interpreter = findInterpreter(repro.manifest.runtime, process.env);
-    if (typeof interpreter !== 'string') throw new UsageError(interpreter.missing);
-    err(`listing the releases of ${pkg.name} in ${pkg.range} …`);
-    try {
-      const listing = await listVersionsInRange(repro.manifest.runtime, interpreter, pkg.name, pkg.range, process.env);
-      pkg.versions = listing.versions;
-      listings.set(repro.dir, listing);
-      err(`      ${listing.versions.length} release(s) (${listing.listedBy}): ${listing.versions.join(', ')}`);
-    } catch (error) {
-      if (error instanceof VersionListingError) throw new UsageError(`${repro.dir}: ${error.message}`);
-      throw error;
-    }
-  }
-
-  // `latest` is the newest release the index lists now, --check included: that is what a
-  // scheduled check is for (a new release that brings the bug back flips the cell).
-  const latest = new Map<string, string>();
-  for (const { repro } of selected) {
-    try {
-      const newest = await latestRelease(repro.manifest, process.env);
-      if (newest === undefined) continue;
-      latest.set(repro.dir, newest);
-      err(`latest ${repro.manifest.package!.name} is ${newest} (the newest final release its index lists)`);
-    } catch (error) {
-      if (error instanceof VersionListingError) throw new UsageError(`${repro.dir}: latest: ${error.message}`);
-      throw error;
-    }
-  }
-
-  // Plan every cell first: shards split the global list, so CI machines get equal shares.
-  const plan: PlanItem[] = selected.map(({ incident, repro }) => {
-    let matrix: Cell[];
-    try {
-      matrix = expandMatrix(repro.manifest, { version: values.version });
-    } catch (error) {
-      // With several repros, one that does not list the version simply has nothing to run.
-      if (error instanceof ReproConfigError && selected.length > 1) matrix = [];
-      else throw error;
-    }
-    return { incident: incident.slug, repro, cells: matrix, latest: latest.get(repro.dir) };
+  const {
+    items: plan,
+    listings,
+    total,
+  } = await planRun(selected, {
+    check: values.check,
+    version: values.version,
+    shard,
+    env: process.env,
+    say: err,
   });
-  let globalIndex = 0;
-  for (const item of plan) item.cells = item.cells.filter(() => inShard(globalIndex++, shard));
-  const total = plan.reduce((n, item) => n + item.cells.length, 0);
   if (total === 0) {
     err('no cells to run (the version filter or shard selects none)');
     return 0;

@@ -112,91 +112,98 @@ interface Running {
   done: Promise<void>;
 }
 
-/** The live-run state of one dev server. */
+/** The live-run state of one dev server: at most one run at a time, and the last run of each repro. */
+interface LiveRunsState {
+  root: string;
+  options: ArchiveOptions;
+  logger?: Pick<AstroIntegrationLogger, 'info' | 'warn'>;
+  lastRuns: Record<string, LastLiveRun>;
+  running?: Running;
+}
+
+const busy = (res: ServerResponse, other: Running) =>
+  reply(res, 409, `busy: ${other.name} is running; stop it or wait for it to finish (one run at a time)`);
+
+/** POST /run: runs the cells asked for, streaming the runner's events as lines of JSON. */
+async function run(state: LiveRunsState, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  let body: unknown;
+  try {
+    body = JSON.parse(await readBody(req));
+  } catch (error) {
+    return reply(res, 400, `expected a JSON body: ${(error as Error).message}`);
+  }
+  const request = parseRunRequest(body);
+  if (typeof request === 'string') return reply(res, 400, request);
+  const name = `${request.incident}/${request.repro}`;
+  if (state.running) return busy(res, state.running);
+  const session = await import('../repro/live/session.ts');
+  let found: ReturnType<typeof session.findRepro>;
+  let cells: ReturnType<typeof session.cellsFor>;
+  try {
+    found = session.findRepro(readArchive(state.root, state.options).incidents, request.incident, request.repro);
+    cells = session.cellsFor(found.repro, request.scope);
+  } catch (error) {
+    if (error instanceof session.LiveRunError) return reply(res, 404, error.message);
+    throw error;
+  }
+  // Checked again: another request may have started a run while the import was awaited.
+  if (state.running) return busy(res, state.running);
+  const controller = new AbortController();
+  res.writeHead(200, {
+    'content-type': 'application/x-ndjson; charset=utf-8',
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  });
+  // A page that goes away (a reload) does not stop the run: only Stop does.
+  const send = (event: LiveEvent) => {
+    if (event.type === 'recorded')
+      state.lastRuns[name] = { recordedAt: event.recordedAt, ran: event.ran, changes: event.changes };
+    if (!res.destroyed) res.write(`${JSON.stringify(event)}\n`);
+  };
+  state.logger?.info(`live run: ${name}, ${cells.length} cell(s)`);
+  const done = session.runLive(state.root, found.incident, found.repro, cells, {
+    signal: controller.signal,
+    onEvent: send,
+  });
+  state.running = { name, controller, done };
+  try {
+    await done;
+  } finally {
+    state.running = undefined;
+    res.end();
+  }
+}
+
+/** POST /stop: stops the run, and answers once it has stopped. */
+async function stop(state: LiveRunsState, res: ServerResponse): Promise<void> {
+  const current = state.running;
+  if (!current) return reply(res, 200, 'nothing is running');
+  current.controller.abort();
+  await current.done;
+  reply(res, 200, `stopped ${current.name}`);
+}
+
+/** The live-run endpoint of one dev server, and the locals its pages get. */
 export function liveRunsEndpoint(
   root: string,
   logger?: Pick<AstroIntegrationLogger, 'info' | 'warn'>,
   options: ArchiveOptions = {},
 ) {
   const token = randomBytes(32).toString('hex');
-  const lastRuns: Record<string, LastLiveRun> = {};
-  let running: Running | undefined;
-
+  const state: LiveRunsState = { root, options, logger, lastRuns: {} };
   const locals: LiveRunsLocals = {
     token,
     endpoint: LIVE_RUNS_PATH,
     script: `${LIVE_RUNS_PATH}/client.js`,
     style: `${LIVE_RUNS_PATH}/client.css`,
-    lastRuns,
+    lastRuns: state.lastRuns,
   };
-
-  const current = (): Running | undefined => running;
-  const busy = (res: ServerResponse, other: Running) =>
-    reply(res, 409, `busy: ${other.name} is running; stop it or wait for it to finish (one run at a time)`);
-
-  async function run(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    let body: unknown;
-    try {
-      body = JSON.parse(await readBody(req));
-    } catch (error) {
-      return reply(res, 400, `expected a JSON body: ${(error as Error).message}`);
-    }
-    const request = parseRunRequest(body);
-    if (typeof request === 'string') return reply(res, 400, request);
-    const name = `${request.incident}/${request.repro}`;
-    if (running) return busy(res, running);
-    const session = await import('../repro/live/session.ts');
-    let found: ReturnType<typeof session.findRepro>;
-    let cells: ReturnType<typeof session.cellsFor>;
-    try {
-      found = session.findRepro(readArchive(root, options).incidents, request.incident, request.repro);
-      cells = session.cellsFor(found.repro, request.scope);
-    } catch (error) {
-      if (error instanceof session.LiveRunError) return reply(res, 404, error.message);
-      throw error;
-    }
-    // Checked again: another request may have started a run while the import was awaited.
-    const other = current();
-    if (other) return busy(res, other);
-    const controller = new AbortController();
-    res.writeHead(200, {
-      'content-type': 'application/x-ndjson; charset=utf-8',
-      'cache-control': 'no-store',
-      'x-content-type-options': 'nosniff',
-    });
-    // A page that goes away (a reload) does not stop the run: only Stop does.
-    const send = (event: LiveEvent) => {
-      if (event.type === 'recorded')
-        lastRuns[name] = { recordedAt: event.recordedAt, ran: event.ran, changes: event.changes };
-      if (!res.destroyed) res.write(`${JSON.stringify(event)}\n`);
-    };
-    logger?.info(`live run: ${name}, ${cells.length} cell(s)`);
-    const done = session.runLive(root, found.incident, found.repro, cells, {
-      signal: controller.signal,
-      onEvent: send,
-    });
-    running = { name, controller, done };
-    try {
-      await done;
-    } finally {
-      running = undefined;
-      res.end();
-    }
-  }
-
-  async function stop(res: ServerResponse): Promise<void> {
-    const current = running;
-    if (!current) return reply(res, 200, 'nothing is running');
-    current.controller.abort();
-    await current.done;
-    reply(res, 200, `stopped ${current.name}`);
-  }
 
   /** Connect middleware: the endpoint itself, and the page's locals for every other request. */
   return {
     token,
     locals,
-    isRunning: () => running !== undefined,
+    isRunning: () => state.running !== undefined,
     middleware(req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void): void {
       const url = req.url ?? '/';
       // A browser names the page's origin on cross-origin and on POST requests: it must be this
@@ -229,9 +236,9 @@ export function liveRunsEndpoint(
         return reply(res, 415, 'expected application/json');
       const handled =
         path === `${LIVE_RUNS_PATH}/run`
-          ? run(req, res)
+          ? run(state, req, res)
           : path === `${LIVE_RUNS_PATH}/stop`
-            ? stop(res)
+            ? stop(state, res)
             : Promise.resolve(reply(res, 404, 'unknown live-run request'));
       handled.catch((error: unknown) => {
         logger?.warn(`live run: ${(error as Error).stack ?? String(error)}`);

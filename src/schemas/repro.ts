@@ -377,10 +377,6 @@ interface CrossProblem {
 /** Checks that span fields: placeholders and fault amounts against parameters, names, the proxy. */
 function crossChecks(manifest: ReproManifest): CrossProblem[] {
   const problems: CrossProblem[] = [];
-  const parameters = manifest.parameters;
-  const known = Object.keys(parameters);
-  const knownText = known.length ? `the parameters are ${known.join(', ')}` : 'this repro has no parameters';
-
   // Ranges are written in the runtime's own scheme: PEP 440 for Python, npm's semver for Node.
   const scheme = versionSchemeOf(manifest.runtime);
   const range = manifest.package?.range;
@@ -390,9 +386,36 @@ function crossChecks(manifest: ReproManifest): CrossProblem[] {
       message: `expected a ${scheme.name} version range for a ${manifest.runtime} repro, e.g. "${scheme.rangeExample}"`,
       input: range,
     });
+  const names = commandServiceChecks(manifest, problems);
+  proxyChecks(manifest, names, problems);
+  return problems;
+}
 
+/** How a problem names the parameters there are. */
+const knownParameters = (parameters: Record<string, unknown>) =>
+  Object.keys(parameters).length
+    ? `the parameters are ${Object.keys(parameters).join(', ')}`
+    : 'this repro has no parameters';
+
+/** Services declared by command: unique names, known placeholders, variables nobody else sets. Returns their names. */
+function commandServiceChecks(manifest: ReproManifest, problems: CrossProblem[]): Set<string> {
+  const { parameters } = manifest;
   const names = new Set<string>();
   const envOwners = new Map<string, string>();
+  const checkText = (value: string, path: PropertyKey[]) => {
+    for (const [, inner] of value.matchAll(PLACEHOLDER)) {
+      const name = inner!;
+      if (name === 'host' || name === 'dir' || name === 'port' || name.startsWith('port:')) continue;
+      if (!PARAMETER_NAME.test(name))
+        problems.push({ path, message: `unknown placeholder {${name}}: ${SERVICE_PLACEHOLDERS}`, input: value });
+      else if (!(name in parameters))
+        problems.push({
+          path,
+          message: `{${name}} names no parameter (${knownParameters(parameters)}): declare it under parameters, or fix the name`,
+          input: value,
+        });
+    }
+  };
   manifest.services.forEach((entry, i) => {
     if (typeof entry === 'string') return;
     if (names.has(entry.name))
@@ -402,110 +425,96 @@ function crossChecks(manifest: ReproManifest): CrossProblem[] {
         input: entry.name,
       });
     names.add(entry.name);
-    const checkText = (value: string, path: PropertyKey[]) => {
-      for (const [, inner] of value.matchAll(PLACEHOLDER)) {
-        const name = inner!;
-        if (name === 'host' || name === 'dir' || name === 'port' || name.startsWith('port:')) continue;
-        if (PARAMETER_NAME.test(name)) {
-          if (!(name in parameters))
-            problems.push({
-              path,
-              message: `{${name}} names no parameter (${knownText}): declare it under parameters, or fix the name`,
-              input: value,
-            });
-          continue;
-        }
-        problems.push({ path, message: `unknown placeholder {${name}}: ${SERVICE_PLACEHOLDERS}`, input: value });
-      }
-    };
     entry.args.forEach((arg, j) => checkText(arg, ['services', i, 'args', j]));
     entry.ready.probe?.forEach((arg, j) => checkText(arg, ['services', i, 'ready', 'probe', j]));
     for (const [key, value] of Object.entries(entry.server_env)) checkText(value, ['services', i, 'server_env', key]);
     for (const [key, value] of Object.entries(entry.env)) {
       checkText(value, ['services', i, 'env', key]);
+      const path = ['services', i, 'env', key];
       if (RUNNER_VARIABLES.test(key))
         problems.push({
-          path: ['services', i, 'env', key],
+          path,
           message: `${key} is set by the runner itself: choose another name, e.g. ${entry.name.toUpperCase().replace(/-/g, '_')}_URL`,
           input: key,
         });
       else if (key in parameters)
         problems.push({
-          path: ['services', i, 'env', key],
+          path,
           message: `${key} is also a parameter: the snippet would see only one of them; rename one`,
           input: key,
         });
       else if (envOwners.has(key))
         problems.push({
-          path: ['services', i, 'env', key],
+          path,
           message: `${key} is also set by the service "${envOwners.get(key)}": rename one of them`,
           input: key,
         });
       else envOwners.set(key, entry.name);
     }
   });
+  return names;
+}
 
-  const withProxy = manifest.services.includes('latency-proxy');
-  if (manifest.proxy && !withProxy) {
+/** The proxy: only with latency-proxy, in front of a service that is there, its amounts numbers or parameters. */
+function proxyChecks(manifest: ReproManifest, names: ReadonlySet<string>, problems: CrossProblem[]): void {
+  const { parameters, proxy } = manifest;
+  if (!proxy) return;
+  if (!manifest.services.includes('latency-proxy')) {
     const listed =
       manifest.services.map((entry) => (typeof entry === 'string' ? entry : entry.name)).join(', ') || 'none';
     problems.push({
       path: ['proxy'],
       message: `proxy settings take effect only with latency-proxy in services (found services: ${listed}): add latency-proxy to services, or remove proxy`,
-      input: manifest.proxy,
+      input: proxy,
     });
+    return;
   }
-  if (manifest.proxy && withProxy) {
-    const target = proxyTarget(manifest);
-    const targets = [...(manifest.services.includes('redis-cluster') ? ['redis-cluster'] : ['redis']), ...names];
-    if (target === undefined) {
-      problems.push({
-        path: ['proxy', 'target'],
-        message: `several services could sit behind the proxy: say which with proxy.target (one of ${targets.join(', ')})`,
-        input: undefined,
-      });
-    } else if (!targets.includes(target)) {
-      problems.push({
-        path: ['proxy', 'target'],
-        message: `the proxy can front ${targets.join(', ')}: "${target}" is not one of them`,
-        input: target,
-      });
-    }
-    const checkAmount = (value: unknown, path: PropertyKey[]) => {
-      if (typeof value !== 'string') return;
-      const name = value.slice(1, -1);
-      const values = parameters[name];
-      if (!values) {
-        problems.push({
-          path,
-          message: `${value} names no parameter (${knownText}): declare it under parameters, or write a number`,
-          input: value,
-        });
-        return;
-      }
-      const bad = values.find((v) => !(Number(v) >= 0) || String(v).trim() === '');
-      if (bad !== undefined)
-        problems.push({
-          path,
-          message: `the parameter ${name} sweeps this fault, so each of its values must be a number ≥ 0; found "${bad}"`,
-          input: value,
-        });
-    };
-    manifest.proxy.faults.forEach((f, i) => {
-      for (const key of FAULT_AMOUNTS) checkAmount(f[key], ['proxy', 'faults', i, key]);
-      if (typeof f.jitter_ms === 'number' && f.jitter_ms > (typeof f.latency_ms === 'number' ? f.latency_ms : 0)) {
-        problems.push({
-          path: ['proxy', 'faults', i, 'jitter_ms'],
-          message:
-            'jitter_ms must be at most latency_ms: a chunk varies within latency ± jitter and cannot leave before it arrived',
-          input: f.jitter_ms,
-        });
-      }
+  const target = proxyTarget(manifest);
+  const targets = [...(manifest.services.includes('redis-cluster') ? ['redis-cluster'] : ['redis']), ...names];
+  if (target === undefined)
+    problems.push({
+      path: ['proxy', 'target'],
+      message: `several services could sit behind the proxy: say which with proxy.target (one of ${targets.join(', ')})`,
+      input: undefined,
     });
-    if (manifest.proxy.refuse) {
-      checkAmount(manifest.proxy.refuse.after_ms, ['proxy', 'refuse', 'after_ms']);
-      checkAmount(manifest.proxy.refuse.for_ms, ['proxy', 'refuse', 'for_ms']);
+  else if (!targets.includes(target))
+    problems.push({
+      path: ['proxy', 'target'],
+      message: `the proxy can front ${targets.join(', ')}: "${target}" is not one of them`,
+      input: target,
+    });
+  const checkAmount = (value: unknown, path: PropertyKey[]) => {
+    if (typeof value !== 'string') return;
+    const name = value.slice(1, -1);
+    const values = parameters[name];
+    if (!values) {
+      problems.push({
+        path,
+        message: `${value} names no parameter (${knownParameters(parameters)}): declare it under parameters, or write a number`,
+        input: value,
+      });
+      return;
     }
+    const bad = values.find((v) => !(Number(v) >= 0) || String(v).trim() === '');
+    if (bad !== undefined)
+      problems.push({
+        path,
+        message: `the parameter ${name} sweeps this fault, so each of its values must be a number ≥ 0; found "${bad}"`,
+        input: value,
+      });
+  };
+  proxy.faults.forEach((f, i) => {
+    for (const key of FAULT_AMOUNTS) checkAmount(f[key], ['proxy', 'faults', i, key]);
+    if (typeof f.jitter_ms === 'number' && f.jitter_ms > (typeof f.latency_ms === 'number' ? f.latency_ms : 0))
+      problems.push({
+        path: ['proxy', 'faults', i, 'jitter_ms'],
+        message:
+          'jitter_ms must be at most latency_ms: a chunk varies within latency ± jitter and cannot leave before it arrived',
+        input: f.jitter_ms,
+      });
+  });
+  if (proxy.refuse) {
+    checkAmount(proxy.refuse.after_ms, ['proxy', 'refuse', 'after_ms']);
+    checkAmount(proxy.refuse.for_ms, ['proxy', 'refuse', 'for_ms']);
   }
-  return problems;
 }

@@ -69,45 +69,50 @@ export function incidentMarkdown(
   pageUrl: string,
   components: readonly MdxComponent[],
 ): string {
-  const { incident } = view;
-  const fm = incident.frontmatter;
+  const fm = view.incident.frontmatter;
+  const sections: string[] = [
+    `# ${fm.title}`,
+    fm.summary.trim(),
+    `Source: ${pageUrl}`,
+    ...headerSections(view),
+    '## Story',
+    storyMarkdown(body, view, components),
+    ...timelineSections(view),
+    ...reproSections(view),
+    ...sourceSections(view),
+  ];
+  return `${sections.join('\n\n')}\n`;
+}
+
+/** Key facts, the summary card and the metrics, as tables. */
+function headerSections(view: IncidentPageView): string[] {
+  const fm = view.incident.frontmatter;
   const zone = fm.timezone;
-  const sections: string[] = [`# ${fm.title}`, fm.summary.trim(), `Source: ${pageUrl}`];
-  sections.push(
-    '## Key facts',
-    table(
-      ['Field', 'Value'],
-      [
-        ['Severity', severityLabel(fm.severity)],
-        ['Status', fm.status],
-        ['Started', when(fm.started, zone)],
-        ['Detected', when(fm.detected, zone)],
-        ['Mitigated', when(fm.mitigated, zone)],
-        ['Resolved', when(fm.resolved, zone)],
-        [
-          'Duration',
-          view.header.duration.basis === 'unknown'
-            ? 'unknown'
-            : `${view.header.duration.text} (${view.header.duration.basis})`,
-        ],
-        ['Time zone', zone],
-        ['Impact', fm.impact],
-        ['Components', fm.components.join(', ')],
-        ['Tags', fm.tags.join(', ')],
-      ],
-    ),
+  const { duration, metrics } = view.header;
+  const keyFacts = table(
+    ['Field', 'Value'],
+    [
+      ['Severity', severityLabel(fm.severity)],
+      ['Status', fm.status],
+      ['Started', when(fm.started, zone)],
+      ['Detected', when(fm.detected, zone)],
+      ['Mitigated', when(fm.mitigated, zone)],
+      ['Resolved', when(fm.resolved, zone)],
+      ['Duration', duration.basis === 'unknown' ? 'unknown' : `${duration.text} (${duration.basis})`],
+      ['Time zone', zone],
+      ['Impact', fm.impact],
+      ['Components', fm.components.join(', ')],
+      ['Tags', fm.tags.join(', ')],
+    ],
   );
-  sections.push(
-    '## Summary',
-    table(
-      ['Question', 'Answer'],
-      view.header.summary.map((a) => [
-        a.label,
-        [a.text, a.at && formatDateTime(a.at, zone)].filter(Boolean).join(' — ') || 'unknown',
-      ]),
-    ),
+  const summary = table(
+    ['Question', 'Answer'],
+    view.header.summary.map((a) => [
+      a.label,
+      [a.text, a.at && formatDateTime(a.at, zone)].filter(Boolean).join(' — ') || 'unknown',
+    ]),
   );
-  const metrics = view.header.metrics;
+  const sections = ['## Key facts', keyFacts, '## Summary', summary];
   if (metrics.length > 0)
     sections.push(
       '## Metrics',
@@ -116,8 +121,13 @@ export function incidentMarkdown(
         metrics.map((m) => [m.label, m.text, m.from && m.to ? `${m.from.label} → ${m.to.label}` : '']),
       ),
     );
-  sections.push('## Story', storyMarkdown(body, view, components));
-  sections.push(
+  return sections;
+}
+
+/** The unified timeline and the fix history. */
+function timelineSections(view: IncidentPageView): string[] {
+  const zone = view.incident.frontmatter.timezone;
+  const sections = [
     '## Timeline',
     `Times in ${zone}, with UTC.`,
     table(
@@ -131,8 +141,8 @@ export function incidentMarkdown(
         row.item.confidence === 'verified' ? 'verified' : CONFIDENCE_WORD[row.item.confidence],
       ]),
     ),
-  );
-  if (view.fixHistory.rows.length > 0) {
+  ];
+  if (view.fixHistory.rows.length > 0)
     sections.push(
       '## Fix history',
       table(
@@ -147,54 +157,53 @@ export function incidentMarkdown(
         ]),
       ),
     );
-  }
-  if (view.repros.length > 0) {
-    sections.push(
-      '## Reproductions',
-      table(
-        ['Repro', 'State', 'Reproduced', 'Not reproduced', 'Recorded', 'Where', 'Run it'],
-        view.repros.map((r) => [
-          r.repro.manifest.title,
-          r.summary.state,
-          r.summary.counts.reproduced ?? 0,
-          r.summary.counts['not-reproduced'] ?? 0,
-          r.recordedAt,
-          r.summary.where,
-          `\`${r.command}\``,
-        ]),
-      ),
-      // What a repro that ran a version range computed, beside the advisory it names.
-      ...view.repros.flatMap(({ repro, ranges }) =>
-        ranges
-          ? [
-              [
-                `**Affected ${ranges.packageName} versions, computed by running** every release in \`${ranges.range}\` (${ranges.count}, “${repro.manifest.title}”): ${ranges.intervals.map((i) => i.text).join('; ') || 'none reproduced'}.`,
-                ranges.advisory &&
-                  `${ranges.advisory.id} states ${ranges.advisory.stated.map((r) => `\`${r}\``).join(', ')}${ranges.advisory.disagreements.length ? `; they disagree on ${ranges.advisory.disagreements.map((d) => d.text).join('; ')}` : '; they agree on every release that ran'}.`,
-              ]
-                .filter(Boolean)
-                .join(' '),
-            ]
-          : [],
-      ),
-    );
-  }
-  if (incident.facts.length > 0) {
+  return sections;
+}
+
+/** The repros' state, and what a repro that ran a version range computed beside its advisory. */
+function reproSections(view: IncidentPageView): string[] {
+  if (view.repros.length === 0) return [];
+  const states = table(
+    ['Repro', 'State', 'Reproduced', 'Not reproduced', 'Recorded', 'Where', 'Run it'],
+    view.repros.map((r) => [
+      r.repro.manifest.title,
+      r.summary.state,
+      r.summary.counts.reproduced ?? 0,
+      r.summary.counts['not-reproduced'] ?? 0,
+      r.recordedAt,
+      r.summary.where,
+      `\`${r.command}\``,
+    ]),
+  );
+  const ranges = view.repros.flatMap(({ repro, ranges }) => {
+    if (!ranges) return [];
+    const computed = `**Affected ${ranges.packageName} versions, computed by running** every release in \`${ranges.range}\` (${ranges.count}, “${repro.manifest.title}”): ${ranges.intervals.map((i) => i.text).join('; ') || 'none reproduced'}.`;
+    const advisory =
+      ranges.advisory &&
+      `${ranges.advisory.id} states ${ranges.advisory.stated.map((r) => `\`${r}\``).join(', ')}${ranges.advisory.disagreements.length ? `; they disagree on ${ranges.advisory.disagreements.map((d) => d.text).join('; ')}` : '; they agree on every release that ran'}.`;
+    return [[computed, advisory].filter(Boolean).join(' ')];
+  });
+  return ['## Reproductions', states, ...ranges];
+}
+
+/** The facts with their sources, and the incident's sources. */
+function sourceSections(view: IncidentPageView): string[] {
+  const { facts, frontmatter } = view.incident;
+  const sections: string[] = [];
+  if (facts.length > 0)
     sections.push(
       '## Facts and their sources',
       table(
         ['#', 'Fact', 'Value', 'Confidence', 'Source'],
-        incident.facts.map((f, i) => [i + 1, f.label, f.display ?? f.value, f.confidence, f.source]),
+        facts.map((f, i) => [i + 1, f.label, f.display ?? f.value, f.confidence, f.source]),
       ),
     );
-  }
-  if (fm.sources.length > 0) {
+  if (frontmatter.sources.length > 0)
     sections.push(
       '## Sources',
-      fm.sources
+      frontmatter.sources
         .map((s) => `- [${s.title}](${s.url}) — ${s.publisher} (${s.kind})${s.note ? `. ${s.note}` : ''}`)
         .join('\n'),
     );
-  }
-  return `${sections.join('\n\n')}\n`;
+  return sections;
 }

@@ -5,6 +5,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../support/site.ts';
 
@@ -112,5 +113,33 @@ describe('architecture', () => {
           wrong.push(`${file} → ${target}`);
     }
     expect(wrong).toEqual([]);
+  });
+});
+
+describe('room sizes', () => {
+  // A function longer than this does several jobs: give each a name of its own.
+  const MAX_LINES = 120;
+
+  it(`has no function in src/ over ${MAX_LINES} lines`, () => {
+    const long: string[] = [];
+    for (const file of sourceFiles('src').filter((f) => f.endsWith('.ts'))) {
+      const source = ts.createSourceFile(
+        file,
+        readFileSync(join(projectRoot, file), 'utf8'),
+        ts.ScriptTarget.Latest,
+        true,
+      );
+      const visit = (node: ts.Node) => {
+        if (ts.isFunctionLike(node) && 'body' in node && node.body) {
+          const first = source.getLineAndCharacterOfPosition(node.getStart(source)).line;
+          const last = source.getLineAndCharacterOfPosition(node.end).line;
+          const name = 'name' in node && node.name ? node.name.getText(source) : '(anonymous)';
+          if (last - first + 1 > MAX_LINES) long.push(`${file}:${first + 1} ${name} (${last - first + 1} lines)`);
+        }
+        ts.forEachChild(node, visit);
+      };
+      visit(source);
+    }
+    expect(long).toEqual([]);
   });
 });

@@ -563,129 +563,148 @@ function renderParts(parts: readonly BodyPart[]): string {
  */
 export function statuspageBodyToMarkdown(html: string): string {
   const source = html.replace(/\r\n?/g, '\n');
-  const parts: BodyPart[] = [];
+  const out = new MarkdownBody();
   let dropping: { name: string; depth: number } | undefined;
-  let skipLeadingSpace = false;
-  const lists: { ordered: boolean; next: number }[] = [];
-  const links: { start: number; href: string | undefined }[] = [];
-  const emphasis: { name: string; start: number }[] = [];
-
-  const tail = (length: number): string => {
-    let text = '';
-    for (let i = parts.length - 1; i >= 0 && text.length < length; i--) text = partValue(parts[i]!) + text;
-    return text;
-  };
-  const trimTrailingBlanks = () => {
-    while (parts.length) {
-      const last = parts.at(-1)!;
-      const trimmed = partValue(last).replace(/[ \t]+$/, '');
-      if (trimmed) {
-        parts[parts.length - 1] = 'text' in last ? { text: trimmed } : { markup: trimmed };
-        return;
-      }
-      parts.pop();
-    }
-  };
-  const block = (separator: '\n' | '\n\n') => {
-    trimTrailingBlanks();
-    const end = tail(2);
-    if (parts.length && !end.endsWith(separator)) parts.push({ markup: end.endsWith('\n') ? '\n' : separator });
-    skipLeadingSpace = true;
-  };
-  const emitText = (raw: string) => {
-    // Control characters (but tab and newline) carry nothing a reader can see.
-    // eslint-disable-next-line no-control-regex
-    let text = decodeEntities(raw).replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '');
-    if (skipLeadingSpace) text = text.replace(/^\s+/, '');
-    if (!text) return;
-    skipLeadingSpace = false;
-    parts.push({ text });
-  };
-  /** Takes the parts from `start` on out of the output (a link label, an emphasised phrase). */
-  const takeFrom = (start: number): BodyPart[] => parts.splice(Math.min(start, parts.length));
-
   let last = 0;
   for (const match of source.matchAll(TOKEN)) {
     const before = source.slice(last, match.index);
     last = match.index + match[0].length;
-    if (!dropping) emitText(before);
+    if (!dropping) out.text(before);
     const name = match[2]?.toLowerCase();
     if (!name) continue; // a comment, doctype or processing instruction
     const closing = match[1] === '/';
     const selfClosing = /\/\s*$/.test(match[3] ?? '');
-
     if (dropping) {
       if (name === dropping.name) dropping.depth += closing ? -1 : selfClosing ? 0 : 1;
       if (dropping.depth === 0) dropping = undefined;
-      continue;
-    }
-    if (DROPPED_WITH_CONTENT.has(name)) {
+    } else if (DROPPED_WITH_CONTENT.has(name)) {
       if (!closing && !selfClosing) dropping = { name, depth: 1 };
-      continue;
-    }
-    if (name === 'br') {
-      trimTrailingBlanks();
-      parts.push({ markup: '\n' });
-      skipLeadingSpace = true;
-    } else if (name === 'li') {
-      if (closing) continue;
-      const list = lists.at(-1);
-      block('\n');
-      parts.push({ markup: '  '.repeat(Math.max(0, lists.length - 1)) + (list?.ordered ? `${list.next++}. ` : '- ') });
-    } else if (name === 'ul' || name === 'ol') {
-      if (closing) lists.pop();
-      else lists.push({ ordered: name === 'ol', next: 1 });
-      // A nested list starts on the next line; the outermost one is a block of its own.
-      block(lists.length > (closing ? 0 : 1) ? '\n' : '\n\n');
-    } else if (BLOCK_ELEMENTS.has(name)) {
-      block('\n\n');
-    } else if (name === 'a') {
-      if (!closing) {
-        links.push({ start: parts.length, href: safeHref(attribute(match[3] ?? '', 'href')) });
-        continue;
-      }
-      const link = links.pop();
-      if (!link) continue;
-      const inner = takeFrom(link.start);
-      const plain = inner.map(partValue).join('').trim();
-      // Brackets inside the label would end it early.
-      const label = renderParts(inner)
-        .trim()
-        .replace(/(?<!\\)([[\]])/g, '\\$1');
-      if (link.href && plain && plain !== link.href) parts.push({ markup: `[${label}](${link.href})` });
-      else if (link.href && !plain) parts.push({ text: link.href });
-      else parts.push(...inner); // a bare address is linked by the renderer anyway
-    } else if (['strong', 'b', 'em', 'i', 'code'].includes(name)) {
-      if (!closing) {
-        emphasis.push({ name, start: parts.length });
-        continue;
-      }
-      const index = emphasis.findLastIndex((e) => e.name === name);
-      if (index < 0) continue;
-      const { start } = emphasis.splice(index, 1)[0]!;
-      const inner = takeFrom(start);
-      const rendered = renderParts(inner);
-      const trimmed = rendered.trim();
-      const marker = name === 'strong' || name === 'b' ? '**' : name === 'code' ? '`' : '*';
-      if (!trimmed || (marker === '`' && trimmed.includes('`'))) {
-        parts.push(...inner);
-        continue;
-      }
-      // "** bold **" is not emphasis in Markdown: the spaces go outside the markers.
-      const lead = rendered.slice(0, rendered.length - rendered.trimStart().length);
-      const trail = rendered.slice(rendered.trimEnd().length);
-      parts.push({ markup: `${lead}${marker}${trimmed}${marker}${trail}` });
-    }
-    // Every other tag (span, img, font, …) is removed; its text, if any, stays.
+    } else out.tag(name, closing, match[3] ?? '');
   }
-  if (!dropping) emitText(source.slice(last));
+  if (!dropping) out.text(source.slice(last));
+  return out.markdown();
+}
 
-  return renderParts(parts)
-    .split('\n')
-    .map((line) => line.trimEnd())
-    .join('\n')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
+/** The Markdown of a body as its tokens arrive: text runs, and the tags whose meaning it keeps. */
+class MarkdownBody {
+  private readonly parts: BodyPart[] = [];
+  private skipLeadingSpace = false;
+  private readonly lists: { ordered: boolean; next: number }[] = [];
+  private readonly links: { start: number; href: string | undefined }[] = [];
+  private readonly emphasis: { name: string; start: number }[] = [];
+
+  text(raw: string): void {
+    // Control characters (but tab and newline) carry nothing a reader can see.
+    // eslint-disable-next-line no-control-regex
+    let text = decodeEntities(raw).replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '');
+    if (this.skipLeadingSpace) text = text.replace(/^\s+/, '');
+    if (!text) return;
+    this.skipLeadingSpace = false;
+    this.parts.push({ text });
+  }
+
+  /** One tag; every one it does not name (span, img, font, …) is removed and its text stays. */
+  tag(name: string, closing: boolean, attributes: string): void {
+    if (name === 'br') {
+      this.trimTrailingBlanks();
+      this.parts.push({ markup: '\n' });
+      this.skipLeadingSpace = true;
+    } else if (name === 'li') {
+      if (!closing) this.listItem();
+    } else if (name === 'ul' || name === 'ol') {
+      if (closing) this.lists.pop();
+      else this.lists.push({ ordered: name === 'ol', next: 1 });
+      // A nested list starts on the next line; the outermost one is a block of its own.
+      this.block(this.lists.length > (closing ? 0 : 1) ? '\n' : '\n\n');
+    } else if (BLOCK_ELEMENTS.has(name)) {
+      this.block('\n\n');
+    } else if (name === 'a') {
+      if (closing) this.closeLink();
+      else this.links.push({ start: this.parts.length, href: safeHref(attribute(attributes, 'href')) });
+    } else if (['strong', 'b', 'em', 'i', 'code'].includes(name)) {
+      if (closing) this.closeEmphasis(name);
+      else this.emphasis.push({ name, start: this.parts.length });
+    }
+  }
+
+  markdown(): string {
+    return renderParts(this.parts)
+      .split('\n')
+      .map((line) => line.trimEnd())
+      .join('\n')
+      .replace(/\n{3,}/g, '\n\n')
+      .trim();
+  }
+
+  private listItem(): void {
+    const list = this.lists.at(-1);
+    this.block('\n');
+    const indent = '  '.repeat(Math.max(0, this.lists.length - 1));
+    this.parts.push({ markup: indent + (list?.ordered ? `${list.next++}. ` : '- ') });
+  }
+
+  private closeLink(): void {
+    const link = this.links.pop();
+    if (!link) return;
+    const inner = this.takeFrom(link.start);
+    const plain = inner.map(partValue).join('').trim();
+    // Brackets inside the label would end it early.
+    const label = renderParts(inner)
+      .trim()
+      .replace(/(?<!\\)([[\]])/g, '\\$1');
+    if (link.href && plain && plain !== link.href) this.parts.push({ markup: `[${label}](${link.href})` });
+    else if (link.href && !plain) this.parts.push({ text: link.href });
+    else this.parts.push(...inner); // a bare address is linked by the renderer anyway
+  }
+
+  private closeEmphasis(name: string): void {
+    const index = this.emphasis.findLastIndex((e) => e.name === name);
+    if (index < 0) return;
+    const { start } = this.emphasis.splice(index, 1)[0]!;
+    const inner = this.takeFrom(start);
+    const rendered = renderParts(inner);
+    const trimmed = rendered.trim();
+    const marker = name === 'strong' || name === 'b' ? '**' : name === 'code' ? '`' : '*';
+    if (!trimmed || (marker === '`' && trimmed.includes('`'))) {
+      this.parts.push(...inner);
+      return;
+    }
+    // "** bold **" is not emphasis in Markdown: the spaces go outside the markers.
+    const lead = rendered.slice(0, rendered.length - rendered.trimStart().length);
+    const trail = rendered.slice(rendered.trimEnd().length);
+    this.parts.push({ markup: `${lead}${marker}${trimmed}${marker}${trail}` });
+  }
+
+  private tail(length: number): string {
+    let text = '';
+    for (let i = this.parts.length - 1; i >= 0 && text.length < length; i--) text = partValue(this.parts[i]!) + text;
+    return text;
+  }
+
+  private trimTrailingBlanks(): void {
+    while (this.parts.length) {
+      const last = this.parts.at(-1)!;
+      const trimmed = partValue(last).replace(/[ \t]+$/, '');
+      if (trimmed) {
+        this.parts[this.parts.length - 1] = 'text' in last ? { text: trimmed } : { markup: trimmed };
+        return;
+      }
+      this.parts.pop();
+    }
+  }
+
+  private block(separator: '\n' | '\n\n'): void {
+    this.trimTrailingBlanks();
+    const end = this.tail(2);
+    if (this.parts.length && !end.endsWith(separator))
+      this.parts.push({ markup: end.endsWith('\n') ? '\n' : separator });
+    this.skipLeadingSpace = true;
+  }
+
+  /** Takes the parts from `start` on out of the output (a link label, an emphasised phrase). */
+  private takeFrom(start: number): BodyPart[] {
+    return this.parts.splice(Math.min(start, this.parts.length));
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

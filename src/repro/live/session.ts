@@ -13,7 +13,7 @@ import type { Cell, CellResult, Verdict } from '../../schemas/repro-results.ts';
 import { clearLeftovers, closeAll } from '../cleanup.ts';
 import { mergeResults, toResults, writeResults } from '../results.ts';
 import { expandMatrix, runPlan } from '../runner.ts';
-import { latestRelease } from '../version-range.ts';
+import { planRun } from '../plan.ts';
 import { resolveRedisBinary, ServiceError } from '../services/redis.ts';
 
 /** Which cells of a repro's current matrix: all, one version's row, or one cell (by cellKey). */
@@ -119,9 +119,13 @@ export async function runLive(
     if (repro.manifest.services.some((s) => typeof s === 'string' && /^(redis|redis-cluster|latency-proxy)$/.test(s)))
       resolveRedisBinary();
     clearLeftovers();
-    const latest = cells.some((c) => c.version === 'latest') ? await latestRelease(repro.manifest, env) : undefined;
-    onEvent({ type: 'plan', cells: cells.map((c) => ({ cell: cellKey(c), label: cellLabel(c) })), jobs });
-    const [run] = await runPlan(root, [{ incident: incident.slug, repro, cells, latest }], {
+    // The CLI's planner, as a --check plans (the recorded versions; latest resolved now), narrowed to these cells.
+    const say = (message: string) => onEvent({ type: 'log', message });
+    const [planned] = (await planRun([{ incident, repro }], { check: true, env, say })).items;
+    const wanted = new Set(cells.map(cellKey));
+    const item = { ...planned!, cells: planned!.cells.filter((c) => wanted.has(cellKey(c))) };
+    onEvent({ type: 'plan', cells: item.cells.map((c) => ({ cell: cellKey(c), label: cellLabel(c) })), jobs });
+    const [run] = await runPlan(root, [item], {
       jobs,
       env,
       signal,

@@ -214,45 +214,18 @@ async function startOnce(
     throw new ServiceError(`service "${spec.name}": ${spec.command} could not start: ${spawnError ?? 'no process'}`);
   }
 
-  const waitingFor = [
-    ...(readyPort ? [`a connection to port ${ports[readyPort]}`] : []),
-    ...(logPattern ? [`a log line matching /${spec.ready.log}/`] : []),
-    ...(spec.ready.probe ? [`the probe ${spec.ready.probe.map(fill).join(' ')} to exit 0`] : []),
-  ];
-  const probeBinary = spec.ready.probe && findExecutable(fill(spec.ready.probe[0]!), env.PATH);
-  if (spec.ready.probe && !probeBinary) {
-    await stop();
-    throw new ServiceError(
-      `service "${spec.name}": the probe program ${spec.ready.probe[0]} not found on PATH: install it, or give its full path`,
-    );
-  }
-  const timeoutMs = spec.ready.timeout_s * 1000;
-  const deadline = Date.now() + timeoutMs;
-  const passed = { port: !readyPort, log: !logPattern, probe: !spec.ready.probe };
-  for (;;) {
-    if (!passed.port) passed.port = await portOpen(SERVICE_HOST, ports[readyPort!]!);
-    if (!passed.log) passed.log = logMatched;
-    if (!passed.probe && !exited) {
-      const probe = await runSupervised(probeBinary!, spec.ready.probe!.slice(1).map(fill), {
-        cwd: dir,
-        env: { ...env, ...serverEnv },
-        timeoutMs: Math.max(100, Math.min(2000, deadline - Date.now())),
-        graceMs: 200,
-      });
-      passed.probe = probe.exitCode === 0;
-    }
-    if (passed.port && passed.log && passed.probe && !exited) break;
-    if (exited || Date.now() > deadline) {
-      const why = exited
-        ? `${spec.command} ${exited} before it was ready`
-        : `not ready within ${spec.ready.timeout_s} s (waiting for ${waitingFor.join(' and ')})`;
-      const output = lastWords();
-      await stop();
-      if (exited && saysPortClash(output)) throw new PortClash(`${why}: ${output}`);
-      throw new ServiceError(`service "${spec.name}" ${why}; last output: ${output}`);
-    }
-    await sleep(spec.ready.probe ? 100 : 25);
-  }
+  await waitUntilReady({
+    spec,
+    fill,
+    env: { ...env, ...serverEnv },
+    dir,
+    port: readyPort ? ports[readyPort] : undefined,
+    logPattern,
+    logMatched: () => logMatched,
+    exited: () => exited,
+    stop,
+    lastWords,
+  });
 
   return {
     name: spec.name,
@@ -270,4 +243,68 @@ async function startOnce(
     output: () => log.result().text,
     stop,
   };
+}
+
+interface Readiness {
+  spec: CommandServiceManifest;
+  fill(text: string): string;
+  /** The server's environment, which the probe runs with. */
+  env: NodeJS.ProcessEnv;
+  dir: string;
+  /** The port that must accept connections, if the spec asks for one. */
+  port: number | undefined;
+  logPattern: RegExp | undefined;
+  logMatched(): boolean;
+  /** How the server ended, once it has. */
+  exited(): string | undefined;
+  stop(): Promise<void>;
+  lastWords(): string;
+}
+
+/**
+ * Waits until every check the spec gives passes (the port accepts connections, a log line
+ * matched, the probe exits 0); stops the server and throws, with its last output, when it exits
+ * first or is not ready in time.
+ */
+async function waitUntilReady(r: Readiness): Promise<void> {
+  const { spec, fill } = r;
+  const waitingFor = [
+    ...(r.port !== undefined ? [`a connection to port ${r.port}`] : []),
+    ...(r.logPattern ? [`a log line matching /${spec.ready.log}/`] : []),
+    ...(spec.ready.probe ? [`the probe ${spec.ready.probe.map(fill).join(' ')} to exit 0`] : []),
+  ];
+  const probeBinary = spec.ready.probe && findExecutable(fill(spec.ready.probe[0]!), r.env.PATH);
+  if (spec.ready.probe && !probeBinary) {
+    await r.stop();
+    throw new ServiceError(
+      `service "${spec.name}": the probe program ${spec.ready.probe[0]} not found on PATH: install it, or give its full path`,
+    );
+  }
+  const deadline = Date.now() + spec.ready.timeout_s * 1000;
+  const passed = { port: r.port === undefined, log: !r.logPattern, probe: !spec.ready.probe };
+  for (;;) {
+    if (!passed.port) passed.port = await portOpen(SERVICE_HOST, r.port!);
+    if (!passed.log) passed.log = r.logMatched();
+    if (!passed.probe && !r.exited()) {
+      const probe = await runSupervised(probeBinary!, spec.ready.probe!.slice(1).map(fill), {
+        cwd: r.dir,
+        env: r.env,
+        timeoutMs: Math.max(100, Math.min(2000, deadline - Date.now())),
+        graceMs: 200,
+      });
+      passed.probe = probe.exitCode === 0;
+    }
+    const exited = r.exited();
+    if (passed.port && passed.log && passed.probe && !exited) return;
+    if (exited || Date.now() > deadline) {
+      const why = exited
+        ? `${spec.command} ${exited} before it was ready`
+        : `not ready within ${spec.ready.timeout_s} s (waiting for ${waitingFor.join(' and ')})`;
+      const output = r.lastWords();
+      await r.stop();
+      if (exited && saysPortClash(output)) throw new PortClash(`${why}: ${output}`);
+      throw new ServiceError(`service "${spec.name}" ${why}; last output: ${output}`);
+    }
+    await sleep(spec.ready.probe ? 100 : 25);
+  }
 }

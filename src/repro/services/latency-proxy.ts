@@ -259,169 +259,190 @@ function createLane(
   };
 }
 
+/** What the proxy's connections share: its options, its trace and what close() must stop. */
+interface ProxyState {
+  options: LatencyProxyOptions;
+  faults: readonly FaultRule[];
+  random: () => number;
+  sockets: Set<Socket>;
+  connections: Set<{ cancel(): void }>;
+  servers: Set<Server>;
+  timers: Set<NodeJS.Timeout>;
+  closed: boolean;
+  nextConn: number;
+  record(conn: number, dir: Direction, data: Buffer): void;
+  event(conn: number, what: WireEvent['event'], detail?: string, dir?: Direction): void;
+}
+
 /** Starts the proxy on 127.0.0.1 and a free port (or `options.port`), in front of `options.upstream`. */
 export async function startLatencyProxy(options: LatencyProxyOptions): Promise<LatencyProxy> {
   const started = performance.now();
   const elapsed = () => Math.round((performance.now() - started) * 1000) / 1000;
   const maxTraceBytes = options.maxTraceBytes ?? 4 * 1024 * 1024;
-  const faults = options.faults ?? [];
-  const random = options.random ?? Math.random;
   const trace: WireTrace = { chunks: [], events: [], droppedChunks: 0 };
   let tracedBytes = 0;
-  let nextConn = 0;
-  const sockets = new Set<Socket>();
-  const connections = new Set<{ cancel(): void }>();
-  const servers = new Set<Server>();
-  const timers = new Set<NodeJS.Timeout>();
-  let closed = false;
-
-  const record = (conn: number, dir: Direction, data: Buffer) => {
-    if (!data.length) return;
-    if (tracedBytes + data.length > maxTraceBytes) {
-      trace.droppedChunks++;
-      return;
-    }
-    tracedBytes += data.length;
-    const chunk: WireChunk = { conn, dir, t: elapsed(), bytes: data.toString('base64') };
-    trace.chunks.push(chunk);
-  };
-  const event = (conn: number, what: WireEvent['event'], detail?: string, dir?: Direction) => {
-    trace.events.push({ conn, t: elapsed(), event: what, ...(dir ? { dir } : {}), ...(detail ? { detail } : {}) });
-  };
-
-  const onConnection = (client: Socket) => {
-    if (closed) return client.destroy();
-    const conn = ++nextConn;
-    // allowHalfOpen on both sockets: a client that shuts down its write side must still get
-    // the (delayed) replies; the FIN is forwarded after the data that preceded it.
-    const upstream = connect({ host: options.upstream.host, port: options.upstream.port, allowHalfOpen: true });
-    sockets.add(client).add(upstream);
-    const connTimers: NodeJS.Timeout[] = [];
-    let ended = false;
-    const finish = (action: 'close' | 'reset') => {
-      if (ended) return;
-      ended = true;
-      c2s.cancel();
-      s2c.cancel();
-      for (const socket of [client, upstream]) {
-        if (action === 'reset') socket.resetAndDestroy();
-        else socket.destroySoon();
+  const state: ProxyState = {
+    options,
+    faults: options.faults ?? [],
+    random: options.random ?? Math.random,
+    sockets: new Set(),
+    connections: new Set(),
+    servers: new Set(),
+    timers: new Set(),
+    closed: false,
+    nextConn: 0,
+    record(conn, dir, data) {
+      if (!data.length) return;
+      if (tracedBytes + data.length > maxTraceBytes) {
+        trace.droppedChunks++;
+        return;
       }
-    };
-    const cut = (dir: Direction) => (action: CutAction, detail: string) => {
-      event(conn, 'fault', `${action} ${dir} ${detail}`, dir);
-      if (action === 'stall') (dir === 'c2s' ? c2s : s2c).stall();
-      else finish(action);
-    };
-    const plans = {
-      c2s: planLane(faults, conn, 'c2s', options.upstreamDelayMs),
-      s2c: planLane(faults, conn, 's2c', options.downstreamDelayMs),
-    };
-    const c2s = createLane(client, upstream, plans.c2s, random, (action, n) => cut('c2s')(action, `after ${n} bytes`));
-    const s2c = createLane(upstream, client, plans.s2c, random, (action, n) => cut('s2c')(action, `after ${n} bytes`));
-    const handle = {
-      cancel: () => {
-        c2s.cancel();
-        s2c.cancel();
-        connTimers.forEach(clearTimeout);
-      },
-    };
-    connections.add(handle);
-    event(conn, 'open');
-    for (const dir of ['c2s', 's2c'] as const) {
-      const timed = plans[dir].timed;
-      if (timed) connTimers.push(setTimeout(() => cut(dir)(timed.action, `after ${timed.ms} ms`), timed.ms));
-    }
-
-    client.on('data', (data: Buffer) => c2s.enqueue(data, (part) => record(conn, 'c2s', part)));
-    upstream.on('data', (data: Buffer) => s2c.enqueue(data, (part) => record(conn, 's2c', part)));
-    client.on('end', () => {
-      event(conn, 'end-c2s');
-      c2s.enqueueEnd();
-    });
-    upstream.on('end', () => {
-      event(conn, 'end-s2c');
-      s2c.enqueueEnd();
-    });
-    // An error (reset, refused) on one side means the byte stream is broken: tear down both.
-    const fail = (side: string) => (error: Error) => {
-      event(conn, 'error', `${side}: ${error.message}`);
-      handle.cancel();
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on('error', fail('client'));
-    upstream.on('error', fail('upstream'));
-    let open = 2;
-    const onClose = (socket: Socket) => () => {
-      sockets.delete(socket);
-      if (--open === 0) {
-        handle.cancel();
-        connections.delete(handle);
-        event(conn, 'close');
-      }
-    };
-    client.on('close', onClose(client));
-    upstream.on('close', onClose(upstream));
+      tracedBytes += data.length;
+      const chunk: WireChunk = { conn, dir, t: elapsed(), bytes: data.toString('base64') };
+      trace.chunks.push(chunk);
+    },
+    event(conn, what, detail, dir) {
+      trace.events.push({ conn, t: elapsed(), event: what, ...(dir ? { dir } : {}), ...(detail ? { detail } : {}) });
+    },
   };
-
-  const listen = (port: number) =>
-    new Promise<Server>((resolve, reject) => {
-      const server = createServer({ allowHalfOpen: true }, onConnection);
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => {
-        server.off('error', reject);
-        servers.add(server);
-        resolve(server);
-      });
-    });
-  const stopListening = (server: Server) => {
-    servers.delete(server);
-    // Connections already accepted carry on; only new ones are refused.
-    server.close();
-  };
-
-  const first = await listen(options.port ?? 0);
+  const first = await listen(state, options.port ?? 0);
   const address = first.address();
   if (!address || typeof address === 'string') throw new Error('latency proxy: no TCP address after listen');
   const port = address.port;
-
-  if (options.refuse && options.refuse.forMs > 0) {
-    const { afterMs, forMs } = options.refuse;
-    const refuse = () => {
-      if (closed) return;
-      for (const server of [...servers]) stopListening(server);
-      event(0, 'refusing', `for ${forMs} ms`);
-      const later = setTimeout(() => {
-        timers.delete(later);
-        if (closed) return;
-        listen(port).then(
-          () => event(0, 'accepting'),
-          (error: Error) => event(0, 'error', `could not listen again on port ${port}: ${error.message}`),
-        );
-      }, forMs);
-      timers.add(later);
-    };
-    if (afterMs <= 0) refuse();
-    else {
-      const at = setTimeout(() => (timers.delete(at), refuse()), afterMs);
-      timers.add(at);
-    }
-  }
-
+  if (options.refuse && options.refuse.forMs > 0) scheduleRefusal(state, port, options.refuse);
   return {
     host: '127.0.0.1',
     port,
     trace,
     close: () => {
-      if (closed) return Promise.resolve();
-      closed = true;
-      for (const timer of timers) clearTimeout(timer);
-      for (const connection of connections) connection.cancel();
-      for (const socket of sockets) socket.destroy();
+      if (state.closed) return Promise.resolve();
+      state.closed = true;
+      for (const timer of state.timers) clearTimeout(timer);
+      for (const connection of state.connections) connection.cancel();
+      for (const socket of state.sockets) socket.destroy();
       return Promise.all(
-        [...servers].map((server) => new Promise<void>((resolve) => server.close(() => resolve()))),
+        [...state.servers].map((server) => new Promise<void>((resolve) => server.close(() => resolve()))),
       ).then(() => undefined);
     },
   };
+}
+
+function listen(state: ProxyState, port: number): Promise<Server> {
+  return new Promise<Server>((resolve, reject) => {
+    const server = createServer({ allowHalfOpen: true }, (client) => proxyConnection(state, client));
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      state.servers.add(server);
+      resolve(server);
+    });
+  });
+}
+
+/** Stops accepting connections for `forMs` after `afterMs`; connections already accepted carry on. */
+function scheduleRefusal(state: ProxyState, port: number, { afterMs, forMs }: { afterMs: number; forMs: number }) {
+  const refuse = () => {
+    if (state.closed) return;
+    for (const server of [...state.servers]) {
+      state.servers.delete(server);
+      server.close();
+    }
+    state.event(0, 'refusing', `for ${forMs} ms`);
+    const later = setTimeout(() => {
+      state.timers.delete(later);
+      if (state.closed) return;
+      listen(state, port).then(
+        () => state.event(0, 'accepting'),
+        (error: Error) => state.event(0, 'error', `could not listen again on port ${port}: ${error.message}`),
+      );
+    }, forMs);
+    state.timers.add(later);
+  };
+  if (afterMs <= 0) refuse();
+  else {
+    const at = setTimeout(() => (state.timers.delete(at), refuse()), afterMs);
+    state.timers.add(at);
+  }
+}
+
+/** One client connection: its own upstream connection, a lane each way with its delays and faults. */
+function proxyConnection(state: ProxyState, client: Socket): void {
+  if (state.closed) return void client.destroy();
+  const { options, event, record } = state;
+  const conn = ++state.nextConn;
+  // allowHalfOpen on both sockets: a client that shuts down its write side must still get
+  // the (delayed) replies; the FIN is forwarded after the data that preceded it.
+  const upstream = connect({ host: options.upstream.host, port: options.upstream.port, allowHalfOpen: true });
+  state.sockets.add(client).add(upstream);
+  const connTimers: NodeJS.Timeout[] = [];
+  let ended = false;
+  const finish = (action: 'close' | 'reset') => {
+    if (ended) return;
+    ended = true;
+    c2s.cancel();
+    s2c.cancel();
+    for (const socket of [client, upstream]) {
+      if (action === 'reset') socket.resetAndDestroy();
+      else socket.destroySoon();
+    }
+  };
+  const cut = (dir: Direction) => (action: CutAction, detail: string) => {
+    event(conn, 'fault', `${action} ${dir} ${detail}`, dir);
+    if (action === 'stall') (dir === 'c2s' ? c2s : s2c).stall();
+    else finish(action);
+  };
+  const plans = {
+    c2s: planLane(state.faults, conn, 'c2s', options.upstreamDelayMs),
+    s2c: planLane(state.faults, conn, 's2c', options.downstreamDelayMs),
+  };
+  const c2s = createLane(client, upstream, plans.c2s, state.random, (action, n) =>
+    cut('c2s')(action, `after ${n} bytes`),
+  );
+  const s2c = createLane(upstream, client, plans.s2c, state.random, (action, n) =>
+    cut('s2c')(action, `after ${n} bytes`),
+  );
+  const handle = {
+    cancel: () => {
+      c2s.cancel();
+      s2c.cancel();
+      connTimers.forEach(clearTimeout);
+    },
+  };
+  state.connections.add(handle);
+  event(conn, 'open');
+  for (const dir of ['c2s', 's2c'] as const) {
+    const timed = plans[dir].timed;
+    if (timed) connTimers.push(setTimeout(() => cut(dir)(timed.action, `after ${timed.ms} ms`), timed.ms));
+  }
+
+  client.on('data', (data: Buffer) => c2s.enqueue(data, (part) => record(conn, 'c2s', part)));
+  upstream.on('data', (data: Buffer) => s2c.enqueue(data, (part) => record(conn, 's2c', part)));
+  client.on('end', () => {
+    event(conn, 'end-c2s');
+    c2s.enqueueEnd();
+  });
+  upstream.on('end', () => {
+    event(conn, 'end-s2c');
+    s2c.enqueueEnd();
+  });
+  // An error (reset, refused) on one side means the byte stream is broken: tear down both.
+  const fail = (side: string) => (error: Error) => {
+    event(conn, 'error', `${side}: ${error.message}`);
+    handle.cancel();
+    client.destroy();
+    upstream.destroy();
+  };
+  client.on('error', fail('client'));
+  upstream.on('error', fail('upstream'));
+  let open = 2;
+  const onClose = (socket: Socket) => () => {
+    state.sockets.delete(socket);
+    if (--open === 0) {
+      handle.cancel();
+      state.connections.delete(handle);
+      event(conn, 'close');
+    }
+  };
+  client.on('close', onClose(client));
+  upstream.on('close', onClose(upstream));
 }
