@@ -131,41 +131,27 @@ function checkHistory(key: string, items: Map<string, HistoryItem>): EvidenceChe
   const item = items.get(key);
   if (!item) return { evidence, outcome: 'fails', label: key, detail: `${key} is not in history.yaml` };
   const label = historyLabel(item, key);
+  const check = (outcome: EvidenceCheck['outcome'], detail: string): EvidenceCheck => ({
+    evidence,
+    outcome,
+    label,
+    detail,
+    historyKey: key,
+  });
   switch (item.type) {
     case 'pull':
       return item.merged
-        ? { evidence, outcome: 'holds', label, detail: `merged ${item.merged.iso}`, historyKey: key }
-        : {
-            evidence,
-            outcome: 'fails',
-            label,
-            detail: `${label} is not merged (history.yaml gives it no merged date)`,
-            historyKey: key,
-          };
+        ? check('holds', `merged ${item.merged.iso}`)
+        : check('fails', `${label} is not merged (history.yaml gives it no merged date)`);
     case 'release':
-      return {
-        evidence,
-        outcome: 'holds',
-        label,
-        detail: item.published ? `released ${item.published.iso}` : 'released',
-        historyKey: key,
-      };
+      return check('holds', item.published ? `released ${item.published.iso}` : 'released');
     case 'commit':
-      return {
-        evidence,
-        outcome: 'holds',
-        label,
-        detail: item.committed ? `committed ${item.committed.iso}` : 'committed',
-        historyKey: key,
-      };
+      return check('holds', item.committed ? `committed ${item.committed.iso}` : 'committed');
     default:
-      return {
-        evidence,
-        outcome: 'fails',
-        label,
-        detail: `${label} is an ${item.type}, which shows no work done; cite the merged pull request or the release`,
-        historyKey: key,
-      };
+      return check(
+        'fails',
+        `${label} is an ${item.type}, which shows no work done; cite the merged pull request or the release`,
+      );
   }
 }
 

@@ -81,28 +81,38 @@ const knownZones = new Map<string, boolean>();
  */
 function memoized(format: (ms: number, zone: string) => string): (ms: number, zone: string) => string {
   const results = new Map<string, string>();
-  return (ms, zone) => {
-    const key = `${ms} ${zone}`;
-    let text = results.get(key);
-    if (text === undefined) {
-      text = format(ms, zone);
-      results.set(key, text);
-    }
-    return text;
-  };
+  return (ms, zone) => remembered(results, `${ms} ${zone}`, () => format(ms, zone));
+}
+
+/** The value `map` holds for `key`, computed and kept the first time it is asked for. */
+function remembered<T>(map: Map<string, T>, key: string, compute: () => T): T {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = compute();
+    map.set(key, value);
+  }
+  return value;
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 // en-US names zones as readers expect (PDT, CET); en-GB writes day-month-year for prose.
 function formatter(zone: string, options: Intl.DateTimeFormatOptions, locale = 'en-US'): Intl.DateTimeFormat {
-  const key = locale + zone + JSON.stringify(options);
-  let f = formatters.get(key);
-  if (!f) {
-    f = new Intl.DateTimeFormat(locale, { timeZone: zone, ...options });
-    formatters.set(key, f);
-  }
-  return f;
+  return remembered(
+    formatters,
+    locale + zone + JSON.stringify(options),
+    () => new Intl.DateTimeFormat(locale, { timeZone: zone, ...options }),
+  );
 }
+
+/** A moment to the minute, as numbers on a 24-hour clock. */
+const MINUTE_FIELDS: Intl.DateTimeFormatOptions = {
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+};
 
 function parts(ms: number, zone: string, options: Intl.DateTimeFormatOptions, locale?: string) {
   const out: Record<string, string> = {};
@@ -112,15 +122,7 @@ function parts(ms: number, zone: string, options: Intl.DateTimeFormatOptions, lo
 
 /** The zone's offset from UTC at that moment, in milliseconds (PDT → -25 200 000). */
 export function zoneOffsetMs(ms: number, zone: string): number {
-  const p = parts(ms, zone, {
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  });
+  const p = parts(ms, zone, { ...MINUTE_FIELDS, second: '2-digit' });
   const asUtc = Date.UTC(
     Number(p.year),
     Number(p.month) - 1,
@@ -164,15 +166,7 @@ const dateTimeInZone = memoized((ms, zone) => {
     return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
   }
   // One pass gives the fields and, in en-US, the zone's name (PDT, EST); others need zoneAbbreviation.
-  const p = parts(ms, zone, {
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-    timeZoneName: 'short',
-  });
+  const p = parts(ms, zone, { ...MINUTE_FIELDS, timeZoneName: 'short' });
   const name =
     p.timeZoneName && !/^(GMT|UTC)[+-]?/.test(p.timeZoneName)
       ? p.timeZoneName
@@ -186,13 +180,7 @@ const dateTimeInZone = memoized((ms, zone) => {
  */
 const abbreviations = new Map<string, string>();
 function abbreviationFor(ms: number, zone: string, usName: string): string {
-  const key = `${zone} ${usName}`;
-  let name = abbreviations.get(key);
-  if (name === undefined) {
-    name = zoneAbbreviation(ms, zone);
-    abbreviations.set(key, name);
-  }
-  return name;
+  return remembered(abbreviations, `${zone} ${usName}`, () => zoneAbbreviation(ms, zone));
 }
 
 const YEAR_10000 = Date.UTC(10000, 0, 1);

@@ -1,19 +1,11 @@
 /** `/incidents/<slug>.json`: the incident as data, in the shape of `/schemas/incident-v2.json`. */
 import config from 'virtual:aftermath/config';
 import type { APIRoute, InferGetStaticPropsType } from 'astro';
-import { publishedIncidents } from '../../view/published.ts';
+import { incidentPaths } from '../../view/published.ts';
 import { incidentExport, incidentPageUrl, incidentSchemaUrl, siteRoot } from '../../exports/incident-json.ts';
 import { incidentExportSchema } from '../../schemas/export.ts';
-import { incidentPageKey } from '../../view/page-keys.ts';
 
-export async function getStaticPaths() {
-  const incidents = await publishedIncidents();
-  return incidents.map((entry) => ({
-    params: { slug: entry.id },
-    props: { incident: entry.data },
-    cacheKey: incidentPageKey(entry),
-  }));
-}
+export const getStaticPaths = incidentPaths;
 
 type Props = InferGetStaticPropsType<typeof getStaticPaths>;
 

@@ -8,17 +8,9 @@ import { incidentPageUrl, siteRoot } from '../../exports/incident-json.ts';
 import { incidentPageView } from '../../view/incident-view.ts';
 import { incidentMarkdown } from '../../view/markdown-export.ts';
 import { mdxComponents } from '../../archive/mdx/registry.ts';
-import { publishedIncidents } from '../../view/published.ts';
-import { incidentPageKey } from '../../view/page-keys.ts';
+import { incidentPaths } from '../../view/published.ts';
 
-export async function getStaticPaths() {
-  const incidents = await publishedIncidents();
-  return incidents.map((entry) => ({
-    params: { slug: entry.id },
-    props: { incident: entry.data },
-    cacheKey: incidentPageKey(entry),
-  }));
-}
+export const getStaticPaths = incidentPaths;
 
 type Props = InferGetStaticPropsType<typeof getStaticPaths>;
 
