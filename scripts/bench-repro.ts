@@ -45,7 +45,7 @@ async function main(): Promise<number> {
   if (!Number.isInteger(runs) || runs < 1)
     throw new UsageError(`--runs expects a positive whole number; got "${values.runs}"`);
   const root = process.cwd();
-  const { incidents } = readArchive(root, await siteOptionsOrExit(root));
+  const { incidents } = readArchive(root, { ...(await siteOptionsOrExit(root)), recording: true });
   const selected = selectRepros(incidents, positionals[0] ?? FLAGSHIP, positionals[1]);
   if (!selected.length)
     throw new UsageError(`${positionals[0] ?? FLAGSHIP} has no repros yet; pass an incident and a repro id`);

@@ -34,12 +34,14 @@ export interface IncidentReading<T> {
  */
 function folderKey(folder: IncidentFolder, options: ArchiveOptions): string {
   const hash = createHash('sha256').update(`${codeVersion(ARCHIVE_CODE)}\0${folder.dir}\0`);
-  // The options that change what a reading finds: code allowed or not, the site's components and
-  // services (a name registered, or a declaration changed, changes what the same files say).
+  // The options that change what a reading finds: code allowed or not, the site's components,
+  // services and runtimes (a name registered, or a declaration changed, changes what the same files say).
   const settings = {
     allowMdxCode: options.allowMdxCode === true,
     mdxComponents: options.mdxComponents ?? {},
     services: options.services ?? {},
+    runtimes: options.runtimes ?? {},
+    recording: options.recording === true,
   };
   hash.update(JSON.stringify(settings)).update('\0');
   for (const path of folder.files) hash.update(path).update('\0').update(folder.bytes(path)!).update('\0');

@@ -47,6 +47,7 @@ export function readIncident(ctx: ReadContext): ReadIncident | undefined {
       .entries(posix.join(folder.dir, 'repros'))
       .flatMap((entry) => (entry.folder ? [entry.name] : [])),
     facts: facts.exists ? facts.facts : undefined,
+    recording: ctx.options.recording === true,
   };
   for (const component of ctx.components) {
     const used = components.filter((c) => c.name === component.name);

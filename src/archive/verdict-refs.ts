@@ -70,7 +70,9 @@ export function parseParams(text: string): Record<string, string> | string {
 }
 
 export type VerdictResolution =
-  { ok: true; repro: CitableRepro; cell: CellResult; results: ReproResults } | { ok: false; message: string };
+  | { ok: true; repro: CitableRepro; cell: CellResult; results: ReproResults }
+  /** `unrecorded`: the cited cell is one a run would record (running the repro settles it). */
+  | { ok: false; message: string; unrecorded?: boolean };
 
 const list = (items: readonly string[]) => items.join(', ') || 'none';
 
@@ -84,6 +86,7 @@ export function resolveVerdict(
   incident: string,
 ): VerdictResolution {
   const fail = (message: string): VerdictResolution => ({ ok: false, message });
+  const unrecorded = (message: string): VerdictResolution => ({ ok: false, message, unrecorded: true });
   const known = repros.map((r) => r.id);
   if (!citation.repro) return fail(`<Verdict> needs repro="…" naming one of this incident's repros (${list(known)})`);
   const repro = repros.find((r) => r.id === citation.repro);
@@ -95,7 +98,7 @@ export function resolveVerdict(
     `npx aftermath repro ${incident} ${repro.id}${version ? ` --version ${version}` : ''}`;
   const results = repro.results;
   if (!results || results.cells.length === 0) {
-    return fail(
+    return unrecorded(
       `the repro "${repro.id}" has no recorded results (${repro.dir}/results.json), so there is no verdict to cite. Run ${command()} and commit its results.json`,
     );
   }
@@ -112,7 +115,7 @@ export function resolveVerdict(
     const how = inVersionMatrix(pkg, version, versionSchemeOf(repro.manifest.runtime))
       ? `Record it with ${command(version)} and commit results.json, or cite a recorded version`
       : `${version} is not in ${repro.dir}/repro.yaml (package.versions: ${describeVersionMatrix(pkg)}); add it there and record it with ${command(version)}, or cite a recorded version`;
-    return fail(
+    return unrecorded(
       `the repro "${repro.id}" has no recorded cell for version ${version} (recorded: ${list(versions)}). ${how}`,
     );
   }
@@ -125,7 +128,7 @@ export function resolveVerdict(
   const matching = ofVersion.filter((c) => Object.entries(params).every(([k, v]) => c.parameters[k] === v));
   const choices = ofVersion.map((c) => parametersText(c.parameters)).filter(Boolean);
   if (matching.length === 0) {
-    return fail(
+    return unrecorded(
       `the repro "${repro.id}" has no recorded cell for ${version} with ${parametersText(params)} (recorded for ${version}: ${list(choices)}). Fix params="…", or add the value to ${repro.dir}/repro.yaml and record it with ${command(version)}`,
     );
   }
@@ -144,11 +147,15 @@ export interface VerdictFinding {
   message: string;
 }
 
-/** Every citation in the body that names no recorded cell, located. */
+/**
+ * Every citation in the body that names no recorded cell, located. `recording`: the archive is
+ * read to run repros, so a cell a run would record is not a problem yet.
+ */
 export function verdictFindings(
   verdicts: readonly ComponentUse[],
   repros: readonly CitableRepro[],
   incident: string,
+  recording = false,
 ): VerdictFinding[] {
   const findings: VerdictFinding[] = [];
   for (const mention of verdicts.map(verdictMention)) {
@@ -161,7 +168,8 @@ export function verdictFindings(
       continue;
     }
     const resolved = resolveVerdict(mention, repros, incident);
-    if (!resolved.ok) findings.push({ line: mention.line, field: mention.tag, message: resolved.message });
+    if (!resolved.ok && !(recording && resolved.unrecorded))
+      findings.push({ line: mention.line, field: mention.tag, message: resolved.message });
   }
   return findings;
 }

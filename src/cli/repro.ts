@@ -191,8 +191,9 @@ async function main(args: string[]): Promise<number> {
     return 0;
   }
   const root = process.cwd();
-  /** The site's `aftermath({ … })` options, so the archive is read as the build reads it. */
-  const siteOptions = await siteOptionsOrExit(root);
+  // The site's `aftermath({ … })` options, so the archive is read as the build reads it; read to
+  // record, so a <Verdict> citing a cell this run will record does not leave its incident out.
+  const siteOptions = { ...(await siteOptionsOrExit(root)), recording: true };
   if (values['record-regressions'] && !values.check)
     throw new UsageError('--record-regressions records what --check finds: add --check');
   if (positionals[0] === 'merge')

@@ -43,9 +43,45 @@ export interface RuntimeInfo {
 export type RuntimeName = keyof typeof RUNTIMES;
 export const RUNTIME_NAMES = Object.keys(RUNTIMES) as [RuntimeName, ...RuntimeName[]];
 
+/** A language a site declares for its repros (validated by `siteRuntime` in schemas/repro.ts). */
+export interface SiteRuntime {
+  label: string;
+  /** The interpreter: a program on PATH or its path. */
+  command: string;
+  versionArgs: string[];
+  /** How the entry file is run: `{entry}` is its path. */
+  args: string[];
+  highlight: string;
+}
+
+/** A repro's runtime: one of Aftermath's by name, or the site's own with its declaration. */
+export interface RuntimeRef {
+  runtime: string;
+  siteRuntime?: SiteRuntime;
+}
+
+/** The variable that picks a site runtime's interpreter: perl → REPRO_PERL. */
+export const interpreterVariableOf = (name: string) => `REPRO_${name.toUpperCase().replace(/-/g, '_')}`;
+
+/** What the schema, the page and the runner know of a repro's runtime, Aftermath's or the site's. */
+export function runtimeInfo({ runtime, siteRuntime }: RuntimeRef): RuntimeInfo {
+  if (siteRuntime)
+    return {
+      label: siteRuntime.label,
+      highlight: siteRuntime.highlight,
+      interpreterVariable: interpreterVariableOf(runtime),
+      readerInterpreter: undefined,
+      ecosystem: '',
+      versionScheme: pep440,
+    };
+  return (
+    (RUNTIMES as Record<string, RuntimeInfo>)[runtime] ?? { ...RUNTIMES.python, label: runtime, highlight: 'text' }
+  );
+}
+
 /** The command that runs a repro on a reader's machine. */
-export function reproCommand(incident: string, id: string, runtime: RuntimeName): string {
-  const info: RuntimeInfo = RUNTIMES[runtime];
+export function reproCommand(incident: string, id: string, runtime: RuntimeRef): string {
+  const info = runtimeInfo(runtime);
   const prefix = info.readerInterpreter ? `${info.interpreterVariable}=${info.readerInterpreter} ` : '';
   return `${prefix}npx aftermath repro ${incident} ${id}`;
 }

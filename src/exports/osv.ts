@@ -4,7 +4,7 @@
  * found. The ranges are measurements, not a copy of the advisory: the advisories a repro was
  * compared with are `related`, not `aliases`. Pure.
  */
-import { RUNTIMES } from '../domain/runtimes.ts';
+import { runtimeInfo } from '../domain/runtimes.ts';
 import type { IncidentRepro } from '../domain/incident-record.ts';
 import type { AffectedRangesView } from '../view/affected-ranges-view.ts';
 
@@ -54,7 +54,7 @@ export function osvDocument(source: OsvSource): Record<string, unknown> {
         '; ',
       )}). A release is affected when a run reproduced the bug; a run that gave no verdict proves nothing either way and is listed under database_specific.unknown.`,
     affected: source.repros.map(({ repro, ranges }) => ({
-      package: { ecosystem: RUNTIMES[repro.manifest.runtime].ecosystem, name: ranges.packageName },
+      package: { ecosystem: runtimeInfo(repro.manifest).ecosystem, name: ranges.packageName },
       ranges: ecosystemRanges(ranges),
       versions: ranges.intervals.flatMap((interval) => interval.versions.filter((v) => !interval.unknown.includes(v))),
       database_specific: {

@@ -190,7 +190,8 @@ export function liveRunsEndpoint(
   options: ArchiveOptions = {},
 ) {
   const token = randomBytes(32).toString('hex');
-  const state: LiveRunsState = { root, options, logger, lastRuns: {} };
+  // Read to record: a <Verdict> citing a cell the run will record does not hide its repro.
+  const state: LiveRunsState = { root, options: { ...options, recording: true }, logger, lastRuns: {} };
   const locals: LiveRunsLocals = {
     token,
     endpoint: LIVE_RUNS_PATH,

@@ -9,12 +9,12 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { RUNTIMES, type RuntimeName } from '../domain/runtimes.ts';
+import { runtimeInfo, type RuntimeName, type RuntimeRef } from '../domain/runtimes.ts';
 import type { InstalledPackage } from '../schemas/repro-results.ts';
 import { trackDir } from './cleanup.ts';
 import { runSupervised } from './process.ts';
 import type { ReproEnvironment } from './runtimes/driver.ts';
-import { RUNTIME_DRIVERS } from './runtimes/index.ts';
+import { runtimeDriver } from './runtimes/index.ts';
 import { findExecutable } from './services/redis.ts';
 
 export type { ReproEnvironment };
@@ -54,9 +54,10 @@ export function environmentKey(parts: {
 }
 
 /** The interpreter a runtime's repros run with (its variable, else the default on PATH), or why there is none. */
-export function findInterpreter(runtime: RuntimeName, env: NodeJS.ProcessEnv): string | { missing: string } {
-  const variable = RUNTIMES[runtime].interpreterVariable;
-  const wanted = env[variable] || RUNTIME_DRIVERS[runtime].defaultInterpreter();
+export function findInterpreter(ref: RuntimeName | RuntimeRef, env: NodeJS.ProcessEnv): string | { missing: string } {
+  const runtime = typeof ref === 'string' ? ref : ref.runtime;
+  const variable = runtimeInfo(typeof ref === 'string' ? { runtime } : ref).interpreterVariable;
+  const wanted = env[variable] || runtimeDriver(ref).defaultInterpreter();
   const found = findExecutable(wanted, env.PATH);
   return found
     ? realpathSync(found)
@@ -68,14 +69,15 @@ export function findInterpreter(runtime: RuntimeName, env: NodeJS.ProcessEnv): s
  * `installed` means the interpreter as it is.
  */
 export async function prepareEnvironment(
-  runtime: RuntimeName,
+  ref: RuntimeName | RuntimeRef,
   pkg: string | undefined,
   version: string,
   options: EnvironmentOptions = {},
 ): Promise<EnvironmentResult> {
   const env = options.env ?? process.env;
-  const driver = RUNTIME_DRIVERS[runtime];
-  const found = findInterpreter(runtime, env);
+  const runtime = typeof ref === 'string' ? ref : ref.runtime;
+  const driver = runtimeDriver(ref);
+  const found = findInterpreter(ref, env);
   if (typeof found !== 'string') return { ok: false, reason: found.missing };
   const interpreter = found;
   const reported = await runSupervised(interpreter, driver.versionArgs, { env, timeoutMs: 30_000 });

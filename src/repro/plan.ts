@@ -60,11 +60,11 @@ async function withListedRange(
 ): Promise<IncidentRepro> {
   const pkg = repro.manifest.package;
   if (pkg?.range === undefined) return repro;
-  const interpreter = findInterpreter(repro.manifest.runtime, env);
+  const interpreter = findInterpreter(repro.manifest, env);
   if (typeof interpreter !== 'string') throw new UsageError(interpreter.missing);
   say(`listing the releases of ${pkg.name} in ${pkg.range} …`);
   try {
-    const listing = await listVersionsInRange(repro.manifest.runtime, interpreter, pkg.name, pkg.range, env);
+    const listing = await listVersionsInRange(repro.manifest, interpreter, pkg.name, pkg.range, env);
     listings.set(repro.dir, listing);
     say(`      ${listing.versions.length} release(s) (${listing.listedBy}): ${listing.versions.join(', ')}`);
     return { ...repro, manifest: { ...repro.manifest, package: { ...pkg, versions: listing.versions } } };

@@ -9,7 +9,7 @@ import { StringDecoder } from 'node:string_decoder';
 import type { IncidentRepro } from '../domain/incident-record.ts';
 import type { ReproManifest } from '../schemas/repro.ts';
 import { wasInterrupted } from './cleanup.ts';
-import { RUNTIME_DRIVERS } from './runtimes/index.ts';
+import { runtimeDriver } from './runtimes/index.ts';
 import {
   defaultCacheDir,
   prepareEnvironment,
@@ -254,10 +254,7 @@ export async function runPlan(
     const key = JSON.stringify([manifest.runtime, manifest.package?.name ?? '', version]);
     let environment = environments.get(key);
     if (!environment)
-      environments.set(
-        key,
-        (environment = prepareEnvironment(manifest.runtime, manifest.package?.name, version, envOptions)),
-      );
+      environments.set(key, (environment = prepareEnvironment(manifest, manifest.package?.name, version, envOptions)));
     return environment;
   };
   const tasks = items.flatMap((item, itemIndex) => item.cells.map((cell) => ({ item, itemIndex, cell })));
@@ -403,7 +400,7 @@ async function runOnce(
   let removeStage: (() => void) | undefined;
   try {
     const reproDir = resolve(root, repro.dir);
-    const { command, args, cwd, env, stage } = RUNTIME_DRIVERS[manifest.runtime].command(
+    const { command, args, cwd, env, stage } = runtimeDriver(manifest).command(
       environment,
       reproDir,
       manifest.entry,

@@ -6,13 +6,13 @@
  * a bisection: a range with a gap (fixed, then broken again) is found as two intervals, and each
  * boundary has both neighbours run.
  */
-import { versionSchemeOf, type RuntimeName } from '../domain/runtimes.ts';
+import { runtimeInfo, type RuntimeName, type RuntimeRef } from '../domain/runtimes.ts';
 import type { VersionScheme } from '../domain/version-schemes/scheme.ts';
 import type { VersionRangeListing } from '../schemas/repro-results.ts';
 import type { ReproManifest } from '../schemas/repro.ts';
 import { findInterpreter } from './environments.ts';
 import { VersionListingError } from './runtimes/driver.ts';
-import { RUNTIME_DRIVERS } from './runtimes/index.ts';
+import { runtimeDriver } from './runtimes/index.ts';
 
 export { VersionListingError };
 
@@ -28,22 +28,23 @@ export function versionsInRange(listed: readonly string[], range: string, scheme
 export async function latestRelease(manifest: ReproManifest, env: NodeJS.ProcessEnv): Promise<string | undefined> {
   const pkg = manifest.package;
   if (!pkg?.versions.includes('latest')) return undefined;
-  const interpreter = findInterpreter(manifest.runtime, env);
+  const interpreter = findInterpreter(manifest, env);
   if (typeof interpreter !== 'string') throw new VersionListingError(interpreter.missing);
-  return (await listVersionsInRange(manifest.runtime, interpreter, pkg.name, '>=0', env)).versions.at(-1)!;
+  return (await listVersionsInRange(manifest, interpreter, pkg.name, '>=0', env)).versions.at(-1)!;
 }
 
 /** The releases of `pkg` in `range` the index lists now, as the runtime's own tool lists them. */
 export async function listVersionsInRange(
-  runtime: RuntimeName,
+  runtime: RuntimeName | RuntimeRef,
   interpreter: string,
   pkg: string,
   range: string,
   env: NodeJS.ProcessEnv,
   timeoutMs = 120_000,
 ): Promise<VersionRangeListing> {
-  const { versions, listedBy } = await RUNTIME_DRIVERS[runtime].listVersions(pkg, interpreter, env, timeoutMs);
-  const inRange = versionsInRange(versions, range, versionSchemeOf(runtime));
+  const { versions, listedBy } = await runtimeDriver(runtime).listVersions(pkg, interpreter, env, timeoutMs);
+  const ref = typeof runtime === 'string' ? { runtime } : runtime;
+  const inRange = versionsInRange(versions, range, runtimeInfo(ref).versionScheme);
   if (inRange.length === 0)
     throw new VersionListingError(
       `no release of ${pkg} is in ${range}: ${listedBy} lists ${versions.length} (${versions.slice(0, 8).join(', ')}${versions.length > 8 ? ', …' : ''})`,

@@ -4,7 +4,8 @@
  */
 import { z } from 'astro/zod';
 import { formatPath } from './problems.ts';
-import { SERVICES, siteService } from './repro.ts';
+import { SERVICES, siteRuntime, siteService } from './repro.ts';
+import { RUNTIME_NAMES } from '../domain/runtimes.ts';
 
 /** A path inside the site's project, as written in astro.config.mjs. */
 const projectPath = (option: string, example: string) =>
@@ -124,6 +125,24 @@ export const optionsSchema = z.strictObject(
           }),
         siteService,
         { error: "expected services as { postgres: { command: 'postgres', args: [...] } }" },
+      )
+      .default({}),
+    /**
+     * Languages the site's repros may be written in besides Python and Node, each an interpreter
+     * run with the entry file: { perl: { label: 'Perl', command: 'perl', versionArgs: ['-e', 'print $^V'] } }.
+     */
+    runtimes: z
+      .record(
+        z
+          .string()
+          .regex(/^[a-z][a-z0-9-]*$/, { error: 'a runtime\'s name is lower case letters, digits and "-", e.g. perl' })
+          .refine((name) => !(RUNTIME_NAMES as readonly string[]).includes(name), {
+            error: `this name belongs to one of Aftermath's runtimes (${RUNTIME_NAMES.join(', ')}): choose another`,
+          }),
+        siteRuntime,
+        {
+          error: "expected runtimes as { perl: { label: 'Perl', command: 'perl', versionArgs: ['-e', 'print $^V'] } }",
+        },
       )
       .default({}),
     /**

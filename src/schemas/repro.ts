@@ -242,22 +242,59 @@ const proxy = z
   .transform((p) => ({ ...p, delay_ms: p.delay_ms ?? (p.faults.length || p.refuse ? 0 : 100) }));
 export type ProxyManifest = z.output<typeof proxy>;
 
+/**
+ * A language a site adds for its repros (`aftermath({ runtimes: { perl: {…} } })`): an
+ * interpreter started with the entry file, run as it is (it installs no package versions).
+ */
+export const siteRuntime = z.strictObject(
+  {
+    /** How the page names it: `Perl`. */
+    label: nonEmpty('a label, e.g. Perl'),
+    /** The interpreter: a program on PATH or its path (REPRO_<NAME> overrides it on a machine). */
+    command: nonEmpty('the interpreter, e.g. perl'),
+    /** Arguments that make it print its version. */
+    versionArgs: z.array(z.string(), { error: "expected versionArgs as a list, e.g. ['-e', 'print $^V']" }).min(1),
+    /** How the entry file is run: `{entry}` is its path. */
+    args: z
+      .array(z.string(), { error: "expected args as a list, e.g. ['{entry}']" })
+      .refine((args) => args.some((arg) => arg.includes('{entry}')), {
+        error: "args must name the entry file as {entry}, e.g. ['-w', '{entry}']",
+      })
+      .default(['{entry}']),
+    /** The language the snippet is highlighted as (a Shiki language name). */
+    highlight: z.string().default('text'),
+  },
+  { error: "expected a runtime as { label: 'Perl', command: 'perl', versionArgs: ['-e', 'print $^V'] }" },
+);
+export type SiteRuntimeManifest = z.output<typeof siteRuntime>;
+
+/** What a site adds to repro.yaml's vocabulary. */
+export interface SiteReproExtensions {
+  services?: Readonly<Record<string, SiteServiceManifest>>;
+  runtimes?: Readonly<Record<string, SiteRuntimeManifest>>;
+}
+
 const schemas = new WeakMap<object, ReturnType<typeof reproSchemaWith>>();
 
-/** repro.yaml's schema for a site: its services by name are known (one schema per site, kept). */
-export function reproSchemaFor(siteServices: Readonly<Record<string, SiteServiceManifest>> = NO_SITE_SERVICES) {
-  let schema = schemas.get(siteServices);
-  if (!schema) schemas.set(siteServices, (schema = reproSchemaWith(siteServices)));
+/** repro.yaml's schema for a site: its services and runtimes by name are known (one schema per site, kept). */
+export function reproSchemaFor(site: SiteReproExtensions = NO_EXTENSIONS) {
+  let schema = schemas.get(site);
+  if (!schema) schemas.set(site, (schema = reproSchemaWith(site.services ?? {}, site.runtimes ?? {})));
   return schema;
 }
-const NO_SITE_SERVICES: Readonly<Record<string, SiteServiceManifest>> = {};
+const NO_EXTENSIONS: SiteReproExtensions = {};
 
-const reproSchemaWith = (siteServices: Readonly<Record<string, SiteServiceManifest>>) =>
+const reproSchemaWith = (
+  siteServices: Readonly<Record<string, SiteServiceManifest>>,
+  siteRuntimes: Readonly<Record<string, SiteRuntimeManifest>>,
+) =>
   z
     .strictObject({
       title: nonEmpty('a title'),
       description: z.string().optional(),
-      runtime: z.enum(RUNTIME_NAMES, { error: `expected runtime to be one of: ${RUNTIME_NAMES.join(', ')}` }),
+      runtime: z.enum([...RUNTIME_NAMES, ...Object.keys(siteRuntimes)] as [string, ...string[]], {
+        error: `expected runtime to be one of: ${[...RUNTIME_NAMES, ...Object.keys(siteRuntimes)].join(', ')}`,
+      }),
       /**
        * The file to run, relative to the repro's folder and inside it: everything a repro needs is
        * in its folder, which is what decides whether a recording is stale.
@@ -338,10 +375,17 @@ const reproSchemaWith = (siteServices: Readonly<Record<string, SiteServiceManife
       }),
     })
     .superRefine((manifest, ctx) => {
-      for (const problem of crossChecks(manifest)) ctx.addIssue({ code: 'custom', ...problem });
-    });
+      for (const problem of crossChecks(manifest, siteRuntimes)) ctx.addIssue({ code: 'custom', ...problem });
+    })
+    // A site's runtime travels with the manifest, as a site's service does: the runner and the
+    // page need nothing else to run and show it.
+    .transform((manifest): typeof manifest & { siteRuntime?: SiteRuntimeManifest } =>
+      Object.hasOwn(siteRuntimes, manifest.runtime)
+        ? { ...manifest, siteRuntime: siteRuntimes[manifest.runtime] }
+        : manifest,
+    );
 
-/** repro.yaml's schema where the site declares no services of its own. */
+/** repro.yaml's schema where the site adds no services or runtimes of its own. */
 export const reproSchema = reproSchemaFor();
 export type ReproManifest = z.output<typeof reproSchema>;
 
@@ -375,8 +419,23 @@ interface CrossProblem {
 }
 
 /** Checks that span fields: placeholders and fault amounts against parameters, names, the proxy. */
-function crossChecks(manifest: ReproManifest): CrossProblem[] {
+function crossChecks(
+  manifest: Omit<ReproManifest, 'siteRuntime'>,
+  siteRuntimes: Readonly<Record<string, SiteRuntimeManifest>>,
+): CrossProblem[] {
   const problems: CrossProblem[] = [];
+  if (Object.hasOwn(siteRuntimes, manifest.runtime) && manifest.package) {
+    // A site's runtime installs nothing: the one version it has is the interpreter's own.
+    const { range, versions } = manifest.package;
+    const pinned = range === undefined ? versions.findIndex((v) => v !== 'installed') : -1;
+    if (range !== undefined || pinned >= 0)
+      problems.push({
+        path: range !== undefined ? ['package', 'versions', 'range'] : ['package', 'versions', pinned],
+        message: `the site's runtime "${manifest.runtime}" runs its interpreter as it is and installs no package versions: list versions: [installed], or leave package out`,
+        input: range ?? versions[pinned],
+      });
+  }
+
   // Ranges are written in the runtime's own scheme: PEP 440 for Python, npm's semver for Node.
   const scheme = versionSchemeOf(manifest.runtime);
   const range = manifest.package?.range;

@@ -11,7 +11,7 @@ import { fixGraphDiagram, nodeLabel } from '../domain/fix-graph.ts';
 import { historyKey } from '../domain/history-keys.ts';
 import { incidentDuration, type DurationSummary } from '../domain/incidents.ts';
 import { incidentMetrics, type Metric } from '../domain/metrics.ts';
-import { reproCommand, RUNTIMES } from '../domain/runtimes.ts';
+import { reproCommand, runtimeInfo, runtimeLabel } from '../domain/runtimes.ts';
 import { slugify } from '../domain/slug.ts';
 import { formatDateTime, isInstant, parseTimestamp, type Instant } from '../domain/time.ts';
 import { mergeTimeline } from '../domain/timeline.ts';
@@ -231,7 +231,10 @@ function fixHistoryView(incident: IncidentData): FixHistoryView {
 
 function reproView(incident: IncidentData, repro: IncidentRepro): ReproView {
   const { id, manifest, results } = repro;
-  const summary = summarizeRepro(results, repro.stale);
+  const label = runtimeInfo(repro.manifest).label;
+  const summary = summarizeRepro(results, repro.stale, (name) =>
+    name === repro.manifest.runtime ? label : runtimeLabel(name),
+  );
   const trace = reproTraceMermaid(manifest, summary);
   const ran = results
     ? results.cells.map((cell, index) => ({ cell, index })).filter(({ cell }) => cell.verdict !== 'skipped')
@@ -242,7 +245,7 @@ function reproView(incident: IncidentData, repro: IncidentRepro): ReproView {
     repro,
     summary,
     recordedAt: summary.recordedAt === undefined ? undefined : utcTime(summary.recordedAt),
-    command: reproCommand(incident.slug, id, manifest.runtime),
+    command: reproCommand(incident.slug, id, manifest),
     trace: trace ? { source: trace, prefix: `trace-${id}`, file: join(repro.dir, 'results.json') } : undefined,
     matrix: results && reproMatrix(id, results),
     provenance: results ? versionProvenance(results, manifest) : [],
@@ -258,7 +261,7 @@ function reproView(incident: IncidentData, repro: IncidentRepro): ReproView {
     })),
     skipped: results ? results.cells.length - ran.length : 0,
     rated: results?.cells.some((c) => c.tally) ?? false,
-    packageName: manifest.package?.name ?? RUNTIMES[manifest.runtime].label,
+    packageName: manifest.package?.name ?? runtimeInfo(manifest).label,
     embedded: incident.embeddedRepros.includes(id),
     ranges: affectedRangesView(repro, incident.history),
   };
@@ -378,7 +381,7 @@ export async function reproDetailsViews(incident: IncidentData): Promise<ReproDe
   return Promise.all(
     incidentView(incident).repros.map(async (r) => ({
       ...r,
-      snippetHtml: await highlightCode(r.repro.source, RUNTIMES[r.repro.manifest.runtime].highlight),
+      snippetHtml: await highlightCode(r.repro.source, runtimeInfo(r.repro.manifest).highlight),
     })),
   );
 }

@@ -35,7 +35,12 @@ export function cellParameters(cell: CellResult): string {
   return entries.length ? entries.map(([k, v]) => `${k}=${v}`).join(' ') : '—';
 }
 
-export function summarizeRepro(results: ReproResults | undefined, stale: boolean): ReproSummary {
+/** `runtime`: how the repro's runtime is named (a site's own runtime has its own label). */
+export function summarizeRepro(
+  results: ReproResults | undefined,
+  stale: boolean,
+  runtime: (name: string) => string = runtimeLabel,
+): ReproSummary {
   if (!results) return { state: 'not-run', counts: {}, violated: 0 };
   const counts: Partial<Record<Verdict, number>> = {};
   for (const cell of results.cells) counts[cell.verdict] = (counts[cell.verdict] ?? 0) + 1;
@@ -44,7 +49,7 @@ export function summarizeRepro(results: ReproResults | undefined, stale: boolean
   const where = env
     ? [
         env.os,
-        env.interpreterVersion && `${runtimeLabel(env.runtime)} ${env.interpreterVersion.replace(/^v/, '')}`,
+        env.interpreterVersion && `${runtime(env.runtime)} ${env.interpreterVersion.replace(/^v/, '')}`,
         env.redisServerVersion && `redis-server ${env.redisServerVersion}`,
       ]
         .filter(Boolean)

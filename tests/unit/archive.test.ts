@@ -11,7 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readArchive } from '../../src/archive/archive.ts';
 import { checkDiagrams } from '../../src/view/incident-view.ts';
 import type { ContentProblem } from '../../src/schemas/problems.ts';
-import { siteService } from '../../src/schemas/repro.ts';
+import { siteRuntime, siteService } from '../../src/schemas/repro.ts';
 
 const SLUG = '2024-06-02-queue-backlog';
 const DIR = `content/incidents/${SLUG}`;
@@ -617,6 +617,52 @@ describe("a site's own services", () => {
     expect(readArchive(root, { services }).problems).toMatchObject([
       { file: REPRO_FILE, field: 'services[1].env.CACHE_PORT', message: expect.stringContaining('session-cache') },
     ]);
+  });
+});
+
+describe("a site's own runtimes", () => {
+  const runtimes = { perl: siteRuntime.parse({ label: 'Perl', command: 'perl', versionArgs: ['-e', 'print $^V'] }) };
+  const REPRO_FILE = `content/incidents/${SLUG}/repros/a/repro.yaml`;
+  const perlRepro = VALID_REPRO.replace('runtime: python', 'runtime: perl').replace('main.py', 'main.pl');
+
+  it('are known by name and travel with the manifest; an undeclared one lists those there are', () => {
+    writeIncident({ 'repros/a/repro.yaml': perlRepro, 'repros/a/main.pl': 'print "OK\\n";\n' });
+    const { problems, incidents } = readArchive(root, { runtimes });
+    expect(problems).toEqual([]);
+    expect(incidents[0]!.repros[0]!.manifest).toMatchObject({ runtime: 'perl', siteRuntime: runtimes.perl });
+    expect(readArchive(root).problems).toEqual([
+      {
+        file: REPRO_FILE,
+        line: 2,
+        field: 'runtime',
+        message: 'expected runtime to be one of: python, node; found "perl"',
+      },
+    ]);
+  });
+
+  it('run the interpreter as it is: a package version to install is a located problem', () => {
+    const pinned = `${perlRepro}package:\n  name: JSON\n  versions: ["4.10"]\n`;
+    writeIncident({ 'repros/a/repro.yaml': pinned, 'repros/a/main.pl': 'print "OK\\n";\n' });
+    expect(readArchive(root, { runtimes }).problems).toEqual([
+      {
+        file: REPRO_FILE,
+        line: 9,
+        field: 'package.versions[0]',
+        message:
+          'the site\'s runtime "perl" runs its interpreter as it is and installs no package versions: list versions: [installed], or leave package out; found "4.10"',
+      },
+    ]);
+  });
+});
+
+describe('read to record', () => {
+  it('a <Verdict> citing a repro not recorded yet leaves its incident out of the site, not out of the runner', () => {
+    const body = index('the fix was <Ref to="#12" />.', 'the fix was <Ref to="#12" />. <Verdict repro="a" />');
+    writeIncident({ 'index.mdx': body, 'repros/a/repro.yaml': VALID_REPRO, 'repros/a/main.py': 'print(1)\n' });
+    expect(readArchive(root).problems).toMatchObject([{ field: '<Verdict repro="a" />' }]);
+    const forRunner = readArchive(root, { recording: true });
+    expect(forRunner.problems).toEqual([]);
+    expect(forRunner.incidents[0]!.repros.map((r) => r.id)).toEqual(['a']);
   });
 });
 

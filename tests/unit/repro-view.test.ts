@@ -96,8 +96,16 @@ describe('small helpers', () => {
     expect(
       shortReason('pip could not install redis==4.5.1: no index reachable (ERROR: No matching distribution)'),
     ).toBe('pip could not install redis==4.5.1: no index reachable');
-    expect(reproCommand('inc', 'r', manifest.runtime)).toBe('REPRO_PYTHON=/usr/bin/python3 npx aftermath repro inc r');
-    expect(reproCommand('inc', 'r', 'node')).toBe('npx aftermath repro inc r');
+    expect(reproCommand('inc', 'r', manifest)).toBe('REPRO_PYTHON=/usr/bin/python3 npx aftermath repro inc r');
+    expect(reproCommand('inc', 'r', { runtime: 'node' })).toBe('npx aftermath repro inc r');
+    const perl = {
+      label: 'Perl',
+      command: 'perl',
+      versionArgs: ['-e', 'print $^V'],
+      args: ['{entry}'],
+      highlight: 'perl',
+    };
+    expect(reproCommand('inc', 'r', { runtime: 'perl', siteRuntime: perl })).toBe('npx aftermath repro inc r');
   });
 });
 

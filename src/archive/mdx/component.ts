@@ -26,6 +26,8 @@ export interface StoryContext {
   repros: readonly IncidentRepro[];
   /** Every folder under repros/, read or not (a broken repro.yaml is its own problem). */
   reproFolders: readonly string[];
+  /** Read to run repros: what a run would record is not missing yet (see ArchiveOptions.recording). */
+  recording: boolean;
   /** facts.yaml's facts; undefined when the incident has no facts.yaml. */
   facts?: readonly Fact[];
 }

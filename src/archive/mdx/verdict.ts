@@ -11,6 +11,16 @@ export const verdict: MdxComponent = {
   name: 'Verdict',
   file: packageFile('src/components/Verdict.astro'),
   attributes: {},
-  check: (uses, { dir, repros }) => verdictFindings(uses, repros, dir.split('/').pop()!),
+  // A citation of a repro whose folder is there but whose repro.yaml is broken: that file's problem says it.
+  check: (uses, { dir, repros, reproFolders, recording }) =>
+    verdictFindings(
+      uses.filter((use) => {
+        const id = use.attributes.repro;
+        return !(typeof id === 'string' && reproFolders.includes(id) && !repros.some((r) => r.id === id));
+      }),
+      repros,
+      dir.split('/').pop()!,
+      recording,
+    ),
   markdown: ({ repro, version, params }, lookups) => `**${lookups.verdict({ repro, version, params }).shown.text}**`,
 };

@@ -3,7 +3,7 @@
  * problems go into, and the site's options. A reader returns what it read, or undefined when
  * the file is broken (its problems say why); it never throws on content.
  */
-import type { SiteServiceManifest } from '../../schemas/repro.ts';
+import type { SiteRuntimeManifest, SiteServiceManifest } from '../../schemas/repro.ts';
 import type { z } from 'astro/zod';
 import type { IncidentFolder } from '../incident-folder.ts';
 import type { MdxComponent } from '../mdx/component.ts';
@@ -19,6 +19,13 @@ export interface ArchiveOptions {
   mdxComponents?: Readonly<Record<string, SiteMdxComponent>>;
   /** Services the site's repros list by name (`aftermath({ services })`). */
   services?: Readonly<Record<string, SiteServiceManifest>>;
+  /**
+   * Read to run repros (`aftermath repro`, live runs, the repro benchmark): a <Verdict> citing a
+   * cell not recorded yet is no problem, since the run is what records it.
+   */
+  recording?: boolean;
+  /** Languages the site adds for its repros (`aftermath({ runtimes })`). */
+  runtimes?: Readonly<Record<string, SiteRuntimeManifest>>;
 }
 
 export interface ReadContext {

@@ -26,7 +26,7 @@ export function readRepros(ctx: ReadContext, advisories: readonly string[] | und
       problems.push({ file: dir, message: 'this repro folder has no repro.yaml describing how to run it' });
       continue;
     }
-    const read = readYamlAs(ctx, manifestFile, reproSchemaFor(ctx.options.services));
+    const read = readYamlAs(ctx, manifestFile, reproSchemaFor(ctx.options));
     const manifest = read?.data;
     if (!manifest) continue;
     const entry = posix.normalize(posix.join(dir, manifest.entry));
