@@ -18,6 +18,28 @@ const projectPath = (option: string, example: string) =>
     })
     .transform((path) => path.replace(/^\.\//, '').replace(/\/+$/, ''));
 
+/**
+ * A record of things a site names (components, services, runtimes): a bad name, or one of
+ * Aftermath's own, is said at that name (a key schema's message would be lost to the record's).
+ */
+function namedRecord<V extends z.ZodType>(
+  value: V,
+  names: { what: string; name: RegExp; rule: string; taken: readonly string[]; example: string },
+) {
+  return z.record(z.string(), value, { error: `expected ${names.example}` }).superRefine((record, ctx) => {
+    for (const key of Object.keys(record)) {
+      if (!names.name.test(key))
+        ctx.addIssue({ code: 'custom', path: [key], message: `${names.what} ${names.rule}; found "${key}"` });
+      else if (names.taken.includes(key))
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `"${key}" is one of Aftermath's own (${names.taken.join(', ')}): choose another name`,
+        });
+    }
+  });
+}
+
 const linkSchema = z.strictObject(
   {
     label: z.string({ error: 'expected a label, the text of the link' }).trim().min(1, 'expected a label'),
@@ -100,51 +122,35 @@ export const optionsSchema = z.strictObject(
       )
       .default({}),
     /** Components for the incidents' MDX, by name: { Alert: { component: 'src/components/Alert.astro' } }. */
-    mdxComponents: z
-      .record(
-        z
-          .string()
-          .regex(/^[A-Z][A-Za-z0-9]*$/, { error: "a component's name starts with a capital letter, e.g. Alert" }),
-        mdxComponentSchema,
-        { error: "expected mdxComponents as { Alert: { component: 'src/components/Alert.astro' } }" },
-      )
-      .default({}),
+    mdxComponents: namedRecord(mdxComponentSchema, {
+      what: "a component's name",
+      name: /^[A-Z][A-Za-z0-9]*$/,
+      rule: 'starts with a capital letter, e.g. Alert',
+      taken: [],
+      example: "{ Alert: { component: 'src/components/Alert.astro' } }",
+    }).default({}),
     /**
      * Services the site's repros list by name, each declared once like a service by command in
      * repro.yaml: { postgres: { command: 'postgres', args: [...], ready: { probe: [...] } } }.
      */
-    services: z
-      .record(
-        z
-          .string()
-          .regex(/^[a-z][a-z0-9-]*$/, {
-            error: 'a service\'s name is lower case letters, digits and "-", e.g. postgres',
-          })
-          .refine((name) => !(SERVICES as readonly string[]).includes(name), {
-            error: `this name belongs to a built-in service (${SERVICES.join(', ')}): choose another`,
-          }),
-        siteService,
-        { error: "expected services as { postgres: { command: 'postgres', args: [...] } }" },
-      )
-      .default({}),
+    services: namedRecord(siteService, {
+      what: "a service's name",
+      name: /^[a-z][a-z0-9-]*$/,
+      rule: 'is lower case letters, digits and "-", e.g. postgres',
+      taken: SERVICES,
+      example: "{ postgres: { command: 'postgres', args: [...] } }",
+    }).default({}),
     /**
      * Languages the site's repros may be written in besides Python and Node, each an interpreter
      * run with the entry file: { perl: { label: 'Perl', command: 'perl', versionArgs: ['-e', 'print $^V'] } }.
      */
-    runtimes: z
-      .record(
-        z
-          .string()
-          .regex(/^[a-z][a-z0-9-]*$/, { error: 'a runtime\'s name is lower case letters, digits and "-", e.g. perl' })
-          .refine((name) => !(RUNTIME_NAMES as readonly string[]).includes(name), {
-            error: `this name belongs to one of Aftermath's runtimes (${RUNTIME_NAMES.join(', ')}): choose another`,
-          }),
-        siteRuntime,
-        {
-          error: "expected runtimes as { perl: { label: 'Perl', command: 'perl', versionArgs: ['-e', 'print $^V'] } }",
-        },
-      )
-      .default({}),
+    runtimes: namedRecord(siteRuntime, {
+      what: "a runtime's name",
+      name: /^[a-z][a-z0-9-]*$/,
+      rule: 'is lower case letters, digits and "-", e.g. perl',
+      taken: RUNTIME_NAMES,
+      example: "{ perl: { label: 'Perl', command: 'perl', versionArgs: ['-e', 'print $^V'] } }",
+    }).default({}),
     /**
      * Lets incident MDX run code at build time: `import`, `export`, `{…}` expressions and
      * attributes written as expressions. Off by default: content is data, and a pull request
