@@ -144,6 +144,8 @@ describe('timeline and fix history', () => {
 
   it('merges the status page, the incident and the code host on one axis with day separators', async () => {
     const page = await open(path);
+    const intro = await page.locator('#timeline + p').textContent();
+    expect(intro).toMatch(/on one axis\. Times are in Europe\/Berlin with UTC beneath\.$/);
     const titles = await page.locator('.tl-item .tl-title').allTextContents();
     expect(titles.slice(0, 4)).toEqual([
       'PR #11 merged: Move the ack into the retry wrapper',

@@ -58,6 +58,9 @@ describe("a repro in the site's own runtime, on the built page", { timeout: 180_
     const html = readFileSync(join(copy, 'dist/incidents/2024-03-05-session-eviction/index.html'), 'utf8');
     expect(html).toMatch(/Perl \d+\.\d+\.\d+/);
     expect(html).toContain('npx aftermath repro 2024-03-05-session-eviction perl-client');
+    // The incident lists no sources: no empty Sources section, and none in the page's contents.
+    expect(html).not.toContain('id="sources"');
+    expect(html).not.toContain('href="#sources"');
     const snippet = readFileSync(
       join(copy, 'dist/incidents/2024-03-05-session-eviction/repros/perl-client/index.html'),
       'utf8',
