@@ -4,6 +4,7 @@
  * so `aftermath new` does not load the repro runner.
  */
 import { readFileSync } from 'node:fs';
+import { catalogued } from '../errors.ts';
 import { packageFile } from '../package-root.ts';
 
 interface Command {
@@ -94,9 +95,19 @@ export async function main(args: string[]): Promise<void> {
   } catch (error) {
     // An option the command does not have: said in one line, with the way to its help.
     const code = (error as { code?: string }).code;
-    if (!code?.startsWith('ERR_PARSE_ARGS')) throw error;
-    process.stderr.write(`aftermath ${asked.name}: ${(error as Error).message}. See aftermath ${asked.name} --help\n`);
-    process.exitCode = 2;
+    if (code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(
+        `aftermath ${asked.name}: ${(error as Error).message}. See aftermath ${asked.name} --help\n`,
+      );
+      process.exitCode = 2;
+      return;
+    }
+    // An error of Aftermath's that the command left to this level: its message and the
+    // catalogue's hint (src/errors.ts), no stack. Anything else is a bug, and its stack helps.
+    const entry = catalogued(error);
+    if (!entry) throw error;
+    process.stderr.write(`aftermath ${asked.name}: ${(error as Error).message}\n  ${entry.hint}\n`);
+    process.exitCode = entry.exitCode;
   }
 }
 

@@ -8,7 +8,8 @@
  *
  * Exit codes: 0 written, 1 the import failed (the message says why), 2 wrong usage.
  */
-import { asUsage, parseCommandLine, runImport, UsageError } from './importer.ts';
+import { UsageError } from '../errors.ts';
+import { asUsage, parseCommandLine, runImport } from './importer.ts';
 import { DEFAULT_GITHUB_API_URL, github, parseItemList, parseRepository } from '../importers/sources/github.ts';
 
 export const USAGE = `usage: aftermath import github --repo owner/name --items 2624,2641,v4.5.5 [--token <token>] [--out <history.yaml>]

@@ -7,7 +7,8 @@
  *
  * Exit codes: 0 written, 1 the import failed (the message says why), 2 wrong usage.
  */
-import { asUsage, parseCommandLine, runImport, UsageError } from './importer.ts';
+import { UsageError } from '../errors.ts';
+import { asUsage, parseCommandLine, runImport } from './importer.ts';
 import { resolveStatuspageInput, statuspage } from '../importers/sources/statuspage.ts';
 
 export const USAGE = `usage: aftermath import statuspage <address or file> [--incident <id>] [--out <timeline.yaml>]

@@ -9,9 +9,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { formatProblems, type ContentProblem } from '../schemas/problems.ts';
 import { ImportError } from '../importers/error.ts';
 import { importPayload, TARGETS, type ImportIO, type ImportSource } from '../importers/source.ts';
-
-/** Wrong usage: the message, then the usage text, exit code 2. */
-export class UsageError extends Error {}
+import { UsageError } from '../errors.ts';
 
 /** How long a request may take before the import gives up. */
 const TIMEOUT_MS = 30_000;

@@ -36,7 +36,9 @@ export const SITE_SCRIPTS: Record<string, string> = {
 /** Files a folder may already hold: what `npm init` and `npm install aftermath` leave there. */
 const ALREADY_THERE = new Set(['package.json', 'package-lock.json', 'node_modules', '.git', '.npmrc']);
 
-class InitError extends Error {}
+class InitError extends Error {
+  override name = 'InitError';
+}
 
 interface PackageJson {
   name?: string;

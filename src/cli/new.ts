@@ -18,10 +18,8 @@ export const USAGE = `usage: aftermath new "Title" [--date YYYY-MM-DD] [--timezo
   --dir       the incidents folder (default: the site's, content/incidents unless its
               astro.config.mjs says otherwise with aftermath({ incidents }))`;
 
-class Stop extends Error {}
-
 function fail(message: string): never {
-  throw new Stop(`aftermath new: ${message}`);
+  throw new ScaffoldError(`aftermath new: ${message}`);
 }
 
 function parseCommandLine(args: string[]) {
@@ -86,7 +84,7 @@ export async function run(args: string[]): Promise<void> {
   try {
     shown = await create(args);
   } catch (error) {
-    if (!(error instanceof Stop)) throw error;
+    if (!(error instanceof ScaffoldError)) throw error;
     process.stderr.write(`${error.message}\n`);
     process.exitCode = 1;
     return;

@@ -18,7 +18,8 @@ import { parseArgs } from 'node:util';
 import { readArchive, type ArchiveOptions } from '../archive/archive.ts';
 import { siteOptionsOrExit } from '../integration/site-options.ts';
 import { clearLeftovers, exitCleanlyOnSignals, wasInterrupted } from '../repro/cleanup.ts';
-import { formatTable, parseShard, selectRepros, UsageError } from '../repro/cli.ts';
+import { UsageError } from '../errors.ts';
+import { formatTable, parseShard, selectRepros } from '../repro/cli.ts';
 import { planRun } from '../repro/plan.ts';
 import { readResults, sourcesHash } from '../archive/repro-record.ts';
 import { cellKey, cellLabel, describeVerdict } from '../domain/repro-cells.ts';
@@ -34,7 +35,7 @@ import {
   type CheckOutcome,
   type VerdictFlip,
 } from '../repro/results.ts';
-import { expandMatrix, ReproConfigError, runPlan, type PlanItem } from '../repro/runner.ts';
+import { expandMatrix, runPlan, type PlanItem } from '../repro/runner.ts';
 import type { ReproResults, VersionRangeListing } from '../schemas/repro-results.ts';
 import { formatProblems } from '../schemas/problems.ts';
 
@@ -222,7 +223,7 @@ async function main(args: string[]): Promise<number> {
     try {
       resolveRedisBinary();
     } catch (error) {
-      if (error instanceof ServiceError) throw new UsageError(`${error.message}; the repros selected need it`);
+      if (error instanceof ServiceError) throw new ServiceError(`${error.message}; the repros selected need it`);
       throw error;
     }
   }
@@ -414,16 +415,7 @@ async function watchRepros(
 export async function run(args: string[]): Promise<void> {
   // Before anything starts: Ctrl-C must find every process and folder registered.
   exitCleanlyOnSignals(() => err('\ninterrupted: stopping snippets and services, removing temp folders…'));
-  try {
-    process.exitCode = await main(args);
-  } catch (error) {
-    if (
-      error instanceof UsageError ||
-      error instanceof ReproConfigError ||
-      (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
-    ) {
-      err(`repro: ${(error as Error).message}`);
-      process.exitCode = 2;
-    } else throw error;
-  }
+  // A usage mistake, a service that cannot start, a listing that fails: said by `aftermath`
+  // with the catalogue's hint and exit code (src/errors.ts).
+  process.exitCode = await main(args);
 }

@@ -3,18 +3,11 @@
  * archive by incident and id, shards, and plain-text tables.
  */
 import type { IncidentRecord, IncidentRepro } from '../domain/incident-record.ts';
+import { UsageError } from '../errors.ts';
 
 export interface SelectedRepro {
   incident: IncidentRecord;
   repro: IncidentRepro;
-}
-
-/** A usage mistake: printed without a stack, exit code 2. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
 }
 
 /**

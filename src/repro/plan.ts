@@ -7,7 +7,8 @@
  */
 import type { IncidentRepro } from '../domain/incident-record.ts';
 import type { Cell, VersionRangeListing } from '../schemas/repro-results.ts';
-import { inShard, type SelectedRepro, UsageError } from './cli.ts';
+import { UsageError } from '../errors.ts';
+import { inShard, type SelectedRepro } from './cli.ts';
 import { findInterpreter } from './environments.ts';
 import { expandMatrix, ReproConfigError, type PlanItem } from './runner.ts';
 import { latestRelease, listVersionsInRange, VersionListingError } from './version-range.ts';

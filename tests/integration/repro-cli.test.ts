@@ -5,6 +5,7 @@
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
+import { ERRORS } from '../../src/errors.ts';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { readArchive } from '../../src/archive/archive.ts';
 import type { ReproResults } from '../../src/schemas/repro-results.ts';
@@ -157,8 +158,12 @@ describe('aftermath repro', { timeout: 60_000 }, () => {
       env: { ...env, REDIS_SERVER: '/nonexistent/redis-server' },
     });
     expect(noRedis.code).toBe(2);
+    // Said by aftermath with the catalogue's hint for the error (src/errors.ts), no stack.
     expect(noRedis.stderr.trim()).toBe(
-      'repro: redis-server not found at REDIS_SERVER=/nonexistent/redis-server: fix the path, or unset it and install redis-server with apt-get install redis-server; the repros selected need it',
+      [
+        'aftermath repro: redis-server not found at REDIS_SERVER=/nonexistent/redis-server: fix the path, or unset it and install redis-server with apt-get install redis-server; the repros selected need it',
+        `  ${ERRORS.ServiceError.hint}`,
+      ].join('\n'),
     );
     const unknown = await repro('no-such-incident');
     expect(unknown.code).toBe(2);

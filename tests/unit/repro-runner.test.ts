@@ -1,6 +1,7 @@
 /** The pure parts of the runner: matrix, verdicts, expectations, CLI helpers, installer messages. */
 import { describe, expect, it } from 'vitest';
-import { formatTable, inShard, parseShard, quantile, selectRepros, UsageError } from '../../src/repro/cli.ts';
+import { UsageError } from '../../src/errors.ts';
+import { formatTable, inShard, parseShard, quantile, selectRepros } from '../../src/repro/cli.ts';
 import { environmentKey } from '../../src/repro/environments.ts';
 import { npmProblem, tarballName } from '../../src/repro/runtimes/node.ts';
 import { packagesFromPipReport, pipProblem } from '../../src/repro/runtimes/python.ts';

@@ -127,7 +127,9 @@ export async function startCommandService(
   throw new ServiceError(`service "${spec.name}": ${lastError!.message}`);
 }
 
-class PortClash extends Error {}
+class PortClash extends Error {
+  override name = 'PortClash';
+}
 
 async function allocatePorts(names: Iterable<string>): Promise<Record<string, number>> {
   const ports: Record<string, number> = {};
