@@ -393,7 +393,7 @@ export type ReproManifest = z.output<typeof reproSchema>;
 const RUNNER_VARIABLES = /^(REDIS_(HOST|PORT|DIRECT_PORT|CLUSTER)|REPRO_.*)$/;
 
 /** The services of a manifest that are declared by command. */
-export function commandServices(manifest: Pick<ReproManifest, 'services'>): CommandServiceManifest[] {
+function commandServices(manifest: Pick<ReproManifest, 'services'>): CommandServiceManifest[] {
   return manifest.services.filter((s): s is CommandServiceManifest => typeof s !== 'string');
 }
 
