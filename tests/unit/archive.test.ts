@@ -819,15 +819,15 @@ describe('repro problems', () => {
   it('an entry file outside the repro folder', () => {
     expect(
       onlyProblem({
-        'repros/lost-ack/repro.yaml': edit(VALID_REPRO, 'entry: main.py', 'entry: ../../shared/main.py'),
-        'shared/main.py': '',
+        'repros/lost-ack/repro.yaml': edit(VALID_REPRO, 'entry: main.py', 'entry: ../../common/main.py'),
+        'common/main.py': '',
       }),
     ).toEqual({
       file: `${DIR}/repros/lost-ack/repro.yaml`,
       line: 3,
       field: 'entry',
       message: expect.stringMatching(
-        /^the entry file must be inside the repro folder .*; found "\.\.\/\.\.\/shared\/main\.py"$/,
+        /^the entry file must be inside the repro folder .*; found "\.\.\/\.\.\/common\/main\.py"$/,
       ),
     });
   });
