@@ -93,7 +93,7 @@ export const ERRORS = {
   },
 } as const satisfies Record<string, ErrorEntry>;
 
-export type ErrorName = keyof typeof ERRORS;
+type ErrorName = keyof typeof ERRORS;
 
 /** A command line the command cannot run: printed without a stack, exit code 2. */
 export class UsageError extends Error {

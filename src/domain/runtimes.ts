@@ -61,7 +61,7 @@ export interface RuntimeRef {
 }
 
 /** The variable that picks a site runtime's interpreter: perl → REPRO_PERL. */
-export const interpreterVariableOf = (name: string) => `REPRO_${name.toUpperCase().replace(/-/g, '_')}`;
+const interpreterVariableOf = (name: string) => `REPRO_${name.toUpperCase().replace(/-/g, '_')}`;
 
 /** What the schema, the page and the runner know of a repro's runtime, Aftermath's or the site's. */
 export function runtimeInfo({ runtime, siteRuntime }: RuntimeRef): RuntimeInfo {

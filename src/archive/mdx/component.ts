@@ -53,15 +53,6 @@ export interface MdxComponent {
   markdown(attributes: Readonly<Record<string, string>>, lookups: StoryLookups): string;
 }
 
-/** The literal text attributes of a use (what the Markdown export reads of it). */
-export function textAttributes(use: ComponentUse): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(use.attributes).flatMap(([k, v]) =>
-      typeof v === 'string' || typeof v === 'number' ? [[k, String(v)]] : [],
-    ),
-  );
-}
-
 /** The uses of one attribute given as text, with their lines: `<Ref to="#12">` → { value: '#12', line }. */
 export function attributeUses(uses: readonly ComponentUse[], attribute: string): { value: string; line: number }[] {
   return uses.flatMap((use) => {
