@@ -5,10 +5,9 @@
  * `npm ci` has run here), so `npm ci --offline` installs it without reaching the registry, and
  * nothing is taken from this repository's node_modules.
  */
-import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { projectRoot, userEnvironment, type CommandResult } from './site.ts';
+import { projectRoot, runCommand, type CommandResult } from './site.ts';
 
 export interface Packed {
   tarball: string;
@@ -22,19 +21,7 @@ export interface Packed {
 
 /** Runs a command (npm, npx, node) in `cwd` as a user's shell would, collecting its output. */
 export function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<CommandResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      cwd,
-      env: { ...userEnvironment(), ASTRO_TELEMETRY_DISABLED: '1', NO_COLOR: '1', FORCE_COLOR: '0', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runCommand(command, args, { cwd, env });
 }
 
 /** `npm pack` of the package at `source` (this repository by default) into `destination`. */

@@ -66,9 +66,18 @@ export function runNode(
   args: string[],
   options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
 ): Promise<CommandResult> {
+  return runCommand(process.execPath, args, { cwd: options.cwd ?? projectRoot, env: options.env });
+}
+
+/** Runs `command` as a user's shell would (their environment, no colour, no telemetry), collecting its output. */
+export function runCommand(
+  command: string,
+  args: string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv },
+): Promise<CommandResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, args, {
-      cwd: options.cwd ?? projectRoot,
+    const child = spawn(command, args, {
+      cwd: options.cwd,
       env: { ...userEnvironment(), ASTRO_TELEMETRY_DISABLED: '1', NO_COLOR: '1', FORCE_COLOR: '0', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
