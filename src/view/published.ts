@@ -1,4 +1,4 @@
-import { getCollection, type CollectionEntry } from 'astro:content';
+import { getCollection, render, type CollectionEntry } from 'astro:content';
 import { isPublished } from '../domain/incidents.ts';
 import { incidentPageKey } from './page-keys.ts';
 
@@ -27,4 +27,22 @@ export async function reproPaths() {
       cacheKey: incidentPageKey(entry),
     })),
   );
+}
+
+/**
+ * The incident's compiled story. In `astro dev`, right after a save that makes a broken incident
+ * whole again, the content store already has the entry while Astro's map of content modules is
+ * still being regenerated, and rendering fails once with UnknownContentCollectionError; the next
+ * try, a moment later, finds it. A build renders once.
+ */
+export async function renderIncident(entry: CollectionEntry<'incidents'>) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await render(entry);
+    } catch (error) {
+      const racing = import.meta.env.DEV && (error as Error).name === 'UnknownContentCollectionError';
+      if (!racing || attempt === 5) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+    }
+  }
 }
