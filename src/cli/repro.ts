@@ -38,6 +38,7 @@ import {
 import { expandMatrix, runPlan, type PlanItem } from '../repro/runner.ts';
 import type { ReproResults, VersionRangeListing } from '../schemas/repro-results.ts';
 import { formatProblems } from '../schemas/problems.ts';
+import { withListedVersions } from '../domain/version-matrix.ts';
 
 const err = (text: string) => process.stderr.write(`${text}\n`);
 
@@ -83,12 +84,7 @@ function matrixOrders(
     incidents.flatMap((incident) =>
       incident.repros.map((repro) => {
         const name = `${incident.slug}/${repro.id}`;
-        const pkg = repro.manifest.package;
-        const listing = listings.get(name);
-        const manifest =
-          pkg?.range !== undefined && listing?.range === pkg.range
-            ? { ...repro.manifest, package: { ...pkg, versions: listing.versions } }
-            : repro.manifest;
+        const manifest = withListedVersions(repro.manifest, listings.get(name) ?? repro.results?.versionRange);
         return [name, expandMatrix(manifest).map(cellKey)] as const;
       }),
     ),

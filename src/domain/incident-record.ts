@@ -17,7 +17,7 @@ export interface IncidentRepro {
   id: string;
   /** Folder relative to the project root. */
   dir: string;
-  /** repro.yaml, a range replaced by the versions its recording listed. */
+  /** repro.yaml as it says (a range's releases: `recordedMatrix`, or the planner's listing). */
   manifest: ReproManifest;
   /** The entry file's text, shown on the page. */
   source: string;

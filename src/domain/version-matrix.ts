@@ -1,6 +1,7 @@
 /**
  * Which package versions a repro's matrix holds: the versions its manifest lists, or for a
- * range every final release in it (those its recording ran are filled in by the archive).
+ * range every final release in it (as a listing found them: a fresh one when a run is planned,
+ * the recording's when a page shows one).
  */
 import type { VersionScheme } from './version-schemes/scheme.ts';
 
@@ -19,4 +20,32 @@ export function inVersionMatrix(pkg: MatrixPackage | undefined, version: string,
 export function describeVersionMatrix(pkg: MatrixPackage | undefined): string {
   if (!pkg) return 'installed';
   return pkg.range !== undefined ? `the releases in ${pkg.range}` : pkg.versions.join(', ');
+}
+
+/** What listing a range found: which range, and the releases in it, oldest first. */
+export interface RangeListing {
+  range: string;
+  versions: readonly string[];
+}
+
+/**
+ * The manifest with a range's versions filled in from a listing of that same range; a new
+ * object, so the manifest as read keeps saying what repro.yaml says. Without a matching
+ * listing (no range, never recorded, the range edited since) it is returned as it is.
+ */
+export function withListedVersions<M extends { package?: { versions: string[]; range?: string } }>(
+  manifest: M,
+  listing: RangeListing | undefined,
+): M {
+  const pkg = manifest.package;
+  if (pkg?.range === undefined || listing?.range !== pkg.range) return manifest;
+  return { ...manifest, package: { ...pkg, versions: [...listing.versions] } };
+}
+
+/** A recorded repro's manifest with the versions its recording ran (what its page and badge show). */
+export function recordedMatrix<M extends { package?: { versions: string[]; range?: string } }>(repro: {
+  manifest: M;
+  results?: { versionRange?: RangeListing };
+}): M {
+  return withListedVersions(repro.manifest, repro.results?.versionRange);
 }

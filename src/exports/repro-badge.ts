@@ -6,6 +6,7 @@
 import { escapeHtml } from '../domain/text.ts';
 import type { ReproResults } from '../schemas/repro-results.ts';
 import type { ReproManifest } from '../schemas/repro.ts';
+import { recordedMatrix } from '../domain/version-matrix.ts';
 
 export type BadgeState = 'fixed' | 'reproduces' | 'stale' | 'not-run' | 'unverified';
 
@@ -39,7 +40,7 @@ export function reproStatus(
   incident: string,
   repro: { id: string; manifest: ReproManifest; results?: ReproResults; stale: boolean },
 ): ReproStatus {
-  const versions = repro.manifest.package?.versions ?? ['installed'];
+  const versions = recordedMatrix(repro).package?.versions ?? ['installed'];
   const newest = versions.at(-1)!;
   const cells = (repro.results?.cells ?? []).filter((c) => c.version === newest);
   // `latest` names no release: the badge says which one it was when it ran.

@@ -12,6 +12,7 @@ import { inShard, type SelectedRepro } from './cli.ts';
 import { findInterpreter } from './environments.ts';
 import { expandMatrix, ReproConfigError, type PlanItem } from './runner.ts';
 import { latestRelease, listVersionsInRange, VersionListingError } from './version-range.ts';
+import { recordedMatrix, withListedVersions } from '../domain/version-matrix.ts';
 
 export interface PlanOptions {
   /** Re-run what was recorded: a range runs the versions its recording listed. */
@@ -37,7 +38,9 @@ export async function planRun(selected: readonly SelectedRepro[], options: PlanO
   const listings = new Map<string, VersionRangeListing>();
   const items: PlanItem[] = [];
   for (const { incident, repro: read } of selected) {
-    const repro = options.check ? read : await withListedRange(read, options, listings);
+    const repro = options.check
+      ? { ...read, manifest: recordedMatrix(read) }
+      : await withListedRange(read, options, listings);
     let cells: Cell[];
     try {
       cells = expandMatrix(repro.manifest, { version: options.version });
@@ -68,7 +71,7 @@ async function withListedRange(
     const listing = await listVersionsInRange(repro.manifest, interpreter, pkg.name, pkg.range, env);
     listings.set(repro.dir, listing);
     say(`      ${listing.versions.length} release(s) (${listing.listedBy}): ${listing.versions.join(', ')}`);
-    return { ...repro, manifest: { ...repro.manifest, package: { ...pkg, versions: listing.versions } } };
+    return { ...repro, manifest: withListedVersions(repro.manifest, listing) };
   } catch (error) {
     if (error instanceof VersionListingError) throw new UsageError(`${repro.dir}: ${error.message}`);
     throw error;

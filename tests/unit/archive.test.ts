@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readArchive } from '../../src/archive/archive.ts';
+import { recordedMatrix } from '../../src/domain/version-matrix.ts';
 import { checkDiagrams } from '../../src/view/incident-view.ts';
 import type { ContentProblem } from '../../src/schemas/problems.ts';
 import { siteRuntime, siteService } from '../../src/schemas/repro.ts';
@@ -201,6 +202,21 @@ describe('a valid archive', () => {
     const chatgpt = incidents.find((i) => i.slug === '2023-03-20-chatgpt-redis-py');
     expect(chatgpt?.frontmatter.started?.ms).toBe(Date.UTC(2023, 2, 20, 8));
     expect(chatgpt?.frontmatter.timezone).toBe('America/Los_Angeles');
+  });
+
+  it("keeps a range repro's manifest as repro.yaml says; its page's matrix is what its recording listed", () => {
+    const { incidents } = readArchive(resolve(import.meta.dirname, '../..'));
+    const repro = incidents
+      .find((i) => i.slug === '2023-03-20-chatgpt-redis-py')!
+      .repros.find((r) => r.id === 'cancel-race-proxy')!;
+    expect(repro.manifest.package).toMatchObject({ versions: [], range: '>=4.2.0,<=4.5.5' });
+    const listed = repro.results!.versionRange!.versions;
+    expect(listed.length).toBeGreaterThan(1);
+    expect(recordedMatrix(repro).package!.versions).toEqual(listed);
+    // A range edited since the recording: its old listing no longer speaks for it.
+    const edited = { ...repro.manifest, package: { ...repro.manifest.package!, range: '>=4.5.0' } };
+    expect(recordedMatrix({ ...repro, manifest: edited }).package!.versions).toEqual([]);
+    expect(repro.manifest.package!.versions).toEqual([]);
   });
 });
 

@@ -65,10 +65,6 @@ export function readRepros(ctx: ReadContext, advisories: readonly string[] | und
         'Fix it, or delete it once the repro is recorded again',
       )?.regressions ?? []
     ).filter((r) => !results || r.detectedAt >= results.recordedAt);
-    // A range runs the versions its recording listed (the runner lists them again when it records).
-    const listing = results?.versionRange;
-    if (manifest.package?.range !== undefined && listing?.range === manifest.package.range)
-      manifest.package.versions = listing.versions;
     repros.push({
       id,
       dir,

@@ -15,6 +15,7 @@ import { mergeResults, toResults, writeResults } from '../results.ts';
 import { expandMatrix, runPlan } from '../runner.ts';
 import { planRun } from '../plan.ts';
 import { resolveRedisBinary, ServiceError } from '../services/redis.ts';
+import { recordedMatrix } from '../../domain/version-matrix.ts';
 
 /** Which cells of a repro's current matrix: all, one version's row, or one cell (by cellKey). */
 export type LiveScope = { kind: 'all' } | { kind: 'version'; version: string } | { kind: 'cell'; key: string };
@@ -42,7 +43,7 @@ export function findRepro(
 
 /** The cells of the repro's current matrix the scope names; an unknown version or cell is refused. */
 export function cellsFor(repro: IncidentRepro, scope: LiveScope): Cell[] {
-  const matrix = expandMatrix(repro.manifest);
+  const matrix = expandMatrix(recordedMatrix(repro));
   if (scope.kind === 'all') return matrix;
   const cells =
     scope.kind === 'version'
@@ -152,7 +153,7 @@ export async function runLive(
     const results = mergeResults(
       previous,
       toResults(run, sourcesHash(resolve(root, repro.dir))),
-      expandMatrix(repro.manifest).map(cellKey),
+      expandMatrix(recordedMatrix(repro)).map(cellKey),
     );
     writeResults(root, results);
     onEvent({
