@@ -3,7 +3,8 @@
  * original text byte for byte (comments, folded prose, quoting); only changed or new items are
  * rendered again. Used by the merges in `./merge/`.
  */
-import { Document, isMap, isScalar, Pair, Scalar, YAMLSeq, type YAMLMap } from 'yaml';
+import { Document, isMap, isScalar, isSeq, Pair, parseDocument, Scalar, YAMLSeq, type YAMLMap } from 'yaml';
+import { ImportError } from './error.ts';
 
 /** One item of an edited sequence, in output order: an original item (maybe changed) or a new one. */
 export type SequencePlanItem = OriginalStep | { added: YAMLMap };
@@ -13,6 +14,36 @@ export type OriginalStep = { original: number; changed: boolean };
 const LINE_WIDTH = 100;
 /** `["#12"]` rather than `[ "#12" ]`, as authors write short lists. */
 const FLOW_PADDING = false;
+
+/** What a merge edits: the file's text (undefined when absent or blank), its document and its root. */
+export interface MergeTarget<Root> {
+  source: string | undefined;
+  doc: Document;
+  root: Root;
+}
+
+/**
+ * The file an import merges into, parsed; an absent or blank file is an empty mapping or list.
+ * YAML that does not parse, or a root of the other kind, is an ImportError naming the file and
+ * saying what `what` should be (`rootHint`). An empty root is written `{}` or `[]`; what is
+ * added to it is written as blocks.
+ */
+export function parseMergeTarget<Kind extends 'mapping' | 'list'>(
+  existingText: string | undefined,
+  kind: Kind,
+  { what, rootHint, file }: { what: string; rootHint: string; file: string },
+): MergeTarget<Kind extends 'mapping' ? YAMLMap<unknown, unknown> : YAMLSeq<unknown>> {
+  const source = existingText?.trim() ? existingText : undefined;
+  const doc = parseDocument(source ?? (kind === 'mapping' ? '{}\n' : '[]\n')) as Document;
+  if (doc.errors.length)
+    throw new ImportError(`the existing ${what} is not valid YAML: ${doc.errors[0]!.message.split('\n')[0]}`, { file });
+  if (doc.contents === null) doc.contents = doc.createNode(kind === 'mapping' ? {} : []);
+  if (!(kind === 'mapping' ? isMap(doc.contents) : isSeq(doc.contents)))
+    throw new ImportError(`the existing ${what} is not ${rootHint}; fix it before importing`, { file });
+  const root = doc.contents as YAMLMap<unknown, unknown> & YAMLSeq<unknown>;
+  if (root.items.length === 0) root.flow = false;
+  return { source, doc, root };
+}
 
 /**
  * Writes a document back to text after items of one of its block sequences were changed or

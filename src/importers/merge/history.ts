@@ -2,12 +2,11 @@
  * Merges imported items into a history.yaml an author may already have edited, for any source:
  * what the source knows is refreshed, what an author wrote is kept, `fixes` relations are added.
  */
-import { Document, isMap, isSeq, parseDocument, Scalar, YAMLMap, type YAMLSeq } from 'yaml';
+import { Document, isMap, isSeq, Scalar, YAMLMap, type YAMLSeq } from 'yaml';
 import { historySchema, type HistoryItem } from '../../schemas/history.ts';
 import { parseYaml, problemsFromZod, type ContentProblem } from '../../schemas/problems.ts';
 import { historyKey } from '../../domain/history-keys.ts';
-import { ImportError } from '../error.ts';
-import { setInOrder, writeEditedSequence, type SequencePlanItem } from '../yaml-edit.ts';
+import { parseMergeTarget, setInOrder, writeEditedSequence, type SequencePlanItem } from '../yaml-edit.ts';
 
 /** Field values an import writes; `null` means the source has none (so the field is removed). */
 export type HistoryFieldValue = string | number | string[] | null;
@@ -135,19 +134,11 @@ export function mergeHistoryYaml(
   repo: string,
   file = 'history.yaml',
 ): HistoryMergeResult {
-  const source = existingText?.trim() ? existingText : undefined;
-  const doc = parseDocument(source ?? '{}\n');
-  if (doc.errors.length)
-    throw new ImportError(`the existing history is not valid YAML: ${doc.errors[0]!.message.split('\n')[0]}`, { file });
-  if (doc.contents === null) (doc as Document).contents = doc.createNode({});
-  if (!isMap(doc.contents))
-    throw new ImportError(
-      'the existing history is not a mapping with "repository" and "items"; fix it before importing',
-      { file },
-    );
-  const root = doc.contents as unknown as YAMLMap<unknown, unknown>;
-  // An empty mapping or list is written `{}` or `[]`; what is added to it is written as blocks.
-  if (root.items.length === 0) root.flow = false;
+  const { source, doc, root } = parseMergeTarget(existingText, 'mapping', {
+    what: 'history',
+    rootHint: 'a mapping with "repository" and "items"',
+    file,
+  });
 
   let rewriteWhole = source === undefined;
   const existingRepo = root.get('repository');

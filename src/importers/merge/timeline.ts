@@ -2,12 +2,18 @@
  * Merges imported entries into a timeline.yaml an author may already have edited, for any
  * source: entries from the same import are refreshed, everything else is kept as written.
  */
-import { Document, isSeq, parseDocument, Scalar, YAMLSeq, type YAMLMap } from 'yaml';
+import { Document, Scalar, type YAMLMap } from 'yaml';
 import { parseYaml, problemsFromZod, type ContentProblem } from '../../schemas/problems.ts';
 import { COMPONENT_STATUSES, timelineSchema, type TimelineKind } from '../../schemas/timeline.ts';
 import { isInstant, parseTimestamp } from '../../domain/time.ts';
 import { ImportError } from '../error.ts';
-import { setInOrder, writeEditedSequence, type OriginalStep, type SequencePlanItem } from '../yaml-edit.ts';
+import {
+  parseMergeTarget,
+  setInOrder,
+  writeEditedSequence,
+  type OriginalStep,
+  type SequencePlanItem,
+} from '../yaml-edit.ts';
 
 type ComponentStatus = (typeof COMPONENT_STATUSES)[number];
 
@@ -97,21 +103,15 @@ export function mergeTimelineYaml(
   identity: TimelineImportIdentity,
   file = 'timeline.yaml',
 ): TimelineMergeResult {
-  const source = existingText?.trim() ? existingText : undefined;
-  const doc = parseDocument(source ?? '[]\n');
-  if (doc.errors.length)
-    throw new ImportError(`the existing timeline is not valid YAML: ${doc.errors[0]!.message.split('\n')[0]}`, {
-      file,
-    });
-  if (doc.contents === null) (doc as Document).contents = doc.createNode([]);
-  if (!isSeq(doc.contents))
-    throw new ImportError(
-      'the existing timeline is not a list of entries; fix it (each entry starts with "- at:") before importing',
-      { file },
-    );
-  const seq = doc.contents as YAMLSeq<unknown>;
-  // An empty list is written `[]`; entries added to it are written as a block list.
-  if (seq.items.length === 0) seq.flow = false;
+  const {
+    source,
+    doc,
+    root: seq,
+  } = parseMergeTarget(existingText, 'list', {
+    what: 'timeline',
+    rootHint: 'a list of entries (each entry starts with "- at:")',
+    file,
+  });
   const existing = doc.toJS() as unknown[];
   const matched = new Set<number>();
   const plan: (SequencePlanItem & { ms: number })[] = existing.map((entry, i) => ({
