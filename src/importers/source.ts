@@ -144,8 +144,8 @@ export function importPayload<Request, Payload>(
 ): ImportResult {
   const result =
     source.target === 'timeline'
-      ? importTimeline(source, payload, request, existing, file)
-      : importHistory(source, payload, request, existing, file);
+      ? mergeTimelineImport(source.map(payload, request), source, existing, file)
+      : mergeHistoryImport(source.map(payload, request), existing, file);
   const target = TARGETS[source.target];
   const problems = target.validate(result.text, file);
   if (problems.length) {
@@ -157,16 +157,14 @@ export function importPayload<Request, Payload>(
   return result;
 }
 
-function importTimeline<Request, Payload>(
-  source: TimelineSource<Request, Payload>,
-  payload: Payload,
-  request: Request,
+/** Timeline entries merged by their source's address; entries the source no longer has are reported. */
+function mergeTimelineImport(
+  { entries, sources, subject }: TimelineImport,
+  { kinds, words }: Pick<TimelineSource<unknown>, 'kinds' | 'words'>,
   existing: string | undefined,
   file: string,
 ): ImportResult {
-  const { entries, sources, subject } = source.map(payload, request);
-  const merge = mergeTimelineYaml(existing, entries, { sources, kinds: source.kinds }, file);
-  const { words } = source;
+  const merge = mergeTimelineYaml(existing, entries, { sources, kinds }, file);
   const summary =
     `${subject}: ${entries.length} ${words.entry}(s): ` +
     `${merge.added} added, ${merge.updated} updated, ${merge.unchanged} unchanged; ${merge.kept} other entr${merge.kept === 1 ? 'y' : 'ies'} kept`;
@@ -178,14 +176,12 @@ function importTimeline<Request, Payload>(
   return { text: merge.text, summary, warnings };
 }
 
-function importHistory<Request, Payload>(
-  source: HistorySource<Request, Payload>,
-  payload: Payload,
-  request: Request,
+/** History items merged by key, with the relations the merge found listed. */
+function mergeHistoryImport(
+  { items, repository, subject }: HistoryImport,
   existing: string | undefined,
   file: string,
 ): ImportResult {
-  const { items, repository, subject } = source.map(payload, request);
   const merge = mergeHistoryYaml(existing, items, repository, file);
   const list = (keys: string[]) => (keys.length ? ` (${keys.join(', ')})` : '');
   const summary =

@@ -18,6 +18,12 @@ const projectPath = (option: string, example: string) =>
     })
     .transform((path) => path.replace(/^\.\//, '').replace(/\/+$/, ''));
 
+/** How services and runtimes are named: as a command line or a repro.yaml would write them. */
+const lowerCaseName = (example: string) => ({
+  name: /^[a-z][a-z0-9-]*$/,
+  rule: `is lower case letters, digits and "-", e.g. ${example}`,
+});
+
 /**
  * A record of things a site names (components, services, runtimes): a bad name, or one of
  * Aftermath's own, is said at that name (a key schema's message would be lost to the record's).
@@ -135,8 +141,7 @@ export const optionsSchema = z.strictObject(
      */
     services: namedRecord(siteService, {
       what: "a service's name",
-      name: /^[a-z][a-z0-9-]*$/,
-      rule: 'is lower case letters, digits and "-", e.g. postgres',
+      ...lowerCaseName('postgres'),
       taken: SERVICES,
       example: "{ postgres: { command: 'postgres', args: [...] } }",
     }).default({}),
@@ -146,8 +151,7 @@ export const optionsSchema = z.strictObject(
      */
     runtimes: namedRecord(siteRuntime, {
       what: "a runtime's name",
-      name: /^[a-z][a-z0-9-]*$/,
-      rule: 'is lower case letters, digits and "-", e.g. perl',
+      ...lowerCaseName('perl'),
       taken: RUNTIME_NAMES,
       example: "{ perl: { label: 'Perl', command: 'perl', versionArgs: ['-e', 'print $^V'] } }",
     }).default({}),
