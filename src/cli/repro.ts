@@ -31,12 +31,14 @@ import {
   recordRegressions,
   regressionFromFlip,
   toResults,
+  withFits,
   writeResults,
   type CheckOutcome,
   type VerdictFlip,
 } from '../repro/results.ts';
 import { expandMatrix, runPlan, type PlanItem } from '../repro/runner.ts';
 import type { ReproResults, VersionRangeListing } from '../schemas/repro-results.ts';
+import type { ReproManifest } from '../schemas/repro.ts';
 import { formatProblems } from '../schemas/problems.ts';
 import { withListedVersions } from '../domain/version-matrix.ts';
 
@@ -71,21 +73,21 @@ environment:
   PIP_INDEX_URL, PIP_FIND_LINKS, PIP_NO_INDEX, npm_config_*: passed to pip and npm untouched`;
 
 /**
- * Every repro's full matrix, by `incident/id`. A range repro's versions are those the shards
- * listed (a release published since the recording joins the matrix), else those recorded.
+ * Every repro's manifest and full matrix, by `incident/id`. A range repro's versions are those
+ * the shards listed (a release published since the recording joins the matrix), else those recorded.
  */
 function matrixOrders(
   root: string,
   siteOptions: ArchiveOptions,
   listings: ReadonlyMap<string, VersionRangeListing>,
-): Map<string, string[]> {
+): Map<string, { manifest: ReproManifest; order: string[] }> {
   const { incidents } = readArchive(root, siteOptions);
   return new Map(
     incidents.flatMap((incident) =>
       incident.repros.map((repro) => {
         const name = `${incident.slug}/${repro.id}`;
         const manifest = withListedVersions(repro.manifest, listings.get(name) ?? repro.results?.versionRange);
-        return [name, expandMatrix(manifest).map(cellKey)] as const;
+        return [name, { manifest, order: expandMatrix(manifest).map(cellKey) }] as const;
       }),
     ),
   );
@@ -117,7 +119,10 @@ function merge(
   const ran = new Set(shards.flat().map((r) => `${r.repro.incident}/${r.repro.id}`));
   let merged: ReproResults[];
   try {
-    merged = mergeShards(shards, new Map([...orders].filter(([name]) => ran.has(name))));
+    merged = mergeShards(
+      shards,
+      new Map([...orders].flatMap(([name, { order }]) => (ran.has(name) ? [[name, order]] : []))),
+    );
   } catch (error) {
     if (!(error instanceof MergeError)) throw error;
     err(`merge failed: ${error.problems.length} problem(s)`);
@@ -127,12 +132,13 @@ function merge(
   const flips: VerdictFlip[] = [];
   for (const results of merged) {
     // Compared before writing: the merged recording replaces the one it is checked against.
-    const checked = checkResults(readResults(root, results.repro.dir), results);
+    const { manifest } = orders.get(`${results.repro.incident}/${results.repro.id}`)!;
+    const checked = checkResults(readResults(root, results.repro.dir), results, manifest);
     const found = checked.flips;
     flips.push(...found);
     // A release new in a range, say: not a flip, but news worth a line.
     for (const problem of checked.problems.filter((p) => p.includes(': not in the recording'))) err(`  + ${problem}`);
-    err(`recorded ${writeResults(root, results)} (${results.cells.length} cells)`);
+    err(`recorded ${writeResults(root, withFits(results, manifest))} (${results.cells.length} cells)`);
     if (recordFound) keepRegressions(root, results.repro.dir, found);
   }
   for (const flip of flips) printFlip(flip);
@@ -310,12 +316,12 @@ async function executePlan(root: string, plan: PlanItem[], values: ExecuteOption
     fresh.push(results);
     const recorded = readResults(root, repro.dir);
     if (values.check) {
-      const outcome = checkResults(recorded, results);
+      const outcome = checkResults(recorded, results, repro.manifest);
       checks.push(outcome);
       if (values.recordRegressions) keepRegressions(root, repro.dir, outcome.flips);
     } else if (!values.out) {
       const order = expandMatrix(repro.manifest).map(cellKey);
-      err(`      recorded ${writeResults(root, mergeResults(recorded, results, order))}`);
+      err(`      recorded ${writeResults(root, withFits(mergeResults(recorded, results, order), repro.manifest))}`);
     }
   }
   if (values.out) {

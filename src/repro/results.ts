@@ -10,6 +10,9 @@ import { isStale, readRegressions, resultsPath } from '../archive/repro-record.t
 import { REGRESSIONS_FILE, type Regression } from '../schemas/repro-regressions.ts';
 import { RESULTS_FILE, type Cell, type CellResult, type ReproResults } from '../schemas/repro-results.ts';
 import type { ReproRun } from './runner.ts';
+import { growthFits, movedBeyond } from '../domain/measurements.ts';
+import type { ReproManifest } from '../schemas/repro.ts';
+import { DEFAULT_TOLERANCE } from '../schemas/repro-measurements.ts';
 
 /** Builds the document for a run. */
 export function toResults(run: ReproRun, hash: string, recordedAt = new Date().toISOString()): ReproResults {
@@ -34,6 +37,13 @@ export function mergeResults(previous: ReproResults | undefined, fresh: ReproRes
   for (const cell of fresh.cells) byKey.set(cellKey(cell), cell);
   const cells = order.flatMap((key) => byKey.get(key) ?? []);
   return { ...fresh, cells };
+}
+
+/** The recording with its chart's fitted slopes (recomputed from its cells; none without a chart of a measurement). */
+export function withFits(results: ReproResults, manifest: Pick<ReproManifest, 'chart'>): ReproResults {
+  const { fits: _old, ...rest } = results;
+  const fits = growthFits({ chart: manifest.chart, cells: results.cells });
+  return fits.length ? { ...rest, fits } : rest;
 }
 
 /** Writes results.json atomically (a half-written file would read as "no recording"). */
@@ -71,7 +81,11 @@ export interface CheckOutcome {
  * may change its verdict without failing; that is the race being a race, and it is noted. A
  * move between "every run" and "no run" still fails, and so does a violated expectation.
  */
-export function checkResults(recorded: ReproResults | undefined, fresh: ReproResults): CheckOutcome {
+export function checkResults(
+  recorded: ReproResults | undefined,
+  fresh: ReproResults,
+  manifest: Pick<ReproManifest, 'measurements'> = { measurements: {} },
+): CheckOutcome {
   const name = `${fresh.repro.incident}/${fresh.repro.id}`;
   if (!recorded)
     return {
@@ -105,8 +119,28 @@ export function checkResults(recorded: ReproResults | undefined, fresh: ReproRes
       );
       flips.push({ repro: name, cell: cellLabel(cell), recorded: old, fresh: cell });
     }
+    if (old) problems.push(...measurementMoves(`${name} [${cellLabel(cell)}]`, old, cell, manifest));
   }
   return { ok: problems.length === 0, stale, problems, flips, notes };
+}
+
+/** Medians that moved further than their measurement's tolerance since the recording. */
+function measurementMoves(
+  where: string,
+  old: CellResult,
+  cell: CellResult,
+  { measurements }: Pick<ReproManifest, 'measurements'>,
+): string[] {
+  return Object.entries(cell.measurements ?? {}).flatMap(([name, now]) => {
+    const then = old.measurements?.[name];
+    const declared = measurements[name];
+    const tolerance = declared?.tolerance ?? DEFAULT_TOLERANCE;
+    if (!then || !movedBeyond(then.median, now.median, tolerance)) return [];
+    const unit = declared?.unit ? ` ${declared.unit}` : '';
+    return [
+      `${where}: ${name} moved from a median of ${then.median}${unit} to ${now.median}${unit}, more than the tolerance (×${tolerance} either way); if the change is real, record the repro again`,
+    ];
+  });
 }
 
 /** Shards that cannot be merged: cells missing, run twice with different verdicts, or of different sources. */

@@ -7,6 +7,7 @@ import { basename, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { StringDecoder } from 'node:string_decoder';
 import type { IncidentRepro } from '../domain/incident-record.ts';
+import { parseBudget, parseMeasurements, summarize, withinBudget, type MeasurementSummary } from '../domain/measurements.ts';
 import type { ReproManifest } from '../schemas/repro.ts';
 import { wasInterrupted } from './cleanup.ts';
 import { runtimeDriver } from './runtimes/index.ts';
@@ -122,6 +123,8 @@ export function judge(
   if (manifest.package && cell.version !== 'installed' && imported !== null && imported !== pinned) {
     return error(`imported ${manifest.package.name} ${imported}, not the pinned ${pinned}`);
   }
+  const byBudget = budgetVerdict(manifest, run);
+  if (byBudget) return { ...byBudget, imported };
   if (reproduced)
     return { verdict: 'reproduced', imported, ...(run.exitCode ? { reason: `exit code ${run.exitCode}` } : {}) };
   if (fine)
@@ -131,6 +134,46 @@ export function judge(
     return error(`${how} without a verdict line${lastErr ? `: ${lastErr}` : ''}`);
   }
   return error('exited 0 but stdout matched neither expect.reproduced nor expect.not_reproduced');
+}
+
+/**
+ * The verdict a budget gives (`budget: { ms_per_match: "< 100" }`): reproduced when the run's
+ * value breaks it, an error when the run exited without printing it. Undefined without a budget.
+ */
+function budgetVerdict(
+  manifest: ReproManifest,
+  run: Pick<ProcessResult, 'exitCode' | 'stdout'>,
+): { verdict: Verdict; reason?: string } | undefined {
+  const [name, text] = Object.entries(manifest.budget ?? {})[0] ?? [];
+  if (name === undefined) return undefined;
+  const { values, problems } = parseMeasurements(run.stdout);
+  if (problems.length) return { verdict: 'error', reason: problems.join('; ') };
+  const value = values[name];
+  if (value === undefined)
+    return {
+      verdict: 'error',
+      reason: `${run.exitCode ? `exited with code ${run.exitCode} and ` : ''}printed no "measure ${name}=…" line for its budget`,
+    };
+  const unit = manifest.measurements[name]?.unit ?? '';
+  const shown = `${name} = ${value}${unit ? ` ${unit}` : ''}`;
+  return withinBudget(value, parseBudget(text!)!)
+    ? { verdict: 'not-reproduced', reason: `${shown}, within the budget ${text}` }
+    : { verdict: 'reproduced', reason: `${shown}, over the budget ${text}` };
+}
+
+const measured = (measurements: Record<string, MeasurementSummary> | undefined) => (measurements ? { measurements } : {});
+
+/** Each declared measurement over the runs that printed it, in run order. */
+export function cellMeasurements(
+  manifest: Pick<ReproManifest, 'measurements'>,
+  stdouts: readonly string[],
+): Record<string, MeasurementSummary> | undefined {
+  const printed = stdouts.map((stdout) => parseMeasurements(stdout).values);
+  const entries = Object.keys(manifest.measurements).flatMap((name) => {
+    const values = printed.flatMap((run) => (run[name] === undefined ? [] : [run[name]]));
+    return values.length ? [[name, summarize(values)] as const] : [];
+  });
+  return entries.length ? Object.fromEntries(entries) : undefined;
 }
 
 /**
@@ -369,6 +412,7 @@ async function runCell(
     ...(shown.reason ? { reason: shown.reason } : {}),
     ...expectationFor(manifest, cell, verdict, shown.imported),
     ...(manifest.repeat > 1 ? { tally } : {}),
+    ...measured(cellMeasurements(manifest, runs.map((r) => r.run.stdout))),
     exitCode: shown.run.exitCode,
     durationMs: shown.run.durationMs,
     stdout: shareable(shown.run.stdout),

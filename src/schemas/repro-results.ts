@@ -54,6 +54,26 @@ const cellEnvironment = z.object({
   node: z.string(),
 });
 
+/** One measurement of a cell: every run's value, in run order, and their summary. */
+const measurementSummary = z.object({
+  values: z.array(z.number()).min(1),
+  min: z.number(),
+  median: z.number(),
+  max: z.number(),
+});
+
+/** A chart line's fitted growth: y ∝ x^slope over the line's points (log–log least squares). */
+const growthFit = z.object({
+  measurement: z.string(),
+  /** The numeric parameter the measurement grows with. */
+  x: z.string(),
+  /** The line: its version and the other parameters' values. */
+  version: z.string(),
+  parameters: z.record(z.string(), z.string()),
+  slope: z.number(),
+  points: z.number(),
+});
+
 const cellResult = z.object({
   version: z.string(),
   /** Parameter values are strings: they travel as environment variables. */
@@ -66,6 +86,8 @@ const cellResult = z.object({
   expectation: z.enum(['met', 'violated', 'none']),
   /** With `repeat` > 1: stdout, trace and exit code are those of the first run that agrees with the verdict. */
   tally: runTally.optional(),
+  /** What the snippet measured (`measure <name>=<value>` lines), by name. */
+  measurements: z.record(z.string(), measurementSummary).optional(),
   exitCode: z.number().nullable(),
   durationMs: z.number(),
   stdout: z.string(),
@@ -92,6 +114,8 @@ export const reproResultsSchema = z.object({
     })
     .optional(),
   cells: z.array(cellResult),
+  /** For a repro with a chart of a measurement: each line's fitted growth, as the page shows it. */
+  fits: z.array(growthFit).optional(),
 });
 
 export type Verdict = z.output<typeof verdict>;
@@ -102,6 +126,7 @@ export type DecodedMessage = z.output<typeof decodedMessage>;
 export type DecodedTrace = z.output<typeof decodedTrace>;
 export type CellEnvironmentInfo = z.output<typeof cellEnvironment>;
 export type CellResult = z.output<typeof cellResult>;
+export type GrowthFit = z.output<typeof growthFit>;
 export type ReproResults = z.output<typeof reproResultsSchema>;
 export type VersionRangeListing = NonNullable<ReproResults['versionRange']>;
 /** One point of the matrix. */

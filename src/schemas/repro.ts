@@ -2,6 +2,7 @@
 import { z } from 'astro/zod';
 import { RUNTIME_NAMES, versionSchemeOf } from '../domain/runtimes.ts';
 import { nonEmpty } from './fields.ts';
+import { budgetPatterns, measurementChecks, measurementFields } from './repro-measurements.ts';
 
 /** Services known by name; any other server is declared by command (see {@link commandService}). */
 export const SERVICES = ['redis', 'redis-cluster', 'latency-proxy'] as const;
@@ -329,8 +330,8 @@ const reproSchemaWith = (
           /** An advisory id from history.yaml whose stated ranges the computed ones are shown beside. */
           advisory: nonEmpty('an advisory id').optional(),
         })
-        // Everything downstream reads a list: a range's versions are those its recording ran
-        // (filled in by the archive from results.json) until the runner lists them afresh.
+        // Everything downstream reads a list: a range's versions are those a listing found
+        // (the recording's, or the planner's when it runs; see domain/version-matrix.ts).
         .transform(({ versions, ...rest }): { name: string; versions: string[]; range?: string; advisory?: string } =>
           Array.isArray(versions) ? { ...rest, versions } : { ...rest, versions: [], range: versions.range },
         )
@@ -363,11 +364,12 @@ const reproSchemaWith = (
         .positive({ error: 'timeout_s must be more than 0 seconds' })
         .max(3600, { error: 'timeout_s must be at most 3600 seconds (one hour)' })
         .default(60),
+      ...measurementFields,
       expect: z.strictObject({
-        /** A pattern in stdout meaning "the bug showed itself". */
-        reproduced: pattern,
-        /** A pattern in stdout meaning "behaved correctly". */
-        not_reproduced: pattern,
+        /** A pattern in stdout meaning "the bug showed itself" (with a budget: optional). */
+        reproduced: pattern.optional(),
+        /** A pattern in stdout meaning "behaved correctly" (with a budget: optional). */
+        not_reproduced: pattern.optional(),
         /** The verdict a correct claim predicts per version; a mismatch fails `npx aftermath repro`. */
         by_version: z.record(z.string(), z.enum(['reproduced', 'not-reproduced'])).default({}),
         /** The verdict predicted per parameter value, e.g. { STRATEGY: { naive: reproduced } }. */
@@ -375,8 +377,17 @@ const reproSchemaWith = (
       }),
     })
     .superRefine((manifest, ctx) => {
-      for (const problem of crossChecks(manifest, siteRuntimes)) ctx.addIssue({ code: 'custom', ...problem });
+      for (const problem of [...crossChecks(manifest, siteRuntimes), ...measurementChecks(manifest)])
+        ctx.addIssue({ code: 'custom', ...problem });
     })
+    // A budget decides the verdict; its measure line is what a transcript points at.
+    .transform(({ expect, ...manifest }) => ({
+      ...manifest,
+      expect: { ...budgetPatterns(manifest.budget), ...definedOnly(expect) } as typeof expect & {
+        reproduced: string;
+        not_reproduced: string;
+      },
+    }))
     // A site's runtime travels with the manifest, as a site's service does: the runner and the
     // page need nothing else to run and show it.
     .transform((manifest): typeof manifest & { siteRuntime?: SiteRuntimeManifest } =>
@@ -384,6 +395,10 @@ const reproSchemaWith = (
         ? { ...manifest, siteRuntime: siteRuntimes[manifest.runtime] }
         : manifest,
     );
+
+function definedOnly<T extends object>(record: T): T {
+  return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined)) as T;
+}
 
 /** repro.yaml's schema where the site adds no services or runtimes of its own. */
 export const reproSchema = reproSchemaFor();
@@ -420,7 +435,7 @@ interface CrossProblem {
 
 /** Checks that span fields: placeholders and fault amounts against parameters, names, the proxy. */
 function crossChecks(
-  manifest: Omit<ReproManifest, 'siteRuntime'>,
+  manifest: Omit<ReproManifest, 'siteRuntime' | 'expect'>,
   siteRuntimes: Readonly<Record<string, SiteRuntimeManifest>>,
 ): CrossProblem[] {
   const problems: CrossProblem[] = [];
@@ -457,7 +472,10 @@ const knownParameters = (parameters: Record<string, unknown>) =>
     : 'this repro has no parameters';
 
 /** Services declared by command: unique names, known placeholders, variables nobody else sets. Returns their names. */
-function commandServiceChecks(manifest: ReproManifest, problems: CrossProblem[]): Set<string> {
+function commandServiceChecks(
+  manifest: Omit<ReproManifest, 'siteRuntime' | 'expect'>,
+  problems: CrossProblem[],
+): Set<string> {
   const { parameters } = manifest;
   const names = new Set<string>();
   const envOwners = new Map<string, string>();
@@ -515,7 +533,11 @@ function commandServiceChecks(manifest: ReproManifest, problems: CrossProblem[])
 }
 
 /** The proxy: only with latency-proxy, in front of a service that is there, its amounts numbers or parameters. */
-function proxyChecks(manifest: ReproManifest, names: ReadonlySet<string>, problems: CrossProblem[]): void {
+function proxyChecks(
+  manifest: Omit<ReproManifest, 'siteRuntime' | 'expect'>,
+  names: ReadonlySet<string>,
+  problems: CrossProblem[],
+): void {
   const { parameters, proxy } = manifest;
   if (!proxy) return;
   if (!manifest.services.includes('latency-proxy')) {

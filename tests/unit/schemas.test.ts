@@ -298,6 +298,7 @@ describe('reproSchema', () => {
     expect(reproSchema.parse(manifest)).toEqual({
       ...manifest,
       parameters: {},
+      measurements: {},
       services: [],
       repeat: 1,
       timeout_s: 60,

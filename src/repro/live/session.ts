@@ -11,7 +11,7 @@ import { readResults, sourcesHash } from '../../archive/repro-record.ts';
 import { cellKey, cellLabel } from '../../domain/repro-cells.ts';
 import type { Cell, CellResult, Verdict } from '../../schemas/repro-results.ts';
 import { clearLeftovers, closeAll } from '../cleanup.ts';
-import { mergeResults, toResults, writeResults } from '../results.ts';
+import { mergeResults, toResults, withFits, writeResults } from '../results.ts';
 import { expandMatrix, runPlan } from '../runner.ts';
 import { planRun } from '../plan.ts';
 import { resolveRedisBinary, ServiceError } from '../services/redis.ts';
@@ -155,7 +155,7 @@ export async function runLive(
       toResults(run, sourcesHash(resolve(root, repro.dir))),
       expandMatrix(recordedMatrix(repro)).map(cellKey),
     );
-    writeResults(root, results);
+    writeResults(root, withFits(results, repro.manifest));
     onEvent({
       type: 'recorded',
       file: `${repro.dir}/results.json`,

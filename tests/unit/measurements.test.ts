@@ -1,0 +1,218 @@
+/**
+ * Measurements a repro records: the `measure` line format, summaries, budgets, the re-check's
+ * tolerance, the fitted log–log slope, and the manifest's declarations with their located problems.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  chartLines,
+  growthFits,
+  logLogSlope,
+  movedBeyond,
+  parseBudget,
+  parseMeasurements,
+  summarize,
+  withinBudget,
+} from '../../src/domain/measurements.ts';
+import { checkResults } from '../../src/repro/results.ts';
+import { cellMeasurements, judge } from '../../src/repro/runner.ts';
+import { reproSchema } from '../../src/schemas/repro.ts';
+import type { CellResult, ReproResults } from '../../src/schemas/repro-results.ts';
+import { EMPTY_TRACE } from '../../src/repro/wire/trace.ts';
+
+const base = { title: 'T', runtime: 'node', entry: 'm.mjs', parameters: { N: [10, 100, 1000] } };
+const budgeted = reproSchema.parse({
+  ...base,
+  measurements: { ms_per_match: { label: 'Time per match', unit: 'ms' } },
+  budget: { ms_per_match: '< 100' },
+  chart: { y: 'ms_per_match', x: 'N' },
+  expect: {},
+});
+
+function issues(input: unknown): string[] {
+  const result = reproSchema.safeParse(input);
+  return result.success ? [] : result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+}
+
+describe('the measure line', () => {
+  it('reads name=value pairs on lines that start with measure, and says which value is not a number', () => {
+    expect(parseMeasurements('setup\nmeasure ms_per_match=12.5 runs=5\nmeasure ms_per_match=13\n')).toEqual({
+      values: { ms_per_match: 13, runs: 5 },
+      problems: [],
+    });
+    expect(parseMeasurements('measure ms=fast\nmeasured x=1\n  measure y=2\n')).toEqual({
+      values: {},
+      problems: ['"measure ms=fast" is not a number'],
+    });
+  });
+
+  it('summarizes every run, keeping the values in run order', () => {
+    expect(summarize([3, 1, 2])).toEqual({ values: [3, 1, 2], min: 1, median: 2, max: 3 });
+    expect(summarize([4, 1, 2, 3]).median).toBe(2.5);
+    expect(
+      cellMeasurements(budgeted, ['measure ms_per_match=5\n', 'no line\n', 'measure ms_per_match=7 other=1\n']),
+    ).toEqual({
+      ms_per_match: { values: [5, 7], min: 5, median: 6, max: 7 },
+    });
+  });
+});
+
+describe('a budget decides the verdict', () => {
+  const run = (stdout: string, exitCode = 0) => ({ exitCode, signal: null, timedOut: false, stdout, stderr: '' });
+  const cell = { version: 'installed', parameters: { N: '100' } };
+
+  it('reads "< 100" and its kin', () => {
+    expect(parseBudget('< 100')).toEqual({ op: '<', limit: 100 });
+    expect(parseBudget('>=2.5e3')).toEqual({ op: '>=', limit: 2500 });
+    expect(parseBudget('under 100')).toBeUndefined();
+    expect(withinBudget(99.9, { op: '<', limit: 100 })).toBe(true);
+    expect(withinBudget(100, { op: '<', limit: 100 })).toBe(false);
+  });
+
+  it('reproduced over the budget, not reproduced within it, an error without the line', () => {
+    expect(judge(budgeted, cell, run('measure ms_per_match=250.5\n'))).toMatchObject({
+      verdict: 'reproduced',
+      reason: 'ms_per_match = 250.5 ms, over the budget < 100',
+    });
+    expect(judge(budgeted, cell, run('measure ms_per_match=0.4\n')).verdict).toBe('not-reproduced');
+    expect(judge(budgeted, cell, run('crashed\n', 1))).toMatchObject({
+      verdict: 'error',
+      reason: 'exited with code 1 and printed no "measure ms_per_match=…" line for its budget',
+    });
+  });
+
+  it('points a transcript at the measure line when expect gives no pattern', () => {
+    expect(budgeted.expect.reproduced).toBe('^measure\\b.*\\bms_per_match=');
+  });
+});
+
+describe('the manifest declares what it measures', () => {
+  it('names a budget, a chart or a pattern that is missing, at its field', () => {
+    expect(issues({ ...base, budget: { ms: '< 1' }, expect: {} })).toEqual([
+      'budget.ms: the budget names "ms", which is not declared under measurements (measurements declares none); declare it there with its label and unit',
+    ]);
+    expect(issues({ ...base, expect: { reproduced: 'X' } })).toEqual([
+      'expect.not_reproduced: expected a pattern for expect.not_reproduced, or a budget that decides the verdict from a measurement',
+    ]);
+    expect(
+      issues({
+        ...base,
+        parameters: { ENGINE: ['a', 'b'] },
+        measurements: { ms: { label: 'Time' } },
+        chart: { y: 'reproduced_rate', x: 'ENGINE' },
+        expect: { reproduced: 'X', not_reproduced: 'Y' },
+      }),
+    ).toEqual([
+      "chart.y: reproduced_rate is the share of a repeated cell's runs that reproduced; set repeat to 2 or more, or chart a measurement",
+      "chart.x: the chart's x must be a parameter whose values are numbers above 0; ENGINE has a, b",
+    ]);
+    expect(
+      issues({ ...base, budget: { ms: 'fast' }, measurements: { ms: { label: 'T', tolerance: 1 } }, expect: {} }),
+    ).toEqual([
+      'measurements.ms.tolerance: tolerance is a factor either way and must be more than 1, e.g. 10',
+      'budget.ms: expected a budget such as "< 100" (or <=, >, >=)',
+    ]);
+  });
+});
+
+describe('a re-check compares medians within the tolerance', () => {
+  const cell = (median: number): CellResult => ({
+    version: 'installed',
+    parameters: { N: '100' },
+    verdict: 'not-reproduced',
+    expectation: 'none',
+    measurements: { ms_per_match: { values: [median], min: median, median, max: median } },
+    exitCode: 0,
+    durationMs: 1,
+    stdout: '',
+    stderr: '',
+    trace: EMPTY_TRACE,
+    environment: {
+      runtime: 'node',
+      interpreter: 'node',
+      interpreterVersion: '22',
+      packageVersionImported: null,
+      redisServerVersion: null,
+      os: 'Linux',
+      node: 'v22',
+    },
+    ranAt: '2026-12-07T00:00:00Z',
+  });
+  const results = (median: number): ReproResults => ({
+    repro: { incident: 'i', id: 'r', title: 'R', dir: 'd' },
+    sourcesHash: 'h',
+    recordedAt: '2026-12-07T00:00:00Z',
+    cells: [cell(median)],
+  });
+
+  it('lets a median move within ×10 and reports a doctored one', () => {
+    expect(checkResults(results(5), results(30), budgeted).ok).toBe(true);
+    const doctored = checkResults(results(0.5), results(30), budgeted);
+    expect(doctored.ok).toBe(false);
+    expect(doctored.problems).toEqual([
+      'i/r [installed N=100]: ms_per_match moved from a median of 0.5 ms to 30 ms, more than the tolerance (×10 either way); if the change is real, record the repro again',
+    ]);
+    expect(movedBeyond(1, -1, 100)).toBe(true);
+    expect(movedBeyond(0, 0, 2)).toBe(false);
+  });
+});
+
+describe('growth', () => {
+  it('fits the exponent of y = c·x^k exactly', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: -3, max: 5, noNaN: true }),
+        fc.double({ min: 0.001, max: 1000, noNaN: true }),
+        fc.uniqueArray(fc.integer({ min: 1, max: 100_000 }), { minLength: 2, maxLength: 8 }),
+        (k, c, xs) => {
+          const slope = logLogSlope(xs.map((x) => ({ x, y: c * x ** k })));
+          expect(slope).toBeCloseTo(k, 6);
+        },
+      ),
+    );
+    expect(
+      logLogSlope([
+        { x: 5, y: 1 },
+        { x: 5, y: 2 },
+      ]),
+    ).toBeUndefined();
+  });
+
+  it('draws one line per version and other parameters, and fits each', () => {
+    const cells = [
+      {
+        version: '1',
+        parameters: { E: 'a', N: '100' },
+        verdict: 'reproduced',
+        measurements: { ms_per_match: { median: 1000 } },
+      },
+      {
+        version: '1',
+        parameters: { E: 'a', N: '10' },
+        verdict: 'not-reproduced',
+        measurements: { ms_per_match: { median: 1 } },
+      },
+      {
+        version: '1',
+        parameters: { E: 'b', N: '10' },
+        verdict: 'not-reproduced',
+        measurements: { ms_per_match: { median: 1 } },
+      },
+      {
+        version: '1',
+        parameters: { E: 'b', N: '100' },
+        verdict: 'not-reproduced',
+        measurements: { ms_per_match: { median: 10 } },
+      },
+    ];
+    const chart = { y: 'ms_per_match', x: 'N' };
+    expect(chartLines({ chart, cells }).map((l) => [l.parameters, l.points.map((p) => p.x)])).toEqual([
+      [{ E: 'a' }, [10, 100]],
+      [{ E: 'b' }, [10, 100]],
+    ]);
+    expect(growthFits({ chart, cells }).map((f) => [f.parameters.E, f.slope])).toEqual([
+      ['a', 3],
+      ['b', 1],
+    ]);
+  });
+});
