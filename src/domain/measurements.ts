@@ -84,6 +84,11 @@ export function logLogSlope(points: readonly { x: number; y: number }[]): number
   return sxy / sxx;
 }
 
+/** A measured value as the page and the prose print it: three significant digits, whole numbers from 100 on (`0.0292`, `5.82`, `39,937`). */
+export function formatMeasurement(value: number): string {
+  return Math.abs(value) >= 100 ? Math.round(value).toLocaleString('en-US') : Number(value.toPrecision(3)).toString();
+}
+
 /** A slope as a reader reads it: `N^3.9`. */
 export function growthText(parameter: string, slope: number): string {
   return `${parameter}^${slope.toFixed(1)}`;

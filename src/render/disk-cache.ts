@@ -36,7 +36,7 @@ export function cacheKey(...parts: string[]): string {
 }
 
 export function diskCache(
-  name: 'diagrams' | 'code' | 'cards' | 'archive' | 'mdx' | 'checks' | 'pdf',
+  name: 'diagrams' | 'charts' | 'code' | 'cards' | 'archive' | 'mdx' | 'checks' | 'pdf',
   extension: string,
 ): DiskCache {
   const dir = name === 'diagrams' ? diagramDir : join(cacheRoot, name);

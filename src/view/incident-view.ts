@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import type { IncidentRecord, IncidentRepro } from '../domain/incident-record.ts';
 import { resolveVerdict, type VerdictCitation } from '../archive/verdict-refs.ts';
+import { resolveMeasure, type MeasureCitation } from '../archive/measure-refs.ts';
 import { factsBoundTo, momentBound } from '../domain/facts.ts';
 import { fixGraphDiagram, nodeLabel } from '../domain/fix-graph.ts';
 import { historyKey } from '../domain/history-keys.ts';
@@ -43,6 +44,8 @@ import { timelineRows, type TimelineRow } from './timeline-view.ts';
 import { affectedRangesView, type AffectedRangesView } from './affected-ranges-view.ts';
 import { openDiagramLink } from './diagram-files.ts';
 import { incidentSummaryCard, type SummaryAnswer } from './incident-summary.ts';
+import { chartView, type ChartView } from './chart-view.ts';
+import { renderChart } from '../render/charts.ts';
 
 /** The record as the content collection stores it (the MDX body is rendered by Astro, not read). */
 export type IncidentData = Omit<IncidentRecord, 'body'>;
@@ -102,6 +105,8 @@ export interface ReproView<D extends IncidentDiagram = IncidentDiagram> {
   command: string;
   /** The featured cell's wire trace as a sequence diagram. */
   trace?: D;
+  /** A chart of a measurement (or the reproduced rate) against a numeric parameter, when repro.yaml asks for one. */
+  chart?: ChartView;
   matrix?: ReproMatrix;
   provenance: { version: string; packages: (ProvenanceText & { underTest: boolean })[] }[];
   /** The cells that ran, with their place in results.json's list. */
@@ -117,7 +122,7 @@ export interface ReproView<D extends IncidentDiagram = IncidentDiagram> {
   ranges?: AffectedRangesView;
 }
 
-export type ReproPageView = ReproView<DrawnDiagram>;
+export type ReproPageView = ReproView<DrawnDiagram> & { chartSvg?: string };
 
 /** A repro's own page: its snippet highlighted, its packages and every cell's transcript. */
 export interface ReproDetailsView extends ReproView {
@@ -186,6 +191,8 @@ export interface IncidentPageView extends Omit<IncidentView, 'fixHistory' | 'rep
   ref(to: string): RefView;
   /** The recorded cell `<Verdict>` cites; throws when there is none. */
   verdict(citation: VerdictCitation): VerdictView;
+  /** The recorded number `<Measure>` cites (a cell's median or a line's growth); throws when there is none. */
+  measure(citation: MeasureCitation): { href: string; text: string; title: string };
 }
 
 const utcTime = (iso: string) => {
@@ -264,6 +271,7 @@ function reproView(incident: IncidentData, repro: IncidentRepro): ReproView {
     packageName: manifest.package?.name ?? runtimeInfo(manifest).label,
     embedded: incident.embeddedRepros.includes(id),
     ranges: affectedRangesView(repro, incident.history),
+    chart: chartView(repro),
   };
 }
 
@@ -340,7 +348,13 @@ export async function incidentPageView(incident: IncidentData): Promise<Incident
   const view = incidentView(incident);
   const [graph, repros] = await Promise.all([
     draw(view.fixHistory.graph),
-    Promise.all(view.repros.map(async (r): Promise<ReproPageView> => ({ ...r, trace: await draw(r.trace) }))),
+    Promise.all(
+      view.repros.map(async (r): Promise<ReproPageView> => ({
+        ...r,
+        trace: await draw(r.trace),
+        ...(r.chart && { chartSvg: await renderChart(r.chart) }),
+      })),
+    ),
   ]);
   const { facts, history } = incident;
   const folder = incident.dir.split('/').pop() ?? incident.slug;
@@ -364,6 +378,11 @@ export async function incidentPageView(incident: IncidentData): Promise<Incident
       if (!item) throw new Error(`${incident.file}: <Ref to="${to}" />: "${to}" is not in history.yaml`);
       const label = item.type === 'pull' ? `PR ${to}` : item.type === 'issue' ? `issue ${to}` : to;
       return { label, url: item.url, title: item.title };
+    },
+    measure(citation) {
+      const resolved = resolveMeasure(citation, incident.repros, folder);
+      if (!resolved.ok) throw new Error(`${incident.file}: <Measure repro="${citation.repro}">: ${resolved.message}`);
+      return { href: `#repro-${resolved.repro.id}`, text: resolved.text, title: resolved.title };
     },
     verdict(citation) {
       const resolved = resolveVerdict(citation, incident.repros, folder);

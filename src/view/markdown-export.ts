@@ -183,7 +183,16 @@ function reproSections(view: IncidentPageView): string[] {
       `${ranges.advisory.id} states ${ranges.advisory.stated.map((r) => `\`${r}\``).join(', ')}${ranges.advisory.disagreements.length ? `; they disagree on ${ranges.advisory.disagreements.map((d) => d.text).join('; ')}` : '; they agree on every release that ran'}.`;
     return [[computed, advisory].filter(Boolean).join(' ')];
   });
-  return ['## Reproductions', states, ...ranges];
+  // A chart is its numbers here: its title, its fitted growth, and the table under its fold on the page.
+  const charts = view.repros.flatMap(({ chart }) =>
+    chart
+      ? [
+          `**${chart.title}**${chart.growth ? `. Fitted growth (log–log slope): ${chart.growth}.` : ''}`,
+          table(chart.table.head, chart.table.rows),
+        ]
+      : [],
+  );
+  return ['## Reproductions', states, ...ranges, ...charts];
 }
 
 /** The facts with their sources, and the incident's sources. */

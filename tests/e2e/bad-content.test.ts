@@ -43,7 +43,7 @@ const cases: { name: string; mdx: string; extra?: Record<string, string>; expect
     name: 'an unknown component',
     mdx: good.replace('stopped acknowledging messages.', 'stopped acknowledging messages.\n\n<Nope />'),
     expect:
-      /^content\/incidents\/2024-06-02-bad\/index\.mdx:30 {2}<Nope \/>\n {4}<Nope> is not a component an incident can use\. The components are: Fact, Ref, Repro, Verdict \(check the spelling and the capital letter\)$/m,
+      /^content\/incidents\/2024-06-02-bad\/index\.mdx:30 {2}<Nope \/>\n {4}<Nope> is not a component an incident can use\. The components are: Fact, Ref, Repro, Verdict, Measure \(check the spelling and the capital letter\)$/m,
   },
   {
     name: 'a <script> element',

@@ -221,7 +221,7 @@ describe('npm run dev: a mistake is printed once, shown in the page, and gone wi
     await expect
       .poll(() => banner(incidentPage), poll)
       .toContain(
-        `content/incidents/${SLUG}/index.mdx:32  <Nope />\n    <Nope> is not a component an incident can use. The components are: Fact, Ref, Repro, Verdict`,
+        `content/incidents/${SLUG}/index.mdx:32  <Nope />\n    <Nope> is not a component an incident can use. The components are: Fact, Ref, Repro, Verdict, Measure`,
       );
     // The story cannot render with it, so the page is left out until the fix: no stack trace.
     await expect.poll(() => textOf(incidentPage, 'h1'), poll).not.toBe('Checkout queue stalls after a consumer deploy');

@@ -119,6 +119,7 @@ describe('every diagram readable', () => {
       const page = await open(width);
       const measured = await page.evaluate(smallestLabels, 'figure.diagram svg[id]');
       expect(measured.map((m) => m.id).sort()).toEqual([
+        'chart-cancel-race',
         'fix-graph',
         'mermaid-0',
         'mermaid-1',
@@ -175,9 +176,10 @@ describe('every diagram readable', () => {
     });
   }
 
-  it('links each diagram to its own SVG file, which opens at full size without JavaScript', async () => {
+  it('links each Mermaid diagram to its own SVG file, which opens at full size without JavaScript', async () => {
     const page = await open(1280, { javaScriptEnabled: false });
-    const figures = page.locator('figure.diagram');
+    // A repro's chart is drawn at its readable width already, with its numbers in a table beside it.
+    const figures = page.locator('figure.diagram:not(:has(svg[id^="chart-"]))');
     const count = await figures.count();
     expect(count).toBe(7);
     for (let i = 0; i < count; i++) {
@@ -196,7 +198,7 @@ describe('every diagram readable', () => {
 
   it('has the build check every diagram, and report one drawn too small with its file and line', async () => {
     expect(buildLog).toMatch(
-      /diagram text: 7 diagram\(s\), every label at least 11 px at 1280 and 390 px \(\d+ column width\(s\) measured, \d+ from cache\)/,
+      /diagram text: 8 diagram\(s\), every label at least 11 px at 1280 and 390 px \(\d+ column width\(s\) measured, \d+ from cache\)/,
     );
     // The same page, with a stylesheet that squeezes every diagram into 200 px.
     const squeezed = mkdtempSync(join(tmpdir(), 'aftermath-squeezed-'));
@@ -325,9 +327,9 @@ describe('the PDF', () => {
             .filter((t) => t.length > 1),
         ),
       );
-    // What the page folds away: the bodies of timeline entries.
+    // What the page folds away: the bodies of timeline entries, the numbers under a chart.
     const hidden = await page
-      .locator('details.tl-details:not([open]) > :not(summary)')
+      .locator(':is(details.tl-details, details.chart-numbers):not([open]) > :not(summary)')
       .evaluateAll((bodies) => bodies.map((b) => (b.textContent ?? '').trim().slice(0, 80)).filter(Boolean));
     await page.context().close();
     expect(hidden.length).toBeGreaterThan(3);

@@ -2,7 +2,7 @@
  * `aftermath repro` as a user runs it, on a throwaway copy of the fixture site: recording,
  * --check, --json, --shard, exit codes, and Ctrl-C in the middle of a cell.
  */
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { ERRORS } from '../../src/errors.ts';
@@ -408,5 +408,57 @@ describe('a version range through the CLI', { timeout: 180_000 }, () => {
       ['2.1', 'reproduced'],
     ]);
     expect(after.versionRange!.versions).toEqual(['1.0', '2.0', '2.1']);
+  });
+});
+
+describe('measurements through the CLI', { timeout: 60_000 }, () => {
+  it("records every run's values, the budget's verdicts and the chart's fitted growth; a --check reports a doctored median", async () => {
+    const measuredSite = copyFixtureSite(temps.make());
+    const dir = join(measuredSite, 'content/incidents', INCIDENT, 'repros/measured');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      join(dir, 'repro.yaml'),
+      [
+        'title: Work that grows as the square of N',
+        'runtime: python',
+        'entry: main.py',
+        'parameters:',
+        '  N: [10, 100, 1000]',
+        'repeat: 2',
+        'measurements:',
+        '  units: { label: Units of work, unit: units, tolerance: 5 }',
+        'budget:',
+        '  units: "< 5000"',
+        'chart: { y: units, x: N }',
+        'expect: {}',
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(join(dir, 'main.py'), 'import os\nn = int(os.environ["N"])\nprint(f"measure units={n * n / 100}")\n');
+    const run = (...args: string[]) => runNode([...REPRO, ...args], { cwd: measuredSite, env });
+
+    const first = await run(INCIDENT, 'measured');
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).toContain('units = 10000 units, over the budget < 5000');
+    const file = join(dir, 'results.json');
+    const recorded = JSON.parse(readFileSync(file, 'utf8')) as ReproResults;
+    expect(recorded.cells.map((c) => [c.parameters.N, c.verdict, c.measurements?.units])).toEqual([
+      ['10', 'not-reproduced', { values: [1, 1], min: 1, median: 1, max: 1 }],
+      ['100', 'not-reproduced', { values: [100, 100], min: 100, median: 100, max: 100 }],
+      ['1000', 'reproduced', { values: [10000, 10000], min: 10000, median: 10000, max: 10000 }],
+    ]);
+    expect(recorded.fits).toEqual([
+      { measurement: 'units', x: 'N', version: 'installed', parameters: {}, slope: 2, points: 3 },
+    ]);
+    expect((await run(INCIDENT, 'measured', '--check')).code).toBe(0);
+
+    // A recording whose first median is doctored from 1 to 100: the re-run's 1 is past ×5.
+    recorded.cells[0]!.measurements!.units!.median = 100;
+    writeFileSync(file, JSON.stringify(recorded));
+    const check = await run(INCIDENT, 'measured', '--check');
+    expect(check.code).toBe(1);
+    expect(check.stderr).toContain(
+      `${INCIDENT}/measured [installed N=10]: units moved from a median of 100 units to 1 units, more than the tolerance (×5 either way)`,
+    );
   });
 });

@@ -417,7 +417,7 @@ describe('body problems', () => {
 });
 
 describe('MDX the page cannot render or the CSP blocks', () => {
-  const COMPONENTS = 'The components are: Fact, Ref, Repro, Verdict (check the spelling and the capital letter)';
+  const COMPONENTS = 'The components are: Fact, Ref, Repro, Verdict, Measure (check the spelling and the capital letter)';
 
   it('an unknown component, at its line, listing the components that exist', () => {
     expect(
@@ -447,7 +447,7 @@ describe('MDX the page cannot render or the CSP blocks', () => {
         line: 24,
         field: '<Nope />',
         message:
-          '<Nope> is not a component an incident can use. The components are: Fact, Ref, Repro, Verdict, OnCall (check the spelling and the capital letter)',
+          '<Nope> is not a component an incident can use. The components are: Fact, Ref, Repro, Verdict, Measure, OnCall (check the spelling and the capital letter)',
       },
     ]);
   });

@@ -44,6 +44,7 @@ describe('cache keys', () => {
     expect(files.filter((f) => /^(repro|importers|exports|archive)\//.test(f))).toEqual([
       'archive/mdx-checks.ts',
       'archive/mdx/component.ts',
+      'archive/measure-refs.ts',
       'archive/story.ts',
       'archive/verdict-refs.ts',
     ]);

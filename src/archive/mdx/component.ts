@@ -8,6 +8,7 @@ import type { Fact } from '../../schemas/facts.ts';
 import type { IncidentRepro } from '../../domain/incident-record.ts';
 import type { ComponentUse } from '../story.ts';
 import type { VerdictCitation } from '../verdict-refs.ts';
+import type { MeasureCitation } from '../measure-refs.ts';
 
 /** A located problem with one use, in index.mdx. */
 export interface MdxFinding {
@@ -37,6 +38,7 @@ export interface StoryLookups {
   fact(key: string): { fact: Fact; n: number };
   ref(key: string): { label: string; url?: string };
   verdict(citation: VerdictCitation): { shown: { text: string } };
+  measure(citation: MeasureCitation): { text: string };
   repros: readonly { id: string; repro: { manifest: { title: string } } }[];
 }
 

@@ -8,11 +8,12 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { MdxComponent } from './component.ts';
 import { fact } from './fact.ts';
+import { measure } from './measure.ts';
 import { ref } from './ref.ts';
 import { repro } from './repro.ts';
 import { verdict } from './verdict.ts';
 
-export const BUILT_IN_MDX_COMPONENTS: readonly MdxComponent[] = [fact, ref, repro, verdict];
+export const BUILT_IN_MDX_COMPONENTS: readonly MdxComponent[] = [fact, ref, repro, verdict, measure];
 
 /** A component a site adds: its .astro file, the attributes it needs, its Markdown. */
 export interface SiteMdxComponent {

@@ -1,0 +1,179 @@
+/**
+ * A repro's chart as SVG, drawn at build time: the chart view becomes a Vega-Lite spec, compiled
+ * to Vega and rendered by Vega's own SVG renderer in Node (no browser, no DOM, no client
+ * JavaScript). Like a diagram, it is drawn for a light panel (dark pages put one behind it),
+ * carries its smallest label's size so the page keeps every label readable (diagram-size.ts),
+ * and is cached on disk by its spec.
+ */
+import { parse, version as vegaVersion, View } from 'vega';
+import { compile, version as vegaLiteVersion, type TopLevelSpec } from 'vega-lite';
+import { sizeDiagram } from './diagram-size.ts';
+import { cacheKey, diskCache } from './disk-cache.ts';
+
+/** Every label's size: axis titles, tick labels, legend; the readability check holds it above 11 px. */
+const LABEL_PX = 12;
+/** Colours told apart on a light panel (Okabe–Ito, darkened to 3:1 against it); lines also differ by dash. */
+const PALETTE = ['#0072B2', '#C24E00', '#007A5E', '#9E3C8A', '#6B6B00', '#3A3A3A'];
+const DASHES = [
+  [1, 0],
+  [6, 3],
+  [2, 2],
+  [8, 3, 2, 3],
+  [4, 4],
+  [1, 3],
+];
+const INK = '#1b1f24';
+/** Changed whenever what renderChart does around Vega changes, so cached charts are drawn again. */
+const RENDER_VERSION = 'chart-3';
+const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
+const LIBRARY = `vega ${vegaVersion}, vega-lite ${vegaLiteVersion}`;
+
+function axisTitle(view: ChartDrawing): string {
+  return view.y.rate
+    ? view.y.label
+    : `${view.y.label}${view.y.unit ? ` (${view.y.unit})` : ''}${view.y.log ? ', log scale' : ''}`;
+}
+
+/** What a chart draws (src/view/chart-view.ts computes it from a repro's recording). */
+export interface ChartDrawing {
+  /** The SVG's id, unique on the page; `${id}-title` names it. */
+  id: string;
+  title: string;
+  x: { name: string; log: boolean };
+  y: { label: string; unit: string; log: boolean; rate: boolean };
+  budget?: { value: number; text: string };
+  lines: { label: string; points: { x: number; y: number; reproduced: boolean }[] }[];
+}
+
+/** Powers of ten from below the smallest value to above the largest: a log axis's ticks. */
+function decades(values: readonly number[]): number[] {
+  const positive = values.filter((v) => v > 0);
+  const low = Math.floor(Math.log10(Math.min(...positive)));
+  const high = Math.ceil(Math.log10(Math.max(...positive)));
+  return Array.from({ length: high - low + 1 }, (_, i) => 10 ** (low + i));
+}
+
+/** The Vega-Lite spec: a line per series with its points, reproduced points filled, the budget as a rule. */
+export function chartSpec(view: ChartDrawing): TopLevelSpec {
+  const values = view.lines.flatMap((line) =>
+    line.points.map((p) => ({
+      x: p.x,
+      y: p.y,
+      line: line.label,
+      reproduced: p.reproduced ? 'reproduced' : 'not reproduced',
+    })),
+  );
+  const domain = view.lines.map((l) => l.label);
+  const x = {
+    field: 'x',
+    type: 'quantitative' as const,
+    title: `${view.x.name}${view.x.log ? ' (log scale)' : ''}`,
+    scale: { type: view.x.log ? ('log' as const) : ('linear' as const), nice: false },
+    // On a log axis the swept values themselves are the ticks, not a crowd of unlabelled ones.
+    ...(view.x.log && { axis: { values: [...new Set(values.map((v) => v.x))].sort((a, b) => a - b) } }),
+  };
+  const y = {
+    field: 'y',
+    type: 'quantitative' as const,
+    title: axisTitle(view),
+    scale: view.y.log ? { type: 'log' as const } : { type: 'linear' as const, ...(view.y.rate && { domain: [0, 1] }) },
+    ...(view.y.log && { axis: { values: decades(values.map((v) => v.y)) } }),
+    ...(view.y.rate && { axis: { format: '.0%' } }),
+  };
+  const series = {
+    field: 'line',
+    type: 'nominal' as const,
+    title: null,
+    scale: { domain, range: PALETTE.slice(0, domain.length) },
+    legend: { orient: 'bottom' as const, columns: 2, symbolType: 'stroke', symbolStrokeWidth: 2, symbolSize: 300 },
+  };
+  const layers: object[] = [
+    {
+      mark: { type: 'line', strokeWidth: 2 },
+      encoding: {
+        x,
+        y,
+        color: series,
+        // Colour and dash share one legend: the key shows each line as it is drawn.
+        strokeDash: { ...series, scale: { domain, range: DASHES.slice(0, domain.length) } },
+      },
+    },
+    {
+      mark: { type: 'point', size: 60, strokeWidth: 2 },
+      encoding: {
+        x,
+        y,
+        color: series,
+        fill: {
+          field: 'reproduced',
+          type: 'nominal',
+          title: null,
+          scale: { domain: ['reproduced', 'not reproduced'], range: [INK, '#ffffff'] },
+          legend: { orient: 'bottom', symbolStrokeColor: INK },
+        },
+      },
+    },
+  ];
+  if (view.budget)
+    layers.push(
+      {
+        data: { values: [{ y: view.budget.value }] },
+        mark: { type: 'rule', color: '#C4001A', strokeDash: [4, 3] },
+        encoding: { y: { field: 'y', type: 'quantitative' } },
+      },
+      {
+        data: { values: [{ y: view.budget.value, text: view.budget.text }] },
+        mark: { type: 'text', align: 'left', dx: 4, dy: -7, color: '#A30016', fontSize: LABEL_PX },
+        encoding: { y: { field: 'y', type: 'quantitative' }, x: { value: 0 }, text: { field: 'text' } },
+      },
+    );
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    width: 560,
+    height: 300,
+    background: null as unknown as string,
+    data: { values },
+    layer: layers,
+    resolve: { scale: { color: 'shared', fill: 'independent' } },
+    config: {
+      font: FONT,
+      view: { stroke: null },
+      axis: {
+        labelFontSize: LABEL_PX,
+        titleFontSize: LABEL_PX,
+        labelColor: INK,
+        titleColor: INK,
+        domainColor: INK,
+        tickColor: INK,
+        gridColor: '#d5d8dd',
+        titleFontWeight: 600,
+      },
+      legend: { labelFontSize: LABEL_PX, labelColor: INK, labelLimit: 320 },
+      aria: false,
+    },
+  } as TopLevelSpec;
+}
+
+/** The chart's SVG, sized for the page and named for assistive technology; from the cache when drawn before. */
+export async function renderChart(view: ChartDrawing): Promise<string> {
+  const spec = chartSpec(view);
+  const cache = diskCache('charts', 'svg');
+  const key = cacheKey(JSON.stringify(spec), view.id, view.title, LIBRARY, RENDER_VERSION);
+  const cached = cache.read(key);
+  if (cached !== undefined) return cached;
+  const drawn = await new View(parse(compile(spec).spec), { renderer: 'none' }).toSVG();
+  const svg = sizeDiagram(
+    drawn
+      // The chart is one image named by its caption; Vega's roles on its marks would make each
+      // line an unnamed image of its own.
+      .replace(/\s(?:role|aria-[a-z]+)="[^"]*"/g, '')
+      .replace(
+        /^<svg\b/,
+        `<svg id="${view.id}" role="img" aria-labelledby="${view.id}-title" data-smallest-label="${LABEL_PX}"`,
+      )
+      .replace(/\s(width|height)="[\d.]+"(?=[^>]*>)/, '')
+      .replace(/\s(width|height)="[\d.]+"(?=[^>]*>)/, ''),
+  );
+  cache.write(key, svg);
+  return svg;
+}
