@@ -23,6 +23,7 @@ import type { BuiltSite } from './dist-browser.ts';
 import { searchRelevant, writeSearchIndex } from './search-index.ts';
 import { placeCards, renderSocialCards, type CardStats } from './social-cards.ts';
 import { stopWith } from './stop.ts';
+import { chartStats } from '../render/charts.ts';
 
 export interface SiteBuild {
   options: AftermathOptions;
@@ -99,8 +100,11 @@ export async function finishBuild(build: SiteBuild, site: BuiltSite, logger: Ast
   report.count('MDX', build.mdxStats.hits, build.mdxStats.misses);
   report.count('code', codeStats.hits, codeStats.misses);
   report.count('diagrams', diagramStats.hits, diagramStats.misses);
+  report.count('charts', chartStats.hits, chartStats.misses);
+  report.add('charts', chartStats.ms);
   logger.info(`diagrams: ${diagramStats.hits} from cache, ${diagramStats.misses} rendered`);
   logger.info(`code blocks: ${codeStats.hits} from cache, ${codeStats.misses} highlighted`);
+  logger.info(`charts: ${chartStats.hits} from cache, ${chartStats.misses} rendered`);
   logger.info(`MDX files: ${build.mdxStats.hits} from cache, ${build.mdxStats.misses} compiled`);
   for (const line of report.lines()) logger.info(line);
   logger.info('content checks passed: no unrendered diagram, no empty page');

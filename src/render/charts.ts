@@ -23,6 +23,13 @@ const DASHES = [
   [1, 3],
 ];
 const INK = '#1b1f24';
+// Shared by every copy of this module in the build (the pages' chunk and the integration's), as
+// the diagram and code caches' counts are: the build reports them once at its end.
+const stats: { hits: number; misses: number; ms: number } = ((
+  globalThis as { __aftermathCharts?: { hits: number; misses: number; ms: number } }
+).__aftermathCharts ??= { hits: 0, misses: 0, ms: 0 });
+export const chartStats = stats;
+
 /** Changed whenever what renderChart does around Vega changes, so cached charts are drawn again. */
 const RENDER_VERSION = 'chart-3';
 const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
@@ -160,7 +167,11 @@ export async function renderChart(view: ChartDrawing): Promise<string> {
   const cache = diskCache('charts', 'svg');
   const key = cacheKey(JSON.stringify(spec), view.id, view.title, LIBRARY, RENDER_VERSION);
   const cached = cache.read(key);
-  if (cached !== undefined) return cached;
+  if (cached !== undefined) {
+    stats.hits++;
+    return cached;
+  }
+  const started = performance.now();
   const drawn = await new View(parse(compile(spec).spec), { renderer: 'none' }).toSVG();
   const svg = sizeDiagram(
     drawn
@@ -175,5 +186,7 @@ export async function renderChart(view: ChartDrawing): Promise<string> {
       .replace(/\s(width|height)="[\d.]+"(?=[^>]*>)/, ''),
   );
   cache.write(key, svg);
+  stats.misses++;
+  stats.ms += performance.now() - started;
   return svg;
 }
