@@ -237,9 +237,9 @@ describe('tables', () => {
     // Only builds that reported their phases (the next-day one here).
     expect(lines).toHaveLength(3);
     expect(lines[0]).toBe(
-      '| incidents | state | archive | pages | MDX | diagrams | social cards | search | label check | PDF | routes copied / rendered | cache misses |',
+      '| incidents | state | archive | pages | MDX | diagrams | charts | social cards | search | label check | PDF | routes copied / rendered | cache misses |',
     );
-    expect(lines[2]).toBe('| 10 | next day | 400 ms | 2.1 s | – | – | – | – | – | 20 ms | 90 / 7 | label check 1 |');
+    expect(lines[2]).toBe('| 10 | next day | 400 ms | 2.1 s | – | – | – | – | – | – | 20 ms | 90 / 7 | label check 1 |');
   });
   it("reads Astro's route list: copied from the last build, or rendered", () => {
     const log = [
