@@ -17,8 +17,7 @@ import {
 import { checkResults } from '../../src/repro/results.ts';
 import { cellMeasurements, judge } from '../../src/repro/runner.ts';
 import { reproSchema } from '../../src/schemas/repro.ts';
-import type { CellResult, ReproResults } from '../../src/schemas/repro-results.ts';
-import { EMPTY_TRACE } from '../../src/repro/wire/trace.ts';
+import { recordedCell, recording } from '../support/recordings.ts';
 
 const base = { title: 'T', runtime: 'node', entry: 'm.mjs', parameters: { N: [10, 100, 1000] } };
 const budgeted = reproSchema.parse({
@@ -116,41 +115,24 @@ describe('the manifest declares what it measures', () => {
 });
 
 describe('a re-check compares medians within the tolerance', () => {
-  const cell = (median: number): CellResult => ({
-    version: 'installed',
-    parameters: { N: '100' },
-    verdict: 'not-reproduced',
-    expectation: 'none',
-    measurements: { ms_per_match: { values: [median], min: median, median, max: median } },
-    exitCode: 0,
-    durationMs: 1,
-    stdout: '',
-    stderr: '',
-    trace: EMPTY_TRACE,
-    environment: {
-      runtime: 'node',
-      interpreter: 'node',
-      interpreterVersion: '22',
-      packageVersionImported: null,
-      redisServerVersion: null,
-      os: 'Linux',
-      node: 'v22',
-    },
-    ranAt: '2026-12-07T00:00:00Z',
-  });
-  const results = (median: number): ReproResults => ({
-    repro: { incident: 'i', id: 'r', title: 'R', dir: 'd' },
-    sourcesHash: 'h',
-    recordedAt: '2026-12-07T00:00:00Z',
-    cells: [cell(median)],
-  });
+  const measured = (median: number) =>
+    recording('h', [
+      recordedCell(
+        'installed',
+        'not-reproduced',
+        { N: '100' },
+        {
+          measurements: { ms_per_match: { values: [median], min: median, median, max: median } },
+        },
+      ),
+    ]);
 
   it('lets a median move within ×10 and reports a doctored one', () => {
-    expect(checkResults(results(5), results(30), budgeted).ok).toBe(true);
-    const doctored = checkResults(results(0.5), results(30), budgeted);
+    expect(checkResults(measured(5), measured(30), budgeted).ok).toBe(true);
+    const doctored = checkResults(measured(0.5), measured(30), budgeted);
     expect(doctored.ok).toBe(false);
     expect(doctored.problems).toEqual([
-      'i/r [installed N=100]: ms_per_match moved from a median of 0.5 ms to 30 ms, more than the tolerance (×10 either way); if the change is real, record the repro again',
+      'inc/r [installed N=100]: ms_per_match moved from a median of 0.5 ms to 30 ms, more than the tolerance (×10 either way); if the change is real, record the repro again',
     ]);
     expect(movedBeyond(1, -1, 100)).toBe(true);
     expect(movedBeyond(0, 0, 2)).toBe(false);

@@ -5,8 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { isStale, readResults, sourcesHash } from '../../src/archive/repro-record.ts';
 import { cellKey } from '../../src/domain/repro-cells.ts';
 import { checkResults, MergeError, mergeResults, mergeShards, writeResults } from '../../src/repro/results.ts';
-import type { CellResult, ReproResults, Verdict } from '../../src/schemas/repro-results.ts';
-import { EMPTY_TRACE } from '../../src/repro/wire/trace.ts';
+import type { Verdict } from '../../src/schemas/repro-results.ts';
+import { recordedCell, recording } from '../support/recordings.ts';
 
 const made: string[] = [];
 afterAll(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
@@ -16,38 +16,8 @@ function tempDir(): string {
   return dir;
 }
 
-function cell(version: string, verdict: Verdict, parameters: Record<string, string> = {}): CellResult {
-  return {
-    version,
-    parameters,
-    verdict,
-    expectation: 'none',
-    exitCode: 0,
-    durationMs: 1,
-    stdout: '',
-    stderr: '',
-    trace: EMPTY_TRACE,
-    environment: {
-      runtime: 'python',
-      interpreter: null,
-      interpreterVersion: null,
-      packageVersionImported: null,
-      redisServerVersion: null,
-      os: 'Linux',
-      node: 'v22',
-    },
-    ranAt: '2024-01-01T00:00:00Z',
-  };
-}
-
-function results(hash: string, cells: CellResult[]): ReproResults {
-  return {
-    repro: { incident: 'inc', id: 'r', title: 't', dir: 'repros/r' },
-    sourcesHash: hash,
-    recordedAt: '2024-01-01T00:00:00Z',
-    cells,
-  };
-}
+const cell = recordedCell;
+const results = recording;
 
 describe('sourcesHash', () => {
   it('covers names and contents of every file except results.json and caches', () => {

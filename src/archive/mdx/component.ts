@@ -62,3 +62,17 @@ export function attributeUses(uses: readonly ComponentUse[], attribute: string):
     return typeof value === 'string' ? [{ value, line: use.line }] : [];
   });
 }
+
+/**
+ * The uses citing a repro that was read: one whose folder is there but whose repro.yaml is
+ * broken is left to that file's own problem, which says what is wrong.
+ */
+export function usesOfReadRepros(
+  uses: readonly ComponentUse[],
+  { repros, reproFolders }: Pick<StoryContext, 'repros' | 'reproFolders'>,
+): ComponentUse[] {
+  return uses.filter((use) => {
+    const id = use.attributes.repro;
+    return !(typeof id === 'string' && reproFolders.includes(id) && !repros.some((r) => r.id === id));
+  });
+}

@@ -5,22 +5,13 @@
  */
 import { packageFile } from '../../package-root.ts';
 import { verdictFindings } from '../verdict-refs.ts';
-import type { MdxComponent } from './component.ts';
+import { usesOfReadRepros, type MdxComponent } from './component.ts';
 
 export const verdict: MdxComponent = {
   name: 'Verdict',
   file: packageFile('src/components/Verdict.astro'),
   attributes: {},
-  // A citation of a repro whose folder is there but whose repro.yaml is broken: that file's problem says it.
-  check: (uses, { dir, repros, reproFolders, recording }) =>
-    verdictFindings(
-      uses.filter((use) => {
-        const id = use.attributes.repro;
-        return !(typeof id === 'string' && reproFolders.includes(id) && !repros.some((r) => r.id === id));
-      }),
-      repros,
-      dir.split('/').pop()!,
-      recording,
-    ),
+  check: (uses, context) =>
+    verdictFindings(usesOfReadRepros(uses, context), context.repros, context.dir.split('/').pop()!, context.recording),
   markdown: ({ repro, version, params }, lookups) => `**${lookups.verdict({ repro, version, params }).shown.text}**`,
 };
