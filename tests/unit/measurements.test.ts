@@ -2,6 +2,9 @@
  * Measurements a repro records: the `measure` line format, summaries, budgets, the re-check's
  * tolerance, the fitted log–log slope, and the manifest's declarations with their located problems.
  */
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -14,6 +17,8 @@ import {
   summarize,
   withinBudget,
 } from '../../src/domain/measurements.ts';
+import { readArchive } from '../../src/archive/archive.ts';
+import { resolveMeasure } from '../../src/archive/measure-refs.ts';
 import { checkResults } from '../../src/repro/results.ts';
 import { cellMeasurements, judge } from '../../src/repro/runner.ts';
 import { reproSchema } from '../../src/schemas/repro.ts';
@@ -196,5 +201,61 @@ describe('growth', () => {
       ['a', 3],
       ['b', 1],
     ]);
+  });
+});
+
+describe('<Measure> cites what was recorded', () => {
+  const root = resolve(import.meta.dirname, '../..');
+  const incident = readArchive(root).incidents.find((i) => i.slug === '2019-07-02-cloudflare-waf-regex')!;
+  const cite = (attributes: Record<string, string>) =>
+    resolveMeasure({ repro: 'regex-budget', ...attributes }, incident.repros, incident.slug);
+
+  it("prints a cell's median with its unit, and a line's fitted growth without the chart's x", () => {
+    const value = cite({ of: 'ms_per_match', params: 'ENGINE=backtracking N=1000' });
+    expect(value).toMatchObject({ ok: true, text: expect.stringMatching(/^\d{1,3}(,\d{3})* ms$/) });
+    const growth = cite({ of: 'ms_per_match', params: 'ENGINE=backtracking' });
+    expect(growth).toMatchObject({ ok: true, text: expect.stringMatching(/^N\^[3-4]\.\d$/) });
+  });
+
+  it('says what is wrong with a citation of a value that was never recorded', () => {
+    expect(cite({ of: 'cpu_seconds', params: 'ENGINE=re2js N=25' })).toEqual({
+      ok: false,
+      message:
+        '"cpu_seconds" is not a measurement of the repro "regex-budget" (content/incidents/2019-07-02-cloudflare-waf-regex/repros/regex-budget/repro.yaml declares: ms_per_match)',
+    });
+    expect(cite({ of: 'ms_per_match', params: 'ENGINE=re2js N=2000' })).toMatchObject({
+      ok: false,
+      unrecorded: true,
+      message: expect.stringMatching(
+        /^the repro "regex-budget" has no recorded cell for 2\.10\.0 with ENGINE=re2js N=2000/,
+      ),
+    });
+    expect(cite({ of: 'ms_per_match', params: 'ENGINE=pcre' })).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('its lines: ENGINE=backtracking, ENGINE=v8-linear, ENGINE=re2js'),
+    });
+  });
+
+  it('fails the archive with the line of a citation that names nothing recorded', () => {
+    const site = mkdtempSync(join(tmpdir(), 'aftermath-measure-'));
+    try {
+      cpSync(
+        join(root, 'content/incidents/2019-07-02-cloudflare-waf-regex'),
+        join(site, 'content/incidents/2019-07-02-cloudflare-waf-regex'),
+        { recursive: true },
+      );
+      const file = join(site, 'content/incidents/2019-07-02-cloudflare-waf-regex/index.mdx');
+      writeFileSync(file, readFileSync(file, 'utf8').replace('params="ENGINE=re2js" />', 'params="ENGINE=pcre" />'));
+      const problems = readArchive(site).problems;
+      expect(problems).toEqual([
+        expect.objectContaining({
+          file: 'content/incidents/2019-07-02-cloudflare-waf-regex/index.mdx',
+          field: '<Measure repro="regex-budget" of="ms_per_match" params="ENGINE=pcre" />',
+          message: expect.stringContaining('no recorded line of "regex-budget" matches ENGINE=pcre'),
+        }),
+      ]);
+    } finally {
+      rmSync(site, { recursive: true, force: true });
+    }
   });
 });
