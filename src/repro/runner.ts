@@ -7,7 +7,13 @@ import { basename, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { StringDecoder } from 'node:string_decoder';
 import type { IncidentRepro } from '../domain/incident-record.ts';
-import { parseBudget, parseMeasurements, summarize, withinBudget, type MeasurementSummary } from '../domain/measurements.ts';
+import {
+  parseBudget,
+  parseMeasurements,
+  summarize,
+  withinBudget,
+  type MeasurementSummary,
+} from '../domain/measurements.ts';
 import type { ReproManifest } from '../schemas/repro.ts';
 import { wasInterrupted } from './cleanup.ts';
 import { runtimeDriver } from './runtimes/index.ts';
@@ -161,7 +167,8 @@ function budgetVerdict(
     : { verdict: 'reproduced', reason: `${shown}, over the budget ${text}` };
 }
 
-const measured = (measurements: Record<string, MeasurementSummary> | undefined) => (measurements ? { measurements } : {});
+const measured = (measurements: Record<string, MeasurementSummary> | undefined) =>
+  measurements ? { measurements } : {};
 
 /** Each declared measurement over the runs that printed it, in run order. */
 export function cellMeasurements(
@@ -412,7 +419,12 @@ async function runCell(
     ...(shown.reason ? { reason: shown.reason } : {}),
     ...expectationFor(manifest, cell, verdict, shown.imported),
     ...(manifest.repeat > 1 ? { tally } : {}),
-    ...measured(cellMeasurements(manifest, runs.map((r) => r.run.stdout))),
+    ...measured(
+      cellMeasurements(
+        manifest,
+        runs.map((r) => r.run.stdout),
+      ),
+    ),
     exitCode: shown.run.exitCode,
     durationMs: shown.run.durationMs,
     stdout: shareable(shown.run.stdout),

@@ -417,7 +417,8 @@ describe('body problems', () => {
 });
 
 describe('MDX the page cannot render or the CSP blocks', () => {
-  const COMPONENTS = 'The components are: Fact, Ref, Repro, Verdict, Measure (check the spelling and the capital letter)';
+  const COMPONENTS =
+    'The components are: Fact, Ref, Repro, Verdict, Measure (check the spelling and the capital letter)';
 
   it('an unknown component, at its line, listing the components that exist', () => {
     expect(

@@ -239,7 +239,9 @@ describe('tables', () => {
     expect(lines[0]).toBe(
       '| incidents | state | archive | pages | MDX | diagrams | charts | social cards | search | label check | PDF | routes copied / rendered | cache misses |',
     );
-    expect(lines[2]).toBe('| 10 | next day | 400 ms | 2.1 s | – | – | – | – | – | – | 20 ms | 90 / 7 | label check 1 |');
+    expect(lines[2]).toBe(
+      '| 10 | next day | 400 ms | 2.1 s | – | – | – | – | – | – | 20 ms | 90 / 7 | label check 1 |',
+    );
   });
   it("reads Astro's route list: copied from the last build, or rendered", () => {
     const log = [
