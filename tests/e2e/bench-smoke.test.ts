@@ -95,7 +95,7 @@ describe('npm run bench -- --sizes 10', () => {
     for (const state of ['warm', 'next day'] as const) {
       const counts = size.aftermath[state].cacheCounts!;
       expect(Object.keys(counts).sort(), state).toEqual(
-        ['MDX', 'PDF', 'archive', 'code', 'diagrams', 'label check', 'search', 'social cards'].sort(),
+        ['MDX', 'PDF', 'archive', 'charts', 'code', 'diagrams', 'label check', 'search', 'social cards'].sort(),
       );
       for (const [cache, [, misses]] of Object.entries(counts)) expect(misses, `${state}: ${cache}`).toBe(0);
     }

@@ -327,9 +327,11 @@ describe('the PDF', () => {
             .filter((t) => t.length > 1),
         ),
       );
-    // What the page folds away: the bodies of timeline entries, the numbers under a chart.
+    // What the page folds away: the bodies of timeline entries, and the numbers under a chart
+    // (cell by cell: a PDF's text may run a table in another order).
+    const numbers = await page.locator('details.chart-numbers:not([open]) :is(th, td)').allTextContents();
     const hidden = await page
-      .locator(':is(details.tl-details, details.chart-numbers):not([open]) > :not(summary)')
+      .locator('details.tl-details:not([open]) > :not(summary)')
       .evaluateAll((bodies) => bodies.map((b) => (b.textContent ?? '').trim().slice(0, 80)).filter(Boolean));
     await page.context().close();
     expect(hidden.length).toBeGreaterThan(3);
@@ -348,6 +350,8 @@ describe('the PDF', () => {
     expect([...new Set(labels)].filter((l) => !all.includes(squeeze(l)))).toEqual([]);
     // Every collapsed detail was opened: what the page folds away is in the PDF.
     expect(hidden.filter((t) => !all.includes(squeeze(t)))).toEqual([]);
+    expect(numbers.length).toBeGreaterThan(10);
+    expect(numbers.filter((t) => !all.includes(squeeze(t)))).toEqual([]);
     expect(text).toContain('Page 1 of');
     expect(text).toContain(`Page ${totalPages} of ${totalPages}`);
     expect(text).toMatch(
