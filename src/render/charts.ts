@@ -12,7 +12,7 @@ import { cacheKey, diskCache } from './disk-cache.ts';
 
 /** Every label's size: axis titles, tick labels, legend; the readability check holds it above 11 px. */
 const LABEL_PX = 12;
-/** Colours told apart on a light panel (Okabe–Ito, darkened to 3:1 against it); lines also differ by dash. */
+/** Colours told apart on a light panel (after Okabe–Ito, darkened to 4.4:1 or more against it); lines also differ by dash. */
 const PALETTE = ['#0072B2', '#C24E00', '#007A5E', '#9E3C8A', '#6B6B00', '#3A3A3A'];
 const DASHES = [
   [1, 0],

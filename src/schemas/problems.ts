@@ -4,7 +4,7 @@
  * server all print the same friendly, path-prefixed messages (never a bare stack trace).
  */
 import type { z } from 'astro/zod';
-import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, isSeq, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import { formatChangeFor, formatChangeMessage, type FormatChange } from './format-changes.ts';
 
 export interface ContentProblem {
@@ -77,6 +77,8 @@ export function parseYaml(text: string, file: string, lineOffset = 0): LocatedYa
       };
     });
   }
+  const cut = cutValues(doc, lineCounter, file, lineOffset);
+  if (cut.length) return cut;
   const lineOf = (path: readonly PropertyKey[]) => lineOfPath(doc, lineCounter, path, lineOffset);
   let data: unknown;
   try {
@@ -90,6 +92,29 @@ export function parseYaml(text: string, file: string, lineOffset = 0): LocatedYa
   const deep = deepestPath(data, MAX_DEPTH);
   if (deep) return [{ file, line: lineOf(deep), message: TOO_DEEP }];
   return { data, lineOf };
+}
+
+/**
+ * Values YAML cut short: in `label: issue #2624 opened` a space and `#` start a comment, so the
+ * label is "issue". A comment written right after a value that begins without a space (`#2624`)
+ * is almost always the rest of the value; one that begins with a space (`# why`) is a comment.
+ */
+function cutValues(doc: Document, lineCounter: LineCounter, file: string, lineOffset: number): ContentProblem[] {
+  const problems: ContentProblem[] = [];
+  visit(doc, {
+    Scalar(_, node) {
+      // A value that is nothing but the comment (`- #2695`) is empty: the field's own check says what it expects.
+      if (node.type !== 'PLAIN' || node.value === null || typeof node.comment !== 'string' || !/^\S/.test(node.comment))
+        return;
+      const whole = `${String(node.value)} #${node.comment}`;
+      problems.push({
+        file,
+        line: lineCounter.linePos(node.range?.[0] ?? 0).line + lineOffset,
+        message: `this value is cut short at " #${node.comment.split(/\s/)[0]}": YAML reads a space followed by # as the start of a comment, so the value is only "${String(node.value)}". Put the whole value in quotes: "${whole.replace(/"/g, '\\"')}"`,
+      });
+    },
+  });
+  return problems;
 }
 
 /** Content never needs more: a repro's fault list is about five levels deep. */

@@ -56,7 +56,10 @@ export function chartView(repro: IncidentRepro): ChartView | undefined {
   const budgetText = manifest.budget?.[chart.y];
   const budget = budgetText === undefined ? undefined : parseBudget(budgetText);
   const xs = [...new Set(lines.flatMap((l) => l.points.map((p) => p.x)))].sort((a, b) => a - b);
-  const fits = rate ? [] : growthFits({ chart, cells: results.cells });
+  // The fits the recording carries (what <Measure> cites), else computed alike from its cells.
+  const fits = rate
+    ? []
+    : (results.fits?.filter((f) => f.measurement === chart.y) ?? growthFits({ chart, cells: results.cells }));
   const growth = fits.length
     ? `${label} ∝ ${fits
         .map((fit) => {

@@ -102,6 +102,19 @@ describe('parseYaml', () => {
     expect(Array.isArray(problems) && problems[0]!.line).toBe(3);
   });
 
+  it('reports a value that YAML cut at " #" (an issue number), and leaves a real comment alone', () => {
+    const text = '- key: a\n  label: redis-py issue #2624 opened # checked\n  note: kept # a comment\n  ok: "PR #12"\n';
+    expect(parseYaml(text, 'facts.yaml', 1)).toEqual([
+      {
+        file: 'facts.yaml',
+        line: 3,
+        message:
+          'this value is cut short at " #2624": YAML reads a space followed by # as the start of a comment, so the value is only "redis-py issue". Put the whole value in quotes: "redis-py issue #2624 opened # checked"',
+      },
+    ]);
+    expect(Array.isArray(parseYaml('note: kept # a comment\nok: "PR #12"\n', 'f.yaml'))).toBe(false);
+  });
+
   it('refuses duplicate keys, at the second one', () => {
     const problems = parseYaml('status: a\nseverity: SEV1\nstatus: b\n', 'f.yaml');
     expect(Array.isArray(problems) && problems.map((p) => [p.line, p.message])).toEqual([
