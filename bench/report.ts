@@ -85,6 +85,15 @@ export interface PageWeight {
   total: AssetWeight;
   /** Assets named by the page but not found in dist/ (should be empty). */
   missing: string[];
+  /**
+   * The project build that produced the page, run with empty Aftermath caches: its wall time and
+   * phases, which cover what the generated incidents do not have (recorded repros, charts).
+   */
+  projectBuild?: {
+    wallMs: number;
+    phases?: Partial<Record<string, number>>;
+    cacheCounts?: Partial<Record<string, [number, number]>>;
+  };
 }
 
 export interface BenchResults {
@@ -453,6 +462,15 @@ export function markdownReport(results: BenchResults): string {
   }
   if (results.flagship) {
     parts.push(`## Flagship page weight (${results.flagship.page})`, '', weightTable(results.flagship), '');
+    const project = results.flagship.projectBuild;
+    if (project) {
+      const phases = Object.entries(project.phases ?? {}).map(([phase, ms]) => `${phase} ${formatElapsed(ms!)}`);
+      const charts = project.cacheCounts?.charts;
+      parts.push(
+        `The project's own build (its bundled incidents, with recorded repros and charts), with empty caches: ${formatElapsed(project.wallMs)}${phases.length ? ` (${phases.join(' · ')})` : ''}${charts ? `; charts drawn: ${charts[1]}` : ''}.`,
+        '',
+      );
+    }
     if (results.flagship.missing.length) parts.push(`Not found in dist/: ${results.flagship.missing.join(', ')}`, '');
   }
   // Optional chaining: --report may be given a file written before these fields existed.

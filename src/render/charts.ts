@@ -5,10 +5,9 @@
  * carries its smallest label's size so the page keeps every label readable (diagram-size.ts),
  * and is cached on disk by its spec.
  */
-import { parse, version as vegaVersion, View } from 'vega';
-import { compile, version as vegaLiteVersion, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
 import { sizeDiagram } from './diagram-size.ts';
-import { cacheKey, diskCache } from './disk-cache.ts';
+import { cacheKey, diskCache, installedVersion } from './disk-cache.ts';
 
 /** Every label's size: axis titles, tick labels, legend; the readability check holds it above 11 px. */
 const LABEL_PX = 12;
@@ -33,7 +32,14 @@ export const chartStats = stats;
 /** Changed whenever what renderChart does around Vega changes, so cached charts are drawn again. */
 const RENDER_VERSION = 'chart-3';
 const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
-const LIBRARY = `vega ${vegaVersion}, vega-lite ${vegaLiteVersion}`;
+const LIBRARY = `vega ${installedVersion('vega')}, vega-lite ${installedVersion('vega-lite')}`;
+
+/**
+ * Vega and Vega-Lite, loaded the first time a chart is drawn rather than cached: a site without
+ * charts, or a build that finds every chart in the cache, never loads them.
+ */
+let libraries: Promise<[typeof import('vega'), typeof import('vega-lite')]> | undefined;
+const loadLibraries = () => (libraries ??= Promise.all([import('vega'), import('vega-lite')]));
 
 function axisTitle(view: ChartDrawing): string {
   return view.y.rate
@@ -161,6 +167,9 @@ export function chartSpec(view: ChartDrawing): TopLevelSpec {
   } as TopLevelSpec;
 }
 
+/** Charts being drawn, by cache key: the page and its Markdown export ask for the same one at once. */
+const drawing = new Map<string, Promise<string>>();
+
 /** The chart's SVG, sized for the page and named for assistive technology; from the cache when drawn before. */
 export async function renderChart(view: ChartDrawing): Promise<string> {
   const spec = chartSpec(view);
@@ -171,7 +180,23 @@ export async function renderChart(view: ChartDrawing): Promise<string> {
     stats.hits++;
     return cached;
   }
+  let pending = drawing.get(key);
+  if (!pending) {
+    drawing.set(key, (pending = drawChart(view, spec)));
+    // A failure reaches the caller through `pending`; this chain only keeps the cache.
+    void pending
+      .then(
+        (svg) => cache.write(key, svg),
+        () => undefined,
+      )
+      .finally(() => drawing.delete(key));
+  }
+  return pending;
+}
+
+async function drawChart(view: ChartDrawing, spec: TopLevelSpec): Promise<string> {
   const started = performance.now();
+  const [{ parse, View }, { compile }] = await loadLibraries();
   const drawn = await new View(parse(compile(spec).spec), { renderer: 'none' }).toSVG();
   const svg = sizeDiagram(
     drawn
@@ -185,7 +210,6 @@ export async function renderChart(view: ChartDrawing): Promise<string> {
       .replace(/\s(width|height)="[\d.]+"(?=[^>]*>)/, '')
       .replace(/\s(width|height)="[\d.]+"(?=[^>]*>)/, ''),
   );
-  cache.write(key, svg);
   stats.misses++;
   stats.ms += performance.now() - started;
   return svg;

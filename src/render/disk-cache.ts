@@ -67,7 +67,8 @@ export function diskCache(
 const PIPELINE_PACKAGES = ['astro', '@astrojs/mdx', '@astrojs/markdown-remark', 'yaml', 'mermaid', 'shiki'];
 
 /** An installed package's version, found from its entry point (not every package exports its package.json). */
-function installedVersion(pkg: string): string {
+/** The version of an installed package, read from its package.json (without loading it). */
+export function installedVersion(pkg: string): string {
   try {
     let dir = dirname(fileURLToPath(import.meta.resolve(pkg)));
     while (dir !== dirname(dir)) {

@@ -152,5 +152,8 @@ describe('npm run bench -- --sizes 10', () => {
       w.html.rawBytes + w.css.rawBytes + w.js.rawBytes + w.images.rawBytes + w.other.rawBytes,
     );
     expect(w.missing).toEqual([]);
+    // The project's own build ran with empty caches: it drew the bundled incidents' charts.
+    expect(w.projectBuild!.cacheCounts!.charts![1]).toBeGreaterThan(0);
+    expect(readFileSync(join(out, 'latest.md'), 'utf8')).toMatch(/The project's own build .* charts drawn: \d+\./);
   });
 });
