@@ -261,9 +261,12 @@ async function flagshipWeight(): Promise<PageWeight> {
   const slug = existsSync(join(projectRoot, 'content/incidents', FLAGSHIP)) ? FLAGSHIP : undefined;
   if (!slug) throw new Error(`content/incidents/${FLAGSHIP} not found`);
   const dist = join(work, 'flagship-dist');
-  // Empty caches, so the phases say what a first build of the project costs (charts included).
+  // Empty caches, so the phases say what a first build of the project costs (charts included):
+  // Aftermath's in the work folder, and Astro's record of the pages it rendered last (else it
+  // copies them from the last build instead of rendering them; the next build renders them again).
   const caches = join(work, 'flagship-cache');
   rmSync(caches, { recursive: true, force: true });
+  rmSync(join(projectRoot, 'node_modules/.astro/incremental-build.json'), { force: true });
   const run = await build(
     projectRoot,
     dist,
