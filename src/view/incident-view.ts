@@ -128,6 +128,7 @@ export type ReproPageView = ReproView<DrawnDiagram> & { chartSvg?: string };
 export interface ReproDetailsView extends ReproView {
   /** The snippet, highlighted. */
   snippetHtml: string;
+  chartSvg?: string;
 }
 
 export interface MomentBoundView {
@@ -401,6 +402,7 @@ export async function reproDetailsViews(incident: IncidentData): Promise<ReproDe
     incidentView(incident).repros.map(async (r) => ({
       ...r,
       snippetHtml: await highlightCode(r.repro.source, runtimeInfo(r.repro.manifest).highlight),
+      ...(r.chart && { chartSvg: await renderChart(r.chart) }),
     })),
   );
 }
