@@ -5,11 +5,10 @@
 // the content it was rendered from is still current, and reloads if not. From then on Vite's
 // own reloads reach it.
 const meta = document.querySelector('meta[name="aftermath-content-stamp"]');
-let asked = 0;
+// Asked when the script runs and again when the connection opens, however close together: a
+// change whose reload went out between the two (the page not yet connected) is only seen by the
+// second question.
 const check = async () => {
-  // The connection may open just before or just after this script runs: one question covers both.
-  if (Date.now() - asked < 1000) return;
-  asked = Date.now();
   try {
     const response = await fetch(meta.dataset.endpoint, { cache: 'no-store' });
     if (response.ok && (await response.text()) !== meta.content) location.reload();
