@@ -189,8 +189,11 @@ export interface MatrixFootnote {
 }
 
 export interface ReproMatrix {
-  /** The swept parameter names, in manifest order (empty when none). */
+  /** The parameter names across the top, in manifest order (empty when none). */
   parameterNames: string[];
+  /** Set when one version ran: the parameter whose values are the rows, and that version. */
+  rowParameter?: string;
+  version?: string;
   columns: MatrixColumn[];
   rows: MatrixRow[];
   footnotes: MatrixFootnote[];
@@ -237,40 +240,52 @@ function genericReason(cell: CellResult): string {
   return reason.replace(new RegExp(`(?<![\\w.])${escapeRegExp(cell.version)}(?![\\w]|\\.\\d)`, 'g'), '<version>');
 }
 
-export function reproMatrix(reproId: string, results: ReproResults): ReproMatrix {
-  const slugs = cellSlugs(results.cells);
-  const parameterNames = [...new Set(results.cells.flatMap((c) => Object.keys(c.parameters)))];
+/**
+ * How the matrix is laid out: versions down and parameters across; but when one version ran
+ * and several parameters were swept, the first parameter goes down the side instead, so the
+ * matrix is not one long row that scrolls (an engine per row, an input size per column).
+ */
+function matrixAxes(cells: readonly CellResult[]) {
+  const swept = [...new Set(cells.flatMap((c) => Object.keys(c.parameters)))];
+  const down = new Set(cells.map((c) => c.version)).size === 1 && swept.length >= 2 ? swept[0] : undefined;
+  const parameterNames = swept.filter((name) => name !== down);
+  const across = (cell: CellResult) =>
+    Object.fromEntries(Object.entries(cell.parameters).filter(([name]) => name !== down));
+  const rowKey = (cell: CellResult) => (down === undefined ? cell.version : cell.parameters[down]!);
   const columns: MatrixColumn[] = [];
   const columnIndex = new Map<string, number>();
   const rowIndex = new Map<string, number>();
   const rows: MatrixRow[] = [];
-  for (const cell of results.cells) {
-    const key = parametersKey(cell.parameters);
+  for (const cell of cells) {
+    const parameters = across(cell);
+    const key = parametersKey(parameters);
     if (!columnIndex.has(key)) {
       columnIndex.set(key, columns.length);
-      const entries = Object.entries(cell.parameters);
+      const entries = Object.entries(parameters);
       const label =
-        entries.length === 0
-          ? 'verdict'
-          : parameterNames.length === 1
-            ? entries[0]![1]
-            : parametersText(cell.parameters);
-      columns.push({ parameters: cell.parameters, label });
+        entries.length === 0 ? 'verdict' : parameterNames.length === 1 ? entries[0]![1] : parametersText(parameters);
+      columns.push({ parameters, label });
     }
-    if (!rowIndex.has(cell.version)) {
-      rowIndex.set(cell.version, rows.length);
-      rows.push({ version: cell.version, label: cell.version, entries: [] });
+    if (!rowIndex.has(rowKey(cell))) {
+      rowIndex.set(rowKey(cell), rows.length);
+      rows.push({ version: cell.version, label: rowKey(cell), entries: [] });
     }
   }
+  const place = (cell: CellResult) => ({
+    row: rowIndex.get(rowKey(cell))!,
+    column: columnIndex.get(parametersKey(across(cell)))!,
+  });
+  return { down, parameterNames, columns, rows, place };
+}
+
+export function reproMatrix(reproId: string, results: ReproResults): ReproMatrix {
+  const slugs = cellSlugs(results.cells);
+  const { down, parameterNames, columns, rows, place } = matrixAxes(results.cells);
 
   // Footnotes: one per distinct reason, numbered in reading order (rows, then columns).
   const reasons = new Map<string, { n: number; cells: CellResult[] }>();
   const footnoteOf = new Map<CellResult, number>();
-  const ordered = [...results.cells].sort(
-    (a, b) =>
-      rowIndex.get(a.version)! - rowIndex.get(b.version)! ||
-      columnIndex.get(parametersKey(a.parameters))! - columnIndex.get(parametersKey(b.parameters))!,
-  );
+  const ordered = [...results.cells].sort((a, b) => place(a).row - place(b).row || place(a).column - place(b).column);
   for (const cell of ordered) {
     if (cell.verdict !== 'skipped' && cell.verdict !== 'error') continue;
     const reason = genericReason(cell);
@@ -281,7 +296,8 @@ export function reproMatrix(reproId: string, results: ReproResults): ReproMatrix
   }
 
   results.cells.forEach((cell, index) => {
-    const row = rows[rowIndex.get(cell.version)!]!;
+    const { row: rowAt, column } = place(cell);
+    const row = rows[rowAt]!;
     const violated = cell.expectation === 'violated';
     const expectedText = violated && cell.expected ? `expected ${VERDICT_WORD[cell.expected]}` : undefined;
     const rate = cell.verdict === 'skipped' ? undefined : rateSentence(cell);
@@ -294,7 +310,7 @@ export function reproMatrix(reproId: string, results: ReproResults): ReproMatrix
     ]
       .filter(Boolean)
       .join('; ');
-    row.entries[columnIndex.get(parametersKey(cell.parameters))!] = {
+    row.entries[column] = {
       cell,
       page: cellHref(reproId, slugs[index]!),
       text: verdictText(cell),
@@ -313,7 +329,7 @@ export function reproMatrix(reproId: string, results: ReproResults): ReproMatrix
     const [only] = notes;
     if (columns.length > 1 && notes.size === 1 && only !== undefined) row.allSkipped = { footnote: only };
     // `installed` and `latest` name no release: the row says which one ran.
-    if (row.version === 'installed' || row.version === 'latest') {
+    if (down === undefined && (row.version === 'installed' || row.version === 'latest')) {
       const imported = new Set(
         row.entries.flatMap((e) =>
           e && e.cell.verdict !== 'skipped' ? [e.cell.environment.packageVersionImported] : [],
@@ -326,7 +342,10 @@ export function reproMatrix(reproId: string, results: ReproResults): ReproMatrix
 
   const footnotes = [...reasons].map(([reason, { n, cells }]) => {
     const versions = [...new Set(cells.map((c) => c.version))];
-    const wholeRows = versions.every((v) => rows[rowIndex.get(v)!]!.entries.every((e) => !e || cells.includes(e.cell)));
+    // A version's whole row, when versions are the rows.
+    const wholeRows =
+      down === undefined &&
+      versions.every((v) => rows.find((r) => r.version === v)!.entries.every((e) => !e || cells.includes(e.cell)));
     const names =
       wholeRows && columns.length > 1 ? versions.map((v) => `${v} (all)`) : wholeRows ? versions : cells.map(cellLabel);
     // A reason that names a version but applies to one version only reads best as written.
@@ -336,6 +355,7 @@ export function reproMatrix(reproId: string, results: ReproResults): ReproMatrix
   });
   return {
     parameterNames,
+    ...(down !== undefined && { rowParameter: down, version: rows[0]?.version }),
     columns,
     rows,
     footnotes,

@@ -220,15 +220,41 @@ describe('reproMatrix', () => {
     expect(m.columns.map((c) => c.label)).toEqual(['verdict']);
     expect(m.rows.map((r) => r.label)).toEqual(['installed (4.3.4)', '4.5.1']);
   });
-  it('labels columns NAME=value when several parameters are swept', () => {
+  it('labels columns NAME=value when several versions ran and several parameters are swept', () => {
     const m = reproMatrix(
       'r',
       results([
         cell('reproduced', { parameters: { A: '1', B: 'x' } }),
         cell('reproduced', { parameters: { A: '2', B: 'x' } }),
+        cell('reproduced', { version: '4.5.1', parameters: { A: '1', B: 'x' } }),
       ]),
     );
     expect(m.columns.map((c) => c.label)).toEqual(['A=1 B=x', 'A=2 B=x']);
+    expect(m.rowParameter).toBeUndefined();
+  });
+
+  it('puts the first parameter down the side when one version ran, so the matrix is not one long row', () => {
+    const sizes = ['25', '50', '100'];
+    const m = reproMatrix(
+      'r',
+      results(
+        ['backtracking', 'linear'].flatMap((ENGINE) =>
+          sizes.map((N) =>
+            cell(ENGINE === 'backtracking' && N === '100' ? 'reproduced' : 'not-reproduced', {
+              parameters: { ENGINE, N },
+            }),
+          ),
+        ),
+      ),
+    );
+    expect(m.rowParameter).toBe('ENGINE');
+    expect(m.version).toBe(results([cell('reproduced')]).cells[0]!.version);
+    expect(m.parameterNames).toEqual(['N']);
+    expect(m.columns.map((c) => c.label)).toEqual(sizes);
+    expect(m.rows.map((r) => [r.label, r.entries.map((e) => e?.cell.verdict)])).toEqual([
+      ['backtracking', ['not-reproduced', 'not-reproduced', 'reproduced']],
+      ['linear', ['not-reproduced', 'not-reproduced', 'not-reproduced']],
+    ]);
   });
 });
 
