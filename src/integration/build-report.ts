@@ -8,30 +8,12 @@
  * A phase's time is its wall time; phases may overlap (diagrams and social cards are drawn while
  * Astro builds the pages), so the figures do not add up to the build's time.
  */
-export const PHASES = [
-  'archive',
-  'pages',
-  'MDX',
-  'diagrams',
-  'charts',
-  'social cards',
-  'search',
-  'label check',
-  'PDF',
-] as const;
+/** The outputs made beside the pages, each timed and each with a cache of its own. */
+const OUTPUTS = ['diagrams', 'charts', 'social cards', 'search', 'label check', 'PDF'] as const;
+export const PHASES = ['archive', 'pages', 'MDX', ...OUTPUTS] as const;
 export type Phase = (typeof PHASES)[number];
 
-export const CACHES = [
-  'archive',
-  'MDX',
-  'code',
-  'diagrams',
-  'charts',
-  'social cards',
-  'search',
-  'label check',
-  'PDF',
-] as const;
+export const CACHES = ['archive', 'MDX', 'code', ...OUTPUTS] as const;
 export type CacheName = (typeof CACHES)[number];
 
 export interface BuildReport {
