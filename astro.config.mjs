@@ -17,7 +17,10 @@ export default defineConfig({
     aftermath({
       title: 'Aftermath',
       description: 'Incident postmortems with their timelines, fix history and verified reproductions.',
+      // The incidents are written in English; the flagship also has a Chinese edition (/zh-cn/).
+      locales: ['en', 'zh-cn'],
     }),
-    sitemap(),
+    // Each page's editions as alternates in the sitemap: the locales' URL prefixes and languages.
+    sitemap({ i18n: { defaultLocale: 'en', locales: { en: 'en', 'zh-cn': 'zh-CN' } } }),
   ],
 });

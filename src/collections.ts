@@ -18,6 +18,18 @@ import { reportDevProblems } from './integration/dev-problems.ts';
 export type IncidentData = Omit<IncidentRecord, 'body'>;
 
 /**
+ * A translated story (`index.<locale>.mdx`), stored beside its incident under `<locale>/<slug>`
+ * so that Astro renders its MDX; everything else about it is in the incident's `translations`.
+ */
+export interface TranslatedStoryData {
+  translationOf: string;
+  locale: string;
+}
+
+/** The incidents' entries, then their translated stories' (told apart by `translationOf`). */
+export type IncidentsEntryData = IncidentData | TranslatedStoryData;
+
+/**
  * Loads every incident folder through Aftermath's own validation (friendly, located errors)
  * and hands the MDX file to Astro for rendering.
  *
@@ -49,20 +61,39 @@ function incidentsLoader(): Loader {
           }
         }
         shown = current;
-        const entries = [...current.values()].map(({ body, ...data }) => ({
-          data,
-          digest: createHash('sha256').update(JSON.stringify(data)).update(body).digest('hex'),
-        }));
+        const entries = [...current.values()].flatMap(({ body, ...record }) => {
+          // The stories' text is rendered from their files; the store keeps only what the pages read.
+          const data = { ...record, translations: record.translations.map(({ body: _, ...t }) => t) };
+          const digest = createHash('sha256').update(JSON.stringify(data)).update(body).digest('hex');
+          return [
+            { id: data.slug, data: data as IncidentsEntryData, filePath: data.file, digest },
+            ...record.translations.flatMap((t) =>
+              t.file
+                ? [
+                    {
+                      id: `${t.locale}/${data.slug}`,
+                      data: { translationOf: data.slug, locale: t.locale },
+                      filePath: t.file,
+                      digest: createHash('sha256')
+                        .update(digest)
+                        .update(t.body ?? '')
+                        .digest('hex'),
+                    },
+                  ]
+                : [],
+            ),
+          ];
+        });
         // A read that finds what the store already holds leaves it alone: rewriting it would
         // reload every open page (Astro does so on each store write) for nothing.
         const signature = entries.map((e) => e.digest).join();
         if (signature === stored) return;
         stored = signature;
         store.clear();
-        for (const { data, digest } of entries) {
+        for (const { id, data, filePath, digest } of entries) {
           // No `body`: the MDX file itself is rendered (deferredRender), and nothing reads the
           // text from the store, which is written to disk and loaded again on every build.
-          store.set({ id: data.slug, data, filePath: data.file, digest, deferredRender: true });
+          store.set({ id, data: data as unknown as Record<string, unknown>, filePath, digest, deferredRender: true });
         }
       };
       /**
@@ -115,6 +146,6 @@ export const collections = {
   incidents: defineCollection({
     loader: incidentsLoader(),
     // Validation already happened in readArchive; this only carries the type to the pages.
-    schema: z.custom<IncidentData>(() => true),
+    schema: z.custom<IncidentsEntryData>(() => true),
   }),
 };

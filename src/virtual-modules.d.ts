@@ -8,7 +8,8 @@ declare module 'virtual:aftermath/mdx-components' {
   export default components;
 }
 declare module 'virtual:aftermath/components/Header' {
-  const Header: (props: Record<string, never>) => unknown;
+  /** `editions`: the page in each of the site's locales, for a language switcher (empty when it has one). */
+  const Header: (props: { editions?: import('./view/page-locale.ts').PageEdition[] }) => unknown;
   export default Header;
 }
 declare module 'virtual:aftermath/components/Footer' {

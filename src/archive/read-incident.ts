@@ -9,12 +9,14 @@ import type { IncidentRecord } from '../domain/incident-record.ts';
 import type { ContentProblem } from '../schemas/problems.ts';
 import { attributeUses } from './mdx/component.ts';
 import type { ReadContext } from './readers/context.ts';
+import type { ComponentUse } from './story.ts';
 import { readFacts } from './readers/facts.ts';
 import { readFollowUps } from './readers/follow-ups.ts';
 import { readHistory, type HistoryFile } from './readers/history.ts';
 import { readIndexMdx } from './readers/index-mdx.ts';
 import { readRepros } from './readers/repros.ts';
 import { readTimeline, type TimelineFile } from './readers/timeline.ts';
+import { readTranslation, translationFiles } from './readers/translations.ts';
 
 /** An incident as read, with the line of its `slug:` field for a duplicate-slug problem. */
 export interface ReadIncident {
@@ -49,11 +51,14 @@ export function readIncident(ctx: ReadContext): ReadIncident | undefined {
     facts: facts.exists ? facts.facts : undefined,
     recording: ctx.options.recording === true,
   };
-  for (const component of ctx.components) {
-    const used = components.filter((c) => c.name === component.name);
-    if (used.length > 0 && component.check)
-      for (const f of component.check(used, context)) problems.push({ file: index.file, ...f });
-  }
+  const checkComponents = (file: string, used: readonly ComponentUse[]) => {
+    for (const component of ctx.components) {
+      const uses = used.filter((c) => c.name === component.name);
+      if (uses.length > 0 && component.check)
+        for (const f of component.check(uses, context)) problems.push({ file, ...f });
+    }
+  };
+  checkComponents(index.file, components);
 
   const { frontmatter } = index;
   if (!frontmatter || problems.length > count) return undefined;
@@ -78,7 +83,14 @@ export function readIncident(ctx: ReadContext): ReadIncident | undefined {
       ),
     ],
     diagrams: mermaidBlocks(index.body, index.bodyLine),
+    translations: [],
   };
+  for (const [locale, files] of translationFiles(ctx)) {
+    const read = readTranslation(ctx, locale, files, record);
+    if (read?.story?.story) checkComponents(read.story.file, read.story.story.components);
+    if (read) record.translations.push(read.translation);
+  }
+  if (problems.length > count) return undefined;
   return { record, slugLine: frontmatter.slug === undefined ? undefined : index.yaml?.lineOf(['slug']) };
 }
 

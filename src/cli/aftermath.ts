@@ -30,6 +30,11 @@ const COMMANDS: Record<string, Command> = {
     summary: 'validate every incident and draw every diagram; exit 1 on any problem',
     load: () => import('./check.ts'),
   },
+  translations: {
+    synopsis: 'translations',
+    summary: 'translations behind their source (--stamp: mark one current)',
+    load: () => import('./translations.ts'),
+  },
   repro: {
     synopsis: 'repro [incident] [repro]',
     summary: 'run the repros, record their verdicts (--check: re-run and compare)',

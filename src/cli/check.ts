@@ -11,6 +11,7 @@ import { closeDiagramBrowser } from '../render/diagrams.ts';
 import { formatProblems } from '../schemas/problems.ts';
 import { contradictedFollowUps } from '../domain/follow-ups.ts';
 import { missingChromium } from '../render/chromium.ts';
+import { behindLines } from './translations.ts';
 
 export const USAGE = `usage: aftermath check
 
@@ -47,4 +48,10 @@ export async function run(args: string[]): Promise<void> {
     return;
   }
   console.log(`content OK: ${incidents.length} incident(s), ${diagrams.count} diagram(s) checked`);
+  // A translation behind its source is news, not a failure: the page says so too.
+  const behind = behindLines(incidents);
+  if (behind.length)
+    console.log(
+      `translations behind their source (npx aftermath translations):\n${behind.map((l) => `  ${l}`).join('\n')}`,
+    );
 }

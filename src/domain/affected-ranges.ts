@@ -69,15 +69,6 @@ export function affectedIntervals(outcomes: readonly [string, VersionOutcome][])
   return intervals;
 }
 
-/** An interval in words: `4.4.0 to 4.4.3 (fixed in 4.4.4)`. */
-export function intervalText(interval: AffectedInterval): string {
-  const span =
-    interval.introduced === interval.lastAffected
-      ? interval.introduced
-      : `${interval.introduced} to ${interval.lastAffected}`;
-  return interval.fixed ? `${span} (fixed in ${interval.fixed})` : `${span} (no later release ran unaffected)`;
-}
-
 /** A run of consecutive versions (in the matrix) on which the measurement and the advisory disagree. */
 export interface RangeDisagreement {
   /** `stated-only`: the advisory says affected, every cell ran clean; `measured-only`: the reverse. */

@@ -5,7 +5,7 @@
  * with only statements is "done (stated)". Pure: the archive reports bad references with
  * {@link followUpFindings}, the page, the export and `npx aftermath check` use {@link evaluateFollowUp}.
  */
-import type { Evidence, FollowUp, FollowUpKind, FollowUpStatus, VerdictEvidence } from '../schemas/actions.ts';
+import type { Evidence, FollowUp, FollowUpStatus, VerdictEvidence } from '../schemas/actions.ts';
 import type { History, HistoryItem } from '../schemas/history.ts';
 import type { ContentProblem } from '../schemas/problems.ts';
 import type { CellResult } from '../schemas/repro-results.ts';
@@ -63,35 +63,15 @@ export function locateFollowUps(
 
 export type FollowUpState = 'verified' | 'contradicted' | 'done-stated' | 'open' | 'in-progress' | 'wont-do';
 
-/** Every state, in the order lists and counts show them, with how pages name it. */
-export const FOLLOW_UP_STATES: readonly { state: FollowUpState; label: string; description: string }[] = [
-  { state: 'contradicted', label: 'contradicted', description: 'marked done, but its evidence does not hold' },
-  {
-    state: 'verified',
-    label: 'verified by evidence',
-    description: 'done, and every piece of evidence that can be checked holds',
-  },
-  {
-    state: 'done-stated',
-    label: 'done (stated)',
-    description: 'done according to a statement, with nothing the site can check',
-  },
-  { state: 'in-progress', label: 'in progress', description: 'being worked on' },
-  { state: 'open', label: 'open', description: 'not started' },
-  { state: 'wont-do', label: "won't do", description: 'decided against, with a reason' },
+/** Every state, in the order lists and counts show them (the catalogue names each: followUp.state.*). */
+export const FOLLOW_UP_STATES: readonly { state: FollowUpState }[] = [
+  { state: 'contradicted' },
+  { state: 'verified' },
+  { state: 'done-stated' },
+  { state: 'in-progress' },
+  { state: 'open' },
+  { state: 'wont-do' },
 ];
-
-export const FOLLOW_UP_KIND_LABELS: Readonly<Record<FollowUpKind, string>> = {
-  prevent: 'prevent',
-  detect: 'detect',
-  mitigate: 'mitigate',
-  process: 'process',
-  investigate: 'investigate',
-};
-
-export function stateLabel(state: FollowUpState): string {
-  return FOLLOW_UP_STATES.find((s) => s.state === state)!.label;
-}
 
 export interface EvidenceCheck {
   evidence: Evidence;

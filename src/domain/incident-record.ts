@@ -12,6 +12,7 @@ import type { ReproManifest } from '../schemas/repro.ts';
 import type { TimelineEntry } from '../schemas/timeline.ts';
 import type { LocatedFollowUp } from './follow-ups.ts';
 import type { Located } from './mdx-source.ts';
+import type { TranslationFrontmatter } from '../schemas/translation.ts';
 
 export interface IncidentRepro {
   id: string;
@@ -48,4 +49,25 @@ export interface IncidentRecord {
   /** Repro ids the story embeds with `<Repro id="…" />`; the others are shown after it. */
   embeddedRepros: string[];
   diagrams: Located<string>[];
+  /** Its translations (`index.<locale>.mdx`, `strings.<locale>.yaml`), one per locale that has one. */
+  translations: IncidentTranslation[];
+}
+
+/** A translation of an incident (src/domain/translation.ts says what it covers and what fell behind). */
+export interface IncidentTranslation {
+  locale: string;
+  /** `index.<locale>.mdx` relative to the project root, when the story is translated. */
+  file?: string;
+  frontmatter?: TranslationFrontmatter;
+  body?: string;
+  bodyLine?: number;
+  diagrams: Located<string>[];
+  /** `strings.<locale>.yaml`, when there is one. */
+  stringsFile?: string;
+  /** Source text → its translation. */
+  strings: Readonly<Record<string, string>>;
+  /** Parts of the source changed (or added) since the translation's stamp, by their source heading. */
+  changed: string[];
+  /** Human text of the YAML files with no translation (shown in the source language). */
+  untranslated: string[];
 }

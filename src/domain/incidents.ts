@@ -28,6 +28,8 @@ export function sortNewestFirst<T extends IncidentSummary>(incidents: readonly T
 export interface DurationSummary {
   /** `9 h`, or `unknown`. */
   text: string;
+  /** The span itself, when known. */
+  ms?: number;
   /** What the number measures, since postmortems rarely know every boundary. */
   basis: 'start to resolution' | 'impact window' | 'unknown';
 }
@@ -39,11 +41,11 @@ export interface DurationSummary {
 export function incidentDuration(incident: IncidentSummary): DurationSummary {
   const { started, resolved } = incident.frontmatter;
   const whole = durationBetween(started, resolved);
-  if (whole !== undefined) return { text: formatDuration(whole), basis: 'start to resolution' };
+  if (whole !== undefined) return { text: formatDuration(whole), ms: whole, basis: 'start to resolution' };
   const start = incident.timeline.find((e) => e.kind === 'impact-start')?.at;
   const end = incident.timeline.find((e) => e.kind === 'impact-end')?.at;
   const window = durationBetween(start, end);
-  if (window !== undefined) return { text: formatDuration(window), basis: 'impact window' };
+  if (window !== undefined) return { text: formatDuration(window), ms: window, basis: 'impact window' };
   return { text: 'unknown', basis: 'unknown' };
 }
 

@@ -11,6 +11,12 @@ import { formatDuration, type Instant } from './time.ts';
 export interface Moment {
   label: string;
   at: Instant;
+  /**
+   * What the label says, for pages in another language: a key moment from the frontmatter, or
+   * the report `opened` (of `subject`); a timeline entry or a release is named by `label` itself.
+   */
+  word?: 'started' | 'detected' | 'mitigated' | 'resolved' | 'opened';
+  subject?: string;
 }
 
 export interface Metric {
@@ -21,6 +27,8 @@ export interface Metric {
   value?: number;
   /** `9 h`, `6 d`, or `unknown`. */
   text: string;
+  /** Counted in whole days (a bound known only to the day). */
+  days?: boolean;
   from?: Moment;
   to?: Moment;
 }
@@ -31,14 +39,14 @@ const DAY = 86_400_000;
  * The span between two moments. When either is known only to the day, the span is counted in
  * whole days between the two calendar dates (UTC), since hours would be invented.
  */
-export function spanBetween(from: Instant, to: Instant): { ms: number; text: string } {
+export function spanBetween(from: Instant, to: Instant): { ms: number; text: string; days?: boolean } {
   if (from.precision === 'exact' && to.precision === 'exact') {
     const ms = to.ms - from.ms;
     return { ms, text: formatDuration(ms) };
   }
   const startOfDay = (i: Instant) => Math.floor(i.ms / DAY) * DAY;
   const days = Math.round((startOfDay(to) - startOfDay(from)) / DAY);
-  return { ms: days * DAY, text: `${days} d` };
+  return { ms: days * DAY, text: `${days} d`, days: true };
 }
 
 // Hour-scale metrics need exact times: an event known only to the day would invent hours.
@@ -59,17 +67,19 @@ function last(entries: readonly TimelineEntry[], kinds: readonly TimelineEntry['
 function metric(key: Metric['key'], label: string, definition: string, from?: Moment, to?: Moment): Metric {
   if (!from || !to) return { key, label, definition, text: 'unknown', from, to };
   const span = spanBetween(from.at, to.at);
-  return { key, label, definition, value: span.ms, text: span.text, from, to };
+  return { key, label, definition, value: span.ms, text: span.text, ...(span.days && { days: true }), from, to };
 }
 
 /** The key moments, from the frontmatter when known, else from the timeline's typed events. */
 export function keyMoments(fm: IncidentFrontmatter, timeline: readonly TimelineEntry[]) {
-  const own = (label: string, at: Instant | null): Moment | undefined => (at ? { label, at } : undefined);
+  const own = (label: string, word: Moment['word'], at: Instant | null): Moment | undefined =>
+    at ? { label, at, word } : undefined;
   return {
-    started: own('Started (frontmatter)', fm.started) ?? first(timeline, ['impact-start', 'trigger']),
-    detected: own('Detected (frontmatter)', fm.detected) ?? first(timeline, ['detected', 'investigating']),
-    mitigated: own('Mitigated (frontmatter)', fm.mitigated) ?? first(timeline, ['mitigated', 'monitoring']),
-    resolved: own('Resolved (frontmatter)', fm.resolved) ?? first(timeline, ['resolved']),
+    started: own('Started (frontmatter)', 'started', fm.started) ?? first(timeline, ['impact-start', 'trigger']),
+    detected: own('Detected (frontmatter)', 'detected', fm.detected) ?? first(timeline, ['detected', 'investigating']),
+    mitigated:
+      own('Mitigated (frontmatter)', 'mitigated', fm.mitigated) ?? first(timeline, ['mitigated', 'monitoring']),
+    resolved: own('Resolved (frontmatter)', 'resolved', fm.resolved) ?? first(timeline, ['resolved']),
   };
 }
 
@@ -93,7 +103,8 @@ export function reportToFixRelease(history: History): { report?: Moment; release
   for (const { issue, releases: shipped } of relevant) {
     if (shipped.length === 0) continue;
     const label = (item: HistoryItem) => historyLabel(item, historyKey(item, history.repository));
-    if (issue?.type === 'issue' && issue.opened) reports.push({ label: `${label(issue)} opened`, at: issue.opened });
+    if (issue?.type === 'issue' && issue.opened)
+      reports.push({ label: `${label(issue)} opened`, at: issue.opened, word: 'opened', subject: label(issue) });
     for (const release of shipped) {
       if (release?.type === 'release' && release.published)
         releases.push({ label: label(release), at: release.published });

@@ -13,8 +13,3 @@ const IMPACT: Record<Severity, StatuspageImpact> = {
 export function statuspageImpact(severity: Severity): StatuspageImpact {
   return IMPACT[severity];
 }
-
-/** A label that carries the meaning in words, so colour is never the only signal. */
-export function severityLabel(severity: Severity): string {
-  return `${severity} · ${IMPACT[severity]}`;
-}

@@ -203,25 +203,47 @@ export function zoneAbbreviation(ms: number, zone: string): string {
   return offset.replace(/^GMT/, 'UTC');
 }
 
-/** `20 March 2023`, for prose and cards. */
-export function formatLongDate(instant: Instant, zone: string): string {
+/** `20 March 2023` (in `lang`: `2023年3月20日`), for prose and cards. */
+export function formatLongDate(instant: Instant, zone: string, lang = 'en-GB'): string {
   // A date-only value is stored as midnight UTC; formatting it in UTC keeps its calendar day.
   const tz = instant.precision === 'day' ? 'UTC' : zone;
-  return formatter(tz, { day: 'numeric', month: 'long', year: 'numeric' }, 'en-GB').format(instant.ms);
+  return formatter(tz, { day: 'numeric', month: 'long', year: 'numeric' }, lang === 'en' ? 'en-GB' : lang).format(
+    instant.ms,
+  );
 }
 
 /** A duration in words a reader scans quickly: `9 h`, `2 d 4 h`, `45 min`, `30 s`. */
 export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) return 'unknown';
-  if (ms < 60_000) return `${Math.round(ms / 1000)} s`;
+  const parts = durationParts(ms);
+  return parts ? parts.map((p) => `${p.n} ${p.unit}`).join(' ') : 'unknown';
+}
+
+/**
+ * A duration as the one or two units a reader needs: seconds under a minute, minutes under an
+ * hour, hours (and minutes) under two days, then days (and hours). Undefined when not a duration.
+ */
+export function durationParts(ms: number): { n: number; unit: 's' | 'min' | 'h' | 'd' }[] | undefined {
+  if (!Number.isFinite(ms) || ms < 0) return undefined;
+  if (ms < 60_000) return [{ n: Math.round(ms / 1000), unit: 's' }];
   const minutes = Math.round(ms / 60_000);
-  if (minutes < 60) return `${minutes} min`;
+  if (minutes < 60) return [{ n: minutes, unit: 'min' }];
   const hours = Math.floor(minutes / 60);
   const rest = minutes % 60;
-  if (hours < 48) return rest ? `${hours} h ${rest} min` : `${hours} h`;
+  if (hours < 48)
+    return rest
+      ? [
+          { n: hours, unit: 'h' },
+          { n: rest, unit: 'min' },
+        ]
+      : [{ n: hours, unit: 'h' }];
   const days = Math.floor(hours / 24);
   const h = hours % 24;
-  return h ? `${days} d ${h} h` : `${days} d`;
+  return h
+    ? [
+        { n: days, unit: 'd' },
+        { n: h, unit: 'h' },
+      ]
+    : [{ n: days, unit: 'd' }];
 }
 
 /** The span between two instants, or undefined when either is unknown or only a date. */

@@ -30,8 +30,18 @@ export interface TimelineItem {
   components: TimelineEntry['components'];
   /** History keys this entry is about (for a history event, its own key first). */
   refs: string[];
-  /** For history events: the item's type and outcome, for styling. */
-  item?: { key: string; type: HistoryItem['type']; outcome?: HistoryItem['outcome'] };
+  /**
+   * For history events: the item's type and outcome (for styling), how it is named (`Issue #2579`)
+   * and its own title, which pages in another language keep as written.
+   */
+  item?: {
+    key: string;
+    type: HistoryItem['type'];
+    outcome?: HistoryItem['outcome'];
+    label: string;
+    title: string;
+    tag?: string;
+  };
   backfilled: boolean;
 }
 
@@ -94,7 +104,14 @@ export function historyEvents(item: HistoryItem, mainRepo?: string): TimelineIte
             confidenceNote: item.note,
             components: [],
             refs: [key],
-            item: { key, type: item.type, outcome: item.outcome },
+            item: {
+              key,
+              type: item.type,
+              outcome: item.outcome,
+              label,
+              title: item.title,
+              tag: item.type === 'release' ? item.tag : undefined,
+            },
             backfilled: false,
           } satisfies TimelineItem,
         ]

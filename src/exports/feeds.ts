@@ -18,7 +18,8 @@ import { escapeHtml } from '../domain/text.ts';
 import { incidentPageUrl, siteRoot, type ExportableIncident } from './incident-json.ts';
 import { incidentDate, sortNewestFirst } from '../domain/incidents.ts';
 import { renderSafeMarkdown } from './safe-markdown.ts';
-import { severityLabel } from '../domain/severity.ts';
+import { english, type Translator } from '../i18n/catalogue.ts';
+import { severityWords } from '../i18n/format.ts';
 import { mergeTimeline, type TimelineItem } from '../domain/timeline.ts';
 import { siteFollowUps, type FollowUpIncident, type SiteFollowUp } from '../view/follow-ups-view.ts';
 import { regressionRows, type RegressionView } from '../view/regressions-view.ts';
@@ -39,20 +40,19 @@ export const FEED_CONTENT_TYPES: Readonly<Record<FeedFormat, string>> = {
   json: 'application/feed+json; charset=utf-8',
 };
 
-const FEED_TITLES: Readonly<Record<FeedName, string>> = {
-  incidents: 'incidents',
-  updates: 'status updates',
-  'follow-ups': 'follow-up status',
-};
 const FORMAT_TITLES: Readonly<Record<FeedFormat, string>> = { atom: 'Atom', rss: 'RSS', json: 'JSON Feed' };
 
 /** Every feed as a page's `<link rel="alternate">` announces it, under the site's base path. */
-export function feedAlternates(base: string, siteName = 'Aftermath'): { href: string; type: string; title: string }[] {
+export function feedAlternates(
+  base: string,
+  siteName = 'Aftermath',
+  t: Translator = english,
+): { href: string; type: string; title: string }[] {
   return (Object.keys(FEED_PATHS) as FeedName[]).flatMap((name) =>
     (Object.keys(FEED_PATHS[name]) as FeedFormat[]).map((format) => ({
       href: base + FEED_PATHS[name][format],
       type: FEED_CONTENT_TYPES[format].split(';')[0]!,
-      title: `${siteName}: ${FEED_TITLES[name]} (${FORMAT_TITLES[format]})`,
+      title: `${t(`feed.${name}.title`, { site: siteName })} (${FORMAT_TITLES[format]})`,
     })),
   );
 }
@@ -106,6 +106,8 @@ export interface FeedEntry {
 /** A feed before serialization: every text is plain or already sanitized, every link absolute. */
 export interface FeedDocument {
   title: string;
+  /** BCP 47: the language of the feed's own words (`en`, `zh-CN`). */
+  language: string;
   description: string;
   /** The site's home page. */
   home: string;
@@ -129,10 +131,6 @@ function feedLinks(root: string, name: FeedName): Record<FeedFormat, string> {
   return { atom: root + paths.atom, rss: root + paths.rss, json: root + paths.json };
 }
 
-function words(value: string): string {
-  return value.replace(/_/g, ' ');
-}
-
 function capitalized(value: string): string {
   return value.charAt(0).toUpperCase() + value.slice(1);
 }
@@ -148,6 +146,7 @@ export function incidentsFeed(
   incidents: readonly ExportableIncident[],
   root: string,
   siteName = 'Aftermath',
+  t: Translator = english,
 ): FeedDocument {
   const dated = sortNewestFirst(incidents.filter((incident) => incidentDate(incident))).slice(0, FEED_LIMITS.incidents);
   const entries = dated.map((incident): FeedEntry => {
@@ -156,8 +155,8 @@ export function incidentsFeed(
     const url = incidentPageUrl(root, incident.slug);
     const contentHtml = [
       `<p>${escapeHtml(fm.summary)}</p>`,
-      `<p><strong>Impact:</strong> ${escapeHtml(fm.impact)}</p>`,
-      `<p><strong>Severity:</strong> ${escapeHtml(severityLabel(fm.severity))}. <strong>Status:</strong> ${escapeHtml(fm.status)}.</p>`,
+      `<p><strong>${escapeHtml(t('feed.impact'))}</strong> ${escapeHtml(fm.impact)}</p>`,
+      `<p><strong>${escapeHtml(t('feed.severity'))}</strong> ${escapeHtml(severityWords(t, fm.severity))}${escapeHtml(t('followUps.sentenceEnd'))} <strong>${escapeHtml(t('header.status'))}</strong> ${escapeHtml(t(`header.status.${fm.status}`))}${escapeHtml(t('followUps.sentenceEnd'))}</p>`,
     ].join('\n');
     return {
       id: url,
@@ -171,8 +170,9 @@ export function incidentsFeed(
     };
   });
   return {
-    title: `${siteName}: incidents`,
-    description: 'Incident postmortems, newest first.',
+    title: t('feed.incidents.title', { site: siteName }),
+    language: t.lang,
+    description: t('feed.incidents.description'),
     home: root,
     links: feedLinks(root, 'incidents'),
     author: { name: siteName, url: root },
@@ -181,25 +181,25 @@ export function incidentsFeed(
   };
 }
 
-function componentChangesHtml(changes: TimelineEntry['components']): string {
+function componentChangesHtml(changes: TimelineEntry['components'], t: Translator): string {
   if (changes.length === 0) return '';
   const rows = changes.map(
     (c) =>
-      `<li>${escapeHtml(c.name)}: ${c.from ? `${escapeHtml(words(c.from))} → ` : ''}${escapeHtml(words(c.to))}</li>`,
+      `<li>${escapeHtml(c.name)}: ${c.from ? `${escapeHtml(t(`component.${c.from}`))} → ` : ''}${escapeHtml(t(`component.${c.to}`))}</li>`,
   );
   return `<ul>\n${rows.join('\n')}\n</ul>`;
 }
 
 /** The closing line of an update or a regression: which incident, linked, and how severe. */
-function incidentLine(incident: ExportableIncident, root: string): string {
+function incidentLine(incident: ExportableIncident, root: string, t: Translator): string {
   const fm = incident.frontmatter;
-  return `<p>Incident: <a href="${escapeHtml(incidentPageUrl(root, incident.slug))}">${escapeHtml(fm.title)}</a> (${escapeHtml(severityLabel(fm.severity))})</p>`;
+  return `<p>${escapeHtml(t('feed.incident'))} <a href="${escapeHtml(incidentPageUrl(root, incident.slug))}">${escapeHtml(fm.title)}</a> (${escapeHtml(severityWords(t, fm.severity))})</p>`;
 }
 
-function updateEntry(incident: ExportableIncident, item: TimelineItem, root: string): FeedEntry {
+function updateEntry(incident: ExportableIncident, item: TimelineItem, root: string, t: Translator): FeedEntry {
   const fm = incident.frontmatter;
   const url = `${incidentPageUrl(root, incident.slug)}#${item.id}`;
-  const status = escapeHtml(capitalized(item.kind));
+  const status = escapeHtml(capitalized(t(`timeline.kind.${item.kind}`)));
   // A title such as "Resolved" only restates the status; saying it twice reads as a glitch.
   const restatesStatus = item.title.trim().toLowerCase() === item.kind;
   const contentHtml = [
@@ -207,8 +207,8 @@ function updateEntry(incident: ExportableIncident, item: TimelineItem, root: str
       ? `<p><strong>${status}</strong></p>`
       : `<p><strong>${status}:</strong> ${escapeHtml(item.title)}</p>`,
     item.body?.trim() ? renderSafeMarkdown(item.body).trim() : '',
-    componentChangesHtml(item.components),
-    incidentLine(incident, root),
+    componentChangesHtml(item.components, t),
+    incidentLine(incident, root, t),
   ].filter(Boolean);
   return {
     id: url,
@@ -222,18 +222,23 @@ function updateEntry(incident: ExportableIncident, item: TimelineItem, root: str
 }
 
 /** A re-run contradicted a recorded verdict: news for everyone who relied on it. */
-function regressionEntry(incident: ExportableIncident, regression: RegressionView, root: string): FeedEntry {
+function regressionEntry(
+  incident: ExportableIncident,
+  regression: RegressionView,
+  root: string,
+  t: Translator,
+): FeedEntry {
   const fm = incident.frontmatter;
   const page = incidentPageUrl(root, incident.slug);
   const url = `${page}#repro-${regression.reproId}`;
   return {
     id: `${url}/regression/${regression.detectedAt}`,
     link: url,
-    title: `${fm.title}: regression in "${regression.reproTitle}"`,
+    title: t('feed.regressionTitle', { incident: fm.title, repro: regression.reproTitle }),
     date: new Date(regression.detectedAt),
     contentHtml: [
-      `<p><strong>Regression:</strong> ${escapeHtml(regression.text)}</p>`,
-      incidentLine(incident, root),
+      `<p><strong>${escapeHtml(t('feed.regression'))}</strong> ${escapeHtml(regression.text)}</p>`,
+      incidentLine(incident, root, t),
     ].join('\n'),
     categories: [{ term: 'regression' }, { term: fm.severity }],
     authors: [],
@@ -252,26 +257,28 @@ export function updatesFeed(
   incidents: readonly ExportableIncident[],
   root: string,
   siteName = 'Aftermath',
+  t: Translator = english,
 ): FeedDocument {
   const updates = incidents.flatMap((incident) =>
     mergeTimeline(incident.timeline, incident.history, incident.frontmatter.timezone)
       .filter((item) => item.source === 'status-page')
-      .map((item, index) => ({ incident, ms: item.at.ms, index, entry: () => updateEntry(incident, item, root) })),
+      .map((item, index) => ({ incident, ms: item.at.ms, index, entry: () => updateEntry(incident, item, root, t) })),
   );
   const regressions = incidents.flatMap((incident) =>
     regressionRows(incident.repros ?? []).map((regression, index) => ({
       incident,
       ms: Date.parse(regression.detectedAt),
       index,
-      entry: () => regressionEntry(incident, regression, root),
+      entry: () => regressionEntry(incident, regression, root, t),
     })),
   );
   const all = [...updates, ...regressions];
   all.sort((a, b) => b.ms - a.ms || a.incident.slug.localeCompare(b.incident.slug) || b.index - a.index);
   const entries = all.slice(0, FEED_LIMITS.updates).map((u) => u.entry());
   return {
-    title: `${siteName}: status updates`,
-    description: 'Status-page updates, and reproductions whose recorded verdict a re-run contradicted, newest first.',
+    title: t('feed.updates.title', { site: siteName }),
+    language: t.lang,
+    description: t('feed.updates.description'),
     home: root,
     links: feedLinks(root, 'updates'),
     author: { name: siteName, url: root },
@@ -280,7 +287,7 @@ export function updatesFeed(
   };
 }
 
-function followUpEntry(followUp: SiteFollowUp & { since: string }, root: string): FeedEntry {
+function followUpEntry(followUp: SiteFollowUp & { since: string }, root: string, t: Translator): FeedEntry {
   const page = incidentPageUrl(root, followUp.incident.slug);
   const url = `${page}#${followUp.anchor}`;
   const evidence = followUp.evidence.map(
@@ -293,10 +300,10 @@ function followUpEntry(followUp: SiteFollowUp & { since: string }, root: string)
     title: `${followUp.incident.title}: ${followUp.title}: ${followUp.stateLabel}`,
     date: new Date(`${followUp.since}T00:00:00Z`),
     contentHtml: [
-      `<p><strong>${escapeHtml(followUp.stateLabel)}</strong> since ${escapeHtml(followUp.since)} · ${escapeHtml(followUp.kind)} · owner: ${escapeHtml(followUp.owner)}</p>`,
+      `<p><strong>${escapeHtml(followUp.stateLabel)}</strong> ${escapeHtml(t('followUp.since', { day: followUp.since }))} · ${escapeHtml(followUp.kindLabel)} · ${escapeHtml(t('feed.owner', { owner: followUp.owner }))}</p>`,
       ...followUp.reasons.map((r) => `<p>${escapeHtml(r)}</p>`),
       evidence.length ? `<ul>\n${evidence.join('\n')}\n</ul>` : '',
-      `<p>Incident: <a href="${escapeHtml(page)}">${escapeHtml(followUp.incident.title)}</a></p>`,
+      `<p>${escapeHtml(t('feed.incident'))} <a href="${escapeHtml(page)}">${escapeHtml(followUp.incident.title)}</a></p>`,
     ]
       .filter(Boolean)
       .join('\n'),
@@ -314,15 +321,17 @@ export function followUpsFeed(
   root: string,
   today: number,
   siteName = 'Aftermath',
+  t: Translator = english,
 ): FeedDocument {
-  const dated = siteFollowUps(incidents, today, root).filter(
+  const dated = siteFollowUps(incidents, today, root, t).filter(
     (f): f is SiteFollowUp & { since: string } => f.since !== undefined,
   );
   dated.sort((a, b) => b.since.localeCompare(a.since) || a.incident.slug.localeCompare(b.incident.slug));
-  const entries = dated.slice(0, FEED_LIMITS['follow-ups']).map((f) => followUpEntry(f, root));
+  const entries = dated.slice(0, FEED_LIMITS['follow-ups']).map((f) => followUpEntry(f, root, t));
   return {
-    title: `${siteName}: follow-up status`,
-    description: "Follow-ups' status as their evidence decides it (verified, contradicted, open …), newest first.",
+    title: t('feed.follow-ups.title', { site: siteName }),
+    language: t.lang,
+    description: t('feed.follow-ups.description'),
     home: root,
     links: feedLinks(root, 'follow-ups'),
     author: { name: siteName, url: root },
@@ -345,7 +354,7 @@ function libraryFeed(doc: FeedDocument, format: 'atom' | 'rss'): Feed {
     title: doc.title,
     description: doc.description,
     link: doc.home,
-    language: 'en',
+    language: doc.language,
     updated: doc.updated,
     generator: 'Aftermath',
     feedLinks: doc.links,
@@ -390,7 +399,7 @@ export function jsonFeed(doc: FeedDocument): string {
     home_page_url: doc.home,
     feed_url: doc.links.json,
     description: doc.description,
-    language: 'en',
+    language: doc.language,
     authors: authors([doc.author]),
     items: doc.entries.map((entry) => ({
       id: entry.id,

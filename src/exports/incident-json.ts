@@ -71,7 +71,9 @@ function exportMetric(metric: Metric): MetricExport {
 }
 
 function exportTimelineItem(item: TimelineItem): TimelineItemExport {
-  return { ...item, at: exportInstant(item.at) };
+  // A history event's naming parts are for the pages; its title already says them.
+  const history = item.item && { key: item.item.key, type: item.item.type, outcome: item.item.outcome };
+  return { ...item, at: exportInstant(item.at), ...(history && { item: history }) };
 }
 
 function exportHistoryItem(item: HistoryItem): HistoryItemExport {

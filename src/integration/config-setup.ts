@@ -20,12 +20,12 @@ import { aftermathRoutes } from './routes.ts';
 import type { SiteBuild } from './site-build.ts';
 import { siteSetupProblems } from './site-setup.ts';
 import { stopWith } from './stop.ts';
-import { virtualModules } from './virtual-modules.ts';
+import { joinBase, virtualModules } from './virtual-modules.ts';
 
 type ConfigSetup = Parameters<NonNullable<AstroIntegration['hooks']['astro:config:setup']>>[0];
 
 /** The chunks Astro makes of the <script>s in Aftermath's components (one per component that has one). */
-const AFTERMATH_SCRIPT_CHUNK = /(^|\/)(Base|search|ReproRunControls)\.astro_astro_type_script_/;
+const AFTERMATH_SCRIPT_CHUNK = /(^|\/)(Base|SearchPage|ReproRunControls)\.astro_astro_type_script_/;
 
 export function setUpSite(build: SiteBuild, optionsError: string | undefined, setup: ConfigSetup): void {
   const { config, updateConfig, injectRoute, command, logger } = setup;
@@ -35,7 +35,7 @@ export function setUpSite(build: SiteBuild, optionsError: string | undefined, se
   const notReady = siteSetupProblems(build.root, config.srcDir, options);
   if (notReady.length > 0)
     stopWith(logger, `aftermath: the site is not set up yet\n${notReady.map((p) => `  ${p}`).join('\n')}`);
-  for (const route of aftermathRoutes(options.base)) injectRoute(route);
+  for (const route of aftermathRoutes(options.base, options.locales.length)) injectRoute(route);
   const chromium = checkArchive(build, setup);
   if (command === 'dev')
     injectRoute({
@@ -120,6 +120,8 @@ function incidentsProcessor(
   const processor = markdownProcessor(build.root, {
     allowCode: build.options.allowMdxCode,
     components,
+    locales: build.options.locales,
+    base: joinBase(config.base, build.options.base),
     onProblem(problem) {
       build.renderProblems.push(problem);
       // A missing Chromium was said once at start-up; every diagram would say it again.
@@ -130,7 +132,13 @@ function incidentsProcessor(
   const hadProblem = (file: string) => build.renderProblems.some((p) => p.file === relative(build.root, file));
   return incidentsOnly(
     config.markdown.processor,
-    command === 'build' ? cachedMdxProcessor(processor, { hadProblem, stats: build.mdxStats }) : processor,
+    command === 'build'
+      ? cachedMdxProcessor(processor, {
+          hadProblem,
+          stats: build.mdxStats,
+          settings: JSON.stringify([build.options.locales, joinBase(config.base, build.options.base)]),
+        })
+      : processor,
     join(build.root, build.options.incidents),
   );
 }

@@ -15,6 +15,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright';
 import type { IncidentRecord } from '../domain/incident-record.ts';
+import type { IncidentEdition } from './editions.ts';
 import type { ChromiumPool } from '../render/chromium-pool.ts';
 import { cacheKey, diskCache } from '../render/disk-cache.ts';
 import { MIN_LABEL_PX, smallestLabels } from '../render/label-size.ts';
@@ -191,6 +192,8 @@ export interface ReadabilityResult {
 
 interface BuiltPage {
   incident: IncidentRecord;
+  /** Its folder under the base: `incidents/<slug>`, `zh-cn/incidents/<slug>`. */
+  page: string;
   html: string;
   layout: string;
   diagrams: PageDiagram[];
@@ -198,13 +201,13 @@ interface BuiltPage {
 
 export async function checkDiagramReadability(
   pool: ChromiumPool,
-  incidents: readonly IncidentRecord[],
+  editions: readonly IncidentEdition[],
   site: BuiltSite,
 ): Promise<ReadabilityResult> {
-  const pages = incidents.flatMap((incident): BuiltPage[] => {
+  const pages = editions.flatMap(({ incident, page }): BuiltPage[] => {
     try {
-      const html = readFileSync(join(site.dir, 'incidents', incident.slug, 'index.html'), 'utf8');
-      return [{ incident, html, layout: pageLayout(site.dist, html), diagrams: pageDiagrams(html) }];
+      const html = readFileSync(join(site.dir, page, 'index.html'), 'utf8');
+      return [{ incident, page, html, layout: pageLayout(site.dist, html), diagrams: pageDiagrams(html) }];
     } catch {
       return [];
     }
@@ -223,9 +226,9 @@ export async function checkDiagramReadability(
     for (const pageWidth of CHECKED_WIDTHS) {
       // Where a stylesheet sizes a kind of figure otherwise than the model, measure the page itself.
       const measured = page.diagrams.some((d) => !columns.of(page.layout, d.figure, pageWidth))
-        ? await measurePage(pool, site, page.incident.slug, pageWidth)
+        ? await measurePage(pool, site, page.page, pageWidth)
         : undefined;
-      if (measured) measuredPages.add(page.incident.slug);
+      if (measured) measuredPages.add(page.page);
       for (const diagram of page.diagrams) {
         if (pageWidth === CHECKED_WIDTHS[0]) result.diagrams++;
         const column = columns.of(page.layout, diagram.figure, pageWidth);
@@ -233,7 +236,7 @@ export async function checkDiagramReadability(
         if (!drawn || drawn.px >= MIN_LABEL_PX) continue;
         const source = sources.find((d) => d.prefix === diagram.id);
         result.problems.push({
-          file: source?.file ?? `dist${site.base}incidents/${page.incident.slug}/index.html`,
+          file: source?.file ?? `dist${site.base}${page.page}/index.html`,
           line: source?.line,
           message: `diagram "${diagram.id}" draws its smallest label at ${drawn.px.toFixed(1)} px on a ${pageWidth} px wide page (drawn ${drawn.width} px wide); labels must be at least ${MIN_LABEL_PX} px. Shorten its labels or split it; Aftermath lets a diagram scroll rather than shrink, so this usually means its own text is set smaller than ${MIN_LABEL_PX} px.`,
         });
@@ -245,9 +248,9 @@ export async function checkDiagramReadability(
 }
 
 /** Every diagram of a built page, measured where the page draws it (../render/label-size.ts). */
-export function measurePage(pool: ChromiumPool, site: BuiltSite, slug: string, width: number) {
+export function measurePage(pool: ChromiumPool, site: BuiltSite, pagePath: string, width: number) {
   return pool.run(distPage(site.dist, { viewport: { width, height: 900 } }), async (page) => {
-    await page.goto(incidentPageAddress(site, slug), { waitUntil: 'load' });
+    await page.goto(incidentPageAddress(site, pagePath), { waitUntil: 'load' });
     return page.evaluate(smallestLabels, 'figure.diagram svg[id]');
   });
 }
@@ -278,15 +281,15 @@ async function columnsFor(pool: ChromiumPool, site: BuiltSite, pages: readonly B
           continue;
         }
         found.set(key, null); // measured below, on this page
-        const visit = wanted.get(`${page.incident.slug}\0${width}`) ?? { page, width, figures: new Set() };
+        const visit = wanted.get(`${page.page}\0${width}`) ?? { page, width, figures: new Set() };
         visit.figures.add(figure);
-        wanted.set(`${page.incident.slug}\0${width}`, visit);
+        wanted.set(`${page.page}\0${width}`, visit);
       }
   await Promise.all(
     [...wanted.values()].map(async ({ page, width, figures }) => {
       const kinds = [...figures];
       const samples = await pool.run(distPage(site.dist, { viewport: { width, height: 900 } }), async (browserPage) => {
-        await browserPage.goto(incidentPageAddress(site, page.incident.slug), { waitUntil: 'load' });
+        await browserPage.goto(incidentPageAddress(site, page.page), { waitUntil: 'load' });
         return measureColumns(browserPage, kinds);
       });
       kinds.forEach((figure, i) => {

@@ -25,8 +25,8 @@ export function builtSite(dist: string, base: string): BuiltSite {
 }
 
 /** The address an incident's built page is opened at. */
-export function incidentPageAddress(site: BuiltSite, slug: string): string {
-  return `${DIST_ORIGIN}${site.base}incidents/${slug}/`;
+export function incidentPageAddress(site: BuiltSite, page: string): string {
+  return `${DIST_ORIGIN}${site.base}${page}/`;
 }
 
 const TYPES: Record<string, string> = {

@@ -10,18 +10,22 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright';
 import { incidentAsOf } from '../domain/incidents.ts';
-import type { IncidentRecord } from '../domain/incident-record.ts';
+import { english, type Translator } from '../i18n/catalogue.ts';
+import type { IncidentEdition } from './editions.ts';
 import type { ChromiumPool } from '../render/chromium-pool.ts';
 import { cacheKey, codeVersion, diskCache } from '../render/disk-cache.ts';
+import { installedFonts } from '../render/chromium.ts';
 import { pageFingerprint } from './diagram-readability.ts';
 import { distPage, incidentPageAddress, type BuiltSite } from './dist-browser.ts';
 import { escapeHtml } from '../domain/text.ts';
 
 /** The footer Chromium prints on every page: where the document comes from, as of when, page n of m. */
-export function pdfFooter(source: string, asOf: string | undefined): string {
+export function pdfFooter(source: string, asOf: string | undefined, t: Translator = english): string {
+  // Chromium fills in the two numbers; the words around them are the page's.
+  const [before, between, after] = t('pdf.pageOf').split(/\{(?:page|pages)\}/);
   return `<div style="font: 8px system-ui, sans-serif; color: #4f5863; width: 100%; margin: 0 12mm; display: flex; justify-content: space-between; gap: 8mm">
-  <span>${escapeHtml(source)}${asOf ? ` · as of ${escapeHtml(asOf)}` : ''}</span>
-  <span style="white-space: nowrap">Page <span class="pageNumber"></span> of <span class="totalPages"></span></span>
+  <span>${escapeHtml(source)}${asOf ? escapeHtml(t('pdf.asOf', { day: asOf })) : ''}</span>
+  <span style="white-space: nowrap">${escapeHtml(before ?? '')}<span class="pageNumber"></span>${escapeHtml(between ?? '')}<span class="totalPages"></span>${escapeHtml(after ?? '')}</span>
 </div>`;
 }
 
@@ -50,7 +54,7 @@ export interface PdfStats {
 
 export async function renderIncidentPdfs(
   pool: ChromiumPool,
-  incidents: readonly IncidentRecord[],
+  editions: readonly IncidentEdition[],
   site: BuiltSite,
 ): Promise<PdfStats> {
   const cache = diskCache('pdf', 'pdf');
@@ -58,16 +62,15 @@ export async function renderIncidentPdfs(
   const kind = distPage(site.dist, { viewport: { width: 1280, height: 900 }, colorScheme: 'light' });
   const stats: PdfStats = { printed: 0, cached: 0, files: [] };
   await Promise.all(
-    incidents.map(async (incident) => {
-      const pageFile = join(site.dir, 'incidents', incident.slug, 'index.html');
+    editions.map(async ({ incident, page, t }) => {
+      const pageFile = join(site.dir, page, 'index.html');
       if (!existsSync(pageFile)) return;
       const html = readFileSync(pageFile, 'utf8');
       // The page's public address when the site has one, else its path.
-      const source =
-        /<link rel="canonical" href="([^"]+)"/.exec(html)?.[1] ?? `${site.base}incidents/${incident.slug}/`;
-      const footer = pdfFooter(source, incidentAsOf(incident));
-      const key = cacheKey('incident-pdf-2', version, pageFingerprint(site.dist, html), footer);
-      const target = join(site.dir, 'incidents', `${incident.slug}.pdf`);
+      const source = /<link rel="canonical" href="([^"]+)"/.exec(html)?.[1] ?? `${site.base}${page}/`;
+      const footer = pdfFooter(source, incidentAsOf(incident), t);
+      const key = cacheKey('incident-pdf-2', version, installedFonts(), pageFingerprint(site.dist, html), footer);
+      const target = join(site.dir, `${page}.pdf`);
       stats.files.push(target);
       if (cache.has(key)) {
         cache.placeAt(key, target);
@@ -76,7 +79,7 @@ export async function renderIncidentPdfs(
       }
       const pdf = await pool.run(
         kind,
-        (page) => printOn(page, incidentPageAddress(site, incident.slug), footer),
+        (browserPage) => printOn(browserPage, incidentPageAddress(site, page), footer),
         'PDFs are printed with it',
       );
       cache.write(key, pdf);

@@ -11,6 +11,7 @@ import rehypeAutolinkHeadings from 'rehype-autolink-headings';
 import rehypeExternalLinks from 'rehype-external-links';
 import type { ContentProblem } from '../schemas/problems.ts';
 import rehypeCode from './rehype-code.ts';
+import type { LocaleDefinition } from '../i18n/registry.ts';
 import rehypeDiagrams from './rehype-diagrams.ts';
 import remarkContentGuard from './remark-content-guard.ts';
 import type { MdxComponent } from '../archive/mdx/component.ts';
@@ -24,9 +25,13 @@ export interface MarkdownOptions {
   /** The components an incident may use. */
   components: readonly Pick<MdxComponent, 'name'>[];
   onProblem(problem: ContentProblem): void;
+  /** The site's locales, for the words a translated story's diagrams are linked with. */
+  locales?: readonly LocaleDefinition[];
+  /** The path of Aftermath's pages, for the diagrams' links to their files. */
+  base?: string;
 }
 
-export function markdownProcessor(root: string, { allowCode, components, onProblem }: MarkdownOptions) {
+export function markdownProcessor(root: string, { allowCode, components, onProblem, locales, base }: MarkdownOptions) {
   return unified({
     remarkPlugins: [[remarkContentGuard, { root, allowCode, components, onProblem }]],
     rehypePlugins: [
@@ -41,7 +46,7 @@ export function markdownProcessor(root: string, { allowCode, components, onProbl
           content: { type: 'text', value: '#' },
         },
       ],
-      [rehypeDiagrams, { root, onProblem }],
+      [rehypeDiagrams, { root, onProblem, locales, base }],
       // An off-site link in the story opens like every other on the site: no opener, no referrer.
       [rehypeExternalLinks, { rel: ['noopener', 'noreferrer'] }],
     ],

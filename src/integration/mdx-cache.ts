@@ -34,6 +34,8 @@ export interface MdxCacheOptions {
    * compiles overlap, and a compile waits for its diagrams, so this is wall time, not work.
    */
   stats: MdxStats;
+  /** What else the compiled output depends on that is not code: the site's catalogues, for one. */
+  settings?: string;
 }
 
 /** Bumped when what an entry holds changes shape. */
@@ -50,7 +52,7 @@ export function cachedMdxProcessor(processor: Processor, options: MdxCacheOption
       const cache = diskCache('mdx', 'json');
       // Functions in the options (Shiki transformers, say) do not survive JSON; they are code,
       // and code changes are covered by the version, or by the packages they come from.
-      const settings = JSON.stringify({ shared, mdx: { ...mdx, srcDir: mdx.srcDir?.href } });
+      const settings = JSON.stringify({ shared, mdx: { ...mdx, srcDir: mdx.srcDir?.href }, site: options.settings });
       return {
         async process(content, filePath, frontmatter) {
           const key = cacheKey(ENTRY_VERSION, version, settings, filePath, JSON.stringify(frontmatter), content);

@@ -12,11 +12,17 @@ import type { ContentProblem } from '../schemas/problems.ts';
 import { renderDiagram } from '../render/diagrams.ts';
 import { fencedCode, textOf } from './rehype-code.ts';
 import { openDiagramLink } from '../view/diagram-files.ts';
+import { makeTranslator } from '../i18n/catalogue.ts';
+import type { LocaleDefinition } from '../i18n/registry.ts';
 
 export interface RehypeDiagramsOptions {
   /** Project root, to report files relative to it. */
   root: string;
   onProblem(problem: ContentProblem): void;
+  /** The site's locales: a translated story (`index.<locale>.mdx`) says its link in its language. */
+  locales?: readonly LocaleDefinition[];
+  /** The path of Aftermath's pages (Astro's base and Aftermath's), where the diagram files are. */
+  base?: string;
 }
 
 interface Found {
@@ -40,6 +46,9 @@ export default function rehypeDiagrams(options: RehypeDiagramsOptions) {
   return async (tree: Root, file: { path?: string }) => {
     const found: Found[] = [];
     collect(tree, found);
+    const code = /index\.([a-z0-9-]+)\.mdx$/.exec(file.path ?? '')?.[1];
+    const locale = options.locales?.find((l, i) => i > 0 && l.code === code);
+    const t = locale ? makeTranslator(locale.code, locale.lang, locale.strings) : undefined;
     await Promise.all(
       found.map(async (f, i) => {
         let replacement: Element;
@@ -55,7 +64,7 @@ export default function rehypeDiagrams(options: RehypeDiagramsOptions) {
           // In MDX the SVG goes in as one string (Astro's `set:html`): as a tree of hundreds of
           // elements it would be compiled into JSX, which makes every page's module large and slow.
           // After the SVG, the link that opens it on its own at full size (see view/diagram-files.ts).
-          const html = svg + openDiagramLink({ source: f.source, prefix: `mermaid-${i}` });
+          const html = svg + openDiagramLink({ source: f.source, prefix: `mermaid-${i}` }, options.base ?? '/', t);
           if (file.path?.endsWith('.mdx')) replacement.properties['set:html'] = html;
           else replacement.children = fromHtmlIsomorphic(html, { fragment: true }).children as ElementContent[];
         } catch (error) {

@@ -10,8 +10,8 @@ interface AftermathRoute {
   path: string;
   /** Relative to src/routes/. */
   entrypoint: string;
-  /** Injected only when the option is on. */
-  when?: 'rootOfSite';
+  /** Injected only when the option is on: the site is Aftermath's alone; it has several locales. */
+  when?: 'rootOfSite' | 'locales';
 }
 
 const ROUTES: AftermathRoute[] = [
@@ -37,11 +37,23 @@ const ROUTES: AftermathRoute[] = [
   { path: 'favicon.svg', entrypoint: 'favicon.svg.ts' },
   // A static host serves one 404 page for the whole site: Aftermath's only when the site is its own.
   { path: '404', entrypoint: '404.astro', when: 'rootOfSite' },
+  // The pages each further locale has (/zh-cn/…); the others stay in the incidents' language.
+  { path: '[locale]', entrypoint: '[locale]/index.astro', when: 'locales' },
+  { path: '[locale]/incidents/[slug]', entrypoint: '[locale]/incidents/[slug].astro', when: 'locales' },
+  { path: '[locale]/follow-ups', entrypoint: '[locale]/follow-ups/index.astro', when: 'locales' },
+  {
+    path: '[locale]/follow-ups/[facet]/[value]',
+    entrypoint: '[locale]/follow-ups/[facet]/[value].astro',
+    when: 'locales',
+  },
+  { path: '[locale]/search', entrypoint: '[locale]/search.astro', when: 'locales' },
+  { path: '[locale]/feeds/[feed]', entrypoint: '[locale]/feeds/[feed].ts', when: 'locales' },
 ];
 
 /** The routes for a site whose postmortems live under `base` ('/' or e.g. '/postmortems/'). */
-export function aftermathRoutes(base: string): InjectedRoute[] {
-  return ROUTES.filter((route) => route.when !== 'rootOfSite' || base === '/').map((route) => ({
+export function aftermathRoutes(base: string, locales = 1): InjectedRoute[] {
+  const on = { rootOfSite: base === '/', locales: locales > 1 };
+  return ROUTES.filter((route) => !route.when || on[route.when]).map((route) => ({
     pattern: `${base}${route.path}`,
     entrypoint: packageFile(`src/routes/${route.entrypoint}`),
     prerender: true,

@@ -23,6 +23,7 @@ import type { BuiltSite } from './dist-browser.ts';
 import { searchRelevant, writeSearchIndex } from './search-index.ts';
 import { placeCards, renderSocialCards, type CardStats } from './social-cards.ts';
 import { stopWith } from './stop.ts';
+import { incidentEditions } from './editions.ts';
 import { chartStats } from '../render/charts.ts';
 
 export interface SiteBuild {
@@ -67,7 +68,7 @@ export function startBuild(build: SiteBuild, logger: AstroIntegrationLogger): vo
   if (started > 0) logger.info(`diagrams: rendering ${started} new or changed diagram(s) ahead of the pages`);
   if (!build.options.socialCards) return;
   build.cards = build.report.time('social cards', () =>
-    renderSocialCards(build.pool, build.published(), build.options.title),
+    renderSocialCards(build.pool, incidentEditions(build.published(), build.options.locales), build.options.title),
   );
   build.cards.catch(() => {}); // awaited, and its failure reported, when the pages are written
 }
@@ -87,13 +88,14 @@ export async function finishBuild(build: SiteBuild, site: BuiltSite, logger: Ast
   );
   if (build.cards) {
     const drawn = await build.cards;
-    placeCards(build.published(), site.dir, options.title);
+    placeCards(incidentEditions(build.published(), options.locales), site.dir, options.title);
     report.count('social cards', drawn.cached, drawn.rendered);
     logger.info(`social cards: ${drawn.cached} from cache, ${drawn.rendered} rendered`);
   }
   // The diagram text check and the PDFs.
   const reading = await import('./reading-outputs.ts');
-  await reading.buildReadingOutputs(build.pool, build.published(), site, logger, report, options.pdf);
+  const editions = incidentEditions(build.published(), options.locales);
+  await reading.buildReadingOutputs(build.pool, editions, site, logger, report, options.pdf);
   report.add('diagrams', diagramTiming.busyMs);
   report.add('MDX', build.mdxStats.ms);
   report.count('archive', archiveCacheStats.hits, archiveCacheStats.misses);

@@ -16,6 +16,7 @@ import { OVERRIDABLE_COMPONENTS, type AftermathOptions } from '../schemas/option
 import type { MdxComponent } from '../archive/mdx/component.ts';
 import type { SiteMdxComponent } from '../archive/mdx/registry.ts';
 import { packageFile } from '../package-root.ts';
+import type { LocaleDefinition } from '../i18n/registry.ts';
 
 /** What `virtual:aftermath/config` exports (src/virtual-modules.d.ts declares the same). */
 export interface SiteConfig {
@@ -35,6 +36,8 @@ export interface SiteConfig {
   version: string;
   /** The MDX components the site adds (`aftermath({ mdxComponents })`), for the Markdown export. */
   mdxComponents: Readonly<Record<string, SiteMdxComponent>>;
+  /** The site's locales, the incidents' own language first, each with its catalogue (src/i18n/). */
+  locales: LocaleDefinition[];
 }
 
 const CONFIG = 'virtual:aftermath/config';
@@ -63,6 +66,7 @@ export function virtualModules(
     root: site.root,
     version: AFTERMATH_VERSION,
     mdxComponents: options.mdxComponents,
+    locales: options.locales,
   } satisfies Omit<SiteConfig, 'logo'>;
   const modules = new Map<string, string>();
   const logo = options.logo

@@ -44,7 +44,7 @@ const loadLibraries = () => (libraries ??= Promise.all([import('vega'), import('
 function axisTitle(view: ChartDrawing): string {
   return view.y.rate
     ? view.y.label
-    : `${view.y.label}${view.y.unit ? ` (${view.y.unit})` : ''}${view.y.log ? ', log scale' : ''}`;
+    : `${view.y.label}${view.y.unit ? ` (${view.y.unit})` : ''}${view.y.log ? view.words.yLog : ''}`;
 }
 
 /** What a chart draws (src/view/chart-view.ts computes it from a repro's recording). */
@@ -56,6 +56,8 @@ export interface ChartDrawing {
   y: { label: string; unit: string; log: boolean; rate: boolean };
   budget?: { value: number; text: string };
   lines: { label: string; points: { x: number; y: number; reproduced: boolean }[] }[];
+  /** The chart's own words in the page's language: ` (log scale)` after x, `, log scale` after y, the legend's. */
+  words: { xLog: string; yLog: string; reproduced: string; notReproduced: string };
 }
 
 /** Powers of ten from below the smallest value to above the largest: a log axis's ticks. */
@@ -73,14 +75,14 @@ export function chartSpec(view: ChartDrawing): TopLevelSpec {
       x: p.x,
       y: p.y,
       line: line.label,
-      reproduced: p.reproduced ? 'reproduced' : 'not reproduced',
+      reproduced: p.reproduced ? view.words.reproduced : view.words.notReproduced,
     })),
   );
   const domain = view.lines.map((l) => l.label);
   const x = {
     field: 'x',
     type: 'quantitative' as const,
-    title: `${view.x.name}${view.x.log ? ' (log scale)' : ''}`,
+    title: `${view.x.name}${view.x.log ? view.words.xLog : ''}`,
     scale: { type: view.x.log ? ('log' as const) : ('linear' as const), nice: false },
     // On a log axis the swept values themselves are the ticks, not a crowd of unlabelled ones.
     ...(view.x.log && { axis: { values: [...new Set(values.map((v) => v.x))].sort((a, b) => a - b) } }),
@@ -121,7 +123,7 @@ export function chartSpec(view: ChartDrawing): TopLevelSpec {
           field: 'reproduced',
           type: 'nominal',
           title: null,
-          scale: { domain: ['reproduced', 'not reproduced'], range: [INK, '#ffffff'] },
+          scale: { domain: [view.words.reproduced, view.words.notReproduced], range: [INK, '#ffffff'] },
           legend: { orient: 'bottom', symbolStrokeColor: INK },
         },
       },

@@ -4,6 +4,7 @@
  * When it is missing, callers say so in one line (what is missing, what needs it, how to get
  * it) instead of letting Playwright fail with a stack trace.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
 export const chromiumExecutable = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -47,4 +48,18 @@ export class ChromiumMissingError extends Error {
 export function requireChromium(needs: string): void {
   const missing = missingChromium(needs);
   if (missing) throw new ChromiumMissingError(missing);
+}
+
+let fonts: string | undefined;
+/**
+ * The font families the system offers Chromium (fontconfig's list), as one string for cache
+ * keys: text drawn before a font was installed (Chinese drawn as empty boxes before Noto CJK, say)
+ * is drawn again once it is there.
+ */
+export function installedFonts(): string {
+  if (fonts === undefined) {
+    const listed = spawnSync('fc-list', [':', 'family'], { encoding: 'utf8' });
+    fonts = listed.status === 0 ? listed.stdout.split('\n').sort().join('\n') : '';
+  }
+  return fonts;
 }

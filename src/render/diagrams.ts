@@ -12,6 +12,7 @@ import { compactSvg } from './svg-compact.ts';
 import { sizeDiagram } from './diagram-size.ts';
 import { cacheKey as hashKey, diskCache } from './disk-cache.ts';
 import { sharedChromiumPool } from './chromium-pool.ts';
+import { installedFonts } from './chromium.ts';
 import { createMermaidBrowser, MERMAID_CONFIG, mermaidVersion, type MermaidBrowser } from './mermaid-browser.ts';
 
 const cache = diskCache('diagrams', 'svg');
@@ -75,7 +76,7 @@ const BATCH_MAX_WAIT_MS = 250;
 const BATCH_PREFIX = 'aftermath-diagram';
 
 const cacheKey = ({ source, prefix }: DiagramRequest) =>
-  hashKey(RENDER_VERSION, mermaidVersion, JSON.stringify(MERMAID_CONFIG), prefix, source);
+  hashKey(RENDER_VERSION, mermaidVersion, JSON.stringify(MERMAID_CONFIG), installedFonts(), prefix, source);
 
 /** How long diagrams were being drawn in this process: the time any batch was in flight. */
 export const diagramTiming = state.timing;

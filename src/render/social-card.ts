@@ -3,24 +3,26 @@
  * document; src/integration/social-cards.ts turns it into a PNG at build time. Pure.
  */
 import { escapeHtml } from '../domain/text.ts';
-import { severityLabel } from '../domain/severity.ts';
-import type { Severity } from '../schemas/incident.ts';
 
 export interface SocialCardData {
   title: string;
   impact: string;
-  severity: Severity;
+  /** `SEV1 · critical`, in the card's language. */
+  severity: string;
   date: string;
   duration: string;
-  /** The site's title (`aftermath({ title })`), at the foot of the card. */
+  /** The site's title (`aftermath({ title })`), at the foot of the card, and what the card is. */
   site: string;
+  kind: string;
+  /** BCP 47: the card's language (Chromium picks the fonts for it: Noto CJK for Chinese). */
+  lang: string;
 }
 
 export function socialCardHtml(card: SocialCardData): string {
   const titleSize = card.title.length > 90 ? 46 : card.title.length > 60 ? 54 : 62;
-  return `<!doctype html><html><head><meta charset="utf-8"><style>
+  return `<!doctype html><html lang="${escapeHtml(card.lang)}"><head><meta charset="utf-8"><style>
   * { box-sizing: border-box; margin: 0; }
-  body { width: 1200px; height: 630px; font-family: 'Liberation Sans', Arial, sans-serif; background: #111418; color: #e6e8eb;
+  body { width: 1200px; height: 630px; font-family: 'Liberation Sans', Arial, 'Noto Sans CJK SC', sans-serif; background: #111418; color: #e6e8eb;
          padding: 64px 72px; display: flex; flex-direction: column; gap: 28px; }
   .meta { display: flex; gap: 24px; font-size: 28px; color: #a7b0ba; align-items: center; }
   .sev { border: 3px solid #ff8a80; color: #ff8a80; border-radius: 8px; padding: 2px 14px; font-weight: 700; }
@@ -28,9 +30,9 @@ export function socialCardHtml(card: SocialCardData): string {
   p { font-size: 30px; line-height: 1.35; color: #c9d1d9; }
   .brand { margin-top: auto; font-size: 26px; color: #8ab4ff; font-weight: 700; }
 </style></head><body>
-  <div class="meta"><span class="sev">${escapeHtml(severityLabel(card.severity))}</span><span>${escapeHtml(card.date)}</span><span>${escapeHtml(card.duration)}</span></div>
+  <div class="meta"><span class="sev">${escapeHtml(card.severity)}</span><span>${escapeHtml(card.date)}</span><span>${escapeHtml(card.duration)}</span></div>
   <h1>${escapeHtml(card.title)}</h1>
   <p>${escapeHtml(card.impact)}</p>
-  <div class="brand">${escapeHtml(card.site)} · incident postmortem</div>
+  <div class="brand">${escapeHtml(card.site)} · ${escapeHtml(card.kind)}</div>
 </body></html>`;
 }

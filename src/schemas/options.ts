@@ -3,6 +3,8 @@
  * validated like content: a misspelt or mistyped option stops the site with what was expected.
  */
 import { z } from 'astro/zod';
+import { en } from '../i18n/locales/en.ts';
+import { BUILT_IN_LOCALES } from '../i18n/registry.ts';
 import { formatPath } from './problems.ts';
 import { SERVICES, siteRuntime, siteService } from './repro.ts';
 import { RUNTIME_NAMES } from '../domain/runtimes.ts';
@@ -73,6 +75,30 @@ const mdxComponentSchema = z.strictObject(
 );
 
 /** The components a site may replace with its own (see docs/configuration.md). */
+const builtInLocale = z.string().refine((code) => code in BUILT_IN_LOCALES, {
+  error: (issue) =>
+    `Aftermath has no catalogue for "${String(issue.input)}" (it has ${Object.keys(BUILT_IN_LOCALES).join(', ')}). Give your own: { code: '${String(issue.input)}', label: '…', strings: { … } }`,
+});
+const siteLocale = z.strictObject(
+  {
+    code: z.string().regex(/^[a-z]{2,3}(-[a-z0-9]{2,8})*$/, {
+      error: "expected code as a lower-case language tag, e.g. 'fr' or 'pt-br' (it names the URLs and the files)",
+    }),
+    label: z.string({ error: "expected label, the language's own name, e.g. 'Français'" }).trim().min(1),
+    lang: z.string().optional(),
+    strings: z.record(z.string(), z.string()).superRefine((strings, ctx) => {
+      for (const key of Object.keys(strings))
+        if (!(key in en))
+          ctx.addIssue({
+            code: 'custom',
+            path: [key],
+            message: `"${key}" is not a key of Aftermath's catalogue (src/i18n/locales/en.ts)`,
+          });
+    }),
+  },
+  { error: "expected a locale as a code ('zh-cn') or as { code, label, lang, strings }" },
+);
+
 export const OVERRIDABLE_COMPONENTS = ['Header', 'Footer'] as const;
 
 export const optionsSchema = z.strictObject(
@@ -161,6 +187,24 @@ export const optionsSchema = z.strictObject(
      * that adds an incident must not be able to read the build machine's files or secrets.
      */
     allowMdxCode: z.boolean({ error: 'expected allowMdxCode to be true or false' }).default(false),
+    /**
+     * The site's languages, the one its incidents are written in first: ['en', 'zh-cn']. Each
+     * other locale gets its own pages (/zh-cn/…) with Aftermath's words in that language and an
+     * incident's translation where it has one. A locale Aftermath has no catalogue for is given
+     * as { code, label, lang, strings } (src/i18n/locales/en.ts lists the keys).
+     */
+    locales: z
+      .array(z.union([builtInLocale, siteLocale]), { error: "expected locales as a list, e.g. ['en', 'zh-cn']" })
+      .min(1, { error: "expected at least one locale, e.g. ['en']" })
+      .default(['en'])
+      .transform((list) =>
+        list.map((l) => (typeof l === 'string' ? BUILT_IN_LOCALES[l]! : { ...l, lang: l.lang ?? l.code })),
+      )
+      .superRefine((list, ctx) => {
+        const codes = list.map((l) => l.code);
+        const twice = codes.find((code, i) => codes.indexOf(code) !== i);
+        if (twice) ctx.addIssue({ code: 'custom', message: `"${twice}" is listed twice` });
+      }),
   },
   { error: "expected the options as an object, e.g. aftermath({ title: 'Acme postmortems' })" },
 );

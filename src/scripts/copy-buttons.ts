@@ -8,9 +8,9 @@ for (const button of document.querySelectorAll<HTMLButtonElement>('button.copy-b
   button.addEventListener('click', async () => {
     try {
       await navigator.clipboard.writeText(button.dataset.copy ?? '');
-      button.textContent = 'Copied';
+      button.textContent = button.dataset.done ?? 'Copied';
     } catch {
-      button.textContent = 'Copy failed: select the text instead';
+      button.textContent = button.dataset.failed ?? 'Copy failed';
     }
     setTimeout(() => (button.textContent = label), 2000);
   });

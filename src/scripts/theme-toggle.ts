@@ -5,6 +5,10 @@ const KEY = 'aftermath:theme';
 const ORDER = ['system', 'light', 'dark'] as const;
 type Choice = (typeof ORDER)[number];
 const button = document.querySelector<HTMLButtonElement>('.theme-toggle');
+// The page's words (ThemeToggle.astro): "Theme: {choice}", "Theme: {choice}. Switch to {next}", the choices.
+const words = JSON.parse(button?.dataset.words ?? '{}') as Record<'label' | 'switch' | Choice, string>;
+const say = (template: string, choice: Choice, next?: Choice) =>
+  template.replace('{choice}', words[choice]).replace('{next}', next ? words[next] : '');
 
 function current(): Choice {
   const saved = localStorage.getItem(KEY);
@@ -20,11 +24,8 @@ function apply(choice: Choice) {
     localStorage.setItem(KEY, choice);
   }
   if (button) {
-    button.textContent = `Theme: ${choice}`;
-    button.setAttribute(
-      'aria-label',
-      `Theme: ${choice}. Switch to ${ORDER[(ORDER.indexOf(choice) + 1) % ORDER.length]}`,
-    );
+    button.textContent = say(words.label, choice);
+    button.setAttribute('aria-label', say(words.switch, choice, ORDER[(ORDER.indexOf(choice) + 1) % ORDER.length]));
   }
 }
 

@@ -4,6 +4,8 @@ export {};
 const KEY = 'aftermath:local-times';
 const box = document.querySelector<HTMLElement>('.tz-toggle');
 const button = box?.querySelector('button');
+// The page's words (TimeZoneToggle.astro): the button's label is the page's until the first switch.
+const mine = button?.textContent?.trim() ?? '';
 const status = box?.querySelector('span');
 const times = [...document.querySelectorAll<HTMLTimeElement>('time[data-utc-ms]')];
 const original = new Map(times.map((t) => [t, t.textContent ?? '']));
@@ -20,8 +22,8 @@ function apply(local: boolean) {
     t.textContent = local ? format.format(Number(t.dataset.utcMs)) : (original.get(t) ?? '');
   }
   button?.setAttribute('aria-pressed', String(local));
-  if (button) button.textContent = local ? 'Show times in the incident’s time zone' : 'Show times in my time zone';
-  if (status) status.textContent = local ? `Times shown in ${zone}.` : '';
+  if (button) button.textContent = local ? (box?.dataset.theirs ?? '') : mine;
+  if (status) status.textContent = local ? (box?.dataset.shown ?? '').replace('{zone}', zone) : '';
 }
 
 if (box && button && times.length > 0) {

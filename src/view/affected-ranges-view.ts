@@ -6,13 +6,13 @@ import { versionSchemeOf } from '../domain/runtimes.ts';
 import {
   affectedIntervals,
   compareWithAdvisory,
-  intervalText,
   versionOutcomes,
   type AffectedInterval,
   type RangeDisagreement,
 } from '../domain/affected-ranges.ts';
 import type { IncidentRepro } from '../domain/incident-record.ts';
 import type { History, HistoryItem } from '../schemas/history.ts';
+import { english, type Translator } from '../i18n/catalogue.ts';
 
 type Advisory = Extract<HistoryItem, { type: 'advisory' }>;
 
@@ -37,17 +37,31 @@ export interface AffectedRangesView {
   stale: boolean;
 }
 
-const span = (versions: readonly string[]) =>
-  versions.length === 1 ? versions[0]! : `${versions[0]} to ${versions.at(-1)} (${versions.length} releases)`;
+const span = (versions: readonly string[], t: Translator) =>
+  versions.length === 1
+    ? versions[0]!
+    : t('ranges.span', { from: versions[0]!, to: versions.at(-1)!, count: versions.length });
 
-function disagreementText(d: RangeDisagreement, id: string): string {
-  return d.kind === 'stated-only'
-    ? `${span(d.versions)}: ${id} states affected; ${d.versions.length === 1 ? 'it ran' : 'every one ran'} without reproducing`
-    : `${span(d.versions)}: reproduced here; ${id} does not list ${d.versions.length === 1 ? 'it' : 'them'}`;
+function disagreementText(d: RangeDisagreement, id: string, t: Translator): string {
+  const vars = { versions: span(d.versions, t), advisory: id, count: d.versions.length };
+  return t(d.kind === 'stated-only' ? 'ranges.statedOnly' : 'ranges.measuredOnly', vars);
+}
+
+/** `4.4.0rc2 to 4.5.3 (fixed in 4.5.4)`, in the page's words. */
+export function intervalText(interval: AffectedInterval, t: Translator = english): string {
+  const versions =
+    interval.introduced === interval.lastAffected
+      ? interval.introduced
+      : t('ranges.interval', { from: interval.introduced, to: interval.lastAffected });
+  return interval.fixed ? t('ranges.fixedIn', { versions, fixed: interval.fixed }) : t('ranges.notFixed', { versions });
 }
 
 /** The computed ranges of a repro that gives a version range and has recorded it; else undefined. */
-export function affectedRangesView(repro: IncidentRepro, history: History): AffectedRangesView | undefined {
+export function affectedRangesView(
+  repro: IncidentRepro,
+  history: History,
+  t: Translator = english,
+): AffectedRangesView | undefined {
   const pkg = repro.manifest.package;
   const listing = repro.results?.versionRange;
   if (!pkg?.range || !listing || listing.range !== pkg.range) return undefined;
@@ -67,7 +81,7 @@ export function affectedRangesView(repro: IncidentRepro, history: History): Affe
     listedBy: listing.listedBy,
     count: listing.versions.length,
     listedOn: listing.listedAt.slice(0, 10),
-    intervals: affectedIntervals(outcomes).map((interval) => ({ ...interval, text: intervalText(interval) })),
+    intervals: affectedIntervals(outcomes).map((interval) => ({ ...interval, text: intervalText(interval, t) })),
     unknown,
     advisory: advisory &&
       comparison && {
@@ -75,7 +89,7 @@ export function affectedRangesView(repro: IncidentRepro, history: History): Affe
         url: advisory.url,
         stated: advisory.affected,
         agreeing: comparison.agreeing,
-        disagreements: comparison.disagreements.map((d) => ({ ...d, text: disagreementText(d, advisory.id) })),
+        disagreements: comparison.disagreements.map((d) => ({ ...d, text: disagreementText(d, advisory.id, t) })),
       },
     stale: repro.stale,
   };

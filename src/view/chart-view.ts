@@ -16,6 +16,7 @@ import {
 import type { IncidentRepro } from '../domain/incident-record.ts';
 import { recordedMatrix } from '../domain/version-matrix.ts';
 import type { ChartDrawing } from '../render/charts.ts';
+import { english, type Translator } from '../i18n/catalogue.ts';
 
 export interface ChartView extends ChartDrawing {
   /** One sentence a screen reader hears before the table: what is plotted against what. */
@@ -42,7 +43,7 @@ function lineLabels(lines: readonly ChartLine[], packageName: string | undefined
   });
 }
 
-export function chartView(repro: IncidentRepro): ChartView | undefined {
+export function chartView(repro: IncidentRepro, t: Translator = english): ChartView | undefined {
   const { manifest, results } = repro;
   const chart = manifest.chart;
   if (!chart || !results) return undefined;
@@ -50,7 +51,7 @@ export function chartView(repro: IncidentRepro): ChartView | undefined {
   if (!lines.length) return undefined;
   const rate = chart.y === REPRODUCED_RATE;
   const declared = manifest.measurements[chart.y];
-  const label = rate ? 'Runs that reproduced' : (declared?.label ?? chart.y);
+  const label = rate ? t('chart.rate') : (declared?.label ?? chart.y);
   const unit = rate ? '' : (declared?.unit ?? '');
   const labels = lineLabels(lines, recordedMatrix(repro).package?.name);
   const budgetText = manifest.budget?.[chart.y];
@@ -66,14 +67,20 @@ export function chartView(repro: IncidentRepro): ChartView | undefined {
           const index = lines.findIndex(
             (l) => l.version === fit.version && sameParameters(l.parameters, fit.parameters),
           );
-          return `${growthText(chart.x, fit.slope)} for ${labels[index]}`;
+          return t('chart.growthFor', { growth: growthText(chart.x, fit.slope), line: labels[index]! });
         })
         .join('; ')}`
     : undefined;
+  const withUnit = (value: string) => `${value}${unit ? ` ${unit}` : ''}`;
   return {
     id: `chart-${repro.id}`,
-    title: chart.title ?? `${label}${unit ? ` (${unit})` : ''} against ${chart.x}`,
-    description: `${label} against ${chart.x}, one line each for ${labels.join(', ')}${budget ? `; the budget is ${budgetText}${unit ? ` ${unit}` : ''}` : ''}.${coinciding(lines, labels)} The numbers are in the table below.`,
+    title: chart.title ?? t('chart.title', { y: `${label}${unit ? ` (${unit})` : ''}`, x: chart.x }),
+    description:
+      t('chart.description', { y: label, x: chart.x, lines: labels.join(t('list.separator')) }) +
+      (budget ? t('chart.descriptionBudget', { budget: withUnit(budgetText!) }) : '') +
+      t('followUps.sentenceEnd') +
+      coinciding(lines, labels, t) +
+      t('chart.numbersBelow'),
     // A sweep over a decade of x is drawn on a log axis: a power law is then a straight line.
     x: { name: chart.x, log: spansDecades(xs, 1) },
     y: {
@@ -87,8 +94,14 @@ export function chartView(repro: IncidentRepro): ChartView | undefined {
           2,
         ),
     },
-    ...(budget && { budget: { value: budget.limit, text: `budget ${budgetText}${unit ? ` ${unit}` : ''}` } }),
+    ...(budget && { budget: { value: budget.limit, text: t('chart.budget', { budget: withUnit(budgetText!) }) } }),
     lines: lines.map((line, i) => ({ label: labels[i]!, points: line.points })),
+    words: {
+      xLog: t('chart.xLog'),
+      yLog: t('chart.yLog'),
+      reproduced: t('verdict.reproduced'),
+      notReproduced: t('verdict.not-reproduced'),
+    },
     ...(growth && { growth }),
     table: {
       head: [chart.x, ...labels],
@@ -100,7 +113,7 @@ export function chartView(repro: IncidentRepro): ChartView | undefined {
           const value = rate
             ? `${Math.round(point.y * 100)}%`
             : `${formatMeasurement(point.y)}${unit ? ` ${unit}` : ''}`;
-          return point.reproduced ? `${value} (reproduced)` : value;
+          return point.reproduced ? t('chart.reproducedValue', { value }) : value;
         }),
       ]),
     },
@@ -108,14 +121,18 @@ export function chartView(repro: IncidentRepro): ChartView | undefined {
 }
 
 /** Lines drawn on top of each other (same points) hide one another: the caption says which. */
-function coinciding(lines: readonly ChartLine[], labels: readonly string[]): string {
+function coinciding(lines: readonly ChartLine[], labels: readonly string[], t: Translator): string {
   const groups = new Map<string, string[]>();
   lines.forEach((line, i) => {
     const key = JSON.stringify(line.points.map((p) => [p.x, p.y]));
     groups.set(key, [...(groups.get(key) ?? []), labels[i]!]);
   });
   const same = [...groups.values()].filter((group) => group.length > 1);
-  return same.length ? ` The lines of ${same.map((g) => g.join(' and ')).join(', and of ')} coincide.` : '';
+  return same.length
+    ? t('chart.coinciding', {
+        groups: same.map((g) => g.join(t('chart.and'))).join(t('chart.andOf')),
+      })
+    : '';
 }
 
 function sameParameters(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {

@@ -5,6 +5,8 @@
  */
 import { cacheKey } from '../render/disk-cache.ts';
 import type { DiagramRequest } from '../render/diagrams.ts';
+import { escapeHtml } from '../domain/text.ts';
+import { english, type Translator } from '../i18n/catalogue.ts';
 
 /** The file a diagram is published as, named by what it draws. */
 export function diagramFileName(diagram: DiagramRequest): string {
@@ -12,9 +14,9 @@ export function diagramFileName(diagram: DiagramRequest): string {
 }
 
 /**
- * The link under a drawn diagram. Incident pages live at `<base>incidents/<slug>/`, so a link
- * relative to them reaches `<base>diagrams/` whatever the base path is.
+ * The link under a drawn diagram, to `<base>diagrams/`: `base` is the site's path to Aftermath's
+ * pages (one story is shown on every locale's page, at different depths, so the link is not relative).
  */
-export function openDiagramLink(diagram: DiagramRequest): string {
-  return `<a class="diagram-open" href="../../diagrams/${diagramFileName(diagram)}">Open the diagram at full size</a>`;
+export function openDiagramLink(diagram: DiagramRequest, base: string, t: Translator = english): string {
+  return `<a class="diagram-open" href="${base}diagrams/${diagramFileName(diagram)}">${escapeHtml(t('diagram.open'))}</a>`;
 }

@@ -6,13 +6,12 @@
 import type { IncidentRecord } from '../domain/incident-record.ts';
 import {
   evaluateFollowUp,
-  FOLLOW_UP_KIND_LABELS,
   FOLLOW_UP_STATES,
   isOverdue,
-  stateLabel,
   type FollowUpState,
   type LocatedFollowUp,
 } from '../domain/follow-ups.ts';
+import type { Translator } from '../i18n/catalogue.ts';
 import { slugify } from '../domain/slug.ts';
 import { FOLLOW_UP_KINDS, type FollowUpKind } from '../schemas/actions.ts';
 
@@ -34,8 +33,10 @@ export interface FollowUpRow {
   anchor: string;
   title: string;
   kind: FollowUpKind;
+  kindLabel: string;
   owner: string;
   status: string;
+  statusLabel: string;
   state: FollowUpState;
   stateLabel: string;
   due?: string;
@@ -51,11 +52,13 @@ export interface FollowUpRow {
 
 export const followUpAnchor = (id: string): string => `follow-up-${id}`;
 
+const STATUS_KEYS = { open: 'open', 'in progress': 'in-progress', done: 'done', "won't do": 'wont-do' } as const;
+
 /**
  * One incident's follow-ups in file order. `today` (ms) decides what is overdue; `pagePath`
  * prefixes the in-page links when the rows are shown on another page (the site-wide list).
  */
-export function followUpRows(incident: FollowUpIncident, today: number, pagePath = ''): FollowUpRow[] {
+export function followUpRows(incident: FollowUpIncident, today: number, t: Translator, pagePath = ''): FollowUpRow[] {
   return incident.followUps.map((f: LocatedFollowUp) => {
     const evaluation = evaluateFollowUp(f, incident);
     return {
@@ -63,10 +66,12 @@ export function followUpRows(incident: FollowUpIncident, today: number, pagePath
       anchor: followUpAnchor(f.id),
       title: f.title,
       kind: f.kind,
+      kindLabel: t(`followUp.kind.${f.kind}`),
       owner: f.owner,
       status: f.status,
+      statusLabel: t(`followUp.status.${STATUS_KEYS[f.status]}`),
       state: evaluation.state,
-      stateLabel: stateLabel(evaluation.state),
+      stateLabel: t(`followUp.state.${evaluation.state}`),
       due: f.due?.iso,
       since: f.since?.iso,
       overdue: isOverdue(f, today),
@@ -74,7 +79,7 @@ export function followUpRows(incident: FollowUpIncident, today: number, pagePath
       note: f.note,
       links: f.links.map((l) => ({ url: l.url, title: l.title ?? l.url })),
       evidence: evaluation.checks.map((c) => ({
-        label: c.label,
+        label: c.evidence.kind === 'stated' ? t('followUp.stated', { where: c.evidence.stated }) : c.label,
         outcome: c.outcome,
         detail: c.detail,
         // The fix-history table's row ids and the repro boxes' ids (src/view/incident-view.ts, Repro.astro).
@@ -95,10 +100,15 @@ export interface SiteFollowUp extends FollowUpRow {
 }
 
 /** Every follow-up of every incident (incidents in the order given), with its incident. */
-export function siteFollowUps(incidents: readonly FollowUpIncident[], today: number, base: string): SiteFollowUp[] {
+export function siteFollowUps(
+  incidents: readonly FollowUpIncident[],
+  today: number,
+  base: string,
+  t: Translator,
+): SiteFollowUp[] {
   return incidents.flatMap((incident) => {
     const href = `${base}incidents/${incident.slug}/`;
-    return followUpRows(incident, today, href).map((row) => ({
+    return followUpRows(incident, today, t, href).map((row) => ({
       ...row,
       incident: { slug: incident.slug, title: incident.frontmatter.title, href },
     }));
@@ -115,21 +125,19 @@ export interface FollowUpFilter {
   count: number;
 }
 
-export const FOLLOW_UP_FACET_TITLES: Readonly<Record<FollowUpFacet, string>> = { status: 'Status', kind: 'Kind' };
-
 /** Every status and kind with how many follow-ups have it (zero included, so the counts read as a table). */
-export function followUpFilters(list: readonly SiteFollowUp[]): FollowUpFilter[] {
+export function followUpFilters(list: readonly SiteFollowUp[], t: Translator): FollowUpFilter[] {
   return [
     ...FOLLOW_UP_STATES.map((s) => ({
       facet: 'status' as const,
       value: s.state,
-      label: s.label,
+      label: t(`followUp.state.${s.state}`),
       count: list.filter((f) => f.state === s.state).length,
     })),
     ...FOLLOW_UP_KINDS.map((k) => ({
       facet: 'kind' as const,
       value: k,
-      label: FOLLOW_UP_KIND_LABELS[k],
+      label: t(`followUp.kind.${k}`),
       count: list.filter((f) => f.kind === k).length,
     })),
   ];
@@ -140,9 +148,4 @@ export function followUpsWith(
   filter: Pick<FollowUpFilter, 'facet' | 'value'>,
 ): SiteFollowUp[] {
   return list.filter((f) => (filter.facet === 'status' ? f.state : f.kind) === filter.value);
-}
-
-/** `7 follow-ups` / `1 follow-up`. */
-export function followUpCount(n: number): string {
-  return n === 1 ? '1 follow-up' : `${n} follow-ups`;
 }

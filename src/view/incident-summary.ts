@@ -6,7 +6,9 @@
  * (`matches: [{ frontmatter: root_cause }]`) carries those facts, so the card cites them.
  */
 import type { Instant } from '../domain/time.ts';
-import { CARD_LABELS, factsBoundTo } from '../domain/facts.ts';
+import { factsBoundTo } from '../domain/facts.ts';
+import { english, type Translator } from '../i18n/catalogue.ts';
+import { formatDurationIn } from '../i18n/format.ts';
 import { incidentDuration } from '../domain/incidents.ts';
 import type { CardField, Fact } from '../schemas/facts.ts';
 import type { TimelineEntry, TimelineKind } from '../schemas/timeline.ts';
@@ -38,6 +40,7 @@ function fromTimeline(
 
 export function incidentSummaryCard(
   incident: Pick<IncidentRecord, 'slug' | 'frontmatter' | 'timeline'> & Partial<Pick<IncidentRecord, 'facts'>>,
+  t: Translator = english,
 ): SummaryAnswer[] {
   const fm = incident.frontmatter;
   const { timeline } = incident;
@@ -57,31 +60,38 @@ export function incidentSummaryCard(
         }
       : undefined;
   const answers: (Omit<SummaryAnswer, 'facts'> & { facts?: SummaryAnswer['facts'] })[] = [
-    { key: 'what', label: 'What broke', ...given(fm.components.join(', ') || undefined, 'components') },
-    { key: 'who', label: 'For whom', ...given(fm.impact, 'impact') },
+    {
+      key: 'what',
+      label: t('card.what'),
+      ...given(fm.components.join(t('list.separator')) || undefined, 'components'),
+    },
+    { key: 'who', label: t('card.who'), ...given(fm.impact, 'impact') },
     {
       key: 'how-long',
-      label: 'How long',
+      label: t('card.howLong'),
       ...(duration.basis === 'unknown'
         ? {}
         : {
-            text: `${duration.text} (${duration.basis})`,
+            text: t('card.duration', {
+              duration: formatDurationIn(t, duration.ms),
+              basis: t(duration.basis === 'impact window' ? 'card.basis.impactWindow' : 'card.basis.startToResolution'),
+            }),
             from:
               duration.basis === 'impact window'
                 ? 'timeline: impact-start → impact-end'
                 : 'frontmatter: started → resolved',
           }),
     },
-    { key: 'trigger', label: CARD_LABELS.trigger, ...(line('trigger') ?? fromTimeline(timeline, ['trigger'])) },
-    { key: 'root-cause', label: CARD_LABELS.root_cause, ...line('root_cause') },
+    { key: 'trigger', label: t('card.trigger'), ...(line('trigger') ?? fromTimeline(timeline, ['trigger'])) },
+    { key: 'root-cause', label: t('card.rootCause'), ...line('root_cause') },
     {
       key: 'detection',
-      label: CARD_LABELS.detection,
+      label: t('card.detection'),
       ...(line('detection') ?? fromTimeline(timeline, ['detected']) ?? moment(fm.detected, 'detected')),
     },
     {
       key: 'ending',
-      label: CARD_LABELS.resolution,
+      label: t('card.ending'),
       ...(line('resolution') ??
         fromTimeline(timeline, ['resolved', 'mitigated']) ??
         moment(fm.resolved ?? fm.mitigated, fm.resolved ? 'resolved' : 'mitigated')),

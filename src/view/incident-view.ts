@@ -11,11 +11,14 @@ import { factsBoundTo, momentBound } from '../domain/facts.ts';
 import { fixGraphDiagram, nodeLabel } from '../domain/fix-graph.ts';
 import { historyKey } from '../domain/history-keys.ts';
 import { incidentDuration, type DurationSummary } from '../domain/incidents.ts';
-import { incidentMetrics, type Metric } from '../domain/metrics.ts';
+import { incidentMetrics, type Metric, type Moment } from '../domain/metrics.ts';
+import { english, type Translator } from '../i18n/catalogue.ts';
+import { formatDurationIn } from '../i18n/format.ts';
 import { reproCommand, runtimeInfo, runtimeLabel } from '../domain/runtimes.ts';
 import { slugify } from '../domain/slug.ts';
 import { formatDateTime, isInstant, parseTimestamp, type Instant } from '../domain/time.ts';
 import { mergeTimeline } from '../domain/timeline.ts';
+import { translatedRecord } from '../domain/translation.ts';
 import { highlightCode } from '../render/code-highlight.ts';
 import { renderDiagram, type DiagramRequest } from '../render/diagrams.ts';
 import { standaloneSvg } from '../render/diagram-size.ts';
@@ -201,7 +204,7 @@ const utcTime = (iso: string) => {
   return isInstant(at) ? formatDateTime(at, 'UTC') : iso;
 };
 
-function historyWhen(item: History['items'][number], zone: string): string {
+function historyWhen(item: History['items'][number], zone: string, t: Translator): string {
   const at =
     'merged' in item && item.merged
       ? item.merged
@@ -212,10 +215,10 @@ function historyWhen(item: History['items'][number], zone: string): string {
           : 'committed' in item
             ? item.committed
             : undefined;
-  return at ? formatDateTime(at, at.precision === 'day' ? 'UTC' : zone) : 'unknown';
+  return at ? formatDateTime(at, at.precision === 'day' ? 'UTC' : zone) : t('unknown');
 }
 
-function fixHistoryView(incident: IncidentData): FixHistoryView {
+function fixHistoryView(incident: IncidentData, t: Translator): FixHistoryView {
   const { history } = incident;
   const source = fixGraphDiagram(history);
   const zone = incident.frontmatter.timezone;
@@ -229,21 +232,23 @@ function fixHistoryView(incident: IncidentData): FixHistoryView {
         url: item.url,
         title: item.title,
         author: item.author ?? '—',
-        when: historyWhen(item, zone),
-        outcome: item.outcome ?? (item.state || '—'),
-        relations: item.relations.length ? item.relations.map((r) => `${r.type} ${r.to}`).join(', ') : '—',
+        when: historyWhen(item, zone, t),
+        outcome: item.outcome ? t(`history.outcome.${item.outcome}`) : item.state || '—',
+        relations: item.relations.length
+          ? item.relations.map((r) => `${t(`history.relation.${r.type}`)} ${r.to}`).join(t('list.separator'))
+          : '—',
       };
     }),
   };
 }
 
-function reproView(incident: IncidentData, repro: IncidentRepro): ReproView {
+function reproView(incident: IncidentData, repro: IncidentRepro, t: Translator): ReproView {
   const { id, manifest, results } = repro;
   const label = runtimeInfo(repro.manifest).label;
   const summary = summarizeRepro(results, repro.stale, (name) =>
     name === repro.manifest.runtime ? label : runtimeLabel(name),
   );
-  const trace = reproTraceMermaid(manifest, summary);
+  const trace = reproTraceMermaid(manifest, summary, t);
   const ran = results
     ? results.cells.map((cell, index) => ({ cell, index })).filter(({ cell }) => cell.verdict !== 'skipped')
     : [];
@@ -255,7 +260,7 @@ function reproView(incident: IncidentData, repro: IncidentRepro): ReproView {
     recordedAt: summary.recordedAt === undefined ? undefined : utcTime(summary.recordedAt),
     command: reproCommand(incident.slug, id, manifest),
     trace: trace ? { source: trace, prefix: `trace-${id}`, file: join(repro.dir, 'results.json') } : undefined,
-    matrix: results && reproMatrix(id, results),
+    matrix: results && reproMatrix(id, results, t),
     provenance: results ? versionProvenance(results, manifest) : [],
     ran: ran.map(({ cell, index }) => ({
       cell,
@@ -271,12 +276,38 @@ function reproView(incident: IncidentData, repro: IncidentRepro): ReproView {
     rated: results?.cells.some((c) => c.tally) ?? false,
     packageName: manifest.package?.name ?? runtimeInfo(manifest).label,
     embedded: incident.embeddedRepros.includes(id),
-    ranges: affectedRangesView(repro, incident.history),
-    chart: chartView(repro),
+    ranges: affectedRangesView(repro, incident.history, t),
+    chart: chartView(repro, t),
   };
 }
 
-function headerView(incident: IncidentData): HeaderView {
+/** A metric in the page's words: its name, definition and span, and the moments it runs between. */
+function metricView(metric: Metric, t: Translator): Metric {
+  const moment = (m: Moment | undefined) =>
+    m && {
+      ...m,
+      label: !m.word
+        ? m.label
+        : m.word === 'opened'
+          ? t('metric.reportOpened', { label: m.subject ?? '' })
+          : t('metric.fromFrontmatter', { moment: t(`header.${m.word}`) }),
+    };
+  return {
+    ...metric,
+    label: t(`metric.${metric.key}`),
+    definition: t(`metric.${metric.key}.definition`),
+    text:
+      metric.value === undefined
+        ? t('unknown')
+        : metric.days
+          ? t('duration.d', { n: Math.round(metric.value / 86_400_000) })
+          : formatDurationIn(t, metric.value),
+    from: moment(metric.from),
+    to: moment(metric.to),
+  };
+}
+
+function headerView(incident: IncidentData, t: Translator): HeaderView {
   const fm = incident.frontmatter;
   const bound = (moment: 'detected' | 'mitigated' | 'resolved'): MomentBoundView | undefined => {
     if (fm[moment]) return undefined;
@@ -290,7 +321,7 @@ function headerView(incident: IncidentData): HeaderView {
   };
   return {
     duration: incidentDuration(incident),
-    metrics: incidentMetrics(fm, incident.timeline, incident.history),
+    metrics: incidentMetrics(fm, incident.timeline, incident.history).map((m) => metricView(m, t)),
     bounds: { detected: bound('detected'), mitigated: bound('mitigated'), resolved: bound('resolved') },
     sourced: {
       started: sourced('started'),
@@ -298,15 +329,15 @@ function headerView(incident: IncidentData): HeaderView {
       mitigated: sourced('mitigated'),
       resolved: sourced('resolved'),
     },
-    summary: incidentSummaryCard(incident),
+    summary: incidentSummaryCard(incident, t),
   };
 }
 
 /** Everything the page shows, short of rendering: the diagrams are Mermaid source here. */
-export function incidentView(incident: IncidentData): IncidentView {
+export function incidentView(incident: IncidentData, t: Translator = english): IncidentView {
   const zone = incident.frontmatter.timezone;
-  const fixHistory = fixHistoryView(incident);
-  const repros = incident.repros.map((r) => reproView(incident, r));
+  const fixHistory = fixHistoryView(incident, t);
+  const repros = incident.repros.map((r) => reproView(incident, r, t));
   const fences: IncidentDiagram[] = incident.diagrams.map((d, i) => ({
     source: d.value,
     prefix: fenceDiagramPrefix(i),
@@ -320,8 +351,8 @@ export function incidentView(incident: IncidentData): IncidentView {
       ...(fixHistory.graph ? [fixHistory.graph] : []),
       ...repros.flatMap((r) => (r.trace ? [r.trace] : [])),
     ],
-    header: headerView(incident),
-    timeline: timelineRows(mergeTimeline(incident.timeline, incident.history, zone), zone),
+    header: headerView(incident, t),
+    timeline: timelineRows(mergeTimeline(incident.timeline, incident.history, zone), zone, t),
     fixHistory,
     repros,
   };
@@ -329,12 +360,23 @@ export function incidentView(incident: IncidentData): IncidentView {
 
 /** Every diagram an incident's page shows: what the build prerenders and `npx aftermath check` renders. */
 export function incidentDiagrams(incident: IncidentData): IncidentDiagram[] {
-  return incidentView(incident).diagrams;
+  const editions = [incident, ...incident.translations.map((tr) => translatedRecord(incident, tr))];
+  const seen = new Set<string>();
+  return editions
+    .flatMap((edition) => incidentView(edition).diagrams)
+    .filter((d) => !seen.has(d.prefix + d.source) && seen.add(d.prefix + d.source));
 }
 
 // The drawn SVG is followed by its "open at full size" link, so every template that shows it has both.
-const draw = async <D extends IncidentDiagram>(diagram: D | undefined): Promise<(D & DrawnDiagram) | undefined> =>
-  diagram && { ...diagram, svg: (await renderDiagram(diagram.source, diagram.prefix)) + openDiagramLink(diagram) };
+const draw = async <D extends IncidentDiagram>(
+  diagram: D | undefined,
+  t: Translator,
+  base: string,
+): Promise<(D & DrawnDiagram) | undefined> =>
+  diagram && {
+    ...diagram,
+    svg: (await renderDiagram(diagram.source, diagram.prefix)) + openDiagramLink(diagram, base, t),
+  };
 
 /** A diagram as the file of its own that its "open at full size" link points to (./diagram-files.ts). */
 export async function standaloneDiagram(diagram: IncidentDiagram): Promise<string> {
@@ -345,14 +387,18 @@ export async function standaloneDiagram(diagram: IncidentDiagram): Promise<strin
  * The page's view: `incidentView` with the diagrams it draws itself rendered (through the
  * cached renderer), and the lookups the prose's components use.
  */
-export async function incidentPageView(incident: IncidentData): Promise<IncidentPageView> {
-  const view = incidentView(incident);
+export async function incidentPageView(
+  incident: IncidentData,
+  t: Translator = english,
+  { base = '/' }: { base?: string } = {},
+): Promise<IncidentPageView> {
+  const view = incidentView(incident, t);
   const [graph, repros] = await Promise.all([
-    draw(view.fixHistory.graph),
+    draw(view.fixHistory.graph, t, base),
     Promise.all(
       view.repros.map(async (r): Promise<ReproPageView> => ({
         ...r,
-        trace: await draw(r.trace),
+        trace: await draw(r.trace, t, base),
         ...(r.chart && { chartSvg: await renderChart(r.chart) }),
       })),
     ),
@@ -377,7 +423,8 @@ export async function incidentPageView(incident: IncidentData): Promise<Incident
     ref(to) {
       const item = history.items.find((i) => historyKey(i, history.repository) === to);
       if (!item) throw new Error(`${incident.file}: <Ref to="${to}" />: "${to}" is not in history.yaml`);
-      const label = item.type === 'pull' ? `PR ${to}` : item.type === 'issue' ? `issue ${to}` : to;
+      const label =
+        item.type === 'pull' ? t('ref.pull', { key: to }) : item.type === 'issue' ? t('ref.issue', { key: to }) : to;
       return { label, url: item.url, title: item.title };
     },
     measure(citation) {
@@ -390,7 +437,7 @@ export async function incidentPageView(incident: IncidentData): Promise<Incident
       if (!resolved.ok) throw new Error(`${incident.file}: <Verdict repro="${citation.repro}">: ${resolved.message}`);
       return {
         href: `#repro-${resolved.repro.id}`,
-        shown: inlineVerdict(resolved.cell, resolved.repro.stale, resolved.results.recordedAt),
+        shown: inlineVerdict(resolved.cell, resolved.repro.stale, resolved.results.recordedAt, t),
       };
     },
   };

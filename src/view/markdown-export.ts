@@ -5,11 +5,11 @@
  * GitLab draw), then the timeline, fix history, reproductions, facts and sources as tables.
  * Served at `/incidents/<slug>.md` (src/pages/incidents/[slug].md.ts).
  */
-import { severityLabel } from '../domain/severity.ts';
+import { severityWords } from '../i18n/format.ts';
 import { formatDateTime, isUtc, type Instant } from '../domain/time.ts';
 import type { IncidentPageView } from './incident-view.ts';
 import type { MdxComponent, StoryLookups } from '../archive/mdx/component.ts';
-import { CONFIDENCE_WORD, SOURCE_LABEL } from './timeline-view.ts';
+import { english } from '../i18n/catalogue.ts';
 
 /** A table cell: one line, pipes escaped. */
 export function cell(text: string | number | undefined | null): string {
@@ -92,7 +92,7 @@ function headerSections(view: IncidentPageView): string[] {
   const keyFacts = table(
     ['Field', 'Value'],
     [
-      ['Severity', severityLabel(fm.severity)],
+      ['Severity', severityWords(english, fm.severity)],
       ['Status', fm.status],
       ['Started', when(fm.started, zone)],
       ['Detected', when(fm.detected, zone)],
@@ -135,10 +135,10 @@ function timelineSections(view: IncidentPageView): string[] {
       view.timeline.map((row) => [
         `${row.item.approximate ? 'about ' : ''}${formatDateTime(row.item.at, zone)}`,
         row.utc,
-        SOURCE_LABEL[row.item.source],
+        english(`timeline.source.${row.item.source}`),
         row.item.kind,
         row.item.url ? `[${row.item.title}](${row.item.url})` : row.item.title,
-        row.item.confidence === 'verified' ? 'verified' : CONFIDENCE_WORD[row.item.confidence],
+        english(`confidence.${row.item.confidence}`),
       ]),
     ),
   ];

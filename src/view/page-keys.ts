@@ -8,11 +8,15 @@
  * follow-ups are overdue. The site's address and options are Astro's config, which Astro hashes
  * itself. tests/e2e/incremental-build.test.ts edits each kind of input and watches the pages.
  */
-import type { CollectionEntry } from 'astro:content';
 import { createHash } from 'node:crypto';
+import type { IncidentData } from '../collections.ts';
 import { isOverdue } from '../domain/follow-ups.ts';
 
-type Entry = CollectionEntry<'incidents'>;
+/** An incident's entry in the content store. */
+interface Entry {
+  digest?: string | number;
+  data: IncidentData;
+}
 
 function hash(...parts: string[]): string {
   return createHash('sha256').update(parts.join('\0')).digest('hex').slice(0, 32);
@@ -36,4 +40,14 @@ export function incidentPageKey(entry: Entry, today?: number): string {
 /** A page drawn from every published incident (facets, follow-up lists, feeds). */
 export function archivePageKey(entries: readonly Entry[], today?: number): string {
   return hash(...entries.map((entry) => incidentPageKey(entry, today)));
+}
+
+/** An incident's page in another locale: the incident's key, and its translated story's when it has one. */
+export function editionPageKey(
+  locale: string,
+  entry: Entry,
+  story: { digest?: string | number } | undefined,
+  today?: number,
+): string {
+  return hash(locale, incidentPageKey(entry, today), String(story?.digest ?? ''));
 }

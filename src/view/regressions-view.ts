@@ -6,7 +6,8 @@ import type { IncidentRepro } from '../domain/incident-record.ts';
 import { cellLabel } from '../domain/repro-cells.ts';
 import { formatDateTime, isInstant, parseTimestamp } from '../domain/time.ts';
 import type { Regression } from '../schemas/repro-regressions.ts';
-import { VERDICT_WORD } from './repro-view.ts';
+import { verdictWord } from './repro-view.ts';
+import { english, type Translator } from '../i18n/catalogue.ts';
 
 export interface RegressionView {
   reproId: string;
@@ -23,14 +24,24 @@ const day = (iso: string) => {
   return isInstant(at) ? formatDateTime(at, 'UTC') : iso;
 };
 
-export function regressionText(regression: Regression): string {
+export function regressionText(regression: Regression, t: Translator = english): string {
   const { recorded, fresh } = regression;
-  const imported = fresh.imported && fresh.imported !== regression.cell.version ? ` (imported ${fresh.imported})` : '';
-  return `${cellLabel(regression.cell)}${imported}: recorded ${VERDICT_WORD[recorded.verdict]} (ran ${day(recorded.ranAt)}), now ${VERDICT_WORD[fresh.verdict]} (ran ${day(fresh.ranAt)})${fresh.reason ? `: ${fresh.reason}` : ''}.`;
+  const imported =
+    fresh.imported && fresh.imported !== regression.cell.version
+      ? t('regression.imported', { version: fresh.imported })
+      : '';
+  return t('regression.text', {
+    cell: `${cellLabel(regression.cell)}${imported}`,
+    recorded: verdictWord(recorded.verdict, t),
+    recordedRan: day(recorded.ranAt),
+    now: verdictWord(fresh.verdict, t),
+    nowRan: day(fresh.ranAt),
+    reason: fresh.reason ? `: ${fresh.reason}` : '',
+  });
 }
 
 /** Every open regression of the incident's repros, newest first. */
-export function regressionRows(repros: readonly IncidentRepro[]): RegressionView[] {
+export function regressionRows(repros: readonly IncidentRepro[], t: Translator = english): RegressionView[] {
   return repros
     .flatMap((repro) =>
       repro.regressions.map((regression) => ({
@@ -38,7 +49,7 @@ export function regressionRows(repros: readonly IncidentRepro[]): RegressionView
         reproTitle: repro.manifest.title,
         cell: cellLabel(regression.cell),
         detectedAt: regression.detectedAt,
-        text: regressionText(regression),
+        text: regressionText(regression, t),
       })),
     )
     .sort((a, b) => (a.detectedAt < b.detectedAt ? 1 : a.detectedAt > b.detectedAt ? -1 : 0));

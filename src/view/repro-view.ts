@@ -8,6 +8,7 @@ import { runtimeLabel } from '../domain/runtimes.ts';
 import type { CellResult, InstalledPackage, ReproResults, Verdict } from '../schemas/repro-results.ts';
 import type { ReproManifest } from '../schemas/repro.ts';
 import { traceSequenceDiagram } from './trace-diagram.ts';
+import { english, type Translator } from '../i18n/catalogue.ts';
 
 export type ReproState = 'not-run' | 'stale' | 'recorded';
 
@@ -78,11 +79,15 @@ export function decidingLine(cell: CellResult, manifest: ReproManifest): string 
 }
 
 /** The sequence diagram of the featured cell's wire trace, as Mermaid source (none without a trace). */
-export function reproTraceMermaid(manifest: ReproManifest, summary: ReproSummary): string | undefined {
+export function reproTraceMermaid(
+  manifest: ReproManifest,
+  summary: ReproSummary,
+  t: Translator = english,
+): string | undefined {
   const featured = summary.featured;
   if (!featured) return undefined;
   const replyDelayMs = manifest.proxy ? (manifest.proxy.downstream_delay_ms ?? manifest.proxy.delay_ms) : 0;
-  return traceSequenceDiagram(featured.trace, { conclusion: decidingLine(featured, manifest), replyDelayMs });
+  return traceSequenceDiagram(featured.trace, { conclusion: decidingLine(featured, manifest), replyDelayMs, t });
 }
 
 /* ------------------------------------------------------------------------------------------
@@ -98,13 +103,9 @@ export const VERDICT_MARK: Record<Verdict, string> = {
   error: '!',
   skipped: '–',
 };
-/** The verdict in words, as prose says it. */
-export const VERDICT_WORD: Record<Verdict, string> = {
-  reproduced: 'reproduced',
-  'not-reproduced': 'not reproduced',
-  error: 'error',
-  skipped: 'skipped',
-};
+/** The verdict in words, as prose says it (`reproduced`, `not reproduced`, `error`, `skipped`). */
+export const verdictWord = (verdict: Verdict, t: Translator = english): string => t(`verdict.${verdict}`);
+const VERDICTS: readonly Verdict[] = ['reproduced', 'not-reproduced', 'error', 'skipped'];
 
 function parametersKey(parameters: Record<string, string>): string {
   return JSON.stringify(Object.entries(parameters).sort(([a], [b]) => a.localeCompare(b)));
@@ -114,31 +115,33 @@ function parametersKey(parameters: Record<string, string>): string {
  * How often a repeated cell reproduced: `9/10`, with the runs that failed outright after it
  * (`7/10 · 1 failed`). Undefined for a cell that ran once.
  */
-export function rateText(cell: Pick<CellResult, 'tally'>): string | undefined {
+export function rateText(cell: Pick<CellResult, 'tally'>, t: Translator = english): string | undefined {
   const tally = cell.tally;
   if (!tally) return undefined;
-  return `${tally.reproduced}/${tally.runs}${tally.errors > 0 ? ` · ${tally.errors} failed` : ''}`;
+  return `${tally.reproduced}/${tally.runs}${tally.errors > 0 ? t('verdict.failedRuns', { count: tally.errors }) : ''}`;
 }
 
 /** `✗ reproduced 9/10`: mark, word and rate, so the verdict never rests on colour alone. */
-export function verdictText(cell: Pick<CellResult, 'verdict' | 'tally'>): string {
-  const rate = cell.verdict === 'skipped' ? undefined : rateText(cell);
-  return `${VERDICT_LABEL[cell.verdict]}${rate ? ` ${rate}` : ''}`;
+export function verdictText(cell: Pick<CellResult, 'verdict' | 'tally'>, t: Translator = english): string {
+  const rate = cell.verdict === 'skipped' ? undefined : rateText(cell, t);
+  return `${VERDICT_MARK[cell.verdict]} ${verdictWord(cell.verdict, t)}${rate ? ` ${rate}` : ''}`;
 }
 
 /** The rate in a sentence, for a title: `reproduced in 9 of 10 runs (1 failed)`. */
-export function rateSentence(cell: Pick<CellResult, 'tally'>): string | undefined {
-  const t = cell.tally;
-  if (!t) return undefined;
-  return `reproduced in ${t.reproduced} of ${t.runs} run${t.runs === 1 ? '' : 's'}${t.errors ? ` (${t.errors} failed without a verdict)` : ''}`;
+export function rateSentence(cell: Pick<CellResult, 'tally'>, t: Translator = english): string | undefined {
+  const tally = cell.tally;
+  if (!tally) return undefined;
+  return (
+    t('verdict.rateSentence', { reproduced: tally.reproduced, count: tally.runs }) +
+    (tally.errors ? t('verdict.rateFailed', { count: tally.errors }) : '')
+  );
 }
 
 /** `1 reproduced, 1 not reproduced, 5 skipped`. */
-export function countsText(counts: Partial<Record<Verdict, number>>): string {
-  return (Object.keys(VERDICT_WORD) as Verdict[])
-    .filter((v) => counts[v])
-    .map((v) => `${counts[v]} ${VERDICT_WORD[v]}`)
-    .join(', ');
+export function countsText(counts: Partial<Record<Verdict, number>>, t: Translator = english): string {
+  return VERDICTS.filter((v) => counts[v])
+    .map((v) => t('verdict.count', { count: counts[v]!, verdict: verdictWord(v, t) }))
+    .join(t('list.separator'));
 }
 
 export interface MatrixEntry {
@@ -245,7 +248,7 @@ function genericReason(cell: CellResult): string {
  * and several parameters were swept, the first parameter goes down the side instead, so the
  * matrix is not one long row that scrolls (an engine per row, an input size per column).
  */
-function matrixAxes(cells: readonly CellResult[]) {
+function matrixAxes(cells: readonly CellResult[], t: Translator) {
   const swept = [...new Set(cells.flatMap((c) => Object.keys(c.parameters)))];
   const down = new Set(cells.map((c) => c.version)).size === 1 && swept.length >= 2 ? swept[0] : undefined;
   const parameterNames = swept.filter((name) => name !== down);
@@ -263,7 +266,11 @@ function matrixAxes(cells: readonly CellResult[]) {
       columnIndex.set(key, columns.length);
       const entries = Object.entries(parameters);
       const label =
-        entries.length === 0 ? 'verdict' : parameterNames.length === 1 ? entries[0]![1] : parametersText(parameters);
+        entries.length === 0
+          ? t('matrix.verdict')
+          : parameterNames.length === 1
+            ? entries[0]![1]
+            : parametersText(parameters);
       columns.push({ parameters, label });
     }
     if (!rowIndex.has(rowKey(cell))) {
@@ -278,9 +285,9 @@ function matrixAxes(cells: readonly CellResult[]) {
   return { down, parameterNames, columns, rows, place };
 }
 
-export function reproMatrix(reproId: string, results: ReproResults): ReproMatrix {
+export function reproMatrix(reproId: string, results: ReproResults, t: Translator = english): ReproMatrix {
   const slugs = cellSlugs(results.cells);
-  const { down, parameterNames, columns, rows, place } = matrixAxes(results.cells);
+  const { down, parameterNames, columns, rows, place } = matrixAxes(results.cells, t);
 
   // Footnotes: one per distinct reason, numbered in reading order (rows, then columns).
   const reasons = new Map<string, { n: number; cells: CellResult[] }>();
@@ -299,13 +306,15 @@ export function reproMatrix(reproId: string, results: ReproResults): ReproMatrix
     const { row: rowAt, column } = place(cell);
     const row = rows[rowAt]!;
     const violated = cell.expectation === 'violated';
-    const expectedText = violated && cell.expected ? `expected ${VERDICT_WORD[cell.expected]}` : undefined;
-    const rate = cell.verdict === 'skipped' ? undefined : rateSentence(cell);
+    const expectedText =
+      violated && cell.expected ? t('matrix.expected', { verdict: verdictWord(cell.expected, t) }) : undefined;
+    const rate = cell.verdict === 'skipped' ? undefined : rateSentence(cell, t);
     const title = [
-      `${cellLabel(cell)}: ${VERDICT_WORD[cell.verdict]}`,
+      `${cellLabel(cell)}: ${verdictWord(cell.verdict, t)}`,
       rate,
       cell.expected &&
-        `expected ${VERDICT_WORD[cell.expected]}${violated ? ' (contradicted)' : cell.expectation === 'met' ? ' (as expected)' : ''}`,
+        t('matrix.expected', { verdict: verdictWord(cell.expected, t) }) +
+          (violated ? t('matrix.contradicted') : cell.expectation === 'met' ? t('matrix.asExpected') : ''),
       cell.reason && shortReason(cell.reason),
     ]
       .filter(Boolean)
@@ -313,10 +322,10 @@ export function reproMatrix(reproId: string, results: ReproResults): ReproMatrix
     row.entries[column] = {
       cell,
       page: cellHref(reproId, slugs[index]!),
-      text: verdictText(cell),
+      text: verdictText(cell, t),
       mark: VERDICT_MARK[cell.verdict],
-      word: VERDICT_WORD[cell.verdict],
-      rate: cell.verdict === 'skipped' ? undefined : rateText(cell),
+      word: verdictWord(cell.verdict, t),
+      rate: cell.verdict === 'skipped' ? undefined : rateText(cell, t),
       violated,
       expectedText,
       footnote: footnoteOf.get(cell),
@@ -347,7 +356,11 @@ export function reproMatrix(reproId: string, results: ReproResults): ReproMatrix
       down === undefined &&
       versions.every((v) => rows.find((r) => r.version === v)!.entries.every((e) => !e || cells.includes(e.cell)));
     const names =
-      wholeRows && columns.length > 1 ? versions.map((v) => `${v} (all)`) : wholeRows ? versions : cells.map(cellLabel);
+      wholeRows && columns.length > 1
+        ? versions.map((v) => t('matrix.wholeRow', { version: v }))
+        : wholeRows
+          ? versions
+          : cells.map(cellLabel);
     // A reason that names a version but applies to one version only reads best as written.
     const text =
       versions.length === 1 && versions[0] !== 'installed' ? reason.replaceAll('<version>', versions[0]!) : reason;
@@ -474,37 +487,47 @@ export interface InlineVerdict {
  * What `<Verdict>` prints for a cell. A stale recording, a skipped cell or an error is said
  * as such, never as a verdict: the prose may cite only what the current snippet showed.
  */
-export function inlineVerdict(cell: CellResult, stale: boolean, recordedAt: string): InlineVerdict {
+export function inlineVerdict(
+  cell: CellResult,
+  stale: boolean,
+  recordedAt: string,
+  t: Translator = english,
+): InlineVerdict {
   const name = cellLabel(cell);
+  const reason = cell.reason ? shortReason(cell.reason) : t('verdict.noReason');
   if (stale) {
     return {
       state: 'stale',
-      text: '⚠ stale recording',
+      text: t('verdict.staleText'),
       className: 'verdict-stale',
-      title: `${name}: the recording of ${recordedAt} is of an earlier version of the snippet; re-run the repro`,
+      title: t('verdict.staleTitle', { cell: name, recorded: recordedAt }),
     };
   }
   if (cell.verdict === 'skipped') {
     return {
       state: 'not-run',
-      text: '– not run',
+      text: t('verdict.notRunText'),
       className: 'verdict-skipped',
-      title: `${name} was skipped: ${cell.reason ? shortReason(cell.reason) : 'no reason recorded'}`,
+      title: t('verdict.skippedTitle', { cell: name, reason }),
     };
   }
   if (cell.verdict === 'error') {
     return {
       state: 'error',
-      text: `! error, no verdict${cell.tally ? ` (${rateText(cell)})` : ''}`,
+      text: t('verdict.errorText') + (cell.tally ? ` (${rateText(cell, t)})` : ''),
       className: 'verdict-error',
-      title: `${name} ran but gave no verdict: ${cell.reason ? shortReason(cell.reason) : 'no reason recorded'}`,
+      title: t('verdict.errorTitle', { cell: name, reason }),
     };
   }
   return {
     state: 'verdict',
-    text: verdictText(cell),
+    text: verdictText(cell, t),
     className: `verdict-${cell.verdict}`,
-    title: [`${name}: ${VERDICT_WORD[cell.verdict]}`, rateSentence(cell), `recorded ${recordedAt.slice(0, 10)}`]
+    title: [
+      `${name}: ${verdictWord(cell.verdict, t)}`,
+      rateSentence(cell, t),
+      t('verdict.recordedOn', { day: recordedAt.slice(0, 10) }),
+    ]
       .filter(Boolean)
       .join('; '),
   };

@@ -3,8 +3,10 @@
  * day separators in the incident's zone, the gap since the previous entry, and which rows sit
  * inside the impact window.
  */
-import type { TimelineItem, TimelineSource } from '../domain/timeline.ts';
-import { formatDateTime, formatDuration, type Instant } from '../domain/time.ts';
+import type { TimelineItem } from '../domain/timeline.ts';
+import { formatDateTime, type Instant } from '../domain/time.ts';
+import { english, type Translator } from '../i18n/catalogue.ts';
+import { formatDurationIn } from '../i18n/format.ts';
 
 export interface TimelineRow {
   item: TimelineItem;
@@ -18,49 +20,41 @@ export interface TimelineRow {
   utc: string;
 }
 
-export const SOURCE_LABEL: Record<TimelineSource, string> = {
-  'status-page': 'Status page',
-  incident: 'Incident',
-  code: 'Code',
-  release: 'Release',
-  advisory: 'Advisory',
-};
-
-export { CONFIDENCE_WORD } from '../domain/confidence.ts';
-
 const dayFormatters = new Map<string, Intl.DateTimeFormat>();
-function dayName(at: Instant, zone: string): string {
+function dayName(at: Instant, zone: string, lang: string): string {
   const tz = at.precision === 'day' ? 'UTC' : zone;
-  let f = dayFormatters.get(tz);
+  const key = `${lang} ${tz}`;
+  let f = dayFormatters.get(key);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-GB', {
+    // en-GB for English: `Monday, 20 March 2023`, the day before the month.
+    f = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : lang, {
       timeZone: tz,
       weekday: 'long',
       day: 'numeric',
       month: 'long',
       year: 'numeric',
     });
-    dayFormatters.set(tz, f);
+    dayFormatters.set(key, f);
   }
   return f.format(at.ms);
 }
 
-export function timelineRows(items: readonly TimelineItem[], zone: string): TimelineRow[] {
+export function timelineRows(items: readonly TimelineItem[], zone: string, t: Translator = english): TimelineRow[] {
   const start = items.find((i) => i.kind === 'impact-start')?.at.ms;
   const endItems = items.filter((i) => i.kind === 'impact-end');
   const end = endItems.length ? endItems[endItems.length - 1]!.at.ms : undefined;
   let previousDay = '';
   let previous: TimelineItem | undefined;
   return items.map((item) => {
-    const day = dayName(item.at, zone);
+    const day = dayName(item.at, zone, t.lang);
     const exactPair = previous && previous.at.precision === 'exact' && item.at.precision === 'exact';
     const gapMs = exactPair ? item.at.ms - previous!.at.ms : 0;
     const row: TimelineRow = {
       item,
       day: day !== previousDay ? day : undefined,
-      gap: exactPair && gapMs >= 60_000 ? `+${formatDuration(gapMs)}` : undefined,
+      gap: exactPair && gapMs >= 60_000 ? `+${formatDurationIn(t, gapMs)}` : undefined,
       inImpact: start !== undefined && item.at.ms >= start && (end === undefined || item.at.ms <= end),
-      local: item.at.precision === 'day' ? 'time unknown' : formatDateTime(item.at, zone).slice(11),
+      local: item.at.precision === 'day' ? t('timeline.timeUnknown') : formatDateTime(item.at, zone).slice(11),
       utc: item.at.precision === 'day' ? '' : formatDateTime(item.at, 'UTC'),
     };
     previousDay = day;

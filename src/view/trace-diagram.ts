@@ -7,6 +7,7 @@
 import type { DecodedTrace } from '../schemas/repro-results.ts';
 import { escapeMermaidText } from '../domain/mermaid-text.ts';
 import { shorten } from '../domain/text.ts';
+import { english, type Translator } from '../i18n/catalogue.ts';
 
 export interface TraceDiagramOptions {
   /** A line to show at the end, e.g. the snippet's verdict line. */
@@ -16,14 +17,17 @@ export interface TraceDiagramOptions {
    * this gives when the reply reached the client, which is the order the client lived through.
    */
   replyDelayMs?: number;
+  /** The words of the page the diagram is drawn on. */
+  t?: Translator;
 }
 
 export function traceSequenceDiagram(trace: DecodedTrace, options: TraceDiagramOptions = {}): string | undefined {
   if (trace.messages.length === 0) return undefined;
   const connections = [...new Set(trace.messages.map((m) => m.conn))].sort((a, b) => a - b);
+  const say = options.t ?? english;
   const lines = ['sequenceDiagram'];
-  for (const conn of connections) lines.push(`  participant C${conn} as Client, connection ${conn}`);
-  lines.push('  participant R as Redis (behind the latency proxy)');
+  for (const conn of connections) lines.push(`  participant C${conn} as ${say('trace.client', { n: conn })}`);
+  lines.push(`  participant R as ${say('trace.redis')}`);
   const sent = new Map<number, string[]>();
   const answered = new Map<number, number>();
   const delay = options.replyDelayMs ?? 0;
@@ -40,12 +44,12 @@ export function traceSequenceDiagram(trace: DecodedTrace, options: TraceDiagramO
       answered.set(message.conn, n + 1);
       const question = sent.get(message.conn)?.[n];
       const label = question
-        ? `${shorten(message.text, 28)}, reply to ${shorten(question, 28)}`
+        ? say('trace.replyTo', { reply: shorten(message.text, 28), command: shorten(question, 28) })
         : shorten(message.text, 48);
       lines.push(`  R-->>C${message.conn}: ${escapeMermaidText(label)} (${at})`);
     }
   }
-  if (trace.omitted > 0) lines.push(`  Note over R: ${trace.omitted} more message(s) not recorded`);
+  if (trace.omitted > 0) lines.push(`  Note over R: ${say('trace.omitted', { count: trace.omitted })}`);
   if (options.conclusion) {
     // Mermaid notes do not wrap: break the sentence after its first clause.
     const [head, ...rest] = shorten(options.conclusion, 120).split(', ');

@@ -1,9 +1,10 @@
 /** The bundled site as a new user gets it: the flagship incident builds and reads correctly. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { extractText, getDocumentProxy } from 'unpdf';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { osvValidator } from '../support/osv.ts';
 import { buildSite, launchChromium, projectRoot, serveStatic, type StaticServer } from '../support/site.ts';
 
@@ -235,4 +236,119 @@ it('publishes a badge and a status per repro at stable addresses; the badge rend
   const cluster = await (await fetch(`${server.url}/badges/${slug}/cancel-race-cluster.json`)).json();
   expect(cluster).toMatchObject({ subject: 'redis 4.5.5 (latest)', state: 'fixed' });
   await page.close();
+});
+
+describe('the Chinese edition (/zh-cn/)', () => {
+  const zh = `/zh-cn/incidents/${slug}/`;
+  const html = (path: string) => readFileSync(join(outDir, path, 'index.html'), 'utf8');
+
+  it('has its own index, flagship page and follow-ups, in Chinese, at addresses beside the English ones', async () => {
+    for (const path of ['zh-cn', `zh-cn/incidents/${slug}`, 'zh-cn/follow-ups']) {
+      expect(html(path), path).toContain('<html lang="zh-CN"');
+    }
+    expect(html(`incidents/${slug}`)).toContain('<html lang="en"');
+    const page = await browser.newPage();
+    await page.goto(server.url + zh);
+    await expect(page.locator('article h1').textContent()).resolves.toMatch(/^ChatGPT，2023 年 3 月 20 日：/);
+    await expect(page.locator('#toc-title').textContent()).resolves.toBe('本页内容');
+    await expect(page.locator('.summary-how-long dd').textContent()).resolves.toBe('9 小时（影响时段）');
+    // The day separators and the notice's date go through Intl in Chinese.
+    await expect(page.locator('.tl-day h3').first().textContent()).resolves.toBe('2022年4月13日星期三');
+    // Data is the source's: the same moments, the same citations, the same recorded verdicts.
+    const english = await browser.newPage();
+    await english.goto(`${server.url}/incidents/${slug}/`);
+    for (const selector of [
+      'time[datetime]',
+      '.tl-item',
+      'sup.cite',
+      'a.verdict-inline',
+      '.repro-cell',
+      'tr[id^="fact-"]',
+    ]) {
+      const count = (p: typeof page) => p.locator(selector).count();
+      await expect(count(page), selector).resolves.toBe(await count(english));
+    }
+    const datetimes = (p: typeof page) =>
+      p.locator('time[datetime]').evaluateAll((els) => els.map((e) => e.getAttribute('datetime')).sort());
+    expect(await datetimes(page)).toEqual(await datetimes(english));
+    const verdicts = (p: typeof page) =>
+      p.locator('a.verdict-inline').evaluateAll((els) => els.map((e) => `${e.getAttribute('href')} ${e.className}`));
+    expect(await verdicts(page)).toEqual(await verdicts(english));
+    await english.close();
+    await page.close();
+  });
+
+  it('links each edition to the other, for readers and for search engines, on the same incident', async () => {
+    const alternates = (path: string) =>
+      [...html(path).matchAll(/<link rel="alternate" hreflang="([^"]+)" href="([^"]+)"/g)].map((m) => [m[1], m[2]]);
+    const expected = [
+      ['en', `http://localhost:4321/incidents/${slug}/`],
+      ['zh-CN', `http://localhost:4321/zh-cn/incidents/${slug}/`],
+      ['x-default', `http://localhost:4321/incidents/${slug}/`],
+    ];
+    expect(alternates(`incidents/${slug}`)).toEqual(expected);
+    expect(alternates(`zh-cn/incidents/${slug}`)).toEqual(expected);
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/incidents/${slug}/#timeline`);
+    await page.locator('.locale-switch a[hreflang="zh-CN"]').click();
+    await page.waitForURL(`**${zh}`);
+    await expect(page.locator('.locale-switch [aria-current="page"]').textContent()).resolves.toBe('简体中文');
+    await page.close();
+    const sitemap = readFileSync(join(outDir, 'sitemap-0.xml'), 'utf8');
+    expect(sitemap).toContain(`<loc>http://localhost:4321/zh-cn/incidents/${slug}/</loc>`);
+    expect(sitemap).toContain(
+      `<xhtml:link rel="alternate" hreflang="zh-CN" href="http://localhost:4321/zh-cn/incidents/${slug}/"/>`,
+    );
+  });
+
+  it('marks the untranslated incidents on the Chinese index, and shows them with Chinese chrome and a notice', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/zh-cn/`);
+    const cloudflare = page.locator('.card', { hasText: 'Cloudflare' });
+    await expect(cloudflare.locator('.badge', { hasText: '仅英语' }).count()).resolves.toBe(1);
+    await expect(cloudflare.locator('h2').getAttribute('lang')).resolves.toBe('en');
+    const flagshipCard = page.locator('.card', { hasText: 'ChatGPT' });
+    await expect(flagshipCard.locator('a').getAttribute('href')).resolves.toBe(zh);
+    await expect(flagshipCard.locator('.badge', { hasText: '仅英语' }).count()).resolves.toBe(0);
+    await page.goto(`${server.url}/zh-cn/incidents/2019-07-02-cloudflare-waf-regex/`);
+    await expect(page.locator('[data-edition-notice="untranslated"]').textContent()).resolves.toContain(
+      '此事件尚未翻译',
+    );
+    await expect(page.locator('[data-incident-body]').getAttribute('lang')).resolves.toBe('en');
+    await expect(page.locator('#toc-title').textContent()).resolves.toBe('本页内容');
+    // The flagship is current: no notice at all.
+    await page.goto(server.url + zh);
+    await expect(page.locator('[data-edition-notice]').count()).resolves.toBe(0);
+    await page.close();
+  });
+
+  it('finds the flagship by a two-character Chinese query', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/zh-cn/search/?q=${encodeURIComponent('取消')}`);
+    await page.waitForFunction(() => /事件提到/.test(document.querySelector('.search-status')?.textContent ?? ''));
+    const hrefs = await page.locator('.search-results a').evaluateAll((els) => els.map((e) => e.getAttribute('href')));
+    expect(hrefs).toContain(zh);
+    await page.close();
+  });
+
+  it('publishes feeds in Chinese that link to the Chinese pages', () => {
+    const feed = JSON.parse(readFileSync(join(outDir, 'zh-cn/feeds/incidents.json'), 'utf8'));
+    expect(feed).toMatchObject({ language: 'zh-CN', title: 'Aftermath：事件' });
+    expect(feed.items.map((i: { url: string }) => i.url)).toContain(`http://localhost:4321${zh}`);
+  });
+
+  it('prints a Chinese PDF: its headings and its diagrams’ labels are Chinese text', async () => {
+    const bytes = readFileSync(join(outDir, `zh-cn/incidents/${slug}.pdf`));
+    const { text } = await extractText(await getDocumentProxy(new Uint8Array(bytes)), { mergePages: true });
+    // Noto CJK gives some ideographs the glyph of a Kangxi radical, and the PDF's text layer then
+    // names the radical (⽉ for 月): NFKC folds those back. (A few, such as 页, are CJK radicals
+    // that NFKC keeps: a reader's search in the PDF misses them; left as Chromium prints it.)
+    const words = text.normalize('NFKC').replace(/\s+/g, '');
+    for (const heading of ['事件经过', '根因', '修复历程', '事实及其来源']) expect(words, heading).toContain(heading);
+    // Labels of the two Mermaid diagrams: a participant and a state.
+    for (const label of ['共享连接', '已污染']) expect(words, label).toContain(label);
+    expect(html(`zh-cn/incidents/${slug}`)).toContain(`href="/zh-cn/incidents/${slug}.pdf"`);
+    // The social card is drawn in Chinese too.
+    expect(html(`zh-cn/incidents/${slug}`)).toContain(`/og/zh-cn/${slug}.png`);
+  });
 });

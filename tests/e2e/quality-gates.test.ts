@@ -50,7 +50,8 @@ const sites: Site[] = [
     origin: 'http://localhost:4321',
     // Pin the address and path, whatever the environment running the tests has set.
     env: { SITE_URL: 'http://localhost:4321', BASE_PATH: '/' },
-    incidents: ['/incidents/2023-03-20-chatgpt-redis-py/'],
+    // The Chinese edition (issue 25) passes the same gates as the English one.
+    incidents: ['/incidents/2023-03-20-chatgpt-redis-py/', '/zh-cn/incidents/2023-03-20-chatgpt-redis-py/'],
     pages: [
       '/',
       '/incidents/2023-03-20-chatgpt-redis-py/',
@@ -58,6 +59,11 @@ const sites: Site[] = [
       '/tags/redis/',
       '/tags/',
       '/search/?q=redis',
+      '/zh-cn/',
+      '/zh-cn/incidents/2023-03-20-chatgpt-redis-py/',
+      '/zh-cn/incidents/2019-07-02-cloudflare-waf-regex/',
+      '/zh-cn/follow-ups/',
+      `/zh-cn/search/?q=${encodeURIComponent('取消')}`,
       NOT_FOUND,
     ],
     searchFor: 'redis',
@@ -125,7 +131,7 @@ const close = (page: Page) => page.context().close();
 async function searchSettled(page: Page) {
   await page.waitForFunction(() => {
     const status = document.querySelector('.search-status')?.textContent ?? '';
-    return status !== '' && !status.startsWith('Searching');
+    return status !== '' && !status.startsWith('Searching') && !status.startsWith('正在搜索');
   });
 }
 

@@ -4,6 +4,7 @@
  * without JavaScript; every diagram's text is readable at a laptop's and a phone's width; the
  * summary card answers the first questions; the Markdown export and the PDF carry the whole story.
  */
+import { english } from '../../src/i18n/catalogue.ts';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -216,7 +217,7 @@ describe('every diagram readable', () => {
       const pool = createChromiumPool({ size: 1 });
       const { problems, measuredPages } = await checkDiagramReadability(
         pool,
-        [incident],
+        [{ incident, page: `incidents/${slug}`, t: english }],
         builtSite(squeezed, '/'),
       ).finally(() => pool.close());
       // The squeezing stylesheet sizes the diagrams otherwise than the model: the page is measured.

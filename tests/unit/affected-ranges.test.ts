@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  affectedIntervals,
-  compareWithAdvisory,
-  intervalText,
-  versionOutcomes,
-} from '../../src/domain/affected-ranges.ts';
+import { affectedIntervals, compareWithAdvisory, versionOutcomes } from '../../src/domain/affected-ranges.ts';
+import { intervalText } from '../../src/view/affected-ranges-view.ts';
 import type { Verdict } from '../../src/schemas/repro-results.ts';
 import { pep440 } from '../../src/domain/version-schemes/pep440.ts';
 import { semverScheme } from '../../src/domain/version-schemes/semver.ts';
@@ -39,7 +35,10 @@ describe('affected ranges from a recorded matrix', () => {
       '4.5.5',
     ]);
     const intervals = affectedIntervals(outcomes);
-    expect(intervals.map(intervalText)).toEqual(['4.4.0 to 4.4.3 (fixed in 4.4.4)', '4.5.0 to 4.5.3 (fixed in 4.5.4)']);
+    expect(intervals.map((i) => intervalText(i))).toEqual([
+      '4.4.0 to 4.4.3 (fixed in 4.4.4)',
+      '4.5.0 to 4.5.3 (fixed in 4.5.4)',
+    ]);
     expect(intervals.every((i) => i.unknown.length === 0)).toBe(true);
   });
 

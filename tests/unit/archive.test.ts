@@ -591,7 +591,7 @@ describe('MDX that would run code on the machine that builds the site', () => {
 
 describe('MDX, other rules', () => {
   it('hands the MDX every registered component, and no list of its own', () => {
-    const page = readFileSync(resolve(import.meta.dirname, '../../src/routes/incidents/[slug].astro'), 'utf8');
+    const page = readFileSync(resolve(import.meta.dirname, '../../src/routes/editions/IncidentPage.astro'), 'utf8');
     expect(page).toContain("import mdxComponents from 'virtual:aftermath/mdx-components';");
     expect(page).toContain('<Content components={mdxComponents} />');
   });

@@ -31,7 +31,7 @@ describe('aftermath', () => {
     const unknown = run('publish');
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toBe(
-      'aftermath: there is no command "publish". The commands are: init, new, check, repro, import statuspage, import github (aftermath --help says what each does)\n',
+      'aftermath: there is no command "publish". The commands are: init, new, check, translations, repro, import statuspage, import github (aftermath --help says what each does)\n',
     );
     const bare = run('import');
     expect(bare.code).toBe(2);

@@ -32,7 +32,7 @@ it('publishes a standalone file at its readable size on a light panel, linked by
   expect(diagramFileName(request)).toMatch(/^[0-9a-f]{20}\.svg$/);
   expect(diagramFileName(request)).toBe(diagramFileName({ ...request }));
   expect(diagramFileName({ ...request, prefix: 'mermaid-1' })).not.toBe(diagramFileName(request));
-  expect(openDiagramLink(request)).toBe(
-    `<a class="diagram-open" href="../../diagrams/${diagramFileName(request)}">Open the diagram at full size</a>`,
+  expect(openDiagramLink(request, '/postmortems/')).toBe(
+    `<a class="diagram-open" href="/postmortems/diagrams/${diagramFileName(request)}">Open the diagram at full size</a>`,
   );
 });

@@ -3,6 +3,7 @@
  * sourced facts, every figure read in a third-party copy is labelled secondary, inferences are
  * labelled, and the recorded repro shows the matrix the prose describes.
  */
+import { english } from '../../src/i18n/catalogue.ts';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -312,7 +313,9 @@ describe('Cloudflare, 2 July 2019', () => {
   });
 
   it('puts the seven follow-ups on /follow-ups/, with the incident, and calls none of them overdue', () => {
-    const rows = siteFollowUps(incidents, Date.parse('2026-01-01'), '/').filter((r) => r.incident.slug === slug);
+    const rows = siteFollowUps(incidents, Date.parse('2026-01-01'), '/', english).filter(
+      (r) => r.incident.slug === slug,
+    );
     expect(rows.map((r) => [r.id, r.stateLabel, r.overdue])).toEqual([
       ['restore-cpu-protection', 'done (stated)', false],
       ['inspect-waf-rules', 'done (stated)', false],

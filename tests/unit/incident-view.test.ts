@@ -151,7 +151,7 @@ describe('incidentPageView', () => {
     expect(rendered).toEqual(own.map(({ source, prefix }) => ({ source, prefix })));
     // Each drawn SVG is followed by the link that opens it at full size.
     expect(page.fixHistory.graph?.svg).toMatch(
-      /^<svg id="fix-graph"><\/svg><a class="diagram-open" href="\.\.\/\.\.\/diagrams\/[0-9a-f]{20}\.svg">/,
+      /^<svg id="fix-graph"><\/svg><a class="diagram-open" href="\/diagrams\/[0-9a-f]{20}\.svg">/,
     );
     expect(page.repro('race').trace?.svg).toMatch(/^<svg id="trace-race"><\/svg><a class="diagram-open" /);
     const [details] = (await reproDetailsViews(incident())).filter((r) => r.id === 'race');

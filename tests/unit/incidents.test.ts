@@ -82,14 +82,14 @@ describe('sortNewestFirst', () => {
 describe('incidentDuration', () => {
   it('measures start to resolution when both are known', () => {
     const i = incident('a', { started: '2023-03-20T01:00:00-07:00', resolved: '2023-03-20T10:30:00-07:00' });
-    expect(incidentDuration(i)).toEqual({ text: '9 h 30 min', basis: 'start to resolution' });
+    expect(incidentDuration(i)).toEqual({ text: '9 h 30 min', ms: 34_200_000, basis: 'start to resolution' });
   });
   it('falls back to the impact window in the timeline', () => {
     const i = incident('a', { started: '2023-03-20T01:00:00-07:00', resolved: 'unknown' }, [
       { at: '2023-03-20T01:00:00-07:00', kind: 'impact-start' },
       { at: '2023-03-20T10:00:00-07:00', kind: 'impact-end' },
     ]);
-    expect(incidentDuration(i)).toEqual({ text: '9 h', basis: 'impact window' });
+    expect(incidentDuration(i)).toEqual({ text: '9 h', ms: 32_400_000, basis: 'impact window' });
   });
   it('is unknown when a bound is missing or only a day', () => {
     expect(incidentDuration(incident('a', { started: '2023-03-20T01:00:00Z' }))).toEqual({

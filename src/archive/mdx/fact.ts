@@ -1,6 +1,6 @@
 /** `<Fact k="…" />`: a sourced fact of facts.yaml, its value shown and its source cited. */
 import { packageFile } from '../../package-root.ts';
-import { CONFIDENCE_WORD } from '../../domain/confidence.ts';
+import { english } from '../../i18n/catalogue.ts';
 import { attributeUses, type MdxComponent } from './component.ts';
 
 export const fact: MdxComponent = {
@@ -21,7 +21,7 @@ export const fact: MdxComponent = {
   },
   markdown({ k = '' }, lookups) {
     const cited = lookups.fact(k);
-    const label = cited.fact.confidence === 'verified' ? '' : ` (${CONFIDENCE_WORD[cited.fact.confidence]})`;
+    const label = cited.fact.confidence === 'verified' ? '' : ` (${english(`confidence.${cited.fact.confidence}`)})`;
     return `${cited.fact.display ?? cited.fact.value}${label} [${cited.n}]`;
   },
 };

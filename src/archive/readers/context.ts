@@ -26,7 +26,16 @@ export interface ArchiveOptions {
   recording?: boolean;
   /** Languages the site adds for its repros (`aftermath({ runtimes })`). */
   runtimes?: Readonly<Record<string, SiteRuntimeManifest>>;
+  /**
+   * The site's locales (`aftermath({ locales })`): the first is the source's, the others
+   * translations. Left out, every translation found is read, its source taken to be English.
+   */
+  locales?: readonly (string | { code: string })[];
 }
+
+/** The codes of the site's locales, the source's first. */
+export const localeCodes = (options: ArchiveOptions): string[] =>
+  (options.locales ?? ['en']).map((l) => (typeof l === 'string' ? l : l.code));
 
 export interface ReadContext {
   root: string;

@@ -11,16 +11,18 @@ import { mdxFindings } from '../mdx-checks.ts';
 import { parseStory, type Story } from '../story.ts';
 import { readText, validate, type ReadContext } from './context.ts';
 
-export interface IndexMdx {
+export interface MdxFile<T> {
   file: string;
   /** Undefined when the frontmatter is broken (its problems say why). */
-  frontmatter?: IncidentFrontmatter;
+  frontmatter?: T;
   yaml?: LocatedYaml;
   body: string;
   bodyLine: number;
   /** Undefined when MDX cannot parse the body. */
   story?: Story;
 }
+
+export type IndexMdx = MdxFile<IncidentFrontmatter>;
 
 export function readIndexMdx(ctx: ReadContext): IndexMdx | undefined {
   const { folder, problems } = ctx;
@@ -33,6 +35,21 @@ export function readIndexMdx(ctx: ReadContext): IndexMdx | undefined {
     });
     return undefined;
   }
+  const read = readMdxFile(ctx, file, incidentSchema);
+  if (read?.frontmatter && read.yaml) problems.push(...keyMomentOrder(read.frontmatter, file, read.yaml));
+  return read;
+}
+
+/**
+ * An MDX file of the incident (its index.mdx, or a translation of it): the frontmatter through
+ * `schema`, the story parsed and held to what incident MDX may contain.
+ */
+export function readMdxFile<T>(
+  ctx: ReadContext,
+  file: string,
+  schema: Parameters<typeof validate<T>>[0],
+): MdxFile<T> | undefined {
+  const { folder, problems } = ctx;
   const source = readText(ctx, file);
   if (source === undefined) return undefined;
   const split = splitFrontmatter(source);
@@ -45,13 +62,12 @@ export function readIndexMdx(ctx: ReadContext): IndexMdx | undefined {
     });
     return undefined;
   }
-  const read: IndexMdx = { file, body: split.body, bodyLine: split.bodyLine };
+  const read: MdxFile<T> = { file, body: split.body, bodyLine: split.bodyLine };
   const yaml = parseYaml(split.yaml, file, split.yamlLine - 1);
   if (Array.isArray(yaml)) problems.push(...yaml);
   else {
     read.yaml = yaml;
-    read.frontmatter = validate(incidentSchema, yaml, file, problems);
-    if (read.frontmatter) problems.push(...keyMomentOrder(read.frontmatter, file, yaml));
+    read.frontmatter = validate(schema, yaml, file, problems);
   }
   if (!hasReadableBody(split.body)) {
     problems.push({
