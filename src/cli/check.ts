@@ -4,14 +4,14 @@
  * and field. Exit code 1 when there is any.
  */
 import { parseArgs } from 'node:util';
-import { readArchive } from '../archive/archive.ts';
-import { siteOptionsOrExit } from '../integration/site-options.ts';
+import { readSiteArchive } from '../integration/site-options.ts';
 import { checkDiagrams } from '../view/incident-view.ts';
 import { closeDiagramBrowser } from '../render/diagrams.ts';
 import { formatProblems } from '../schemas/problems.ts';
 import { contradictedFollowUps } from '../domain/follow-ups.ts';
 import { missingChromium } from '../render/chromium.ts';
 import { behindLines } from './translations.ts';
+import { makeTranslator } from '../i18n/catalogue.ts';
 
 export const USAGE = `usage: aftermath check
 
@@ -25,8 +25,7 @@ export async function run(args: string[]): Promise<void> {
     console.log(USAGE);
     return;
   }
-  const root = process.cwd();
-  const { incidents, problems } = readArchive(root, await siteOptionsOrExit(root));
+  const { options, incidents, problems } = await readSiteArchive(process.cwd());
   // Diagrams are rendered in Chromium: without it, one line saying so instead of a stack trace.
   const chromium =
     incidents.some((i) => i.diagrams.length > 0) && missingChromium('aftermath check draws Mermaid diagrams with it');
@@ -36,7 +35,10 @@ export async function run(args: string[]): Promise<void> {
     process.exitCode = 1;
     return;
   }
-  const diagrams = await checkDiagrams(incidents);
+  const diagrams = await checkDiagrams(
+    incidents,
+    options.locales.map((l) => makeTranslator(l.code, l.lang, l.strings)),
+  );
   await closeDiagramBrowser();
   problems.push(...diagrams.problems);
   // A follow-up marked done whose evidence no longer holds (a verdict flipped, a PR not merged).

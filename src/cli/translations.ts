@@ -10,11 +10,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseDocument } from 'yaml';
-import { readArchive } from '../archive/archive.ts';
 import type { IncidentRecord } from '../domain/incident-record.ts';
 import { splitFrontmatter } from '../domain/mdx-source.ts';
 import { sourceParts } from '../domain/translation.ts';
-import { siteOptionsOrExit } from '../integration/site-options.ts';
+import { readSiteArchive } from '../integration/site-options.ts';
 import { formatProblems } from '../schemas/problems.ts';
 
 export const USAGE = `usage: aftermath translations [--stamp <incident>] [--locale <code>]
@@ -57,8 +56,7 @@ export async function run(args: string[]): Promise<void> {
     return;
   }
   const root = process.cwd();
-  const options = await siteOptionsOrExit(root);
-  const { incidents, problems } = readArchive(root, options);
+  const { options, incidents, problems } = await readSiteArchive(root);
   if (problems.length > 0) {
     process.stderr.write(`\n${formatProblems(problems)}\n`);
     process.exitCode = 1;

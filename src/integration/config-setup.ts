@@ -72,6 +72,17 @@ export function setUpSite(build: SiteBuild, optionsError: string | undefined, se
       },
     },
     markdown: { processor: incidentsProcessor(build, setup, components, chromium) },
+    // The site's locales as Astro's own (Starlight does the same): `Astro.currentLocale` and
+    // astro:i18n's helpers work on a team's pages too. Aftermath injects each locale's pages
+    // itself; a site with an i18n config of its own keeps it.
+    ...(options.locales.length > 1 &&
+      !config.i18n && {
+        i18n: {
+          locales: options.locales.map((l) => ({ path: l.code, codes: [l.lang] as [string] })),
+          defaultLocale: options.locales[0]!.code,
+          routing: { prefixDefaultLocale: false, redirectToDefaultLocale: false, fallbackType: 'redirect' as const },
+        },
+      }),
   });
 }
 

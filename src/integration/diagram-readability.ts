@@ -16,11 +16,12 @@ import { join } from 'node:path';
 import type { Page } from 'playwright';
 import type { IncidentRecord } from '../domain/incident-record.ts';
 import type { IncidentEdition } from './editions.ts';
+import type { Translator } from '../i18n/catalogue.ts';
 import type { ChromiumPool } from '../render/chromium-pool.ts';
 import { cacheKey, diskCache } from '../render/disk-cache.ts';
 import { MIN_LABEL_PX, smallestLabels } from '../render/label-size.ts';
 import type { ContentProblem } from '../schemas/problems.ts';
-import { incidentDiagrams } from '../view/incident-view.ts';
+import { incidentView } from '../view/incident-view.ts';
 import { distFile, distPage, incidentPageAddress, type BuiltSite } from './dist-browser.ts';
 
 /** The page widths a reader is checked at: a laptop and a phone. */
@@ -194,6 +195,7 @@ interface BuiltPage {
   incident: IncidentRecord;
   /** Its folder under the base: `incidents/<slug>`, `zh-cn/incidents/<slug>`. */
   page: string;
+  t: Translator;
   html: string;
   layout: string;
   diagrams: PageDiagram[];
@@ -204,10 +206,10 @@ export async function checkDiagramReadability(
   editions: readonly IncidentEdition[],
   site: BuiltSite,
 ): Promise<ReadabilityResult> {
-  const pages = editions.flatMap(({ incident, page }): BuiltPage[] => {
+  const pages = editions.flatMap(({ incident, page, t }): BuiltPage[] => {
     try {
       const html = readFileSync(join(site.dir, page, 'index.html'), 'utf8');
-      return [{ incident, page, html, layout: pageLayout(site.dist, html), diagrams: pageDiagrams(html) }];
+      return [{ incident, page, t, html, layout: pageLayout(site.dist, html), diagrams: pageDiagrams(html) }];
     } catch {
       return [];
     }
@@ -222,7 +224,7 @@ export async function checkDiagramReadability(
   };
   const measuredPages = new Set<string>();
   for (const page of pages) {
-    const sources = incidentDiagrams(page.incident);
+    const sources = incidentView(page.incident, page.t).diagrams;
     for (const pageWidth of CHECKED_WIDTHS) {
       // Where a stylesheet sizes a kind of figure otherwise than the model, measure the page itself.
       const measured = page.diagrams.some((d) => !columns.of(page.layout, d.figure, pageWidth))

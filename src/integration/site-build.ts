@@ -24,6 +24,7 @@ import { searchRelevant, writeSearchIndex } from './search-index.ts';
 import { placeCards, renderSocialCards, type CardStats } from './social-cards.ts';
 import { stopWith } from './stop.ts';
 import { incidentEditions } from './editions.ts';
+import { makeTranslator } from '../i18n/catalogue.ts';
 import { chartStats } from '../render/charts.ts';
 
 export interface SiteBuild {
@@ -64,7 +65,8 @@ export function createSiteBuild(options: AftermathOptions): SiteBuild {
  */
 export function startBuild(build: SiteBuild, logger: AstroIntegrationLogger): void {
   build.pagesStarted = performance.now();
-  const started = prerenderDiagrams(build.published().flatMap(incidentDiagrams));
+  const translators = build.options.locales.map((l) => makeTranslator(l.code, l.lang, l.strings));
+  const started = prerenderDiagrams(build.published().flatMap((i) => incidentDiagrams(i, translators)));
   if (started > 0) logger.info(`diagrams: rendering ${started} new or changed diagram(s) ahead of the pages`);
   if (!build.options.socialCards) return;
   build.cards = build.report.time('social cards', () =>

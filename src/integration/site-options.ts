@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { OptionsError, resolveOptions, type AftermathOptions } from '../schemas/options.ts';
+import { readArchive } from '../archive/archive.ts';
 
 const CONFIG_FILES = ['astro.config.mjs', 'astro.config.js', 'astro.config.ts', 'astro.config.mts'];
 
@@ -36,4 +37,10 @@ export async function siteOptionsOrExit(root: string): Promise<AftermathOptions>
     process.stderr.write(`${error.message}\n`);
     process.exit(1);
   }
+}
+
+/** A command's reading of the site: its options (or the mistake in them, and exit 1) and its archive. */
+export async function readSiteArchive(root: string) {
+  const options = await siteOptionsOrExit(root);
+  return { options, ...readArchive(root, options) };
 }

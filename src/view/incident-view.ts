@@ -359,11 +359,18 @@ export function incidentView(incident: IncidentData, t: Translator = english): I
 }
 
 /** Every diagram an incident's page shows: what the build prerenders and `npx aftermath check` renders. */
-export function incidentDiagrams(incident: IncidentData): IncidentDiagram[] {
-  const editions = [incident, ...incident.translations.map((tr) => translatedRecord(incident, tr))];
+export function incidentDiagrams(
+  incident: IncidentData,
+  translators: readonly Translator[] = [english],
+): IncidentDiagram[] {
+  // Each locale's page of the incident: its translation where it has one, its words either way
+  // (a repro's trace names its participants in the page's language).
   const seen = new Set<string>();
-  return editions
-    .flatMap((edition) => incidentView(edition).diagrams)
+  return translators
+    .flatMap((t, i) => {
+      const translation = i > 0 ? incident.translations.find((tr) => tr.locale === t.locale) : undefined;
+      return incidentView(translation ? translatedRecord(incident, translation) : incident, t).diagrams;
+    })
     .filter((d) => !seen.has(d.prefix + d.source) && seen.add(d.prefix + d.source));
 }
 
@@ -473,8 +480,9 @@ export function pageView(locals: object, component: string): IncidentPageView {
 /** Renders every diagram of these incidents with the real Mermaid, reporting the broken ones where they are written. */
 export async function checkDiagrams(
   incidents: readonly IncidentData[],
+  translators?: readonly Translator[],
 ): Promise<{ problems: ContentProblem[]; count: number }> {
-  const diagrams = incidents.flatMap(incidentDiagrams);
+  const diagrams = incidents.flatMap((incident) => incidentDiagrams(incident, translators));
   const results = await Promise.allSettled(diagrams.map((d) => renderDiagram(d.source, d.prefix)));
   const problems = results.flatMap((result, i) => {
     const d = diagrams[i]!;

@@ -7,6 +7,7 @@
 import config from 'virtual:aftermath/config';
 import { makeTranslator, type Translator } from '../i18n/catalogue.ts';
 import type { LocaleDefinition } from '../i18n/registry.ts';
+import type { IncidentTranslation } from '../domain/incident-record.ts';
 
 const translators = new Map<string, Translator>();
 
@@ -58,4 +59,21 @@ export function pageEditions(url: URL): PageEdition[] {
     href: localeHref(l, path),
     current: l.code === here,
   }));
+}
+
+/**
+ * The language to mark a text with on this page: the incidents' own (`en`) when the page is in
+ * another locale and the text is one of the incident's that has no translation, else none (the
+ * page's). For the data's words a translation left as they were.
+ */
+export function untranslatedLang(url: URL, incident: { translations: readonly IncidentTranslation[] }) {
+  const here = pageLocale(url).code;
+  const missing = new Set(incident.translations.find((t) => t.locale === here)?.untranslated ?? []);
+  const source = config.locales[0]!;
+  return (text: string | undefined): string | undefined =>
+    here !== source.code &&
+    text !== undefined &&
+    (missing.has(text) || !incident.translations.some((t) => t.locale === here))
+      ? source.lang
+      : undefined;
 }

@@ -116,7 +116,9 @@ it('lists the translation as behind once the English story changes, and the Chin
   const built = await buildSite(root, outDir);
   expect(built.code, built.stdout + built.stderr).toBe(0);
   const zh = page(`zh-cn/incidents/${SLUG}`);
-  const notice = /<div class="edition-notice"[^>]*data-edition-notice="stale"[^>]*>([\s\S]*?)<\/div>/.exec(zh)?.[1];
+  const notice = /<div class="page-notice edition-notice"[^>]*data-edition-notice="stale"[^>]*>([\s\S]*?)<\/div>/.exec(
+    zh,
+  )?.[1];
   expect(notice, 'the stale notice').toBeDefined();
   const today = new Intl.DateTimeFormat('zh-CN', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date());
   expect(notice).toContain(`本译文完成（${today}）之后，英语原文有了改动`);

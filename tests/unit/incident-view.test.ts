@@ -245,7 +245,7 @@ describe('one list, one renderer', () => {
 
   it('hands that list to the build’s prerender and to aftermath check', () => {
     expect(text('src/integration/site-build.ts')).toMatch(
-      /import \{ incidentDiagrams \} from '\.\.\/view\/incident-view\.ts'[\s\S]*prerenderDiagrams\(build\.published\(\)\.flatMap\(incidentDiagrams\)\)/,
+      /import \{ incidentDiagrams \} from '\.\.\/view\/incident-view\.ts'[\s\S]*prerenderDiagrams\(build\.published\(\)\.flatMap\(\(i\) => incidentDiagrams\(i, translators\)\)\)/,
     );
     expect(text('src/cli/check.ts')).toContain("import { checkDiagrams } from '../view/incident-view.ts'");
   });

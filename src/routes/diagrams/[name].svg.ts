@@ -1,13 +1,16 @@
 /** `/diagrams/<name>.svg`: each diagram of every published incident as a file of its own, at full size. */
+import config from 'virtual:aftermath/config';
 import type { APIRoute, InferGetStaticPropsType } from 'astro';
+import { translator } from '../../view/page-locale.ts';
 import { diagramFileName } from '../../view/diagram-files.ts';
 import { incidentDiagrams, standaloneDiagram, type IncidentDiagram } from '../../view/incident-view.ts';
 import { publishedIncidents } from '../../view/published.ts';
 
 export async function getStaticPaths() {
   const diagrams = new Map<string, IncidentDiagram>();
+  const translators = config.locales.map(translator);
   for (const entry of await publishedIncidents()) {
-    for (const diagram of incidentDiagrams(entry.data))
+    for (const diagram of incidentDiagrams(entry.data, translators))
       diagrams.set(diagramFileName(diagram).replace(/\.svg$/, ''), diagram);
   }
   // The file's name is a hash of the diagram's source: it is the key.
