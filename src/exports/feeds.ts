@@ -126,6 +126,26 @@ function newest(entries: readonly FeedEntry[]): Date {
   );
 }
 
+/** A feed's document around its entries: its title and description in the page's words, its links. */
+function feedDocument(
+  name: FeedName,
+  root: string,
+  siteName: string,
+  t: Translator,
+  entries: FeedEntry[],
+): FeedDocument {
+  return {
+    title: t(`feed.${name}.title`, { site: siteName }),
+    language: t.lang,
+    description: t(`feed.${name}.description`),
+    home: root,
+    links: feedLinks(root, name),
+    author: { name: siteName, url: root },
+    updated: newest(entries),
+    entries,
+  };
+}
+
 function feedLinks(root: string, name: FeedName): Record<FeedFormat, string> {
   const paths = FEED_PATHS[name];
   return { atom: root + paths.atom, rss: root + paths.rss, json: root + paths.json };
@@ -169,16 +189,7 @@ export function incidentsFeed(
       authors: fm.authors.map((a) => (typeof a === 'string' ? { name: a } : { name: a.name, url: a.url })),
     };
   });
-  return {
-    title: t('feed.incidents.title', { site: siteName }),
-    language: t.lang,
-    description: t('feed.incidents.description'),
-    home: root,
-    links: feedLinks(root, 'incidents'),
-    author: { name: siteName, url: root },
-    updated: newest(entries),
-    entries,
-  };
+  return feedDocument('incidents', root, siteName, t, entries);
 }
 
 function componentChangesHtml(changes: TimelineEntry['components'], t: Translator): string {
@@ -275,16 +286,7 @@ export function updatesFeed(
   const all = [...updates, ...regressions];
   all.sort((a, b) => b.ms - a.ms || a.incident.slug.localeCompare(b.incident.slug) || b.index - a.index);
   const entries = all.slice(0, FEED_LIMITS.updates).map((u) => u.entry());
-  return {
-    title: t('feed.updates.title', { site: siteName }),
-    language: t.lang,
-    description: t('feed.updates.description'),
-    home: root,
-    links: feedLinks(root, 'updates'),
-    author: { name: siteName, url: root },
-    updated: newest(entries),
-    entries,
-  };
+  return feedDocument('updates', root, siteName, t, entries);
 }
 
 function followUpEntry(followUp: SiteFollowUp & { since: string }, root: string, t: Translator): FeedEntry {
@@ -328,16 +330,7 @@ export function followUpsFeed(
   );
   dated.sort((a, b) => b.since.localeCompare(a.since) || a.incident.slug.localeCompare(b.incident.slug));
   const entries = dated.slice(0, FEED_LIMITS['follow-ups']).map((f) => followUpEntry(f, root, t));
-  return {
-    title: t('feed.follow-ups.title', { site: siteName }),
-    language: t.lang,
-    description: t('feed.follow-ups.description'),
-    home: root,
-    links: feedLinks(root, 'follow-ups'),
-    author: { name: siteName, url: root },
-    updated: newest(entries),
-    entries,
-  };
+  return feedDocument('follow-ups', root, siteName, t, entries);
 }
 
 /**
