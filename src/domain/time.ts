@@ -203,13 +203,11 @@ export function zoneAbbreviation(ms: number, zone: string): string {
   return offset.replace(/^GMT/, 'UTC');
 }
 
-/** `20 March 2023` (in `lang`: `2023年3月20日`), for prose and cards. */
-export function formatLongDate(instant: Instant, zone: string, lang = 'en-GB'): string {
+/** `20 March 2023`, for prose and cards. */
+export function formatLongDate(instant: Instant, zone: string): string {
   // A date-only value is stored as midnight UTC; formatting it in UTC keeps its calendar day.
   const tz = instant.precision === 'day' ? 'UTC' : zone;
-  return formatter(tz, { day: 'numeric', month: 'long', year: 'numeric' }, lang === 'en' ? 'en-GB' : lang).format(
-    instant.ms,
-  );
+  return formatter(tz, { day: 'numeric', month: 'long', year: 'numeric' }, 'en-GB').format(instant.ms);
 }
 
 /** A duration in words a reader scans quickly: `9 h`, `2 d 4 h`, `45 min`, `30 s`. */

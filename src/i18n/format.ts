@@ -2,7 +2,7 @@
  * Durations and dates in the page's language: the same units and calendar as the English pages
  * (src/domain/time.ts decides which units), the words from the catalogue and Intl.
  */
-import { durationParts, formatLongDate, type Instant } from '../domain/time.ts';
+import { durationParts } from '../domain/time.ts';
 import type { Translator } from './catalogue.ts';
 import { statuspageImpact } from '../domain/severity.ts';
 import type { Severity } from '../schemas/incident.ts';
@@ -12,11 +12,6 @@ export function formatDurationIn(t: Translator, ms: number | undefined): string 
   const parts = ms === undefined ? undefined : durationParts(ms);
   if (!parts) return t('duration.unknown');
   return parts.map((p) => t(`duration.${p.unit}`, { n: p.n })).join(' ');
-}
-
-/** `20 March 2023` / `2023年3月20日`. */
-export function formatLongDateIn(t: Translator, instant: Instant, zone: string): string {
-  return formatLongDate(instant, zone, t.lang);
 }
 
 /** A language's name in the page's language (Intl): `English` on English pages, `英语` on Chinese ones. */

@@ -34,7 +34,7 @@ export function localeHref(locale: Pick<LocaleDefinition, 'code'>, path = ''): s
 }
 
 /** The page's path relative to the base, without its locale: what its other editions share. */
-export function pathInEveryLocale(url: URL): string {
+function pathInEveryLocale(url: URL): string {
   const rest = url.pathname.startsWith(config.base) ? url.pathname.slice(config.base.length) : '';
   const code = rest.split('/')[0];
   return config.locales.some((l, i) => i > 0 && l.code === code) ? rest.slice(code!.length + 1) : rest;

@@ -1,8 +1,7 @@
 import { getCollection, render, type CollectionEntry } from 'astro:content';
-import { isPublished } from '../domain/incidents.ts';
 import config from 'virtual:aftermath/config';
 import { archivePageKey, incidentPageKey } from './page-keys.ts';
-import { sortNewestFirst } from '../domain/incidents.ts';
+import { isPublished, sortNewestFirst } from '../domain/incidents.ts';
 import { translatedRecord } from '../domain/translation.ts';
 import { english, type Translator } from '../i18n/catalogue.ts';
 import { followUpFilters, siteFollowUps, type SiteFollowUp } from './follow-ups-view.ts';
