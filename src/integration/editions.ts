@@ -1,8 +1,9 @@
 /**
- * The incident pages the build draws and prints for (the diagram check, PDFs, social cards):
- * every incident in the site's first locale, and each translated story in its own. An
- * untranslated incident's page in another locale shows the source's text, whose PDF and card
- * already exist.
+ * The incident pages the build draws and prints for (PDFs and social cards; with `every`, the
+ * diagram check): every incident in the site's first locale, and each translated story in its
+ * own. An untranslated incident's page in another locale shows the source's text, whose PDF and
+ * card already exist; its diagrams (a trace's participants are named in the page's language) are
+ * checked all the same.
  */
 import type { IncidentRecord } from '../domain/incident-record.ts';
 import { translatedRecord } from '../domain/translation.ts';
@@ -20,6 +21,7 @@ export interface IncidentEdition {
 export function incidentEditions(
   incidents: readonly IncidentRecord[],
   locales: readonly LocaleDefinition[],
+  { every = false } = {},
 ): IncidentEdition[] {
   const [source, ...others] = locales;
   const translators = new Map(locales.map((l) => [l.code, makeTranslator(l.code, l.lang, l.strings)]));
@@ -32,15 +34,14 @@ export function incidentEditions(
     ...others.flatMap((locale) =>
       incidents.flatMap((incident) => {
         const translation = incident.translations.find((tr) => tr.locale === locale.code && tr.file);
-        return translation
-          ? [
-              {
-                incident: translatedRecord(incident, translation),
-                page: `${locale.code}/incidents/${incident.slug}`,
-                t: translators.get(locale.code)!,
-              },
-            ]
-          : [];
+        if (!translation && !every) return [];
+        return [
+          {
+            incident: translation ? translatedRecord(incident, translation) : incident,
+            page: `${locale.code}/incidents/${incident.slug}`,
+            t: translators.get(locale.code)!,
+          },
+        ];
       }),
     ),
   ];

@@ -15,20 +15,21 @@ import { renderIncidentPdfs } from './incident-pdf.ts';
 
 export async function buildReadingOutputs(
   pool: ChromiumPool,
-  editions: readonly IncidentEdition[],
+  pages: readonly IncidentEdition[],
+  printed: readonly IncidentEdition[],
   site: BuiltSite,
   logger: AstroIntegrationLogger,
   report: BuildReport,
   pdf: boolean,
 ): Promise<void> {
-  const check = await report.time('label check', () => checkDiagramReadability(pool, editions, site));
+  const check = await report.time('label check', () => checkDiagramReadability(pool, pages, site));
   report.count('label check', check.cached, check.measured);
   if (check.problems.length > 0) throw new ContentError(check.problems);
   logger.info(
     `diagram text: ${check.diagrams} diagram(s), every label at least ${MIN_LABEL_PX} px at ${CHECKED_WIDTHS.join(' and ')} px (${check.measured} column width(s) measured, ${check.cached} from cache)`,
   );
   if (!pdf) return;
-  const pdfs = await report.time('PDF', () => renderIncidentPdfs(pool, editions, site));
+  const pdfs = await report.time('PDF', () => renderIncidentPdfs(pool, printed, site));
   report.count('PDF', pdfs.cached, pdfs.printed);
   logger.info(
     `PDFs: ${pdfs.cached} from cache, ${pdfs.printed} printed (dist${site.base}[<locale>/]incidents/<slug>.pdf)`,

@@ -96,8 +96,15 @@ export async function finishBuild(build: SiteBuild, site: BuiltSite, logger: Ast
   }
   // The diagram text check and the PDFs.
   const reading = await import('./reading-outputs.ts');
-  const editions = incidentEditions(build.published(), options.locales);
-  await reading.buildReadingOutputs(build.pool, editions, site, logger, report, options.pdf);
+  await reading.buildReadingOutputs(
+    build.pool,
+    incidentEditions(build.published(), options.locales, { every: true }),
+    incidentEditions(build.published(), options.locales),
+    site,
+    logger,
+    report,
+    options.pdf,
+  );
   report.add('diagrams', diagramTiming.busyMs);
   report.add('MDX', build.mdxStats.ms);
   report.count('archive', archiveCacheStats.hits, archiveCacheStats.misses);
