@@ -17,6 +17,12 @@ const root = copyFixtureSite('basic');
 const outDir = mkdtempSync(join(tmpdir(), 'aftermath-translations-'));
 const folder = join(root, 'content/incidents', SLUG);
 const page = (path: string) => readFileSync(join(outDir, path, 'index.html'), 'utf8');
+/** An edit of one of the copy's files; a text that is not there fails the test rather than edit nothing. */
+function replaceIn(file: string, text: string, replacement: string) {
+  const before = readFileSync(file, 'utf8');
+  expect(before, file).toContain(text);
+  writeFileSync(file, before.replace(text, replacement));
+}
 
 const STORY = `---
 title: 消费者发布后结账队列积压
@@ -54,13 +60,10 @@ export async function consume(message: Message): Promise<void> {
 `;
 
 beforeAll(async () => {
-  const config = join(root, 'astro.config.mjs');
-  writeFileSync(
-    config,
-    readFileSync(config, 'utf8').replace(
-      "title: 'Aftermath',",
-      "title: 'Aftermath',\n      locales: ['en', 'zh-cn', { code: 'fr', label: 'Français', strings: { 'toc.title': 'Sur cette page' } }],",
-    ),
+  replaceIn(
+    join(root, 'astro.config.mjs'),
+    "title: 'Aftermath',",
+    "title: 'Aftermath',\n      locales: ['en', 'zh-cn', { code: 'fr', label: 'Français', strings: { 'toc.title': 'Sur cette page' } }],",
   );
   writeFileSync(join(folder, 'index.zh-cn.mdx'), STORY);
   writeFileSync(
@@ -95,13 +98,10 @@ it('builds each locale’s pages: Chinese from the translation, French from the 
 }, 300_000);
 
 it('lists the translation as behind once the English story changes, and the Chinese page says what changed', async () => {
-  const index = join(folder, 'index.mdx');
-  writeFileSync(
-    index,
-    readFileSync(index, 'utf8').replace(
-      '## The faulty change\n',
-      '## The faulty change\n\nThe retry wrapper never called ack on success.\n',
-    ),
+  replaceIn(
+    join(folder, 'index.mdx'),
+    '## The faulty change\n',
+    '## The faulty change\n\nThe retry wrapper never called ack on success.\n',
   );
   const check = await runNode([aftermathBin, 'check'], { cwd: root });
   expect(check.code, check.stderr).toBe(0);
