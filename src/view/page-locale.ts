@@ -5,7 +5,7 @@
  * language without being told.
  */
 import config from 'virtual:aftermath/config';
-import { makeTranslator, type Translator } from '../i18n/catalogue.ts';
+import { makeTranslator, type Translator, type UiKey } from '../i18n/catalogue.ts';
 import type { LocaleDefinition } from '../i18n/registry.ts';
 import type { IncidentTranslation } from '../domain/incident-record.ts';
 
@@ -61,16 +61,37 @@ export function pageEditions(url: URL): PageEdition[] {
   }));
 }
 
+/** The names of the catalogue's keys under `prefix.` (`theme` → `label`, `dark`, …). */
+type KeysUnder<P extends string> = UiKey extends infer K ? (K extends `${P}.${infer N}` ? N : never) : never;
+
+/**
+ * The words a page's script says, by the names it knows them by: each the catalogue's
+ * `prefix.name` in the page's language, for a `data-words` attribute.
+ */
+export function scriptWords<P extends string, N extends KeysUnder<P>>(
+  t: Translator,
+  prefix: P,
+  names: readonly N[],
+): Record<N, string> {
+  return Object.fromEntries(names.map((name) => [name, t(`${prefix}.${name}` as UiKey)])) as Record<N, string>;
+}
+
+/** The language of a text the page's translation left as written (none: the page's). */
+export type TextLang = (text: string | undefined) => string | undefined;
+
+/** For a page whose texts are all in its own language. */
+export const pageLanguage: TextLang = () => undefined;
+
 /**
  * The language to mark a text with on this page: the incidents' own (`en`) when the page is in
  * another locale and the text is one of the incident's that has no translation, else none (the
  * page's). For the data's words a translation left as they were.
  */
-export function untranslatedLang(url: URL, incident: { translations: readonly IncidentTranslation[] }) {
+export function untranslatedLang(url: URL, incident: { translations: readonly IncidentTranslation[] }): TextLang {
   const here = pageLocale(url).code;
   const missing = new Set(incident.translations.find((t) => t.locale === here)?.untranslated ?? []);
   const source = config.locales[0]!;
-  return (text: string | undefined): string | undefined =>
+  return (text) =>
     here !== source.code &&
     text !== undefined &&
     (missing.has(text) || !incident.translations.some((t) => t.locale === here))
