@@ -101,9 +101,10 @@ export async function main(args: string[]): Promise<void> {
     // An option the command does not have: said in one line, with the way to its help.
     const code = (error as { code?: string }).code;
     if (code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(
-        `aftermath ${asked.name}: ${(error as Error).message}. See aftermath ${asked.name} --help\n`,
-      );
+      // Node's first sentence names the option; the rest (how to pass "--x" as a positional, with
+      // an unbalanced quote) is about its API, not this command.
+      const said = (error as Error).message.split('. ')[0]!.replace(/\.$/, '');
+      process.stderr.write(`aftermath ${asked.name}: ${said}. See aftermath ${asked.name} --help\n`);
       process.exitCode = 2;
       return;
     }

@@ -3,7 +3,6 @@
  * follow-ups contradicted by their evidence, then prints all problems at once with file, line
  * and field. Exit code 1 when there is any.
  */
-import { parseArgs } from 'node:util';
 import { readSiteArchive } from '../integration/site-options.ts';
 import { checkDiagrams } from '../view/incident-view.ts';
 import { closeDiagramBrowser } from '../render/diagrams.ts';
@@ -11,6 +10,7 @@ import { formatProblems } from '../schemas/problems.ts';
 import { contradictedFollowUps } from '../domain/follow-ups.ts';
 import { missingChromium } from '../render/chromium.ts';
 import { behindLines } from './translations.ts';
+import { readCommandLine } from './command-line.ts';
 import { makeTranslator } from '../i18n/catalogue.ts';
 
 export const USAGE = `usage: aftermath check
@@ -20,11 +20,7 @@ export const USAGE = `usage: aftermath check
 
 /** `aftermath check` */
 export async function run(args: string[]): Promise<void> {
-  const { values } = parseArgs({ args, options: { help: { type: 'boolean', short: 'h', default: false } } });
-  if (values.help) {
-    console.log(USAGE);
-    return;
-  }
+  if (!readCommandLine(USAGE, { args })) return;
   const { options, incidents, problems } = await readSiteArchive(process.cwd());
   // Diagrams are rendered in Chromium: without it, one line saying so instead of a stack trace.
   const chromium =

@@ -9,7 +9,7 @@
  * Exit codes: 0 written, 1 the import failed (the message says why), 2 wrong usage.
  */
 import { UsageError } from '../errors.ts';
-import { asUsage, parseCommandLine, runImport } from './importer.ts';
+import { asUsage, runImport } from './importer.ts';
 import { DEFAULT_GITHUB_API_URL, github, parseItemList, parseRepository } from '../importers/sources/github.ts';
 
 export const USAGE = `usage: aftermath import github --repo owner/name --items 2624,2641,v4.5.5 [--token <token>] [--out <history.yaml>]
@@ -26,24 +26,17 @@ export const USAGE = `usage: aftermath import github --repo owner/name --items 2
 
 /** `aftermath import github …` */
 export function run(args: string[]): Promise<void> {
-  return runImport({
+  return runImport(args, {
     command: 'aftermath import github',
     usage: USAGE,
     source: github,
-    parse() {
-      const { values } = parseCommandLine({
-        args,
-        allowPositionals: false,
-        options: {
-          repo: { type: 'string' },
-          items: { type: 'string', multiple: true },
-          token: { type: 'string' },
-          out: { type: 'string' },
-          'api-url': { type: 'string', default: DEFAULT_GITHUB_API_URL },
-          help: { type: 'boolean', short: 'h' },
-        },
-      });
-      if (values.help) return 'help';
+    options: {
+      repo: { type: 'string' },
+      items: { type: 'string', multiple: true },
+      token: { type: 'string' },
+      'api-url': { type: 'string', default: DEFAULT_GITHUB_API_URL },
+    },
+    request(values) {
       if (!values.repo) throw new UsageError('give the repository with --repo owner/name');
       if (!values.items?.length)
         throw new UsageError('give the items to import with --items, e.g. --items 2624,2641,v4.5.5');
@@ -53,7 +46,7 @@ export function run(args: string[]): Promise<void> {
       if (!/^https?:\/\//.test(apiUrl))
         throw new UsageError(`--api-url must start with https:// (or http://); found "${apiUrl}"`);
       const token = values.token?.trim() || process.env.GITHUB_TOKEN?.trim() || undefined;
-      return { request: { repo, items, apiUrl, token }, out: values.out };
+      return { repo, items, apiUrl, token };
     },
   });
 }

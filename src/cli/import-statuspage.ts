@@ -8,7 +8,7 @@
  * Exit codes: 0 written, 1 the import failed (the message says why), 2 wrong usage.
  */
 import { UsageError } from '../errors.ts';
-import { asUsage, parseCommandLine, runImport } from './importer.ts';
+import { asUsage, runImport } from './importer.ts';
 import { resolveStatuspageInput, statuspage } from '../importers/sources/statuspage.ts';
 
 export const USAGE = `usage: aftermath import statuspage <address or file> [--incident <id>] [--out <timeline.yaml>]
@@ -23,21 +23,13 @@ export const USAGE = `usage: aftermath import statuspage <address or file> [--in
 
 /** `aftermath import statuspage …` */
 export function run(args: string[]): Promise<void> {
-  return runImport({
+  return runImport(args, {
     command: 'aftermath import statuspage',
     usage: USAGE,
     source: statuspage,
-    parse() {
-      const { values, positionals } = parseCommandLine({
-        args,
-        allowPositionals: true,
-        options: {
-          incident: { type: 'string' },
-          out: { type: 'string' },
-          help: { type: 'boolean', short: 'h' },
-        },
-      });
-      if (values.help) return 'help';
+    options: { incident: { type: 'string' } },
+    allowPositionals: true,
+    request(values, positionals) {
       if (positionals.length !== 1) {
         throw new UsageError(
           positionals.length === 0
@@ -46,7 +38,7 @@ export function run(args: string[]): Promise<void> {
         );
       }
       // An address that cannot be right, or a missing --incident, is a usage error (exit code 2).
-      return { request: asUsage(() => resolveStatuspageInput(positionals[0]!, values.incident)), out: values.out };
+      return asUsage(() => resolveStatuspageInput(positionals[0]!, values.incident));
     },
   });
 }

@@ -1,42 +1,35 @@
 /**
  * The one command-line driver behind every importer (`aftermath import statuspage`, `aftermath
- * import github`, …): a source's command parses its options and calls {@link runImport}, which
+ * import github`, …): a source's command names its options and turns them into the source's
+ * request; {@link runImport} reads the command line (with `--out`, which every importer has) and
  * does the rest the same way.
  */
 import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { parseArgs, ParseArgsOptionsConfig } from 'node:util';
 import { formatProblems, type ContentProblem } from '../schemas/problems.ts';
 import { ImportError } from '../importers/error.ts';
 import { importPayload, TARGETS, type ImportIO, type ImportSource } from '../importers/source.ts';
 import { UsageError } from '../errors.ts';
+import { readCommandLine } from './command-line.ts';
 
 /** How long a request may take before the import gives up. */
 const TIMEOUT_MS = 30_000;
 
-/** A parsed command line: what the source should read, and the file to merge into (or print). */
-export interface Invocation<Request> {
-  request: Request;
-  out: string | undefined;
-}
+/** The values of an importer's options as `parseArgs` reads them. */
+export type OptionValues<O extends ParseArgsOptionsConfig> = ReturnType<typeof parseArgs<{ options: O }>>['values'];
 
-/** One importer's command: its name and usage, its source, and how it reads its own options. */
-export interface ImporterCommand<Request, Payload> {
+/** One importer's command: its name and usage, its source, its options and how they make a request. */
+export interface ImporterCommand<Request, Payload, O extends ParseArgsOptionsConfig> {
   /** The command, e.g. `aftermath import statuspage`; it prefixes every message. */
   command: string;
   usage: string;
   source: ImportSource<Request, Payload>;
-  /** Reads the command line; 'help' prints the usage. Throws {@link UsageError}s. */
-  parse(): Invocation<Request> | 'help';
-}
-
-/** `parseArgs`, with its complaints ("Unknown option '--x'") turned into usage errors. */
-export function parseCommandLine<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
-  try {
-    return parseArgs(config);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  /** Its own options (`--out` and `--help` are every importer's). */
+  options: O;
+  allowPositionals?: boolean;
+  /** What the source should read, from the command line. Throws {@link UsageError}s. */
+  request(values: OptionValues<O>, positionals: string[]): Request;
 }
 
 /** A value on the command line that cannot be right is a usage error (exit code 2). */
@@ -53,19 +46,26 @@ export function asUsage<T>(read: () => T): T {
  * Runs an import: checks the file it merges into, reads the source, maps, merges and
  * validates, then writes the file (or prints it without --out) and reports what it did.
  */
-export async function runImport<Request, Payload>({
-  command,
-  usage,
-  source,
-  parse,
-}: ImporterCommand<Request, Payload>): Promise<void> {
+export async function runImport<Request, Payload, const O extends ParseArgsOptionsConfig>(
+  args: string[],
+  {
+    command,
+    usage,
+    source,
+    options,
+    allowPositionals = false,
+    request: requestOf,
+  }: ImporterCommand<Request, Payload, O>,
+): Promise<void> {
   await runImporter(command, usage, async () => {
-    const invocation = parse();
-    if (invocation === 'help') {
-      process.stdout.write(usage);
-      return;
-    }
-    const { request, out } = invocation;
+    const commandLine = readCommandLine(usage, {
+      args,
+      allowPositionals,
+      options: { ...options, out: { type: 'string' } },
+    });
+    if (!commandLine) return;
+    const { out } = commandLine.values as { out?: string };
+    const request = requestOf(commandLine.values as OptionValues<O>, commandLine.positionals);
     const target = TARGETS[source.target];
     const existing = out ? readMergeTarget(out, target.validate) : undefined;
     const payload = await source.read(request, nodeIO);

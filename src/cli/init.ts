@@ -7,9 +7,9 @@
  */
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { packageFile } from '../package-root.ts';
+import { readCommandLine } from './command-line.ts';
 
 export const USAGE = `usage: aftermath init <folder> [--title "Acme postmortems"] [--aftermath <version or address>]
 
@@ -124,19 +124,13 @@ export function initSite(target: string, options: { title?: string; aftermath?: 
 
 /** `aftermath init …` */
 export async function run(args: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
+  const commandLine = readCommandLine(USAGE, {
     args,
     allowPositionals: true,
-    options: {
-      title: { type: 'string' },
-      aftermath: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
+    options: { title: { type: 'string' }, aftermath: { type: 'string' } },
   });
-  if (values.help) {
-    console.log(USAGE);
-    return;
-  }
+  if (!commandLine) return;
+  const { values, positionals } = commandLine;
   if (positionals.length !== 1) {
     process.stderr.write(
       `aftermath init: give the folder for the new site, e.g. aftermath init postmortems\n\n${USAGE}\n`,

@@ -6,9 +6,9 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { scaffoldIncident, ScaffoldError, type ScaffoldedIncident } from '../archive/scaffold.ts';
 import { siteOptionsOrExit } from '../integration/site-options.ts';
+import { readCommandLine } from './command-line.ts';
 
 export const USAGE = `usage: aftermath new "Title" [--date YYYY-MM-DD] [--timezone Zone] [--severity SEV1..SEV4] [--dir folder]
 
@@ -22,24 +22,6 @@ function fail(message: string): never {
   throw new ScaffoldError(`aftermath new: ${message}`);
 }
 
-function parseCommandLine(args: string[]) {
-  try {
-    return parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        date: { type: 'string' },
-        timezone: { type: 'string', default: 'UTC' },
-        severity: { type: 'string', default: 'SEV3' },
-        dir: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (error) {
-    return fail(`${(error as Error).message}\n\n${USAGE}`);
-  }
-}
-
 function scaffold(options: Parameters<typeof scaffoldIncident>[0]): ScaffoldedIncident {
   try {
     return scaffoldIncident(options);
@@ -51,11 +33,18 @@ function scaffold(options: Parameters<typeof scaffoldIncident>[0]): ScaffoldedIn
 
 /** Writes the incident's folder; returns it as the author would type it. */
 async function create(args: string[]): Promise<string | undefined> {
-  const { values, positionals } = parseCommandLine(args);
-  if (values.help) {
-    console.log(USAGE);
-    return undefined;
-  }
+  const commandLine = readCommandLine(USAGE, {
+    args,
+    allowPositionals: true,
+    options: {
+      date: { type: 'string' },
+      timezone: { type: 'string', default: 'UTC' },
+      severity: { type: 'string', default: 'SEV3' },
+      dir: { type: 'string' },
+    },
+  });
+  if (!commandLine) return undefined;
+  const { values, positionals } = commandLine;
   // An unquoted title arrives as several words; they can only have meant one title.
   const title = positionals.join(' ');
   if (!title.trim()) fail(`give the incident a title.\n\n${USAGE}`);

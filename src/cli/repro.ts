@@ -14,11 +14,11 @@ import { readFileSync, watch, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
 import { readArchive, type ArchiveOptions } from '../archive/archive.ts';
 import { siteOptionsOrExit } from '../integration/site-options.ts';
 import { clearLeftovers, exitCleanlyOnSignals, wasInterrupted } from '../repro/cleanup.ts';
 import { UsageError } from '../errors.ts';
+import { readCommandLine } from './command-line.ts';
 import { formatTable, parseShard, selectRepros } from '../repro/cli.ts';
 import { planRun } from '../repro/plan.ts';
 import { readResults, sourcesHash } from '../archive/repro-record.ts';
@@ -174,7 +174,7 @@ function printFlip(flip: VerdictFlip): void {
 }
 
 async function main(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const commandLine = readCommandLine(USAGE, {
     args,
     allowPositionals: true,
     options: {
@@ -186,13 +186,10 @@ async function main(args: string[]): Promise<number> {
       json: { type: 'boolean', default: false },
       watch: { type: 'boolean', default: false },
       'record-regressions': { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
     },
   });
-  if (values.help) {
-    err(USAGE);
-    return 0;
-  }
+  if (!commandLine) return 0;
+  const { values, positionals } = commandLine;
   const root = process.cwd();
   // The site's `aftermath({ … })` options, so the archive is read as the build reads it; read to
   // record, so a <Verdict> citing a cell this run will record does not leave its incident out.

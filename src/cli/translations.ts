@@ -8,13 +8,13 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { parseDocument } from 'yaml';
 import type { IncidentRecord } from '../domain/incident-record.ts';
 import { splitFrontmatter } from '../domain/mdx-source.ts';
 import { sourceParts } from '../domain/translation.ts';
 import { readSiteArchive } from '../integration/site-options.ts';
 import { formatProblems } from '../schemas/problems.ts';
+import { readCommandLine } from './command-line.ts';
 
 export const USAGE = `usage: aftermath translations [--stamp <incident>] [--locale <code>]
 
@@ -43,18 +43,12 @@ export function behindLines(incidents: readonly IncidentRecord[]): string[] {
 }
 
 export async function run(args: string[]): Promise<void> {
-  const { values } = parseArgs({
+  const commandLine = readCommandLine(USAGE, {
     args,
-    options: {
-      stamp: { type: 'string' },
-      locale: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
+    options: { stamp: { type: 'string' }, locale: { type: 'string' } },
   });
-  if (values.help) {
-    console.log(USAGE);
-    return;
-  }
+  if (!commandLine) return;
+  const { values } = commandLine;
   const root = process.cwd();
   const { options, incidents, problems } = await readSiteArchive(root);
   if (problems.length > 0) {

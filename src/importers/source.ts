@@ -7,10 +7,10 @@
  *    `read` fetches or loads the payload with the `io` it is given (no `fetch` or `fs` of its
  *    own), `map` turns it into entries or items and is pure. Only the API's specifics live there;
  *    errors are {@link ImportError}s.
- * 2. `scripts/import-<name>.ts` parses the command line into the source's request and calls
- *    `runImport` from `scripts/importer.ts`, which reads and checks `--out`, fetches, merges,
- *    validates, writes and reports the same way for every source.
- * 3. `package.json`: an `"import:<name>": "node scripts/import-<name>.ts"` line.
+ * 2. `src/cli/import-<name>.ts` names its options and turns them into the source's request for
+ *    `runImport` from `src/cli/importer.ts`, which reads the command line and `--out`, fetches,
+ *    merges, validates, writes and reports the same way for every source.
+ * 3. `src/cli/aftermath.ts`: one line in `COMMANDS`, so that `aftermath import <name>` runs it.
  * Its tests go in `tests/unit/` (the mapping) and `tests/integration/importers.test.ts` (the CLI).
  */
 import type { ContentProblem } from '../schemas/problems.ts';

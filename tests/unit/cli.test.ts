@@ -38,9 +38,23 @@ describe('aftermath', () => {
     expect(bare.stderr).toMatch(/^aftermath import: say where from/);
   });
 
-  it("points at the command's help for an option it does not know", () => {
-    const result = run('check', '--verbose');
+  // Every command reads its arguments the same way (src/cli/command-line.ts); nothing here
+  // reaches a site, the network or a repro, since help and a wrong option stop before.
+  const commands = ['init', 'new', 'check', 'translations', 'repro', 'import statuspage', 'import github'];
+
+  it.each(commands)('aftermath %s --help prints its usage on stdout and does nothing else', (command) => {
+    for (const help of ['--help', '-h']) {
+      const result = run(...command.split(' '), help);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toMatch(new RegExp(`^usage: aftermath ${command}\\b`));
+      expect(result.stdout.endsWith('\n') && !result.stdout.endsWith('\n\n')).toBe(true);
+      expect(result.stderr).toBe('');
+    }
+  });
+
+  it.each(commands)('aftermath %s points at its help for an option it does not know', (command) => {
+    const result = run(...command.split(' '), '--verbose');
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe("aftermath check: Unknown option '--verbose'. See aftermath check --help\n");
+    expect(result.stderr).toBe(`aftermath ${command}: Unknown option '--verbose'. See aftermath ${command} --help\n`);
   });
 });

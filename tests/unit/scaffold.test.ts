@@ -204,9 +204,10 @@ describe('aftermath new', () => {
     expect(badZone.code).toBe(1);
     expect(badZone.stderr).toMatch(/^aftermath new: "PST" is not an IANA time zone/);
 
+    // A mistyped option is a usage error, as for every command: exit 2, with the way to the help.
     const unknownOption = runNew(['X', '--sevrity', 'SEV1']);
-    expect(unknownOption.code).toBe(1);
-    expect(unknownOption.stderr).toMatch(/Unknown option '--sevrity'/);
+    expect(unknownOption.code).toBe(2);
+    expect(unknownOption.stderr).toBe("aftermath new: Unknown option '--sevrity'. See aftermath new --help\n");
     expect(readdirSync(root)).toEqual([]);
   });
 });
