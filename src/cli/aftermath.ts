@@ -7,66 +7,34 @@ import { readFileSync } from 'node:fs';
 import { catalogued } from '../errors.ts';
 import { packageFile } from '../package-root.ts';
 
-interface Command {
-  /** How it is called, for the overview. */
-  synopsis: string;
-  summary: string;
-  load(): Promise<{ run(args: string[]): Promise<void> }>;
-}
-
-const COMMANDS: Record<string, Command> = {
-  init: {
-    synopsis: 'init <folder>',
-    summary: 'a new site: its config, an example incident, workflows and README',
-    load: () => import('./init.ts'),
-  },
-  new: {
-    synopsis: 'new "Title"',
-    summary: "an incident's folder, ready to fill in",
-    load: () => import('./new.ts'),
-  },
-  check: {
-    synopsis: 'check',
-    summary: 'validate every incident and draw every diagram; exit 1 on any problem',
-    load: () => import('./check.ts'),
-  },
-  translations: {
-    synopsis: 'translations',
-    summary: 'translations behind their source (--stamp: mark one current)',
-    load: () => import('./translations.ts'),
-  },
-  repro: {
-    synopsis: 'repro [incident] [repro]',
-    summary: 'run the repros, record their verdicts (--check: re-run and compare)',
-    load: () => import('./repro.ts'),
-  },
-  'import statuspage': {
-    synopsis: 'import statuspage <address>',
-    summary: "a status page's updates into an incident's timeline.yaml",
-    load: () => import('./import-statuspage.ts'),
-  },
-  'import github': {
-    synopsis: 'import github --repo o/n',
-    summary: "issues, pull requests and releases into an incident's history.yaml",
-    load: () => import('./import-github.ts'),
-  },
+/** Each command's module (the overview below lists each with what it does). */
+const COMMANDS: Record<string, () => Promise<{ run(args: string[]): Promise<void> }>> = {
+  init: () => import('./init.ts'),
+  new: () => import('./new.ts'),
+  check: () => import('./check.ts'),
+  translations: () => import('./translations.ts'),
+  repro: () => import('./repro.ts'),
+  'import statuspage': () => import('./import-statuspage.ts'),
+  'import github': () => import('./import-github.ts'),
 };
 
 const version: string = JSON.parse(readFileSync(packageFile('package.json'), 'utf8')).version;
 
-function overview(): string {
-  const width = Math.max(...Object.values(COMMANDS).map((c) => c.synopsis.length));
-  return `aftermath ${version}: incident postmortems as a static site
+// Written out rather than gathered from the commands' modules, which would load them all.
+const overview = () => `aftermath ${version}: incident postmortems as a static site
 
 usage: aftermath <command> [options]
 
-${Object.values(COMMANDS)
-  .map((c) => `  ${c.synopsis.padEnd(width)}  ${c.summary}`)
-  .join('\n')}
+  init <folder>                a new site: its config, an example incident, workflows and README
+  new "Title"                  an incident's folder, ready to fill in
+  check                        validate every incident and draw every diagram; exit 1 on any problem
+  translations                 translations behind their source (--stamp: mark one current)
+  repro [incident] [repro]     run the repros, record their verdicts (--check: re-run and compare)
+  import statuspage <address>  a status page's updates into an incident's timeline.yaml
+  import github --repo o/n     issues, pull requests and releases into an incident's history.yaml
 
 Each command explains its options: aftermath <command> --help. The site itself is built and
 served by Astro: npm run build, npm run dev.`;
-}
 
 /** The command a command line names (`import` takes a second word), and its own arguments. */
 function commandOf(args: string[]): { name: string; rest: string[] } | undefined {
@@ -96,7 +64,7 @@ export async function main(args: string[]): Promise<void> {
     return;
   }
   try {
-    await (await command.load()).run(asked.rest);
+    await (await command()).run(asked.rest);
   } catch (error) {
     // An option the command does not have: said in one line, with the way to its help.
     const code = (error as { code?: string }).code;
