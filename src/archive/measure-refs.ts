@@ -6,12 +6,14 @@
  */
 import { formatMeasurement, growthText } from '../domain/measurements.ts';
 import { parametersText } from '../domain/repro-cells.ts';
+import { listOrNone } from '../domain/text.ts';
 import type { ReproManifest } from '../schemas/repro.ts';
 import {
   parseParams,
   resolveVerdict,
   verdictMention,
   type CitableRepro,
+  type Resolution,
   type VerdictCitation,
 } from './verdict-refs.ts';
 import type { ComponentUse } from './story.ts';
@@ -23,11 +25,7 @@ export interface MeasureCitation extends VerdictCitation {
 /** What `<Measure>` needs of a repro: a `<Verdict>`'s, and the measurements and chart it declares. */
 export type MeasurableRepro = CitableRepro & { manifest: Pick<ReproManifest, 'measurements' | 'chart'> };
 
-export type MeasureResolution =
-  | { ok: true; repro: MeasurableRepro; text: string; title: string }
-  | { ok: false; message: string; unrecorded?: boolean };
-
-const list = (items: readonly string[]) => items.join(', ') || 'none';
+export type MeasureResolution = Resolution<{ repro: MeasurableRepro; text: string; title: string }>;
 
 export function resolveMeasure(
   citation: MeasureCitation,
@@ -45,7 +43,7 @@ export function resolveMeasure(
   if (!name || !Object.hasOwn(repro.manifest.measurements, name))
     return {
       ok: false,
-      message: `${name ? `"${name}" is not a measurement of` : '<Measure> needs of="…" naming a measurement of'} the repro "${repro.id}" (${repro.dir}/repro.yaml declares: ${list(declared)})`,
+      message: `${name ? `"${name}" is not a measurement of` : '<Measure> needs of="…" naming a measurement of'} the repro "${repro.id}" (${repro.dir}/repro.yaml declares: ${listOrNone(declared)})`,
     };
   const params = citation.params === undefined ? {} : parseParams(citation.params);
   if (typeof params === 'string') return { ok: false, message: params };
@@ -90,7 +88,7 @@ function growthOf(
       ok: false,
       unrecorded: fits.length === 0,
       message: fits.length
-        ? `${matching.length ? 'several' : 'no'} recorded line${matching.length ? 's' : ''} of "${repro.id}" match${matching.length ? '' : 'es'} ${parametersText(params) || 'these params'}${matching.length ? '; add version="…"' : ''} (its lines: ${list(lines)}). Name one line with params="…" and leave out ${x}, or give ${x} to cite one cell's value`
+        ? `${matching.length ? 'several' : 'no'} recorded line${matching.length ? 's' : ''} of "${repro.id}" match${matching.length ? '' : 'es'} ${parametersText(params) || 'these params'}${matching.length ? '; add version="…"' : ''} (its lines: ${listOrNone(lines)}). Name one line with params="…" and leave out ${x}, or give ${x} to cite one cell's value`
         : `the repro "${repro.id}" has no fitted growth of ${name} recorded; record it again (npx aftermath repro … ${repro.id}) so results.json carries its fits`,
     };
   const fit = matching[0]!;

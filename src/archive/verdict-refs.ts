@@ -9,6 +9,7 @@
 import type { CellResult, ReproResults } from '../schemas/repro-results.ts';
 import type { ReproManifest } from '../schemas/repro.ts';
 import { cellLabel, parametersText } from '../domain/repro-cells.ts';
+import { listOrNone } from '../domain/text.ts';
 import { versionSchemeOf } from '../domain/runtimes.ts';
 import { describeVersionMatrix, inVersionMatrix } from '../domain/version-matrix.ts';
 import { parseStory, type ComponentUse } from './story.ts';
@@ -69,12 +70,13 @@ export function parseParams(text: string): Record<string, string> | string {
   return out;
 }
 
-export type VerdictResolution =
-  | { ok: true; repro: CitableRepro; cell: CellResult; results: ReproResults }
-  /** `unrecorded`: the cited cell is one a run would record (running the repro settles it). */
-  | { ok: false; message: string; unrecorded?: boolean };
+/**
+ * A citation resolved (with `Found`), or why not and what to do; `unrecorded`: the cited cell is
+ * one a run would record (running the repro settles it).
+ */
+export type Resolution<Found> = ({ ok: true } & Found) | { ok: false; message: string; unrecorded?: boolean };
 
-const list = (items: readonly string[]) => items.join(', ') || 'none';
+export type VerdictResolution = Resolution<{ repro: CitableRepro; cell: CellResult; results: ReproResults }>;
 
 /**
  * The recorded cell a citation names, or why there is none and what to do. `incident` is the
@@ -88,11 +90,12 @@ export function resolveVerdict(
   const fail = (message: string): VerdictResolution => ({ ok: false, message });
   const unrecorded = (message: string): VerdictResolution => ({ ok: false, message, unrecorded: true });
   const known = repros.map((r) => r.id);
-  if (!citation.repro) return fail(`<Verdict> needs repro="…" naming one of this incident's repros (${list(known)})`);
+  if (!citation.repro)
+    return fail(`<Verdict> needs repro="…" naming one of this incident's repros (${listOrNone(known)})`);
   const repro = repros.find((r) => r.id === citation.repro);
   if (!repro)
     return fail(
-      `there is no repro "${citation.repro}" to cite (this incident's repros: ${list(known)}). Fix the id, or add the repro under repros/${citation.repro}/`,
+      `there is no repro "${citation.repro}" to cite (this incident's repros: ${listOrNone(known)}). Fix the id, or add the repro under repros/${citation.repro}/`,
     );
   const command = (version?: string) =>
     `npx aftermath repro ${incident} ${repro.id}${version ? ` --version ${version}` : ''}`;
@@ -106,7 +109,7 @@ export function resolveVerdict(
   let version = citation.version;
   if (version === undefined) {
     if (versions.length > 1)
-      return fail(`say which version of "${repro.id}" this cites with version="…" (recorded: ${list(versions)})`);
+      return fail(`say which version of "${repro.id}" this cites with version="…" (recorded: ${listOrNone(versions)})`);
     version = versions[0]!;
   }
   const ofVersion = results.cells.filter((c) => c.version === version);
@@ -116,7 +119,7 @@ export function resolveVerdict(
       ? `Record it with ${command(version)} and commit results.json, or cite a recorded version`
       : `${version} is not in ${repro.dir}/repro.yaml (package.versions: ${describeVersionMatrix(pkg)}); add it there and record it with ${command(version)}, or cite a recorded version`;
     return unrecorded(
-      `the repro "${repro.id}" has no recorded cell for version ${version} (recorded: ${list(versions)}). ${how}`,
+      `the repro "${repro.id}" has no recorded cell for version ${version} (recorded: ${listOrNone(versions)}). ${how}`,
     );
   }
   let params: Record<string, string> = {};
@@ -129,12 +132,12 @@ export function resolveVerdict(
   const choices = ofVersion.map((c) => parametersText(c.parameters)).filter(Boolean);
   if (matching.length === 0) {
     return unrecorded(
-      `the repro "${repro.id}" has no recorded cell for ${version} with ${parametersText(params)} (recorded for ${version}: ${list(choices)}). Fix params="…", or add the value to ${repro.dir}/repro.yaml and record it with ${command(version)}`,
+      `the repro "${repro.id}" has no recorded cell for ${version} with ${parametersText(params)} (recorded for ${version}: ${listOrNone(choices)}). Fix params="…", or add the value to ${repro.dir}/repro.yaml and record it with ${command(version)}`,
     );
   }
   if (matching.length > 1) {
     return fail(
-      `the repro "${repro.id}" recorded ${matching.length} cells for ${cellLabel({ version, parameters: params })}; say which with params="…" (one of: ${list(matching.map((c) => parametersText(c.parameters)))})`,
+      `the repro "${repro.id}" recorded ${matching.length} cells for ${cellLabel({ version, parameters: params })}; say which with params="…" (one of: ${listOrNone(matching.map((c) => parametersText(c.parameters)))})`,
     );
   }
   return { ok: true, repro, cell: matching[0]!, results };

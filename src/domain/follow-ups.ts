@@ -12,6 +12,7 @@ import type { CellResult } from '../schemas/repro-results.ts';
 import { historyKey, historyLabel, similarKeys } from './history-keys.ts';
 import { parametersText } from './repro-cells.ts';
 import { versionSchemeOf } from './runtimes.ts';
+import { listOrNone } from './text.ts';
 import { describeVersionMatrix, inVersionMatrix } from './version-matrix.ts';
 
 /** The file of an incident folder that lists its follow-ups. */
@@ -253,7 +254,7 @@ export function followUpFindings(followUps: readonly FollowUp[], context: Eviden
 function cellProblem(e: VerdictEvidence, repros: readonly EvidenceRepro[]): string | undefined {
   const repro = repros.find((r) => r.id === e.repro);
   if (!repro)
-    return `there is no repro "${e.repro}" (this incident's repros: ${repros.map((r) => r.id).join(', ') || 'none'}). Fix the id, or add the repro under repros/${e.repro}/`;
+    return `there is no repro "${e.repro}" (this incident's repros: ${listOrNone(repros.map((r) => r.id))}). Fix the id, or add the repro under repros/${e.repro}/`;
   const pkg = repro.manifest.package;
   if (!inVersionMatrix(pkg, e.version, versionSchemeOf(repro.manifest.runtime)))
     return `${e.version} is not a version of the repro "${e.repro}" (${repro.dir}/repro.yaml runs: ${describeVersionMatrix(pkg)}). Cite one of those, or add it there and record it`;

@@ -14,6 +14,11 @@ export function escapeHtml(text: string): string {
 }
 
 /** At most `max` characters, ending in an ellipsis when cut. */
+/** Items for a message, comma-separated, or "none". */
+export function listOrNone(items: readonly string[]): string {
+  return items.join(', ') || 'none';
+}
+
 export function shorten(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`;
 }

@@ -55,6 +55,7 @@ export const instantExportSchema = z
     id: 'Instant',
     description: 'A moment in the incident, as written in its content files.',
   });
+export type InstantExport = z.output<typeof instantExportSchema>;
 
 const author = z.union([z.string(), z.strictObject({ name: z.string(), url: z.url().optional() })]);
 
@@ -134,6 +135,7 @@ const timelineItemExportSchema = z
     description:
       "One entry of the merged timeline: status-page updates, the incident's events and the code host's history on one axis, oldest first.",
   });
+export type TimelineItemExport = z.output<typeof timelineItemExportSchema>;
 
 const relation = z.strictObject({ type: z.enum(RELATION_TYPES), to: z.string(), note: z.string().optional() });
 
@@ -199,6 +201,7 @@ const historyItemExportSchema = z
     id: 'HistoryItem',
     description: 'An issue, pull request, commit, release or advisory from history.yaml.',
   });
+export type HistoryItemExport = z.output<typeof historyItemExportSchema>;
 
 const moment = z
   .strictObject({ label: z.string(), at: instantExportSchema })
@@ -215,6 +218,7 @@ const metricExportSchema = z
     to: moment.nullable(),
   })
   .register(exportRegistry, { id: 'Metric', description: "A metric computed from the incident's moments and events." });
+export type MetricExport = z.output<typeof metricExportSchema>;
 
 const EVIDENCE_OUTCOMES = ['holds', 'fails', 'stated'] as const;
 const evidenceOutcome = {
@@ -279,6 +283,7 @@ const followUpExportSchema = z
     id: 'FollowUp',
     description: 'A follow-up (action item) from actions.yaml, with its state as its evidence decides it.',
   });
+export type FollowUpExport = z.output<typeof followUpExportSchema>;
 
 export const incidentExportSchema = z
   .strictObject({
@@ -303,13 +308,7 @@ export const incidentExportSchema = z
     description:
       'One incident postmortem as data: frontmatter, the merged timeline, the fix history, the computed metrics and the follow-ups.',
   });
-
-export type InstantExport = z.output<typeof instantExportSchema>;
 export type IncidentExport = z.output<typeof incidentExportSchema>;
-export type TimelineItemExport = z.output<typeof timelineItemExportSchema>;
-export type HistoryItemExport = z.output<typeof historyItemExportSchema>;
-export type MetricExport = z.output<typeof metricExportSchema>;
-export type FollowUpExport = z.output<typeof followUpExportSchema>;
 
 /**
  * The JSON Schema (draft 2020-12) of this version, identified by `id` (its own published

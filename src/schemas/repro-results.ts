@@ -9,6 +9,7 @@ import { z } from 'astro/zod';
 export const RESULTS_FILE = 'results.json';
 
 const verdict = z.enum(['reproduced', 'not-reproduced', 'error', 'skipped']);
+export type Verdict = z.output<typeof verdict>;
 const expectedVerdict = z.enum(['reproduced', 'not-reproduced']);
 
 /** One package the cell's environment installed, as the installer reported it. */
@@ -20,9 +21,11 @@ const installedPackage = z.object({
   /** sha256 of that file, hex; null when the installer did not report one. */
   sha256: z.string().nullable(),
 });
+export type InstalledPackage = z.output<typeof installedPackage>;
 
 /** How the runs of a repeated cell (`repeat: N`) turned out. */
 const runTally = z.object({ runs: z.number(), reproduced: z.number(), notReproduced: z.number(), errors: z.number() });
+export type RunTally = z.output<typeof runTally>;
 
 const decodedMessage = z.object({
   conn: z.number(),
@@ -31,12 +34,14 @@ const decodedMessage = z.object({
   t: z.number(),
   text: z.string(),
 });
+export type DecodedMessage = z.output<typeof decodedMessage>;
 
 const decodedTrace = z.object({
   messages: z.array(decodedMessage),
   /** Messages left out to keep the trace bounded (plus any chunks the proxy dropped). */
   omitted: z.number(),
 });
+export type DecodedTrace = z.output<typeof decodedTrace>;
 
 const cellEnvironment = z.object({
   runtime: z.string(),
@@ -53,6 +58,7 @@ const cellEnvironment = z.object({
   /** The Node.js version of the runner. */
   node: z.string(),
 });
+export type CellEnvironmentInfo = z.output<typeof cellEnvironment>;
 
 /** One measurement of a cell: every run's value, in run order, and their summary. */
 const measurementSummary = z.object({
@@ -96,6 +102,8 @@ const cellResult = z.object({
   environment: cellEnvironment,
   ranAt: z.string(),
 });
+export type CellResult = z.output<typeof cellResult>;
+export type Expectation = CellResult['expectation'];
 
 export const reproResultsSchema = z.object({
   repro: z.object({ incident: z.string(), id: z.string(), title: z.string(), dir: z.string() }),
@@ -117,16 +125,6 @@ export const reproResultsSchema = z.object({
   /** For a repro with a chart of a measurement: each line's fitted growth, as the page shows it. */
   fits: z.array(growthFit).optional(),
 });
-
-export type Verdict = z.output<typeof verdict>;
-export type Expectation = z.output<typeof cellResult>['expectation'];
-export type InstalledPackage = z.output<typeof installedPackage>;
-export type RunTally = z.output<typeof runTally>;
-export type DecodedMessage = z.output<typeof decodedMessage>;
-export type DecodedTrace = z.output<typeof decodedTrace>;
-export type CellEnvironmentInfo = z.output<typeof cellEnvironment>;
-export type CellResult = z.output<typeof cellResult>;
-export type GrowthFit = z.output<typeof growthFit>;
 export type ReproResults = z.output<typeof reproResultsSchema>;
 export type VersionRangeListing = NonNullable<ReproResults['versionRange']>;
 /** One point of the matrix. */

@@ -2,6 +2,7 @@
 import { posix } from 'node:path';
 import { packageFile } from '../../package-root.ts';
 import { attributeUses, type MdxComponent } from './component.ts';
+import { listOrNone } from '../../domain/text.ts';
 
 export const repro: MdxComponent = {
   name: 'Repro',
@@ -14,7 +15,7 @@ export const repro: MdxComponent = {
       .map((use) => ({
         line: use.line,
         field: '<Repro id>',
-        message: `there is no repro "${use.value}" in ${posix.join(dir, 'repros')}. Known: ${reproFolders.join(', ') || 'none'}`,
+        message: `there is no repro "${use.value}" in ${posix.join(dir, 'repros')}. Known: ${listOrNone(reproFolders)}`,
       }));
   },
   markdown({ id }, lookups) {
