@@ -43,14 +43,14 @@ export async function feedResponse(site: URL | undefined, { name, format, locale
   const t = translator(edition);
   const incidents = await localizedIncidents(edition.code);
   // Feeds need absolute links: without a configured `site` they point at the dev server.
-  const root = feedSiteRoot(site, localeHref(edition));
+  const feedSite = { root: feedSiteRoot(site, localeHref(edition)), name: config.title, t };
   const feed =
     name === 'incidents'
-      ? incidentsFeed(incidents, root, config.title, t)
+      ? incidentsFeed(incidents, feedSite)
       : name === 'updates'
-        ? updatesFeed(incidents, root, config.title, t)
+        ? updatesFeed(incidents, feedSite)
         : // A follow-up's state depends on the day only through "overdue", which the feed does not show.
-          followUpsFeed(incidents, root, Date.now(), config.title, t);
+          followUpsFeed(incidents, feedSite, Date.now());
   const { body, contentType } = renderFeed(feed, format);
   return new Response(body, { headers: { 'Content-Type': contentType } });
 }

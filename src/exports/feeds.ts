@@ -42,6 +42,13 @@ export const FEED_CONTENT_TYPES: Readonly<Record<FeedFormat, string>> = {
 
 const FORMAT_TITLES: Readonly<Record<FeedFormat, string>> = { atom: 'Atom', rss: 'RSS', json: 'JSON Feed' };
 
+/** The site a feed is of: its absolute root address (ending in `/`), its name, its language. */
+export interface FeedSite {
+  root: string;
+  name?: string;
+  t?: Translator;
+}
+
 /** Every feed as a page's `<link rel="alternate">` announces it, under the site's base path. */
 export function feedAlternates(
   base: string,
@@ -159,15 +166,9 @@ function capitalized(value: string): string {
  * One item per incident, the newest {@link FEED_LIMITS} first. The item's date is when the incident started (else its
  * first timeline entry); an incident with neither has no date to file it under and is left out
  * rather than given an invented one (it is still in the JSON exports).
- *
- * @param root the site's absolute root address, ending in `/`
  */
-export function incidentsFeed(
-  incidents: readonly ExportableIncident[],
-  root: string,
-  siteName = 'Aftermath',
-  t: Translator = english,
-): FeedDocument {
+export function incidentsFeed(incidents: readonly ExportableIncident[], site: FeedSite): FeedDocument {
+  const { root, name: siteName = 'Aftermath', t = english } = site;
   const dated = sortNewestFirst(incidents.filter((incident) => incidentDate(incident))).slice(0, FEED_LIMITS.incidents);
   const entries = dated.map((incident): FeedEntry => {
     const date = incidentDate(incident)!;
@@ -261,15 +262,9 @@ function regressionEntry(
  * regression (regressions.json) across incidents, the
  * newest {@link FEED_LIMITS} first; equal times go by incident slug, then later in the timeline first. Each item
  * links to the entry's anchor on its incident page. A date known only to the day is midnight UTC.
- *
- * @param root the site's absolute root address, ending in `/`
  */
-export function updatesFeed(
-  incidents: readonly ExportableIncident[],
-  root: string,
-  siteName = 'Aftermath',
-  t: Translator = english,
-): FeedDocument {
+export function updatesFeed(incidents: readonly ExportableIncident[], site: FeedSite): FeedDocument {
+  const { root, name: siteName = 'Aftermath', t = english } = site;
   const updates = incidents.flatMap((incident) =>
     mergeTimeline(incident.timeline, incident.history, incident.frontmatter.timezone)
       .filter((item) => item.source === 'status-page')
@@ -318,13 +313,8 @@ function followUpEntry(followUp: SiteFollowUp & { since: string }, root: string,
  * One item per follow-up whose status says since when it holds (`since` in actions.yaml), the
  * newest first: its state as the evidence decides it (verified, contradicted, …) and why.
  */
-export function followUpsFeed(
-  incidents: readonly FollowUpIncident[],
-  root: string,
-  today: number,
-  siteName = 'Aftermath',
-  t: Translator = english,
-): FeedDocument {
+export function followUpsFeed(incidents: readonly FollowUpIncident[], site: FeedSite, today: number): FeedDocument {
+  const { root, name: siteName = 'Aftermath', t = english } = site;
   const dated = siteFollowUps(incidents, today, root, t).filter(
     (f): f is SiteFollowUp & { since: string } => f.since !== undefined,
   );

@@ -153,47 +153,36 @@ const historyCommon = {
   outcome: z.enum(HISTORY_OUTCOMES).optional(),
 };
 const number = z.number().int().positive();
+// Each kind's own fields, as history.yaml has them (src/schemas/history.ts) but with its moments
+// as instants and its defaults filled in.
+const at = instantExportSchema.optional();
+const text = z.string().optional();
+const texts = z.array(z.string());
 
 const historyItemExportSchema = z
   .discriminatedUnion('type', [
-    z.strictObject({
-      type: z.literal('issue'),
-      number,
-      opened: instantExportSchema.optional(),
-      closed: instantExportSchema.optional(),
-      ...historyCommon,
-    }),
+    z.strictObject({ type: z.literal('issue'), number, opened: at, closed: at, ...historyCommon }),
     z.strictObject({
       type: z.literal('pull'),
       number,
-      opened: instantExportSchema.optional(),
-      merged: instantExportSchema.optional(),
-      closed: instantExportSchema.optional(),
-      target_branch: z.string().optional(),
-      merge_commit: z.string().optional(),
+      opened: at,
+      merged: at,
+      closed: at,
+      target_branch: text,
+      merge_commit: text,
       ...historyCommon,
     }),
-    z.strictObject({
-      type: z.literal('commit'),
-      sha: z.string(),
-      committed: instantExportSchema.optional(),
-      ...historyCommon,
-    }),
-    z.strictObject({
-      type: z.literal('release'),
-      tag: z.string(),
-      published: instantExportSchema.optional(),
-      ...historyCommon,
-    }),
+    z.strictObject({ type: z.literal('commit'), sha: z.string(), committed: at, ...historyCommon }),
+    z.strictObject({ type: z.literal('release'), tag: z.string(), published: at, ...historyCommon }),
     z.strictObject({
       type: z.literal('advisory'),
       id: z.string(),
-      aliases: z.array(z.string()),
-      published: instantExportSchema.optional(),
-      severity: z.string().optional(),
-      cvss: z.string().optional(),
-      affected: z.array(z.string()),
-      fixed_in: z.array(z.string()),
+      aliases: texts,
+      published: at,
+      severity: text,
+      cvss: text,
+      affected: texts,
+      fixed_in: texts,
       ...historyCommon,
     }),
   ])

@@ -26,19 +26,24 @@ const lowerCaseName = (example: string) => ({
   rule: `is lower case letters, digits and "-", e.g. ${example}`,
 });
 
+/** How a site names the things it adds, and the names Aftermath's own already have. */
+const SITE_NAMES = {
+  component: { name: /^[A-Z][A-Za-z0-9]*$/, rule: 'starts with a capital letter, e.g. Alert', taken: [] },
+  service: { ...lowerCaseName('postgres'), taken: SERVICES },
+  runtime: { ...lowerCaseName('perl'), taken: RUNTIME_NAMES },
+} satisfies Record<string, { name: RegExp; rule: string; taken: readonly string[] }>;
+
 /**
  * A record of things a site names (components, services, runtimes): a bad name, or one of
  * Aftermath's own, is said at that name (a key schema's message would be lost to the record's).
  */
-function namedRecord<V extends z.ZodType>(
-  value: V,
-  names: { what: string; name: RegExp; rule: string; taken: readonly string[]; example: string },
-) {
-  return z.record(z.string(), value, { error: `expected ${names.example}` }).superRefine((record, ctx) => {
+function namedRecord<V extends z.ZodType>(value: V, kind: keyof typeof SITE_NAMES, example: string) {
+  const names = SITE_NAMES[kind];
+  return z.record(z.string(), value, { error: `expected ${example}` }).superRefine((record, ctx) => {
     for (const key of Object.keys(record)) {
       if (!names.name.test(key))
-        ctx.addIssue({ code: 'custom', path: [key], message: `${names.what} ${names.rule}; found "${key}"` });
-      else if (names.taken.includes(key))
+        ctx.addIssue({ code: 'custom', path: [key], message: `a ${kind}'s name ${names.rule}; found "${key}"` });
+      else if ((names.taken as readonly string[]).includes(key))
         ctx.addIssue({
           code: 'custom',
           path: [key],
@@ -154,33 +159,25 @@ export const optionsSchema = z.strictObject(
       )
       .default({}),
     /** Components for the incidents' MDX, by name: { Alert: { component: 'src/components/Alert.astro' } }. */
-    mdxComponents: namedRecord(mdxComponentSchema, {
-      what: "a component's name",
-      name: /^[A-Z][A-Za-z0-9]*$/,
-      rule: 'starts with a capital letter, e.g. Alert',
-      taken: [],
-      example: "{ Alert: { component: 'src/components/Alert.astro' } }",
-    }).default({}),
+    mdxComponents: namedRecord(
+      mdxComponentSchema,
+      'component',
+      "{ Alert: { component: 'src/components/Alert.astro' } }",
+    ).default({}),
     /**
      * Services the site's repros list by name, each declared once like a service by command in
      * repro.yaml: { postgres: { command: 'postgres', args: [...], ready: { probe: [...] } } }.
      */
-    services: namedRecord(siteService, {
-      what: "a service's name",
-      ...lowerCaseName('postgres'),
-      taken: SERVICES,
-      example: "{ postgres: { command: 'postgres', args: [...] } }",
-    }).default({}),
+    services: namedRecord(siteService, 'service', "{ postgres: { command: 'postgres', args: [...] } }").default({}),
     /**
      * Languages the site's repros may be written in besides Python and Node, each an interpreter
      * run with the entry file: { perl: { label: 'Perl', command: 'perl', versionArgs: ['-e', 'print $^V'] } }.
      */
-    runtimes: namedRecord(siteRuntime, {
-      what: "a runtime's name",
-      ...lowerCaseName('perl'),
-      taken: RUNTIME_NAMES,
-      example: "{ perl: { label: 'Perl', command: 'perl', versionArgs: ['-e', 'print $^V'] } }",
-    }).default({}),
+    runtimes: namedRecord(
+      siteRuntime,
+      'runtime',
+      "{ perl: { label: 'Perl', command: 'perl', versionArgs: ['-e', 'print $^V'] } }",
+    ).default({}),
     /**
      * Lets incident MDX run code at build time: `import`, `export`, `{…}` expressions and
      * attributes written as expressions. Off by default: content is data, and a pull request

@@ -14,6 +14,7 @@ import {
 import { frontmatter, history, timeline } from '../support/data.ts';
 
 const ROOT = 'https://pm.example.com/';
+const SITE = { root: ROOT };
 
 function incident(
   slug: string,
@@ -66,7 +67,7 @@ describe('feedSiteRoot', () => {
 });
 
 describe('incidentsFeed', () => {
-  const feed = incidentsFeed([dns, undated, queue], ROOT);
+  const feed = incidentsFeed([dns, undated, queue], SITE);
 
   it('has one entry per dated incident, newest first, identified by its page', () => {
     expect(feed.entries.map((e) => e.id)).toEqual([
@@ -95,13 +96,13 @@ describe('incidentsFeed', () => {
 
   it('falls back to the first timeline entry for the date, and to the epoch when there is no entry', () => {
     const fromTimeline = incident('t', { started: 'unknown' }, [{ at: '2024-01-01T10:00:00Z', kind: 'trigger' }]);
-    expect(incidentsFeed([fromTimeline], ROOT).entries[0]!.date.toISOString()).toBe('2024-01-01T10:00:00.000Z');
-    expect(incidentsFeed([], ROOT).updated.toISOString()).toBe('1970-01-01T00:00:00.000Z');
+    expect(incidentsFeed([fromTimeline], SITE).entries[0]!.date.toISOString()).toBe('2024-01-01T10:00:00.000Z');
+    expect(incidentsFeed([], SITE).updated.toISOString()).toBe('1970-01-01T00:00:00.000Z');
   });
 });
 
 describe('updatesFeed', () => {
-  const feed = updatesFeed([dns, queue], ROOT);
+  const feed = updatesFeed([dns, queue], SITE);
 
   it('has one entry per status-page update across incidents, newest first, linking to its anchor', () => {
     expect(feed.entries.map((e) => e.title)).toEqual([
@@ -128,7 +129,7 @@ describe('updatesFeed', () => {
   it('breaks ties between incidents by slug', () => {
     const a = incident('a', { title: 'A' }, [{ at: '2024-01-01T00:00:00Z', kind: 'update', title: 'same time' }]);
     const b = incident('b', { title: 'B' }, [{ at: '2024-01-01T01:00:00+01:00', kind: 'update', title: 'same time' }]);
-    expect(updatesFeed([b, a], ROOT).entries.map((e) => e.title)).toEqual(['A: same time', 'B: same time']);
+    expect(updatesFeed([b, a], SITE).entries.map((e) => e.title)).toEqual(['A: same time', 'B: same time']);
   });
 });
 
@@ -145,7 +146,7 @@ describe('serializers', () => {
   );
 
   it('writes Atom 1.0 with the required elements and the newest date as updated', () => {
-    const xml = atomFeed(incidentsFeed([dns, queue], ROOT));
+    const xml = atomFeed(incidentsFeed([dns, queue], SITE));
     expect(xml).toMatch(/^<\?xml version="1.0" encoding="utf-8"\?>\n<feed xmlns="http:\/\/www.w3.org\/2005\/Atom">/);
     expect(xml).toContain('<id>https://pm.example.com/feeds/incidents.atom</id>');
     expect(xml).toContain('<updated>2024-06-02T07:15:00.000Z</updated>');
@@ -156,7 +157,7 @@ describe('serializers', () => {
   });
 
   it('writes RSS 2.0 without author names (RSS wants e-mail addresses)', () => {
-    const xml = rssFeed(incidentsFeed([dns, queue], ROOT));
+    const xml = rssFeed(incidentsFeed([dns, queue], SITE));
     expect(xml).toContain('<rss version="2.0"');
     expect(xml).toContain('<lastBuildDate>Sun, 02 Jun 2024 07:15:00 GMT</lastBuildDate>');
     expect(xml).toContain(
@@ -169,14 +170,14 @@ describe('serializers', () => {
 
   it('escapes titles and summaries that feeds read as HTML, and keeps every CDATA section closed', () => {
     for (const xml of [
-      atomFeed(incidentsFeed([hostile], ROOT)),
-      rssFeed(updatesFeed([hostile], ROOT)),
-      atomFeed(updatesFeed([hostile], ROOT)),
+      atomFeed(incidentsFeed([hostile], SITE)),
+      rssFeed(updatesFeed([hostile], SITE)),
+      atomFeed(updatesFeed([hostile], SITE)),
     ]) {
       expect(cdataBalanced(xml)).toBe(true);
       expect(xml).not.toContain('<b>bold</b>');
     }
-    const atom = atomFeed(incidentsFeed([hostile], ROOT));
+    const atom = atomFeed(incidentsFeed([hostile], SITE));
     expect(atom).toContain(
       '<title type="html"><![CDATA[A &lt;b&gt;bold&lt;/b&gt; &amp; &quot;quoted&quot; title]]></title>',
     );
@@ -184,7 +185,7 @@ describe('serializers', () => {
   });
 
   it('writes JSON Feed 1.1 with plain-text titles and safe HTML content', () => {
-    const json = JSON.parse(jsonFeed(updatesFeed([hostile, queue], ROOT)));
+    const json = JSON.parse(jsonFeed(updatesFeed([hostile, queue], SITE)));
     expect(json).toMatchObject({
       version: 'https://jsonfeed.org/version/1.1',
       title: 'Aftermath: status updates',
@@ -207,7 +208,7 @@ describe('serializers', () => {
     });
     expect(json.items[2].summary).toBeUndefined();
     expect(json.items[2].content_html).toContain('<p>one ]]> two ]]> three <code>]]></code></p>');
-    const incidents = JSON.parse(jsonFeed(incidentsFeed([queue], ROOT)));
+    const incidents = JSON.parse(jsonFeed(incidentsFeed([queue], SITE)));
     expect(incidents.items[0]).toMatchObject({
       summary: 'Acks stopped & the queue grew.',
       authors: [{ name: 'Ann' }, { name: 'Bo', url: 'https://example.com/bo' }],
@@ -216,7 +217,7 @@ describe('serializers', () => {
   });
 
   it("is deterministic, and names each format's media type", () => {
-    const build = () => ['atom', 'rss', 'json'].map((f) => renderFeed(updatesFeed([dns, queue], ROOT), f as 'atom'));
+    const build = () => ['atom', 'rss', 'json'].map((f) => renderFeed(updatesFeed([dns, queue], SITE), f as 'atom'));
     expect(build()).toEqual(build());
     expect(build().map((r) => r.contentType)).toEqual([
       'application/atom+xml; charset=utf-8',
@@ -240,12 +241,12 @@ describe('feed limits', () => {
   );
 
   it('keeps only the newest incidents and updates', () => {
-    const incidents = incidentsFeed(many, ROOT).entries;
+    const incidents = incidentsFeed(many, SITE).entries;
     expect(incidents).toHaveLength(FEED_LIMITS.incidents);
     expect(incidents[0]!.title).toBe(`Incident ${many.length - 1}`);
     expect(incidents.at(-1)!.title).toBe(`Incident ${many.length - FEED_LIMITS.incidents}`);
 
-    const updates = updatesFeed(many, ROOT).entries;
+    const updates = updatesFeed(many, SITE).entries;
     expect(updates).toHaveLength(FEED_LIMITS.updates);
     expect(updates[0]!.title).toBe(`Incident ${many.length - 1}: Fixed`);
     // Newest first all the way down: the cut drops only older updates.
