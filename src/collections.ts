@@ -3,10 +3,10 @@
  * src/content.config.ts with one line: export { collections } from 'aftermath/collections';
  */
 import { defineCollection } from 'astro:content';
-import type { Loader } from 'astro/loaders';
+import type { Loader, LoaderContext } from 'astro/loaders';
 import { z } from 'astro/zod';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { INCIDENTS_DIR, readArchive, sharedArchiveOptions, takeSharedArchive } from './archive/archive.ts';
@@ -123,23 +123,64 @@ function incidentsLoader(): Loader {
           logger.error(`could not read the content folder: ${(error as Error).message}`);
         }
       };
-      let pending: ReturnType<typeof setTimeout> | undefined;
-      let settle: ReturnType<typeof setTimeout> | undefined;
-      watcher.add(contentDir);
-      watcher.on('all', (_event, path) => {
-        if (!path.startsWith(`${contentDir}/`)) return;
-        clearTimeout(pending);
-        clearTimeout(settle);
-        pending = setTimeout(() => {
-          read();
-          // A file read between its truncation and its new bytes may fire no later event that
-          // the watcher passes on (same mtime): one more read catches the save as it ended. An
-          // unchanged archive leaves the store, and the open pages, as they are.
-          settle = setTimeout(read, 500);
-        }, 50);
-      });
+      watchContent(contentDir, watcher, read);
     },
   };
+}
+
+/**
+ * Calls `read` after a save under `contentDir`: when the watcher reports it, and otherwise
+ * within a second, from a comparison of the folder's files (size and time) with those at the
+ * last read: a save the watcher never passes on (a folder mounted from a container or another
+ * machine, an event lost on a loaded machine) still reaches the open pages.
+ */
+function watchContent(contentDir: string, watcher: NonNullable<LoaderContext['watcher']>, read: () => void): void {
+  let pending: ReturnType<typeof setTimeout> | undefined;
+  let settle: ReturnType<typeof setTimeout> | undefined;
+  let seen = folderState(contentDir);
+  const readNow = () => {
+    seen = folderState(contentDir);
+    read();
+  };
+  watcher.add(contentDir);
+  watcher.on('all', (_event, path) => {
+    if (!path.startsWith(`${contentDir}/`)) return;
+    clearTimeout(pending);
+    clearTimeout(settle);
+    pending = setTimeout(() => {
+      readNow();
+      // A file read between its truncation and its new bytes may fire no later event that
+      // the watcher passes on (same mtime): one more read catches the save as it ended. An
+      // unchanged archive leaves the store, and the open pages, as they are.
+      settle = setTimeout(readNow, 500);
+    }, 50);
+  });
+  clearInterval(folderCheck);
+  folderCheck = setInterval(() => {
+    if (folderState(contentDir) !== seen) readNow();
+  }, 1000);
+  folderCheck.unref();
+}
+
+/** The dev server's one folder check (a reloaded content config starts it again). */
+let folderCheck: ReturnType<typeof setInterval> | undefined;
+
+/** Every file under `dir` with its size and modification time, as one string to compare. */
+function folderState(dir: string): string {
+  try {
+    return readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => {
+        const path = join(entry.parentPath, entry.name);
+        const { size, mtimeMs } = statSync(path);
+        return `${path}\0${size}\0${mtimeMs}`;
+      })
+      .sort()
+      .join('\n');
+  } catch {
+    // A file removed while the folder was listed: the next check lists it again.
+    return '';
+  }
 }
 
 export const collections = {
