@@ -24,16 +24,18 @@ export interface FeedProps {
   locale?: string;
 }
 
-/** Every feed in every format, for each locale given (undefined: the site's first). */
-export async function feedPaths(locales: (string | undefined)[]) {
+/**
+ * Every feed whose file ends in `.<ext>` (the extension of the route's pattern: one route per
+ * extension), for each locale given (undefined: the site's first).
+ */
+export async function feedPaths(locales: (string | undefined)[], routePattern: string) {
+  const ext = /\.(\w+)$/.exec(routePattern)![1]!;
   const cacheKey = archivePageKey(await publishedIncidents());
   return locales.flatMap((locale) =>
     (Object.keys(FEED_PATHS) as FeedName[]).flatMap((name) =>
-      (Object.keys(FEED_PATHS[name]) as FeedFormat[]).map((format) => ({
-        params: { locale, feed: FEED_PATHS[name][format].replace(/^feeds\//, '') },
-        props: { name, format, locale } satisfies FeedProps,
-        cacheKey,
-      })),
+      (Object.keys(FEED_PATHS[name]) as FeedFormat[])
+        .filter((format) => FEED_PATHS[name][format].endsWith(`.${ext}`))
+        .map((format) => ({ params: { locale, name }, props: { name, format, locale } satisfies FeedProps, cacheKey })),
     ),
   );
 }

@@ -5,6 +5,9 @@
 import type { InjectedRoute } from 'astro';
 import { packageFile } from '../package-root.ts';
 
+/** The feeds' file extensions (FEED_PATHS in src/exports/feeds.ts): Atom, RSS, JSON Feed. */
+const FEED_EXTENSIONS = ['atom', 'xml', 'json'];
+
 interface AftermathRoute {
   /** Relative to the base, e.g. `incidents/[slug]/`; empty for the base itself. */
   path: string;
@@ -26,7 +29,9 @@ const ROUTES: AftermathRoute[] = [
   { path: 'follow-ups', entrypoint: 'follow-ups/index.astro' },
   { path: 'follow-ups/[facet]/[value]', entrypoint: 'follow-ups/[facet]/[value].astro' },
   { path: 'search', entrypoint: 'search.astro' },
-  { path: 'feeds/[feed]', entrypoint: 'feeds/[feed].ts' },
+  // One pattern per extension: a pattern that ends in one is a file, which `astro dev` serves
+  // without a trailing slash, as a static host does.
+  ...FEED_EXTENSIONS.map((ext) => ({ path: `feeds/[name].${ext}`, entrypoint: 'feeds/[name].ts' })),
   { path: 'api/v2/incidents.json', entrypoint: 'api/v2/incidents.json.ts' },
   { path: 'osv/[slug].json', entrypoint: 'osv/[slug].json.ts' },
   { path: 'badges/[slug]/[repro].json', entrypoint: 'badges/[slug]/[repro].json.ts' },
@@ -47,7 +52,11 @@ const ROUTES: AftermathRoute[] = [
     when: 'locales',
   },
   { path: '[locale]/search', entrypoint: '[locale]/search.astro', when: 'locales' },
-  { path: '[locale]/feeds/[feed]', entrypoint: '[locale]/feeds/[feed].ts', when: 'locales' },
+  ...FEED_EXTENSIONS.map((ext) => ({
+    path: `[locale]/feeds/[name].${ext}`,
+    entrypoint: '[locale]/feeds/[name].ts',
+    when: 'locales' as const,
+  })),
 ];
 
 /** The routes for a site whose postmortems live under `base` ('/' or e.g. '/postmortems/'). */

@@ -69,6 +69,19 @@ afterAll(async () => {
 });
 
 describe('npm run dev: a save shows in the open pages without a restart', () => {
+  it('serves every feed a page announces, at the address it announces (no trailing slash)', async () => {
+    const feeds = await incidentPage
+      .locator('link[rel="alternate"][type$="xml"], link[rel="alternate"][type$="json"]')
+      .evaluateAll((links) => links.map((l) => ({ href: (l as HTMLLinkElement).href, type: l.getAttribute('type')! })));
+    expect(feeds.map((f) => new URL(f.href).pathname)).toContain('/feeds/incidents.atom');
+    expect(feeds.length).toBe(9);
+    for (const { href, type } of feeds) {
+      const response = await fetch(href);
+      expect(response.status, href).toBe(200);
+      expect(response.headers.get('content-type'), href).toContain(type);
+    }
+  });
+
   it('serves the incident as committed', async () => {
     expect(await textOf(incidentPage, 'h1')).toBe('Checkout queue backlog after a consumer deploy');
     expect(await textOf(indexPage)).toContain('Checkout queue backlog after a consumer deploy');

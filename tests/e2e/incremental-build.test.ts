@@ -71,7 +71,7 @@ describe('an incremental build', { timeout: 240_000 }, () => {
     const again = rendered(log);
     expect(again).toContain(`/incidents/${EDITED}/index.html`);
     expect(again).toContain(`/incidents/${EDITED}.json`);
-    expect(again).toContain('/feeds/updates.atom/');
+    expect(again).toContain('/feeds/updates.atom');
     expect(again).not.toContain(`/incidents/${OTHER}/index.html`);
     expect(page(EDITED)).toContain('Postmortem review held');
   });
