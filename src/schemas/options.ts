@@ -27,11 +27,14 @@ const lowerCaseName = (example: string) => ({
 });
 
 /** How a site names the things it adds, and the names Aftermath's own already have. */
-const SITE_NAMES = {
+const SITE_NAMES: Record<
+  'component' | 'service' | 'runtime',
+  { name: RegExp; rule: string; taken: readonly string[] }
+> = {
   component: { name: /^[A-Z][A-Za-z0-9]*$/, rule: 'starts with a capital letter, e.g. Alert', taken: [] },
   service: { ...lowerCaseName('postgres'), taken: SERVICES },
   runtime: { ...lowerCaseName('perl'), taken: RUNTIME_NAMES },
-} satisfies Record<string, { name: RegExp; rule: string; taken: readonly string[] }>;
+};
 
 /**
  * A record of things a site names (components, services, runtimes): a bad name, or one of
@@ -43,7 +46,7 @@ function namedRecord<V extends z.ZodType>(value: V, kind: keyof typeof SITE_NAME
     for (const key of Object.keys(record)) {
       if (!names.name.test(key))
         ctx.addIssue({ code: 'custom', path: [key], message: `a ${kind}'s name ${names.rule}; found "${key}"` });
-      else if ((names.taken as readonly string[]).includes(key))
+      else if (names.taken.includes(key))
         ctx.addIssue({
           code: 'custom',
           path: [key],
